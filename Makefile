@@ -1,0 +1,159 @@
+# spikegpu - build, test, run, bench.
+#
+#   make            library (libspikegpu.a/.so), tests, examples, bench programs
+#   make run        installs missing packages, builds, runs the flagship example
+#   make test       builds and runs every test (CUnit, then the Python side)
+#   make bench      throughput benchmarks (bench/RESULTS.md explains them)
+#   make clean
+#
+#   make NVCC=                  CPU-only build (no CUDA backend)
+#   make NVCC=/x/bin/nvcc       use that CUDA toolkit
+#   make PORTABLE=1             -march=x86-64-v3 instead of -march=native (binaries that travel)
+#   make SAN=1                  AddressSanitizer + UBSan build (see check-asan)
+
+CC        ?= gcc
+BUILD     ?= build
+PORTABLE  ?= 0
+SAN       ?= 0
+PYTHON    ?= /usr/bin/python3
+
+CUDA_HOME ?= $(patsubst %/bin/nvcc,%,$(shell command -v nvcc 2>/dev/null))
+NVCC      ?= $(or $(wildcard $(CUDA_HOME)/bin/nvcc),$(shell command -v nvcc 2>/dev/null))
+
+# ---- dependencies: Debian packages, installed when we can (root + apt-get), else the command --
+DEB_PKGS  := pkg-config libhdf5-dev libcunit1-dev hdf5-tools python3-h5py python3-numpy python3-matplotlib
+ifeq ($(filter clean help,$(MAKECMDGOALS)),)
+DEPS_MISSING := $(shell for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
+                  | grep -q 'install ok installed' || printf '%s ' $$p; done)
+ifneq ($(strip $(DEPS_MISSING)),)
+  ifeq ($(shell id -u 2>/dev/null)-$(shell command -v apt-get >/dev/null 2>&1 && echo apt),0-apt)
+    $(info spikegpu: installing missing Debian packages: $(DEPS_MISSING))
+    DEPS_LOG := $(shell (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+                  $(DEPS_MISSING)) >$(BUILD).deps.log 2>&1 || echo FAILED)
+    ifneq ($(DEPS_LOG),)
+      $(error package installation failed, see $(BUILD).deps.log)
+    endif
+  else
+    $(error missing Debian packages: $(DEPS_MISSING). Run: sudo apt-get install -y $(DEPS_MISSING))
+  endif
+endif
+endif
+
+HDF5_CFLAGS := $(shell pkg-config --cflags hdf5 2>/dev/null)
+HDF5_LIBS   := $(shell pkg-config --libs hdf5 2>/dev/null)
+CUNIT_LIBS  := $(shell pkg-config --libs cunit 2>/dev/null)
+
+# ---- flags: no fast-math, no contraction, so both backends give the same bits (DESIGN.md 2.5) --
+ARCH      := $(if $(filter 1,$(PORTABLE)),-march=x86-64-v3,-march=native)
+OPT       ?= -O3 $(ARCH)
+WARN      := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wundef -Wno-unused-function
+CPPFLAGS  += -Iinclude -Ihost -D_POSIX_C_SOURCE=200809L $(HDF5_CFLAGS)
+CFLAGS    ?= $(OPT) -g
+CFLAGS    += -std=c11 -ffp-contract=off -fno-math-errno -fopenmp -fPIC $(WARN) -MMD -MP
+LDLIBS    += $(HDF5_LIBS) -lm -ldl -lpthread
+LDFLAGS   += -fopenmp
+ifeq ($(SAN),1)
+  CFLAGS  += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+  LDFLAGS += -fsanitize=address,undefined
+  BUILD   := $(BUILD)/san
+endif
+
+CUDA_GENCODE ?= -gencode arch=compute_80,code=sm_80 -gencode arch=compute_90,code=[sm_90,compute_90]
+NVCCFLAGS ?= -O3 -std=c++17 $(CUDA_GENCODE) -fmad=false -prec-div=true -prec-sqrt=true -ftz=false \
+             -Xcompiler -ffp-contract=off,-fPIC -Xcompiler -Wall --Werror all-warnings
+
+HOST_SRC  := $(wildcard host/*.c)
+KERN_SRC  := $(wildcard kernels/*.cu)
+ifneq ($(strip $(NVCC)),)
+  CUDA_TOP  := $(shell $(NVCC) --dryrun -x cu -c /dev/null -o /dev/null 2>&1 | sed -n 's/^#\$$ TOP=//p')
+  CPPFLAGS  += -DSG_HAVE_CUDA=1 -I$(CUDA_TOP)/include
+  KERN_OBJ  := $(KERN_SRC:%.cu=$(BUILD)/%.o)
+  LDLIBS    += -L$(CUDA_TOP)/lib64 -lcudart_static -lstdc++ -lrt
+  CUDA_MSG  := ON  (nvcc = $(NVCC))
+else
+  KERN_OBJ  :=
+  CUDA_MSG  := OFF (CPU-only build)
+endif
+ifeq ($(filter clean help,$(MAKECMDGOALS)),)
+  $(info spikegpu: CUDA backend $(CUDA_MSG))
+endif
+
+HOST_OBJ  := $(HOST_SRC:%.c=$(BUILD)/%.o)
+LIB_OBJ   := $(HOST_OBJ) $(KERN_OBJ)
+LIB_A     := $(BUILD)/libspikegpu.a
+LIB_SO    := $(BUILD)/libspikegpu.so
+
+TEST_SRC  := $(wildcard tests/*.c)
+TEST_OBJ  := $(TEST_SRC:%.c=$(BUILD)/%.o)
+TEST_BIN  := $(BUILD)/tests/run
+SUITES_H  := $(BUILD)/tests/suites.h
+
+EX_SRC    := $(wildcard examples/*/main.c)
+EX_BIN    := $(patsubst examples/%/main.c,$(BUILD)/examples/%,$(EX_SRC))
+BENCH_SRC := $(wildcard bench/*.c)
+BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+
+.PHONY: all lib test test-c test-py run bench bench-full clean check-asan docs help valgrind-quick
+all: lib $(TEST_BIN) $(EX_BIN) $(BENCH_BIN)
+lib: $(LIB_A) $(LIB_SO)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/kernels/%.o: kernels/%.cu
+	@mkdir -p $(dir $@)
+	$(NVCC) $(CPPFLAGS) $(NVCCFLAGS) -MMD -MP -c $< -o $@
+
+$(LIB_A): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(LIB_SO): $(LIB_OBJ)
+	$(CC) -shared $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Test suites are found by file name: tests/test_<name>.c defines `sg_suite_<name>`.
+$(SUITES_H): $(TEST_SRC)
+	@mkdir -p $(dir $@)
+	@for f in $(sort $(filter tests/test_%.c,$(TEST_SRC))); do n=$${f#tests/test_}; n=$${n%.c}; \
+	  [ "$$n" = main ] || echo "X($$n)"; done > $@.tmp && mv $@.tmp $@
+$(BUILD)/tests/test_main.o: $(SUITES_H)
+$(BUILD)/tests/test_main.o: CPPFLAGS += -I$(BUILD)/tests
+
+$(TEST_BIN): $(TEST_OBJ) $(LIB_A)
+	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(LIB_A) $(CUNIT_LIBS) $(LDLIBS)
+
+$(BUILD)/examples/%: examples/%/main.c $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
+
+$(BUILD)/bench/%: bench/%.c $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
+
+test: all
+	@echo "== CUnit suites ($(TEST_BIN)) =="
+	SG_BUILD=$(BUILD) $(TEST_BIN)
+	@if [ -d python/tests ]; then echo "== Python suites =="; \
+	  SG_LIB=$(abspath $(LIB_SO)) SG_BUILD=$(abspath $(BUILD)) PYTHONPATH=$(abspath python) \
+	  $(PYTHON) -m pytest -q python/tests; fi
+
+run: all
+	$(BUILD)/examples/gl_population --out $(BUILD)/run
+
+bench: all
+	$(PYTHON) bench/run.py --build $(BUILD)
+
+bench-full: all
+	$(PYTHON) bench/run.py --build $(BUILD) --full
+
+check-asan:
+	$(MAKE) SAN=1 test
+
+clean:
+	rm -rf $(BUILD) $(BUILD).deps.log
+
+help:
+	@sed -n '1,15p' Makefile
+
+-include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d)

@@ -1,0 +1,250 @@
+/* host/internal.h - the host-side network: populations, parameters, edges, CSR, recorders, and
+ * the backend interface. Everything not public but shared between host/ files lives here
+ * (prefix sg_i_ for functions). */
+/* SPDX-License-Identifier: MIT */
+#ifndef SG_INTERNAL_H
+#define SG_INTERNAL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "spikegpu.h"
+#include "sg/model.h"
+#include "sg/model_list.h"
+
+#define SG_MSG_LEN 512
+#define SG_NAME_LEN 64
+
+/* ---- model descriptors (host/models.c expands the model headers' tables) --------------- */
+typedef enum sg_kind { SG_KIND_NEURON = 0, SG_KIND_GENERATOR = 1, SG_KIND_RECORDER = 2 } sg_kind;
+
+typedef struct sg_param_row { const char *name, *unit; double def; int check; const char *doc; } sg_param_row;
+typedef struct sg_vec_row { const char *name, *unit; int check; const char *doc; } sg_vec_row;
+typedef struct sg_state_row { const char *name, *unit; double init; const char *doc; } sg_state_row;
+typedef struct sg_vec { double *v; size_t len; } sg_vec;
+
+struct sg_pop;
+typedef struct sg_model_desc {
+  const char *name;
+  sg_kind kind;
+  int id;                                   /* index in the model list                      */
+  const sg_param_row *params; uint32_t n_params;
+  const sg_vec_row *vecs; uint32_t n_vecs;
+  const sg_state_row *state; uint32_t n_state;
+  size_t coef_size;
+  /* Default value of vector parameter v into out (malloc'd; NULL = all empty). 0 or nonzero on OOM. */
+  int (*vec_default)(uint32_t v, sg_vec *out);
+  /* Cross-parameter validation of one node's values (NULL = none). Returns 0 or fills msg. */
+  int (*check)(const double *p, const sg_vec *vecs, char *msg, size_t len);
+  /* Per-run coefficients of one node (neurons; NULL for devices). */
+  void (*prepare)(const double *p, const sg_vec *vecs, double h, int64_t tics_per_step, void *coef);
+  /* Input ports of a population and the port of a receptor (-1: not accepted). */
+  uint32_t (*n_ports)(const struct sg_pop *pop);
+  int (*spike_port)(const struct sg_pop *pop, int receptor);
+  int (*current_port)(const struct sg_pop *pop, int receptor);
+  /* Width of state row r (1 unless the row is a vector, e.g. per receptor). NULL = all 1. */
+  uint32_t (*state_width)(const struct sg_pop *pop, uint32_t row);
+  /* Recordables: names and how to read one (NULL = the state rows as they are). */
+  uint32_t (*n_recordables)(const struct sg_pop *pop);
+  void (*recordable_name)(const struct sg_pop *pop, uint32_t j, char *buf, size_t len);
+  double (*recordable_value)(const struct sg_pop *pop, uint32_t j, uint64_t i);
+  /* Setting a state row may need a transform (glif_cond stores V relative to E_L). NULL = plain. */
+  int (*set_state)(struct sg_pop *pop, uint32_t row, uint64_t i, double value, char *msg, size_t len);
+  double (*get_state)(const struct sg_pop *pop, uint32_t row, uint64_t i);
+  /* Setting a vector state row of node i (e.g. glif_cond's ASCurrents). NULL = not settable. */
+  int (*set_state_vec)(struct sg_pop *pop, uint32_t row, uint64_t i, const double *v, size_t len, char *msg, size_t msglen);
+  /* Called per node after parameters changed (glif_cond keeps absolute V_m when E_L moves). */
+  void (*params_changed)(struct sg_pop *pop, uint64_t i, const double *old_p, const double *new_p);
+  /* Initial state of node i from its parameters (NULL: the state rows' initial values). */
+  void (*init_state)(struct sg_pop *pop, uint64_t i);
+} sg_model_desc;
+
+extern const sg_model_desc *const sg_i_models[];
+extern const size_t sg_i_n_models;
+const sg_model_desc *sg_i_model_find(const char *name);
+const char *sg_i_check_text(int check);
+
+/* ---- populations --------------------------------------------------------------------- */
+typedef struct sg_pval { double uniform; double *each; } sg_pval;      /* each == NULL: uniform */
+typedef struct sg_vval { sg_vec uniform; sg_vec *each; } sg_vval;
+
+typedef struct sg_pop {
+  const sg_model_desc *model;
+  char name[SG_NAME_LEN];
+  uint64_t first, n;                 /* global ids first .. first+n-1                      */
+  uint32_t index;                    /* position in sim->pops                              */
+  sg_pval *params;                   /* [model->n_params]                                  */
+  sg_vval *vecs;                     /* [model->n_vecs]                                    */
+  double *state[SG_MAX_STATE_ROWS];  /* row r: width(r) * n doubles, component-major        */
+  uint32_t width[SG_MAX_STATE_ROWS];
+  /* filled by sg_i_prepare() */
+  uint32_t n_ports;
+  int inputs_assigned;               /* input_base is fixed once assigned (CSR refers to it) */
+  uint64_t input_base;               /* ring inputs (port p, node i) = base + p*n + i       */
+  void *coef;                        /* coef_size each; one per node when coef_per_node      */
+  int coef_per_node;
+  int has_connections;               /* incoming spike connections exist (ports frozen)     */
+  int has_device_connections;        /* a recorder/generator is connected (device frozen)   */
+  /* multimeter only */
+  char (*record_from)[SG_NAME_LEN]; size_t n_record_from;
+} sg_pop;
+
+/* Read parameter p of node i (uniform or per node). */
+static inline double sg_i_param(const sg_pop *pop, uint32_t p, uint64_t i) {
+  return pop->params[p].each ? pop->params[p].each[i] : pop->params[p].uniform;
+}
+static inline const sg_vec *sg_i_vec(const sg_pop *pop, uint32_t v, uint64_t i) {
+  return pop->vecs[v].each ? &pop->vecs[v].each[i] : &pop->vecs[v].uniform;
+}
+
+/* ---- edges and CSR --------------------------------------------------------------------- */
+/* Connections as made by sg_connect, before the CSR exists: 16 bytes each. Node indices are
+ * global id - 1 (so at most 2^32 - 1 nodes). */
+typedef struct sg_edges {
+  uint32_t *src, *tgt; float *weight; uint32_t *delay; uint16_t *port; uint16_t *receptor;
+  size_t n, cap;
+} sg_edges;
+
+/* Compressed rows by source node: per row, synapses sorted by delay; a row is split into
+ * segments of equal delay stored once (seg_delay, seg_end). A synapse costs 8 bytes. */
+typedef struct sg_csr {
+  uint64_t n_rows;
+  uint64_t *row_seg;     /* [n_rows+1] segment range of each row                         */
+  uint32_t *seg_delay;   /* [n_seg] delay in steps                                        */
+  uint64_t *seg_end;     /* [n_seg] end (exclusive) of the segment in the synapse arrays  */
+  uint32_t *input;       /* [n_syn] ring-buffer input index                               */
+  float *weight;         /* [n_syn]                                                       */
+  uint64_t n_seg, n_syn;
+  uint32_t max_delay;    /* steps */
+} sg_csr;
+
+/* ---- recorders ------------------------------------------------------------------------- */
+/* One recorder node's data: spikes (time in steps, sender gid) or multimeter samples
+ * (time in steps, sender, one value per recorded variable). Kept in memory when
+ * keep_in_memory, and streamed to HDF5 in blocks. */
+typedef struct sg_spike_rec {
+  uint64_t gid;                      /* the recorder's global id                    */
+  int64_t t_min, t_max;              /* window in steps: t_min < stamp <= t_max      */
+  uint64_t *stamp, *sender; size_t n, cap;       /* in memory (all, or the unflushed block) */
+  size_t n_flushed;                  /* events already written to HDF5               */
+  void *h5;                          /* open output file (sg_h5 *) or NULL           */
+  int *h5_pop;                       /* per neuron population: handle in the file or -1 */
+} sg_spike_rec;
+
+typedef struct sg_multimeter {
+  uint64_t gid;
+  int64_t interval, offset, t_min, t_max, created_step;  /* steps */
+  uint64_t *targets; size_t n_targets;                   /* gids, connection order    */
+  uint32_t *target_rec;              /* [n_targets * n_vars] recordable index in the target's model */
+  size_t n_vars;
+  uint64_t *stamp; double *values; size_t n_rows, cap_rows;  /* row = one sample time: n_targets*n_vars values */
+  size_t n_flushed_rows;
+  void **h5;                         /* per variable: open report file or NULL */
+} sg_multimeter;
+
+/* ---- generators, as both backends run them (host/stim.c builds them) -------------------- */
+typedef struct sg_gen {
+  uint64_t gid;                      /* generator global id (its gen_csr row is gid - 1)   */
+  int model;                         /* SG_MODEL_*                                          */
+  int64_t t_min, t_max;              /* activity window, steps                              */
+  /* poisson_generator */
+  double lambda, emlambda;
+  /* noise_generator */
+  double mean, std2, std_mod2, cos_wh, sin_wh, y0, y1;
+  int64_t dt_steps, next_draw;
+  uint64_t val_off, val_n;           /* per-target current values in sim->gen_vals          */
+  /* spike_generator / step_current_generator: entries in sim->gen_t / gen_w / gen_m      */
+  uint64_t ev_off, ev_n, ev_pos;     /* ev_pos: next entry to emit                          */
+} sg_gen;
+
+/* ---- backends -------------------------------------------------------------------------- */
+typedef struct sg_backend_ops {
+  const char *name;
+  sg_status (*prepare)(sg_sim *sim);            /* network changed: (re)build device data */
+  sg_status (*run)(sg_sim *sim, uint64_t n_steps);
+  sg_status (*sync)(sg_sim *sim);               /* state back to the host arrays          */
+  void (*release)(sg_sim *sim);
+} sg_backend_ops;
+
+extern const sg_backend_ops sg_i_cpu_backend;
+extern const sg_backend_ops sg_i_cuda_backend;  /* stub in CPU-only builds */
+
+/* ---- the simulation -------------------------------------------------------------------- */
+struct sg_sim {
+  sg_config cfg;
+  char output_dir[4096];
+  double h;                          /* resolution, ms */
+  int64_t tics_per_step;
+  uint64_t step;                     /* steps simulated so far */
+  char msg[SG_MSG_LEN];
+
+  sg_pop **pops; size_t n_pops, cap_pops;
+  uint64_t n_nodes;                  /* global ids 1 .. n_nodes */
+
+  sg_edges edges;                    /* connections not yet in the CSR                   */
+  double *abs_w_sum;                 /* per node: sum of |w| of incoming events (overflow bound) */
+  uint32_t n_connect_calls;
+  uint32_t min_delay, max_delay;     /* steps, over all connections (NEST semantics)      */
+
+  /* built by sg_i_prepare() */
+  int dirty;                         /* network changed since the last prepare            */
+  sg_csr csr;                        /* neuron -> neuron synapses, rows = all nodes        */
+  sg_csr gen_csr;                    /* generator -> target, rows = all nodes               */
+  uint64_t *rec_row; uint32_t *rec_idx;  /* neuron -> spike recorders: rows = all nodes   */
+  uint64_t n_inputs;                 /* ring row length                                   */
+  uint32_t ring_len;                 /* R: power of two > max delay                       */
+  int64_t *ring;                     /* [R * n_inputs] (cpu backend; the cuda one has its own) */
+
+  sg_gen *gens; size_t n_gens;
+  int64_t *gen_t;                    /* spike stamps / amplitude change stamps (steps)      */
+  double *gen_w;                     /* spike weight factors / amplitudes                  */
+  uint32_t *gen_m;                   /* spike multiplicities                               */
+  double *gen_vals;                  /* noise: current value per generator target          */
+  uint64_t n_gen_ev, n_gen_vals;
+
+  sg_spike_rec *srec; size_t n_srec;
+  sg_multimeter *mm; size_t n_mm;
+
+  const sg_backend_ops *backend;
+  char backend_reason[320];
+  void *backend_data;
+  int state_on_device;               /* host state stale until sync                        */
+
+  sg_run_stats stats;
+  uint32_t *spk_buf; uint32_t *spk_mult; size_t spk_cap; /* per-step spike list (cpu)     */
+  int poisoned;                      /* an unrecoverable error happened (e.g. CUDA)       */
+};
+
+/* ---- helpers used across host/ --------------------------------------------------------- */
+sg_status sg_i_fail(sg_sim *sim, sg_status code, const char *fmt, ...)
+#if defined(__GNUC__)
+  __attribute__((format(printf, 3, 4)))
+#endif
+  ;
+sg_pop *sg_i_pop_of(const sg_sim *sim, uint64_t gid);         /* NULL if out of range */
+sg_status sg_i_nodes_pop(sg_sim *sim, sg_nodes nodes, const char *what, sg_pop **out);
+void sg_i_pop_free(sg_pop *pop);
+sg_status sg_i_pop_alloc_state(sg_sim *sim, sg_pop *pop);    /* (re)size state rows from widths */
+sg_status sg_i_prepare(sg_sim *sim);                          /* CSR, ports, coefs, ring, recorders */
+void sg_i_csr_free(sg_csr *c);
+void sg_i_edges_free(sg_edges *e);
+sg_status sg_i_edges_reserve(sg_sim *sim, sg_edges *e, size_t extra);
+/* Build both CSRs from sim->edges (merging any existing CSR back in). connect.c/csr.c */
+sg_status sg_i_build_csr(sg_sim *sim);
+/* Time helpers: ms -> steps with NEST's rules; error if not on the grid. */
+sg_status sg_i_time_to_steps(sg_sim *sim, const char *what, double ms, int64_t *steps);
+sg_status sg_i_stim_prepare(sg_sim *sim);                     /* host/stim.c */
+void sg_i_stim_free(sg_sim *sim);
+/* Recorders (record.c) */
+sg_status sg_i_record_alloc(sg_sim *sim);     /* one record per recorder node, before the CSR */
+sg_status sg_i_record_prepare(sg_sim *sim);
+sg_status sg_i_record_flush(sg_sim *sim, int final);
+void sg_i_record_free(sg_sim *sim);
+sg_status sg_i_srec_push(sg_sim *sim, sg_spike_rec *r, uint64_t stamp, uint64_t sender, uint32_t mult);
+sg_status sg_i_mm_row(sg_sim *sim, sg_multimeter *m, uint64_t stamp, double **row);
+int sg_i_mm_due(const sg_multimeter *m, uint64_t stamp);
+/* Memory accounting */
+uint64_t sg_i_host_mem_available(void);
+
+#endif

@@ -1,0 +1,196 @@
+/* host/models.c - the model list: every model header's tables expanded into the descriptors
+ * that the parameter API, sg_model_info, the HDF5 writer and the docs read.
+ * Adding a neuron model: its header in include/sg/models/, a descriptor here, a case in the
+ * backends' dispatch (host/backend_cpu.c, kernels/update.cu). */
+/* SPDX-License-Identifier: MIT */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+#include "models.h"
+#include "sg/models/gl_exp.h"
+#include "sg/models/parrot_neuron.h"
+#include "sg/stim/noise_generator.h"
+#include "sg/stim/poisson_generator.h"
+#include "sg/stim/recorders.h"
+#include "sg/stim/spike_generator.h"
+#include "sg/stim/step_current_generator.h"
+
+#define SG_PARAM_ROW(name, unit, def, chk, doc) {#name, unit, def, chk, doc},
+#define SG_VEC_ROW(name, unit, chk, doc) {#name, unit, chk, doc},
+#define SG_STATE_ROW(name, unit, init, doc) {#name, unit, init, doc},
+
+const char *sg_i_check_text(int check) {
+  switch (check) {
+  case SG_CHK_POS: return "> 0";
+  case SG_CHK_NONNEG: return ">= 0";
+  case SG_CHK_UNIT: return "[0, 1]";
+  case SG_CHK_BOOL: return "0 or 1";
+  case SG_CHK_INT_NONNEG: return "an integer >= 0";
+  case SG_CHK_INT_POS: return "an integer >= 1";
+  case SG_CHK_TIME: return ">= 0 and a multiple of the resolution";
+  case SG_CHK_TIME_INF: return ">= 0 and a multiple of the resolution, or inf";
+  case SG_CHK_ANY_INF: return "any number but NaN";
+  default: return "any finite number";
+  }
+}
+
+/* ---- receptors ------------------------------------------------------------------------ */
+static uint32_t two_ports(const sg_pop *pop) { (void)pop; return 2; }
+static uint32_t no_ports(const sg_pop *pop) { (void)pop; return 0; }
+static int port0_if_r0(const sg_pop *pop, int r) { (void)pop; return r == 0 ? 0 : -1; }
+static int port1_if_r0(const sg_pop *pop, int r) { (void)pop; return r == 0 ? 1 : -1; }
+static int parrot_spike_port(const sg_pop *pop, int r) { (void)pop; return r == 0 ? 0 : r == 1 ? 1 : -1; }
+static int no_port(const sg_pop *pop, int r) { (void)pop; (void)r; return -1; }
+
+/* ---- gl_exp ----------------------------------------------------------------------------- */
+static const sg_param_row gl_exp_params[] = {SG_GL_EXP_PARAMS(SG_PARAM_ROW)};
+static const sg_state_row gl_exp_state[] = {SG_GL_EXP_STATE(SG_STATE_ROW)};
+static void gl_exp_prepare(const double *p, const sg_vec *v, double h, int64_t tps, void *coef) {
+  (void)v;
+  sg_gl_exp_prepare(p, h, tps, (sg_gl_exp_coef *)coef);
+}
+const sg_model_desc sg_i_model_gl_exp = {
+  .name = "gl_exp", .kind = SG_KIND_NEURON, .id = SG_MODEL_gl_exp,
+  .params = gl_exp_params, .n_params = SG_GL_EXP_N_PARAMS,
+  .state = gl_exp_state, .n_state = SG_GL_EXP_N_STATE,
+  .coef_size = sizeof(sg_gl_exp_coef), .prepare = gl_exp_prepare,
+  .n_ports = two_ports, .spike_port = port0_if_r0, .current_port = port1_if_r0,
+};
+
+/* ---- parrot_neuron ---------------------------------------------------------------------- */
+static void parrot_prepare(const double *p, const sg_vec *v, double h, int64_t tps, void *coef) {
+  (void)v;
+  sg_parrot_neuron_prepare(p, h, tps, (sg_parrot_neuron_coef *)coef);
+}
+const sg_model_desc sg_i_model_parrot_neuron = {
+  .name = "parrot_neuron", .kind = SG_KIND_NEURON, .id = SG_MODEL_parrot_neuron,
+  .coef_size = sizeof(sg_parrot_neuron_coef), .prepare = parrot_prepare,
+  .n_ports = two_ports, .spike_port = parrot_spike_port, .current_port = no_port,
+};
+
+/* ---- devices ---------------------------------------------------------------------------- */
+static const sg_param_row sg_params[] = {SG_SPIKE_GENERATOR_PARAMS(SG_PARAM_ROW)};
+static const sg_vec_row sg_vecs[] = {SG_SPIKE_GENERATOR_VECS(SG_VEC_ROW)};
+static int spike_generator_check(const double *p, const sg_vec *v, char *msg, size_t len) {
+  const sg_vec *t = &v[SG_SPIKE_GENERATOR_V_spike_times];
+  const sg_vec *w = &v[SG_SPIKE_GENERATOR_V_spike_weights];
+  const sg_vec *m = &v[SG_SPIKE_GENERATOR_V_spike_multiplicities];
+  if (w->len && w->len != t->len) {
+    snprintf(msg, len, "spike_weights has %zu values but spike_times has %zu: allowed empty or the same length", w->len, t->len);
+    return 1;
+  }
+  if (m->len && m->len != t->len) {
+    snprintf(msg, len, "spike_multiplicities has %zu values but spike_times has %zu: allowed empty or the same length", m->len, t->len);
+    return 1;
+  }
+  for (size_t i = 1; i < t->len; ++i)
+    if (t->v[i] < t->v[i - 1]) {
+      snprintf(msg, len, "spike_times[%zu] = %g < spike_times[%zu] = %g: spike times must be sorted in non-descending order", i, t->v[i], i - 1, t->v[i - 1]);
+      return 1;
+    }
+  if (p[SG_SPIKE_GENERATOR_P_precise_times] != 0.0 &&
+      (p[SG_SPIKE_GENERATOR_P_allow_offgrid_times] != 0.0 || p[SG_SPIKE_GENERATOR_P_shift_now_spikes] != 0.0)) {
+    snprintf(msg, len, "precise_times = 1 cannot be combined with allow_offgrid_times or shift_now_spikes");
+    return 1;
+  }
+  if (p[SG_SPIKE_GENERATOR_P_shift_now_spikes] == 0.0)
+    for (size_t i = 0; i < t->len; ++i)
+      if (t->v[i] == 0.0) {
+        snprintf(msg, len, "spike_times[%zu] = 0: spike time cannot be 0 (allowed > 0, or set shift_now_spikes)", i);
+        return 1;
+      }
+  return 0;
+}
+const sg_model_desc sg_i_model_spike_generator = {
+  .name = "spike_generator", .kind = SG_KIND_GENERATOR, .id = SG_MODEL_spike_generator,
+  .params = sg_params, .n_params = SG_SPIKE_GENERATOR_N_PARAMS,
+  .vecs = sg_vecs, .n_vecs = SG_SPIKE_GENERATOR_N_VECS, .check = spike_generator_check,
+  .n_ports = no_ports, .spike_port = no_port, .current_port = no_port,
+};
+
+static const sg_param_row pg_params[] = {SG_POISSON_GENERATOR_PARAMS(SG_PARAM_ROW)};
+const sg_model_desc sg_i_model_poisson_generator = {
+  .name = "poisson_generator", .kind = SG_KIND_GENERATOR, .id = SG_MODEL_poisson_generator,
+  .params = pg_params, .n_params = SG_POISSON_GENERATOR_N_PARAMS,
+  .n_ports = no_ports, .spike_port = no_port, .current_port = no_port,
+};
+
+static const sg_param_row scg_params[] = {SG_STEP_CURRENT_GENERATOR_PARAMS(SG_PARAM_ROW)};
+static const sg_vec_row scg_vecs[] = {SG_STEP_CURRENT_GENERATOR_VECS(SG_VEC_ROW)};
+static int step_current_check(const double *p, const sg_vec *v, char *msg, size_t len) {
+  (void)p;
+  const sg_vec *t = &v[SG_STEP_CURRENT_GENERATOR_V_amplitude_times];
+  const sg_vec *a = &v[SG_STEP_CURRENT_GENERATOR_V_amplitude_values];
+  /* one of the two may still be empty while the other is being set (sg_set_vec sets one at a
+   * time); sg_simulate refuses a generator whose lengths still differ */
+  if (t->len != a->len && t->len && a->len) {
+    snprintf(msg, len, "amplitude_times has %zu values but amplitude_values has %zu: they must have the same length", t->len, a->len);
+    return 1;
+  }
+  for (size_t i = 1; i < t->len; ++i)
+    if (!(t->v[i] > t->v[i - 1])) {
+      snprintf(msg, len, "amplitude_times[%zu] = %g <= amplitude_times[%zu] = %g: times must be strictly increasing", i, t->v[i], i - 1, t->v[i - 1]);
+      return 1;
+    }
+  return 0;
+}
+const sg_model_desc sg_i_model_step_current_generator = {
+  .name = "step_current_generator", .kind = SG_KIND_GENERATOR, .id = SG_MODEL_step_current_generator,
+  .params = scg_params, .n_params = SG_STEP_CURRENT_GENERATOR_N_PARAMS,
+  .vecs = scg_vecs, .n_vecs = SG_STEP_CURRENT_GENERATOR_N_VECS, .check = step_current_check,
+  .n_ports = no_ports, .spike_port = no_port, .current_port = no_port,
+};
+
+static const sg_param_row ng_params[] = {SG_NOISE_GENERATOR_PARAMS(SG_PARAM_ROW)};
+static int noise_check(const double *p, const sg_vec *v, char *msg, size_t len) {
+  (void)v;
+  if (p[SG_NOISE_GENERATOR_P_std_mod] > p[SG_NOISE_GENERATOR_P_std]) {
+    snprintf(msg, len, "std_mod = %g > std = %g: allowed 0 <= std_mod <= std", p[SG_NOISE_GENERATOR_P_std_mod], p[SG_NOISE_GENERATOR_P_std]);
+    return 1;
+  }
+  return 0;
+}
+const sg_model_desc sg_i_model_noise_generator = {
+  .name = "noise_generator", .kind = SG_KIND_GENERATOR, .id = SG_MODEL_noise_generator,
+  .params = ng_params, .n_params = SG_NOISE_GENERATOR_N_PARAMS, .check = noise_check,
+  .n_ports = no_ports, .spike_port = no_port, .current_port = no_port,
+};
+
+static const sg_param_row sr_params[] = {SG_SPIKE_RECORDER_PARAMS(SG_PARAM_ROW)};
+const sg_model_desc sg_i_model_spike_recorder = {
+  .name = "spike_recorder", .kind = SG_KIND_RECORDER, .id = SG_MODEL_spike_recorder,
+  .params = sr_params, .n_params = SG_SPIKE_RECORDER_N_PARAMS,
+  .n_ports = no_ports, .spike_port = port0_if_r0, .current_port = no_port,
+};
+
+static const sg_param_row mm_params[] = {SG_MULTIMETER_PARAMS(SG_PARAM_ROW)};
+static int multimeter_check(const double *p, const sg_vec *v, char *msg, size_t len) {
+  (void)v;
+  if (p[SG_MULTIMETER_P_interval] <= 0.0) {
+    snprintf(msg, len, "interval = %g: allowed >= resolution", p[SG_MULTIMETER_P_interval]);
+    return 1;
+  }
+  return 0;
+}
+const sg_model_desc sg_i_model_multimeter = {
+  .name = "multimeter", .kind = SG_KIND_RECORDER, .id = SG_MODEL_multimeter,
+  .params = mm_params, .n_params = SG_MULTIMETER_N_PARAMS, .check = multimeter_check,
+  .n_ports = no_ports, .spike_port = no_port, .current_port = no_port,
+};
+
+/* ---- the list --------------------------------------------------------------------------- */
+const sg_model_desc *const sg_i_models[] = {
+#define X(name) &sg_i_model_##name,
+  SG_MODEL_LIST(X)
+#undef X
+};
+const size_t sg_i_n_models = sizeof sg_i_models / sizeof sg_i_models[0];
+
+const sg_model_desc *sg_i_model_find(const char *name) {
+  if (!name) return NULL;
+  for (size_t i = 0; i < sg_i_n_models; ++i)
+    if (strcmp(sg_i_models[i]->name, name) == 0) return sg_i_models[i];
+  return NULL;
+}

@@ -1,0 +1,431 @@
+/* host/params.c - sg_set / sg_get and the model tables as the public sg_model_info.
+ * Every set validates into a copy (row class, then the model's cross-parameter check per
+ * node) and commits only when everything passed: a failed call changes nothing. */
+/* SPDX-License-Identifier: MIT */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+enum { FOUND_NONE = 0, FOUND_PARAM, FOUND_VEC, FOUND_STATE };
+
+static int find_entry(const sg_model_desc *m, const char *name, uint32_t *idx) {
+  for (uint32_t i = 0; i < m->n_params; ++i)
+    if (strcmp(m->params[i].name, name) == 0) { *idx = i; return FOUND_PARAM; }
+  for (uint32_t i = 0; i < m->n_vecs; ++i)
+    if (strcmp(m->vecs[i].name, name) == 0) { *idx = i; return FOUND_VEC; }
+  for (uint32_t i = 0; i < m->n_state; ++i)
+    if (strcmp(m->state[i].name, name) == 0) { *idx = i; return FOUND_STATE; }
+  return FOUND_NONE;
+}
+
+static sg_status unknown_name(sg_sim *sim, const char *fn, const sg_model_desc *m, const char *name) {
+  char list[1024] = "";
+  size_t used = 0;
+#define ADD(s) do { int k_ = snprintf(list + used, sizeof list - used, "%s%s", used ? ", " : "", s); \
+                    if (k_ > 0 && (size_t)k_ < sizeof list - used) used += (size_t)k_; } while (0)
+  for (uint32_t i = 0; i < m->n_params; ++i) ADD(m->params[i].name);
+  for (uint32_t i = 0; i < m->n_vecs; ++i) ADD(m->vecs[i].name);
+  for (uint32_t i = 0; i < m->n_state; ++i) ADD(m->state[i].name);
+  if (m->id == SG_MODEL_multimeter) ADD("record_from");
+#undef ADD
+  return sg_i_fail(sim, SG_ERR_UNKNOWN, "%s: %s has no parameter '%s': allowed %s", fn, m->name, name ? name : "(null)", list);
+}
+
+/* Checks one value against its row's class. 0 = fine, else fills msg. */
+static int check_value(const sg_sim *sim, int chk, double v, char *msg, size_t len) {
+  const char *why = NULL;
+  switch (chk) {
+  case SG_CHK_ANY: if (!isfinite(v)) why = "allowed any finite number"; break;
+  case SG_CHK_ANY_INF: if (isnan(v)) why = "allowed any number but NaN"; break;
+  case SG_CHK_POS: if (!(v > 0.0) || !isfinite(v)) why = "allowed > 0 (finite)"; break;
+  case SG_CHK_NONNEG: if (!(v >= 0.0) || !isfinite(v)) why = "allowed >= 0 (finite)"; break;
+  case SG_CHK_UNIT: if (!(v >= 0.0 && v <= 1.0)) why = "allowed [0, 1]"; break;
+  case SG_CHK_BOOL: if (!(v == 0.0 || v == 1.0)) why = "allowed 0 or 1"; break;
+  case SG_CHK_INT_NONNEG: if (!(v >= 0.0) || v != floor(v) || v > 4294967295.0) why = "allowed an integer in [0, 2^32)"; break;
+  case SG_CHK_INT_POS: if (!(v >= 1.0) || v != floor(v) || v > 4294967295.0) why = "allowed an integer in [1, 2^32)"; break;
+  case SG_CHK_TIME:
+  case SG_CHK_TIME_INF:
+    if (chk == SG_CHK_TIME_INF && v == INFINITY) break;
+    if (!(v >= 0.0) || !isfinite(v)) { why = chk == SG_CHK_TIME ? "allowed >= 0 (finite), a multiple of the resolution" : "allowed >= 0, a multiple of the resolution, or inf"; break; }
+    if (v * SG_TICS_PER_MS > 9e15) { why = "allowed at most 9e12 ms (times are kept in integer tics)"; break; }
+    {
+      const int64_t tics = sg_ms_to_tics(v);
+      if (fabs((double)tics - v * SG_TICS_PER_MS) > 1e-6 * (1.0 + fabs(v * SG_TICS_PER_MS)) || tics % sim->tics_per_step) {
+        snprintf(msg, len, "= %.17g ms: allowed a multiple of the resolution %g ms", v, sim->h);
+        return 1;
+      }
+    }
+    break;
+  default: break;
+  }
+  if (why) { snprintf(msg, len, "= %.17g: %s", v, why); return 1; }
+  return 0;
+}
+
+/* Node i's parameters and vectors, with an optional override, for the model's check(). */
+static void node_params(const sg_pop *pop, uint64_t i, double *p, sg_vec *vecs) {
+  for (uint32_t k = 0; k < pop->model->n_params; ++k) p[k] = sg_i_param(pop, k, i);
+  for (uint32_t k = 0; k < pop->model->n_vecs; ++k) vecs[k] = *sg_i_vec(pop, k, i);
+}
+
+#define MAX_P 64
+#define MAX_V 16
+
+/* Runs the model's cross check for nodes [lo, hi) with param k replaced by values[i-lo]
+ * (or vector k replaced by vec). */
+static sg_status cross_check(sg_sim *sim, const char *fn, sg_pop *pop, uint64_t lo, uint64_t hi,
+                             int kind, uint32_t k, const double *values, int per_node,
+                             const sg_vec *vec) {
+  const sg_model_desc *m = pop->model;
+  if (!m->check) return SG_OK;
+  double p[MAX_P];
+  sg_vec v[MAX_V];
+  char msg[SG_MSG_LEN - 96];
+  for (uint64_t i = lo; i < hi; ++i) {
+    node_params(pop, i, p, v);
+    if (kind == FOUND_PARAM) p[k] = values[per_node ? i - lo : 0];
+    else if (kind == FOUND_VEC) v[k] = *vec;
+    if (m->check(p, v, msg, sizeof msg))
+      return sg_i_fail(sim, SG_ERR_ARG, "%s: %s node %llu: %s", fn, m->name,
+                       (unsigned long long)(pop->first + i), msg);
+    if (!per_node && kind != FOUND_NONE && pop->params && i > lo) {
+      /* a uniform value only needs checking once per distinct neighbourhood: all nodes
+       * share it unless other parameters are per node */
+      int any_each = 0;
+      for (uint32_t q = 0; q < m->n_params && !any_each; ++q) any_each = pop->params[q].each != NULL;
+      for (uint32_t q = 0; q < m->n_vecs && !any_each; ++q) any_each = pop->vecs[q].each != NULL;
+      if (!any_each) break;
+    }
+  }
+  return SG_OK;
+}
+
+static sg_status frozen_check(sg_sim *sim, const char *fn, sg_pop *pop, const char *name) {
+  if (pop->model->id == SG_MODEL_multimeter && pop->has_device_connections &&
+      (strcmp(name, "interval") == 0 || strcmp(name, "offset") == 0 || strcmp(name, "record_from") == 0))
+    return sg_i_fail(sim, SG_ERR_STATE, "%s: multimeter %s: '%s' cannot be changed after the multimeter has been connected", fn, pop->name, name);
+  return SG_OK;
+}
+
+static sg_status set_values(sg_sim *sim, const char *fn, sg_nodes nodes, const char *name,
+                            const double *values, int per_node) {
+  if (!sim) return SG_ERR_ARG;
+  if (!name) return sg_i_fail(sim, SG_ERR_ARG, "%s: name is NULL", fn);
+  if (!values) return sg_i_fail(sim, SG_ERR_ARG, "%s: values is NULL", fn);
+  sg_pop *pop;
+  sg_status st = sg_i_nodes_pop(sim, nodes, fn, &pop);
+  if (st) return st;
+  const sg_model_desc *m = pop->model;
+  uint32_t k;
+  int kind = find_entry(m, name, &k);
+  if (kind == FOUND_NONE) return unknown_name(sim, fn, m, name);
+  if ((st = frozen_check(sim, fn, pop, name))) return st;
+  if (kind == FOUND_VEC)
+    return sg_i_fail(sim, SG_ERR_ARG, "%s: %s.%s is a vector parameter: use sg_set_vec", fn, m->name, name);
+  const uint64_t lo = nodes.first - pop->first, hi = lo + nodes.n;
+  const uint64_t nv = per_node ? nodes.n : 1;
+  char msg[256];
+  const int chk = kind == FOUND_PARAM ? m->params[k].check : SG_CHK_ANY;
+  for (uint64_t j = 0; j < nv; ++j)
+    if (check_value(sim, chk, values[j], msg, sizeof msg))
+      return sg_i_fail(sim, SG_ERR_ARG, "%s: %s.%s%s%s (node %llu)", fn, m->name, name,
+                       msg[0] == '=' ? " " : ": ", msg, (unsigned long long)(nodes.first + j));
+
+  if (kind == FOUND_STATE) {
+    if (sim->state_on_device && (st = sim->backend->sync(sim))) return st;
+    if (m->set_state) {
+      /* validate every node first (set_state with msg only checks when i == UINT64_MAX) */
+      for (uint64_t j = 0; j < nv; ++j)
+        if (m->set_state(pop, k, UINT64_MAX, values[j], msg, sizeof msg))
+          return sg_i_fail(sim, SG_ERR_ARG, "%s: %s.%s = %g: %s", fn, m->name, name, values[j], msg);
+      for (uint64_t i = lo; i < hi; ++i) m->set_state(pop, k, i, values[per_node ? i - lo : 0], msg, sizeof msg);
+    } else {
+      if (pop->width[k] != 1)
+        return sg_i_fail(sim, SG_ERR_ARG, "%s: %s.%s is a vector state: use sg_set_vec", fn, m->name, name);
+      for (uint64_t i = lo; i < hi; ++i) pop->state[k][i] = values[per_node ? i - lo : 0];
+    }
+    sim->dirty = 1;
+    return SG_OK;
+  }
+
+  if ((st = cross_check(sim, fn, pop, lo, hi, kind, k, values, per_node, NULL))) return st;
+  /* commit */
+  double *old = NULL;
+  if (m->params_changed) {
+    old = malloc(sizeof(double) * MAX_P * 2);
+    if (!old) return sg_i_fail(sim, SG_ERR_NOMEM, "%s: out of memory", fn);
+  }
+  sg_pval *pv = &pop->params[k];
+  const int whole = lo == 0 && hi == pop->n;
+  if (whole && !per_node) {
+    if (old) {
+      for (uint64_t i = 0; i < pop->n; ++i) {
+        double np[MAX_P];
+        for (uint32_t q = 0; q < m->n_params; ++q) old[q] = np[q] = sg_i_param(pop, q, i);
+        np[k] = values[0];
+        m->params_changed(pop, i, old, np);
+      }
+    }
+    free(pv->each);
+    pv->each = NULL;
+    pv->uniform = values[0];
+  } else {
+    if (!pv->each) {
+      double *e = malloc(pop->n * sizeof(double));
+      if (!e) { free(old); return sg_i_fail(sim, SG_ERR_NOMEM, "%s: out of memory", fn); }
+      for (uint64_t i = 0; i < pop->n; ++i) e[i] = pv->uniform;
+      pv->each = e;
+    }
+    for (uint64_t i = lo; i < hi; ++i) {
+      const double nvv = values[per_node ? i - lo : 0];
+      if (old) {
+        double np[MAX_P];
+        for (uint32_t q = 0; q < m->n_params; ++q) old[q] = np[q] = sg_i_param(pop, q, i);
+        np[k] = nvv;
+        m->params_changed(pop, i, old, np);
+      }
+      pv->each[i] = nvv;
+    }
+  }
+  free(old);
+  sim->dirty = 1;
+  return SG_OK;
+}
+
+sg_status sg_set(sg_sim *sim, sg_nodes nodes, const char *name, double value) {
+  return set_values(sim, "sg_set", nodes, name, &value, 0);
+}
+
+sg_status sg_set_each(sg_sim *sim, sg_nodes nodes, const char *name, const double *values) {
+  return set_values(sim, "sg_set_each", nodes, name, values, 1);
+}
+
+sg_status sg_set_vec(sg_sim *sim, sg_nodes nodes, const char *name, const double *v, size_t len) {
+  static const char fn[] = "sg_set_vec";
+  if (!sim) return SG_ERR_ARG;
+  if (!name) return sg_i_fail(sim, SG_ERR_ARG, "%s: name is NULL", fn);
+  if (len && !v) return sg_i_fail(sim, SG_ERR_ARG, "%s: v is NULL with len = %zu", fn, len);
+  if (len > ((size_t)1 << 28)) return sg_i_fail(sim, SG_ERR_ARG, "%s: len = %zu: allowed at most 2^28", fn, len);
+  sg_pop *pop;
+  sg_status st = sg_i_nodes_pop(sim, nodes, fn, &pop);
+  if (st) return st;
+  const sg_model_desc *m = pop->model;
+  uint32_t k;
+  int kind = find_entry(m, name, &k);
+  if (kind == FOUND_NONE) return unknown_name(sim, fn, m, name);
+  if (kind == FOUND_STATE && m->set_state_vec) {
+    if (sim->state_on_device && (st = sim->backend->sync(sim))) return st;
+    char msg[256];
+    const uint64_t lo = nodes.first - pop->first;
+    for (uint64_t i = lo; i < lo + nodes.n; ++i)
+      if (m->set_state_vec(pop, k, i, v, len, msg, sizeof msg))
+        return sg_i_fail(sim, SG_ERR_ARG, "%s: %s.%s: %s", fn, m->name, name, msg);
+    sim->dirty = 1;
+    return SG_OK;
+  }
+  if (kind != FOUND_VEC)
+    return sg_i_fail(sim, SG_ERR_ARG, "%s: %s.%s is not a vector parameter: use sg_set", fn, m->name, name);
+  char msg[256];
+  for (size_t j = 0; j < len; ++j)
+    if (check_value(sim, m->vecs[k].check, v[j], msg, sizeof msg))
+      return sg_i_fail(sim, SG_ERR_ARG, "%s: %s.%s[%zu] %s", fn, m->name, name, j, msg);
+  sg_vec nv = {NULL, len};
+  if (len) {
+    nv.v = malloc(len * sizeof(double));
+    if (!nv.v) return sg_i_fail(sim, SG_ERR_NOMEM, "%s: out of memory", fn);
+    memcpy(nv.v, v, len * sizeof(double));
+  }
+  const uint64_t lo = nodes.first - pop->first, hi = lo + nodes.n;
+  if ((st = cross_check(sim, fn, pop, lo, hi, FOUND_VEC, k, NULL, 0, &nv))) { free(nv.v); return st; }
+  /* ports and state widths may depend on vector lengths (receptors of glif_cond) */
+  sg_vval *vv = &pop->vecs[k];
+  sg_vec saved = vv->uniform;
+  sg_vec *saved_each = vv->each;
+  const uint32_t ports_before = pop->model->n_ports(pop);
+  const int whole = lo == 0 && hi == pop->n;
+  if (whole) {
+    vv->uniform = nv;
+    vv->each = NULL;
+    const uint32_t ports_after = pop->model->n_ports(pop);
+    if (pop->has_connections && ports_after != ports_before) {
+      vv->uniform = saved; vv->each = saved_each; free(nv.v);
+      return sg_i_fail(sim, SG_ERR_STATE, "%s: %s.%s: the neuron has connections, the number of receptor ports (%u) cannot change to %u",
+                       fn, m->name, name, ports_before, ports_after);
+    }
+    uint32_t wb[SG_MAX_STATE_ROWS];
+    memcpy(wb, pop->width, sizeof wb);
+    if ((st = sg_i_pop_alloc_state(sim, pop))) { vv->uniform = saved; vv->each = saved_each; free(nv.v); return st; }
+    free(saved.v);
+    if (saved_each) {
+      for (uint64_t i = 0; i < pop->n; ++i) free(saved_each[i].v);
+      free(saved_each);
+    }
+    if (memcmp(wb, pop->width, sizeof wb) && m->init_state)
+      for (uint64_t i = 0; i < pop->n; ++i) m->init_state(pop, i);
+  } else {
+    if (m->state_width) {
+      /* a part of a population may not change a length that sizes state rows */
+      if (len != saved.len || saved_each) {
+        int differs = 0;
+        for (uint64_t i = 0; i < pop->n && !differs; ++i) differs = sg_i_vec(pop, k, i)->len != len;
+        if (differs) {
+          free(nv.v);
+          return sg_i_fail(sim, SG_ERR_ARG, "%s: %s.%s: a length change must apply to the whole population (%llu..%llu)",
+                           fn, m->name, name, (unsigned long long)pop->first, (unsigned long long)(pop->first + pop->n - 1));
+        }
+      }
+    }
+    if (!vv->each) {
+      sg_vec *e = calloc(pop->n, sizeof *e);
+      if (!e) { free(nv.v); return sg_i_fail(sim, SG_ERR_NOMEM, "%s: out of memory", fn); }
+      for (uint64_t i = 0; i < pop->n; ++i) {
+        e[i].len = vv->uniform.len;
+        if (vv->uniform.len) {
+          e[i].v = malloc(vv->uniform.len * sizeof(double));
+          if (!e[i].v) {
+            for (uint64_t q = 0; q < i; ++q) free(e[q].v);
+            free(e); free(nv.v);
+            return sg_i_fail(sim, SG_ERR_NOMEM, "%s: out of memory", fn);
+          }
+          memcpy(e[i].v, vv->uniform.v, vv->uniform.len * sizeof(double));
+        }
+      }
+      vv->each = e;
+    }
+    for (uint64_t i = lo; i < hi; ++i) {
+      double *c = NULL;
+      if (len) {
+        c = malloc(len * sizeof(double));
+        if (!c) { free(nv.v); return sg_i_fail(sim, SG_ERR_NOMEM, "%s: out of memory", fn); }
+        memcpy(c, v, len * sizeof(double));
+      }
+      free(vv->each[i].v);
+      vv->each[i].v = c;
+      vv->each[i].len = len;
+    }
+    free(nv.v);
+  }
+  sim->dirty = 1;
+  return SG_OK;
+}
+
+sg_status sg_set_strs(sg_sim *sim, sg_nodes nodes, const char *name, const char *const *v, size_t len) {
+  static const char fn[] = "sg_set_strs";
+  if (!sim) return SG_ERR_ARG;
+  if (!name) return sg_i_fail(sim, SG_ERR_ARG, "%s: name is NULL", fn);
+  if (len && !v) return sg_i_fail(sim, SG_ERR_ARG, "%s: v is NULL with len = %zu", fn, len);
+  sg_pop *pop;
+  sg_status st = sg_i_nodes_pop(sim, nodes, fn, &pop);
+  if (st) return st;
+  if (pop->model->id != SG_MODEL_multimeter || strcmp(name, "record_from") != 0)
+    return sg_i_fail(sim, SG_ERR_UNKNOWN, "%s: %s has no string-list parameter '%s': allowed multimeter.record_from", fn, pop->model->name, name);
+  if ((st = frozen_check(sim, fn, pop, name))) return st;
+  if (nodes.n != pop->n)
+    return sg_i_fail(sim, SG_ERR_ARG, "%s: record_from applies to the whole multimeter population %s (%llu nodes), got %llu",
+                     fn, pop->name, (unsigned long long)pop->n, (unsigned long long)nodes.n);
+  for (size_t j = 0; j < len; ++j) {
+    if (!v[j] || !v[j][0] || strlen(v[j]) >= SG_NAME_LEN)
+      return sg_i_fail(sim, SG_ERR_ARG, "%s: record_from[%zu] = '%s': allowed a recordable name of 1..%d characters", fn, j, v[j] ? v[j] : "(null)", SG_NAME_LEN - 1);
+    for (size_t q = 0; q < j; ++q)
+      if (strcmp(v[q], v[j]) == 0)
+        return sg_i_fail(sim, SG_ERR_ARG, "%s: record_from[%zu] = '%s' repeats record_from[%zu]", fn, j, v[j], q);
+  }
+  char (*names)[SG_NAME_LEN] = NULL;
+  if (len) {
+    names = calloc(len, sizeof *names);
+    if (!names) return sg_i_fail(sim, SG_ERR_NOMEM, "%s: out of memory", fn);
+    for (size_t j = 0; j < len; ++j) snprintf(names[j], SG_NAME_LEN, "%s", v[j]);
+  }
+  free(pop->record_from);
+  pop->record_from = names;
+  pop->n_record_from = len;
+  sim->dirty = 1;
+  return SG_OK;
+}
+
+sg_status sg_get(sg_sim *sim, uint64_t node_id, const char *name, double *out) {
+  static const char fn[] = "sg_get";
+  if (!sim) return SG_ERR_ARG;
+  if (!name) return sg_i_fail(sim, SG_ERR_ARG, "%s: name is NULL", fn);
+  if (!out) return sg_i_fail(sim, SG_ERR_ARG, "%s: out is NULL", fn);
+  sg_pop *pop = sg_i_pop_of(sim, node_id);
+  if (!pop) return sg_i_fail(sim, SG_ERR_ARG, "%s: node id %llu out of range: allowed 1..%llu", fn, (unsigned long long)node_id, (unsigned long long)sim->n_nodes);
+  const sg_model_desc *m = pop->model;
+  const uint64_t i = node_id - pop->first;
+  uint32_t k;
+  int kind = find_entry(m, name, &k);
+  if (kind == FOUND_NONE) return unknown_name(sim, fn, m, name);
+  if (kind == FOUND_PARAM) { *out = sg_i_param(pop, k, i); return SG_OK; }
+  if (kind == FOUND_VEC) return sg_i_fail(sim, SG_ERR_ARG, "%s: %s.%s is a vector: use sg_get_vec", fn, m->name, name);
+  sg_status st;
+  if (sim->state_on_device && (st = sim->backend->sync(sim))) return st;
+  if (m->get_state) { *out = m->get_state(pop, k, i); return SG_OK; }
+  if (pop->width[k] != 1) return sg_i_fail(sim, SG_ERR_ARG, "%s: %s.%s is a vector state: use sg_get_vec", fn, m->name, name);
+  *out = pop->state[k][i];
+  return SG_OK;
+}
+
+sg_status sg_get_vec(sg_sim *sim, uint64_t node_id, const char *name, double *out, size_t cap, size_t *len) {
+  static const char fn[] = "sg_get_vec";
+  if (!sim) return SG_ERR_ARG;
+  if (!name) return sg_i_fail(sim, SG_ERR_ARG, "%s: name is NULL", fn);
+  if (!len) return sg_i_fail(sim, SG_ERR_ARG, "%s: len is NULL", fn);
+  if (cap && !out) return sg_i_fail(sim, SG_ERR_ARG, "%s: out is NULL with cap = %zu", fn, cap);
+  sg_pop *pop = sg_i_pop_of(sim, node_id);
+  if (!pop) return sg_i_fail(sim, SG_ERR_ARG, "%s: node id %llu out of range: allowed 1..%llu", fn, (unsigned long long)node_id, (unsigned long long)sim->n_nodes);
+  const sg_model_desc *m = pop->model;
+  const uint64_t i = node_id - pop->first;
+  uint32_t k;
+  int kind = find_entry(m, name, &k);
+  if (kind == FOUND_NONE) return unknown_name(sim, fn, m, name);
+  if (kind == FOUND_VEC) {
+    const sg_vec *v = sg_i_vec(pop, k, i);
+    *len = v->len;
+    for (size_t j = 0; j < v->len && j < cap; ++j) out[j] = v->v[j];
+    return SG_OK;
+  }
+  if (kind == FOUND_PARAM) return sg_i_fail(sim, SG_ERR_ARG, "%s: %s.%s is a scalar: use sg_get", fn, m->name, name);
+  sg_status st;
+  if (sim->state_on_device && (st = sim->backend->sync(sim))) return st;
+  const uint32_t w = pop->width[k];
+  *len = w;
+  for (uint32_t c = 0; c < w && c < cap; ++c) out[c] = pop->state[k][(uint64_t)c * pop->n + i];
+  return SG_OK;
+}
+
+/* ---- model tables as public info ----------------------------------------------------------- */
+size_t sg_model_count(void) { return sg_i_n_models; }
+const char *sg_model_name(size_t i) { return i < sg_i_n_models ? sg_i_models[i]->name : NULL; }
+const char *sg_model_kind(const char *model) {
+  const sg_model_desc *m = sg_i_model_find(model);
+  if (!m) return NULL;
+  return m->kind == SG_KIND_NEURON ? "neuron" : m->kind == SG_KIND_GENERATOR ? "generator" : "recorder";
+}
+
+static sg_entry_info *info_tables[SG_N_MODELS];
+static size_t info_counts[SG_N_MODELS];
+
+sg_status sg_model_info(const char *model, const sg_entry_info **entries, size_t *n) {
+  const sg_model_desc *m = sg_i_model_find(model);
+  if (!m || !entries || !n) return m ? SG_ERR_ARG : SG_ERR_UNKNOWN;
+  if (!info_tables[m->id]) {
+    size_t cnt = m->n_params + m->n_vecs + m->n_state;
+    sg_entry_info *t = calloc(cnt ? cnt : 1, sizeof *t);
+    if (!t) return SG_ERR_NOMEM;
+    size_t j = 0;
+    for (uint32_t i = 0; i < m->n_params; ++i, ++j)
+      t[j] = (sg_entry_info){m->params[i].name, m->params[i].unit, sg_i_check_text(m->params[i].check), m->params[i].doc, m->params[i].def, SG_ENTRY_PARAM};
+    for (uint32_t i = 0; i < m->n_vecs; ++i, ++j)
+      t[j] = (sg_entry_info){m->vecs[i].name, m->vecs[i].unit, sg_i_check_text(m->vecs[i].check), m->vecs[i].doc, NAN, SG_ENTRY_VECTOR};
+    for (uint32_t i = 0; i < m->n_state; ++i, ++j)
+      t[j] = (sg_entry_info){m->state[i].name, m->state[i].unit, "any finite number", m->state[i].doc, m->state[i].init, SG_ENTRY_STATE};
+    info_counts[m->id] = cnt;
+    info_tables[m->id] = t;   /* lives for the process: a static table built once */
+  }
+  *entries = info_tables[m->id];
+  *n = info_counts[m->id];
+  return SG_OK;
+}

@@ -1,0 +1,466 @@
+/* host/record.c - spike_recorder and multimeter data: in memory (sg_spikes, sg_samples) and
+ * streamed to SONATA HDF5 files in blocks, one flush per block (host/h5out.c writes them).
+ *
+ * Files in the output folder: <spike recorder name>.h5 (/spikes/<population>/...) and
+ * <multimeter name>_<variable>.h5 (/report/<population>/...). Several spike recorders may
+ * watch the same neurons with different windows, hence one spike file per recorder.
+ * Memory stays bounded with keep_in_memory = 0: flushed blocks are dropped. */
+/* SPDX-License-Identifier: MIT */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "h5out.h"
+#include "internal.h"
+#include "sg/stim/recorders.h"
+
+/* ---- setup ------------------------------------------------------------------------------- */
+static int64_t steps_of(const sg_sim *sim, double ms) {
+  return ms == INFINITY ? INT64_MAX : sg_ms_to_tics(ms) / sim->tics_per_step;
+}
+
+sg_status sg_i_record_alloc(sg_sim *sim) {
+  size_t n_sr = 0, n_mm = 0;
+  for (size_t p = 0; p < sim->n_pops; ++p) {
+    const sg_pop *pop = sim->pops[p];
+    if (pop->model->id == SG_MODEL_spike_recorder) n_sr += pop->n;
+    if (pop->model->id == SG_MODEL_multimeter) n_mm += pop->n;
+  }
+  if (n_sr > sim->n_srec) {
+    sg_spike_rec *r = realloc(sim->srec, n_sr * sizeof *r);
+    if (!r) return sg_i_fail(sim, SG_ERR_NOMEM, "spike recorders: out of memory");
+    memset(r + sim->n_srec, 0, (n_sr - sim->n_srec) * sizeof *r);
+    sim->srec = r;
+  }
+  if (n_mm > sim->n_mm) {
+    sg_multimeter *m = realloc(sim->mm, n_mm * sizeof *m);
+    if (!m) return sg_i_fail(sim, SG_ERR_NOMEM, "multimeters: out of memory");
+    memset(m + sim->n_mm, 0, (n_mm - sim->n_mm) * sizeof *m);
+    sim->mm = m;
+  }
+  /* recorders are numbered in id order; populations are created in id order, so existing
+   * entries keep their index */
+  size_t js = 0, jm = 0;
+  for (size_t p = 0; p < sim->n_pops; ++p) {
+    const sg_pop *pop = sim->pops[p];
+    for (uint64_t i = 0; i < pop->n && pop->model->kind == SG_KIND_RECORDER; ++i) {
+      if (pop->model->id == SG_MODEL_spike_recorder) {
+        if (js >= sim->n_srec) sim->srec[js].gid = pop->first + i;
+        ++js;
+      } else {
+        if (jm >= sim->n_mm) { sim->mm[jm].gid = pop->first + i; sim->mm[jm].created_step = (int64_t)sim->step; }
+        ++jm;
+      }
+    }
+  }
+  sim->n_srec = n_sr;
+  sim->n_mm = n_mm;
+  return SG_OK;
+}
+
+static sg_h5_meta make_meta(sg_sim *sim, char **json_out) {
+  /* the network as JSON: populations with their uniform parameters */
+  size_t cap = 4096, len = 0;
+  char *js = malloc(cap);
+#define APPEND(...)                                                                      \
+  do {                                                                                   \
+    if (!js) break;                                                                      \
+    int k_ = snprintf(js + len, cap - len, __VA_ARGS__);                                 \
+    if (k_ < 0) break;                                                                   \
+    if ((size_t)k_ >= cap - len) {                                                       \
+      cap = 2 * (cap + (size_t)k_);                                                      \
+      char *n_ = realloc(js, cap);                                                       \
+      if (!n_) { free(js); js = NULL; break; }                                           \
+      js = n_;                                                                           \
+      snprintf(js + len, cap - len, __VA_ARGS__);                                        \
+    }                                                                                    \
+    len += (size_t)k_;                                                                   \
+  } while (0)
+  APPEND("{\"resolution_ms\": %.17g, \"seed\": %llu, \"populations\": [", sim->h, (unsigned long long)sim->cfg.seed);
+  for (size_t p = 0; p < sim->n_pops; ++p) {
+    const sg_pop *pop = sim->pops[p];
+    APPEND("%s{\"name\": \"%s\", \"model\": \"%s\", \"first_id\": %llu, \"n\": %llu, \"params\": {",
+           p ? ", " : "", pop->name, pop->model->name, (unsigned long long)pop->first, (unsigned long long)pop->n);
+    for (uint32_t k = 0; k < pop->model->n_params; ++k) {
+      const double v = pop->params[k].uniform;
+      if (pop->params[k].each) APPEND("%s\"%s\": \"per node\"", k ? ", " : "", pop->model->params[k].name);
+      else if (isinf(v)) APPEND("%s\"%s\": \"%sinf\"", k ? ", " : "", pop->model->params[k].name, v < 0 ? "-" : "");
+      else APPEND("%s\"%s\": %.17g", k ? ", " : "", pop->model->params[k].name, v);
+    }
+    APPEND("}}");
+  }
+  APPEND("], \"n_synapses\": %llu}", (unsigned long long)(sim->csr.n_syn + sim->gen_csr.n_syn));
+#undef APPEND
+  *json_out = js;
+  sg_h5_meta meta = {sim->h, sim->cfg.seed, sim->backend ? sim->backend->name : "", sg_version(), js};
+  return meta;
+}
+
+/* The first stamp >= from at which multimeter m samples (NEST's grid, see sg/stim/recorders.h). */
+static int64_t first_due(const sg_multimeter *m, int64_t from) {
+  const int64_t I = m->interval;
+  int64_t s = from > m->t_min + 1 ? from : m->t_min + 1;
+  if (m->offset == 0) {
+    if (s <= m->created_step) s = m->created_step + 1;
+    return ((s + I - 1) / I) * I;
+  }
+  if (s <= m->created_step + 1) s = m->created_step + 2;
+  if (s <= m->offset) return m->offset;
+  return m->offset + ((s - m->offset + I - 1) / I) * I;
+}
+
+static sg_status open_files(sg_sim *sim) {
+  if (!sim->cfg.output_dir) return SG_OK;
+  char *json = NULL;
+  sg_h5_meta meta = make_meta(sim, &json);
+  char path[4200], err[SG_MSG_LEN - 64];
+  sg_status st = SG_OK;
+  for (size_t j = 0; j < sim->n_srec && st == SG_OK; ++j) {
+    sg_spike_rec *r = &sim->srec[j];
+    if (r->h5) continue;
+    const sg_pop *pop = sg_i_pop_of(sim, r->gid);
+    if (pop->n == 1) snprintf(path, sizeof path, "%s/%s.h5", sim->cfg.output_dir, pop->name);
+    else snprintf(path, sizeof path, "%s/%s_%llu.h5", sim->cfg.output_dir, pop->name, (unsigned long long)(r->gid - pop->first));
+    sg_h5 *f = NULL;
+    st = sg_h5_spikes_create(path, &meta, &f, err, sizeof err);
+    if (st) { st = sg_i_fail(sim, st, "spike_recorder %llu: %s", (unsigned long long)r->gid, err); break; }
+    r->h5 = f;
+    r->h5_pop = malloc(sim->n_pops * sizeof(int));
+    if (!r->h5_pop) { st = sg_i_fail(sim, SG_ERR_NOMEM, "recorders: out of memory"); break; }
+    for (size_t p = 0; p < sim->n_pops; ++p) r->h5_pop[p] = -1;
+  }
+  for (size_t j = 0; j < sim->n_mm && st == SG_OK; ++j) {
+    sg_multimeter *m = &sim->mm[j];
+    if (m->h5 || m->n_vars == 0 || m->n_targets == 0) continue;
+    const sg_pop *pop = sg_i_pop_of(sim, m->gid);
+    m->h5 = calloc(m->n_vars, sizeof(void *));
+    if (!m->h5) { st = sg_i_fail(sim, SG_ERR_NOMEM, "recorders: out of memory"); break; }
+    for (size_t v = 0; v < m->n_vars && st == SG_OK; ++v) {
+      const char *var = pop->record_from[v];
+      if (pop->n == 1) snprintf(path, sizeof path, "%s/%s_%s.h5", sim->cfg.output_dir, pop->name, var);
+      else snprintf(path, sizeof path, "%s/%s_%llu_%s.h5", sim->cfg.output_dir, pop->name, (unsigned long long)(m->gid - pop->first), var);
+      sg_h5 *f = NULL;
+      st = sg_h5_report_create(path, &meta, &f, err, sizeof err);
+      if (st) { st = sg_i_fail(sim, st, "multimeter %llu: %s", (unsigned long long)m->gid, err); break; }
+      m->h5[v] = f;
+      /* one report population per target population, nodes in connection order */
+      size_t t = 0;
+      while (t < m->n_targets) {
+        const sg_pop *tp = sg_i_pop_of(sim, m->targets[t]);
+        size_t cnt = 0;
+        uint64_t *ids = malloc(m->n_targets * sizeof *ids);
+        if (!ids) { st = sg_i_fail(sim, SG_ERR_NOMEM, "recorders: out of memory"); break; }
+        int seen = 0;
+        for (size_t q = 0; q < t; ++q) if (sg_i_pop_of(sim, m->targets[q]) == tp) seen = 1;
+        if (!seen) {
+          for (size_t q = 0; q < m->n_targets; ++q)
+            if (sg_i_pop_of(sim, m->targets[q]) == tp) ids[cnt++] = m->targets[q] - tp->first;
+          int handle;
+          const char *unit = "";
+          for (uint32_t q = 0; q < tp->model->n_state; ++q)
+            if (strcmp(tp->model->state[q].name, var) == 0) unit = tp->model->state[q].unit;
+          st = sg_h5_report_population(f, tp->name, ids, cnt, (double)first_due(m, (int64_t)sim->step + 1) * sim->h,
+                                       (double)m->interval * sim->h, unit, &handle, err, sizeof err);
+          if (st) st = sg_i_fail(sim, st, "multimeter %llu: %s", (unsigned long long)m->gid, err);
+        }
+        free(ids);
+        ++t;
+      }
+    }
+  }
+  free(json);
+  return st;
+}
+
+sg_status sg_i_record_prepare(sg_sim *sim) {
+  for (size_t j = 0; j < sim->n_srec; ++j) {
+    sg_spike_rec *r = &sim->srec[j];
+    const sg_pop *pop = sg_i_pop_of(sim, r->gid);
+    const uint64_t i = r->gid - pop->first;
+    const int64_t origin = steps_of(sim, sg_i_param(pop, SG_SPIKE_RECORDER_P_origin, i));
+    r->t_min = origin + steps_of(sim, sg_i_param(pop, SG_SPIKE_RECORDER_P_start, i));
+    const double stop = sg_i_param(pop, SG_SPIKE_RECORDER_P_stop, i);
+    r->t_max = stop == INFINITY ? INT64_MAX : origin + steps_of(sim, stop);
+  }
+  for (size_t j = 0; j < sim->n_mm; ++j) {
+    sg_multimeter *m = &sim->mm[j];
+    sg_pop *pop = sg_i_pop_of(sim, m->gid);
+    const uint64_t i = m->gid - pop->first;
+    const int64_t origin = steps_of(sim, sg_i_param(pop, SG_MULTIMETER_P_origin, i));
+    m->t_min = origin + steps_of(sim, sg_i_param(pop, SG_MULTIMETER_P_start, i));
+    const double stop = sg_i_param(pop, SG_MULTIMETER_P_stop, i);
+    m->t_max = stop == INFINITY ? INT64_MAX : origin + steps_of(sim, stop);
+    m->interval = steps_of(sim, sg_i_param(pop, SG_MULTIMETER_P_interval, i));
+    m->offset = steps_of(sim, sg_i_param(pop, SG_MULTIMETER_P_offset, i));
+    if (m->interval < 1)
+      return sg_i_fail(sim, SG_ERR_ARG, "multimeter %llu: interval = %g ms: allowed >= resolution %g ms",
+                       (unsigned long long)m->gid, sg_i_param(pop, SG_MULTIMETER_P_interval, i), sim->h);
+    const size_t nv = pop->n_record_from;
+    if (m->n_rows > 0 && (nv != m->n_vars || !m->target_rec))
+      return sg_i_fail(sim, SG_ERR_STATE, "multimeter %llu: record_from changed after recording started", (unsigned long long)m->gid);
+    /* resolve each (target, variable) to the target model's recordable index */
+    uint32_t *tr = malloc((m->n_targets * nv != 0 ? m->n_targets * nv : 1) * sizeof *tr);
+    if (!tr) return sg_i_fail(sim, SG_ERR_NOMEM, "multimeter: out of memory");
+    for (size_t t = 0; t < m->n_targets; ++t) {
+      const sg_pop *tp = sg_i_pop_of(sim, m->targets[t]);
+      const sg_model_desc *tm = tp->model;
+      const uint32_t nr = tm->n_recordables ? tm->n_recordables(tp) : tm->n_state;
+      for (size_t v = 0; v < nv; ++v) {
+        uint32_t found = UINT32_MAX;
+        char name[SG_NAME_LEN];
+        for (uint32_t q = 0; q < nr && found == UINT32_MAX; ++q) {
+          if (tm->recordable_name) tm->recordable_name(tp, q, name, sizeof name);
+          else snprintf(name, sizeof name, "%s", tm->state[q].name);
+          if (strcmp(name, pop->record_from[v]) == 0) found = q;
+        }
+        if (found == UINT32_MAX) {
+          char list[512] = "";
+          for (uint32_t q = 0; q < nr; ++q) {
+            if (tm->recordable_name) tm->recordable_name(tp, q, name, sizeof name);
+            else snprintf(name, sizeof name, "%s", tm->state[q].name);
+            strncat(list, name, sizeof list - strlen(list) - 3);
+            if (q + 1 < nr) strncat(list, ", ", sizeof list - strlen(list) - 1);
+          }
+          free(tr);
+          return sg_i_fail(sim, SG_ERR_UNKNOWN, "multimeter %llu: %s node %llu has no recordable '%s': allowed %s",
+                           (unsigned long long)m->gid, tm->name, (unsigned long long)m->targets[t],
+                           pop->record_from[v], nr ? list : "(none)");
+        }
+        tr[t * nv + v] = found;
+      }
+    }
+    if (m->n_rows > 0 && m->target_rec && m->n_targets * nv != 0 &&
+        memcmp(tr, m->target_rec, m->n_targets * nv * sizeof *tr) != 0) {
+      free(tr);
+      return sg_i_fail(sim, SG_ERR_STATE, "multimeter %llu: its targets changed after recording started: allowed only before the first sample (create a new multimeter)", (unsigned long long)m->gid);
+    }
+    free(m->target_rec);
+    m->target_rec = tr;
+    m->n_vars = nv;
+  }
+  return open_files(sim);
+}
+
+void sg_i_record_free(sg_sim *sim) {
+  for (size_t j = 0; j < sim->n_srec; ++j) {
+    sg_spike_rec *r = &sim->srec[j];
+    sg_h5_close((sg_h5 *)r->h5, NULL, 0);
+    free(r->h5_pop); free(r->stamp); free(r->sender);
+  }
+  for (size_t j = 0; j < sim->n_mm; ++j) {
+    sg_multimeter *m = &sim->mm[j];
+    if (m->h5)
+      for (size_t v = 0; v < m->n_vars; ++v) sg_h5_close((sg_h5 *)m->h5[v], NULL, 0);
+    free(m->h5); free(m->targets); free(m->target_rec); free(m->stamp); free(m->values);
+  }
+  free(sim->srec); sim->srec = NULL; sim->n_srec = 0;
+  free(sim->mm); sim->mm = NULL; sim->n_mm = 0;
+}
+
+/* ---- recording -------------------------------------------------------------------------- */
+sg_status sg_i_srec_push(sg_sim *sim, sg_spike_rec *r, uint64_t stamp, uint64_t sender, uint32_t mult) {
+  if (!sg_window_spike(r->t_min, r->t_max, (int64_t)stamp)) return SG_OK;
+  if (r->n + mult > r->cap) {
+    size_t cap = r->cap ? 2 * r->cap : 1024;
+    while (cap < r->n + mult) cap *= 2;
+    uint64_t *s = realloc(r->stamp, cap * sizeof *s);
+    if (!s) return sg_i_fail(sim, SG_ERR_NOMEM, "spike_recorder %llu: out of memory after %zu spikes", (unsigned long long)r->gid, r->n);
+    r->stamp = s;
+    uint64_t *d = realloc(r->sender, cap * sizeof *d);
+    if (!d) return sg_i_fail(sim, SG_ERR_NOMEM, "spike_recorder %llu: out of memory after %zu spikes", (unsigned long long)r->gid, r->n);
+    r->sender = d;
+    r->cap = cap;
+  }
+  for (uint32_t q = 0; q < mult; ++q) {
+    r->stamp[r->n] = stamp;
+    r->sender[r->n] = sender;
+    r->n++;
+  }
+  return SG_OK;
+}
+
+int sg_i_mm_due(const sg_multimeter *m, uint64_t stamp) {
+  return m->n_targets && m->n_vars &&
+         sg_multimeter_due(m->interval, m->offset, m->created_step, m->t_min, m->t_max, (int64_t)stamp);
+}
+
+sg_status sg_i_mm_row(sg_sim *sim, sg_multimeter *m, uint64_t stamp, double **row) {
+  const size_t w = m->n_targets * m->n_vars;
+  if (m->n_rows == m->cap_rows) {
+    size_t cap = m->cap_rows ? 2 * m->cap_rows : 256;
+    uint64_t *s = realloc(m->stamp, cap * sizeof *s);
+    if (!s) return sg_i_fail(sim, SG_ERR_NOMEM, "multimeter %llu: out of memory after %zu samples", (unsigned long long)m->gid, m->n_rows);
+    m->stamp = s;
+    double *v = realloc(m->values, cap * w * sizeof *v);
+    if (!v) return sg_i_fail(sim, SG_ERR_NOMEM, "multimeter %llu: out of memory after %zu samples", (unsigned long long)m->gid, m->n_rows);
+    m->values = v;
+    m->cap_rows = cap;
+  }
+  m->stamp[m->n_rows] = stamp;
+  *row = m->values + m->n_rows * w;
+  m->n_rows++;
+  return SG_OK;
+}
+
+/* ---- flushing to HDF5 --------------------------------------------------------------------- */
+static sg_status flush_srec(sg_sim *sim, sg_spike_rec *r) {
+  if (!r->h5 || r->n_flushed == r->n) return SG_OK;
+  char err[SG_MSG_LEN - 64];
+  /* group the block by source population, keeping time order */
+  const size_t lo = r->n_flushed, n = r->n - lo;
+  double *t = malloc(n * sizeof *t);
+  uint64_t *id = malloc(n * sizeof *id);
+  if (!t || !id) { free(t); free(id); return sg_i_fail(sim, SG_ERR_NOMEM, "spike_recorder: out of memory"); }
+  sg_status st = SG_OK;
+  for (size_t p = 0; p < sim->n_pops && st == SG_OK; ++p) {
+    const sg_pop *pop = sim->pops[p];
+    size_t k = 0;
+    for (size_t q = lo; q < r->n; ++q)
+      if (r->sender[q] >= pop->first && r->sender[q] < pop->first + pop->n) {
+        t[k] = (double)r->stamp[q] * sim->h;
+        id[k] = r->sender[q] - pop->first;
+        ++k;
+      }
+    if (!k) continue;
+    if (r->h5_pop[p] < 0) {
+      st = sg_h5_spikes_population((sg_h5 *)r->h5, pop->name, pop->first, &r->h5_pop[p], err, sizeof err);
+      if (st) break;
+    }
+    st = sg_h5_spikes_append((sg_h5 *)r->h5, r->h5_pop[p], t, id, k, err, sizeof err);
+  }
+  free(t); free(id);
+  if (st) return sg_i_fail(sim, st, "spike_recorder %llu: writing spikes failed (in-memory data kept): %s", (unsigned long long)r->gid, err);
+  r->n_flushed = r->n;
+  if (!sim->cfg.keep_in_memory) { r->n = r->n_flushed = 0; }
+  return SG_OK;
+}
+
+static sg_status flush_mm(sg_sim *sim, sg_multimeter *m) {
+  if (!m->h5 || m->n_flushed_rows == m->n_rows) return SG_OK;
+  char err[SG_MSG_LEN - 64];
+  const size_t rows = m->n_rows - m->n_flushed_rows, w = m->n_targets * m->n_vars;
+  double *buf = malloc(rows * m->n_targets * sizeof *buf);
+  if (!buf) return sg_i_fail(sim, SG_ERR_NOMEM, "multimeter: out of memory");
+  sg_status st = SG_OK;
+  for (size_t v = 0; v < m->n_vars && st == SG_OK; ++v) {
+    int handle = 0;
+    for (size_t t = 0; t < m->n_targets && st == SG_OK; ++t) {
+      const sg_pop *tp = sg_i_pop_of(sim, m->targets[t]);
+      int seen = 0;
+      for (size_t q = 0; q < t; ++q) if (sg_i_pop_of(sim, m->targets[q]) == tp) seen = 1;
+      if (seen) continue;
+      size_t cnt = 0;
+      for (size_t q = 0; q < m->n_targets; ++q)
+        if (sg_i_pop_of(sim, m->targets[q]) == tp) {
+          for (size_t r = 0; r < rows; ++r)
+            buf[r * m->n_targets + cnt] = m->values[(m->n_flushed_rows + r) * w + q * m->n_vars + v];
+          ++cnt;
+        }
+      /* compact the rows to cnt columns */
+      if (cnt != m->n_targets)
+        for (size_t r = 0; r < rows; ++r) memmove(buf + r * cnt, buf + r * m->n_targets, cnt * sizeof *buf);
+      st = sg_h5_report_append((sg_h5 *)m->h5[v], handle, buf, rows, err, sizeof err);
+      ++handle;
+    }
+  }
+  free(buf);
+  if (st) return sg_i_fail(sim, st, "multimeter %llu: writing samples failed (in-memory data kept): %s", (unsigned long long)m->gid, err);
+  m->n_flushed_rows = m->n_rows;
+  if (!sim->cfg.keep_in_memory) m->n_rows = m->n_flushed_rows = 0;
+  return SG_OK;
+}
+
+sg_status sg_i_record_flush(sg_sim *sim, int final) {
+  (void)final;
+  sg_status first = SG_OK;
+  for (size_t j = 0; j < sim->n_srec; ++j) {
+    sg_status st = flush_srec(sim, &sim->srec[j]);
+    if (st && !first) first = st;
+  }
+  for (size_t j = 0; j < sim->n_mm; ++j) {
+    sg_status st = flush_mm(sim, &sim->mm[j]);
+    if (st && !first) first = st;
+  }
+  return first;
+}
+
+/* ---- reading back -------------------------------------------------------------------------- */
+sg_status sg_spikes(sg_sim *sim, uint64_t recorder, double *times, uint64_t *senders, size_t cap, size_t *n) {
+  if (!sim) return SG_ERR_ARG;
+  if (!n) return sg_i_fail(sim, SG_ERR_ARG, "sg_spikes: n is NULL");
+  if (cap && (!times || !senders)) return sg_i_fail(sim, SG_ERR_ARG, "sg_spikes: times or senders is NULL with cap = %zu", cap);
+  const sg_pop *pop = sg_i_pop_of(sim, recorder);
+  if (!pop || pop->model->id != SG_MODEL_spike_recorder)
+    return sg_i_fail(sim, SG_ERR_ARG, "sg_spikes: node %llu is %s: allowed a spike_recorder", (unsigned long long)recorder,
+                     pop ? pop->model->name : "out of range");
+  if (!sim->cfg.keep_in_memory)
+    return sg_i_fail(sim, SG_ERR_STATE, "sg_spikes: keep_in_memory = 0: read the spikes from the HDF5 file in %s", sim->cfg.output_dir);
+  *n = 0;
+  for (size_t j = 0; j < sim->n_srec; ++j) {
+    const sg_spike_rec *r = &sim->srec[j];
+    if (r->gid != recorder) continue;
+    *n = r->n;
+    for (size_t q = 0; q < r->n && q < cap; ++q) {
+      times[q] = (double)r->stamp[q] * sim->h;
+      senders[q] = r->sender[q];
+    }
+  }
+  return SG_OK;
+}
+
+typedef struct { uint64_t stamp, sender; double value; } sample_t;
+static int cmp_sample(const void *a, const void *b) {
+  const sample_t *x = a, *y = b;
+  if (x->stamp != y->stamp) return x->stamp < y->stamp ? -1 : 1;
+  return (x->sender > y->sender) - (x->sender < y->sender);
+}
+
+sg_status sg_samples(sg_sim *sim, uint64_t multimeter, const char *var, double *times, uint64_t *senders,
+                     double *values, size_t cap, size_t *n) {
+  if (!sim) return SG_ERR_ARG;
+  if (!n) return sg_i_fail(sim, SG_ERR_ARG, "sg_samples: n is NULL");
+  if (!var) return sg_i_fail(sim, SG_ERR_ARG, "sg_samples: var is NULL");
+  if (cap && (!times || !senders || !values)) return sg_i_fail(sim, SG_ERR_ARG, "sg_samples: an output array is NULL with cap = %zu", cap);
+  const sg_pop *pop = sg_i_pop_of(sim, multimeter);
+  if (!pop || pop->model->id != SG_MODEL_multimeter)
+    return sg_i_fail(sim, SG_ERR_ARG, "sg_samples: node %llu is %s: allowed a multimeter", (unsigned long long)multimeter,
+                     pop ? pop->model->name : "out of range");
+  if (!sim->cfg.keep_in_memory)
+    return sg_i_fail(sim, SG_ERR_STATE, "sg_samples: keep_in_memory = 0: read the samples from the HDF5 files in %s", sim->cfg.output_dir);
+  size_t v = SIZE_MAX;
+  for (size_t q = 0; q < pop->n_record_from; ++q)
+    if (strcmp(pop->record_from[q], var) == 0) v = q;
+  if (v == SIZE_MAX) {
+    char list[512] = "";
+    for (size_t q = 0; q < pop->n_record_from; ++q) {
+      strncat(list, pop->record_from[q], sizeof list - strlen(list) - 3);
+      if (q + 1 < pop->n_record_from) strncat(list, ", ", sizeof list - strlen(list) - 1);
+    }
+    return sg_i_fail(sim, SG_ERR_UNKNOWN, "sg_samples: multimeter %llu does not record '%s': allowed %s",
+                     (unsigned long long)multimeter, var, pop->n_record_from ? list : "(record_from is empty)");
+  }
+  *n = 0;
+  for (size_t j = 0; j < sim->n_mm; ++j) {
+    const sg_multimeter *m = &sim->mm[j];
+    if (m->gid != multimeter || v >= m->n_vars) continue;
+    const size_t total = m->n_rows * m->n_targets, w = m->n_targets * m->n_vars;
+    *n = total;
+    if (!cap) return SG_OK;
+    sample_t *tmp = malloc((m->n_targets ? m->n_targets : 1) * sizeof *tmp);
+    if (!tmp) return sg_i_fail(sim, SG_ERR_NOMEM, "sg_samples: out of memory");
+    size_t k = 0;
+    for (size_t r = 0; r < m->n_rows && k < cap; ++r) {
+      for (size_t t = 0; t < m->n_targets; ++t)
+        tmp[t] = (sample_t){m->stamp[r], m->targets[t], m->values[r * w + t * m->n_vars + v]};
+      qsort(tmp, m->n_targets, sizeof *tmp, cmp_sample);
+      for (size_t t = 0; t < m->n_targets && k < cap; ++t, ++k) {
+        times[k] = (double)tmp[t].stamp * sim->h;
+        senders[k] = tmp[t].sender;
+        values[k] = tmp[t].value;
+      }
+    }
+    free(tmp);
+  }
+  return SG_OK;
+}

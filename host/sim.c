@@ -1,0 +1,433 @@
+/* host/sim.c - simulation lifecycle: configuration, backend choice, populations, errors,
+ * and sg_simulate's outer loop (chunks between recorder flushes, progress line). */
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <math.h>
+#include <omp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+static const char *const status_names[] = {
+#define X(code, text) #code ": " text,
+  SG_STATUS_LIST(X)
+#undef X
+};
+
+const char *sg_status_str(sg_status code) {
+  if ((int)code < 0 || code >= SG_STATUS_COUNT) return "SG_ERR_?: unknown status code";
+  return status_names[code];
+}
+
+const char *sg_version(void) {
+#ifdef SG_HAVE_CUDA
+  return "0.1.0 (cuda + cpu build)";
+#else
+  return "0.1.0 (cpu-only build)";
+#endif
+}
+
+sg_status sg_i_fail(sg_sim *sim, sg_status code, const char *fmt, ...) {
+  if (sim) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(sim->msg, sizeof sim->msg, fmt, ap);
+    va_end(ap);
+  }
+  return code;
+}
+
+const char *sg_errmsg(const sg_sim *sim) { return sim ? sim->msg : "sim is NULL"; }
+const char *sg_backend_used(const sg_sim *sim) { return sim && sim->backend ? sim->backend->name : "none"; }
+const char *sg_backend_reason(const sg_sim *sim) { return sim ? sim->backend_reason : ""; }
+double sg_time(const sg_sim *sim) { return sim ? (double)sim->step * sim->h : 0.0; }
+uint64_t sg_steps(const sg_sim *sim) { return sim ? sim->step : 0; }
+
+void sg_config_default(sg_config *cfg) {
+  if (!cfg) return;
+  memset(cfg, 0, sizeof *cfg);
+  cfg->resolution_ms = 0.1;
+  cfg->seed = 143202461u;
+  cfg->backend = SG_BACKEND_AUTO;
+  cfg->threads = 0;
+  cfg->output_dir = NULL;
+  cfg->keep_in_memory = 1;
+  cfg->progress = 0;
+  cfg->flush_interval_ms = 100.0;
+  cfg->cuda_block_size = 0;
+  cfg->verbose = 1;
+}
+
+static sg_status errout(char *err, size_t len, sg_status code, const char *fmt, ...) {
+  if (err && len) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, len, fmt, ap);
+    va_end(ap);
+  }
+  return code;
+}
+
+static int mkdir_p(const char *path) {
+  char tmp[4096];
+  if (snprintf(tmp, sizeof tmp, "%s", path) >= (int)sizeof tmp) return ENAMETOOLONG;
+  for (char *p = tmp + 1; *p; ++p)
+    if (*p == '/') {
+      *p = 0;
+      if (mkdir(tmp, 0777) && errno != EEXIST) return errno;
+      *p = '/';
+    }
+  if (mkdir(tmp, 0777) && errno != EEXIST) return errno;
+  struct stat st;
+  if (stat(tmp, &st) || !S_ISDIR(st.st_mode)) return ENOTDIR;
+  return 0;
+}
+
+sg_status sg_sim_new(const sg_config *cfg_in, sg_sim **out, char *err, size_t errlen) {
+  if (!out) return errout(err, errlen, SG_ERR_ARG, "sg_sim_new: out is NULL");
+  *out = NULL;
+  sg_config cfg;
+  if (cfg_in) cfg = *cfg_in; else sg_config_default(&cfg);
+  const double h = cfg.resolution_ms;
+  if (!(h > 0.0) || !isfinite(h))
+    return errout(err, errlen, SG_ERR_ARG, "resolution_ms = %g: allowed > 0 and finite", h);
+  const double tics = h * SG_TICS_PER_MS;
+  if (fabs(tics - floor(tics + 0.5)) > 1e-9 * tics || floor(tics + 0.5) < 1.0)
+    return errout(err, errlen, SG_ERR_ARG,
+                  "resolution_ms = %.17g: allowed a positive multiple of the tic (0.001 ms)", h);
+  if (tics > 1e9)
+    return errout(err, errlen, SG_ERR_ARG, "resolution_ms = %g: allowed at most 1e6 ms", h);
+  if (cfg.backend != SG_BACKEND_AUTO && cfg.backend != SG_BACKEND_CPU && cfg.backend != SG_BACKEND_CUDA)
+    return errout(err, errlen, SG_ERR_ARG, "backend = %d: allowed SG_BACKEND_AUTO (0), SG_BACKEND_CPU (1), SG_BACKEND_CUDA (2)", (int)cfg.backend);
+  if (cfg.threads < 0 || cfg.threads > 4096)
+    return errout(err, errlen, SG_ERR_ARG, "threads = %d: allowed 0 (OpenMP default) .. 4096", cfg.threads);
+  if (!(cfg.flush_interval_ms > 0.0) || !isfinite(cfg.flush_interval_ms))
+    return errout(err, errlen, SG_ERR_ARG, "flush_interval_ms = %g: allowed > 0 and finite", cfg.flush_interval_ms);
+  if (cfg.cuda_block_size < 0 || cfg.cuda_block_size > 1024 || (cfg.cuda_block_size % 32) != 0)
+    return errout(err, errlen, SG_ERR_ARG, "cuda_block_size = %d: allowed 0 (default) or a multiple of 32 up to 1024", cfg.cuda_block_size);
+  if (cfg.keep_in_memory != 0 && cfg.keep_in_memory != 1)
+    return errout(err, errlen, SG_ERR_ARG, "keep_in_memory = %d: allowed 0 or 1", cfg.keep_in_memory);
+  if (cfg.output_dir && strlen(cfg.output_dir) >= 3800)
+    return errout(err, errlen, SG_ERR_ARG, "output_dir is %zu characters long: allowed < 3800", strlen(cfg.output_dir));
+  if (!cfg.output_dir && !cfg.keep_in_memory)
+    return errout(err, errlen, SG_ERR_ARG, "keep_in_memory = 0 needs an output_dir: recordings would be lost");
+
+  /* backend choice: once, with the reason kept */
+  const sg_backend_ops *backend = &sg_i_cpu_backend;
+  char why[256] = "", reason[300];
+  if (cfg.backend == SG_BACKEND_CPU) {
+    snprintf(reason, sizeof reason, "cpu: requested");
+  } else {
+    int ok = sg_cuda_available(why, sizeof why);
+    if (ok) {
+      backend = &sg_i_cuda_backend;
+      snprintf(reason, sizeof reason, "cuda: %s", why);
+    } else if (cfg.backend == SG_BACKEND_CUDA) {
+      return errout(err, errlen, SG_ERR_NO_DEVICE, "backend cuda requested but %s", why);
+    } else {
+      snprintf(reason, sizeof reason, "cpu (cuda: %s)", why);
+    }
+  }
+
+  if (cfg.output_dir) {
+    int e = mkdir_p(cfg.output_dir);
+    if (e) return errout(err, errlen, SG_ERR_IO, "output_dir '%s' cannot be created: %s", cfg.output_dir, strerror(e));
+  }
+
+  sg_sim *sim = calloc(1, sizeof *sim);
+  if (!sim) return errout(err, errlen, SG_ERR_NOMEM, "sg_sim_new: out of memory");
+  sim->cfg = cfg;
+  if (cfg.output_dir) {
+    snprintf(sim->output_dir, sizeof sim->output_dir, "%s", cfg.output_dir);
+    sim->cfg.output_dir = sim->output_dir;
+  }
+  sim->h = h;
+  sim->tics_per_step = (int64_t)floor(tics + 0.5);
+  sim->backend = backend;
+  snprintf(sim->backend_reason, sizeof sim->backend_reason, "%s", reason);
+  sim->dirty = 1;
+  if (cfg.verbose) fprintf(stderr, "spikegpu: backend %s\n", reason);
+  *out = sim;
+  return SG_OK;
+}
+
+void sg_i_pop_free(sg_pop *pop) {
+  if (!pop) return;
+  const sg_model_desc *m = pop->model;
+  for (uint32_t p = 0; p < m->n_params; ++p) free(pop->params[p].each);
+  for (uint32_t v = 0; v < m->n_vecs; ++v) {
+    free(pop->vecs[v].uniform.v);
+    if (pop->vecs[v].each) {
+      for (uint64_t i = 0; i < pop->n; ++i) free(pop->vecs[v].each[i].v);
+      free(pop->vecs[v].each);
+    }
+  }
+  free(pop->params);
+  free(pop->vecs);
+  for (int r = 0; r < SG_MAX_STATE_ROWS; ++r) free(pop->state[r]);
+  free(pop->coef);
+  free(pop->record_from);
+  free(pop);
+}
+
+void sg_sim_free(sg_sim *sim) {
+  if (!sim) return;
+  sg_i_record_flush(sim, 1);
+  if (sim->backend && sim->backend->release) sim->backend->release(sim);
+  sg_i_record_free(sim);
+  for (size_t i = 0; i < sim->n_pops; ++i) sg_i_pop_free(sim->pops[i]);
+  free(sim->pops);
+  sg_i_edges_free(&sim->edges);
+  sg_i_csr_free(&sim->csr);
+  sg_i_csr_free(&sim->gen_csr);
+  free(sim->rec_row);
+  free(sim->rec_idx);
+  free(sim->abs_w_sum);
+  free(sim->ring);
+  free(sim->spk_buf);
+  free(sim->spk_mult);
+  free(sim);
+}
+
+/* ---- populations ------------------------------------------------------------------------ */
+sg_pop *sg_i_pop_of(const sg_sim *sim, uint64_t gid) {
+  if (!sim || gid == 0 || gid > sim->n_nodes) return NULL;
+  size_t lo = 0, hi = sim->n_pops;         /* pops are sorted by first id */
+  while (hi - lo > 1) {
+    size_t mid = (lo + hi) / 2;
+    if (sim->pops[mid]->first <= gid) lo = mid; else hi = mid;
+  }
+  return sim->pops[lo];
+}
+
+sg_status sg_i_nodes_pop(sg_sim *sim, sg_nodes nodes, const char *what, sg_pop **out) {
+  if (nodes.n == 0)
+    return sg_i_fail(sim, SG_ERR_ARG, "%s: nodes {first %llu, n 0} is empty: allowed n >= 1", what, (unsigned long long)nodes.first);
+  if (nodes.first == 0 || nodes.first > sim->n_nodes || nodes.n > sim->n_nodes - nodes.first + 1)
+    return sg_i_fail(sim, SG_ERR_ARG, "%s: node ids %llu..%llu out of range: allowed 1..%llu",
+                     what, (unsigned long long)nodes.first,
+                     (unsigned long long)(nodes.first + nodes.n - 1), (unsigned long long)sim->n_nodes);
+  sg_pop *pop = sg_i_pop_of(sim, nodes.first);
+  if (nodes.first + nodes.n > pop->first + pop->n)
+    return sg_i_fail(sim, SG_ERR_ARG, "%s: node ids %llu..%llu span several populations: allowed ids of one population (%s: %llu..%llu)",
+                     what, (unsigned long long)nodes.first, (unsigned long long)(nodes.first + nodes.n - 1),
+                     pop->name, (unsigned long long)pop->first, (unsigned long long)(pop->first + pop->n - 1));
+  *out = pop;
+  return SG_OK;
+}
+
+sg_nodes sg_slice(sg_nodes nodes, uint64_t start, uint64_t n) {
+  sg_nodes s = {0, 0};
+  if (start >= nodes.n || n > nodes.n - start) return s;
+  s.first = nodes.first + start;
+  s.n = n;
+  return s;
+}
+
+static uint32_t row_width(const sg_pop *pop, uint32_t r) {
+  return pop->model->state_width ? pop->model->state_width(pop, r) : 1u;
+}
+
+sg_status sg_i_pop_alloc_state(sg_sim *sim, sg_pop *pop) {
+  const sg_model_desc *m = pop->model;
+  double *fresh[SG_MAX_STATE_ROWS] = {0};
+  uint32_t w[SG_MAX_STATE_ROWS] = {0};
+  for (uint32_t r = 0; r < m->n_state; ++r) {
+    w[r] = row_width(pop, r);
+    if (w[r] == pop->width[r] && pop->state[r]) continue;
+    fresh[r] = calloc((size_t)(w[r] ? w[r] : 1) * pop->n, sizeof(double));
+    if (!fresh[r]) {
+      for (uint32_t q = 0; q < r; ++q) free(fresh[q]);
+      return sg_i_fail(sim, SG_ERR_NOMEM, "%s: cannot allocate state for %llu nodes", pop->name, (unsigned long long)pop->n);
+    }
+    for (uint32_t c = 0; c < w[r]; ++c)
+      for (uint64_t i = 0; i < pop->n; ++i) fresh[r][c * pop->n + i] = m->state[r].init;
+  }
+  for (uint32_t r = 0; r < m->n_state; ++r)
+    if (fresh[r]) {
+      free(pop->state[r]);
+      pop->state[r] = fresh[r];
+      pop->width[r] = w[r];
+    }
+  return SG_OK;
+}
+
+sg_status sg_create(sg_sim *sim, const char *model, uint64_t n, sg_nodes *out) {
+  return sg_create_named(sim, model, n, NULL, out);
+}
+
+sg_status sg_create_named(sg_sim *sim, const char *model, uint64_t n, const char *name, sg_nodes *out) {
+  if (!sim) return SG_ERR_ARG;
+  if (!model) return sg_i_fail(sim, SG_ERR_ARG, "sg_create: model is NULL");
+  if (!out) return sg_i_fail(sim, SG_ERR_ARG, "sg_create: out is NULL");
+  const sg_model_desc *m = sg_i_model_find(model);
+  if (!m) {
+    char list[512] = "";
+    for (size_t i = 0; i < sg_i_n_models; ++i) {
+      strncat(list, sg_i_models[i]->name, sizeof list - strlen(list) - 3);
+      if (i + 1 < sg_i_n_models) strncat(list, ", ", sizeof list - strlen(list) - 1);
+    }
+    return sg_i_fail(sim, SG_ERR_UNKNOWN, "sg_create: unknown model '%s': allowed %s", model, list);
+  }
+  if (n == 0 || n > ((uint64_t)1 << 32) - 1 - sim->n_nodes)
+    return sg_i_fail(sim, SG_ERR_ARG, "sg_create: n = %llu: allowed 1 .. %llu (at most 2^32 - 1 nodes in all)",
+                     (unsigned long long)n, (unsigned long long)(((uint64_t)1 << 32) - 1 - sim->n_nodes));
+  if (name && (strlen(name) == 0 || strlen(name) >= SG_NAME_LEN || strpbrk(name, "/ \t\n")))
+    return sg_i_fail(sim, SG_ERR_ARG, "sg_create: name '%s': allowed 1..%d characters, no '/' or spaces", name, SG_NAME_LEN - 1);
+  if (name)
+    for (size_t i = 0; i < sim->n_pops; ++i)
+      if (strcmp(sim->pops[i]->name, name) == 0)
+        return sg_i_fail(sim, SG_ERR_ARG, "sg_create: name '%s' is already used by nodes %llu..%llu", name,
+                         (unsigned long long)sim->pops[i]->first, (unsigned long long)(sim->pops[i]->first + sim->pops[i]->n - 1));
+  const double need = (double)n * (8.0 * (m->n_state + 2) + 8.0);
+  const uint64_t avail = sg_i_host_mem_available();
+  if (avail && need > 0.9 * (double)avail)
+    return sg_i_fail(sim, SG_ERR_NOMEM, "sg_create: %llu %s nodes need %.2f GiB, %.2f GiB available",
+                     (unsigned long long)n, model, need / 1073741824.0, (double)avail / 1073741824.0);
+  if (sim->n_pops == sim->cap_pops) {
+    size_t cap = sim->cap_pops ? 2 * sim->cap_pops : 8;
+    sg_pop **p = realloc(sim->pops, cap * sizeof *p);
+    if (!p) return sg_i_fail(sim, SG_ERR_NOMEM, "sg_create: out of memory");
+    sim->pops = p;
+    sim->cap_pops = cap;
+  }
+  double *absw = realloc(sim->abs_w_sum, (sim->n_nodes + n) * sizeof(double));
+  if (!absw) return sg_i_fail(sim, SG_ERR_NOMEM, "sg_create: out of memory");
+  sim->abs_w_sum = absw;
+  memset(absw + sim->n_nodes, 0, n * sizeof(double));
+
+  sg_pop *pop = calloc(1, sizeof *pop);
+  if (!pop) return sg_i_fail(sim, SG_ERR_NOMEM, "sg_create: out of memory");
+  pop->model = m;
+  pop->first = sim->n_nodes + 1;
+  pop->n = n;
+  pop->index = (uint32_t)sim->n_pops;
+  if (name) snprintf(pop->name, sizeof pop->name, "%s", name);
+  else snprintf(pop->name, sizeof pop->name, "%s_%llu", m->name, (unsigned long long)pop->first);
+  pop->params = calloc(m->n_params ? m->n_params : 1, sizeof *pop->params);
+  pop->vecs = calloc(m->n_vecs ? m->n_vecs : 1, sizeof *pop->vecs);
+  if (!pop->params || !pop->vecs) { sg_i_pop_free(pop); return sg_i_fail(sim, SG_ERR_NOMEM, "sg_create: out of memory"); }
+  for (uint32_t p = 0; p < m->n_params; ++p) pop->params[p].uniform = m->params[p].def;
+  if (m->vec_default)
+    for (uint32_t v = 0; v < m->n_vecs; ++v)
+      if (m->vec_default(v, &pop->vecs[v].uniform)) { sg_i_pop_free(pop); return sg_i_fail(sim, SG_ERR_NOMEM, "sg_create: out of memory"); }
+  sg_status st = sg_i_pop_alloc_state(sim, pop);
+  if (st) { sg_i_pop_free(pop); return st; }
+  if (m->init_state)
+    for (uint64_t i = 0; i < n; ++i) m->init_state(pop, i);
+  sim->pops[sim->n_pops++] = pop;
+  sim->n_nodes += n;
+  sim->dirty = 1;
+  out->first = pop->first;
+  out->n = n;
+  return SG_OK;
+}
+
+sg_status sg_node_model(sg_sim *sim, uint64_t node_id, const char **model, sg_nodes *population) {
+  if (!sim) return SG_ERR_ARG;
+  sg_pop *pop = sg_i_pop_of(sim, node_id);
+  if (!pop) return sg_i_fail(sim, SG_ERR_ARG, "sg_node_model: node id %llu out of range: allowed 1..%llu", (unsigned long long)node_id, (unsigned long long)sim->n_nodes);
+  if (model) *model = pop->model->name;
+  if (population) { population->first = pop->first; population->n = pop->n; }
+  return SG_OK;
+}
+
+/* ---- running ---------------------------------------------------------------------------- */
+static volatile sig_atomic_t sg_interrupted = 0;
+static void on_sigint(int sig) { (void)sig; sg_interrupted = 1; }
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+sg_status sg_simulate(sg_sim *sim, double t_ms) {
+  if (!sim) return SG_ERR_ARG;
+  if (sim->poisoned)
+    return sg_i_fail(sim, SG_ERR_STATE, "sg_simulate: an earlier error left this simulation unusable (%s); recorded data up to it was kept", sim->backend_reason);
+  if (!(t_ms >= 0.0) || !isfinite(t_ms))
+    return sg_i_fail(sim, SG_ERR_ARG, "sg_simulate: t = %g ms: allowed >= 0 and finite", t_ms);
+  const int64_t tics = sg_ms_to_tics(t_ms);
+  if (fabs((double)tics - t_ms * SG_TICS_PER_MS) > 1e-6 * (1.0 + fabs(t_ms * SG_TICS_PER_MS)) || tics % sim->tics_per_step)
+    return sg_i_fail(sim, SG_ERR_ARG, "sg_simulate: t = %.17g ms: allowed a multiple of the resolution %g ms", t_ms, sim->h);
+  const uint64_t n_steps = (uint64_t)(tics / sim->tics_per_step);
+  if (sim->step + n_steps >= ((uint64_t)1 << 40))
+    return sg_i_fail(sim, SG_ERR_ARG, "sg_simulate: t = %g ms would pass 2^40 steps (%g ms), the limit of the random-number counters", t_ms, (double)((uint64_t)1 << 40) * sim->h);
+  if (sim->cfg.threads > 0) omp_set_num_threads(sim->cfg.threads);
+  sg_status st = SG_OK;
+  if (sim->dirty) {
+    st = sg_i_prepare(sim);
+    if (st) return st;
+    st = sim->backend->prepare(sim);
+    if (st) return st;
+    sim->dirty = 0;
+  }
+  if (n_steps == 0) return SG_OK;
+
+  struct sigaction sa, old;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_sigint;
+  sigemptyset(&sa.sa_mask);
+  sg_interrupted = 0;
+  sigaction(SIGINT, &sa, &old);
+
+  uint64_t chunk = (uint64_t)(sim->cfg.flush_interval_ms / sim->h + 0.5);
+  if (chunk < 1) chunk = 1;
+  const double t0 = now_s();
+  double last_print = t0;
+  const uint64_t start_step = sim->step, end_step = sim->step + n_steps;
+  const uint64_t updates0 = sim->stats.neuron_updates;
+  while (sim->step < end_step) {
+    uint64_t todo = end_step - sim->step;
+    if (todo > chunk) todo = chunk;
+    st = sim->backend->run(sim, todo);
+    if (st) break;
+    st = sg_i_record_flush(sim, 0);
+    if (st) break;
+    if (sg_interrupted) {
+      st = sg_i_fail(sim, SG_ERR_INTERRUPTED, "sg_simulate: interrupted (SIGINT) at t = %g ms; recordings flushed", sg_time(sim));
+      break;
+    }
+    const double t = now_s();
+    if (sim->cfg.progress && t - last_print > 1.0 && t - t0 > 2.0) {
+      const double done = (double)(sim->step - start_step) / (double)n_steps;
+      const double rtf = (double)(sim->step - start_step) * sim->h * 1e-3 / (t - t0);
+      fprintf(stderr, "\rspikegpu: t = %.1f ms  %5.1f%%  %.3g x real time  %.3g updates/s   ",
+              sg_time(sim), 100.0 * done, rtf,
+              (double)(sim->stats.neuron_updates - updates0) / (t - t0));
+      last_print = t;
+    }
+  }
+  const double t1 = now_s();
+  if (sim->cfg.progress && t1 - t0 > 2.0) fprintf(stderr, "\n");
+  sim->stats.wall_s += t1 - t0;
+  sigaction(SIGINT, &old, NULL);
+  return st;
+}
+
+sg_status sg_run_stats_get(sg_sim *sim, sg_run_stats *out) {
+  if (!sim) return SG_ERR_ARG;
+  if (!out) return sg_i_fail(sim, SG_ERR_ARG, "sg_run_stats_get: out is NULL");
+  *out = sim->stats;
+  return SG_OK;
+}
+
+uint64_t sg_i_host_mem_available(void) {
+  long pages = sysconf(_SC_AVPHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
+  FILE *f = fopen("/proc/meminfo", "r");
+  if (f) {
+    char line[256];
+    unsigned long long kb;
+    while (fgets(line, sizeof line, f))
+      if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1) { fclose(f); return (uint64_t)kb * 1024u; }
+    fclose(f);
+  }
+  return (pages > 0 && psize > 0) ? (uint64_t)pages * (uint64_t)psize : 0;
+}

@@ -1,0 +1,71 @@
+/* sg/model.h - what every model header shares: validation classes, the per-step context handed
+ * to a step function, and the input conventions of the ring buffer.
+ *
+ * A model header (include/sg/models/<m>.h, include/sg/stim/<d>.h) holds, in this order:
+ *   SG_<M>_PARAMS(X)   X(name, unit, default, check, doc)     scalar parameters
+ *   SG_<M>_VECS(X)     X(name, unit, check, doc)              vector parameters (optional)
+ *   SG_<M>_STATE(X)    X(name, unit, initial, doc)            scalar state = recordables
+ *   sg_<m>_coef        the per-run coefficients (NEST's Variables_), filled on the host by
+ *   sg_<m>_prepare()   from parameters and h, once per run (libm allowed: host only)
+ *   sg_<m>_step()      SG_HD, one neuron, one step; no libm, no globals, no I/O
+ * host/models.c expands the tables into descriptors read by the parameter API, the HDF5
+ * writer and the docs; the backends call prepare and step.
+ */
+/* SPDX-License-Identifier: MIT */
+#ifndef SG_MODEL_H
+#define SG_MODEL_H
+
+#include "sg/hd.h"
+#include "sg/fixed.h"
+#include <math.h>
+
+/* Validation classes of a parameter row. The allowed-range text comes from sg_check_text(). */
+enum sg_check {
+  SG_CHK_ANY = 0,    /* any finite value                          */
+  SG_CHK_POS,        /* > 0                                       */
+  SG_CHK_NONNEG,     /* >= 0                                      */
+  SG_CHK_UNIT,       /* in [0, 1]                                 */
+  SG_CHK_BOOL,       /* 0 or 1                                    */
+  SG_CHK_INT_NONNEG, /* integer >= 0                              */
+  SG_CHK_INT_POS,    /* integer >= 1                              */
+  SG_CHK_TIME,       /* >= 0 and a multiple of the resolution     */
+  SG_CHK_TIME_INF,   /* like SG_CHK_TIME, +inf allowed            */
+  SG_CHK_ANY_INF     /* any value but NaN                         */
+};
+
+/* What a step function gets besides its own state. */
+typedef struct sg_step_ctx {
+  uint64_t seed;       /* Philox key                                          */
+  uint64_t step;       /* k: the update advances t_k -> t_{k+1}               */
+  uint64_t first_id;   /* global id of the population's node 0                */
+  uint64_t n;          /* nodes in the population (port stride of the inputs) */
+} sg_step_ctx;
+
+/* NEST keeps time in tics of 1 us. ms -> tics rounds to the nearest tic. */
+#define SG_TICS_PER_MS 1000.0
+SG_HD int64_t sg_ms_to_tics(double ms) { return (int64_t)floor(ms * SG_TICS_PER_MS + 0.5); }
+SG_HD int64_t sg_floor_div(int64_t a, int64_t b) { int64_t q = a / b; return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q; }
+/* Time(ms = t).get_steps(): nearest tic, then UP to whole steps (refractory and dead times). */
+SG_HD int64_t sg_ms_to_steps_ceil(double ms, int64_t tics_per_step) {
+  return -sg_floor_div(-sg_ms_to_tics(ms), tics_per_step);
+}
+/* Delays: nearest tic, then half-up to the nearest step (0.15 ms at h = 0.1 -> 2 steps). */
+SG_HD int64_t sg_ms_to_steps_round(double ms, int64_t tics_per_step) {
+  return sg_floor_div(sg_ms_to_tics(ms) + tics_per_step / 2, tics_per_step);
+}
+
+/* Up to this many state rows per model; a row may be several components wide (glif_cond's
+ * per-receptor conductances), stored component-major: row[c * n + i]. */
+#define SG_MAX_STATE_ROWS 16
+typedef struct sg_view { double *s[SG_MAX_STATE_ROWS]; } sg_view;
+
+/* Ring-buffer inputs of a population are port-major: input (port, i) of slot k is
+ * slot[port * n + i], so each port is one contiguous int64 array. A step reads its inputs
+ * and clears them (the slot is reused R steps later). */
+SG_HD int64_t sg_take_input(int64_t *SG_RESTRICT slot, uint64_t n, uint32_t port, uint64_t i) {
+  int64_t v = slot[(uint64_t)port * n + i];
+  slot[(uint64_t)port * n + i] = 0;
+  return v;
+}
+
+#endif

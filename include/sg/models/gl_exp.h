@@ -1,0 +1,123 @@
+/* sg/models/gl_exp.h - the Galves-Loecherbach neuron of the NESTML GL tutorial.
+ *
+ * Stochastic leaky neuron: V relaxes exponentially to V_r + tau_m (I_e + I) / C_m, and in every
+ * step fires with probability p = 1e-3 h Phi(V), Phi(V) = exp((V - V_b) / a) / b in Hz.
+ *
+ * Update of step k (NESTML semantics, nest-behaviour.md 4.2):
+ *   1. S = delta input of slot k (mV, weights sum as Q31.32);
+ *   2. not refractory: V <- V P + x_p (1 - P), x_p = V_r + tau_m (I_e + I_stim) / C_m, exact;
+ *      refractory: refr_tick -= 1 and V is held;
+ *   3. draw U in (0,1) (Philox, stream SG_STREAM_FIRING, element = global id, step k) every
+ *      step, also while refractory; U <= p fires: refr_tick <- steps(t_ref), V <- V_reset if
+ *      reset_after_spike, spike stamped k+1;
+ *   4. V += S (after the draw, also while refractory and after a reset);
+ *   5. I_stim <- current input of slot k (pA), used in step k+1.
+ * The propagator is written V P + x_p (1 - P) with 1 - P = -expm1(-h/tau_m) from the host, so
+ * V stays bit-identical when tau_m is huge (P == 1, 1 - P == 0), as the tutorial asserts.
+ *
+ * Differences from NESTML: tau_m, C_m, a, b must be > 0 and t_ref >= 0 (NESTML checks none);
+ * tau_syn is accepted and unused, as in the tutorial model.
+ * See also: pp_psc_delta (NEST), nest-behaviour.md 5 for the mapping.
+ */
+/* SPDX-License-Identifier: MIT */
+#ifndef SG_MODELS_GL_EXP_H
+#define SG_MODELS_GL_EXP_H
+
+#include "sg/model.h"
+#include "sg/math.h"
+#include "sg/rng.h"
+
+/* X(name, unit, default, check, doc) */
+#define SG_GL_EXP_PARAMS(X)                                                                 \
+  X(tau_m,   "ms", 10.0,  SG_CHK_POS,    "membrane time constant")                          \
+  X(C_m,     "pF", 250.0, SG_CHK_POS,    "membrane capacitance")                            \
+  X(t_ref,   "ms", 2.0,   SG_CHK_NONNEG, "refractory period (rounded up to steps)")         \
+  X(tau_syn, "ms", 0.5,   SG_CHK_POS,    "declared by the NESTML model, unused")            \
+  X(V_r,     "mV", -65.0, SG_CHK_ANY,    "resting potential")                               \
+  X(V_reset, "mV", -65.0, SG_CHK_ANY,    "reset potential")                                 \
+  X(b,       "1",  27.0,  SG_CHK_POS,    "Phi scale: Phi(V_b) = 1/b Hz")                    \
+  X(a,       "mV", 1.2,   SG_CHK_POS,    "Phi slope")                                       \
+  X(V_b,     "mV", -51.3, SG_CHK_ANY,    "Phi offset")                                      \
+  X(I_e,     "pA", 0.0,   SG_CHK_ANY,    "constant external current")                       \
+  X(reset_after_spike, "bool", 1.0, SG_CHK_BOOL, "reset V_m to V_reset at a spike")
+
+/* X(name, unit, initial, doc); every state row is recordable */
+#define SG_GL_EXP_STATE(X)                                                                  \
+  X(V_m,       "mV",    -65.0, "membrane potential")                                        \
+  X(refr_tick, "steps", 0.0,   "refractory steps left")                                     \
+  X(I_stim,    "pA",    0.0,   "input current read at the end of the last step")
+
+enum {
+#define X(name, unit, def, chk, doc) SG_GL_EXP_P_##name,
+  SG_GL_EXP_PARAMS(X)
+#undef X
+  SG_GL_EXP_N_PARAMS
+};
+enum {
+#define X(name, unit, init, doc) SG_GL_EXP_S_##name,
+  SG_GL_EXP_STATE(X)
+#undef X
+  SG_GL_EXP_N_STATE
+};
+enum { SG_GL_EXP_PORT_SPIKES = 0, SG_GL_EXP_PORT_CURRENT = 1, SG_GL_EXP_N_PORTS = 2 };
+
+typedef struct sg_gl_exp_coef {
+  double P, one_minus_P;   /* exp(-h/tau_m), -expm1(-h/tau_m)                   */
+  double V_r, tau_over_C;  /* x_p = V_r + tau_over_C (I_e + I_stim)             */
+  double I_e;
+  double V_b, inv_a;       /* Phi exponent (V - V_b) / a                         */
+  double p_scale;          /* 1e-3 h / b: p = p_scale exp((V - V_b) / a)         */
+  double V_reset;
+  double refr_steps;       /* steps(t_ref): nearest tic, then up to whole steps  */
+  double reset;            /* 1.0 or 0.0                                         */
+} sg_gl_exp_coef;
+
+#ifndef __CUDA_ARCH__
+/* Host only, once per run: propagators from parameters (libm allowed here). */
+static inline void sg_gl_exp_prepare(const double *p, double h, int64_t tics_per_step,
+                                     sg_gl_exp_coef *c) {
+  c->P = exp(-h / p[SG_GL_EXP_P_tau_m]);
+  c->one_minus_P = -expm1(-h / p[SG_GL_EXP_P_tau_m]);
+  c->V_r = p[SG_GL_EXP_P_V_r];
+  c->tau_over_C = p[SG_GL_EXP_P_tau_m] / p[SG_GL_EXP_P_C_m];
+  c->I_e = p[SG_GL_EXP_P_I_e];
+  c->V_b = p[SG_GL_EXP_P_V_b];
+  c->inv_a = 1.0 / p[SG_GL_EXP_P_a];
+  c->p_scale = 1e-3 * h / p[SG_GL_EXP_P_b];
+  c->V_reset = p[SG_GL_EXP_P_V_reset];
+  c->refr_steps = (double)sg_ms_to_steps_ceil(p[SG_GL_EXP_P_t_ref], tics_per_step);
+  c->reset = p[SG_GL_EXP_P_reset_after_spike];
+}
+#endif
+
+/* Firing probability of one step at membrane potential V (may exceed 1: then it always fires). */
+SG_HD double sg_gl_exp_prob(const sg_gl_exp_coef *c, double V) {
+  return c->p_scale * sg_exp((V - c->V_b) * c->inv_a);
+}
+
+/* One neuron, one step. Returns the spike multiplicity (0 or 1). */
+SG_HD uint32_t sg_gl_exp_step(const sg_gl_exp_coef *SG_RESTRICT c, const sg_view *v, uint64_t i,
+                              int64_t *SG_RESTRICT slot, const sg_step_ctx *ctx) {
+  double V = v->s[SG_GL_EXP_S_V_m][i];
+  double refr = v->s[SG_GL_EXP_S_refr_tick][i];
+  const double I = v->s[SG_GL_EXP_S_I_stim][i];
+  const double S = sg_fx_to_double(sg_take_input(slot, ctx->n, SG_GL_EXP_PORT_SPIKES, i));
+  if (refr == 0.0) {
+    const double x_p = c->V_r + c->tau_over_C * (c->I_e + I);
+    V = V * c->P + x_p * c->one_minus_P;
+  } else {
+    refr = refr - 1.0;
+  }
+  const sg_ctr4 r = sg_rng_block(ctx->seed, SG_STREAM_FIRING, ctx->first_id + i, ctx->step, 0);
+  const uint32_t spike = sg_u01_53(r.c[0], r.c[1]) <= sg_gl_exp_prob(c, V) ? 1u : 0u;
+  if (spike) {
+    refr = c->refr_steps;
+    if (c->reset != 0.0) V = c->V_reset;
+  }
+  v->s[SG_GL_EXP_S_V_m][i] = V + S;
+  v->s[SG_GL_EXP_S_refr_tick][i] = refr;
+  v->s[SG_GL_EXP_S_I_stim][i] = sg_fx_to_double(sg_take_input(slot, ctx->n, SG_GL_EXP_PORT_CURRENT, i));
+  return spike;
+}
+
+#endif

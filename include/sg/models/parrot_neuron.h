@@ -1,0 +1,42 @@
+/* sg/models/parrot_neuron.h - repeats every incoming spike (NEST's parrot_neuron).
+ *
+ * Receptor 0: each incoming event adds its multiplicity (the weight is ignored: connect stores
+ * weight 1.0 for parrot targets, so the fixed-point slot holds count << 32). In the update of
+ * step k a non-zero count emits one spike stamped k+1 with multiplicity = count, so the output
+ * time is input stamp + delay. Receptor 1 is accepted and ignored (NEST's STDP trick).
+ * No parameters, no recordables.
+ */
+/* SPDX-License-Identifier: MIT */
+#ifndef SG_MODELS_PARROT_NEURON_H
+#define SG_MODELS_PARROT_NEURON_H
+
+#include "sg/model.h"
+
+#define SG_PARROT_NEURON_PARAMS(X)
+#define SG_PARROT_NEURON_STATE(X)
+enum { SG_PARROT_NEURON_N_PARAMS = 0, SG_PARROT_NEURON_N_STATE = 0 };
+enum { SG_PARROT_NEURON_PORT_SPIKES = 0, SG_PARROT_NEURON_PORT_IGNORED = 1,
+       SG_PARROT_NEURON_N_PORTS = 2 };
+
+typedef struct sg_parrot_neuron_coef { int unused; } sg_parrot_neuron_coef;
+
+#ifndef __CUDA_ARCH__
+static inline void sg_parrot_neuron_prepare(const double *p, double h, int64_t tics_per_step,
+                                            sg_parrot_neuron_coef *c) {
+  (void)p; (void)h; (void)tics_per_step;
+  c->unused = 0;
+}
+#endif
+
+/* Returns the spike multiplicity: the number of spikes that arrived in slot k. */
+SG_HD uint32_t sg_parrot_neuron_step(const sg_parrot_neuron_coef *SG_RESTRICT c, const sg_view *v,
+                                     uint64_t i, int64_t *SG_RESTRICT slot,
+                                     const sg_step_ctx *ctx) {
+  (void)c; (void)v;
+  const int64_t count = sg_take_input(slot, ctx->n, SG_PARROT_NEURON_PORT_SPIKES, i);
+  slot[(uint64_t)SG_PARROT_NEURON_PORT_IGNORED * ctx->n + i] = 0;
+  /* counts are whole multiples of 2^32; a negative or overflowed count cannot occur */
+  return count > 0 ? (uint32_t)(count >> SG_FX_FRAC_BITS) : 0u;
+}
+
+#endif

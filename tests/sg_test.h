@@ -1,0 +1,31 @@
+/* tests/sg_test.h - the one registry convention of the CUnit runner.
+ * Each tests/test_<name>.c defines `const sg_test_suite sg_suite_<name>`; the Makefile lists
+ * the files, test_main.c registers them all. A suite whose `available` hook returns 0 is
+ * reported "skipped: <reason>" and counted inactive, never passed. */
+/* SPDX-License-Identifier: MIT */
+#ifndef SG_TEST_H
+#define SG_TEST_H
+
+#include <CUnit/CUnit.h>
+#include <stddef.h>
+
+typedef struct sg_test_suite {
+  const char *name;
+  int (*available)(char *why, size_t len);  /* NULL = always available */
+  CU_TestInfo *tests;                       /* CU_TEST_INFO_NULL terminated */
+} sg_test_suite;
+
+/* Exact double comparison that prints both values on failure. */
+#define SG_ASSERT_DBL_EXACT(a, b)                                                        \
+  do {                                                                                   \
+    double sg_a_ = (a), sg_b_ = (b);                                                     \
+    if (!(sg_a_ == sg_b_ || (sg_a_ != sg_a_ && sg_b_ != sg_b_)))                         \
+      fprintf(stderr, "\n  %s:%d: %s = %.17g != %.17g\n", __FILE__, __LINE__, #a, sg_a_, \
+              sg_b_);                                                                    \
+    CU_ASSERT(sg_a_ == sg_b_ || (sg_a_ != sg_a_ && sg_b_ != sg_b_));                     \
+  } while (0)
+
+/* Size scale for statistical tests: SG_TEST_QUICK=1 (valgrind runs) shrinks them. */
+int sg_test_quick(void);
+
+#endif

@@ -1,0 +1,59 @@
+/* tests/test_main.c - the CUnit runner: registers every suite listed in suites.h (generated
+ * by the Makefile from tests/test_*.c), runs them, exits non-zero on any failure.
+ * Usage: run [suite ...]   (no argument = all suites) */
+/* SPDX-License-Identifier: MIT */
+#include <CUnit/Basic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sg_test.h"
+
+#define X(name) extern const sg_test_suite sg_suite_##name;
+#include "suites.h"
+#undef X
+
+static const sg_test_suite *const all_suites[] = {
+#define X(name) &sg_suite_##name,
+#include "suites.h"
+#undef X
+};
+
+int sg_test_quick(void) {
+  const char *q = getenv("SG_TEST_QUICK");
+  return q && *q && strcmp(q, "0") != 0;
+}
+
+static int wanted(const char *name, int argc, char **argv) {
+  if (argc < 2) return 1;
+  for (int i = 1; i < argc; ++i)
+    if (strcmp(argv[i], name) == 0) return 1;
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  if (CU_initialize_registry() != CUE_SUCCESS) return 2;
+  CU_set_fail_on_inactive(CU_FALSE);
+  unsigned n_skipped = 0;
+  for (size_t i = 0; i < sizeof all_suites / sizeof all_suites[0]; ++i) {
+    const sg_test_suite *s = all_suites[i];
+    if (!wanted(s->name, argc, argv)) continue;
+    CU_pSuite cs = CU_add_suite(s->name, NULL, NULL);
+    if (!cs) { CU_cleanup_registry(); return 2; }
+    for (CU_TestInfo *t = s->tests; t->pName; ++t)
+      if (!CU_add_test(cs, t->pName, t->pTestFunc)) { CU_cleanup_registry(); return 2; }
+    char why[256] = "";
+    if (s->available && !s->available(why, sizeof why)) {
+      printf("suite %s: skipped: %s\n", s->name, why);
+      CU_set_suite_active(cs, CU_FALSE);
+      ++n_skipped;
+    }
+  }
+  CU_basic_set_mode(CU_BRM_VERBOSE);
+  CU_basic_run_tests();
+  unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+  CU_ErrorCode err = CU_get_error();
+  CU_cleanup_registry();
+  if (n_skipped) printf("%u suite(s) skipped (shown as Inactive above)\n", n_skipped);
+  return (failed || err) ? 1 : 0;
+}
