@@ -93,7 +93,7 @@ EX_BIN    := $(patsubst examples/%/main.c,$(BUILD)/examples/%,$(EX_SRC))
 BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all lib test test-c test-py run bench bench-full clean check-asan docs help valgrind-quick
+.PHONY: all lib test run bench bench-full clean check-asan check-headers docs help valgrind-quick
 all: lib $(TEST_BIN) $(EX_BIN) $(BENCH_BIN)
 lib: $(LIB_A) $(LIB_SO)
 
@@ -147,6 +147,17 @@ bench: all
 bench-full: all
 	$(PYTHON) bench/run.py --build $(BUILD) --full
 
+# The README's model reference is generated from the model tables (examples/model_docs).
+docs: $(BUILD)/examples/model_docs
+	@$(PYTHON) -c "import sys,subprocess; r=open('README.md').read(); a='<!-- models:begin -->'; b='<!-- models:end -->'; \
+	t=subprocess.run(['$(BUILD)/examples/model_docs'],capture_output=True,text=True,check=True).stdout; \
+	i=r.index(a)+len(a); j=r.index(b); open('README.md','w').write(r[:i]+'\n'+t+r[j:])"
+	@echo "README.md model reference regenerated"
+
+# Every shared header compiles alone as C11 (gcc) and as CUDA C++ (nvcc, if present).
+check-headers:
+	tests/check_headers.sh
+
 check-asan:
 	$(MAKE) SAN=1 test
 
@@ -157,3 +168,32 @@ help:
 	@sed -n '1,15p' Makefile
 
 -include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
+
+# ---- cuda: the -fmad=true negative control of tests/test_cuda_equiv.c, and the GPU bundle --------
+# kernels_fmad/*.cu: the device math self-test compiled WITH contraction (-fmad=true); linked into
+# the test runner only, never into the library. The test asserts that it differs from the host.
+ifneq ($(strip $(NVCC)),)
+  FMAD_OBJ := $(patsubst %.cu,$(BUILD)/%.o,$(wildcard kernels_fmad/*.cu))
+  TEST_OBJ += $(FMAD_OBJ)
+  $(TEST_BIN): $(FMAD_OBJ)
+  -include $(FMAD_OBJ:.o=.d)
+endif
+$(BUILD)/kernels_fmad/%.o: kernels_fmad/%.cu
+	@mkdir -p $(dir $@)
+	$(NVCC) $(CPPFLAGS) $(subst -fmad=false,-fmad=true,$(NVCCFLAGS)) -MMD -MP -c $< -o $@
+
+# make gpu-bundle: a portable folder (bundle/, ignored by git) for a GPU machine without packages:
+# host code -march=x86-64-v3, device code sm_90 + compute_90 PTX, HDF5/CUnit/cudart (and libgomp)
+# linked statically; the test runner, the bench programs and run-all.sh (see bench/gpu_bundle.sh).
+GPU_BUILD   ?= build-gpu
+GPU_BUNDLE  ?= bundle
+GPU_GENCODE ?= -gencode arch=compute_90,code=sm_90 -gencode arch=compute_90,code=compute_90
+.PHONY: gpu-bundle gpu-bundle-link
+gpu-bundle:
+	$(MAKE) BUILD=$(GPU_BUILD) PORTABLE=1 CUDA_GENCODE="$(GPU_GENCODE)" $(GPU_BUILD)/libspikegpu.a $(GPU_BUILD)/tests/run
+	$(MAKE) --no-print-directory BUILD=$(GPU_BUILD) PORTABLE=1 CUDA_GENCODE="$(GPU_GENCODE)" GPU_BUNDLE=$(GPU_BUNDLE) gpu-bundle-link
+gpu-bundle-link:
+	@test -n "$(strip $(NVCC))" || { echo "gpu-bundle needs nvcc"; exit 2; }
+	SG_CC="$(CC)" SG_CPPFLAGS="$(CPPFLAGS)" SG_CFLAGS="$(CFLAGS)" SG_BUILD="$(BUILD)" SG_CUDA_TOP="$(CUDA_TOP)" \
+	  SG_TEST_OBJ="$(TEST_OBJ)" SG_LIB_A="$(LIB_A)" SG_HDF5_LIBS="$(HDF5_LIBS)" SG_BENCH_SRC="$(BENCH_SRC)" \
+	  bash bench/gpu_bundle.sh $(GPU_BUNDLE)
