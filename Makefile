@@ -21,7 +21,7 @@ CUDA_HOME ?= $(patsubst %/bin/nvcc,%,$(shell command -v nvcc 2>/dev/null))
 NVCC      ?= $(or $(wildcard $(CUDA_HOME)/bin/nvcc),$(shell command -v nvcc 2>/dev/null))
 
 # ---- dependencies: Debian packages, installed when we can (root + apt-get), else the command --
-DEB_PKGS  := pkg-config libhdf5-dev libcunit1-dev hdf5-tools python3-h5py python3-numpy python3-matplotlib
+DEB_PKGS  := pkg-config libhdf5-dev libcunit1-dev hdf5-tools python3-h5py python3-numpy python3-matplotlib python3-pytest
 ifeq ($(filter clean help,$(MAKECMDGOALS)),)
 DEPS_MISSING := $(shell for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
                   | grep -q 'install ok installed' || printf '%s ' $$p; done)
@@ -55,8 +55,10 @@ LDFLAGS   += -fopenmp
 ifeq ($(SAN),1)
   CFLAGS  += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
   LDFLAGS += -fsanitize=address,undefined
-  BUILD   := $(BUILD)/san
+  override BUILD := $(BUILD)/san
 endif
+# Python loading an ASan-built library needs the sanitizer runtimes preloaded.
+PY_SAN_ENV := $(if $(filter 1,$(SAN)),LD_PRELOAD="$(shell $(CC) -print-file-name=libasan.so) $(shell $(CC) -print-file-name=libubsan.so)" ASAN_OPTIONS=detect_leaks=0)
 
 CUDA_GENCODE ?= -gencode arch=compute_80,code=sm_80 -gencode arch=compute_90,code=[sm_90,compute_90]
 NVCCFLAGS ?= -O3 -std=c++17 $(CUDA_GENCODE) -fmad=false -prec-div=true -prec-sqrt=true -ftz=false \
@@ -93,7 +95,7 @@ EX_BIN    := $(patsubst examples/%/main.c,$(BUILD)/examples/%,$(EX_SRC))
 BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all lib test run bench bench-full clean check-asan check-headers docs help valgrind-quick
+.PHONY: all lib test test-py run bench bench-full clean check-asan check-headers docs help valgrind-quick
 all: lib $(TEST_BIN) $(EX_BIN) $(BENCH_BIN)
 lib: $(LIB_A) $(LIB_SO)
 
@@ -134,9 +136,12 @@ $(BUILD)/bench/%: bench/%.c $(LIB_A)
 test: all
 	@echo "== CUnit suites ($(TEST_BIN)) =="
 	SG_BUILD=$(BUILD) $(TEST_BIN)
-	@if [ -d python/tests ]; then echo "== Python suites =="; \
-	  SG_LIB=$(abspath $(LIB_SO)) SG_BUILD=$(abspath $(BUILD)) PYTHONPATH=$(abspath python) \
-	  $(PYTHON) -m pytest -q python/tests; fi
+	@echo "== Python suites (pytest) =="
+	$(MAKE) --no-print-directory test-py
+
+test-py: lib
+	$(PY_SAN_ENV) SG_LIB=$(abspath $(LIB_SO)) SG_BUILD=$(abspath $(BUILD)) PYTHONPATH=$(abspath python) \
+	  $(PYTHON) -m pytest -q -p no:cacheprovider python/tests
 
 run: all
 	$(BUILD)/examples/gl_population --out $(BUILD)/run

@@ -1,0 +1,84 @@
+"""Reading spikegpu's SONATA HDF5 output back as ``events``-style dicts (needs h5py).
+
+With ``Simulator(output="out")`` a spike recorder named "sr" writes ``out/sr.h5`` and a
+multimeter named "mm" one ``out/mm_<variable>.h5`` per recorded variable (unnamed devices:
+"<model>_<id>"). Layout (SONATA):
+
+* spike file: ``/spikes/<population>/timestamps`` (float64, ms) and ``node_ids`` (uint64,
+  0-based within the population; attribute ``first_global_id`` of the group gives the offset),
+  sorted by time;
+* report file: ``/report/<population>/data`` (float64, n_samples x n_nodes, attribute units),
+  ``mapping/node_ids`` (0-based), ``mapping/time`` = [t_start, t_stop (exclusive), dt] (ms);
+* both: root attributes resolution_ms, seed, backend, version, and
+  ``/metadata/network_json`` (populations with name, model, first_id, n, params).
+
+Files are flushed block by block during the run, so they can be read after a crash, and while a
+run is writing them with ``HDF5_USE_FILE_LOCKING=FALSE``.
+"""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+__all__ = ["read_spikes", "read_samples", "network"]
+
+
+def _h5py():
+    try:
+        import h5py
+    except ImportError as e:  # pragma: no cover
+        raise ImportError("spikegpu.hdf5 needs h5py (Debian: python3-h5py; pip: h5py)") from e
+    return h5py
+
+
+def network(path):
+    """The network description stored in a spikegpu HDF5 file (a dict)."""
+    with _h5py().File(path, "r") as f:
+        return json.loads(f["metadata/network_json"].asstr()[()])
+
+
+def read_spikes(path, population=None):
+    """Spikes of a spike file as ``{"senders": uint64 global ids, "times": float64 ms}``, sorted
+    by (time, sender) like ``recorder.events``. population: one population name, or None = all."""
+    h5py = _h5py()
+    senders, times = [], []
+    with h5py.File(path, "r") as f:
+        pops = [population] if population is not None else list(f["spikes"])
+        for name in pops:
+            g = f["spikes"][name]
+            times.append(g["timestamps"][:].astype(np.float64))
+            senders.append(g["node_ids"][:].astype(np.uint64) + np.uint64(g.attrs["first_global_id"]))
+    t = np.concatenate(times) if times else np.empty(0, np.float64)
+    s = np.concatenate(senders) if senders else np.empty(0, np.uint64)
+    order = np.lexsort((s, t))
+    return {"senders": s[order], "times": t[order]}
+
+
+def read_samples(path, population=None):
+    """Samples of a report file (one multimeter variable) as ``{"senders", "times", "values"}``,
+    sorted by (time, sender) like ``multimeter.events``; also ``"unit"`` (a str)."""
+    h5py = _h5py()
+    first_ids = {p["name"]: p["first_id"] for p in network(path)["populations"]}
+    senders, times, values, unit = [], [], [], ""
+    with h5py.File(path, "r") as f:
+        pops = [population] if population is not None else list(f["report"])
+        for name in pops:
+            g = f["report"][name]
+            data = g["data"][:]
+            unit = g["data"].attrs.get("units", unit)
+            if isinstance(unit, bytes):
+                unit = unit.decode()
+            ids = g["mapping/node_ids"][:].astype(np.uint64) + np.uint64(first_ids[name])
+            t0, _, dt = g["mapping/time"][:]
+            # sample times are whole steps; computed as step * h they equal events["times"] bits
+            h = float(f.attrs["resolution_ms"])
+            t = np.rint((t0 + np.arange(data.shape[0], dtype=np.float64) * dt) / h) * h
+            times.append(np.repeat(t, data.shape[1]))
+            senders.append(np.tile(ids, data.shape[0]))
+            values.append(data.reshape(-1))
+    t = np.concatenate(times) if times else np.empty(0, np.float64)
+    s = np.concatenate(senders) if senders else np.empty(0, np.uint64)
+    v = np.concatenate(values) if values else np.empty(0, np.float64)
+    order = np.lexsort((s, t))
+    return {"senders": s[order], "times": t[order], "values": v[order], "unit": str(unit)}

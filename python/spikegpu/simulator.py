@@ -1,0 +1,971 @@
+"""Simulator and NodeCollection: NEST-style scripting on top of libspikegpu (ctypes).
+
+A PyNEST script translates line by line::
+
+    nest.ResetKernel()                                sim = spikegpu.Simulator(resolution=0.1, seed=1)
+    nest.resolution = 0.1
+    n = nest.Create("gl_exp", 100, {"I_e": 550.0})    n = sim.create("gl_exp", 100, {"I_e": 550.0})
+    sr = nest.Create("spike_recorder")                sr = sim.create("spike_recorder")
+    nest.Connect(n, sr)                               sim.connect(n, sr)
+    nest.Simulate(1000.0)                             sim.simulate(1000.0)
+    sr.events["times"]                                sr.events["times"]
+"""
+from __future__ import annotations
+
+import ctypes
+import math
+import numbers
+import os
+import weakref
+
+import numpy as np
+
+from . import _capi
+from .errors import ArgumentError, Error, StateError, UnknownNameError, from_status
+from .random import Distribution
+
+__all__ = ["Simulator", "NodeCollection", "models", "model_info", "model_kind", "defaults",
+           "cuda_available", "library_version", "library_path"]
+
+DEFAULT_SEED = 143202461  # NEST's default rng_seed, as sg_config_default
+
+
+# ---- model tables -------------------------------------------------------------------------------
+_info_cache = {}
+
+
+def models(kind=None):
+    """Names of all models the library provides, in its order.
+
+    kind: None (all), "neuron", "generator" or "recorder".
+    """
+    L = _capi.lib()
+    names = [_capi.dec(L.sg_model_name(i)) for i in range(L.sg_model_count())]
+    if kind is None:
+        return names
+    if kind not in ("neuron", "generator", "recorder"):
+        raise ArgumentError(f"models: kind = {kind!r}: allowed None, 'neuron', 'generator', 'recorder'")
+    return [m for m in names if model_kind(m) == kind]
+
+
+def model_kind(model):
+    """"neuron", "generator" or "recorder"."""
+    k = _capi.lib().sg_model_kind(_capi.enc(model, "model"))
+    if k is None:
+        raise UnknownNameError(f"unknown model '{model}': allowed {', '.join(models())}")
+    return _capi.dec(k)
+
+
+def model_info(model):
+    """Parameters, vectors and state variables of a model: a list of dicts with keys
+    ``name``, ``unit``, ``default`` (a float; a float64 array for vector parameters), ``allowed``
+    (e.g. "> 0"), ``doc`` and ``kind`` ("param", "vector", "state" or "recordable").
+
+    Multimeters additionally take ``record_from`` (a list of recordable names), which is not a
+    numeric entry and so is not listed.
+    """
+    return [{k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in e.items()}
+            for e in _entries(model).values()]
+
+
+def defaults(model):
+    """{name: default} of a model's parameters, vectors (arrays) and state (NEST's GetDefaults)."""
+    return {n: (e["default"].copy() if isinstance(e["default"], np.ndarray) else e["default"])
+            for n, e in _entries(model).items()}
+
+
+def _entries(model):
+    """{name: info dict} of a model, cached."""
+    got = _info_cache.get(model)
+    if got is not None:
+        return got
+    L = _capi.lib()
+    ptr = ctypes.POINTER(_capi.sg_entry_info)()
+    n = ctypes.c_size_t()
+    st = L.sg_model_info(_capi.enc(model, "model"), ctypes.byref(ptr), ctypes.byref(n))
+    if st != _capi.SG_OK:
+        raise from_status(st, f"model_info: unknown model '{model}': allowed {', '.join(models())}"
+                          if st == _capi.STATUS["SG_ERR_UNKNOWN"] else f"model_info('{model}') failed")
+    out = {}
+    for i in range(n.value):
+        e = ptr[i]
+        kind = _capi.ENTRY_KINDS[e.kind] if 0 <= e.kind < len(_capi.ENTRY_KINDS) else str(e.kind)
+        d = float(e.default)
+        if kind == "vector":
+            # copy: the table is static in C, but a numpy array the caller owns is safer
+            d = np.array(e.def_vec[:e.def_len], dtype=np.float64) if e.def_vec else np.empty(0)
+        elif math.isnan(d):
+            d = None
+        out[_capi.dec(e.name)] = {
+            "name": _capi.dec(e.name), "unit": _capi.dec(e.unit), "default": d,
+            "allowed": _capi.dec(e.allowed), "doc": _capi.dec(e.doc), "kind": kind,
+        }
+    _info_cache[model] = out
+    return out
+
+
+def cuda_available():
+    """(True, reason) if a usable CUDA device exists for this library build, else (False, reason)."""
+    buf = ctypes.create_string_buffer(512)
+    ok = _capi.lib().sg_cuda_available(buf, len(buf))
+    return bool(ok), _capi.dec(buf.value)
+
+
+def library_version():
+    """The C library's version string, e.g. "0.1.0 (cuda)" or "0.1.0 (cpu-only build)"."""
+    return _capi.dec(_capi.lib().sg_version())
+
+
+def library_path():
+    """Path of the libspikegpu.so in use."""
+    return _capi.lib_path()
+
+
+# ---- helpers ------------------------------------------------------------------------------------
+def _is_scalar(v):
+    return isinstance(v, (numbers.Real, np.bool_)) and not isinstance(v, (str, bytes)) or (
+        isinstance(v, np.ndarray) and v.ndim == 0)
+
+
+def _as_float(name, v):
+    """A scalar parameter value as float, with an error that names the parameter and value."""
+    if isinstance(v, Distribution):
+        raise ArgumentError(f"{name} = {v!r}: random distributions are accepted for synapse weight "
+                            f"and delay only; draw per-node values with numpy and pass an array")
+    if isinstance(v, (bool, np.bool_)):
+        return 1.0 if v else 0.0
+    if _is_scalar(v):
+        return float(v)
+    raise ArgumentError(f"{name} = {v!r}: allowed a number")
+
+
+def _as_array(name, v, ndim=1):
+    """A sequence as a C-contiguous float64 array, naming the parameter on failure."""
+    if isinstance(v, (str, bytes, dict)):
+        raise ArgumentError(f"{name} = {v!r}: allowed a number or a sequence of numbers")
+    try:
+        a = np.ascontiguousarray(v, dtype=np.float64)
+    except (TypeError, ValueError) as e:
+        raise ArgumentError(f"{name} = {v!r}: allowed numbers ({e})") from None
+    if ndim is not None and a.ndim != ndim:
+        raise ArgumentError(f"{name}: got an array of shape {a.shape}: allowed {ndim} dimension(s)")
+    return a
+
+
+def _dptr(a):
+    return a.ctypes.data_as(_capi.P_DOUBLE)
+
+
+def _uptr(a):
+    return a.ctypes.data_as(_capi.P_UINT64)
+
+
+# ---- simulator ----------------------------------------------------------------------------------
+class _Pop:
+    __slots__ = ("first", "n", "model", "name", "record_from")
+
+    def __init__(self, first, n, model, name):
+        self.first, self.n, self.model, self.name = first, n, model, name
+        self.record_from = []
+
+
+class Simulator:
+    """One simulation (NEST's kernel after ResetKernel), owning a C ``sg_sim`` handle.
+
+    Parameters
+    ----------
+    resolution : float
+        Time step h in ms (a multiple of 0.001 ms). Default 0.1.
+    seed : int or None
+        Seed of every random number (Philox key). None: 143202461, NEST's default.
+    backend : "auto" | "cpu" | "cuda"
+        auto picks cuda when a usable device exists; the choice and the reason are in
+        :attr:`backend` and :attr:`backend_reason`. Both backends give the same bits.
+    threads : int
+        OpenMP threads of the cpu backend; 0 = OpenMP's default.
+    output : str or os.PathLike or None
+        Folder for SONATA HDF5 output (created); None = no files. Spike recorder "sr" writes
+        ``<output>/sr.h5``, multimeter "mm" one ``<output>/mm_<variable>.h5`` per variable.
+    keep_in_memory : bool
+        Keep recordings readable through ``.events`` (default). False needs ``output`` and keeps
+        memory bounded in long runs.
+    progress : bool
+        Progress line on stderr for runs longer than 2 s wall time.
+    flush_interval : float
+        Simulated ms between recorder flushes to HDF5 (default 100).
+    cuda_block_size : int
+        Threads per CUDA block, 0 = default.
+    verbose : bool
+        Print the backend choice on stderr (default False; see :attr:`backend_reason`).
+
+    Use it as a context manager (``with spikegpu.Simulator() as sim: ...``) or call
+    :meth:`close`; either frees the C handle and closes the output files.
+    """
+
+    def __init__(self, resolution=0.1, seed=None, backend="auto", threads=0, output=None,
+                 keep_in_memory=True, progress=False, flush_interval=100.0, cuda_block_size=0,
+                 verbose=False):
+        L = _capi.lib()
+        cfg = _capi.sg_config()
+        L.sg_config_default(ctypes.byref(cfg))
+        if backend not in _capi.BACKENDS:
+            raise ArgumentError(f"backend = {backend!r}: allowed 'auto', 'cpu', 'cuda'")
+        cfg.resolution_ms = _as_float("resolution", resolution)
+        if seed is not None:
+            if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or not 0 <= seed < 2**64:
+                raise ArgumentError(f"seed = {seed!r}: allowed an integer in [0, 2^64)")
+            cfg.seed = int(seed)
+        cfg.backend = _capi.BACKENDS[backend]
+        if isinstance(threads, bool) or not isinstance(threads, numbers.Integral):
+            raise ArgumentError(f"threads = {threads!r}: allowed an integer >= 0")
+        cfg.threads = int(threads)
+        self._output = None
+        if output is not None:
+            self._output = os.fspath(output)
+            cfg.output_dir = _capi.enc(self._output, "output")
+        cfg.keep_in_memory = 1 if keep_in_memory else 0
+        cfg.progress = 1 if progress else 0
+        cfg.flush_interval_ms = _as_float("flush_interval", flush_interval)
+        if isinstance(cuda_block_size, bool) or not isinstance(cuda_block_size, numbers.Integral):
+            raise ArgumentError(f"cuda_block_size = {cuda_block_size!r}: allowed an integer")
+        cfg.cuda_block_size = int(cuda_block_size)
+        cfg.verbose = 1 if verbose else 0
+        err = ctypes.create_string_buffer(1024)
+        handle = _capi.SIM_P()
+        st = L.sg_sim_new(ctypes.byref(cfg), ctypes.byref(handle), err, len(err))
+        if st != _capi.SG_OK:
+            raise from_status(st, _capi.dec(err.value))
+        self._handle = handle
+        self._lib = L
+        self._pops = []
+        self.resolution = float(cfg.resolution_ms)
+        self.seed = int(cfg.seed)
+        self.keep_in_memory = bool(keep_in_memory)
+        self._finalizer = weakref.finalize(self, L.sg_sim_free, handle)
+
+    # -- lifetime -------------------------------------------------------------------------------
+    def close(self):
+        """Frees the C simulation (flushes and closes HDF5 output). Idempotent."""
+        if self._handle is not None:
+            self._finalizer()
+            self._handle = None
+
+    @property
+    def closed(self):
+        """True once :meth:`close` ran."""
+        return self._handle is None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+    def __repr__(self):
+        if self.closed:
+            return "<spikegpu.Simulator (closed)>"
+        return (f"<spikegpu.Simulator backend={self.backend} resolution={self.resolution} ms "
+                f"seed={self.seed} nodes={self.num_nodes} t={self.time} ms>")
+
+    def _h(self):
+        if self._handle is None:
+            raise StateError("this Simulator is closed")
+        return self._handle
+
+    def _check(self, st):
+        if st != _capi.SG_OK:
+            raise from_status(st, _capi.dec(self._lib.sg_errmsg(self._handle)))
+
+    # -- properties -------------------------------------------------------------------------------
+    @property
+    def time(self):
+        """Simulated time so far, ms."""
+        return float(self._lib.sg_time(self._h()))
+
+    @property
+    def steps(self):
+        """Steps simulated so far."""
+        return int(self._lib.sg_steps(self._h()))
+
+    @property
+    def backend(self):
+        """"cpu" or "cuda"."""
+        return _capi.dec(self._lib.sg_backend_used(self._h()))
+
+    @property
+    def backend_reason(self):
+        """Why this backend was chosen (e.g. "cpu (cuda: no usable CUDA device: ...)")."""
+        return _capi.dec(self._lib.sg_backend_reason(self._h()))
+
+    @property
+    def output(self):
+        """The HDF5 output folder, or None."""
+        return self._output
+
+    @property
+    def num_nodes(self):
+        """Number of nodes created so far (ids are 1..num_nodes)."""
+        return sum(p.n for p in self._pops)
+
+    @property
+    def populations(self):
+        """All populations in creation order, as NodeCollections."""
+        return [NodeCollection(self, p.first, p.n) for p in self._pops]
+
+    # -- building -------------------------------------------------------------------------------
+    def create(self, model, n=1, params=None, name=None):
+        """Creates n nodes of a model (``nest.Create``); returns their NodeCollection.
+
+        params: a dict applied with :meth:`NodeCollection.set` (scalars, per-node sequences of
+        length n, vectors), or a list of n dicts, one per node. name: population name used for
+        HDF5 groups and file names (default "<model>_<first id>").
+        """
+        if isinstance(n, bool) or not isinstance(n, numbers.Integral):
+            raise ArgumentError(f"create: n = {n!r}: allowed an integer >= 1")
+        if n < 1:
+            raise ArgumentError(f"create: n = {n}: allowed an integer >= 1")
+        out = _capi.sg_nodes()
+        if name is None:
+            st = self._lib.sg_create(self._h(), _capi.enc(model, "model"), int(n), ctypes.byref(out))
+        else:
+            st = self._lib.sg_create_named(self._h(), _capi.enc(model, "model"), int(n),
+                                           _capi.enc(name, "name"), ctypes.byref(out))
+        self._check(st)
+        self._pops.append(_Pop(int(out.first), int(out.n), model,
+                               name if name is not None else f"{model}_{int(out.first)}"))
+        nodes = NodeCollection(self, int(out.first), int(out.n))
+        if params is not None:
+            nodes.set(params)
+        return nodes
+
+    def connect(self, pre, post, conn_spec=None, syn_spec=None):
+        """Connects pre to post (``nest.Connect``).
+
+        conn_spec: None (all_to_all), a rule name ("all_to_all", "one_to_one") or a dict
+        ``{"rule": ..., "indegree" | "outdegree" | "N" | "p": ..., "allow_autapses": bool,
+        "allow_multapses": bool}`` (rules fixed_indegree, fixed_outdegree, fixed_total_number,
+        pairwise_bernoulli).
+
+        syn_spec: None (static_synapse, weight 1, delay 1 ms), a synapse model name, or a dict
+        with ``synapse_model``, ``weight``, ``delay`` (ms) and ``receptor_type``. weight and
+        delay may be scalars, arrays with one value per connection (in NEST's order: all_to_all
+        shape (len(post), len(pre)); fixed_indegree (len(post), indegree); fixed_outdegree
+        (len(pre), outdegree); one_to_one len(pre); fixed_total_number N) or distributions from
+        :mod:`spikegpu.random`.
+        """
+        pre, post = self._coll(pre, "pre"), self._coll(post, "post")
+        L = self._lib
+        cs = _capi.sg_conn_spec()
+        L.sg_conn_spec_default(ctypes.byref(cs))
+        ss = _capi.sg_syn_spec()
+        L.sg_syn_spec_default(ctypes.byref(ss))
+        keep = []  # keeps arrays and strings alive during the call
+        self._fill_conn(cs, conn_spec, keep)
+        self._fill_syn(ss, syn_spec, keep)
+        self._check(L.sg_connect(self._h(), pre._c(), post._c(), ctypes.byref(cs), ctypes.byref(ss)))
+
+    _RULE_KEYS = {"all_to_all": (), "one_to_one": (), "fixed_indegree": ("indegree",),
+                  "fixed_outdegree": ("outdegree",), "fixed_total_number": ("N",),
+                  "pairwise_bernoulli": ("p",)}
+
+    def _fill_conn(self, cs, spec, keep):
+        if spec is None:
+            return
+        if isinstance(spec, str):
+            spec = {"rule": spec}
+        if not isinstance(spec, dict):
+            raise ArgumentError(f"connect: conn_spec = {spec!r}: allowed None, a rule name or a dict")
+        spec = dict(spec)
+        rule = spec.pop("rule", "all_to_all")
+        if not isinstance(rule, str):
+            raise ArgumentError(f"connect: rule = {rule!r}: allowed a rule name")
+        b = _capi.enc(rule, "rule")
+        keep.append(b)
+        cs.rule = b
+        needed = self._RULE_KEYS.get(rule)
+        if needed is not None:
+            for k in needed:
+                if k not in spec:
+                    raise ArgumentError(f"connect: rule {rule} needs '{k}' in conn_spec")
+        for key in ("allow_autapses", "allow_multapses"):
+            if key in spec:
+                v = spec.pop(key)
+                if v not in (0, 1, True, False):
+                    raise ArgumentError(f"connect: {key} = {v!r}: allowed True or False")
+                setattr(cs, key, 1 if v else 0)
+        for key in ("indegree", "outdegree", "N"):
+            if key in spec:
+                v = spec.pop(key)
+                if needed is not None and key not in needed:
+                    raise ArgumentError(f"connect: '{key}' does not apply to rule {rule}")
+                if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Integral) or v < 0:
+                    if isinstance(v, numbers.Real) and not isinstance(v, bool) and float(v).is_integer() and v >= 0:
+                        v = int(v)
+                    else:
+                        raise ArgumentError(f"connect: {key} = {v!r}: allowed an integer >= 0")
+                if v >= 2**64:
+                    raise ArgumentError(f"connect: {key} = {v!r}: allowed an integer >= 0 below 2^64")
+                setattr(cs, key, int(v))
+        if "p" in spec:
+            v = spec.pop("p")
+            if needed is not None and "p" not in needed:
+                raise ArgumentError(f"connect: 'p' does not apply to rule {rule}")
+            cs.p = _as_float("connect: p", v)
+        if spec:
+            raise ArgumentError(f"connect: conn_spec has unknown or unused entries {sorted(spec)}: "
+                                f"allowed rule, indegree, outdegree, N, p, allow_autapses, allow_multapses")
+
+    def _fill_syn(self, ss, spec, keep):
+        if spec is None:
+            return
+        if isinstance(spec, str):
+            spec = {"synapse_model": spec}
+        if not isinstance(spec, dict):
+            raise ArgumentError(f"connect: syn_spec = {spec!r}: allowed None, a synapse model name or a dict")
+        spec = dict(spec)
+        model = spec.pop("synapse_model", None)
+        if model is not None:
+            b = _capi.enc(model, "synapse_model")
+            keep.append(b)
+            ss.model = b
+        for key in ("weight", "delay"):
+            if key in spec:
+                self._fill_value(getattr(ss, key), key, spec.pop(key), keep)
+        if "receptor_type" in spec:
+            v = spec.pop("receptor_type")
+            if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Integral) or not -2**31 <= v < 2**31:
+                raise ArgumentError(f"connect: receptor_type = {v!r}: allowed an integer >= 0")
+            ss.receptor_type = int(v)
+        if spec:
+            raise ArgumentError(f"connect: syn_spec has unknown entries {sorted(spec)}: allowed "
+                                f"synapse_model, weight, delay, receptor_type")
+
+    @staticmethod
+    def _fill_value(v, key, value, keep):
+        if isinstance(value, Distribution):
+            value._fill(v)
+        elif _is_scalar(value) and not isinstance(value, (bool, np.bool_)):
+            v.kind = _capi.SG_VALUE_SCALAR
+            v.value = float(value)
+        else:
+            a = _as_array(f"connect: {key}", value, ndim=None).ravel()  # row-major = NEST's order
+            keep.append(a)
+            v.kind = _capi.SG_VALUE_ARRAY
+            v.array = _dptr(a)
+            v.len = a.size
+
+    def _coll(self, x, what):
+        if not isinstance(x, NodeCollection):
+            raise ArgumentError(f"{what} = {x!r}: allowed a NodeCollection (from Simulator.create)")
+        if x._sim is not self:
+            raise ArgumentError(f"{what}: the NodeCollection belongs to another Simulator")
+        return x
+
+    # -- connections ------------------------------------------------------------------------------
+    def num_connections(self, pre=None, post=None):
+        """Number of connections from pre to post (None = any node)."""
+        a = self._coll(pre, "pre")._c() if pre is not None else _capi.sg_nodes(0, 0)
+        b = self._coll(post, "post")._c() if post is not None else _capi.sg_nodes(0, 0)
+        n = ctypes.c_uint64()
+        self._check(self._lib.sg_num_connections(self._h(), a, b, ctypes.byref(n)))
+        return int(n.value)
+
+    def get_connections(self, pre=None, post=None):
+        """Connections from pre to post (None = any), in (source, target) order, as a dict of
+        numpy arrays: source, target (uint64), weight, delay (float64, ms), receptor (int32)."""
+        a = self._coll(pre, "pre")._c() if pre is not None else _capi.sg_nodes(0, 0)
+        b = self._coll(post, "post")._c() if post is not None else _capi.sg_nodes(0, 0)
+        L, h = self._lib, self._h()
+        cnt = ctypes.c_uint64()
+        self._check(L.sg_num_connections(h, a, b, ctypes.byref(cnt)))
+        cap = int(cnt.value)
+        src = np.empty(cap, np.uint64)
+        tgt = np.empty(cap, np.uint64)
+        w = np.empty(cap, np.float64)
+        d = np.empty(cap, np.float64)
+        r = np.empty(cap, np.int32)
+        n = ctypes.c_size_t()
+        self._check(L.sg_get_connections(h, a, b, _uptr(src), _uptr(tgt), _dptr(w), _dptr(d),
+                                         r.ctypes.data_as(_capi.P_INT), cap, ctypes.byref(n)))
+        k = min(cap, int(n.value))
+        return {"source": src[:k], "target": tgt[:k], "weight": w[:k], "delay": d[:k],
+                "receptor": r[:k]}
+
+    # -- running ----------------------------------------------------------------------------------
+    def simulate(self, t):
+        """Advances the simulation by t ms (``nest.Simulate``); t is a multiple of the resolution.
+        Ten calls of 100 ms give exactly what one of 1000 ms gives."""
+        self._check(self._lib.sg_simulate(self._h(), _as_float("simulate: t", t)))
+
+    def memory(self):
+        """Memory report: dict with n_nodes, n_synapses, csr_bytes, ring_bytes, state_bytes,
+        record_bytes, total_bytes and bytes_per_synapse (valid after the first simulate)."""
+        m = _capi.sg_memory()
+        self._check(self._lib.sg_memory_report(self._h(), ctypes.byref(m)))
+        return {k: (float(getattr(m, k)) if k == "bytes_per_synapse" else int(getattr(m, k)))
+                for k, _ in _capi.sg_memory._fields_}
+
+    def stats(self):
+        """Run statistics: dict with wall_s, neuron_updates, spikes, syn_events (all runs)."""
+        s = _capi.sg_run_stats()
+        self._check(self._lib.sg_run_stats_get(self._h(), ctypes.byref(s)))
+        return {k: (float(getattr(s, k)) if k == "wall_s" else int(getattr(s, k)))
+                for k, _ in _capi.sg_run_stats._fields_}
+
+    # -- internals used by NodeCollection ---------------------------------------------------------
+    def _pop_of(self, gid):
+        lo, hi = 0, len(self._pops)
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            if self._pops[mid].first <= gid:
+                lo = mid
+            else:
+                hi = mid
+        return self._pops[lo]
+
+    def _segments(self, first, n):
+        """(pop, first id, count) pieces of the id range, one per population."""
+        out, gid, end = [], first, first + n
+        while gid < end:
+            p = self._pop_of(gid)
+            k = min(end, p.first + p.n) - gid
+            out.append((p, gid, k))
+            gid += k
+        return out
+
+
+# ---- node collections ---------------------------------------------------------------------------
+_SPECIAL_GET = ("global_id", "model", "events", "n_events", "record_from")
+
+
+class NodeCollection:
+    """A contiguous range of node ids of one Simulator (``nest.NodeCollection``).
+
+    ``len(nodes)``, ``for gid in nodes``, ``nodes[3]`` and ``nodes[2:5]`` (contiguous slices
+    only), ``a + b`` (adjacent ranges), ``nodes.get("V_m")``, ``nodes.set(V_m=-70.0)``,
+    ``nodes.V_m`` and ``nodes.V_m = -70.0``; recorders have ``.events``.
+    """
+
+    __slots__ = ("_sim", "_first", "_n")
+
+    def __init__(self, sim, first, n):
+        object.__setattr__(self, "_sim", sim)
+        object.__setattr__(self, "_first", int(first))
+        object.__setattr__(self, "_n", int(n))
+
+    # -- sequence protocol ------------------------------------------------------------------------
+    def __len__(self):
+        return self._n
+
+    def __iter__(self):
+        return iter(range(self._first, self._first + self._n))
+
+    def __contains__(self, gid):
+        return isinstance(gid, numbers.Integral) and self._first <= gid < self._first + self._n
+
+    def __eq__(self, other):
+        return (isinstance(other, NodeCollection) and other._sim is self._sim
+                and other._first == self._first and other._n == self._n)
+
+    def __hash__(self):
+        return hash((id(self._sim), self._first, self._n))
+
+    def __repr__(self):
+        if self._n == 1:
+            return f"NodeCollection(model={self.model}, id={self._first})"
+        return f"NodeCollection(model={self.model}, ids={self._first}..{self._first + self._n - 1})"
+
+    def __getitem__(self, key):
+        n = self._n
+        if isinstance(key, (numbers.Integral, np.integer)) and not isinstance(key, bool):
+            i = int(key)
+            if i < 0:
+                i += n
+            if not 0 <= i < n:
+                raise IndexError(f"index {key} out of range for a NodeCollection of {n} nodes")
+            return NodeCollection(self._sim, self._first + i, 1)
+        if isinstance(key, slice):
+            start, stop, step = key.indices(n)
+            idx = range(start, stop, step)
+        else:
+            if isinstance(key, (str, bytes)):
+                raise TypeError(f"NodeCollection indices must be integers or slices, not {type(key).__name__}")
+            try:
+                idx = [int(i) + (n if int(i) < 0 else 0) for i in key]
+            except TypeError:
+                raise TypeError(f"NodeCollection indices must be integers or slices, not "
+                                f"{type(key).__name__}") from None
+            if any(not 0 <= i < n for i in idx):
+                raise IndexError(f"index out of range for a NodeCollection of {n} nodes: {list(key)}")
+        if len(idx) == 0:
+            raise ArgumentError(f"NodeCollection[{key!r}] is empty: spikegpu node collections hold "
+                                f"at least one node")
+        if any(b - a != 1 for a, b in zip(idx, idx[1:])):
+            raise ArgumentError(f"NodeCollection[{key!r}] is not contiguous: spikegpu node collections "
+                                f"are contiguous id ranges; use a step of 1 (e.g. nodes[2:5]) or "
+                                f"loop over single nodes")
+        return NodeCollection(self._sim, self._first + idx[0], len(idx))
+
+    def __add__(self, other):
+        if not isinstance(other, NodeCollection) or other._sim is not self._sim:
+            return NotImplemented
+        if other._first == self._first + self._n:
+            return NodeCollection(self._sim, self._first, self._n + other._n)
+        if self._first == other._first + other._n:
+            return NodeCollection(self._sim, other._first, self._n + other._n)
+        raise ArgumentError(f"{self!r} + {other!r}: the ranges are not adjacent; spikegpu node "
+                            f"collections are contiguous id ranges")
+
+    def tolist(self):
+        """Global ids as a list of ints."""
+        return list(self)
+
+    @property
+    def ids(self):
+        """Global ids as a uint64 numpy array."""
+        return np.arange(self._first, self._first + self._n, dtype=np.uint64)
+
+    @property
+    def global_id(self):
+        """The id of a single node (int), else a tuple of ids (as NEST)."""
+        return self._first if self._n == 1 else tuple(self)
+
+    @property
+    def first(self):
+        """First global id."""
+        return self._first
+
+    @property
+    def last(self):
+        """Last global id."""
+        return self._first + self._n - 1
+
+    @property
+    def model(self):
+        """Model name (a str; a tuple of names if the range spans several models)."""
+        ms = tuple(dict.fromkeys(p.model for p, _, _ in self._segs()))
+        return ms[0] if len(ms) == 1 else ms
+
+    @property
+    def simulator(self):
+        """The Simulator these nodes belong to."""
+        return self._sim
+
+    def _c(self):
+        self._sim._h()
+        return _capi.sg_nodes(self._first, self._n)
+
+    def _segs(self):
+        return self._sim._segments(self._first, self._n)
+
+    # -- get ------------------------------------------------------------------------------------
+    def get(self, *names, output=""):
+        """Parameters and state (``NodeCollection.get``).
+
+        ``get("V_m")``: a float if all nodes share the value, else a float64 array with one
+        value per node (booleans as bool); vectors (spike_times, tau_syn, g, ...) as an array, or a
+        list of arrays when they differ between nodes. ``get("V_m", "C_m")`` or
+        ``get(["V_m", "C_m"])``: a dict. ``get()``: a dict of every entry of the model.
+        Also "global_id", "model", "record_from" (multimeters), "events" and "n_events"
+        (recorders).
+        """
+        if output != "":
+            raise ArgumentError(f"get: output = {output!r}: allowed ''")
+        if len(names) == 1 and isinstance(names[0], (list, tuple)):
+            return {n: self._get1(n) for n in names[0]}
+        if len(names) == 1:
+            return self._get1(names[0])
+        if not names:
+            keys = []
+            for p, _, _ in self._segs():
+                for k in _entries(p.model):
+                    if k not in keys:
+                        keys.append(k)
+                if p.model == "multimeter" and "record_from" not in keys:
+                    keys.append("record_from")
+            return {k: self._get1(k) for k in keys}
+        return {n: self._get1(n) for n in names}
+
+    def _get1(self, name):
+        if not isinstance(name, str):
+            raise ArgumentError(f"get: name = {name!r}: allowed a str")
+        sim = self._sim
+        h = sim._h()
+        if name == "global_id":
+            return self.global_id
+        if name == "model":
+            return self.model
+        if name == "events":
+            ev = [self._events_of(g) for g in self]
+            return ev[0] if self._n == 1 else ev
+        if name == "n_events":
+            ev = [self._n_events_of(g) for g in self]
+            return ev[0] if self._n == 1 else np.array(ev, dtype=np.int64)
+        if name == "record_from":
+            segs = self._segs()
+            for p, _, _ in segs:
+                if p.model != "multimeter":
+                    raise UnknownNameError(f"get: {p.model} has no parameter 'record_from' "
+                                           f"(multimeters only)")
+            rf = [list(p.record_from) for p, _, k in segs for _ in range(k)]
+            return rf[0] if all(r == rf[0] for r in rf) else rf
+        L = sim._lib
+        vals = []
+        any_vec = False
+        boolean = True
+        for p, first, k in self._segs():
+            info = _entries(p.model).get(name)
+            kind = info["kind"] if info else None
+            boolean = boolean and info is not None and info["unit"] == "bool"
+            vec = kind == "vector"
+            if kind in ("state", "recordable"):
+                ln = ctypes.c_size_t()
+                sim._check(L.sg_get_vec(h, first, _capi.enc(name), None, 0, ctypes.byref(ln)))
+                vec = ln.value != 1
+            if vec:
+                any_vec = True
+                for gid in range(first, first + k):
+                    vals.append(self._get_vec(h, gid, name))
+            else:
+                out = ctypes.c_double()
+                b = _capi.enc(name)
+                for gid in range(first, first + k):
+                    sim._check(L.sg_get(h, gid, b, ctypes.byref(out)))
+                    vals.append(out.value)
+        if any_vec:
+            vals = [np.atleast_1d(np.asarray(v, dtype=np.float64)) for v in vals]
+            first_v = vals[0]
+            if all(v.shape == first_v.shape and np.array_equal(v, first_v, equal_nan=True) for v in vals):
+                return first_v
+            return vals
+        arr = np.array(vals, dtype=np.float64)
+        if boolean:
+            arr = arr != 0.0
+        if arr.size == 1 or np.all((arr == arr[0]) | (np.isnan(arr) & np.isnan(arr[0]))):
+            return bool(arr[0]) if boolean else float(arr[0])
+        return arr
+
+    def _get_vec(self, h, gid, name):
+        L, sim = self._sim._lib, self._sim
+        b = _capi.enc(name)
+        ln = ctypes.c_size_t()
+        sim._check(L.sg_get_vec(h, gid, b, None, 0, ctypes.byref(ln)))
+        buf = np.empty(ln.value, np.float64)
+        if ln.value:
+            sim._check(L.sg_get_vec(h, gid, b, _dptr(buf), ln.value, ctypes.byref(ln)))
+        return buf
+
+    # -- set ------------------------------------------------------------------------------------
+    def set(self, params=None, **kwargs):
+        """Sets parameters or state (``NodeCollection.set``).
+
+        ``set(V_m=-70.0, I_e=[0, 100, 200])`` or ``set({"V_m": -70.0})``: a scalar applies to
+        every node, a sequence of len(nodes) numbers gives one value per node. Vector parameters
+        (spike_times, tau_syn, ...) take a sequence that applies to every node, or a list of
+        len(nodes) sequences. ``record_from`` (multimeters) takes a list of names.
+        ``set([{...}, {...}, ...])`` sets one dict per node. Booleans may be True/False.
+
+        Several parameters in one call are applied together: if one is rejected, those already
+        applied are restored and the error is raised (so the nodes are left as they were);
+        an order that passes cross-parameter checks (e.g. V_reset < V_th) is found automatically.
+        """
+        if params is not None and kwargs:
+            raise ArgumentError("set: pass either a dict or keyword arguments, not both")
+        if params is None:
+            params = kwargs
+        if isinstance(params, (list, tuple)):
+            if len(params) != self._n or not all(isinstance(d, dict) for d in params):
+                raise ArgumentError(f"set: a list of parameter dicts needs one dict per node "
+                                    f"({self._n}), got {len(params)} items")
+            for gid, d in zip(self, params):
+                NodeCollection(self._sim, gid, 1).set(d)
+            return
+        if not isinstance(params, dict):
+            raise ArgumentError(f"set: params = {params!r}: allowed a dict, a list of dicts or keywords")
+        items = list(params.items())
+        for k, _ in items:
+            if not isinstance(k, str):
+                raise ArgumentError(f"set: parameter name {k!r}: allowed a str")
+        if len(items) == 1:
+            self._set1(*items[0])
+            return
+        # several: retry rejected ones after the others, roll back if some never pass
+        undo = []
+        pending = items
+        try:
+            while pending:
+                failed = []
+                first_err = None
+                for name, value in pending:
+                    saved = self._save(name)
+                    try:
+                        self._set1(name, value)
+                    except ArgumentError as e:
+                        failed.append((name, value))
+                        first_err = first_err or e
+                        continue
+                    undo.append((name, saved))
+                if len(failed) == len(pending):
+                    raise first_err
+                pending = failed
+        except Error:
+            for name, saved in reversed(undo):
+                self._restore(name, saved)
+            raise
+
+    def _save(self, name):
+        if name == "record_from":
+            return [list(p.record_from) for p, _, _ in self._segs()]
+        try:
+            return [self.__class__(self._sim, f, k).get(name) for _, f, k in self._segs()]
+        except Error:
+            return None
+
+    def _restore(self, name, saved):
+        if saved is None:
+            return
+        for (_, f, k), v in zip(self._segs(), saved):
+            try:
+                self.__class__(self._sim, f, k)._set1(name, v)
+            except Error:  # pragma: no cover - best effort
+                pass
+
+    def _set1(self, name, value):
+        sim = self._sim
+        h = sim._h()
+        L = sim._lib
+        if name == "record_from":
+            if isinstance(value, str) or not all(isinstance(s, str) for s in value):
+                raise ArgumentError(f"set: record_from = {value!r}: allowed a list of recordable names")
+            names = [_capi.enc(s, "record_from") for s in value]
+            arr = (ctypes.c_char_p * max(1, len(names)))(*names)
+            for p, first, k in self._segs():
+                sim._check(L.sg_set_strs(h, _capi.sg_nodes(first, k), b"record_from", arr, len(names)))
+                p.record_from = list(value)
+            return
+        if name in _SPECIAL_GET:
+            raise ArgumentError(f"set: '{name}' is read-only")
+        bname = _capi.enc(name, "parameter name")
+        per_node_pos = 0
+        for p, first, k in self._segs():
+            info = _entries(p.model).get(name)
+            kind = info["kind"] if info else None
+            c = _capi.sg_nodes(first, k)
+            vec = kind == "vector"
+            if kind == "state" and not _is_scalar(value):
+                ln = ctypes.c_size_t()
+                sim._check(L.sg_get_vec(h, first, bname, None, 0, ctypes.byref(ln)))
+                vec = ln.value != 1
+            if vec:
+                self._set_vec(p, c, first, k, name, value, per_node_pos)
+            elif info is None and not _is_scalar(value):
+                raise UnknownNameError(f"set: {p.model} has no parameter '{name}': allowed "
+                                       f"{', '.join(_entries(p.model))}")
+            elif _is_scalar(value) or isinstance(value, Distribution):
+                sim._check(L.sg_set(h, c, bname, _as_float(f"set: {p.model}.{name}", value)))
+            else:
+                a = _as_array(f"set: {p.model}.{name}", value, ndim=None)
+                if a.ndim != 1 or a.size != self._n:
+                    raise ArgumentError(f"set: {p.model}.{name}: got {a.size} values (shape {a.shape}) "
+                                        f"for {self._n} nodes: allowed a scalar or one value per node")
+                part = np.ascontiguousarray(a[per_node_pos:per_node_pos + k])
+                sim._check(L.sg_set_each(h, c, bname, _dptr(part)))
+            per_node_pos += k
+
+    def _set_vec(self, p, c, first, k, name, value, pos):
+        sim, L, h = self._sim, self._sim._lib, self._sim._h()
+        bname = _capi.enc(name)
+        if isinstance(value, Distribution) or _is_scalar(value):
+            raise ArgumentError(f"set: {p.model}.{name} = {value!r}: {name} is a vector: allowed a "
+                                f"sequence of numbers")
+        per_node = (isinstance(value, (list, tuple)) and len(value) == self._n and len(value) > 0
+                    and all(not _is_scalar(v) for v in value)) or (
+            isinstance(value, np.ndarray) and value.ndim == 2 and value.shape[0] == self._n)
+        if per_node:
+            for j, gid in enumerate(range(first, first + k)):
+                a = _as_array(f"set: {p.model}.{name}[{pos + j}]", value[pos + j])
+                sim._check(L.sg_set_vec(h, _capi.sg_nodes(gid, 1), bname, _dptr(a), a.size))
+        else:
+            a = _as_array(f"set: {p.model}.{name}", value)
+            sim._check(L.sg_set_vec(h, c, bname, _dptr(a) if a.size else None, a.size))
+
+    # -- attribute access like PyNEST -----------------------------------------------------------
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            segs = self._segs()
+        except Exception:  # pragma: no cover
+            raise AttributeError(name) from None
+        if name in _SPECIAL_GET or any(name in _entries(p.model) for p, _, _ in segs):
+            return self._get1(name)
+        raise AttributeError(f"{self!r} has no attribute or parameter '{name}'")
+
+    def __setattr__(self, name, value):
+        if name.startswith("_") or name in type(self).__dict__:
+            raise AttributeError(f"NodeCollection attribute '{name}' cannot be set")
+        self.set({name: value})
+
+    # -- recordings -------------------------------------------------------------------------------
+    @property
+    def events(self):
+        """Recorded events (``recorder.events``): a dict of numpy arrays, sorted by (time, sender)
+        as the C API returns them.
+
+        spike_recorder: ``senders`` (uint64), ``times`` (float64, ms).
+        multimeter: ``senders``, ``times`` and one float64 array per recorded variable.
+        A collection of several recorders gives a list of dicts.
+        """
+        return self._get1("events")
+
+    @property
+    def n_events(self):
+        """Number of recorded events (an int; an array for several recorders)."""
+        return self._get1("n_events")
+
+    def _kind_of(self, gid):
+        p = self._sim._pop_of(gid)
+        if p.model not in ("spike_recorder", "multimeter"):
+            raise ArgumentError(f"events: node {gid} is a {p.model}: allowed a spike_recorder or a multimeter")
+        return p
+
+    def _n_events_of(self, gid):
+        p = self._kind_of(gid)
+        sim, L, h = self._sim, self._sim._lib, self._sim._h()
+        n = ctypes.c_size_t()
+        if p.model == "spike_recorder":
+            sim._check(L.sg_spikes(h, gid, None, None, 0, ctypes.byref(n)))
+        elif p.record_from:
+            sim._check(L.sg_samples(h, gid, _capi.enc(p.record_from[0]), None, None, None, 0,
+                                    ctypes.byref(n)))
+        return int(n.value)
+
+    def _events_of(self, gid):
+        p = self._kind_of(gid)
+        sim, L, h = self._sim, self._sim._lib, self._sim._h()
+        n = ctypes.c_size_t()
+        if p.model == "spike_recorder":
+            sim._check(L.sg_spikes(h, gid, None, None, 0, ctypes.byref(n)))
+            cap = n.value
+            t = np.empty(cap, np.float64)
+            s = np.empty(cap, np.uint64)
+            if cap:
+                sim._check(L.sg_spikes(h, gid, _dptr(t), _uptr(s), cap, ctypes.byref(n)))
+            k = min(cap, n.value)
+            return {"senders": s[:k], "times": t[:k]}
+        ev = {"senders": np.empty(0, np.uint64), "times": np.empty(0, np.float64)}
+        for j, var in enumerate(p.record_from):
+            b = _capi.enc(var)
+            sim._check(L.sg_samples(h, gid, b, None, None, None, 0, ctypes.byref(n)))
+            cap = n.value
+            t = np.empty(cap, np.float64)
+            s = np.empty(cap, np.uint64)
+            v = np.empty(cap, np.float64)
+            if cap:
+                sim._check(L.sg_samples(h, gid, b, _dptr(t), _uptr(s), _dptr(v), cap, ctypes.byref(n)))
+            k = min(cap, n.value)
+            if j == 0:
+                ev["senders"], ev["times"] = s[:k], t[:k]
+            ev[var] = v[:k]
+        return ev
