@@ -75,10 +75,10 @@ static void node_params(const sg_pop *pop, uint64_t i, double *p, sg_vec *vecs) 
 #define MAX_V 16
 
 /* Runs the model's cross check for nodes [lo, hi) with param k replaced by values[i-lo]
- * (or vector k replaced by vec). */
-static sg_status cross_check(sg_sim *sim, const char *fn, sg_pop *pop, uint64_t lo, uint64_t hi,
-                             int kind, uint32_t k, const double *values, int per_node,
-                             const sg_vec *vec) {
+ * (kind FOUND_PARAM), or vectors vk[0..n_vec) replaced by vec[] (kind FOUND_VEC). */
+static sg_status cross_check_n(sg_sim *sim, const char *fn, sg_pop *pop, uint64_t lo, uint64_t hi,
+                               int kind, uint32_t k, const double *values, int per_node,
+                               const uint32_t *vk, const sg_vec *vec, size_t n_vec) {
   const sg_model_desc *m = pop->model;
   if (!m->check) return SG_OK;
   double p[MAX_P];
@@ -87,7 +87,8 @@ static sg_status cross_check(sg_sim *sim, const char *fn, sg_pop *pop, uint64_t 
   for (uint64_t i = lo; i < hi; ++i) {
     node_params(pop, i, p, v);
     if (kind == FOUND_PARAM) p[k] = values[per_node ? i - lo : 0];
-    else if (kind == FOUND_VEC) v[k] = *vec;
+    else if (kind == FOUND_VEC)
+      for (size_t q = 0; q < n_vec; ++q) v[vk[q]] = vec[q];
     if (m->check(p, v, msg, sizeof msg))
       return sg_i_fail(sim, SG_ERR_ARG, "%s: %s node %llu: %s", fn, m->name,
                        (unsigned long long)(pop->first + i), msg);
@@ -101,6 +102,12 @@ static sg_status cross_check(sg_sim *sim, const char *fn, sg_pop *pop, uint64_t 
     }
   }
   return SG_OK;
+}
+
+static sg_status cross_check(sg_sim *sim, const char *fn, sg_pop *pop, uint64_t lo, uint64_t hi,
+                             int kind, uint32_t k, const double *values, int per_node,
+                             const sg_vec *vec) {
+  return cross_check_n(sim, fn, pop, lo, hi, kind, k, values, per_node, &k, vec, vec ? 1 : 0);
 }
 
 static sg_status frozen_check(sg_sim *sim, const char *fn, sg_pop *pop, const char *name) {
@@ -203,8 +210,8 @@ sg_status sg_set_each(sg_sim *sim, sg_nodes nodes, const char *name, const doubl
   return set_values(sim, "sg_set_each", nodes, name, values, 1);
 }
 
-sg_status sg_set_vec(sg_sim *sim, sg_nodes nodes, const char *name, const double *v, size_t len) {
-  static const char fn[] = "sg_set_vec";
+static sg_status set_vec_one(sg_sim *sim, const char *fn, sg_nodes nodes, const char *name,
+                             const double *v, size_t len, int checked) {
   if (!sim) return SG_ERR_ARG;
   if (!name) return sg_i_fail(sim, SG_ERR_ARG, "%s: name is NULL", fn);
   if (len && !v) return sg_i_fail(sim, SG_ERR_ARG, "%s: v is NULL with len = %zu", fn, len);
@@ -239,7 +246,7 @@ sg_status sg_set_vec(sg_sim *sim, sg_nodes nodes, const char *name, const double
     memcpy(nv.v, v, len * sizeof(double));
   }
   const uint64_t lo = nodes.first - pop->first, hi = lo + nodes.n;
-  if ((st = cross_check(sim, fn, pop, lo, hi, FOUND_VEC, k, NULL, 0, &nv))) { free(nv.v); return st; }
+  if (!checked && (st = cross_check(sim, fn, pop, lo, hi, FOUND_VEC, k, NULL, 0, &nv))) { free(nv.v); return st; }
   /* ports and state widths may depend on vector lengths (receptors of glif_cond) */
   sg_vval *vv = &pop->vecs[k];
   sg_vec saved = vv->uniform;
@@ -309,6 +316,46 @@ sg_status sg_set_vec(sg_sim *sim, sg_nodes nodes, const char *name, const double
     free(nv.v);
   }
   sim->dirty = 1;
+  return SG_OK;
+}
+
+sg_status sg_set_vec(sg_sim *sim, sg_nodes nodes, const char *name, const double *v, size_t len) {
+  return set_vec_one(sim, "sg_set_vec", nodes, name, v, len, 0);
+}
+
+sg_status sg_set_vecs(sg_sim *sim, sg_nodes nodes, size_t count, const char *const *names,
+                      const double *const *values, const size_t *lens) {
+  static const char fn[] = "sg_set_vecs";
+  if (!sim) return SG_ERR_ARG;
+  if (count == 0) return SG_OK;
+  if (!names || !values || !lens) return sg_i_fail(sim, SG_ERR_ARG, "%s: names, values or lens is NULL", fn);
+  if (count > MAX_V) return sg_i_fail(sim, SG_ERR_ARG, "%s: count = %zu: allowed at most %d", fn, count, MAX_V);
+  sg_pop *pop;
+  sg_status st = sg_i_nodes_pop(sim, nodes, fn, &pop);
+  if (st) return st;
+  const sg_model_desc *m = pop->model;
+  uint32_t ks[MAX_V];
+  sg_vec vs[MAX_V];
+  char msg[256];
+  for (size_t q = 0; q < count; ++q) {
+    if (!names[q]) return sg_i_fail(sim, SG_ERR_ARG, "%s: names[%zu] is NULL", fn, q);
+    if (lens[q] && !values[q]) return sg_i_fail(sim, SG_ERR_ARG, "%s: values[%zu] is NULL with len %zu", fn, q, lens[q]);
+    if (lens[q] > ((size_t)1 << 28)) return sg_i_fail(sim, SG_ERR_ARG, "%s: lens[%zu] = %zu: allowed at most 2^28", fn, q, lens[q]);
+    int kind = find_entry(m, names[q], &ks[q]);
+    if (kind == FOUND_NONE) return unknown_name(sim, fn, m, names[q]);
+    if (kind != FOUND_VEC) return sg_i_fail(sim, SG_ERR_ARG, "%s: %s.%s is not a vector parameter", fn, m->name, names[q]);
+    for (size_t r = 0; r < q; ++r)
+      if (ks[r] == ks[q]) return sg_i_fail(sim, SG_ERR_ARG, "%s: %s is given twice", fn, names[q]);
+    for (size_t j = 0; j < lens[q]; ++j)
+      if (check_value(sim, m->vecs[ks[q]].check, values[q][j], msg, sizeof msg))
+        return sg_i_fail(sim, SG_ERR_ARG, "%s: %s.%s[%zu] %s", fn, m->name, names[q], j, msg);
+    vs[q].v = (double *)values[q];
+    vs[q].len = lens[q];
+  }
+  const uint64_t lo = nodes.first - pop->first, hi = lo + nodes.n;
+  if ((st = cross_check_n(sim, fn, pop, lo, hi, FOUND_VEC, 0, NULL, 0, ks, vs, count))) return st;
+  for (size_t q = 0; q < count; ++q)
+    if ((st = set_vec_one(sim, fn, nodes, names[q], values[q], lens[q], 1))) return st;
   return SG_OK;
 }
 
@@ -417,11 +464,14 @@ sg_status sg_model_info(const char *model, const sg_entry_info **entries, size_t
     if (!t) return SG_ERR_NOMEM;
     size_t j = 0;
     for (uint32_t i = 0; i < m->n_params; ++i, ++j)
-      t[j] = (sg_entry_info){m->params[i].name, m->params[i].unit, sg_i_check_text(m->params[i].check), m->params[i].doc, m->params[i].def, SG_ENTRY_PARAM};
-    for (uint32_t i = 0; i < m->n_vecs; ++i, ++j)
-      t[j] = (sg_entry_info){m->vecs[i].name, m->vecs[i].unit, sg_i_check_text(m->vecs[i].check), m->vecs[i].doc, NAN, SG_ENTRY_VECTOR};
+      t[j] = (sg_entry_info){m->params[i].name, m->params[i].unit, sg_i_check_text(m->params[i].check), m->params[i].doc, m->params[i].def, SG_ENTRY_PARAM, NULL, 0};
+    for (uint32_t i = 0; i < m->n_vecs; ++i, ++j) {
+      t[j] = (sg_entry_info){m->vecs[i].name, m->vecs[i].unit, sg_i_check_text(m->vecs[i].check), m->vecs[i].doc, NAN, SG_ENTRY_VECTOR, NULL, 0};
+      sg_vec dv = {NULL, 0};
+      if (m->vec_default && m->vec_default(i, &dv) == 0) { t[j].def_vec = dv.v; t[j].def_len = dv.len; }
+    }
     for (uint32_t i = 0; i < m->n_state; ++i, ++j)
-      t[j] = (sg_entry_info){m->state[i].name, m->state[i].unit, "any finite number", m->state[i].doc, m->state[i].init, SG_ENTRY_STATE};
+      t[j] = (sg_entry_info){m->state[i].name, m->state[i].unit, "any finite number", m->state[i].doc, m->state[i].init, SG_ENTRY_STATE, NULL, 0};
     info_counts[m->id] = cnt;
     info_tables[m->id] = t;   /* lives for the process: a static table built once */
   }

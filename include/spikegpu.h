@@ -100,6 +100,10 @@ sg_nodes sg_slice(sg_nodes nodes, uint64_t start, uint64_t n);
 sg_status sg_set(sg_sim *sim, sg_nodes nodes, const char *name, double value);
 sg_status sg_set_each(sg_sim *sim, sg_nodes nodes, const char *name, const double *values);
 sg_status sg_set_vec(sg_sim *sim, sg_nodes nodes, const char *name, const double *v, size_t len);
+/* Several vector parameters at once, validated together (e.g. glif_cond's tau_syn and E_rev,
+ * whose lengths must agree): either all are set or none. */
+sg_status sg_set_vecs(sg_sim *sim, sg_nodes nodes, size_t count, const char *const *names,
+                      const double *const *values, const size_t *lens);
 /* Multimeter record_from and other string-list parameters. */
 sg_status sg_set_strs(sg_sim *sim, sg_nodes nodes, const char *name, const char *const *v,
                       size_t len);
@@ -120,8 +124,9 @@ typedef enum sg_entry_kind {
 
 typedef struct sg_entry_info {
   const char *name, *unit, *allowed, *doc;  /* allowed: e.g. "> 0", "[0, 1]", "any"   */
-  double def;                               /* default (vectors: NAN; see docs)        */
+  double def;                               /* default (vectors: NAN, see def_vec)     */
   sg_entry_kind kind;
+  const double *def_vec; size_t def_len;    /* default of a vector parameter           */
 } sg_entry_info;
 
 size_t sg_model_count(void);

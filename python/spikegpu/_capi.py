@@ -154,6 +154,8 @@ _PROTOTYPES = {
     "sg_set": (c_int, [SIM_P, sg_nodes, c_char_p, c_double]),
     "sg_set_each": (c_int, [SIM_P, sg_nodes, c_char_p, P_DOUBLE]),
     "sg_set_vec": (c_int, [SIM_P, sg_nodes, c_char_p, P_DOUBLE, c_size_t]),
+    "sg_set_vecs": (c_int, [SIM_P, sg_nodes, c_size_t, ctypes.POINTER(c_char_p),
+                            ctypes.POINTER(P_DOUBLE), ctypes.POINTER(c_size_t)]),
     "sg_set_strs": (c_int, [SIM_P, sg_nodes, c_char_p, POINTER(c_char_p), c_size_t]),
     "sg_get": (c_int, [SIM_P, c_uint64, c_char_p, P_DOUBLE]),
     "sg_get_vec": (c_int, [SIM_P, c_uint64, c_char_p, P_DOUBLE, c_size_t, P_SIZE]),

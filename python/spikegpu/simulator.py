@@ -787,6 +787,9 @@ class NodeCollection:
         for k, _ in items:
             if not isinstance(k, str):
                 raise ArgumentError(f"set: parameter name {k!r}: allowed a str")
+        items = self._set_vectors_together(items)
+        if not items:
+            return
         if len(items) == 1:
             self._set1(*items[0])
             return
@@ -813,6 +816,33 @@ class NodeCollection:
             for name, saved in reversed(undo):
                 self._restore(name, saved)
             raise
+
+    def _set_vectors_together(self, items):
+        """Vector parameters given together with one value for all nodes (e.g. glif_cond's
+        tau_syn and E_rev, whose lengths must agree) go through sg_set_vecs, validated as a
+        group; returns the remaining items."""
+        segs = self._segs()
+        vec_items = []
+        for name, value in items:
+            if name == "record_from" or _is_scalar(value) or isinstance(value, Distribution):
+                continue
+            if not all((_entries(p.model).get(name) or {}).get("kind") == "vector" for p, _, _ in segs):
+                continue
+            if (isinstance(value, np.ndarray) and value.ndim != 1) or (
+                    isinstance(value, (list, tuple)) and any(not _is_scalar(v) for v in value)):
+                continue
+            vec_items.append((name, value))
+        if len(vec_items) < 2:
+            return items
+        sim, L, h = self._sim, self._sim._lib, self._sim._h()
+        arrays = [_as_array(f"set: {n}", v) for n, v in vec_items]
+        names = (ctypes.c_char_p * len(vec_items))(*[_capi.enc(n) for n, _ in vec_items])
+        ptrs = (_capi.P_DOUBLE * len(vec_items))(*[_dptr(a) if a.size else None for a in arrays])
+        lens = (ctypes.c_size_t * len(vec_items))(*[a.size for a in arrays])
+        for _, first, k in segs:
+            sim._check(L.sg_set_vecs(h, _capi.sg_nodes(first, k), len(vec_items), names, ptrs, lens))
+        done = {n for n, _ in vec_items}
+        return [(n, v) for n, v in items if n not in done]
 
     def _save(self, name):
         if name == "record_from":

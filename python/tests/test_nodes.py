@@ -278,3 +278,17 @@ def test_get_on_many_nodes_is_reasonably_fast(sim):
     n = sim.create("gl_exp", 20000)
     n.V_m = np.linspace(-70, -50, 20000)
     assert n.V_m.shape == (20000,)
+
+
+def test_set_receptor_vectors_together(sim):
+    """tau_syn and E_rev must keep equal lengths: given together they change the number of
+    receptors in one validated step (sg_set_vecs); given alone with a new length they fail."""
+    import spikegpu
+    if "glif_cond" not in spikegpu.models():
+        pytest.skip("glif_cond not built")
+    n = sim.create("glif_cond", 2)
+    with pytest.raises(spikegpu.ArgumentError, match="E_rev"):
+        n.set(tau_syn=[0.5, 1.0, 2.0])
+    n.set(tau_syn=[0.5, 1.0, 2.0], E_rev=[0.0, -70.0, -85.0])
+    assert list(n[0:1].get("tau_syn")) == [0.5, 1.0, 2.0]
+    assert list(n[0:1].get("E_rev")) == [0.0, -70.0, -85.0]
