@@ -181,6 +181,7 @@ void sg_sim_free(sg_sim *sim) {
   sg_i_record_flush(sim, 1);
   if (sim->backend && sim->backend->release) sim->backend->release(sim);
   sg_i_record_free(sim);
+  sg_i_stim_free(sim);
   for (size_t i = 0; i < sim->n_pops; ++i) sg_i_pop_free(sim->pops[i]);
   free(sim->pops);
   sg_i_edges_free(&sim->edges);

@@ -1,0 +1,581 @@
+/* sg/models/glif_cond.h - conductance-based generalised leaky integrate-and-fire neuron
+ * (Allen Institute GLIF 1-5), NEST's glif_cond, reproduced bit for bit.
+ *
+ * Membrane (V relative to E_L, n = len(tau_syn) alpha-shaped conductances):
+ *   C_m dV/dt = -g_m V - sum_i g_i (V + E_L - E_rev_i) + I + ASCurrents_sum   (0 while refractory)
+ *   d dg_i/dt = -dg_i / tau_i,     d g_i/dt = dg_i - g_i / tau_i
+ * A spike of weight w on receptor i adds w e / tau_i to dg_i (peak g_i = w at t = tau_i).
+ * Three switches select the level (only these five combinations are accepted):
+ *   GLIF1 LIF (0,0,0)   GLIF2 LIF_R (1,0,0)   GLIF3 LIF_ASC (0,1,0)   GLIF4 LIF_R_ASC (1,1,0)
+ *   GLIF5 LIF_R_ASC_A (1,1,1)        = (spike_dependent_threshold, after_spike_currents,
+ *                                       adapting_threshold)
+ *   R:   threshold_spike theta_s decays at rate th_spike_decay and jumps by th_spike_add at a
+ *        spike; the reset is V <- voltage_reset_fraction V_old + voltage_reset_add.
+ *   ASC: after-spike currents I_j decay at rates asc_decay_j; at a spike
+ *        I_j <- asc_amps_j + I_j asc_r_j exp(-asc_decay_j t_ref).
+ *   A:   threshold_voltage theta_v follows the voltage (th_voltage_index, th_voltage_decay).
+ * Total threshold theta = theta_s + theta_v + (V_th - E_L); a spike is V > theta (strict).
+ *
+ * Integration scheme (nest-behaviour.md 1.6): in every step NEST runs GSL's legacy
+ * gsl_odeiv_evolve_apply with the RKF45 stepper and the standard "y" control
+ * (eps_abs 1e-3, eps_rel 0) from t = 0 until t = h, carrying the suggested step size from step
+ * to step and across simulate calls (state row integration_step). The step below is a
+ * re-implementation of exactly that arithmetic: Fehlberg coefficients formed as quotients of
+ * the same double literals, sums in the same order, the same step control, pow(r, 1/5) and
+ * pow(r, 1/(5+1)) through sg_pow. The evolve loop follows libgsl 2.7.1 as compiled (a step is
+ * final when the suggestion EXCEEDS the remaining time, h0 > t1 - t0; there is no nextafter
+ * adjustment; checked against libgsl.so.27 call for call).
+ *
+ * Update of step k, NEST's order (nest-behaviour.md 1.8):
+ *   1. integrate (0, h] with the refractory counter, the buffered current I and
+ *      ASCurrents_sum as they were at the start of the step;
+ *   2. not refractory: R: theta_s decays one step; ASCurrents_sum <- exact mean of the ASCs over
+ *      the step, then they decay; A: theta_v update driven by the start-of-step voltage;
+ *      theta; spike if V > theta: counter <- steps(t_ref), ASC jump, reset (V_reset without R,
+ *      fraction/add rule with R, then theta_s decays over the unrounded t_ref and jumps),
+ *      spike stamped k+1;
+ *      refractory: counter - 1, V held at its start-of-step value, theta recomputed;
+ *   3. dg_i += (spike input of receptor i in slot k) e / tau_i;  I <- current input of slot k.
+ * So the current and the ASC mean used in the ODE of step k come from the end of step k-1,
+ * and spikes delivered into slot k act from step k+1 (NEST's one-step lags).
+ *
+ * Ports: spike receptor r = 1..n -> port r-1 (receptor 0 rejected, as in NEST); current
+ * receptor 0 -> port n. Weights are not sign-checked: a negative weight gives a negative
+ * conductance (NEST's example relies on it).
+ * Units: V mV, g nS, I pA, C_m pF, t ms, rates 1/ms. Internally V_m, V_reset, V_th and
+ * threshold are relative to E_L; sg_get/sg_set and the recordables V_m and threshold are
+ * absolute, threshold_spike and threshold_voltage relative (as NEST reports them).
+ *
+ * Differences from NEST 3.10 (all documented deviations):
+ *   - asc_init: NEST never copies it into the state (its quirk 1.11.1). Here ASCurrents is
+ *     filled from asc_init whenever the node's state is initialised: at creation and when the
+ *     number of ASCs (len(asc_decay)) changes; ASCurrents_sum then starts at their sum when
+ *     after_spike_currents is on (else 0). To change the currents of an existing node set
+ *     ASCurrents (after_spike_currents on), as in NEST.
+ *   - vector parameters may differ per node, but len(tau_syn) (receptors) and len(asc_decay)
+ *     (ASCs) must be equal across a population (they size state rows and ports);
+ *     at most SG_GLIF_MAX_REC receptors and SG_GLIF_MAX_ASC after-spike currents.
+ *   - NEST sets tau_syn and E_rev in one call and requires equal lengths; sg_set_vec sets one
+ *     vector at a time, so the number of receptors is len(tau_syn) and E_rev may be longer
+ *     (extra values unused): to add receptors set E_rev first, to remove some set tau_syn
+ *     first. A shorter E_rev is an error.
+ *   - a step that would need more than SG_GLIF_MAX_EVOLVE solver calls (a non-finite or absurdly
+ *     stiff state) stops integrating and sets V_m to NaN instead of hanging.
+ *   - NEST shifts V_reset and V_th by -delta E_L when E_L changes alone; here they are stored
+ *     absolute and the relative values recomputed (same value, may differ in the last bit).
+ *   - pow: sg_pow is correctly rounded, glibc's pow (which NEST calls) is not quite (about
+ *     0.52 ulp): for roughly 1 in 1400 controller calls the two differ by 1 ulp, and so does
+ *     the carried step size. That only matters when the carried size is used (after a rejected
+ *     trial step, i.e. under strong input): then the sub-step sequence and the trace differ
+ *     from NEST's at the 1e-7 mV level. Measured against a libgsl + glibc replica of NEST:
+ *     every reference scenario (tests/data) is bitwise; 2e7 steps of heavily, randomly driven
+ *     neurons: h = 0.1 max |dV| 8e-7 mV, h = 0.05 2e-13 mV, h = 0.01 0, no spike moved.
+ *     With glibc's pow in place of sg_pow the step matched that replica in every one of 6e7
+ *     steps; a pow that rounds like glibc's would make NEST agreement unconditional.
+ * References: Teeter C et al. (2018) Nat Commun 9:709; NEST models/glif_cond.{h,cpp}.
+ * See also: nest-behaviour.md 1 (the contract), gl_exp.h (the template).
+ */
+/* SPDX-License-Identifier: MIT */
+#ifndef SG_MODELS_GLIF_COND_H
+#define SG_MODELS_GLIF_COND_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "sg/model.h"
+#include "sg/math.h"
+
+#define SG_GLIF_MAX_REC 8                        /* spike receptors (len(tau_syn))      */
+#define SG_GLIF_MAX_ASC 8                        /* after-spike currents (len(asc_decay)) */
+#define SG_GLIF_MAX_DIM (1 + 2 * SG_GLIF_MAX_REC)
+#define SG_GLIF_MAX_EVOLVE 1000000               /* solver calls per step before giving up */
+
+/* X(name, unit, default, check, doc) */
+#define SG_GLIF_COND_PARAMS(X)                                                                \
+  X(g_m,     "nS", 9.43,   SG_CHK_POS, "membrane (leak) conductance")                         \
+  X(E_L,     "mV", -78.85, SG_CHK_ANY, "resting potential")                                   \
+  X(V_th,    "mV", -51.68, SG_CHK_ANY, "instantaneous threshold; must exceed V_reset")        \
+  X(C_m,     "pF", 58.72,  SG_CHK_POS, "membrane capacitance")                                \
+  X(t_ref,   "ms", 3.75,   SG_CHK_POS, "refractory period (counter rounded up to steps)")     \
+  X(V_reset, "mV", -78.85, SG_CHK_ANY, "reset potential without R; must be < V_th")           \
+  X(th_spike_add,   "mV",   0.37,  SG_CHK_ANY, "R: jump of threshold_spike at a spike")       \
+  X(th_spike_decay, "1/ms", 0.009, SG_CHK_ANY, "R: decay rate of threshold_spike (> 0 with R)") \
+  X(voltage_reset_fraction, "1",  0.20, SG_CHK_ANY, "R: reset V = fraction V_old + add ([0,1] with R)") \
+  X(voltage_reset_add,      "mV", 18.51, SG_CHK_ANY, "R: additive term of the reset (relative to E_L)") \
+  X(th_voltage_index, "1/ms", 0.005, SG_CHK_ANY, "A: a_v, coupling of threshold_voltage to V") \
+  X(th_voltage_decay, "1/ms", 0.09,  SG_CHK_ANY, "A: b_v, decay rate of threshold_voltage (> 0 with A)") \
+  X(spike_dependent_threshold, "bool", 0.0, SG_CHK_BOOL, "R: spike-induced threshold and biological reset") \
+  X(after_spike_currents,      "bool", 0.0, SG_CHK_BOOL, "ASC: after-spike currents")      \
+  X(adapting_threshold,        "bool", 0.0, SG_CHK_BOOL, "A: voltage-dependent threshold")
+
+/* X(name, unit, check, doc); defaults in sg_glif_cond_vec_default */
+#define SG_GLIF_COND_VECS(X)                                                                  \
+  X(asc_init,  "pA",   SG_CHK_ANY, "initial ASCurrents at state initialisation [0, 0] (NEST ignores it)") \
+  X(asc_decay, "1/ms", SG_CHK_ANY, "ASC decay rates k_j [0.003, 0.1] (each > 0 with ASC); len = number of ASCs") \
+  X(asc_amps,  "pA",   SG_CHK_ANY, "ASC jumps at a spike [-9.18, -198.94]")                 \
+  X(asc_r,     "1",    SG_CHK_ANY, "fraction of each ASC kept at a spike [1, 1] (in [0,1] with ASC)") \
+  X(tau_syn,   "ms",   SG_CHK_POS, "alpha time constant per receptor [0.2, 2.0]; len = number of receptors") \
+  X(E_rev,     "mV",   SG_CHK_ANY, "reversal potential per receptor [0, -85] (absolute)")
+
+/* X(name, unit, initial, doc). Rows dg, g (one component per receptor) and ASCurrents (one per
+ * ASC) are vectors. The initial values listed are what a fresh node reports; init_state sets
+ * the internal (relative) form. */
+#define SG_GLIF_COND_STATE(X)                                                                 \
+  X(V_m,               "mV",    -78.85, "membrane potential (stored relative to E_L)")       \
+  X(ASCurrents_sum,    "pA",    0.0,    "mean of the after-spike currents over the last non-refractory step") \
+  X(I,                 "pA",    0.0,    "external current read at the end of the last step, used in the next") \
+  X(threshold,         "mV",    -51.68, "total threshold (stored relative to E_L)")           \
+  X(threshold_spike,   "mV",    0.0,    "spike component of the threshold (relative)")        \
+  X(threshold_voltage, "mV",    0.0,    "voltage component of the threshold (relative)")      \
+  X(refractory_steps,  "steps", 0.0,    "refractory steps left")                             \
+  X(integration_step,  "ms",    0.0,    "RKF45 step size carried to the next step (0 = h)")   \
+  X(dg,                "nS/ms", 0.0,    "first alpha state per receptor")                     \
+  X(g,                 "nS",    0.0,    "synaptic conductance per receptor")                  \
+  X(ASCurrents,        "pA",    0.0,    "after-spike currents")
+
+enum {
+#define X(name, unit, def, chk, doc) SG_GLIF_COND_P_##name,
+  SG_GLIF_COND_PARAMS(X)
+#undef X
+  SG_GLIF_COND_N_PARAMS
+};
+enum {
+#define X(name, unit, chk, doc) SG_GLIF_COND_V_##name,
+  SG_GLIF_COND_VECS(X)
+#undef X
+  SG_GLIF_COND_N_VECS
+};
+enum {
+#define X(name, unit, init, doc) SG_GLIF_COND_S_##name,
+  SG_GLIF_COND_STATE(X)
+#undef X
+  SG_GLIF_COND_N_STATE
+};
+SG_STATIC_ASSERT(SG_GLIF_COND_N_STATE <= SG_MAX_STATE_ROWS, "glif_cond: too many state rows");
+
+/* Per-run coefficients of one node (NEST's Variables_ plus the parameters the step reads).
+ * Fixed size: the host copies it to the device as it is. */
+typedef struct sg_glif_cond_coef {
+  double h;               /* resolution = integration interval of one step (ms)          */
+  double G, C_m, E_L;     /* g_m, C_m, E_L                                                */
+  double th_inf;          /* V_th - E_L                                                   */
+  double V_reset;         /* V_reset - E_L                                                */
+  double refr_steps;      /* steps(t_ref): nearest tic, then up to whole steps            */
+  /* R */
+  double ts_decay;        /* exp(-th_spike_decay h)                                       */
+  double ts_refr_decay;   /* exp(-th_spike_decay t_ref)                                   */
+  double th_spike_add, vr_fraction, vr_add;
+  /* A */
+  double pot_decay;       /* exp(-g_m h / C_m)                                            */
+  double tv_decay_inv;    /* 1 / exp(th_voltage_decay h)                                  */
+  double phi;             /* a_v / (b_v - g_m / C_m)                                      */
+  double ab_ratio;        /* a_v / b_v                                                    */
+  int32_t has_R, has_ASC, has_A;
+  uint32_t n_rec;         /* receptors                                                    */
+  uint32_t n_asc;         /* ASCs integrated: len(asc_decay) with ASC on, else 0          */
+  uint32_t pad_;
+  double tau[SG_GLIF_MAX_REC], E_rev[SG_GLIF_MAX_REC];
+  double jump[SG_GLIF_MAX_REC];          /* 1.0 e / tau_i                                 */
+  double asc_decay[SG_GLIF_MAX_ASC];     /* exp(-k_j h)                                   */
+  double asc_coeff[SG_GLIF_MAX_ASC];     /* ((1/k_j)/h)(1 - exp(-k_j h)): mean over a step */
+  double asc_refr[SG_GLIF_MAX_ASC];      /* r_j exp(-k_j t_ref)                           */
+  double asc_amps[SG_GLIF_MAX_ASC];
+} sg_glif_cond_coef;
+
+/* Input ports of a node with n_rec receptors. */
+SG_HD uint32_t sg_glif_cond_n_ports(uint32_t n_rec) { return n_rec + 1u; }
+
+#ifndef __CUDA_ARCH__
+/* NEST's defaults of the vector parameters. v: SG_GLIF_COND_V_*. Returns the length and
+ * points *vals at a static table. */
+static inline size_t sg_glif_cond_vec_default_values(uint32_t v, const double **vals) {
+  static const double asc_init[] = {0.0, 0.0}, asc_decay[] = {0.003, 0.1},
+                      asc_amps[] = {-9.18, -198.94}, asc_r[] = {1.0, 1.0},
+                      tau_syn[] = {0.2, 2.0}, E_rev[] = {0.0, -85.0};
+  switch (v) {
+  case SG_GLIF_COND_V_asc_init: *vals = asc_init; return 2;
+  case SG_GLIF_COND_V_asc_decay: *vals = asc_decay; return 2;
+  case SG_GLIF_COND_V_asc_amps: *vals = asc_amps; return 2;
+  case SG_GLIF_COND_V_asc_r: *vals = asc_r; return 2;
+  case SG_GLIF_COND_V_tau_syn: *vals = tau_syn; return 2;
+  case SG_GLIF_COND_V_E_rev: *vals = E_rev; return 2;
+  default: *vals = NULL; return 0;
+  }
+}
+
+/* Cross-parameter validation of one node (NEST's Parameters_::set checks, in NEST's order,
+ * plus spikegpu's size limits). p: SG_GLIF_COND_N_PARAMS values; vec[v], len[v]: the vectors.
+ * Returns 0, or 1 with a message naming the parameter, its value and what is allowed. */
+static inline int sg_glif_cond_check(const double *p, const double *const *vec, const size_t *len,
+                                     char *msg, size_t mlen) {
+  const int R = p[SG_GLIF_COND_P_spike_dependent_threshold] != 0.0;
+  const int ASC = p[SG_GLIF_COND_P_after_spike_currents] != 0.0;
+  const int A = p[SG_GLIF_COND_P_adapting_threshold] != 0.0;
+  const double E_L = p[SG_GLIF_COND_P_E_L];
+  if (A && !(R && ASC)) {
+    snprintf(msg, mlen, "incorrect model mechanism combination: spike_dependent_threshold = %d, "
+             "after_spike_currents = %d, adapting_threshold = %d: allowed (0,0,0) GLIF1, (1,0,0) GLIF2, "
+             "(0,1,0) GLIF3, (1,1,0) GLIF4, (1,1,1) GLIF5", R, ASC, A);
+    return 1;
+  }
+  if (p[SG_GLIF_COND_P_V_reset] - E_L >= p[SG_GLIF_COND_P_V_th] - E_L) {
+    snprintf(msg, mlen, "V_reset = %g mV >= V_th = %g mV: the reset potential must be smaller than the threshold",
+             p[SG_GLIF_COND_P_V_reset], p[SG_GLIF_COND_P_V_th]);
+    return 1;
+  }
+  if (!(p[SG_GLIF_COND_P_C_m] > 0.0)) {
+    snprintf(msg, mlen, "C_m = %g pF: the capacitance must be strictly positive (allowed > 0)", p[SG_GLIF_COND_P_C_m]);
+    return 1;
+  }
+  if (!(p[SG_GLIF_COND_P_g_m] > 0.0)) {
+    snprintf(msg, mlen, "g_m = %g nS: the membrane conductance must be strictly positive (allowed > 0)", p[SG_GLIF_COND_P_g_m]);
+    return 1;
+  }
+  if (!(p[SG_GLIF_COND_P_t_ref] > 0.0)) {
+    snprintf(msg, mlen, "t_ref = %g ms: the refractory time must be strictly positive (allowed > 0)", p[SG_GLIF_COND_P_t_ref]);
+    return 1;
+  }
+  if (R) {
+    if (!(p[SG_GLIF_COND_P_th_spike_decay] > 0.0)) {
+      snprintf(msg, mlen, "th_spike_decay = %g 1/ms: the spike-induced threshold decay rate must be strictly positive "
+               "when spike_dependent_threshold is on (allowed > 0)", p[SG_GLIF_COND_P_th_spike_decay]);
+      return 1;
+    }
+    const double f = p[SG_GLIF_COND_P_voltage_reset_fraction];
+    if (!(f >= 0.0 && f <= 1.0)) {
+      snprintf(msg, mlen, "voltage_reset_fraction = %g: must be within [0.0, 1.0] when spike_dependent_threshold is on", f);
+      return 1;
+    }
+  }
+  const size_t n_asc = len[SG_GLIF_COND_V_asc_decay];
+  if (ASC) {
+    if (len[SG_GLIF_COND_V_asc_init] != n_asc || len[SG_GLIF_COND_V_asc_amps] != n_asc ||
+        len[SG_GLIF_COND_V_asc_r] != n_asc) {
+      snprintf(msg, mlen, "asc_init (%zu), asc_decay (%zu), asc_amps (%zu), asc_r (%zu): all after spike current "
+               "parameters must have the same size when after_spike_currents is on",
+               len[SG_GLIF_COND_V_asc_init], n_asc, len[SG_GLIF_COND_V_asc_amps], len[SG_GLIF_COND_V_asc_r]);
+      return 1;
+    }
+    for (size_t j = 0; j < n_asc; ++j) {
+      if (!(vec[SG_GLIF_COND_V_asc_decay][j] > 0.0)) {
+        snprintf(msg, mlen, "asc_decay[%zu] = %g 1/ms: the after-spike current decay rates must be strictly positive "
+                 "(allowed > 0)", j, vec[SG_GLIF_COND_V_asc_decay][j]);
+        return 1;
+      }
+      const double r = vec[SG_GLIF_COND_V_asc_r][j];
+      if (!(r >= 0.0 && r <= 1.0)) {
+        snprintf(msg, mlen, "asc_r[%zu] = %g: the after-spike current fractions must be within [0.0, 1.0]", j, r);
+        return 1;
+      }
+    }
+  }
+  if (A && !(p[SG_GLIF_COND_P_th_voltage_decay] > 0.0)) {
+    snprintf(msg, mlen, "th_voltage_decay = %g 1/ms: the voltage-induced threshold decay rate must be strictly positive "
+             "when adapting_threshold is on (allowed > 0)", p[SG_GLIF_COND_P_th_voltage_decay]);
+    return 1;
+  }
+  const size_t n_rec = len[SG_GLIF_COND_V_tau_syn];
+  if (len[SG_GLIF_COND_V_E_rev] < n_rec) {
+    snprintf(msg, mlen, "E_rev (%zu) and tau_syn (%zu): the reversal potential and synaptic time constant arrays "
+             "must have the same size (every receptor needs an E_rev; vectors are set one at a time: to add "
+             "receptors set E_rev first, to remove receptors set tau_syn first)", len[SG_GLIF_COND_V_E_rev], n_rec);
+    return 1;
+  }
+  for (size_t r = 0; r < n_rec; ++r)
+    if (!(vec[SG_GLIF_COND_V_tau_syn][r] > 0.0)) {
+      snprintf(msg, mlen, "tau_syn[%zu] = %g ms: all synaptic time constants must be strictly positive (allowed > 0)",
+               r, vec[SG_GLIF_COND_V_tau_syn][r]);
+      return 1;
+    }
+  if (n_rec > SG_GLIF_MAX_REC) {
+    snprintf(msg, mlen, "tau_syn has %zu receptors: allowed at most %d", n_rec, SG_GLIF_MAX_REC);
+    return 1;
+  }
+  if (n_asc > SG_GLIF_MAX_ASC) {
+    snprintf(msg, mlen, "asc_decay has %zu after-spike currents: allowed at most %d", n_asc, SG_GLIF_MAX_ASC);
+    return 1;
+  }
+  return 0;
+}
+
+/* Host only, once per run (NEST's pre_run_hook): the coefficients in NEST's exact form, with
+ * glibc's exp, so both backends start from NEST's bits. Assumes check() passed. */
+static inline void sg_glif_cond_prepare(const double *p, const double *const *vec, const size_t *len,
+                                        double h, int64_t tics_per_step, sg_glif_cond_coef *c) {
+  memset(c, 0, sizeof *c);
+  const double G = p[SG_GLIF_COND_P_g_m], C_m = p[SG_GLIF_COND_P_C_m], E_L = p[SG_GLIF_COND_P_E_L];
+  const double t_ref = p[SG_GLIF_COND_P_t_ref];
+  c->h = h;
+  c->G = G;
+  c->C_m = C_m;
+  c->E_L = E_L;
+  c->th_inf = p[SG_GLIF_COND_P_V_th] - E_L;
+  c->V_reset = p[SG_GLIF_COND_P_V_reset] - E_L;
+  c->refr_steps = (double)sg_ms_to_steps_ceil(t_ref, tics_per_step);
+  c->has_R = p[SG_GLIF_COND_P_spike_dependent_threshold] != 0.0;
+  c->has_ASC = p[SG_GLIF_COND_P_after_spike_currents] != 0.0;
+  c->has_A = p[SG_GLIF_COND_P_adapting_threshold] != 0.0;
+  c->th_spike_add = p[SG_GLIF_COND_P_th_spike_add];
+  c->vr_fraction = p[SG_GLIF_COND_P_voltage_reset_fraction];
+  c->vr_add = p[SG_GLIF_COND_P_voltage_reset_add];
+  if (c->has_R) {
+    const double b_s = p[SG_GLIF_COND_P_th_spike_decay];
+    c->ts_decay = exp(-b_s * h);
+    c->ts_refr_decay = exp(-b_s * t_ref);
+  }
+  if (c->has_ASC) {
+    const size_t n = len[SG_GLIF_COND_V_asc_decay];
+    c->n_asc = (uint32_t)(n < SG_GLIF_MAX_ASC ? n : SG_GLIF_MAX_ASC);
+    for (uint32_t j = 0; j < c->n_asc; ++j) {
+      const double k = vec[SG_GLIF_COND_V_asc_decay][j];
+      c->asc_decay[j] = exp(-k * h);
+      c->asc_coeff[j] = ((1.0 / k) / h) * (1.0 - c->asc_decay[j]);
+      c->asc_refr[j] = vec[SG_GLIF_COND_V_asc_r][j] * exp(-k * t_ref);
+      c->asc_amps[j] = vec[SG_GLIF_COND_V_asc_amps][j];
+    }
+  }
+  if (c->has_A) {
+    const double a_v = p[SG_GLIF_COND_P_th_voltage_index], b_v = p[SG_GLIF_COND_P_th_voltage_decay];
+    c->pot_decay = exp(-G * h / C_m);
+    c->tv_decay_inv = 1 / (exp(b_v * h));
+    c->phi = a_v / (b_v - G / C_m);
+    c->ab_ratio = a_v / b_v;
+  }
+  const size_t nr = len[SG_GLIF_COND_V_tau_syn];
+  c->n_rec = (uint32_t)(nr < SG_GLIF_MAX_REC ? nr : SG_GLIF_MAX_REC);
+  for (uint32_t r = 0; r < c->n_rec; ++r) {
+    const double tau = vec[SG_GLIF_COND_V_tau_syn][r];
+    c->tau[r] = tau;
+    c->E_rev[r] = vec[SG_GLIF_COND_V_E_rev][r];
+    c->jump[r] = 1.0 * 2.718281828459045 / tau;   /* NEST: 1.0 * numerics::e / tau */
+  }
+}
+#endif /* !__CUDA_ARCH__ */
+
+/* ---- the solver: GSL's RKF45 + standard control + evolve_apply, NEST's arithmetic --------- */
+
+/* Fehlberg 4(5) tableau exactly as GSL writes it (quotients of double literals). */
+#define SG_GLIF_AH0 (1.0 / 4.0)
+#define SG_GLIF_B3_0 (3.0 / 32.0)
+#define SG_GLIF_B3_1 (9.0 / 32.0)
+#define SG_GLIF_B4_0 (1932.0 / 2197.0)
+#define SG_GLIF_B4_1 (-7200.0 / 2197.0)
+#define SG_GLIF_B4_2 (7296.0 / 2197.0)
+#define SG_GLIF_B5_0 (8341.0 / 4104.0)
+#define SG_GLIF_B5_1 (-32832.0 / 4104.0)
+#define SG_GLIF_B5_2 (29440.0 / 4104.0)
+#define SG_GLIF_B5_3 (-845.0 / 4104.0)
+#define SG_GLIF_B6_0 (-6080.0 / 20520.0)
+#define SG_GLIF_B6_1 (41040.0 / 20520.0)
+#define SG_GLIF_B6_2 (-28352.0 / 20520.0)
+#define SG_GLIF_B6_3 (9295.0 / 20520.0)
+#define SG_GLIF_B6_4 (-5643.0 / 20520.0)
+#define SG_GLIF_C1 (902880.0 / 7618050.0)
+#define SG_GLIF_C3 (3953664.0 / 7618050.0)
+#define SG_GLIF_C4 (3855735.0 / 7618050.0)
+#define SG_GLIF_C5 (-1371249.0 / 7618050.0)
+#define SG_GLIF_C6 (277020.0 / 7618050.0)
+#define SG_GLIF_E1 (1.0 / 360.0)
+#define SG_GLIF_E3 (-128.0 / 4275.0)
+#define SG_GLIF_E4 (-2197.0 / 75240.0)
+#define SG_GLIF_E5 (1.0 / 50.0)
+#define SG_GLIF_E6 (2.0 / 55.0)
+#define SG_GLIF_DBL_MIN 2.2250738585072014e-308
+
+/* The solver helpers are forced inline so that the common receptor counts, passed as
+ * literals, give fully unrolled loops with the state in registers. */
+#if defined(__CUDACC__)
+#  define SG_GLIF_FI SG_HD
+#elif defined(__GNUC__)
+#  define SG_GLIF_FI static inline __attribute__((always_inline))
+#else
+#  define SG_GLIF_FI SG_HD
+#endif
+
+/* Right-hand side, NEST's glif_cond_dynamics: y = [V, dg_1, g_1, dg_2, g_2, ...], V relative. */
+SG_GLIF_FI void sg_glif_cond_rhs(const sg_glif_cond_coef *SG_RESTRICT c, const uint32_t nr,
+                                 const int refr, const double I, const double asc,
+                                 const double *SG_RESTRICT y, double *SG_RESTRICT f) {
+  if (refr) {
+    f[0] = 0.0;   /* V is clamped; its I_syn would use V_reset and is not needed */
+  } else {
+    const double V = y[0];
+    double I_syn = 0.0;
+    for (uint32_t r = 0; r < nr; ++r) I_syn += y[2 + 2 * r] * (V + c->E_L - c->E_rev[r]);
+    const double I_leak = c->G * V;
+    f[0] = (-I_leak - I_syn + I + asc) / c->C_m;
+  }
+  for (uint32_t r = 0; r < nr; ++r) {
+    f[1 + 2 * r] = -y[1 + 2 * r] / c->tau[r];
+    f[2 + 2 * r] = y[1 + 2 * r] - (y[2 + 2 * r] / c->tau[r]);
+  }
+}
+
+/* Integrates y over (0, h]: NEST's `while (t < h) gsl_odeiv_evolve_apply(...)` with RKF45 and
+ * the standard control (eps_abs 1e-3, eps_rel 0, a_y 1, a_dydt 0). *hs: the carried step size.
+ * Returns 0, or 1 when SG_GLIF_MAX_EVOLVE solver steps were not enough. */
+SG_GLIF_FI int sg_glif_cond_integrate(const sg_glif_cond_coef *SG_RESTRICT c, const uint32_t nr,
+                                      const int refr, const double I, const double asc,
+                                      double *SG_RESTRICT y, double *SG_RESTRICT hs) {
+  const uint32_t D = 1 + 2 * nr;
+  const double t1 = c->h;
+  double k1[SG_GLIF_MAX_DIM], k2[SG_GLIF_MAX_DIM], k3[SG_GLIF_MAX_DIM], k4[SG_GLIF_MAX_DIM];
+  double k5[SG_GLIF_MAX_DIM], k6[SG_GLIF_MAX_DIM], yt[SG_GLIF_MAX_DIM], y0[SG_GLIF_MAX_DIM];
+  double t = 0.0, h_sugg = *hs;
+  uint32_t budget = SG_GLIF_MAX_EVOLVE;
+  while (t < t1) {
+    /* ---- one gsl_odeiv_evolve_apply(t -> t1) ---- */
+    const double t0 = t, dt = t1 - t0;
+    double h0 = h_sugg;
+    for (uint32_t d = 0; d < D; ++d) y0[d] = y[d];
+    sg_glif_cond_rhs(c, nr, refr, I, asc, y0, k1);   /* dydt_in, reused by retries */
+    for (;;) {
+      if (--budget == 0) { *hs = h_sugg; return 1; }
+      int final_step = 0;
+      if (h0 > dt) { h0 = dt; final_step = 1; }
+      const double H = h0;
+      /* rkf45_apply: y0 -> y, error estimate into yt */
+      for (uint32_t d = 0; d < D; ++d) yt[d] = y0[d] + SG_GLIF_AH0 * H * k1[d];
+      sg_glif_cond_rhs(c, nr, refr, I, asc, yt, k2);
+      for (uint32_t d = 0; d < D; ++d) yt[d] = y0[d] + H * (SG_GLIF_B3_0 * k1[d] + SG_GLIF_B3_1 * k2[d]);
+      sg_glif_cond_rhs(c, nr, refr, I, asc, yt, k3);
+      for (uint32_t d = 0; d < D; ++d)
+        yt[d] = y0[d] + H * (SG_GLIF_B4_0 * k1[d] + SG_GLIF_B4_1 * k2[d] + SG_GLIF_B4_2 * k3[d]);
+      sg_glif_cond_rhs(c, nr, refr, I, asc, yt, k4);
+      for (uint32_t d = 0; d < D; ++d)
+        yt[d] = y0[d] + H * (SG_GLIF_B5_0 * k1[d] + SG_GLIF_B5_1 * k2[d] + SG_GLIF_B5_2 * k3[d] +
+                             SG_GLIF_B5_3 * k4[d]);
+      sg_glif_cond_rhs(c, nr, refr, I, asc, yt, k5);
+      for (uint32_t d = 0; d < D; ++d)
+        yt[d] = y0[d] + H * (SG_GLIF_B6_0 * k1[d] + SG_GLIF_B6_1 * k2[d] + SG_GLIF_B6_2 * k3[d] +
+                             SG_GLIF_B6_3 * k4[d] + SG_GLIF_B6_4 * k5[d]);
+      sg_glif_cond_rhs(c, nr, refr, I, asc, yt, k6);
+      /* (GSL also evaluates f at the end point for dydt_out; the y control never reads it.) */
+      double rmax = SG_GLIF_DBL_MIN;
+      for (uint32_t d = 0; d < D; ++d) {
+        const double di = SG_GLIF_C1 * k1[d] + SG_GLIF_C3 * k3[d] + SG_GLIF_C4 * k4[d] +
+                          SG_GLIF_C5 * k5[d] + SG_GLIF_C6 * k6[d];
+        y[d] = y0[d] + H * di;
+        const double err = H * (SG_GLIF_E1 * k1[d] + SG_GLIF_E3 * k3[d] + SG_GLIF_E4 * k4[d] +
+                                SG_GLIF_E5 * k5[d] + SG_GLIF_E6 * k6[d]);
+        /* D0 = eps_rel (a_y |y| + a_dydt h |y'|) + eps_abs = 1e-3 for finite y */
+        const double r = fabs(err) / 1e-3;
+        rmax = r > rmax ? r : rmax;
+      }
+      const double t_new = final_step ? t1 : t0 + H;
+      /* standard control (ord = 5). The clamps make pow unnecessary at the extremes: for
+       * rmax < 3e-5, 0.9 / rmax^(1/6) > 5.10 is clamped to 5; for rmax > 1900,
+       * 0.9 / rmax^(1/5) < 0.198 is clamped to 0.2 -- the same bits as computing it. */
+      if (rmax > 1.1) {
+        double rr = rmax > 1900.0 ? 0.2 : 0.9 / sg_pow(rmax, 1.0 / 5);
+        if (rr < 0.2) rr = 0.2;
+        const double h_new = rr * H;
+        if (fabs(h_new) < fabs(H) && t_new + h_new != t_new) {   /* reject and retry */
+          for (uint32_t d = 0; d < D; ++d) y[d] = y0[d];
+          h0 = h_new;
+          continue;
+        }
+        h_sugg = H;                                              /* cannot shrink: keep */
+      } else if (rmax < 0.5) {
+        double rr = rmax < 3e-5 ? 5.0 : 0.9 / sg_pow(rmax, 1.0 / (5 + 1.0));
+        if (rr > 5.0) rr = 5.0;
+        if (rr < 1.0) rr = 1.0;
+        h_sugg = rr * H;
+      } else {
+        h_sugg = H;
+      }
+      t = t_new;
+      break;
+    }
+  }
+  *hs = h_sugg;
+  return 0;
+}
+
+/* One neuron, one step. Returns the spike multiplicity (0 or 1). */
+SG_HD uint32_t sg_glif_cond_step(const sg_glif_cond_coef *SG_RESTRICT c, const sg_view *v, uint64_t i,
+                                 int64_t *SG_RESTRICT slot, const sg_step_ctx *ctx) {
+  const uint64_t n = ctx->n;
+  const uint32_t nr = c->n_rec;
+  double *const *s = v->s;
+  double y[SG_GLIF_MAX_DIM];
+  y[0] = s[SG_GLIF_COND_S_V_m][i];
+  for (uint32_t r = 0; r < nr; ++r) {
+    y[1 + 2 * r] = s[SG_GLIF_COND_S_dg][(uint64_t)r * n + i];
+    y[2 + 2 * r] = s[SG_GLIF_COND_S_g][(uint64_t)r * n + i];
+  }
+  const double v_old = y[0];
+  double refr = s[SG_GLIF_COND_S_refractory_steps][i];
+  const double I = s[SG_GLIF_COND_S_I][i];
+  double asc_sum = s[SG_GLIF_COND_S_ASCurrents_sum][i];
+  double hs = s[SG_GLIF_COND_S_integration_step][i];
+  if (!(hs > 0.0)) hs = c->h;   /* NEST: IntegrationStep_ = h at the first simulate */
+  const int is_refr = refr > 0.0;
+
+  /* 1. integrate; a literal receptor count lets the compiler unroll NEST's default case */
+  const int failed = nr == 2 ? sg_glif_cond_integrate(c, 2, is_refr, I, asc_sum, y, &hs)
+                             : sg_glif_cond_integrate(c, nr, is_refr, I, asc_sum, y, &hs);
+  if (failed) y[0] = sg_bits2d(0x7ff8000000000000ull);   /* NaN marks the node */
+
+  double ts = s[SG_GLIF_COND_S_threshold_spike][i];
+  double tv = s[SG_GLIF_COND_S_threshold_voltage][i];
+  double theta;
+  uint32_t spike = 0;
+  if (!is_refr) {
+    /* 2. not refractory */
+    if (c->has_R) ts = ts * c->ts_decay;
+    asc_sum = 0.0;
+    for (uint32_t j = 0; j < c->n_asc; ++j) {
+      double *Ij = &s[SG_GLIF_COND_S_ASCurrents][(uint64_t)j * n + i];
+      asc_sum += c->asc_coeff[j] * *Ij;
+      *Ij = *Ij * c->asc_decay[j];
+    }
+    if (c->has_A) {
+      const double beta = (I + asc_sum) / c->G;
+      tv = c->phi * (v_old - beta) * c->pot_decay +
+           c->tv_decay_inv * (tv - c->phi * (v_old - beta) - c->ab_ratio * beta) + c->ab_ratio * beta;
+    }
+    theta = ts + tv + c->th_inf;
+    if (y[0] > theta) {
+      refr = c->refr_steps;
+      for (uint32_t j = 0; j < c->n_asc; ++j) {
+        double *Ij = &s[SG_GLIF_COND_S_ASCurrents][(uint64_t)j * n + i];
+        *Ij = c->asc_amps[j] + *Ij * c->asc_refr[j];
+      }
+      if (!c->has_R) {
+        y[0] = c->V_reset;
+      } else {
+        y[0] = c->vr_fraction * v_old + c->vr_add;
+        ts = ts * c->ts_refr_decay + c->th_spike_add;
+        theta = ts + tv + c->th_inf;
+      }
+      spike = 1;
+    }
+  } else {
+    /* 3. refractory: count down, hold V */
+    refr = refr - 1.0;
+    y[0] = v_old;
+    theta = ts + tv + c->th_inf;
+  }
+
+  /* 4. spike input of slot k (weights x multiplicities, summed in fixed point) */
+  for (uint32_t r = 0; r < nr; ++r)
+    y[1 + 2 * r] += sg_fx_to_double(sg_take_input(slot, n, r, i)) * c->jump[r];
+  /* 5. current input of slot k, used in step k+1 */
+  s[SG_GLIF_COND_S_I][i] = sg_fx_to_double(sg_take_input(slot, n, nr, i));
+
+  s[SG_GLIF_COND_S_V_m][i] = y[0];
+  for (uint32_t r = 0; r < nr; ++r) {
+    s[SG_GLIF_COND_S_dg][(uint64_t)r * n + i] = y[1 + 2 * r];
+    s[SG_GLIF_COND_S_g][(uint64_t)r * n + i] = y[2 + 2 * r];
+  }
+  s[SG_GLIF_COND_S_ASCurrents_sum][i] = asc_sum;
+  s[SG_GLIF_COND_S_threshold][i] = theta;
+  s[SG_GLIF_COND_S_threshold_spike][i] = ts;
+  s[SG_GLIF_COND_S_threshold_voltage][i] = tv;
+  s[SG_GLIF_COND_S_refractory_steps][i] = refr;
+  s[SG_GLIF_COND_S_integration_step][i] = hs;
+  return spike;
+}
+
+#endif
