@@ -99,7 +99,10 @@ static inline const sg_vec *sg_i_vec(const sg_pop *pop, uint32_t v, uint64_t i) 
 }
 
 /* ---- edges and CSR --------------------------------------------------------------------- */
-/* Connections as made by sg_connect, before the CSR exists: 16 bytes each. Node indices are
+#define SG_PORT_SPIKE_RECORDER 0xFFFFu  /* sg_edges.port: neuron -> spike_recorder */
+#define SG_PORT_MULTIMETER     0xFFFEu  /* sg_edges.port: multimeter -> neuron */
+
+/* Connections as made by sg_connect, before the CSR exists: 20 bytes each. Node indices are
  * global id - 1 (so at most 2^32 - 1 nodes). */
 typedef struct sg_edges {
   uint32_t *src, *tgt; float *weight; uint32_t *delay; uint16_t *port; uint16_t *receptor;

@@ -159,7 +159,8 @@ static sg_status set_values(sg_sim *sim, const char *fn, sg_nodes nodes, const c
   }
 
   if ((st = cross_check(sim, fn, pop, lo, hi, kind, k, values, per_node, NULL))) return st;
-  /* commit */
+  /* commit; a model that adjusts state on a parameter change needs the state on the host */
+  if (m->params_changed && sim->state_on_device && (st = sim->backend->sync(sim))) return st;
   double *old = NULL;
   if (m->params_changed) {
     old = malloc(sizeof(double) * MAX_P * 2);

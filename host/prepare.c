@@ -89,7 +89,7 @@ sg_status sg_memory_report(sg_sim *sim, sg_memory *out) {
   memset(out, 0, sizeof *out);
   out->n_nodes = sim->n_nodes;
   out->n_synapses = sim->csr.n_syn + sim->gen_csr.n_syn + sim->edges.n;
-  out->csr_bytes = csr_bytes(&sim->csr) + csr_bytes(&sim->gen_csr) + sim->edges.n * 16u;
+  out->csr_bytes = csr_bytes(&sim->csr) + csr_bytes(&sim->gen_csr) + sim->edges.n * 20u;
   out->ring_bytes = (uint64_t)sim->ring_len * sim->n_inputs * 8u;
   for (size_t p = 0; p < sim->n_pops; ++p) {
     const sg_pop *pop = sim->pops[p];

@@ -1,0 +1,1308 @@
+/* host/connect.c - sg_connect: NEST's connection rules and synapse specifications turned into
+ * edges (sim->edges), validated completely before anything is committed; the connection
+ * queries sg_num_connections / sg_get_connections; the spec defaults and sg_value makers.
+ *
+ * RANDOM DRAWS (DESIGN.md 2.3). Every random number of an sg_connect call comes from one
+ * Philox block sg_rng_block(seed, stream, element, step, draw), with
+ *   stream = SG_STREAM_CONNECT | (sim->n_connect_calls & 0x7FFF)   (the count of successful
+ *            calls before this one: a failed call draws nothing that is kept, so repeating it
+ *            after fixing the spec gives the same network as if it had never failed);
+ * and (element, step, draw) per rule as follows.
+ *
+ *   rule                structure (who connects)                  values (weight, delay)
+ *   ------------------  ----------------------------------------  ------------------------------
+ *   all_to_all          none                                      element = target gid,
+ *                                                                 step = source position s in pre
+ *   one_to_one          none                                      element = target gid, step = 0
+ *   fixed_indegree      element = target gid, draw = 0,           element = target gid,
+ *                       step = 0, 1, 2, ... (a cursor)            step = slot j (0 .. indegree-1)
+ *   fixed_outdegree     element = source gid, draw = 0,           element = source gid,
+ *                       step = 0, 1, 2, ... (a cursor)            step = slot j (0 .. outdegree-1)
+ *   fixed_total_number  element = 0, step = pair index i,         element = 0, step = i
+ *                       draw = attempt a (0 .. 63)
+ *   pairwise_bernoulli  element = target gid, draw = 0,           element = target gid, step = index
+ *                       step = 0, 1, 2, ... (a cursor)            of the connection among this
+ *                                                                 target's new ones (0, 1, ...)
+ *
+ * A structure cursor reads the block's words in order (w0, w1, w2, w3), then moves to step + 1.
+ * A source (target) pick takes two words as z = w_lo | w_hi << 32 and returns (z * n) >> 64
+ * (bias below n / 2^64). A Bernoulli uniform is u = sg_u01_53(w_lo, w_hi) in (0, 1).
+ *   fixed_indegree / fixed_outdegree: picks uniform over the other side, redrawn while the pick
+ *     is a forbidden autapse or (multapses off) already chosen for this element: NEST's
+ *     algorithm. With multapses off and degree > half the available nodes, a partial
+ *     Fisher-Yates shuffle of the available list replaces the redraw loop (a[j] <-> a[j + pick(m
+ *     - j)]): the same distribution (a uniformly random ordered sample without replacement) in
+ *     O(n) instead of O(n log n) picks.
+ *   fixed_total_number: attempt a of pair i picks the source from (w0, w1) and the target from
+ *     (w2, w3) of block (0, i, a); a forbidden autapse moves to a + 1 (P(forbidden) <= 1/2 when
+ *     any pair is allowed, so 64 attempts fail with probability < 2^-64: then an error).
+ *   pairwise_bernoulli: the sources connected to a target are found by geometric skipping: from
+ *     candidate c the next connected candidate is c + floor(log(u) / log(1 - p)), which is the
+ *     same Bernoulli(p) process over the sources (each pair once, in source order) with one
+ *     draw per connection instead of one per pair. A forbidden self pair is skipped. (log is
+ *     sg_log; log(1 - p) a series for p < 0.01, else sg_log(1 - p): no host libm involved.)
+ * Values: the weight of a connection is drawn by a cursor (sg_rng_cursor of sg/rng.h) on the
+ * value's (element, step) starting at draw block 64, the delay by one starting at block 160; each
+ * has 96 blocks (2 uniforms each; structure draws of fixed_total_number use blocks 0..63, the
+ * step-walking structure cursors block 0, so nothing is shared). A value that would need more
+ * than its 96 blocks is an error.
+ *   uniform(a, b):        a + (b - a) u                      (u = sg_uniform, in (0, 1))
+ *   normal(m, s):         m + s n                            (n = sg_normal: Marsaglia polar,
+ *                                                             one block per attempt, the pair's
+ *                                                             second variate is used next)
+ *   normal_clipped:       normals until m + s n lies in [lo, hi] (about 150 normals fit in 96
+ *                         blocks; a spec whose acceptance probability is below 20% is refused up
+ *                         front, so running out has probability < 1e-14 per connection)
+ *   lognormal(mu, sigma): sg_exp(mu + sigma n)
+ *   exponential(beta):    -beta sg_log(u)
+ * These are the project's SG_HD samplers (sg_log / sg_exp correctly rounded), so the values do
+ * not depend on the host's libm either.
+ *
+ * THREADS. Elements (targets, sources, pairs) are independent: their draws depend only on
+ * (seed, call, element, counter), and each element writes to positions fixed by per-element
+ * counts (a prefix sum; pairwise_bernoulli counts in a first pass with the same draws). The
+ * edge list is therefore identical for any OpenMP thread count, and so is every error message
+ * (the error of the lowest element wins).
+ *
+ * ORDER of the new edges (= NEST's connection order, which per-connection arrays follow):
+ * all_to_all, fixed_indegree, pairwise_bernoulli, one_to_one: by target, then by source
+ * position / slot; fixed_outdegree: by source, then slot; fixed_total_number: by pair index.
+ */
+/* SPDX-License-Identifier: MIT */
+#include <float.h>
+#include <math.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "sg/fixed.h"
+#include "sg/math.h"
+#include "sg/model_list.h"
+#include "sg/rng.h"
+
+/* Port values of recorder edges (in sim->edges only; csr.c moves them to rec_row / mm). */
+#ifndef SG_PORT_SPIKE_RECORDER
+#define SG_PORT_SPIKE_RECORDER 0xFFFFu   /* neuron -> spike_recorder */
+#define SG_PORT_MULTIMETER 0xFFFEu       /* multimeter -> neuron      */
+#endif
+/* Longest delay, steps: keeps the ring (a power of two > max delay) at most 2^16 slots. */
+#define SG_MAX_DELAY_STEPS 65535u
+
+#define GIB 1073741824.0
+
+enum { R_ALL = 0, R_ONE, R_IN, R_OUT, R_TOTAL, R_BERN, R_COUNT };
+static const char *const rule_names[R_COUNT] = {"all_to_all", "one_to_one", "fixed_indegree",
+                                                "fixed_outdegree", "fixed_total_number",
+                                                "pairwise_bernoulli"};
+enum { DRAW_WEIGHT = 64, DRAW_DELAY = 160, VALUE_BLOCKS = 96, TOTAL_ATTEMPTS = 64 };
+
+/* ---- sg_value makers and spec defaults ------------------------------------------------- */
+static sg_value value_of(sg_value_kind kind) {
+  sg_value v;
+  memset(&v, 0, sizeof v);
+  v.kind = kind;
+  return v;
+}
+sg_value sg_scalar(double x) { sg_value v = value_of(SG_VALUE_SCALAR); v.value = x; return v; }
+sg_value sg_array(const double *x, size_t len) {
+  sg_value v = value_of(SG_VALUE_ARRAY);
+  v.array = x;
+  v.len = len;
+  return v;
+}
+sg_value sg_random_uniform(double min, double max) { sg_value v = value_of(SG_DIST_UNIFORM); v.a = min; v.b = max; return v; }
+sg_value sg_random_normal(double mean, double std) { sg_value v = value_of(SG_DIST_NORMAL); v.a = mean; v.b = std; return v; }
+sg_value sg_random_normal_clipped(double mean, double std, double lo, double hi) {
+  sg_value v = value_of(SG_DIST_NORMAL_CLIPPED);
+  v.a = mean; v.b = std; v.lo = lo; v.hi = hi;
+  return v;
+}
+sg_value sg_random_lognormal(double mu, double sigma) { sg_value v = value_of(SG_DIST_LOGNORMAL); v.a = mu; v.b = sigma; return v; }
+sg_value sg_random_exponential(double beta) { sg_value v = value_of(SG_DIST_EXPONENTIAL); v.a = beta; return v; }
+
+void sg_conn_spec_default(sg_conn_spec *c) {
+  if (!c) return;
+  memset(c, 0, sizeof *c);
+  c->rule = "all_to_all";
+  c->allow_autapses = 1;
+  c->allow_multapses = 1;
+}
+
+void sg_syn_spec_default(sg_syn_spec *s) {
+  if (!s) return;
+  memset(s, 0, sizeof *s);
+  s->model = "static_synapse";
+  s->weight = sg_scalar(1.0);
+  s->delay = sg_scalar(1.0);
+  s->receptor_type = 0;
+}
+
+/* ---- counter-based draws --------------------------------------------------------------- */
+/* Structure cursor: block 0 of steps 0, 1, 2, ... of one element, read two words at a time. */
+typedef struct cursor {
+  uint64_t seed, element, step;
+  uint32_t stream;
+  int pos;            /* next word of w[] (4 = empty) */
+  uint32_t w[4];
+} cursor;
+
+static inline void cur_init(cursor *c, uint64_t seed, uint32_t stream, uint64_t element) {
+  c->seed = seed; c->stream = stream; c->element = element; c->step = 0; c->pos = 4;
+}
+
+/* Two words (lo, hi); blocks are read in word pairs, so a pair never straddles blocks. */
+static inline void cur_pair(cursor *c, uint32_t *lo, uint32_t *hi) {
+  if (c->pos >= 4) {
+    const sg_ctr4 r = sg_rng_block(c->seed, c->stream, c->element, c->step++, 0);
+    c->w[0] = r.c[0]; c->w[1] = r.c[1]; c->w[2] = r.c[2]; c->w[3] = r.c[3];
+    c->pos = 0;
+  }
+  *lo = c->w[c->pos];
+  *hi = c->w[c->pos + 1];
+  c->pos += 2;
+}
+
+static inline uint64_t pick_of(uint32_t lo, uint32_t hi, uint64_t n) {
+  const uint64_t z = (uint64_t)lo | ((uint64_t)hi << 32);
+  return (uint64_t)(((unsigned __int128)z * n) >> 64);
+}
+
+/* uniform index in [0, n) */
+static inline uint64_t cur_pick(cursor *c, uint64_t n) {
+  uint32_t lo, hi;
+  cur_pair(c, &lo, &hi);
+  return pick_of(lo, hi, n);
+}
+
+/* u in (0, 1), 53 bits */
+static inline double cur_u01(cursor *c) {
+  uint32_t lo, hi;
+  cur_pair(c, &lo, &hi);
+  return sg_u01_53(lo, hi);
+}
+
+/* ---- the plan of one call ----------------------------------------------------------------- */
+enum { CLS_SPIKE = 0, CLS_CURRENT, CLS_SREC, CLS_MM };
+
+typedef struct pair_info {
+  uint16_t port;       /* ring port, or SG_PORT_SPIKE_RECORDER / SG_PORT_MULTIMETER */
+  uint8_t cls;
+  uint8_t unit_weight; /* parrot target or recorder edge: weight stored as 1.0      */
+} pair_info;
+
+typedef struct span { uint64_t first, end; sg_pop *pop; } span;   /* gids [first, end) */
+
+typedef struct plan {
+  sg_sim *sim;
+  int rule;
+  uint64_t K;                /* indegree / outdegree / N */
+  double p, log1mp;          /* pairwise_bernoulli: p, log(1 - p) */
+  int autapses, multapses;
+  uint64_t pre0, npre, post0, npost;
+  uint64_t seed;
+  uint32_t stream;
+  sg_value w, d;
+  int w_fixed, d_fixed;      /* scalar: the converted value below is used for every edge   */
+  float w_val;
+  uint32_t d_val;
+  uint16_t receptor;
+  span *sp, *tp; size_t n_sp, n_tp;
+  pair_info *pairs;          /* [n_sp * n_tp] */
+  sg_edges *e; size_t base;  /* new edge i goes to e->...[base + i] */
+  uint64_t *off;             /* per element: first new edge (n_elem + 1), NULL for total   */
+  uint64_t n_elem;
+  int n_threads;
+  /* first error, by element */
+  uint64_t err_elem;
+  sg_status err_code;
+  char err_msg[SG_MSG_LEN];
+} plan;
+
+typedef struct scratch {   /* per thread, for multapses off */
+  uint64_t *bits; uint32_t *list; uint64_t n_bits, n_list;
+} scratch;
+
+static void plan_error(plan *P, uint64_t elem, sg_status code, const char *fmt, ...)
+#if defined(__GNUC__)
+  __attribute__((format(printf, 4, 5)))
+#endif
+  ;
+static void plan_error(plan *P, uint64_t elem, sg_status code, const char *fmt, ...) {
+  char buf[SG_MSG_LEN];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+#pragma omp critical(sg_connect_error)
+  if (P->err_code == SG_OK || elem < P->err_elem) {   /* the lowest element's error wins */
+    P->err_code = code;
+    memcpy(P->err_msg, buf, sizeof buf);
+#pragma omp atomic write
+    P->err_elem = elem;
+  }
+}
+
+static inline uint64_t err_elem_now(const plan *P) {
+  uint64_t e;
+#pragma omp atomic read
+  e = P->err_elem;
+  return e;
+}
+
+static inline size_t span_of(const span *s, size_t n, uint64_t gid) {
+  if (n == 1) return 0;
+  size_t lo = 0, hi = n;
+  while (hi - lo > 1) {
+    const size_t mid = (lo + hi) / 2;
+    if (s[mid].first <= gid) lo = mid; else hi = mid;
+  }
+  return lo;
+}
+
+/* log(1 - p) for 0 < p < 1 without libm: the series to p^9 (relative error < 1e-18) for small
+ * p, where 1 - p would lose digits; sg_log (correctly rounded) otherwise. */
+static double log1m(double p) {
+  if (p < 0.01) {
+    double term = p, sum = 0.0;
+    for (int k = 1; k <= 9; ++k) { sum += term / (double)k; term *= p; }
+    return -sum;
+  }
+  return sg_log(1.0 - p);
+}
+
+/* Text of a value spec, for messages. */
+static void value_text(const sg_value *v, char *buf, size_t len) {
+  switch (v->kind) {
+  case SG_VALUE_SCALAR: snprintf(buf, len, "%g", v->value); break;
+  case SG_VALUE_ARRAY: snprintf(buf, len, "array[%zu]", v->len); break;
+  case SG_DIST_UNIFORM: snprintf(buf, len, "uniform(%g, %g)", v->a, v->b); break;
+  case SG_DIST_NORMAL: snprintf(buf, len, "normal(%g, %g)", v->a, v->b); break;
+  case SG_DIST_NORMAL_CLIPPED: snprintf(buf, len, "normal_clipped(%g, %g, %g, %g)", v->a, v->b, v->lo, v->hi); break;
+  case SG_DIST_LOGNORMAL: snprintf(buf, len, "lognormal(%g, %g)", v->a, v->b); break;
+  case SG_DIST_EXPONENTIAL: snprintf(buf, len, "exponential(%g)", v->a); break;
+  default: snprintf(buf, len, "kind %d", (int)v->kind); break;
+  }
+}
+
+/* One draw of a value; 0 = ok, 1 = it needed more than its VALUE_BLOCKS draw blocks. */
+static inline int draw_value(const plan *P, const sg_value *v, uint32_t draw, uint64_t elem,
+                             uint64_t k, uint64_t aidx, double *out) {
+  switch (v->kind) {
+  case SG_VALUE_SCALAR: *out = v->value; return 0;
+  case SG_VALUE_ARRAY: *out = v->array[aidx]; return 0;
+  default: break;
+  }
+  sg_rng_cursor c;
+  sg_rng_cursor_init(&c, P->seed, P->stream, elem, k);
+  c.next_draw = draw;
+  const uint32_t end = draw + VALUE_BLOCKS;
+  double x;
+  switch (v->kind) {
+  case SG_DIST_UNIFORM: x = v->a + (v->b - v->a) * sg_uniform(&c); break;
+  case SG_DIST_NORMAL: x = v->a + v->b * sg_normal(&c); break;
+  case SG_DIST_LOGNORMAL: x = sg_exp(v->a + v->b * sg_normal(&c)); break;
+  case SG_DIST_EXPONENTIAL: x = -v->a * sg_log(sg_uniform(&c)); break;
+  case SG_DIST_NORMAL_CLIPPED:
+    for (;;) {
+      x = v->a + v->b * sg_normal(&c);
+      if (c.exhausted || c.next_draw > end) return 1;
+      if (x >= v->lo && x <= v->hi) break;
+    }
+    break;
+  default: x = NAN; break;
+  }
+  if (c.exhausted || c.next_draw > end) return 1;
+  *out = x;
+  return 0;
+}
+
+/* Delay in ms -> steps; 0 = ok, else fills msg. */
+static int delay_steps(const sg_sim *sim, double ms, uint32_t *steps, char *msg, size_t len) {
+  if (!isfinite(ms)) {
+    snprintf(msg, len, "delay = %g ms is not finite: allowed >= resolution (%g ms)", ms, sim->h);
+    return 1;
+  }
+  const double max_ms = (double)SG_MAX_DELAY_STEPS * sim->h;
+  if (ms > max_ms + sim->h) {
+    snprintf(msg, len, "delay = %g ms is longer than %u steps: allowed at most %g ms at resolution %g ms",
+             ms, SG_MAX_DELAY_STEPS, max_ms, sim->h);
+    return 1;
+  }
+  const int64_t s = ms < -1.0 ? -1 : sg_ms_to_steps_round(ms, sim->tics_per_step);
+  if (s < 1) {
+    snprintf(msg, len, "delay = %g ms rounds to %lld steps: delay must be >= resolution (%g ms)", ms,
+             (long long)(s < 0 ? 0 : s), sim->h);
+    return 1;
+  }
+  if (s > (int64_t)SG_MAX_DELAY_STEPS) {
+    snprintf(msg, len, "delay = %g ms is %lld steps: allowed at most %u steps (%g ms at resolution %g ms)",
+             ms, (long long)s, SG_MAX_DELAY_STEPS, max_ms, sim->h);
+    return 1;
+  }
+  *steps = (uint32_t)s;
+  return 0;
+}
+
+static int weight_float(double w, float *f, char *msg, size_t len) {
+  if (!isfinite(w)) {
+    snprintf(msg, len, "weight = %g is not finite: allowed any finite number", w);
+    return 1;
+  }
+  if (fabs(w) > (double)FLT_MAX) {
+    snprintf(msg, len, "weight = %g does not fit a float: allowed |weight| <= %g", w, (double)FLT_MAX);
+    return 1;
+  }
+  *f = (float)w;
+  return 0;
+}
+
+/* Writes new edge number i (relative to P->base). Returns 0, or 1 after recording an error. */
+static inline int put_edge(plan *P, uint64_t i, uint64_t sgid, uint64_t tgid, uint64_t elem,
+                           uint64_t k, uint64_t aidx) {
+  const size_t si = span_of(P->sp, P->n_sp, sgid), ti = span_of(P->tp, P->n_tp, tgid);
+  const pair_info pi = P->pairs[si * P->n_tp + ti];
+  float wf = P->w_val;
+  uint32_t ds = P->d_val;
+  char msg[SG_MSG_LEN - 64], vt[96];
+  if (!P->w_fixed) {
+    double w;
+    if (draw_value(P, &P->w, DRAW_WEIGHT, elem, k, aidx, &w)) {
+      value_text(&P->w, vt, sizeof vt);
+      plan_error(P, elem, SG_ERR_ARG, "sg_connect: weight = %s ran out of its %d random blocks (redraws outside [lo, hi]) for connection %llu -> %llu: allowed bounds that keep more of the distribution",
+                 vt, VALUE_BLOCKS, (unsigned long long)sgid, (unsigned long long)tgid);
+      return 1;
+    }
+    if (weight_float(w, &wf, msg, sizeof msg)) {
+      value_text(&P->w, vt, sizeof vt);
+      plan_error(P, elem, SG_ERR_ARG, "sg_connect: %s (from %s, connection %llu -> %llu)", msg, vt,
+                 (unsigned long long)sgid, (unsigned long long)tgid);
+      return 1;
+    }
+  }
+  if (!P->d_fixed) {
+    double d;
+    if (draw_value(P, &P->d, DRAW_DELAY, elem, k, aidx, &d)) {
+      value_text(&P->d, vt, sizeof vt);
+      plan_error(P, elem, SG_ERR_ARG, "sg_connect: delay = %s ran out of its %d random blocks (redraws outside [lo, hi]) for connection %llu -> %llu: allowed bounds that keep more of the distribution",
+                 vt, VALUE_BLOCKS, (unsigned long long)sgid, (unsigned long long)tgid);
+      return 1;
+    }
+    if (delay_steps(P->sim, d, &ds, msg, sizeof msg)) {
+      value_text(&P->d, vt, sizeof vt);
+      plan_error(P, elem, SG_ERR_ARG, "sg_connect: %s (from %s, connection %llu -> %llu)", msg, vt,
+                 (unsigned long long)sgid, (unsigned long long)tgid);
+      return 1;
+    }
+  }
+  if (pi.unit_weight) wf = 1.0f;
+  if (pi.cls >= CLS_SREC) ds = 1;
+  sg_edges *e = P->e;
+  const size_t j = P->base + i;
+  e->src[j] = (uint32_t)(sgid - 1);
+  e->tgt[j] = (uint32_t)(tgid - 1);
+  e->weight[j] = wf;
+  e->delay[j] = ds;
+  e->port[j] = pi.port;
+  e->receptor[j] = P->receptor;
+  return 0;
+}
+
+/* ---- the rules, one element at a time ------------------------------------------------------ */
+/* Each returns the number of edges of element x; with write = 0 only counts (no values). */
+static uint64_t gen_all(plan *P, uint64_t t, int write) {
+  const uint64_t tg = P->post0 + t;
+  const int self_in = !P->autapses && tg >= P->pre0 && tg < P->pre0 + P->npre;
+  if (!write) return P->npre - (self_in ? 1 : 0);
+  uint64_t i = P->off[t];
+  for (uint64_t s = 0; s < P->npre; ++s) {
+    const uint64_t sg = P->pre0 + s;
+    if (self_in && sg == tg) continue;
+    if (put_edge(P, i++, sg, tg, tg, s, t * P->npre + s)) break;
+  }
+  return i - P->off[t];
+}
+
+static uint64_t gen_one(plan *P, uint64_t t, int write) {
+  const uint64_t tg = P->post0 + t, sg = P->pre0 + t;
+  if (!P->autapses && sg == tg) return 0;
+  if (write) put_edge(P, P->off[t], sg, tg, tg, 0, t);
+  return 1;
+}
+
+static int scratch_need(scratch *S, uint64_t n_bits, uint64_t n_list) {
+  if (n_bits > S->n_bits) {
+    free(S->bits);
+    S->bits = calloc((size_t)((n_bits + 63) / 64), sizeof(uint64_t));
+    S->n_bits = S->bits ? n_bits : 0;
+    if (!S->bits) return 1;
+  }
+  if (n_list > S->n_list) {
+    free(S->list);
+    S->list = malloc((size_t)n_list * sizeof(uint32_t));
+    S->n_list = S->list ? n_list : 0;
+    if (!S->list) return 1;
+  }
+  return 0;
+}
+
+/* fixed_indegree (element = target, picks sources) and fixed_outdegree (element = source,
+ * picks targets): the same procedure with the sides swapped. */
+static uint64_t gen_degree(plan *P, scratch *S, uint64_t x, int write) {
+  if (!write) return P->K;
+  const int in = P->rule == R_IN;
+  const uint64_t xg = in ? P->post0 + x : P->pre0 + x;        /* the element's gid   */
+  const uint64_t o0 = in ? P->pre0 : P->post0;                /* the other side      */
+  const uint64_t n = in ? P->npre : P->npost;
+  const uint64_t self = (!P->autapses && xg >= o0 && xg < o0 + n) ? xg - o0 : UINT64_MAX;
+  const uint64_t K = P->K;
+  uint64_t i = P->off[x];
+  cursor c;
+  cur_init(&c, P->seed, P->stream, xg);
+#define PUT_PICK(j, o)                                                                    \
+  (in ? put_edge(P, i++, o0 + (o), xg, xg, (j), x * K + (j))                              \
+      : put_edge(P, i++, xg, o0 + (o), xg, (j), x * K + (j)))
+  if (P->multapses) {
+    for (uint64_t j = 0; j < K; ++j) {
+      uint64_t o;
+      do o = cur_pick(&c, n); while (o == self);
+      if (PUT_PICK(j, o)) break;
+    }
+  } else {
+    const uint64_t avail = n - (self != UINT64_MAX ? 1 : 0);
+    if (2 * K > avail) {   /* partial Fisher-Yates over the available list */
+      if (scratch_need(S, 0, n)) {
+        plan_error(P, x, SG_ERR_NOMEM, "sg_connect: out of memory (%llu-entry scratch list)", (unsigned long long)n);
+        return 0;
+      }
+      uint32_t *a = S->list;
+      uint64_t m = 0;
+      for (uint64_t o = 0; o < n; ++o)
+        if (o != self) a[m++] = (uint32_t)o;
+      for (uint64_t j = 0; j < K; ++j) {
+        const uint64_t r = j + cur_pick(&c, m - j);
+        const uint32_t tmp = a[j]; a[j] = a[r]; a[r] = tmp;
+        if (PUT_PICK(j, a[j])) break;
+      }
+    } else {               /* NEST's redraw, with a bitmap of the chosen */
+      if (scratch_need(S, n, K)) {
+        plan_error(P, x, SG_ERR_NOMEM, "sg_connect: out of memory (%llu-bit scratch map)", (unsigned long long)n);
+        return 0;
+      }
+      uint64_t *bits = S->bits;
+      uint64_t j = 0;
+      for (; j < K; ++j) {
+        uint64_t o;
+        do o = cur_pick(&c, n); while (o == self || (bits[o >> 6] >> (o & 63)) & 1u);
+        bits[o >> 6] |= (uint64_t)1 << (o & 63);
+        S->list[j] = (uint32_t)o;
+        if (PUT_PICK(j, o)) { ++j; break; }
+      }
+      for (uint64_t q = 0; q < j; ++q) bits[S->list[q] >> 6] = 0;
+    }
+  }
+#undef PUT_PICK
+  return i - P->off[x];
+}
+
+static uint64_t gen_bern(plan *P, uint64_t t, int write) {
+  const uint64_t tg = P->post0 + t;
+  const uint64_t self = (!P->autapses && tg >= P->pre0 && tg < P->pre0 + P->npre) ? tg - P->pre0 : UINT64_MAX;
+  const uint64_t n = P->npre;
+  uint64_t k = 0, i = write ? P->off[t] : 0;
+  if (P->p <= 0.0) return 0;
+  if (P->p >= 1.0) {
+    for (uint64_t s = 0; s < n; ++s) {
+      if (s == self) continue;
+      if (write && put_edge(P, i++, P->pre0 + s, tg, tg, k, 0)) break;
+      ++k;
+    }
+    return k;
+  }
+  cursor c;
+  cur_init(&c, P->seed, P->stream, tg);
+  uint64_t next = 0;   /* next candidate source position */
+  for (;;) {
+    const double g = floor(sg_log(cur_u01(&c)) / P->log1mp);
+    if (!(g < (double)(n - next))) break;
+    const uint64_t s = next + (uint64_t)g;
+    next = s + 1;
+    if (s == self) continue;
+    if (write && put_edge(P, i++, P->pre0 + s, tg, tg, k, 0)) break;
+    ++k;
+    if (next >= n) break;
+  }
+  return k;
+}
+
+/* fixed_total_number: pair i */
+static void gen_total_pair(plan *P, uint64_t i) {
+  for (uint32_t a = 0; a < TOTAL_ATTEMPTS; ++a) {
+    const sg_ctr4 r = sg_rng_block(P->seed, P->stream, 0, i, a);
+    const uint64_t sg = P->pre0 + pick_of(r.c[0], r.c[1], P->npre);
+    const uint64_t tg = P->post0 + pick_of(r.c[2], r.c[3], P->npost);
+    if (!P->autapses && sg == tg) continue;
+    put_edge(P, i, sg, tg, 0, i, i);
+    return;
+  }
+  plan_error(P, i, SG_ERR_ARG, "sg_connect: fixed_total_number: %d draws of pair %llu were all autapses: allowed allow_autapses = 1 or pre/post sets with other pairs",
+             TOTAL_ATTEMPTS, (unsigned long long)i);
+}
+
+static uint64_t gen_element(plan *P, scratch *S, uint64_t x, int write) {
+  switch (P->rule) {
+  case R_ALL: return gen_all(P, x, write);
+  case R_ONE: return gen_one(P, x, write);
+  case R_IN: case R_OUT: return gen_degree(P, S, x, write);
+  case R_BERN: return gen_bern(P, x, write);
+  default: return 0;
+  }
+}
+
+/* ---- validation helpers -------------------------------------------------------------------- */
+static const char *kind_name(sg_kind k) {
+  return k == SG_KIND_NEURON ? "neuron" : k == SG_KIND_GENERATOR ? "generator" : "recorder";
+}
+
+static int is_current_source(const sg_model_desc *m) {
+  return m->id == SG_MODEL_step_current_generator || m->id == SG_MODEL_noise_generator;
+}
+
+static sg_status check_nodes(sg_sim *sim, const char *fn, const char *what, sg_nodes x) {
+  if (x.n == 0)
+    return sg_i_fail(sim, SG_ERR_ARG, "%s: %s = {first %llu, n 0} is empty: allowed n >= 1", fn, what,
+                     (unsigned long long)x.first);
+  if (x.first == 0 || x.first > sim->n_nodes || x.n > sim->n_nodes - x.first + 1)
+    return sg_i_fail(sim, SG_ERR_ARG, "%s: %s = ids %llu..%llu out of range: allowed 1..%llu", fn, what,
+                     (unsigned long long)x.first,
+                     (unsigned long long)(x.first + x.n - 1), (unsigned long long)sim->n_nodes);
+  return SG_OK;
+}
+
+/* Populations overlapping [first, first + n), clipped. */
+static sg_status spans_of(sg_sim *sim, sg_nodes x, span **out, size_t *n_out) {
+  size_t n = 0;
+  for (uint64_t g = x.first; g < x.first + x.n; ++n) {
+    sg_pop *pop = sg_i_pop_of(sim, g);
+    g = pop->first + pop->n;
+  }
+  span *s = malloc(n * sizeof *s);
+  if (!s) return sg_i_fail(sim, SG_ERR_NOMEM, "sg_connect: out of memory");
+  size_t i = 0;
+  for (uint64_t g = x.first; g < x.first + x.n; ++i) {
+    sg_pop *pop = sg_i_pop_of(sim, g);
+    s[i].first = g;
+    s[i].end = pop->first + pop->n < x.first + x.n ? pop->first + pop->n : x.first + x.n;
+    s[i].pop = pop;
+    g = s[i].end;
+  }
+  *out = s;
+  *n_out = n;
+  return SG_OK;
+}
+
+static void accepted_receptors(const sg_pop *pop, int current, char *buf, size_t len) {
+  buf[0] = 0;
+  int any = 0;
+  for (int r = 0; r < 256; ++r) {
+    const int port = current ? pop->model->current_port(pop, r) : pop->model->spike_port(pop, r);
+    if (port < 0) continue;
+    const size_t l = strlen(buf);
+    snprintf(buf + l, len - l, "%s%d", any ? ", " : "", r);
+    any = 1;
+  }
+  if (!any) snprintf(buf, len, "none");
+}
+
+static sg_status pair_of(sg_sim *sim, const sg_pop *sp, const sg_pop *tp, int receptor, pair_info *out) {
+  const sg_model_desc *sm = sp->model, *tm = tp->model;
+  memset(out, 0, sizeof *out);
+  const char *allowed = "allowed neuron -> neuron, generator -> neuron, neuron -> spike_recorder, multimeter -> neuron";
+  int port = -1, current = 0;
+  if (sm->kind == SG_KIND_NEURON && tm->kind == SG_KIND_NEURON) {
+    out->cls = CLS_SPIKE;
+    port = tm->spike_port(tp, receptor);
+  } else if (sm->kind == SG_KIND_GENERATOR && tm->kind == SG_KIND_NEURON) {
+    current = is_current_source(sm);
+    out->cls = current ? CLS_CURRENT : CLS_SPIKE;
+    port = current ? tm->current_port(tp, receptor) : tm->spike_port(tp, receptor);
+  } else if (sm->kind == SG_KIND_NEURON && tm->id == SG_MODEL_spike_recorder) {
+    out->cls = CLS_SREC;
+    if (tm->spike_port(tp, receptor) < 0) port = -1; else port = SG_PORT_SPIKE_RECORDER;
+  } else if (sm->id == SG_MODEL_multimeter && tm->kind == SG_KIND_NEURON) {
+    out->cls = CLS_MM;
+    if (receptor != 0)
+      return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: receptor_type = %d is not accepted by multimeter -> %s connections: allowed 0",
+                       receptor, tm->name);
+    port = SG_PORT_MULTIMETER;
+  } else {
+    return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: cannot connect %s (%s, nodes %llu..%llu) -> %s (%s, nodes %llu..%llu): %s",
+                     sm->name, kind_name(sm->kind), (unsigned long long)sp->first, (unsigned long long)(sp->first + sp->n - 1),
+                     tm->name, kind_name(tm->kind), (unsigned long long)tp->first, (unsigned long long)(tp->first + tp->n - 1),
+                     allowed);
+  }
+  if (port < 0) {
+    char acc[256];
+    accepted_receptors(tp, current, acc, sizeof acc);
+    return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: receptor_type = %d is not accepted by %s for %s input from %s: allowed %s",
+                     receptor, tm->name, current ? "current" : "spike", sm->name, acc);
+  }
+  if (port > 0xFFFF || (out->cls <= CLS_CURRENT && port >= (int)SG_PORT_MULTIMETER))
+    return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: %s receptor %d maps to port %d: allowed ports < %u",
+                     tm->name, receptor, port, SG_PORT_MULTIMETER);
+  out->port = (uint16_t)port;
+  out->unit_weight = (uint8_t)(out->cls >= CLS_SREC ||
+                               (out->cls == CLS_SPIKE && tm->id == SG_MODEL_parrot_neuron));
+  return SG_OK;
+}
+
+/* Shape of a per-connection array for a rule, 0 = arrays not allowed. */
+static uint64_t array_len(const plan *P) {
+  switch (P->rule) {
+  case R_ONE: return P->npre;
+  case R_ALL: return P->npost * P->npre;
+  case R_IN: return P->npost * P->K;
+  case R_OUT: return P->npre * P->K;
+  case R_TOTAL: return P->K;
+  default: return 0;
+  }
+}
+
+static const char *array_shape(const plan *P, char *buf, size_t len) {
+  switch (P->rule) {
+  case R_ONE: snprintf(buf, len, "n = %llu", (unsigned long long)P->npre); break;
+  case R_ALL: snprintf(buf, len, "n_targets x n_sources = %llu x %llu = %llu, row-major by target", (unsigned long long)P->npost, (unsigned long long)P->npre, (unsigned long long)(P->npost * P->npre)); break;
+  case R_IN: snprintf(buf, len, "n_targets x indegree = %llu x %llu = %llu", (unsigned long long)P->npost, (unsigned long long)P->K, (unsigned long long)(P->npost * P->K)); break;
+  case R_OUT: snprintf(buf, len, "n_sources x outdegree = %llu x %llu = %llu", (unsigned long long)P->npre, (unsigned long long)P->K, (unsigned long long)(P->npre * P->K)); break;
+  case R_TOTAL: snprintf(buf, len, "N = %llu", (unsigned long long)P->K); break;
+  default: snprintf(buf, len, "none"); break;
+  }
+  return buf;
+}
+
+/* Probability that N(m, s) lies in [lo, hi]. */
+static double normal_mass(double m, double s, double lo, double hi) {
+  if (s == 0.0) return (m >= lo && m <= hi) ? 1.0 : 0.0;
+  const double a = (lo - m) / (s * 1.4142135623730951), b = (hi - m) / (s * 1.4142135623730951);
+  if (a >= 0.0) return 0.5 * (erfc(a) - erfc(b));
+  if (b <= 0.0) return 0.5 * (erfc(-b) - erfc(-a));
+  return 1.0 - 0.5 * (erfc(-a) + erfc(b));
+}
+
+/* Validates a value spec; for scalars converts it (fixed). */
+static sg_status check_value(sg_sim *sim, plan *P, const char *what, const sg_value *v, int is_delay) {
+  char shape[160];
+  switch (v->kind) {
+  case SG_VALUE_SCALAR: {
+    char msg[SG_MSG_LEN - 32];
+    if (is_delay ? delay_steps(sim, v->value, &P->d_val, msg, sizeof msg) : weight_float(v->value, &P->w_val, msg, sizeof msg))
+      return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: %s", msg);
+    if (is_delay) P->d_fixed = 1; else P->w_fixed = 1;
+    return SG_OK;
+  }
+  case SG_VALUE_ARRAY: {
+    const uint64_t need = array_len(P);
+    if (need == 0 && P->rule == R_BERN)
+      return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: %s = array[%zu] with rule pairwise_bernoulli: allowed a scalar or a distribution (the number of connections is random)",
+                       what, v->len);
+    if (v->len != need || (need > 0 && !v->array))
+      return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: %s = array[%zu]%s does not fit rule %s: allowed length %s",
+                       what, v->len, v->array ? "" : " (NULL)", rule_names[P->rule], array_shape(P, shape, sizeof shape));
+    for (size_t i = 0; i < v->len; ++i) {
+      char msg[SG_MSG_LEN - 64];
+      float f;
+      uint32_t s;
+      if (is_delay ? delay_steps(sim, v->array[i], &s, msg, sizeof msg) : weight_float(v->array[i], &f, msg, sizeof msg))
+        return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: %s[%zu]: %s", what, i, msg);
+    }
+    return SG_OK;
+  }
+  case SG_DIST_UNIFORM:
+    if (!isfinite(v->a) || !isfinite(v->b) || !(v->a < v->b))
+      return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: %s = uniform(min = %g, max = %g): allowed finite min < max", what, v->a, v->b);
+    return SG_OK;
+  case SG_DIST_NORMAL:
+  case SG_DIST_LOGNORMAL: {
+    const char *nm = v->kind == SG_DIST_NORMAL ? "normal(mean = %g, std = %g): allowed finite mean, finite std >= 0"
+                                                : "lognormal(mu = %g, sigma = %g): allowed finite mu, finite sigma >= 0";
+    if (!isfinite(v->a) || !isfinite(v->b) || v->b < 0.0) {
+      char f[200];
+      snprintf(f, sizeof f, nm, v->a, v->b);
+      return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: %s = %s", what, f);
+    }
+    return SG_OK;
+  }
+  case SG_DIST_NORMAL_CLIPPED: {
+    if (!isfinite(v->a) || !isfinite(v->b) || v->b < 0.0 || isnan(v->lo) || isnan(v->hi) || !(v->lo <= v->hi))
+      return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: %s = normal_clipped(mean = %g, std = %g, lo = %g, hi = %g): allowed finite mean, finite std >= 0, lo <= hi",
+                       what, v->a, v->b, v->lo, v->hi);
+    const double mass = normal_mass(v->a, v->b, v->lo, v->hi);
+    if (!(mass >= 0.2))
+      return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: %s = normal_clipped(mean = %g, std = %g, lo = %g, hi = %g) keeps %.3g%% of the draws: allowed bounds that keep >= 20%% (redraws are bounded)",
+                       what, v->a, v->b, v->lo, v->hi, 100.0 * mass);
+    return SG_OK;
+  }
+  case SG_DIST_EXPONENTIAL:
+    if (!isfinite(v->a) || v->a < 0.0)
+      return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: %s = exponential(beta = %g): allowed finite beta >= 0", what, v->a);
+    return SG_OK;
+  default:
+    return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: %s has kind %d: allowed SG_VALUE_SCALAR, SG_VALUE_ARRAY, SG_DIST_UNIFORM, SG_DIST_NORMAL, SG_DIST_NORMAL_CLIPPED, SG_DIST_LOGNORMAL, SG_DIST_EXPONENTIAL",
+                     what, (int)v->kind);
+  }
+}
+
+static sg_status check_mem(sg_sim *sim, const char *fn, const char *what, double bytes) {
+  const uint64_t avail = sg_i_host_mem_available();
+  if (avail && bytes > 0.9 * (double)avail)
+    return sg_i_fail(sim, SG_ERR_NOMEM, "%s: %s need %.2f GiB of host memory, %.2f GiB available", fn, what,
+                     bytes / GIB, (double)avail / GIB);
+  return SG_OK;
+}
+
+/* ---- edges --------------------------------------------------------------------------------- */
+void sg_i_edges_free(sg_edges *e) {
+  if (!e) return;
+  free(e->src); free(e->tgt); free(e->weight); free(e->delay); free(e->port); free(e->receptor);
+  memset(e, 0, sizeof *e);
+}
+
+#define EDGE_BYTES (4 + 4 + 4 + 4 + 2 + 2)
+
+/* Room for extra more edges. Content and n are unchanged on failure (cap may have grown). */
+sg_status sg_i_edges_reserve(sg_sim *sim, sg_edges *e, size_t extra) {
+  if (extra > SIZE_MAX / EDGE_BYTES - e->n)
+    return sg_i_fail(sim, SG_ERR_OVERFLOW, "sg_connect: %zu + %zu connections overflow the edge list", e->n, extra);
+  const size_t need = e->n + extra;
+  if (need <= e->cap) return SG_OK;
+  size_t cap = need;
+  const uint64_t avail = sg_i_host_mem_available();
+  const size_t grown = e->cap + e->cap / 2;
+  if (grown > cap && (!avail || (double)(grown - e->cap) * EDGE_BYTES < 0.5 * (double)avail)) cap = grown;
+  if (cap < 1024) cap = 1024;
+  sg_status st = check_mem(sim, "sg_connect", "the connections", (double)(cap - e->cap) * EDGE_BYTES);
+  if (st) return st;
+#define GROW(f)                                                                      \
+  do {                                                                               \
+    void *p_ = realloc(e->f, cap * sizeof *e->f);                                    \
+    if (!p_) return sg_i_fail(sim, SG_ERR_NOMEM, "sg_connect: out of memory for %zu connections (%.2f GiB)", cap, (double)cap * EDGE_BYTES / GIB); \
+    e->f = p_;                                                                       \
+  } while (0)
+  GROW(src); GROW(tgt); GROW(weight); GROW(delay); GROW(port); GROW(receptor);
+#undef GROW
+  e->cap = cap;
+  return SG_OK;
+}
+
+/* ---- sg_connect ---------------------------------------------------------------------------- */
+static int rule_of(const char *name) {
+  for (int r = 0; r < R_COUNT; ++r)
+    if (strcmp(name, rule_names[r]) == 0) return r;
+  return -1;
+}
+
+static int threads_now(const sg_sim *sim) {
+  return sim->cfg.threads > 0 ? sim->cfg.threads : omp_get_max_threads();
+}
+
+sg_status sg_connect(sg_sim *sim, sg_nodes pre, sg_nodes post, const sg_conn_spec *conn,
+                     const sg_syn_spec *syn) {
+  if (!sim) return SG_ERR_ARG;
+  sg_conn_spec cs;
+  sg_syn_spec ss;
+  if (conn) cs = *conn; else sg_conn_spec_default(&cs);
+  if (syn) ss = *syn; else sg_syn_spec_default(&ss);
+  if (!cs.rule) cs.rule = "all_to_all";
+  if (!ss.model) ss.model = "static_synapse";
+  sg_status st;
+  if ((st = check_nodes(sim, "sg_connect", "pre", pre))) return st;
+  if ((st = check_nodes(sim, "sg_connect", "post", post))) return st;
+
+  plan P;
+  memset(&P, 0, sizeof P);
+  P.sim = sim;
+  P.rule = rule_of(cs.rule);
+  if (P.rule < 0)
+    return sg_i_fail(sim, SG_ERR_UNKNOWN, "sg_connect: rule '%s' is unknown: allowed all_to_all, one_to_one, fixed_indegree, fixed_outdegree, fixed_total_number, pairwise_bernoulli", cs.rule);
+  if (strcmp(ss.model, "static_synapse") != 0)
+    return sg_i_fail(sim, SG_ERR_UNKNOWN, "sg_connect: synapse model '%s' is unknown: allowed static_synapse", ss.model);
+  if (cs.allow_autapses != 0 && cs.allow_autapses != 1)
+    return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: allow_autapses = %d: allowed 0 or 1", cs.allow_autapses);
+  if (cs.allow_multapses != 0 && cs.allow_multapses != 1)
+    return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: allow_multapses = %d: allowed 0 or 1", cs.allow_multapses);
+  P.autapses = cs.allow_autapses;
+  P.multapses = cs.allow_multapses;
+  P.pre0 = pre.first; P.npre = pre.n; P.post0 = post.first; P.npost = post.n;
+  const int overlap = pre.first < post.first + post.n && post.first < pre.first + pre.n;
+  switch (P.rule) {
+  case R_ONE:
+    if (pre.n != post.n)
+      return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: one_to_one needs pre and post of the same size: pre has %llu nodes, post %llu",
+                       (unsigned long long)pre.n, (unsigned long long)post.n);
+    break;
+  case R_IN:
+  case R_OUT: {
+    const int in = P.rule == R_IN;
+    const char *nm = in ? "indegree" : "outdegree";
+    const uint64_t K = in ? cs.indegree : cs.outdegree, n = in ? pre.n : post.n;
+    const char *side = in ? "pre" : "post";
+    P.K = K;
+    if (K > ((uint64_t)1 << 32))
+      return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: %s = %llu: allowed at most 2^32", nm, (unsigned long long)K);
+    if (!P.multapses && K > n)
+      return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: %s = %llu > %llu nodes in %s with allow_multapses = 0: allowed %s <= %llu",
+                       nm, (unsigned long long)K, (unsigned long long)n, side, nm, (unsigned long long)n);
+    if (K > 0 && !P.autapses && overlap) {
+      /* an element that is also on the other side has one candidate less */
+      if (!P.multapses && K > n - 1)
+        return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: %s = %llu with allow_autapses = 0 and allow_multapses = 0: nodes in both pre and post have only %llu candidates: allowed %s <= %llu",
+                         nm, (unsigned long long)K, (unsigned long long)(n - 1), nm, (unsigned long long)(n - 1));
+      if (n == 1)
+        return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: %s = %llu with allow_autapses = 0: node %llu's only candidate is itself: allowed %s = 0 or allow_autapses = 1",
+                         nm, (unsigned long long)K, (unsigned long long)(in ? pre.first : post.first), nm);
+    }
+    break;
+  }
+  case R_TOTAL:
+    P.K = cs.N;
+    if (!P.multapses)
+      return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: fixed_total_number with allow_multapses = 0: allowed allow_multapses = 1 (as in NEST)");
+    if (cs.N > ((uint64_t)1 << 40))
+      return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: N = %llu: allowed at most 2^40", (unsigned long long)cs.N);
+    if (cs.N > 0 && !P.autapses && pre.n == 1 && post.n == 1 && pre.first == post.first)
+      return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: fixed_total_number N = %llu with allow_autapses = 0: the only pair %llu -> %llu is an autapse",
+                       (unsigned long long)cs.N, (unsigned long long)pre.first, (unsigned long long)post.first);
+    break;
+  case R_BERN:
+    if (!(cs.p >= 0.0 && cs.p <= 1.0))
+      return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: p = %g is out of range: allowed [0, 1]", cs.p);
+    P.p = cs.p;
+    P.log1mp = log1m(cs.p);
+    break;
+  default: break;
+  }
+  if (ss.receptor_type < 0 || ss.receptor_type > 0xFFFF)
+    return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: receptor_type = %d: allowed 0..65535 (and what the target accepts)", ss.receptor_type);
+
+  /* populations and directions */
+  span *sp = NULL, *tp = NULL;
+  pair_info *pairs = NULL;
+  uint64_t *off = NULL;
+  double *delta = NULL;
+  uint8_t *hit = NULL;
+  if ((st = spans_of(sim, pre, &sp, &P.n_sp))) goto done;
+  if ((st = spans_of(sim, post, &tp, &P.n_tp))) goto done;
+  P.sp = sp; P.tp = tp;
+  pairs = malloc(P.n_sp * P.n_tp * sizeof *pairs);
+  if (!pairs) { st = sg_i_fail(sim, SG_ERR_NOMEM, "sg_connect: out of memory"); goto done; }
+  P.pairs = pairs;
+  for (size_t i = 0; i < P.n_sp; ++i)
+    for (size_t j = 0; j < P.n_tp; ++j)
+      if ((st = pair_of(sim, sp[i].pop, tp[j].pop, ss.receptor_type, &pairs[i * P.n_tp + j]))) goto done;
+
+  /* values */
+  P.w = ss.weight;
+  P.d = ss.delay;
+  if ((st = check_value(sim, &P, "weight", &ss.weight, 0))) goto done;
+  if ((st = check_value(sim, &P, "delay", &ss.delay, 1))) goto done;
+
+  P.receptor = (uint16_t)ss.receptor_type;
+  P.seed = sim->cfg.seed;
+  P.stream = SG_STREAM_CONNECT | (sim->n_connect_calls & 0x7FFFu);
+  P.err_elem = UINT64_MAX;
+  P.err_code = SG_OK;
+  P.e = &sim->edges;
+  P.base = sim->edges.n;
+  P.n_threads = threads_now(sim);
+
+  /* counts per element */
+  uint64_t total = 0;
+  const int per_target = P.rule == R_ALL || P.rule == R_ONE || P.rule == R_IN || P.rule == R_BERN;
+  if (P.rule == R_TOTAL) {
+    total = P.K;
+  } else {
+    P.n_elem = P.rule == R_OUT ? P.npre : P.npost;
+    if ((st = check_mem(sim, "sg_connect", "the per-node work arrays", (double)(P.n_elem + 1) * 17.0))) goto done;
+    off = malloc((size_t)(P.n_elem + 1) * sizeof *off);
+    if (!off) { st = sg_i_fail(sim, SG_ERR_NOMEM, "sg_connect: out of memory"); goto done; }
+    P.off = off;
+    off[0] = 0;
+    const int64_t ne = (int64_t)P.n_elem;
+#pragma omp parallel for schedule(dynamic, 256) num_threads(P.n_threads)
+    for (int64_t x = 0; x < ne; ++x) off[x + 1] = gen_element(&P, NULL, (uint64_t)x, 0);
+    for (uint64_t x = 0; x < P.n_elem; ++x) {
+      if (off[x + 1] > UINT64_MAX - off[x]) { st = sg_i_fail(sim, SG_ERR_OVERFLOW, "sg_connect: connection count overflows"); goto done; }
+      off[x + 1] += off[x];
+    }
+    total = off[P.n_elem];
+  }
+  if (total > (uint64_t)(SIZE_MAX / EDGE_BYTES)) {
+    st = sg_i_fail(sim, SG_ERR_OVERFLOW, "sg_connect: %llu connections: too many", (unsigned long long)total);
+    goto done;
+  }
+  {
+    double scratch_bytes = 0.0;
+    if ((P.rule == R_IN || P.rule == R_OUT) && !P.multapses)
+      scratch_bytes = (double)P.n_threads * (double)(P.rule == R_IN ? P.npre : P.npost) * 4.25 + (double)P.n_threads * (double)P.K * 4.0;
+    const double grow = sim->edges.n + total > sim->edges.cap ? (double)(sim->edges.n + total - sim->edges.cap) * EDGE_BYTES : 0.0;
+    char what[96];
+    snprintf(what, sizeof what, "%llu new connections", (unsigned long long)total);
+    if ((st = check_mem(sim, "sg_connect", what, grow + scratch_bytes + (double)P.npost * 9.0))) goto done;
+  }
+  if ((st = sg_i_edges_reserve(sim, &sim->edges, (size_t)total))) goto done;
+
+  /* generate; per-target rules also sum |w| of each target's new edges while they are hot in
+   * cache (connection order), the other rules in one pass afterwards */
+  delta = calloc((size_t)P.npost, sizeof *delta);
+  hit = calloc((size_t)P.npost, 1);
+  if (!delta || !hit) { st = sg_i_fail(sim, SG_ERR_NOMEM, "sg_connect: out of memory"); goto done; }
+  sg_edges *E = &sim->edges;
+  const size_t b = P.base;
+  uint32_t dmin = UINT32_MAX, dmax = 0;
+  if (P.rule == R_TOTAL) {
+    const int64_t n = (int64_t)total;
+#pragma omp parallel for schedule(dynamic, 4096) num_threads(P.n_threads)
+    for (int64_t i = 0; i < n; ++i) {
+      if ((uint64_t)i > err_elem_now(&P)) continue;
+      gen_total_pair(&P, (uint64_t)i);
+    }
+  } else {
+    const int64_t ne = (int64_t)P.n_elem;
+#pragma omp parallel num_threads(P.n_threads) reduction(min : dmin) reduction(max : dmax)
+    {
+      scratch S = {0};
+#pragma omp for schedule(dynamic, 64)
+      for (int64_t x = 0; x < ne; ++x) {
+        if ((uint64_t)x > err_elem_now(&P)) continue;
+        gen_element(&P, &S, (uint64_t)x, 1);
+        if (!per_target) continue;
+        double sum = 0.0;
+        uint8_t h = 0;
+        for (uint64_t i = b + off[x]; i < b + off[x + 1]; ++i)
+          if (E->port[i] < SG_PORT_MULTIMETER) {
+            sum += fabs((double)E->weight[i]);
+            h = 1;
+            if (!P.d_fixed) {
+              if (E->delay[i] < dmin) dmin = E->delay[i];
+              if (E->delay[i] > dmax) dmax = E->delay[i];
+            }
+          }
+        delta[x] = sum;
+        hit[x] = h;
+      }
+      free(S.bits);
+      free(S.list);
+    }
+  }
+  if (P.err_code) { st = sg_i_fail(sim, P.err_code, "%s", P.err_msg); goto done; }
+  if (!per_target)
+    for (uint64_t i = b; i < b + total; ++i)
+      if (E->port[i] < SG_PORT_MULTIMETER) {
+        const uint64_t t = E->tgt[i] + 1 - P.post0;
+        delta[t] += fabs((double)E->weight[i]);
+        hit[t] = 1;
+        if (!P.d_fixed) {
+          if (E->delay[i] < dmin) dmin = E->delay[i];
+          if (E->delay[i] > dmax) dmax = E->delay[i];
+        }
+      }
+  if (P.d_fixed)
+    for (uint64_t t = 0; t < P.npost; ++t)
+      if (hit[t]) { dmin = dmax = P.d_val; break; }
+
+  /* overflow bound: old sum + |w| of the new edges (connection order) per target */
+  for (uint64_t t = 0; t < P.npost; ++t)
+    if (hit[t] && sim->abs_w_sum[P.post0 + t - 1] + delta[t] > (double)SG_FX_MAX_ABS_SUM) {
+      st = sg_i_fail(sim, SG_ERR_OVERFLOW, "sg_connect: target %llu: the sum of |weight| of its incoming connections would be %.17g > %.17g (2^30), which the 64-bit fixed-point input could overflow: allowed smaller weights or fewer connections",
+                     (unsigned long long)(P.post0 + t), sim->abs_w_sum[P.post0 + t - 1] + delta[t], (double)SG_FX_MAX_ABS_SUM);
+      goto done;
+    }
+
+  /* commit */
+  E->n += (size_t)total;
+  for (uint64_t t = 0; t < P.npost; ++t)
+    if (hit[t]) sim->abs_w_sum[P.post0 + t - 1] += delta[t];
+  if (dmax > 0) {
+    if (sim->max_delay == 0 || sim->min_delay == 0) { sim->min_delay = dmin; sim->max_delay = dmax; }
+    else {
+      if (dmin < sim->min_delay) sim->min_delay = dmin;
+      if (dmax > sim->max_delay) sim->max_delay = dmax;
+    }
+  }
+  for (size_t j = 0; j < P.n_tp; ++j) {
+    int any = 0;
+    for (uint64_t g = tp[j].first; g < tp[j].end && !any; ++g) any = hit[g - P.post0];
+    if (any) tp[j].pop->has_connections = 1;
+  }
+  if (total > 0) {
+    for (size_t i = 0; i < P.n_sp; ++i)
+      if (sp[i].pop->model->kind != SG_KIND_NEURON) sp[i].pop->has_device_connections = 1;
+    for (size_t j = 0; j < P.n_tp; ++j)
+      if (tp[j].pop->model->kind != SG_KIND_NEURON) tp[j].pop->has_device_connections = 1;
+  }
+  sim->n_connect_calls++;
+  sim->dirty = 1;
+  st = SG_OK;
+done:
+  free(sp); free(tp); free(pairs); free(off); free(delta); free(hit);
+  return st;
+}
+
+/* ---- queries ------------------------------------------------------------------------------- */
+/* One connection as reported. */
+typedef struct conn_rec {
+  uint64_t tgt;      /* gid */
+  uint64_t seq;      /* tie-break: CSR order, then connection order */
+  double w, d;
+  int receptor;
+} conn_rec;
+
+/* Decoding of ring inputs: neuron populations sorted by input_base. */
+typedef struct in_pop {
+  uint64_t base, end;
+  const sg_pop *pop;
+  int *rec_spike, *rec_current;   /* [n_ports]: receptor of a port (-1 none) */
+} in_pop;
+
+typedef struct decoder {
+  in_pop *p; size_t n;
+} decoder;
+
+static int cmp_in_pop(const void *a, const void *b) {
+  const in_pop *x = a, *y = b;
+  return x->base < y->base ? -1 : x->base > y->base;
+}
+
+static void decoder_free(decoder *D) {
+  for (size_t i = 0; i < D->n; ++i) { free(D->p[i].rec_spike); free(D->p[i].rec_current); }
+  free(D->p);
+  D->p = NULL; D->n = 0;
+}
+
+static int decoder_init(const sg_sim *sim, decoder *D) {
+  D->p = calloc(sim->n_pops ? sim->n_pops : 1, sizeof *D->p);
+  D->n = 0;
+  if (!D->p) return 1;
+  for (size_t i = 0; i < sim->n_pops; ++i) {
+    const sg_pop *pop = sim->pops[i];
+    if (pop->model->kind != SG_KIND_NEURON || !pop->inputs_assigned || pop->n_ports == 0) continue;
+    in_pop *q = &D->p[D->n++];
+    q->base = pop->input_base;
+    q->end = pop->input_base + (uint64_t)pop->n_ports * pop->n;
+    q->pop = pop;
+    q->rec_spike = malloc(pop->n_ports * sizeof(int));
+    q->rec_current = malloc(pop->n_ports * sizeof(int));
+    if (!q->rec_spike || !q->rec_current) { decoder_free(D); return 1; }
+    for (uint32_t k = 0; k < pop->n_ports; ++k) q->rec_spike[k] = q->rec_current[k] = -1;
+    const int rmax = 256 + 4 * (int)pop->n_ports;
+    for (int r = rmax - 1; r >= 0; --r) {   /* downwards: the lowest receptor of a port wins */
+      const int ps = pop->model->spike_port(pop, r), pc = pop->model->current_port(pop, r);
+      if (ps >= 0 && ps < (int)pop->n_ports) q->rec_spike[ps] = r;
+      if (pc >= 0 && pc < (int)pop->n_ports) q->rec_current[pc] = r;
+    }
+  }
+  if (D->n > 1) qsort(D->p, D->n, sizeof *D->p, cmp_in_pop);
+  return 0;
+}
+
+/* input -> (target gid, receptor); 0 if unknown */
+static uint64_t decode_input(const decoder *D, uint32_t input, int current, int *receptor) {
+  size_t lo = 0, hi = D->n;
+  while (lo < hi) {
+    const size_t mid = (lo + hi) / 2;
+    if (D->p[mid].end <= input) lo = mid + 1; else hi = mid;
+  }
+  if (lo >= D->n || input < D->p[lo].base) { *receptor = -1; return 0; }
+  const in_pop *q = &D->p[lo];
+  const uint64_t rel = input - q->base, port = rel / q->pop->n, i = rel % q->pop->n;
+  const int r = current ? q->rec_current[port] : q->rec_spike[port];
+  *receptor = r >= 0 ? r : (int)port;
+  return q->pop->first + i;
+}
+
+static int in_range(uint64_t gid, sg_nodes r) { return r.n == 0 || (gid >= r.first && gid - r.first < r.n); }
+
+static double steps_ms(const sg_sim *sim, uint64_t steps) {
+  return (double)(steps * (uint64_t)sim->tics_per_step) * (1.0 / SG_TICS_PER_MS);
+}
+
+typedef struct edge_ref { uint32_t src; size_t i; } edge_ref;
+static int cmp_edge_ref(const void *a, const void *b) {
+  const edge_ref *x = a, *y = b;
+  if (x->src != y->src) return x->src < y->src ? -1 : 1;
+  return x->i < y->i ? -1 : x->i > y->i;
+}
+
+static int cmp_conn(const void *a, const void *b) {
+  const conn_rec *x = a, *y = b;
+  if (x->tgt != y->tgt) return x->tgt < y->tgt ? -1 : 1;
+  return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+typedef struct gather { conn_rec *r; size_t n, cap; } gather;
+static int gather_push(gather *g, uint64_t tgt, double w, double d, int receptor) {
+  if (g->n == g->cap) {
+    size_t cap = g->cap ? 2 * g->cap : 256;
+    conn_rec *r = realloc(g->r, cap * sizeof *r);
+    if (!r) return 1;
+    g->r = r; g->cap = cap;
+  }
+  conn_rec *c = &g->r[g->n];
+  c->tgt = tgt; c->seq = g->n; c->w = w; c->d = d; c->receptor = receptor;
+  g->n++;
+  return 0;
+}
+
+static void gather_csr_row(const sg_sim *sim, const sg_csr *c, const decoder *D, uint64_t row,
+                           int current, sg_nodes post, gather *g, int *fail) {
+  if (!c->row_seg || row >= c->n_rows) return;
+  for (uint64_t s = c->row_seg[row]; s < c->row_seg[row + 1]; ++s) {
+    const uint64_t start = s == 0 ? 0 : c->seg_end[s - 1];
+    const double d = steps_ms(sim, c->seg_delay[s]);
+    for (uint64_t k = start; k < c->seg_end[s]; ++k) {
+      int rec;
+      const uint64_t tgt = decode_input(D, c->input[k], current, &rec);
+      if (!in_range(tgt, post)) continue;
+      if (gather_push(g, tgt, (double)c->weight[k], d, rec)) { *fail = 1; return; }
+    }
+  }
+}
+
+static uint64_t count_csr_row(const sg_csr *c, const decoder *D, uint64_t row, sg_nodes post) {
+  if (!c->row_seg || row >= c->n_rows) return 0;
+  const uint64_t s0 = c->row_seg[row], s1 = c->row_seg[row + 1];
+  if (s0 == s1) return 0;
+  const uint64_t a = s0 == 0 ? 0 : c->seg_end[s0 - 1], b = c->seg_end[s1 - 1];
+  if (post.n == 0) return b - a;
+  uint64_t n = 0;
+  for (uint64_t k = a; k < b; ++k) {
+    int rec;
+    n += in_range(decode_input(D, c->input[k], 0, &rec), post);
+  }
+  return n;
+}
+
+/* Connections in the CSRs, recorder rows and multimeter lists with source in pre, target in post. */
+static uint64_t count_built(const sg_sim *sim, const decoder *D, sg_nodes pre, sg_nodes post) {
+  const uint64_t g0 = pre.n ? pre.first : 1, g1 = pre.n ? pre.first + pre.n : sim->n_nodes + 1;
+  uint64_t n = 0;
+  for (uint64_t s = g0; s < g1; ++s) {
+    const uint64_t row = s - 1;
+    n += count_csr_row(&sim->csr, D, row, post) + count_csr_row(&sim->gen_csr, D, row, post);
+    if (sim->rec_row && row < sim->csr.n_rows)
+      for (uint64_t k = sim->rec_row[row]; k < sim->rec_row[row + 1]; ++k) {
+        const uint32_t j = sim->rec_idx[k];
+        n += in_range(j < sim->n_srec ? sim->srec[j].gid : 0, post);
+      }
+  }
+  for (size_t j = 0; j < sim->n_mm; ++j)
+    if (sim->mm[j].gid >= g0 && sim->mm[j].gid < g1)
+      for (size_t k = 0; k < sim->mm[j].n_targets; ++k) n += in_range(sim->mm[j].targets[k], post);
+  return n;
+}
+
+/* Walks all connections with source in pre and target in post in (source, target) order. */
+static sg_status query(sg_sim *sim, const char *fn, sg_nodes pre, sg_nodes post, uint64_t *source,
+                       uint64_t *target, double *weight, double *delay_ms, int *receptor,
+                       size_t cap, uint64_t *count) {
+  sg_status st;
+  if (!(pre.first == 0 && pre.n == 0) && (st = check_nodes(sim, fn, "pre", pre))) return st;
+  if (!(post.first == 0 && post.n == 0) && (st = check_nodes(sim, fn, "post", post))) return st;
+  const int want = (source || target || weight || delay_ms || receptor) && cap > 0;
+  decoder D = {0};
+  gather g = {0};
+  edge_ref *refs = NULL;
+  size_t n_refs = 0;
+  if (decoder_init(sim, &D)) return sg_i_fail(sim, SG_ERR_NOMEM, "%s: out of memory", fn);
+  const sg_edges *E = &sim->edges;
+  for (size_t i = 0; i < E->n; ++i)
+    if (in_range((uint64_t)E->src[i] + 1, pre) && in_range((uint64_t)E->tgt[i] + 1, post)) ++n_refs;
+  if (!want) {   /* count only: no gathering, no sorting */
+    *count = n_refs + count_built(sim, &D, pre, post);
+    decoder_free(&D);
+    return SG_OK;
+  }
+  refs = malloc((n_refs ? n_refs : 1) * sizeof *refs);
+  if (!refs) { decoder_free(&D); return sg_i_fail(sim, SG_ERR_NOMEM, "%s: out of memory", fn); }
+  n_refs = 0;
+  for (size_t i = 0; i < E->n; ++i)
+    if (in_range((uint64_t)E->src[i] + 1, pre) && in_range((uint64_t)E->tgt[i] + 1, post)) {
+      refs[n_refs].src = E->src[i];
+      refs[n_refs].i = i;
+      ++n_refs;
+    }
+  if (n_refs > 1) qsort(refs, n_refs, sizeof *refs, cmp_edge_ref);
+  const uint64_t g0 = pre.n ? pre.first : 1, g1 = pre.n ? pre.first + pre.n : sim->n_nodes + 1;
+  uint64_t total = 0;
+  size_t r = 0;
+  int fail = 0;
+  st = SG_OK;
+  for (uint64_t s = g0; s < g1 && !fail; ++s) {
+    const uint64_t row = s - 1;
+    g.n = 0;
+    const sg_pop *spop = sg_i_pop_of(sim, s);
+    if (total >= cap) {   /* the output is full: only count the rest */
+      sg_nodes one = {s, 1};
+      total += count_built(sim, &D, one, post);
+      for (; r < n_refs && refs[r].src == row; ++r) ++total;
+      continue;
+    }
+    const int current = spop && is_current_source(spop->model);
+    gather_csr_row(sim, &sim->csr, &D, row, 0, post, &g, &fail);
+    gather_csr_row(sim, &sim->gen_csr, &D, row, current, post, &g, &fail);
+    if (sim->rec_row && row < sim->csr.n_rows)
+      for (uint64_t k = sim->rec_row[row]; k < sim->rec_row[row + 1] && !fail; ++k) {
+        const uint32_t j = sim->rec_idx[k];
+        const uint64_t tgt = j < sim->n_srec ? sim->srec[j].gid : 0;
+        if (in_range(tgt, post)) fail |= gather_push(&g, tgt, 1.0, steps_ms(sim, 1), 0);
+      }
+    if (spop && spop->model->id == SG_MODEL_multimeter)
+      for (size_t j = 0; j < sim->n_mm; ++j)
+        if (sim->mm[j].gid == s)
+          for (size_t k = 0; k < sim->mm[j].n_targets && !fail; ++k)
+            if (in_range(sim->mm[j].targets[k], post))
+              fail |= gather_push(&g, sim->mm[j].targets[k], 1.0, steps_ms(sim, 1), 0);
+    for (; r < n_refs && refs[r].src == row && !fail; ++r) {
+      const size_t i = refs[r].i;
+      fail |= gather_push(&g, (uint64_t)E->tgt[i] + 1, (double)E->weight[i], steps_ms(sim, E->delay[i]), E->receptor[i]);
+    }
+    if (fail) break;
+    if (g.n > 1) qsort(g.r, g.n, sizeof *g.r, cmp_conn);
+    for (size_t k = 0; k < g.n; ++k, ++total) {
+      if (total >= cap) continue;
+      if (source) source[total] = s;
+      if (target) target[total] = g.r[k].tgt;
+      if (weight) weight[total] = g.r[k].w;
+      if (delay_ms) delay_ms[total] = g.r[k].d;
+      if (receptor) receptor[total] = g.r[k].receptor;
+    }
+  }
+  if (fail) st = sg_i_fail(sim, SG_ERR_NOMEM, "%s: out of memory", fn);
+  free(g.r);
+  free(refs);
+  decoder_free(&D);
+  if (!st) *count = total;
+  return st;
+}
+
+sg_status sg_num_connections(sg_sim *sim, sg_nodes pre, sg_nodes post, uint64_t *n) {
+  if (!sim) return SG_ERR_ARG;
+  if (!n) return sg_i_fail(sim, SG_ERR_ARG, "sg_num_connections: n is NULL");
+  uint64_t c = 0;
+  sg_status st = query(sim, "sg_num_connections", pre, post, NULL, NULL, NULL, NULL, NULL, 0, &c);
+  if (!st) *n = c;
+  return st;
+}
+
+sg_status sg_get_connections(sg_sim *sim, sg_nodes pre, sg_nodes post, uint64_t *source,
+                             uint64_t *target, double *weight, double *delay_ms, int *receptor,
+                             size_t cap, size_t *n) {
+  if (!sim) return SG_ERR_ARG;
+  if (!n) return sg_i_fail(sim, SG_ERR_ARG, "sg_get_connections: n is NULL");
+  uint64_t c = 0;
+  sg_status st = query(sim, "sg_get_connections", pre, post, source, target, weight, delay_ms,
+                       receptor, cap, &c);
+  if (!st) *n = (size_t)c;
+  return st;
+}
