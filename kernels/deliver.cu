@@ -1,0 +1,125 @@
+/* kernels/deliver.cu - spike delivery through the CSR (DESIGN.md 3), and the end of a step.
+ *
+ * scan_spikes_kernel: one block. Exclusive prefix sum of the row lengths of this step's spikes
+ * (the spike list length is known only on the device, so the scan loops over it in block-sized
+ * tiles: warp shuffles, then one shared-memory pass over the warp sums). Writes the total and the
+ * step's statistics into the control block. Determinism: bit-exact (integer sums).
+ *
+ * deliver_spikes_kernel: one thread per synapse of the step's spikes ("thread per synapse over the
+ * prefix sum of the row lengths"), grid-stride over the total, which the grid reads from the
+ * control block (the launch configuration is fixed, so the step can be replayed from a graph).
+ * Synapse e finds its spike by binary search in the prefix sums (neighbouring threads take the
+ * same path), its delay by binary search among its row's segments (rows are sorted by delay; one
+ * segment per distinct delay), then reads input and weight (consecutive threads read consecutive
+ * synapses: coalesced) and adds weight x multiplicity as Q31.32 into ring slot k + d with a 64-bit
+ * integer atomicAdd. Long rows are spread over many threads and short rows packed together, so
+ * the work is balanced whatever the out-degrees.
+ * Determinism class: bit-exact and run-to-run reproducible. The order of the atomic additions
+ * varies, but integer addition is associative and commutative, and each event's fixed-point value
+ * is computed by the same sg_fx_* code as on the CPU (DESIGN.md 2.4).
+ *
+ * advance_step_kernel: one thread: k += 1, the spike list is emptied for the next step. */
+/* SPDX-License-Identifier: MIT */
+#include <cuda_runtime.h>
+
+#include "sg_cu_device.h"
+
+__global__ void scan_spikes_kernel(sg_cu_ctl *ctl, const uint64_t *__restrict__ row_ptr, sg_cu_spikes sp) {
+  __shared__ uint64_t warp_sum[32];
+  __shared__ uint64_t carry_s;
+  const uint32_t n = ctl->spk_n;
+  const unsigned lane = threadIdx.x & 31u, warp = threadIdx.x >> 5, n_warps = blockDim.x >> 5;
+  if (threadIdx.x == 0) carry_s = 0;
+  __syncthreads();
+  for (uint32_t t0 = 0; t0 < n; t0 += blockDim.x) {
+    const uint32_t q = t0 + threadIdx.x;
+    uint64_t len = 0;
+    if (q < n) {
+      const uint32_t row = sp.row[q];
+      len = row_ptr[row + 1] - row_ptr[row];
+    }
+    /* inclusive scan within the warp */
+    uint64_t x = len;
+    for (unsigned d = 1; d < 32; d <<= 1) {
+      const uint64_t y = __shfl_up_sync(SG_CU_FULL_MASK, x, d);
+      if (lane >= d) x += y;
+    }
+    if (lane == 31) warp_sum[warp] = x;
+    __syncthreads();
+    if (warp == 0) {
+      uint64_t ws = lane < n_warps ? warp_sum[lane] : 0;
+      for (unsigned d = 1; d < 32; d <<= 1) {
+        const uint64_t y = __shfl_up_sync(SG_CU_FULL_MASK, ws, d);
+        if (lane >= d) ws += y;
+      }
+      if (lane < n_warps) warp_sum[lane] = ws;   /* inclusive over warps */
+    }
+    __syncthreads();
+    const uint64_t before = carry_s + (warp > 0 ? warp_sum[warp - 1] : 0);
+    if (q < n) sp.prefix[q] = before + x - len;
+    __syncthreads();
+    if (threadIdx.x == 0) carry_s += warp_sum[n_warps - 1];
+    __syncthreads();
+  }
+  if (threadIdx.x == 0) {
+    ctl->syn_total = carry_s;
+    ctl->n_events += carry_s;
+    ctl->n_spikes += n;
+  }
+}
+
+__global__ void deliver_spikes_kernel(const sg_cu_ctl *ctl, sg_cu_csr c, sg_cu_spikes sp, int64_t *ring,
+                                      uint64_t n_inputs, uint32_t mask) {
+  const uint64_t total = ctl->syn_total;
+  if (total == 0) return;
+  const uint64_t k = ctl->step;
+  const uint32_t n = ctl->spk_n;
+  SG_CU_GRID_LOOP(e, total) {
+    /* spike q: the last with prefix[q] <= e (zero-length rows share their prefix with the next) */
+    uint32_t lo = 0, hi = n;                    /* first index with prefix > e */
+    while (lo < hi) {
+      const uint32_t mid = lo + (hi - lo) / 2;
+      if (sp.prefix[mid] <= e) lo = mid + 1; else hi = mid;
+    }
+    const uint32_t q = lo - 1;
+    const uint32_t row = sp.row[q];
+    const uint64_t j = c.row_ptr[row] + (e - sp.prefix[q]);
+    /* segment: the first of the row whose end exceeds j */
+    uint64_t s_lo = c.row_seg[row], s_hi = c.row_seg[row + 1] - 1;
+    while (s_lo < s_hi) {
+      const uint64_t mid = s_lo + (s_hi - s_lo) / 2;
+      if (c.seg_end[mid] <= j) s_lo = mid + 1; else s_hi = mid;
+    }
+    int64_t *slot = ring + ((k + c.seg_delay[s_lo]) & mask) * n_inputs;
+    sg_cu_ring_add(&slot[c.input[j]], sg_fx_mul_count(sg_fx_from_double((double)c.weight[j]), sp.mult[q]));
+  }
+}
+
+__global__ void advance_step_kernel(sg_cu_ctl *ctl) {
+  if (blockIdx.x == 0 && threadIdx.x == 0) {
+    ctl->step += 1;
+    ctl->spk_n = 0;
+  }
+}
+
+extern "C" unsigned sg_cuda_block_deliver(int which, unsigned want) {
+  return sg_cu_cap_block(which == SG_CU_K_SCAN ? (const void *)scan_spikes_kernel : (const void *)deliver_spikes_kernel, want);
+}
+
+extern "C" cudaError_t sg_cuda_scan_spikes(sg_cu_ctl *ctl, const uint64_t *row_ptr, sg_cu_spikes sp, unsigned block,
+                                           cudaStream_t s) {
+  scan_spikes_kernel<<<1, block, 0, s>>>(ctl, row_ptr, sp);
+  return cudaGetLastError();
+}
+
+extern "C" cudaError_t sg_cuda_deliver_spikes(const sg_cu_ctl *ctl, sg_cu_csr csr, sg_cu_spikes sp, int64_t *ring,
+                                              uint64_t n_inputs, uint32_t mask, unsigned grid, unsigned block,
+                                              cudaStream_t s) {
+  deliver_spikes_kernel<<<grid, block, 0, s>>>(ctl, csr, sp, ring, n_inputs, mask);
+  return cudaGetLastError();
+}
+
+extern "C" cudaError_t sg_cuda_advance_step(sg_cu_ctl *ctl, cudaStream_t s) {
+  advance_step_kernel<<<1, 32, 0, s>>>(ctl);
+  return cudaGetLastError();
+}

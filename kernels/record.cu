@@ -1,0 +1,81 @@
+/* kernels/record.cu - recorders on the device: what the host recorders (host/record.c) need,
+ * gathered into device buffers that the host downloads once per batch of steps.
+ *
+ * record_spikes_kernel: one thread per entry of the step's spike list (warp-uniform grid-stride).
+ * A spike whose sender has at least one spike_recorder connection is appended as
+ * (stamp k+1, row, multiplicity) with warp-aggregated atomics. The append order is unspecified;
+ * the host sorts each batch by (stamp, sender) before handing the spikes to sg_i_srec_push, which
+ * is the CPU backend's order (spike list in id order, steps in time order). The recorder windows
+ * are applied on the host (sg_i_srec_push). A full buffer sets SG_CU_FAULT_REC_BUF (the host
+ * sizes batches so that it cannot happen). Determinism: the set of entries is exact; order
+ * restored by the sort.
+ *
+ * sample_multimeters_kernel: one thread per gather entry (a state element of a multimeter
+ * target), grid-stride. In a step where multimeter m is due (table `due`, built by the host from
+ * sg_i_mm_due), entry e copies its double into the sample buffer; otherwise the thread returns
+ * after one load. Determinism: plain copies, bit-exact. */
+/* SPDX-License-Identifier: MIT */
+#include <cuda_runtime.h>
+
+#include "sg_cu_device.h"
+
+__global__ void record_spikes_kernel(sg_cu_ctl *ctl, const uint8_t *__restrict__ has_rec, sg_cu_spikes sp,
+                                     sg_cu_rec_ev *buf, uint64_t cap) {
+  const uint32_t n = ctl->spk_n;
+  const uint64_t stamp = ctl->step + 1;
+  const uint64_t stride = sg_cu_grid_threads();
+  for (uint64_t w0 = sg_cu_warp_first(); w0 < n; w0 += stride) {
+    const uint64_t q = w0 + (threadIdx.x & 31u);
+    uint32_t row = 0;
+    bool rec = false;
+    if (q < n) {
+      row = sp.row[q];
+      rec = has_rec[row] != 0;
+    }
+    const uint64_t at = sg_cu_warp_append64(rec, &ctl->rec_n);
+    if (rec) {
+      if (at < cap) {
+        sg_cu_rec_ev ev;
+        ev.stamp = stamp;
+        ev.row = row;
+        ev.mult = sp.mult[q];
+        buf[at] = ev;
+      } else {
+        atomicOr(&ctl->fault, (unsigned)SG_CU_FAULT_REC_BUF);
+      }
+    }
+  }
+}
+
+__global__ void sample_multimeters_kernel(sg_cu_ctl *ctl, sg_cu_mm_args a) {
+  const uint64_t s = ctl->step - ctl->base;
+  if (s >= a.due_steps) return;
+  const uint64_t *due = a.due + s * a.n_mm;
+  SG_CU_GRID_LOOP(e, a.n_entries) {
+    const uint32_t m = a.mm[e];
+    const uint64_t off = due[m];
+    if (off == SG_CU_NOT_DUE) continue;
+    const uint64_t at = off + (e - a.first[m]);
+    if (at < a.cap) a.buf[at] = *a.addr[e];
+    else atomicOr(&ctl->fault, (unsigned)SG_CU_FAULT_MM_BUF);
+  }
+}
+
+extern "C" unsigned sg_cuda_block_record(int which, unsigned want) {
+  return sg_cu_cap_block(which == SG_CU_K_RECORD ? (const void *)record_spikes_kernel : (const void *)sample_multimeters_kernel,
+                         want);
+}
+
+extern "C" cudaError_t sg_cuda_record_spikes(sg_cu_ctl *ctl, const uint8_t *has_rec, sg_cu_spikes sp,
+                                             sg_cu_rec_ev *buf, uint64_t cap, unsigned grid, unsigned block,
+                                             cudaStream_t s) {
+  record_spikes_kernel<<<grid, block, 0, s>>>(ctl, has_rec, sp, buf, cap);
+  return cudaGetLastError();
+}
+
+extern "C" cudaError_t sg_cuda_sample_multimeters(sg_cu_ctl *ctl, sg_cu_mm_args a, unsigned grid, unsigned block,
+                                                  cudaStream_t s) {
+  if (a.n_entries == 0) return cudaSuccess;
+  sample_multimeters_kernel<<<grid, block, 0, s>>>(ctl, a);
+  return cudaGetLastError();
+}

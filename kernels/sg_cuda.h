@@ -1,0 +1,183 @@
+/* kernels/sg_cuda.h - the interface between the cuda backend's host side (host/backend_cuda.c,
+ * plain C) and its kernels (the .cu files in kernels/): device records, fault bits and the extern "C"
+ * launchers. Every launcher enqueues on the given stream and returns the launch status
+ * (cudaGetLastError()), so the host checks every launch. Kernel names: <verb>_<noun>_kernel.
+ *
+ * The step loop on the device (DESIGN.md 4), step k read from sg_cu_ctl.step so that one
+ * captured step graph can be replayed: (1) prepare_generators_kernel + stimulate_targets_kernel,
+ * (2) update_<model>_kernel per population (appends spikes), (3) scan_spikes_kernel +
+ * deliver_spikes_kernel, (4) record_spikes_kernel + sample_multimeters_kernel,
+ * then advance_step_kernel (k += 1, spike list emptied). */
+/* SPDX-License-Identifier: MIT */
+#ifndef SG_KERNELS_SG_CUDA_H
+#define SG_KERNELS_SG_CUDA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cuda_runtime_api.h>
+
+#include "sg/model.h"
+
+SG_EXTERN_C_BEGIN
+
+/* Device fault bits (atomicOr into sg_cu_ctl.fault, read by the host once per batch). */
+enum {
+  SG_CU_FAULT_SPIKE_LIST = 1u,   /* more spikes in one step than the spike list holds     */
+  SG_CU_FAULT_REC_BUF = 2u,      /* spike-recorder buffer full                              */
+  SG_CU_FAULT_MM_BUF = 4u        /* multimeter sample outside its buffer                    */
+};
+
+/* Control block: one per simulation, in device memory; the host writes it at the start of a
+ * batch of steps and reads it at the end. */
+typedef struct sg_cu_ctl {
+  uint64_t step;        /* k of the step being run (advance_step_kernel increments it)      */
+  uint64_t base;        /* first step of the batch: row 0 of the multimeter due table        */
+  uint64_t syn_total;   /* synapses of this step's spikes (scan_spikes_kernel)               */
+  uint64_t rec_n;       /* entries in the spike-recorder buffer                               */
+  uint64_t n_spikes;    /* statistics over the batch: spike-list entries                      */
+  uint64_t n_events;    /* statistics over the batch: synaptic events delivered               */
+  uint32_t spk_n;       /* entries in this step's spike list                                  */
+  uint32_t fault;       /* SG_CU_FAULT_* bits                                                 */
+} sg_cu_ctl;
+
+/* A recorded spike: stamp k+1, sender row (global id - 1), multiplicity. */
+typedef struct sg_cu_rec_ev {
+  uint64_t stamp;
+  uint32_t row, mult;
+} sg_cu_rec_ev;
+
+/* A generator as the device runs it: a copy of the host's sg_gen (host/internal.h) plus the
+ * per-step values prepare_generators_kernel hands to stimulate_targets_kernel. */
+typedef struct sg_cu_gen {
+  uint64_t gid;
+  int32_t model;             /* SG_MODEL_*                                                    */
+  int32_t has_targets;       /* the CPU skips generators without targets (spike_generator
+                                still advances its read position)                           */
+  int64_t t_min, t_max;
+  double lambda, emlambda;                                   /* poisson_generator            */
+  double mean, std2, std_mod2, cos_wh, sin_wh, y0, y1;       /* noise_generator              */
+  int64_t dt_steps, next_draw;
+  uint64_t val_off, val_n;
+  uint64_t ev_off, ev_n, ev_pos;                             /* spike / step current events  */
+  /* per step, written by prepare_generators_kernel */
+  uint64_t e0, e1;           /* spike_generator: events [e0, e1) passed in this step          */
+  double amp;                /* step_current_generator: amplitude of this step                */
+  int32_t active;            /* the generator sends in this step                              */
+  int32_t draw;              /* noise_generator: new values are drawn in this step            */
+} sg_cu_gen;
+
+/* Everything a neuron update kernel needs besides the population's coefficients and view. */
+typedef struct sg_cu_update_args {
+  int64_t *ring;             /* [R * n_inputs]                                                */
+  uint64_t n_inputs, input_base;
+  uint64_t first_id, n;      /* the population: global ids first_id .. first_id + n - 1       */
+  uint64_t seed;
+  uint32_t mask;             /* R - 1                                                         */
+  uint32_t spk_cap;
+  sg_cu_ctl *ctl;
+  uint32_t *spk_row, *spk_mult;  /* spike list: row (global id - 1) and multiplicity          */
+} sg_cu_update_args;
+
+/* Generator targets, one entry per generator synapse (all generator kinds together). */
+typedef struct sg_cu_gen_syn {
+  const uint32_t *gen;       /* index into the generator table                                 */
+  const uint32_t *j;         /* target index within the generator's row (the draw element)     */
+  const uint32_t *delay;     /* steps                                                          */
+  const uint32_t *input;     /* ring input                                                     */
+  const float *weight;
+  uint64_t n;
+} sg_cu_gen_syn;
+
+typedef struct sg_cu_gen_args {
+  sg_cu_gen *gens;
+  uint64_t n_gens;
+  const int64_t *ev_t;       /* event stamps (steps), host sim->gen_t                           */
+  const double *ev_w;        /* spike weight factors / amplitudes, host sim->gen_w              */
+  const uint32_t *ev_m;      /* multiplicities, host sim->gen_m                                 */
+  double *vals;              /* noise values per target, host sim->gen_vals                     */
+  int64_t *ring;
+  uint64_t n_inputs, seed;
+  uint32_t mask;
+  const sg_cu_ctl *ctl;
+} sg_cu_gen_args;
+
+/* Neuron -> neuron synapses: the host CSR (rows = all nodes) with row_ptr added. */
+typedef struct sg_cu_csr {
+  const uint64_t *row_ptr;   /* [n_rows + 1] first synapse of each row                         */
+  const uint64_t *row_seg;   /* [n_rows + 1] segment range of each row                         */
+  const uint64_t *seg_end;   /* [n_seg] end (exclusive) of each segment                        */
+  const uint32_t *seg_delay; /* [n_seg]                                                        */
+  const uint32_t *input;     /* [n_syn]                                                        */
+  const float *weight;       /* [n_syn]                                                        */
+} sg_cu_csr;
+
+typedef struct sg_cu_spikes {
+  const uint32_t *row, *mult;
+  uint64_t *prefix;          /* [spk_cap] exclusive prefix sum of the row lengths              */
+} sg_cu_spikes;
+
+/* Multimeter gather list: entry e copies *addr[e] into the sample buffer at
+ * due[(step - base) * n_mm + mm[e]] + e - first[mm[e]] when that is not SG_CU_NOT_DUE. */
+#define SG_CU_NOT_DUE UINT64_MAX
+typedef struct sg_cu_mm_args {
+  const double *const *addr;
+  const uint32_t *mm;
+  const uint64_t *first;     /* [n_mm] first entry of each multimeter                          */
+  const uint64_t *due;       /* [steps * n_mm] sample offset or SG_CU_NOT_DUE                  */
+  uint64_t n_entries, n_mm, due_steps, cap;
+  double *buf;
+} sg_cu_mm_args;
+
+/* ---- launchers (grid 0 = computed from the work size) ------------------------------------ */
+/* Grid for a grid-stride kernel over `work` items: enough blocks to fill the device, no more
+ * than the work needs. */
+unsigned sg_cuda_grid(uint64_t work, unsigned block, int n_sm);
+
+/* Block size actually used for a kernel: `want` (a multiple of 32) capped at what the compiled
+ * kernel can launch with (cudaFuncGetAttributes: maxThreadsPerBlock shrinks with its register use,
+ * e.g. glif_cond's update cannot run 1024 threads per block). 0 on a CUDA error (the next launch
+ * or call reports it). Results never depend on block sizes, so capping is always safe.
+ *   which: SG_CU_K_* below; model: the neuron model for SG_CU_K_UPDATE. */
+enum { SG_CU_K_UPDATE = 0, SG_CU_K_PREPARE_GENS, SG_CU_K_STIMULATE, SG_CU_K_SCAN, SG_CU_K_DELIVER, SG_CU_K_RECORD,
+       SG_CU_K_SAMPLE, SG_CU_K_COUNT };
+unsigned sg_cuda_block_for(int which, int model, unsigned want);
+
+/* Whether this model has an update kernel (model list entry with kind neuron). */
+int sg_cuda_has_update(int model);
+cudaError_t sg_cuda_update_neurons(int model, const void *coef, int coef_per_node, const sg_view *view,
+                                   const sg_cu_update_args *a, unsigned grid, unsigned block, cudaStream_t s);
+cudaError_t sg_cuda_prepare_generators(const sg_cu_gen_args *a, unsigned grid, unsigned block, cudaStream_t s);
+cudaError_t sg_cuda_stimulate_targets(const sg_cu_gen_args *a, const sg_cu_gen_syn *gs, unsigned grid,
+                                      unsigned block, cudaStream_t s);
+cudaError_t sg_cuda_scan_spikes(sg_cu_ctl *ctl, const uint64_t *row_ptr, sg_cu_spikes sp, unsigned block,
+                                cudaStream_t s);
+cudaError_t sg_cuda_deliver_spikes(const sg_cu_ctl *ctl, sg_cu_csr csr, sg_cu_spikes sp, int64_t *ring,
+                                   uint64_t n_inputs, uint32_t mask, unsigned grid, unsigned block,
+                                   cudaStream_t s);
+cudaError_t sg_cuda_record_spikes(sg_cu_ctl *ctl, const uint8_t *has_rec, sg_cu_spikes sp, sg_cu_rec_ev *buf,
+                                  uint64_t cap, unsigned grid, unsigned block, cudaStream_t s);
+cudaError_t sg_cuda_sample_multimeters(sg_cu_ctl *ctl, sg_cu_mm_args a, unsigned grid, unsigned block,
+                                       cudaStream_t s);
+cudaError_t sg_cuda_advance_step(sg_cu_ctl *ctl, cudaStream_t s);
+
+/* ---- self-tests (tests/test_cuda_equiv.c): the device's view of the shared headers ------- */
+/* out[4 i .. 4 i + 3] = Philox4x32-10 of counter {ctr_x0 + i, ctr_y, lo32(elem), hi32(elem)}
+ * (i + ctr_x0 must not carry into y), through our SG_HD code (which = 0) or through cuRAND's
+ * curand_init(seed, elem, 4 ((uint64)ctr_y << 32 | ctr_x)) + curand4 (which = 1). Synchronous. */
+cudaError_t sg_cuda_test_philox(int which, uint64_t seed, uint64_t elem, uint32_t ctr_x0, uint32_t ctr_y,
+                                uint64_t n, uint32_t *out);
+/* Samplers of sg/rng.h on the device for element i: out_u[i] = 53-bit uniform of block
+ * (seed, stream, i, step, 0), out_p[i] = Poisson count with lambda[i], out_n[i] = normal. */
+cudaError_t sg_cuda_test_samplers(uint64_t seed, uint64_t step, uint64_t n, const double *lambda,
+                                  const double *emlambda, double *out_u, uint32_t *out_p, double *out_n);
+/* Math grid: for every (x[i], y[i]): out[SG_CU_MATH_N i + c] for the SG_CU_MATH_N functions
+ * listed in sg_cu_math_ref (kernels/math_kernel.cuh); compiled with -fmad=false (this one) and
+ * with -fmad=true (sg_cuda_test_math_fmad, the test's negative control, in kernels_fmad/). */
+#define SG_CU_MATH_N 6
+cudaError_t sg_cuda_test_math(uint64_t n, const double *x, const double *y, double *out);
+cudaError_t sg_cuda_test_math_fmad(uint64_t n, const double *x, const double *y, double *out);
+
+SG_EXTERN_C_END
+
+#endif

@@ -1,0 +1,746 @@
+/* tests/test_cuda_equiv.c - the cuda backend against the cpu backend, bit for bit (DESIGN.md 2.1),
+ * and the device's view of the shared SG_HD code (Philox words, cuRAND, samplers, math).
+ *
+ * Networks (gl_exp with and without recurrence, every generator, parrots, glif_cond with all its
+ * recordables, long and short rows, several delays, split sg_simulate calls with syncs, state and
+ * parameter changes and new connections between them) run on the cpu backend with 1 thread (the
+ * reference), with 2 threads, and on the cuda backend with block sizes 32, 128, 256, 1024, without
+ * graphs, and with one-step recording batches. Spike trains (sg_spikes), every multimeter value
+ * (sg_samples) and the final state (sg_get_vec of every state row) must be identical: compared as
+ * bit patterns (memcmp); the only latitude is that any two NaNs count as equal, since IEEE leaves
+ * NaN payloads to the platform. The first mismatches are printed (step, sender / node, both values).
+ *
+ * Without a usable device the suite is skipped ("no CUDA device (...)"). SG_EQUIV_SELFTEST=1 runs
+ * the network matrix anyway with the cpu backend standing in for cuda (2 or 3 threads), which
+ * tests the harness itself on machines without a GPU; the device-only tests then say so and pass
+ * vacuously (the suite is not counted as a GPU pass in that mode). */
+/* SPDX-License-Identifier: MIT */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sg_test.h"
+#include "spikegpu.h"
+
+#ifdef SG_HAVE_CUDA
+#include "../kernels/sg_cu_math.h"
+#include "../kernels/sg_cuda.h"
+#include "sg/philox.h"
+#include "sg/rng.h"
+#endif
+
+#define H 0.1
+#define SEED 0x5EEDCAFEF00D1234ull
+#define MAX_PRINT 8
+
+static int selftest(void) {
+  const char *s = getenv("SG_EQUIV_SELFTEST");
+  return s && *s && strcmp(s, "0") != 0;
+}
+
+static int device_present(void) {
+  char why[256];
+  return sg_cuda_available(why, sizeof why);
+}
+
+/* ---- what a network script exposes ----------------------------------------------------------- */
+typedef struct net_mm {
+  uint64_t id;
+  const char *vars[16];
+  size_t n_vars;
+} net_mm;
+
+typedef struct net_out {
+  uint64_t rec[8];
+  size_t n_rec;
+  net_mm mm[4];
+  size_t n_mm;
+  sg_nodes pops[8];
+  size_t n_pops;
+} net_out;
+
+typedef void (*net_fn)(sg_sim *sim, net_out *out);
+
+#define OK(call)                                                                                         \
+  do {                                                                                                   \
+    const sg_status st_ = (call);                                                                        \
+    if (st_ != SG_OK)                                                                                    \
+      fprintf(stderr, "\n  %s:%d: %s -> %s: %s\n", __FILE__, __LINE__, #call, sg_status_str(st_), sg_errmsg(sim)); \
+    CU_ASSERT_FATAL(st_ == SG_OK);                                                                       \
+  } while (0)
+
+static sg_syn_spec syn(sg_value w, sg_value d, int receptor) {
+  sg_syn_spec s;
+  sg_syn_spec_default(&s);
+  s.weight = w;
+  s.delay = d;
+  s.receptor_type = receptor;
+  return s;
+}
+static sg_conn_spec rule(const char *name, uint64_t degree) {
+  sg_conn_spec c;
+  sg_conn_spec_default(&c);
+  c.rule = name;
+  c.indegree = c.outdegree = degree;
+  return c;
+}
+static void add_mm(sg_sim *sim, net_out *out, sg_nodes targets, double interval, double offset,
+                   const char *const *vars, size_t n_vars) {
+  sg_nodes mm;
+  OK(sg_create(sim, "multimeter", 1, &mm));
+  OK(sg_set(sim, mm, "interval", interval));
+  if (offset > 0.0) OK(sg_set(sim, mm, "offset", offset));
+  OK(sg_set_strs(sim, mm, "record_from", vars, n_vars));
+  OK(sg_connect(sim, mm, targets, NULL, NULL));
+  net_mm *m = &out->mm[out->n_mm++];
+  m->id = mm.first;
+  m->n_vars = n_vars;
+  for (size_t v = 0; v < n_vars; ++v) m->vars[v] = vars[v];
+}
+static sg_nodes add_rec(sg_sim *sim, net_out *out, sg_nodes sources) {
+  sg_nodes sr;
+  OK(sg_create(sim, "spike_recorder", 1, &sr));
+  OK(sg_connect(sim, sources, sr, NULL, NULL));
+  out->rec[out->n_rec++] = sr.first;
+  return sr;
+}
+static void gl_drive(sg_sim *sim, sg_nodes n, double i_lo, double i_hi) {
+  OK(sg_set(sim, n, "V_b", -55.0));
+  OK(sg_set(sim, n, "a", 1.5));
+  OK(sg_set(sim, n, "b", 1.0));
+  double *ie = malloc(n.n * sizeof *ie);
+  CU_ASSERT_FATAL(ie != NULL);
+  for (uint64_t i = 0; i < n.n; ++i) ie[i] = i_lo + (i_hi - i_lo) * (double)i / (double)n.n;
+  OK(sg_set_each(sim, n, "I_e", ie));
+  free(ie);
+}
+
+static const char *const GL_VARS[] = {"V_m", "refr_tick", "I_stim"};
+
+/* ---- the networks --------------------------------------------------------------------------- */
+/* gl_exp without recurrence: Poisson drive, per-node I_e, a state change between runs. */
+static void net_gl_plain(sg_sim *sim, net_out *out) {
+  sg_nodes nrn, pg;
+  OK(sg_create(sim, "gl_exp", 150, &nrn));
+  gl_drive(sim, nrn, 300.0, 450.0);
+  OK(sg_create(sim, "poisson_generator", 1, &pg));
+  OK(sg_set(sim, pg, "rate", 2000.0));
+  sg_syn_spec s = syn(sg_scalar(0.7), sg_scalar(0.5), 0);
+  OK(sg_connect(sim, pg, nrn, NULL, &s));
+  add_rec(sim, out, nrn);
+  add_mm(sim, out, sg_slice(nrn, 0, 40), 0.3, 0.0, GL_VARS, 3);
+  out->pops[out->n_pops++] = nrn;
+  OK(sg_simulate(sim, 9.7));
+  OK(sg_set(sim, sg_slice(nrn, 10, 20), "V_m", -60.0));    /* state on the device: sync, set, re-upload */
+  OK(sg_simulate(sim, 10.3));
+}
+
+/* gl_exp E/I network with recurrence, random delays (many segments per row), noise and Poisson
+ * input, two recorders with windows, two multimeters (one with an offset); between runs: a sync,
+ * a parameter change (prepare while the state is on the device) and new longer-delay connections
+ * (the ring grows with events pending). */
+static void net_gl_recurrent(sg_sim *sim, net_out *out) {
+  sg_nodes E, I, ng, pg, sr2;
+  OK(sg_create(sim, "gl_exp", 240, &E));
+  OK(sg_create(sim, "gl_exp", 60, &I));
+  gl_drive(sim, E, 280.0, 400.0);
+  gl_drive(sim, I, 350.0, 350.0);
+  sg_conn_spec c16 = rule("fixed_indegree", 16), c4 = rule("fixed_indegree", 4);
+  sg_syn_spec ee = syn(sg_scalar(0.6), sg_random_uniform(0.1, 3.0), 0);
+  sg_syn_spec ei = syn(sg_scalar(0.6), sg_scalar(1.0), 0);
+  sg_syn_spec ie = syn(sg_random_normal(-2.5, 0.5), sg_random_uniform(0.5, 1.5), 0);
+  sg_syn_spec ii = syn(sg_scalar(-2.5), sg_scalar(0.8), 0);
+  OK(sg_connect(sim, E, E, &c16, &ee));
+  OK(sg_connect(sim, E, I, &c16, &ei));
+  OK(sg_connect(sim, I, E, &c4, &ie));
+  OK(sg_connect(sim, I, I, &c4, &ii));
+  OK(sg_create(sim, "noise_generator", 1, &ng));
+  OK(sg_set(sim, ng, "mean", 30.0));
+  OK(sg_set(sim, ng, "std", 80.0));
+  OK(sg_set(sim, ng, "dt", 0.3));
+  sg_syn_spec sn = syn(sg_scalar(1.0), sg_scalar(0.1), 0);
+  OK(sg_connect(sim, ng, E, NULL, &sn));
+  OK(sg_create(sim, "poisson_generator", 1, &pg));
+  OK(sg_set(sim, pg, "rate", 500.0));
+  sg_syn_spec sp = syn(sg_scalar(0.5), sg_scalar(0.2), 0);
+  OK(sg_connect(sim, pg, E, NULL, &sp));
+  OK(sg_connect(sim, pg, I, NULL, &sp));
+  add_rec(sim, out, E);
+  sr2 = add_rec(sim, out, I);
+  OK(sg_set(sim, sr2, "start", 5.0));
+  OK(sg_set(sim, sr2, "stop", 15.0));
+  const char *ev[] = {"V_m", "I_stim"}, *iv[] = {"V_m", "refr_tick"};
+  add_mm(sim, out, sg_slice(E, 0, 20), 0.1, 0.0, ev, 2);
+  add_mm(sim, out, sg_slice(I, 0, 10), 1.0, 0.5, iv, 2);
+  out->pops[out->n_pops++] = E;
+  out->pops[out->n_pops++] = I;
+  double v;
+  OK(sg_simulate(sim, 7.3));
+  OK(sg_get(sim, E.first + 3, "V_m", &v));                  /* sync, then go on from the device */
+  OK(sg_simulate(sim, 4.1));
+  OK(sg_set(sim, sg_slice(E, 0, 50), "I_e", 420.0));       /* prepare with the state on the device */
+  OK(sg_simulate(sim, 5.0));
+  sg_syn_spec late = syn(sg_scalar(0.3), sg_scalar(6.0), 0);
+  OK(sg_connect(sim, sg_slice(E, 0, 10), sg_slice(I, 0, 10), NULL, &late));   /* R 32 -> 64 */
+  OK(sg_simulate(sim, 8.6));
+}
+
+/* Every generator: spike_generator (multiplicities, weights, one without targets), Poisson at a
+ * low and a high rate (inversion and PTRS), step current, noise with modulation and without;
+ * parrots (receptor 0 relays, receptor 1 ignored) driving gl_exp; windows on generators and a
+ * multimeter; a noise parameter change between runs (noise values carried over via the device). */
+static void net_generators(sg_sim *sim, net_out *out) {
+  sg_nodes nrn, par, sg1, sg2, pg1, pg2, scg, ng1, ng2;
+  OK(sg_create(sim, "gl_exp", 30, &nrn));
+  gl_drive(sim, nrn, 250.0, 330.0);
+  OK(sg_create(sim, "parrot_neuron", 40, &par));
+  OK(sg_create(sim, "spike_generator", 1, &sg1));
+  const double t1[] = {0.5, 0.5, 1.0, 2.3, 2.3, 7.7, 15.0}, m1[] = {1, 2, 1, 3, 1, 2, 1}, w1[] = {1, 0.5, 2, 1, 1, -1, 1};
+  OK(sg_set_vec(sim, sg1, "spike_times", t1, 7));
+  OK(sg_set_vec(sim, sg1, "spike_multiplicities", m1, 7));
+  OK(sg_set_vec(sim, sg1, "spike_weights", w1, 7));
+  sg_syn_spec s_par = syn(sg_scalar(1.0), sg_scalar(0.4), 0), s_nrn = syn(sg_scalar(2.0), sg_scalar(0.2), 0);
+  OK(sg_connect(sim, sg1, sg_slice(par, 0, 20), NULL, &s_par));
+  OK(sg_connect(sim, sg1, nrn, NULL, &s_nrn));
+  OK(sg_create(sim, "spike_generator", 1, &sg2));            /* no targets: only its position moves */
+  const double t2[] = {1.0, 2.0};
+  OK(sg_set_vec(sim, sg2, "spike_times", t2, 2));
+  OK(sg_create(sim, "poisson_generator", 1, &pg1));
+  OK(sg_set(sim, pg1, "rate", 800.0));
+  OK(sg_set(sim, pg1, "start", 2.0));
+  OK(sg_set(sim, pg1, "stop", 18.0));
+  sg_syn_spec s_p1 = syn(sg_scalar(1.0), sg_scalar(0.1), 0), s_p1n = syn(sg_scalar(0.3), sg_scalar(1.0), 0);
+  OK(sg_connect(sim, pg1, sg_slice(par, 20, 20), NULL, &s_p1));
+  OK(sg_connect(sim, pg1, nrn, NULL, &s_p1n));
+  OK(sg_create(sim, "poisson_generator", 1, &pg2));
+  OK(sg_set(sim, pg2, "rate", 2e5));                          /* lambda 20: PTRS */
+  sg_syn_spec s_p2 = syn(sg_scalar(1.0), sg_scalar(0.3), 0), s_p2i = syn(sg_scalar(1.0), sg_scalar(0.3), 1);
+  OK(sg_connect(sim, pg2, sg_slice(par, 0, 5), NULL, &s_p2));
+  OK(sg_connect(sim, pg2, sg_slice(par, 5, 5), NULL, &s_p2i));
+  OK(sg_create(sim, "step_current_generator", 1, &scg));
+  const double at[] = {1.0, 5.5, 9.0}, av[] = {100.0, -50.0, 250.0};
+  OK(sg_set_vec(sim, scg, "amplitude_times", at, 3));
+  OK(sg_set_vec(sim, scg, "amplitude_values", av, 3));
+  sg_syn_spec s_sc = syn(sg_scalar(1.5), sg_scalar(0.1), 0);
+  OK(sg_connect(sim, scg, nrn, NULL, &s_sc));
+  OK(sg_create(sim, "noise_generator", 1, &ng1));
+  OK(sg_set(sim, ng1, "mean", 20.0));
+  OK(sg_set(sim, ng1, "std", 50.0));
+  OK(sg_set(sim, ng1, "dt", 0.5));
+  OK(sg_set(sim, ng1, "std_mod", 30.0));
+  OK(sg_set(sim, ng1, "frequency", 37.0));
+  OK(sg_set(sim, ng1, "phase", 45.0));
+  OK(sg_set(sim, ng1, "start", 1.0));
+  sg_syn_spec s_n1 = syn(sg_scalar(1.0), sg_scalar(0.1), 0), s_n2 = syn(sg_scalar(1.0), sg_scalar(0.5), 0);
+  OK(sg_connect(sim, ng1, nrn, NULL, &s_n1));
+  OK(sg_create(sim, "noise_generator", 1, &ng2));
+  OK(sg_set(sim, ng2, "mean", -10.0));
+  OK(sg_set(sim, ng2, "std", 40.0));
+  OK(sg_connect(sim, ng2, sg_slice(nrn, 0, 10), NULL, &s_n2));
+  sg_conn_spec c3 = rule("fixed_outdegree", 3);
+  sg_syn_spec s_pn = syn(sg_scalar(0.8), sg_scalar(0.3), 0);
+  OK(sg_connect(sim, par, nrn, &c3, &s_pn));
+  add_rec(sim, out, par);
+  add_rec(sim, out, nrn);
+  add_mm(sim, out, nrn, 0.1, 0.0, GL_VARS, 3);
+  const char *v1[] = {"V_m"};
+  add_mm(sim, out, sg_slice(nrn, 0, 5), 0.5, 0.3, v1, 1);
+  OK(sg_set(sim, (sg_nodes){out->mm[1].id, 1}, "start", 3.0));
+  OK(sg_set(sim, (sg_nodes){out->mm[1].id, 1}, "stop", 12.0));
+  out->pops[out->n_pops++] = nrn;
+  out->pops[out->n_pops++] = par;
+  double v;
+  OK(sg_simulate(sim, 3.3));
+  OK(sg_get(sim, nrn.first, "V_m", &v));
+  OK(sg_simulate(sim, 6.6));
+  OK(sg_set(sim, ng1, "std", 70.0));
+  OK(sg_simulate(sim, 10.1));
+}
+
+/* glif_cond (GLIF5: all three mechanisms) with two receptors, recurrence, a step current and every
+ * recordable: the multimeter goes through the model's recordable_value on the host. */
+static void net_glif(sg_sim *sim, net_out *out) {
+  sg_nodes g, pg1, pg2, scg;
+  OK(sg_create(sim, "glif_cond", 50, &g));
+  OK(sg_set(sim, g, "spike_dependent_threshold", 1.0));
+  OK(sg_set(sim, g, "after_spike_currents", 1.0));
+  OK(sg_set(sim, g, "adapting_threshold", 1.0));
+  OK(sg_create(sim, "poisson_generator", 1, &pg1));
+  OK(sg_set(sim, pg1, "rate", 3000.0));
+  OK(sg_create(sim, "poisson_generator", 1, &pg2));
+  OK(sg_set(sim, pg2, "rate", 1500.0));
+  sg_syn_spec s1 = syn(sg_scalar(4.0), sg_scalar(0.5), 1), s2 = syn(sg_scalar(2.0), sg_scalar(1.0), 2);
+  OK(sg_connect(sim, pg1, g, NULL, &s1));
+  OK(sg_connect(sim, pg2, g, NULL, &s2));
+  sg_conn_spec c5 = rule("fixed_indegree", 5);
+  sg_syn_spec sr = syn(sg_scalar(1.0), sg_random_uniform(0.2, 2.0), 2);
+  OK(sg_connect(sim, g, g, &c5, &sr));
+  OK(sg_create(sim, "step_current_generator", 1, &scg));
+  const double at[] = {2.0, 6.0}, av[] = {150.0, 50.0};
+  OK(sg_set_vec(sim, scg, "amplitude_times", at, 2));
+  OK(sg_set_vec(sim, scg, "amplitude_values", av, 2));
+  sg_syn_spec sc = syn(sg_scalar(1.0), sg_scalar(0.1), 0);
+  OK(sg_connect(sim, scg, g, NULL, &sc));
+  add_rec(sim, out, g);
+  const char *vars[] = {"ASCurrents_sum", "I", "V_m", "g_1", "g_2", "threshold", "threshold_spike", "threshold_voltage"};
+  add_mm(sim, out, sg_slice(g, 0, 10), 0.2, 0.0, vars, 8);
+  out->pops[out->n_pops++] = g;
+  double v;
+  OK(sg_simulate(sim, 6.1));
+  OK(sg_get(sim, g.first + 1, "V_m", &v));
+  OK(sg_simulate(sim, 8.9));
+}
+
+/* Long rows (3 parrots x 2500 targets, ~20 delays each) next to short ones (37 parrots x 4, one
+ * delay) and a sparse recurrent layer. */
+static void net_rows(sg_sim *sim, net_out *out) {
+  sg_nodes pg, src, tgt;
+  OK(sg_create(sim, "poisson_generator", 1, &pg));
+  OK(sg_set(sim, pg, "rate", 3000.0));
+  OK(sg_create(sim, "parrot_neuron", 40, &src));
+  OK(sg_create(sim, "gl_exp", 2500, &tgt));
+  gl_drive(sim, tgt, 280.0, 320.0);
+  sg_syn_spec sp = syn(sg_scalar(1.0), sg_scalar(0.1), 0);
+  OK(sg_connect(sim, pg, src, NULL, &sp));
+  sg_syn_spec lng = syn(sg_scalar(0.05), sg_random_uniform(0.1, 2.0), 0);
+  OK(sg_connect(sim, sg_slice(src, 0, 3), tgt, NULL, &lng));
+  sg_conn_spec c4 = rule("fixed_outdegree", 4), c2 = rule("fixed_indegree", 2);
+  sg_syn_spec sh = syn(sg_scalar(0.4), sg_scalar(0.7), 0), rc = syn(sg_scalar(0.2), sg_scalar(1.1), 0);
+  OK(sg_connect(sim, sg_slice(src, 3, 37), tgt, &c4, &sh));
+  OK(sg_connect(sim, tgt, tgt, &c2, &rc));
+  add_rec(sim, out, src);
+  add_rec(sim, out, tgt);
+  const char *v1[] = {"V_m"};
+  add_mm(sim, out, sg_slice(tgt, 0, 25), 0.1, 0.0, v1, 1);
+  out->pops[out->n_pops++] = tgt;
+  OK(sg_simulate(sim, 6.0));
+  OK(sg_simulate(sim, 6.0));
+}
+
+/* ---- running a network on one backend and collecting everything ------------------------------ */
+typedef struct series {
+  char label[96];
+  size_t n;
+  double *t, *v;      /* v: samples only */
+  uint64_t *s;
+} series;
+typedef struct stval {
+  uint64_t gid;
+  const char *name;
+  uint32_t comp;
+  double v;
+} stval;
+typedef struct result {
+  series sp[8], mm[64];
+  size_t n_sp, n_mm;
+  stval *st;
+  size_t n_st;
+  sg_run_stats stats;
+  uint64_t steps;
+} result;
+
+static void result_free(result *r) {
+  for (size_t i = 0; i < r->n_sp; ++i) { free(r->sp[i].t); free(r->sp[i].s); }
+  for (size_t i = 0; i < r->n_mm; ++i) { free(r->mm[i].t); free(r->mm[i].s); free(r->mm[i].v); }
+  free(r->st);
+  memset(r, 0, sizeof *r);
+}
+
+static void collect(sg_sim *sim, const net_out *out, result *r) {
+  for (size_t k = 0; k < out->n_rec; ++k) {
+    series *q = &r->sp[r->n_sp++];
+    snprintf(q->label, sizeof q->label, "spike_recorder %llu", (unsigned long long)out->rec[k]);
+    OK(sg_spikes(sim, out->rec[k], NULL, NULL, 0, &q->n));
+    q->t = malloc((q->n ? q->n : 1) * sizeof *q->t);
+    q->s = malloc((q->n ? q->n : 1) * sizeof *q->s);
+    CU_ASSERT_FATAL(q->t && q->s);
+    size_t got = 0;
+    OK(sg_spikes(sim, out->rec[k], q->t, q->s, q->n, &got));
+  }
+  for (size_t k = 0; k < out->n_mm; ++k)
+    for (size_t v = 0; v < out->mm[k].n_vars; ++v) {
+      series *q = &r->mm[r->n_mm++];
+      snprintf(q->label, sizeof q->label, "multimeter %llu %s", (unsigned long long)out->mm[k].id, out->mm[k].vars[v]);
+      OK(sg_samples(sim, out->mm[k].id, out->mm[k].vars[v], NULL, NULL, NULL, 0, &q->n));
+      q->t = malloc((q->n ? q->n : 1) * sizeof *q->t);
+      q->s = malloc((q->n ? q->n : 1) * sizeof *q->s);
+      q->v = malloc((q->n ? q->n : 1) * sizeof *q->v);
+      CU_ASSERT_FATAL(q->t && q->s && q->v);
+      size_t got = 0;
+      OK(sg_samples(sim, out->mm[k].id, out->mm[k].vars[v], q->t, q->s, q->v, q->n, &got));
+    }
+  size_t cap = 1024;
+  r->st = malloc(cap * sizeof *r->st);
+  CU_ASSERT_FATAL(r->st != NULL);
+  for (size_t p = 0; p < out->n_pops; ++p) {
+    const char *model = NULL;
+    OK(sg_node_model(sim, out->pops[p].first, &model, NULL));
+    const sg_entry_info *e = NULL;
+    size_t ne = 0;
+    CU_ASSERT_FATAL(sg_model_info(model, &e, &ne) == SG_OK);
+    for (uint64_t i = 0; i < out->pops[p].n; ++i)
+      for (size_t k = 0; k < ne; ++k) {
+        if (e[k].kind != SG_ENTRY_STATE) continue;
+        double buf[32];
+        size_t len = 0;
+        OK(sg_get_vec(sim, out->pops[p].first + i, e[k].name, buf, 32, &len));
+        for (size_t c = 0; c < len && c < 32; ++c) {
+          if (r->n_st == cap) {
+            cap *= 2;
+            stval *nw = realloc(r->st, cap * sizeof *nw);
+            CU_ASSERT_FATAL(nw != NULL);
+            r->st = nw;
+          }
+          stval *sv = &r->st[r->n_st++];
+          sv->gid = out->pops[p].first + i;
+          sv->name = e[k].name;
+          sv->comp = (uint32_t)c;
+          sv->v = buf[c];
+        }
+      }
+  }
+  OK(sg_run_stats_get(sim, &r->stats));
+  r->steps = sg_steps(sim);
+}
+
+typedef struct variant {
+  const char *name;
+  sg_backend backend;
+  int threads, block, graphs, tiny_buffers;
+} variant;
+
+static const variant REFERENCE = {"cpu, 1 thread", SG_BACKEND_CPU, 1, 0, 1, 0};
+static const variant VARIANTS[] = {
+  {"cpu, 2 threads", SG_BACKEND_CPU, 2, 0, 1, 0},
+  {"cuda, block 32", SG_BACKEND_CUDA, 1, 32, 1, 0},
+  {"cuda, block 128", SG_BACKEND_CUDA, 1, 128, 1, 0},
+  {"cuda, block 256", SG_BACKEND_CUDA, 1, 256, 1, 0},
+  {"cuda, block 1024", SG_BACKEND_CUDA, 1, 1024, 1, 0},
+  {"cuda, block 256, kernels launched one by one (no graphs)", SG_BACKEND_CUDA, 1, 256, 0, 0},
+  {"cuda, block 128, one-step recording batches", SG_BACKEND_CUDA, 1, 128, 1, 1},
+};
+
+static void run_variant(const variant *v, net_fn fn, result *r) {
+  sg_config cfg;
+  sg_config_default(&cfg);
+  cfg.resolution_ms = H;
+  cfg.seed = SEED;
+  cfg.verbose = 0;
+  cfg.flush_interval_ms = 1.7;      /* 17-step chunks: many batch boundaries, graph replay remainders */
+  cfg.backend = v->backend;
+  cfg.threads = v->threads;
+  cfg.cuda_block_size = v->block;
+  if (v->backend == SG_BACKEND_CUDA && selftest() && !device_present()) {
+    cfg.backend = SG_BACKEND_CPU;     /* harness self-test: a cpu stands in for the device */
+    cfg.threads = 2 + (v->block / 32) % 2;
+  }
+  if (!v->graphs) setenv("SG_CUDA_GRAPHS", "0", 1);
+  if (v->tiny_buffers) {
+    setenv("SG_CUDA_TEST_REC_CAP", "1", 1);
+    setenv("SG_CUDA_TEST_MM_CAP", "1", 1);
+  }
+  sg_sim *sim = NULL;
+  char err[512];
+  const sg_status st = sg_sim_new(&cfg, &sim, err, sizeof err);
+  if (st) fprintf(stderr, "\n  sg_sim_new (%s): %s\n", v->name, err);
+  CU_ASSERT_FATAL(st == SG_OK);
+  const char *want = cfg.backend == SG_BACKEND_CUDA ? "cuda" : "cpu";
+  if (strcmp(sg_backend_used(sim), want) != 0) fprintf(stderr, "\n  %s: backend %s (%s)\n", v->name, sg_backend_used(sim), sg_backend_reason(sim));
+  CU_ASSERT_FATAL(strcmp(sg_backend_used(sim), want) == 0);
+  net_out out;
+  memset(&out, 0, sizeof out);
+  fn(sim, &out);
+  collect(sim, &out, r);
+  sg_sim_free(sim);
+  unsetenv("SG_CUDA_GRAPHS");
+  unsetenv("SG_CUDA_TEST_REC_CAP");
+  unsetenv("SG_CUDA_TEST_MM_CAP");
+}
+
+/* ---- comparison ------------------------------------------------------------------------------- */
+/* Same bits, or both NaN. */
+static int same_double(double a, double b) {
+  if (memcmp(&a, &b, sizeof a) == 0) return 1;
+  return a != a && b != b;
+}
+static uint64_t bits(double x) {
+  uint64_t u;
+  memcpy(&u, &x, sizeof u);
+  return u;
+}
+
+static size_t compare_series(const char *net, const char *vname, const series *a, const series *b, int samples) {
+  size_t bad = 0, printed = 0;
+  if (a->n != b->n) {
+    fprintf(stderr, "\n  [%s | %s] %s: %zu %s in the reference, %zu here", net, vname, a->label, a->n,
+            samples ? "samples" : "spikes", b->n);
+    ++bad;
+  }
+  const size_t n = a->n < b->n ? a->n : b->n;
+  if (n && memcmp(a->t, b->t, n * sizeof *a->t) == 0 && memcmp(a->s, b->s, n * sizeof *a->s) == 0 &&
+      (!samples || memcmp(a->v, b->v, n * sizeof *a->v) == 0))
+    return bad;
+  for (size_t q = 0; q < n; ++q) {
+    const int ok = same_double(a->t[q], b->t[q]) && a->s[q] == b->s[q] && (!samples || same_double(a->v[q], b->v[q]));
+    if (ok) continue;
+    ++bad;
+    if (printed++ < MAX_PRINT) {
+      if (samples)
+        fprintf(stderr, "\n  [%s | %s] %s #%zu: reference step %ld node %llu value %.17g (0x%016llx), here step %ld node %llu value %.17g (0x%016llx)",
+                net, vname, a->label, q, lround(a->t[q] / H), (unsigned long long)a->s[q], a->v[q], (unsigned long long)bits(a->v[q]),
+                lround(b->t[q] / H), (unsigned long long)b->s[q], b->v[q], (unsigned long long)bits(b->v[q]));
+      else
+        fprintf(stderr, "\n  [%s | %s] %s #%zu: reference (step %ld, sender %llu), here (step %ld, sender %llu)", net, vname,
+                a->label, q, lround(a->t[q] / H), (unsigned long long)a->s[q], lround(b->t[q] / H), (unsigned long long)b->s[q]);
+    }
+  }
+  return bad;
+}
+
+static size_t compare_results(const char *net, const char *vname, const result *a, const result *b) {
+  size_t bad = 0;
+  if (a->steps != b->steps || a->n_sp != b->n_sp || a->n_mm != b->n_mm || a->n_st != b->n_st) {
+    fprintf(stderr, "\n  [%s | %s] shape differs: steps %llu/%llu, recorders %zu/%zu, sample series %zu/%zu, state values %zu/%zu",
+            net, vname, (unsigned long long)a->steps, (unsigned long long)b->steps, a->n_sp, b->n_sp, a->n_mm, b->n_mm,
+            a->n_st, b->n_st);
+    return 1;
+  }
+  for (size_t k = 0; k < a->n_sp; ++k) bad += compare_series(net, vname, &a->sp[k], &b->sp[k], 0);
+  for (size_t k = 0; k < a->n_mm; ++k) bad += compare_series(net, vname, &a->mm[k], &b->mm[k], 1);
+  size_t printed = 0;
+  for (size_t q = 0; q < a->n_st; ++q) {
+    const stval *x = &a->st[q], *y = &b->st[q];
+    if (x->gid == y->gid && x->comp == y->comp && same_double(x->v, y->v)) continue;
+    ++bad;
+    if (printed++ < MAX_PRINT)
+      fprintf(stderr, "\n  [%s | %s] final state node %llu %s[%u]: reference %.17g (0x%016llx), here %.17g (0x%016llx)", net, vname,
+              (unsigned long long)x->gid, x->name, x->comp, x->v, (unsigned long long)bits(x->v), y->v, (unsigned long long)bits(y->v));
+  }
+  if (a->stats.neuron_updates != b->stats.neuron_updates || a->stats.spikes != b->stats.spikes ||
+      a->stats.syn_events != b->stats.syn_events) {
+    fprintf(stderr, "\n  [%s | %s] run statistics differ: updates %llu/%llu, spikes %llu/%llu, synaptic events %llu/%llu", net,
+            vname, (unsigned long long)a->stats.neuron_updates, (unsigned long long)b->stats.neuron_updates,
+            (unsigned long long)a->stats.spikes, (unsigned long long)b->stats.spikes,
+            (unsigned long long)a->stats.syn_events, (unsigned long long)b->stats.syn_events);
+    ++bad;
+  }
+  return bad;
+}
+
+/* SG_TEST_QUICK=1 (compute-sanitizer runs): two device variants instead of the whole list. */
+static const variant QUICK_VARIANTS[] = {
+  {"cuda, block 32", SG_BACKEND_CUDA, 1, 32, 1, 0},
+  {"cuda, block 256, kernels launched one by one, one-step recording batches", SG_BACKEND_CUDA, 1, 256, 0, 1},
+};
+
+static void run_matrix(const char *net, net_fn fn) {
+  result ref;
+  memset(&ref, 0, sizeof ref);
+  run_variant(&REFERENCE, fn, &ref);
+  size_t total = 0;
+  for (size_t s = 0; s < ref.n_sp; ++s) total += ref.sp[s].n;
+  CU_ASSERT(total > 0);   /* a network that never spikes would prove little */
+  const int quick = sg_test_quick();
+  const variant *list = quick ? QUICK_VARIANTS : VARIANTS;
+  const size_t n_list = quick ? sizeof QUICK_VARIANTS / sizeof QUICK_VARIANTS[0] : sizeof VARIANTS / sizeof VARIANTS[0];
+  for (size_t k = 0; k < n_list; ++k) {
+    result r;
+    memset(&r, 0, sizeof r);
+    run_variant(&list[k], fn, &r);
+    const size_t bad = compare_results(net, list[k].name, &ref, &r);
+    if (bad) fprintf(stderr, "\n  [%s | %s] %zu mismatches\n", net, list[k].name, bad);
+    CU_ASSERT_EQUAL(bad, 0);
+    result_free(&r);
+  }
+  result_free(&ref);
+}
+
+static void test_cuda_equiv_gl_plain(void) { run_matrix("gl_exp without recurrence", net_gl_plain); }
+static void test_cuda_equiv_gl_recurrent(void) { run_matrix("gl_exp recurrent", net_gl_recurrent); }
+static void test_cuda_equiv_generators(void) { run_matrix("generators and parrots", net_generators); }
+static void test_cuda_equiv_glif(void) { run_matrix("glif_cond", net_glif); }
+static void test_cuda_equiv_rows(void) { run_matrix("long and short rows", net_rows); }
+
+/* ---- the device's view of the shared code ------------------------------------------------------- */
+#ifdef SG_HAVE_CUDA
+#define DEVICE_OR_SKIP()                                                                     \
+  do {                                                                                       \
+    if (!device_present()) {                                                                 \
+      fprintf(stderr, "\n  (no device: %s not run)", __func__);                              \
+      return;                                                                                \
+    }                                                                                        \
+  } while (0)
+#define CUDA_OK(call)                                                                        \
+  do {                                                                                       \
+    const cudaError_t e_ = (call);                                                           \
+    if (e_ != cudaSuccess) fprintf(stderr, "\n  %s: %s (%s)\n", #call, cudaGetErrorName(e_), cudaGetErrorString(e_)); \
+    CU_ASSERT_FATAL(e_ == cudaSuccess);                                                      \
+  } while (0)
+
+/* >= 1e6 counters: device words of our SG_HD Philox and of cuRAND's curand_init(seed, element,
+ * 4 ((uint64)y << 32 | x)) + curand4 against the host's sg_philox4x32_10 (the sg_rng layout). */
+static void test_cuda_equiv_philox(void) {
+  DEVICE_OR_SKIP();
+  const uint64_t n = (uint64_t)1 << (sg_test_quick() ? 14 : 20);
+  struct { uint64_t seed, elem; uint32_t x0, y; } cases[3] = {
+    {0x123456789ABCDEF0ull, 0, 0, 0},
+    {SEED, ((uint64_t)1 << 32) | 5, 0xFFFFF000u, 0},
+    {~0ull, ~0ull - 300, 12345, 0},
+  };
+  cases[0].y = sg_rng_counter(SG_STREAM_FIRING, 0, 0, 0).c[1];
+  cases[1].y = sg_rng_counter(SG_STREAM_POISSON, 0, (uint64_t)0x7F << 32, 3).c[1];
+  cases[2].y = sg_rng_counter(SG_STREAM_NOISE, 0, (uint64_t)0xFF << 32, 255).c[1];
+  uint32_t *ours = malloc(4 * n * sizeof *ours), *cur = malloc(4 * n * sizeof *cur);
+  CU_ASSERT_FATAL(ours && cur);
+  size_t bad_ours = 0, bad_cur = 0;
+  for (int c = 0; c < 3; ++c) {
+    CUDA_OK(sg_cuda_test_philox(0, cases[c].seed, cases[c].elem, cases[c].x0, cases[c].y, n, ours));
+    CUDA_OK(sg_cuda_test_philox(1, cases[c].seed, cases[c].elem, cases[c].x0, cases[c].y, n, cur));
+    for (uint64_t i = 0; i < n; ++i) {
+      const uint64_t el = cases[c].elem + i / 4096u;
+      const uint32_t x = cases[c].x0 + (uint32_t)(i % 4096u) * 977u;
+      const sg_ctr4 b = sg_philox4x32_10(sg_ctr4_make(x, cases[c].y, (uint32_t)el, (uint32_t)(el >> 32)), (uint32_t)cases[c].seed,
+                                         (uint32_t)(cases[c].seed >> 32));
+      if (memcmp(b.c, ours + 4 * i, 16) && bad_ours++ < MAX_PRINT)
+        fprintf(stderr, "\n  case %d counter %llu: host %08x %08x %08x %08x, device sg_philox %08x %08x %08x %08x", c,
+                (unsigned long long)i, b.c[0], b.c[1], b.c[2], b.c[3], ours[4 * i], ours[4 * i + 1], ours[4 * i + 2], ours[4 * i + 3]);
+      if (memcmp(b.c, cur + 4 * i, 16) && bad_cur++ < MAX_PRINT)
+        fprintf(stderr, "\n  case %d counter %llu: host %08x %08x %08x %08x, device curand4 %08x %08x %08x %08x", c,
+                (unsigned long long)i, b.c[0], b.c[1], b.c[2], b.c[3], cur[4 * i], cur[4 * i + 1], cur[4 * i + 2], cur[4 * i + 3]);
+    }
+  }
+  fprintf(stderr, "\n  %llu counters: %zu mismatches (device SG_HD Philox), %zu (cuRAND curand_init + curand4) ",
+          (unsigned long long)(3 * n), bad_ours, bad_cur);
+  CU_ASSERT_EQUAL(bad_ours, 0);
+  CU_ASSERT_EQUAL(bad_cur, 0);
+  free(ours);
+  free(cur);
+}
+
+/* The samplers of sg/rng.h: 53-bit uniform, Poisson (inversion and PTRS), normal. */
+static void test_cuda_equiv_samplers(void) {
+  DEVICE_OR_SKIP();
+  const uint64_t n = (uint64_t)1 << (sg_test_quick() ? 12 : 18), step = 123456789;
+  double *lam = malloc(n * sizeof *lam), *eml = malloc(n * sizeof *eml), *u = malloc(n * sizeof *u), *nv = malloc(n * sizeof *nv);
+  uint32_t *p = malloc(n * sizeof *p);
+  CU_ASSERT_FATAL(lam && eml && u && nv && p);
+  for (uint64_t i = 0; i < n; ++i) {
+    lam[i] = (double)(i % 5001) * 0.01;    /* 0 .. 50: both Poisson branches */
+    eml[i] = exp(-lam[i]);
+  }
+  CUDA_OK(sg_cuda_test_samplers(SEED, step, n, lam, eml, u, p, nv));
+  size_t bad = 0;
+  for (uint64_t i = 0; i < n; ++i) {
+    const double hu = sg_rng_u01(SEED, SG_STREAM_FIRING, i, step, 0);
+    sg_rng_cursor c;
+    sg_rng_cursor_init(&c, SEED, SG_STREAM_POISSON, i, step);
+    const uint32_t hp = sg_poisson(&c, lam[i], eml[i]);
+    sg_rng_cursor_init(&c, SEED, SG_STREAM_NOISE, i, step);
+    const double hn = sg_normal(&c);
+    if (bits(hu) != bits(u[i]) || hp != p[i] || !same_double(hn, nv[i])) {
+      if (bad++ < MAX_PRINT)
+        fprintf(stderr, "\n  element %llu (lambda %g): host u %a poisson %u normal %a; device u %a poisson %u normal %a",
+                (unsigned long long)i, lam[i], hu, hp, hn, u[i], p[i], nv[i]);
+    }
+  }
+  CU_ASSERT_EQUAL(bad, 0);
+  free(lam); free(eml); free(u); free(nv); free(p);
+}
+
+static const char *const MATH_NAMES[SG_CU_MATH_N] = {"sg_exp", "sg_log", "sg_expm1", "sg_pow", "a*b+c*d", "V*P+x*(1-P)"};
+
+/* A dense grid over the operating range of the shared math, plus edge values. */
+static void math_grid(uint64_t n, double *x, double *y) {
+  for (uint64_t i = 0; i < n; ++i) {
+    x[i] = -750.0 + 1470.0 * ((double)i + 0.5) / (double)n;
+    const double g = (double)i * 0.6180339887498949;
+    y[i] = -30.0 + 60.0 * (g - floor(g));
+  }
+  const double edge[] = {0.0, -0.0, 1.0, -1.0, 709.782712893384, -708.3964185322641, -745.1, 1e-300, -1e-300, 0.5,
+                         INFINITY, -INFINITY, 2.0, 100.0, 1e-8};
+  for (size_t k = 0; k < sizeof edge / sizeof edge[0] && k < n; ++k) x[k] = edge[k];
+}
+
+static size_t math_compare(const char *which, uint64_t n, const double *x, const double *y, const double *dev, size_t *per) {
+  size_t bad = 0, printed = 0;
+  for (int c = 0; c < SG_CU_MATH_N; ++c) per[c] = 0;
+  for (uint64_t i = 0; i < n; ++i) {
+    double ref[SG_CU_MATH_N];
+    sg_cu_math_ref(x[i], y[i], ref);
+    for (int c = 0; c < SG_CU_MATH_N; ++c) {
+      const double d = dev[(uint64_t)SG_CU_MATH_N * i + c];
+      if (same_double(ref[c], d)) continue;
+      ++per[c];
+      ++bad;
+      if (printed++ < MAX_PRINT && which)
+        fprintf(stderr, "\n  %s(x = %a, y = %a): host %a, device %a", MATH_NAMES[c], x[i], y[i], ref[c], d);
+    }
+  }
+  return bad;
+}
+
+static void test_cuda_equiv_math(void) {
+  DEVICE_OR_SKIP();
+  const uint64_t n = (uint64_t)1 << (sg_test_quick() ? 14 : 20);
+  double *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y), *out = malloc(SG_CU_MATH_N * n * sizeof *out);
+  CU_ASSERT_FATAL(x && y && out);
+  math_grid(n, x, y);
+  CUDA_OK(sg_cuda_test_math(n, x, y, out));
+  size_t per[SG_CU_MATH_N];
+  const size_t bad = math_compare("fmad=false", n, x, y, out, per);
+  fprintf(stderr, "\n  %llu points x %d functions: %zu mismatches ", (unsigned long long)n, SG_CU_MATH_N, bad);
+  CU_ASSERT_EQUAL(bad, 0);
+  free(x); free(y); free(out);
+}
+
+/* Negative control: the same kernel built with -fmad=true must differ somewhere, or the
+ * comparison above could not fail. */
+static void test_cuda_equiv_fmad_control(void) {
+  DEVICE_OR_SKIP();
+  const uint64_t n = (uint64_t)1 << (sg_test_quick() ? 14 : 20);
+  double *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y), *out = malloc(SG_CU_MATH_N * n * sizeof *out);
+  CU_ASSERT_FATAL(x && y && out);
+  math_grid(n, x, y);
+  CUDA_OK(sg_cuda_test_math_fmad(n, x, y, out));
+  size_t per[SG_CU_MATH_N];
+  const size_t bad = math_compare(NULL, n, x, y, out, per);
+  fprintf(stderr, "\n  -fmad=true build: %zu mismatches (", bad);
+  for (int c = 0; c < SG_CU_MATH_N; ++c) fprintf(stderr, "%s%s %zu", c ? ", " : "", MATH_NAMES[c], per[c]);
+  fprintf(stderr, ") ");
+  CU_ASSERT(bad > 0);
+  free(x); free(y); free(out);
+}
+#else
+static void test_cuda_equiv_philox(void) {}
+static void test_cuda_equiv_samplers(void) {}
+static void test_cuda_equiv_math(void) {}
+static void test_cuda_equiv_fmad_control(void) {}
+#endif
+
+static int cuda_equiv_available(char *why, size_t len) {
+  char reason[256] = "";
+  if (sg_cuda_available(reason, sizeof reason)) return 1;
+  if (selftest()) {
+    fprintf(stderr, "suite cuda_equiv: SG_EQUIV_SELFTEST=1: the cpu backend stands in for cuda (%s)\n", reason);
+    return 1;
+  }
+  snprintf(why, len, "no CUDA device (%.200s)", reason);
+  return 0;
+}
+
+static CU_TestInfo tests[] = {
+  {"device Philox = host sg_rng words = cuRAND curand_init + curand4", test_cuda_equiv_philox},
+  {"device samplers (uniform, Poisson, normal) = host", test_cuda_equiv_samplers},
+  {"device sg_exp/sg_log/sg_expm1/sg_pow and model arithmetic = host", test_cuda_equiv_math},
+  {"negative control: the -fmad=true build differs", test_cuda_equiv_fmad_control},
+  {"gl_exp without recurrence", test_cuda_equiv_gl_plain},
+  {"gl_exp recurrent, delays, split runs, changes between runs", test_cuda_equiv_gl_recurrent},
+  {"every generator, parrots", test_cuda_equiv_generators},
+  {"glif_cond, all recordables", test_cuda_equiv_glif},
+  {"long and short rows", test_cuda_equiv_rows},
+  CU_TEST_INFO_NULL,
+};
+
+const sg_test_suite sg_suite_cuda_equiv = {"cuda_equiv", cuda_equiv_available, tests};
