@@ -88,7 +88,7 @@ int main(int argc, char **argv) {
     CHECK(sg_set(sim, pops[p], "V_m", -58.0));
   }
   CHECK(sg_create_named(sim, "poisson_generator", 1, "drive", &drive));
-  CHECK(sg_set(sim, drive, "rate", 4200.0));
+  CHECK(sg_set(sim, drive, "rate", 3900.0));
   CHECK(sg_create_named(sim, "spike_recorder", 1, "spikes", &sr));
 
   sg_conn_spec cs;
@@ -117,7 +117,7 @@ int main(int argc, char **argv) {
   sg_memory mem;
   CHECK(sg_memory_report(sim, &mem));
   printf("spikegpu %s, backend %s (%s)\n", sg_version(), sg_backend_used(sim), sg_backend_reason(sim));
-  printf("network: %llu gl_exp neurons (%llu E, %llu I), %llu synapses, Poisson drive 4.2 kHz x 0.5 mV\n",
+  printf("network: %llu gl_exp neurons (%llu E, %llu I), %llu synapses, Poisson drive 3.9 kHz x 0.5 mV\n",
          n, nE, nI, (unsigned long long)mem.n_synapses);
   printf("memory: %.1f MiB (%.2f bytes/synapse), built in %.2f s\n", (double)mem.total_bytes / 1048576.0,
          mem.bytes_per_synapse, t_build);
