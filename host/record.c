@@ -93,7 +93,15 @@ static sg_h5_meta make_meta(sg_sim *sim, char **json_out) {
   APPEND("], \"n_synapses\": %llu}", (unsigned long long)(sim->csr.n_syn + sim->gen_csr.n_syn));
 #undef APPEND
   *json_out = js;
-  sg_h5_meta meta = {sim->h, sim->cfg.seed, sim->backend ? sim->backend->name : "", sg_version(), js};
+  sg_h5_meta meta;
+  memset(&meta, 0, sizeof meta);   /* fields not named here keep their documented defaults (0) */
+  meta.resolution_ms = sim->h;
+  meta.seed = sim->cfg.seed;
+  meta.backend = sim->backend ? sim->backend->name : "";
+  meta.version = sg_version();
+  meta.network_json = js;
+  /* libsonata reads report data only as float32; float64 keeps every bit (config choice) */
+  meta.report_float32 = sim->cfg.report_double ? 0 : 1;
   return meta;
 }
 
@@ -110,6 +118,29 @@ static int64_t first_due(const sg_multimeter *m, int64_t from) {
   return m->offset + ((s - m->offset + I - 1) / I) * I;
 }
 
+/* End mark of sg_spike_rec.h5_pop (one slot per population, the array grows with them). */
+#define H5POP_END (-2)
+/* End mark of sg_multimeter.target_rec: one entry past n_targets * n_vars (backends read only
+ * the entries before it), so the length it had when recording started can be told later. */
+#define TARGET_REC_END UINT32_MAX
+
+/* Targets per stored row: those of the last successful prepare (target_rec), which may be fewer
+ * than m->n_targets when connections added after recording started were refused by the prepare
+ * (the CSR builder has appended them already). */
+static size_t rows_targets(const sg_multimeter *m) {
+  if (!m->target_rec || !m->n_vars) return m->n_targets;
+  size_t had = 0;
+  while (m->target_rec[had] != TARGET_REC_END) ++had;
+  return had / m->n_vars < m->n_targets ? had / m->n_vars : m->n_targets;
+}
+
+static void close_mm_files(sg_multimeter *m) {
+  if (!m->h5) return;
+  for (size_t v = 0; v < m->n_vars; ++v) sg_h5_close((sg_h5 *)m->h5[v], NULL, 0);
+  free(m->h5);
+  m->h5 = NULL;
+}
+
 static sg_status open_files(sg_sim *sim) {
   if (!sim->cfg.output_dir) return SG_OK;
   char *json = NULL;
@@ -118,17 +149,34 @@ static sg_status open_files(sg_sim *sim) {
   sg_status st = SG_OK;
   for (size_t j = 0; j < sim->n_srec && st == SG_OK; ++j) {
     sg_spike_rec *r = &sim->srec[j];
-    if (r->h5) continue;
+    if (r->h5) {
+      /* populations created since the file was opened need handle slots too */
+      size_t had = 0;
+      while (r->h5_pop[had] != H5POP_END) ++had;
+      if (had < sim->n_pops) {
+        int *hp = realloc(r->h5_pop, (sim->n_pops + 1) * sizeof(int));
+        if (!hp) { st = sg_i_fail(sim, SG_ERR_NOMEM, "recorders: out of memory"); break; }
+        for (size_t p = had; p < sim->n_pops; ++p) hp[p] = -1;
+        hp[sim->n_pops] = H5POP_END;
+        r->h5_pop = hp;
+      }
+      continue;
+    }
     const sg_pop *pop = sg_i_pop_of(sim, r->gid);
     if (pop->n == 1) snprintf(path, sizeof path, "%s/%s.h5", sim->cfg.output_dir, pop->name);
     else snprintf(path, sizeof path, "%s/%s_%llu.h5", sim->cfg.output_dir, pop->name, (unsigned long long)(r->gid - pop->first));
     sg_h5 *f = NULL;
     st = sg_h5_spikes_create(path, &meta, &f, err, sizeof err);
     if (st) { st = sg_i_fail(sim, st, "spike_recorder %llu: %s", (unsigned long long)r->gid, err); break; }
+    r->h5_pop = malloc((sim->n_pops + 1) * sizeof(int));
+    if (!r->h5_pop) {
+      sg_h5_close(f, NULL, 0);
+      st = sg_i_fail(sim, SG_ERR_NOMEM, "recorders: out of memory");
+      break;
+    }
     r->h5 = f;
-    r->h5_pop = malloc(sim->n_pops * sizeof(int));
-    if (!r->h5_pop) { st = sg_i_fail(sim, SG_ERR_NOMEM, "recorders: out of memory"); break; }
     for (size_t p = 0; p < sim->n_pops; ++p) r->h5_pop[p] = -1;
+    r->h5_pop[sim->n_pops] = H5POP_END;
   }
   for (size_t j = 0; j < sim->n_mm && st == SG_OK; ++j) {
     sg_multimeter *m = &sim->mm[j];
@@ -146,7 +194,7 @@ static sg_status open_files(sg_sim *sim) {
       m->h5[v] = f;
       /* one report population per target population, nodes in connection order */
       size_t t = 0;
-      while (t < m->n_targets) {
+      while (t < m->n_targets && st == SG_OK) {
         const sg_pop *tp = sg_i_pop_of(sim, m->targets[t]);
         size_t cnt = 0;
         uint64_t *ids = malloc(m->n_targets * sizeof *ids);
@@ -168,6 +216,7 @@ static sg_status open_files(sg_sim *sim) {
         ++t;
       }
     }
+    if (st) close_mm_files(m);
   }
   free(json);
   return st;
@@ -181,6 +230,9 @@ sg_status sg_i_record_prepare(sg_sim *sim) {
     const int64_t origin = steps_of(sim, sg_i_param(pop, SG_SPIKE_RECORDER_P_origin, i));
     r->t_min = origin + steps_of(sim, sg_i_param(pop, SG_SPIKE_RECORDER_P_start, i));
     const double stop = sg_i_param(pop, SG_SPIKE_RECORDER_P_stop, i);
+    if (stop < sg_i_param(pop, SG_SPIKE_RECORDER_P_start, i))
+      return sg_i_fail(sim, SG_ERR_ARG, "spike_recorder node %llu: stop = %g ms < start = %g ms: allowed stop >= start",
+                       (unsigned long long)r->gid, stop, sg_i_param(pop, SG_SPIKE_RECORDER_P_start, i));
     r->t_max = stop == INFINITY ? INT64_MAX : origin + steps_of(sim, stop);
   }
   for (size_t j = 0; j < sim->n_mm; ++j) {
@@ -190,6 +242,9 @@ sg_status sg_i_record_prepare(sg_sim *sim) {
     const int64_t origin = steps_of(sim, sg_i_param(pop, SG_MULTIMETER_P_origin, i));
     m->t_min = origin + steps_of(sim, sg_i_param(pop, SG_MULTIMETER_P_start, i));
     const double stop = sg_i_param(pop, SG_MULTIMETER_P_stop, i);
+    if (stop < sg_i_param(pop, SG_MULTIMETER_P_start, i))
+      return sg_i_fail(sim, SG_ERR_ARG, "multimeter node %llu: stop = %g ms < start = %g ms: allowed stop >= start",
+                       (unsigned long long)m->gid, stop, sg_i_param(pop, SG_MULTIMETER_P_start, i));
     m->t_max = stop == INFINITY ? INT64_MAX : origin + steps_of(sim, stop);
     m->interval = steps_of(sim, sg_i_param(pop, SG_MULTIMETER_P_interval, i));
     m->offset = steps_of(sim, sg_i_param(pop, SG_MULTIMETER_P_offset, i));
@@ -197,10 +252,13 @@ sg_status sg_i_record_prepare(sg_sim *sim) {
       return sg_i_fail(sim, SG_ERR_ARG, "multimeter %llu: interval = %g ms: allowed >= resolution %g ms",
                        (unsigned long long)m->gid, sg_i_param(pop, SG_MULTIMETER_P_interval, i), sim->h);
     const size_t nv = pop->n_record_from;
-    if (m->n_rows > 0 && (nv != m->n_vars || !m->target_rec))
+    /* recording has started once a row was stored (n_rows drops back to 0 after each flush when
+     * keep_in_memory = 0, the buffer does not) */
+    const int started = m->cap_rows > 0;
+    if (started && (nv != m->n_vars || !m->target_rec))
       return sg_i_fail(sim, SG_ERR_STATE, "multimeter %llu: record_from changed after recording started", (unsigned long long)m->gid);
     /* resolve each (target, variable) to the target model's recordable index */
-    uint32_t *tr = malloc((m->n_targets * nv != 0 ? m->n_targets * nv : 1) * sizeof *tr);
+    uint32_t *tr = malloc((m->n_targets * nv + 1) * sizeof *tr);
     if (!tr) return sg_i_fail(sim, SG_ERR_NOMEM, "multimeter: out of memory");
     for (size_t t = 0; t < m->n_targets; ++t) {
       const sg_pop *tp = sg_i_pop_of(sim, m->targets[t]);
@@ -230,11 +288,17 @@ sg_status sg_i_record_prepare(sg_sim *sim) {
         tr[t * nv + v] = found;
       }
     }
-    if (m->n_rows > 0 && m->target_rec && m->n_targets * nv != 0 &&
-        memcmp(tr, m->target_rec, m->n_targets * nv * sizeof *tr) != 0) {
-      free(tr);
-      return sg_i_fail(sim, SG_ERR_STATE, "multimeter %llu: its targets changed after recording started: allowed only before the first sample (create a new multimeter)", (unsigned long long)m->gid);
+    tr[m->n_targets * nv] = TARGET_REC_END;
+    if (started && m->target_rec) {
+      size_t had = 0;
+      while (m->target_rec[had] != TARGET_REC_END) ++had;
+      if (had != m->n_targets * nv || memcmp(tr, m->target_rec, had * sizeof *tr) != 0) {
+        free(tr);
+        return sg_i_fail(sim, SG_ERR_STATE, "multimeter %llu: its targets changed after recording started: allowed only before the first sample (create a new multimeter)", (unsigned long long)m->gid);
+      }
     }
+    /* files opened before the first sample describe the targets of then: make them anew */
+    if (!started) close_mm_files(m);
     free(m->target_rec);
     m->target_rec = tr;
     m->n_vars = nv;
@@ -264,6 +328,13 @@ sg_status sg_i_srec_push(sg_sim *sim, sg_spike_rec *r, uint64_t stamp, uint64_t 
   if (r->n + mult > r->cap) {
     size_t cap = r->cap ? 2 * r->cap : 1024;
     while (cap < r->n + mult) cap *= 2;
+    if (cap > 1048576) {   /* big growth: say how much is needed rather than die in realloc */
+      const uint64_t avail = sg_i_host_mem_available();
+      const double need = (double)(cap - r->cap) * 2.0 * sizeof(uint64_t);
+      if (avail && need > 0.9 * (double)avail)
+        return sg_i_fail(sim, SG_ERR_NOMEM, "spike_recorder %llu: recording more than %zu spikes needs %.2f GiB more host memory, %.2f GiB available: allowed fewer recorded neurons, a shorter window (start/stop), or keep_in_memory = 0 with an output_dir",
+                         (unsigned long long)r->gid, r->n, need / 1073741824.0, (double)avail / 1073741824.0);
+    }
     uint64_t *s = realloc(r->stamp, cap * sizeof *s);
     if (!s) return sg_i_fail(sim, SG_ERR_NOMEM, "spike_recorder %llu: out of memory after %zu spikes", (unsigned long long)r->gid, r->n);
     r->stamp = s;
@@ -339,27 +410,28 @@ static sg_status flush_srec(sg_sim *sim, sg_spike_rec *r) {
 static sg_status flush_mm(sg_sim *sim, sg_multimeter *m) {
   if (!m->h5 || m->n_flushed_rows == m->n_rows) return SG_OK;
   char err[SG_MSG_LEN - 64];
-  const size_t rows = m->n_rows - m->n_flushed_rows, w = m->n_targets * m->n_vars;
-  double *buf = malloc(rows * m->n_targets * sizeof *buf);
+  const size_t nt = rows_targets(m);   /* the targets the stored rows have */
+  const size_t rows = m->n_rows - m->n_flushed_rows, w = nt * m->n_vars;
+  double *buf = malloc((rows * nt != 0 ? rows * nt : 1) * sizeof *buf);
   if (!buf) return sg_i_fail(sim, SG_ERR_NOMEM, "multimeter: out of memory");
   sg_status st = SG_OK;
   for (size_t v = 0; v < m->n_vars && st == SG_OK; ++v) {
     int handle = 0;
-    for (size_t t = 0; t < m->n_targets && st == SG_OK; ++t) {
+    for (size_t t = 0; t < nt && st == SG_OK; ++t) {
       const sg_pop *tp = sg_i_pop_of(sim, m->targets[t]);
       int seen = 0;
       for (size_t q = 0; q < t; ++q) if (sg_i_pop_of(sim, m->targets[q]) == tp) seen = 1;
       if (seen) continue;
       size_t cnt = 0;
-      for (size_t q = 0; q < m->n_targets; ++q)
+      for (size_t q = 0; q < nt; ++q)
         if (sg_i_pop_of(sim, m->targets[q]) == tp) {
           for (size_t r = 0; r < rows; ++r)
-            buf[r * m->n_targets + cnt] = m->values[(m->n_flushed_rows + r) * w + q * m->n_vars + v];
+            buf[r * nt + cnt] = m->values[(m->n_flushed_rows + r) * w + q * m->n_vars + v];
           ++cnt;
         }
       /* compact the rows to cnt columns */
-      if (cnt != m->n_targets)
-        for (size_t r = 0; r < rows; ++r) memmove(buf + r * cnt, buf + r * m->n_targets, cnt * sizeof *buf);
+      if (cnt != nt)
+        for (size_t r = 0; r < rows; ++r) memmove(buf + r * cnt, buf + r * nt, cnt * sizeof *buf);
       st = sg_h5_report_append((sg_h5 *)m->h5[v], handle, buf, rows, err, sizeof err);
       ++handle;
     }
@@ -444,17 +516,18 @@ sg_status sg_samples(sg_sim *sim, uint64_t multimeter, const char *var, double *
   for (size_t j = 0; j < sim->n_mm; ++j) {
     const sg_multimeter *m = &sim->mm[j];
     if (m->gid != multimeter || v >= m->n_vars) continue;
-    const size_t total = m->n_rows * m->n_targets, w = m->n_targets * m->n_vars;
+    const size_t nt = rows_targets(m);   /* the targets the stored rows have */
+    const size_t total = m->n_rows * nt, w = nt * m->n_vars;
     *n = total;
     if (!cap) return SG_OK;
-    sample_t *tmp = malloc((m->n_targets ? m->n_targets : 1) * sizeof *tmp);
+    sample_t *tmp = malloc((nt ? nt : 1) * sizeof *tmp);
     if (!tmp) return sg_i_fail(sim, SG_ERR_NOMEM, "sg_samples: out of memory");
     size_t k = 0;
     for (size_t r = 0; r < m->n_rows && k < cap; ++r) {
-      for (size_t t = 0; t < m->n_targets; ++t)
+      for (size_t t = 0; t < nt; ++t)
         tmp[t] = (sample_t){m->stamp[r], m->targets[t], m->values[r * w + t * m->n_vars + v]};
-      qsort(tmp, m->n_targets, sizeof *tmp, cmp_sample);
-      for (size_t t = 0; t < m->n_targets && k < cap; ++t, ++k) {
+      qsort(tmp, nt, sizeof *tmp, cmp_sample);
+      for (size_t t = 0; t < nt && k < cap; ++t, ++k) {
         times[k] = (double)tmp[t].stamp * sim->h;
         senders[k] = tmp[t].sender;
         values[k] = tmp[t].value;

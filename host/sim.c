@@ -64,6 +64,21 @@ void sg_config_default(sg_config *cfg) {
   cfg->verbose = 1;
 }
 
+/* The shortest "%.Ng" text of v that reads back as v (0.15, not 0.14999999999999999), for
+ * messages that quote a user's value. */
+static const char *num(double v, char *buf, size_t len) {
+  for (int prec = 6; prec <= 17; ++prec) {
+    snprintf(buf, len, "%.*g", prec, v);
+    if (!isfinite(v) || strtod(buf, NULL) == v) break;
+  }
+  return buf;
+}
+
+static sg_status errout(char *err, size_t len, sg_status code, const char *fmt, ...)
+#if defined(__GNUC__)
+  __attribute__((format(printf, 4, 5)))
+#endif
+  ;
 static sg_status errout(char *err, size_t len, sg_status code, const char *fmt, ...) {
   if (err && len) {
     va_list ap;
@@ -95,26 +110,29 @@ sg_status sg_sim_new(const sg_config *cfg_in, sg_sim **out, char *err, size_t er
   sg_config cfg;
   if (cfg_in) cfg = *cfg_in; else sg_config_default(&cfg);
   const double h = cfg.resolution_ms;
+  char nb[40];
   if (!(h > 0.0) || !isfinite(h))
-    return errout(err, errlen, SG_ERR_ARG, "resolution_ms = %g: allowed > 0 and finite", h);
+    return errout(err, errlen, SG_ERR_ARG, "resolution_ms = %s: allowed > 0 and finite, a multiple of the tic (0.001 ms)", num(h, nb, sizeof nb));
+  if (h > 1e6)
+    return errout(err, errlen, SG_ERR_ARG, "resolution_ms = %s: allowed at most 1e6 ms", num(h, nb, sizeof nb));
   const double tics = h * SG_TICS_PER_MS;
   if (fabs(tics - floor(tics + 0.5)) > 1e-9 * tics || floor(tics + 0.5) < 1.0)
     return errout(err, errlen, SG_ERR_ARG,
-                  "resolution_ms = %.17g: allowed a positive multiple of the tic (0.001 ms)", h);
-  if (tics > 1e9)
-    return errout(err, errlen, SG_ERR_ARG, "resolution_ms = %g: allowed at most 1e6 ms", h);
+                  "resolution_ms = %s: allowed a positive multiple of the tic (0.001 ms)", num(h, nb, sizeof nb));
   if (cfg.backend != SG_BACKEND_AUTO && cfg.backend != SG_BACKEND_CPU && cfg.backend != SG_BACKEND_CUDA)
     return errout(err, errlen, SG_ERR_ARG, "backend = %d: allowed SG_BACKEND_AUTO (0), SG_BACKEND_CPU (1), SG_BACKEND_CUDA (2)", (int)cfg.backend);
   if (cfg.threads < 0 || cfg.threads > 4096)
     return errout(err, errlen, SG_ERR_ARG, "threads = %d: allowed 0 (OpenMP default) .. 4096", cfg.threads);
   if (!(cfg.flush_interval_ms > 0.0) || !isfinite(cfg.flush_interval_ms))
-    return errout(err, errlen, SG_ERR_ARG, "flush_interval_ms = %g: allowed > 0 and finite", cfg.flush_interval_ms);
+    return errout(err, errlen, SG_ERR_ARG, "flush_interval_ms = %s: allowed > 0 and finite", num(cfg.flush_interval_ms, nb, sizeof nb));
   if (cfg.cuda_block_size < 0 || cfg.cuda_block_size > 1024 || (cfg.cuda_block_size % 32) != 0)
     return errout(err, errlen, SG_ERR_ARG, "cuda_block_size = %d: allowed 0 (default) or a multiple of 32 up to 1024", cfg.cuda_block_size);
+  if (cfg.report_double != 0 && cfg.report_double != 1)
+    return errout(err, errlen, SG_ERR_ARG, "report_double = %d: allowed 0 or 1", cfg.report_double);
   if (cfg.keep_in_memory != 0 && cfg.keep_in_memory != 1)
     return errout(err, errlen, SG_ERR_ARG, "keep_in_memory = %d: allowed 0 or 1", cfg.keep_in_memory);
-  if (cfg.output_dir && strlen(cfg.output_dir) >= 3800)
-    return errout(err, errlen, SG_ERR_ARG, "output_dir is %zu characters long: allowed < 3800", strlen(cfg.output_dir));
+  if (cfg.output_dir && (strlen(cfg.output_dir) == 0 || strlen(cfg.output_dir) >= 3800))
+    return errout(err, errlen, SG_ERR_ARG, "output_dir is %zu characters long: allowed 1 .. 3799 (or NULL for no files)", strlen(cfg.output_dir));
   if (!cfg.output_dir && !cfg.keep_in_memory)
     return errout(err, errlen, SG_ERR_ARG, "keep_in_memory = 0 needs an output_dir: recordings would be lost");
 
@@ -137,7 +155,12 @@ sg_status sg_sim_new(const sg_config *cfg_in, sg_sim **out, char *err, size_t er
 
   if (cfg.output_dir) {
     int e = mkdir_p(cfg.output_dir);
-    if (e) return errout(err, errlen, SG_ERR_IO, "output_dir '%s' cannot be created: %s", cfg.output_dir, strerror(e));
+    if (e) return errout(err, errlen, SG_ERR_IO, "output_dir '%s' cannot be created: %s: allowed a directory that exists or can be made, and written to", cfg.output_dir, strerror(e));
+    /* files are created at the first sg_simulate: say now, not after the network is built */
+    if (access(cfg.output_dir, W_OK | X_OK) != 0) {
+      e = errno;
+      return errout(err, errlen, SG_ERR_IO, "output_dir '%s' is not writable: %s: allowed a directory that can be written to", cfg.output_dir, strerror(e));
+    }
   }
 
   sg_sim *sim = calloc(1, sizeof *sim);
@@ -349,18 +372,50 @@ static double now_s(void) {
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* Multimeter memory of the coming run, checked before it starts: an upper bound of the rows each
+ * multimeter takes (every due stamp in (step, step + n_steps], at most one per interval), kept
+ * all (keep_in_memory) or one flush chunk at a time. Spike counts cannot be known in advance;
+ * sg_i_srec_push refuses growth beyond the available memory instead. */
+static sg_status check_record_memory(sg_sim *sim, uint64_t n_steps, uint64_t chunk) {
+  double need = 0.0;
+  for (size_t j = 0; j < sim->n_mm; ++j) {
+    const sg_multimeter *m = &sim->mm[j];
+    if (!m->n_targets || !m->n_vars || m->interval < 1) continue;
+    const double span = (double)(sim->cfg.keep_in_memory ? n_steps : (chunk < n_steps ? chunk : n_steps));
+    const double rows = floor(span / (double)m->interval) + 1.0 + (sim->cfg.keep_in_memory ? (double)m->n_rows : 0.0);
+    const double row_bytes = 8.0 + 8.0 * (double)m->n_targets * (double)m->n_vars;
+    const double have = (double)m->cap_rows * row_bytes;
+    const double want = rows * row_bytes;
+    if (want > have) need += want - have;
+  }
+  const uint64_t avail = sg_i_host_mem_available();
+  if (avail && need > 0.9 * (double)avail)
+    return sg_i_fail(sim, SG_ERR_NOMEM, "sg_simulate: the multimeters' samples of this run need up to %.2f GiB of host memory, %.2f GiB available: allowed shorter runs, a longer interval, fewer recorded nodes, or keep_in_memory = 0 with an output_dir",
+                     need / 1073741824.0, (double)avail / 1073741824.0);
+  return SG_OK;
+}
+
+/* Largest time accepted anywhere, ms: times are kept in int64 tics (9e15 tics < 2^63). */
+#define SG_MAX_TIME_MS 9e12
+
 sg_status sg_simulate(sg_sim *sim, double t_ms) {
   if (!sim) return SG_ERR_ARG;
+  char nb[40];
   if (sim->poisoned)
     return sg_i_fail(sim, SG_ERR_STATE, "sg_simulate: an earlier error left this simulation unusable (%s); recorded data up to it was kept", sim->backend_reason);
   if (!(t_ms >= 0.0) || !isfinite(t_ms))
-    return sg_i_fail(sim, SG_ERR_ARG, "sg_simulate: t = %g ms: allowed >= 0 and finite", t_ms);
+    return sg_i_fail(sim, SG_ERR_ARG, "sg_simulate: t = %s ms: allowed >= 0 and finite, a multiple of the resolution %g ms", num(t_ms, nb, sizeof nb), sim->h);
+  const double max_steps = (double)((uint64_t)1 << 40) - 1.0 - (double)sim->step;
+  if (t_ms > SG_MAX_TIME_MS || t_ms / sim->h > max_steps + 0.5)
+    return sg_i_fail(sim, SG_ERR_ARG, "sg_simulate: t = %s ms at t = %g ms would pass 2^40 steps (%g ms at resolution %g ms), the limit of the random-number counters: allowed at most %g ms more",
+                     num(t_ms, nb, sizeof nb), sg_time(sim), (double)((uint64_t)1 << 40) * sim->h, sim->h, max_steps * sim->h);
   const int64_t tics = sg_ms_to_tics(t_ms);
   if (fabs((double)tics - t_ms * SG_TICS_PER_MS) > 1e-6 * (1.0 + fabs(t_ms * SG_TICS_PER_MS)) || tics % sim->tics_per_step)
-    return sg_i_fail(sim, SG_ERR_ARG, "sg_simulate: t = %.17g ms: allowed a multiple of the resolution %g ms", t_ms, sim->h);
+    return sg_i_fail(sim, SG_ERR_ARG, "sg_simulate: t = %s ms: allowed a multiple of the resolution %g ms", num(t_ms, nb, sizeof nb), sim->h);
   const uint64_t n_steps = (uint64_t)(tics / sim->tics_per_step);
   if (sim->step + n_steps >= ((uint64_t)1 << 40))
-    return sg_i_fail(sim, SG_ERR_ARG, "sg_simulate: t = %g ms would pass 2^40 steps (%g ms), the limit of the random-number counters", t_ms, (double)((uint64_t)1 << 40) * sim->h);
+    return sg_i_fail(sim, SG_ERR_ARG, "sg_simulate: t = %s ms at t = %g ms would pass 2^40 steps (%g ms at resolution %g ms), the limit of the random-number counters: allowed at most %g ms more",
+                     num(t_ms, nb, sizeof nb), sg_time(sim), (double)((uint64_t)1 << 40) * sim->h, sim->h, max_steps * sim->h);
   if (sim->cfg.threads > 0) omp_set_num_threads(sim->cfg.threads);
   sg_status st = SG_OK;
   if (sim->dirty) {
@@ -372,15 +427,20 @@ sg_status sg_simulate(sg_sim *sim, double t_ms) {
   }
   if (n_steps == 0) return SG_OK;
 
+  uint64_t chunk = (uint64_t)(sim->cfg.flush_interval_ms / sim->h + 0.5);
+  if (chunk < 1) chunk = 1;
+  if ((st = check_record_memory(sim, n_steps, chunk))) return st;
+
+  /* SIGINT ends the run at the next chunk boundary (a step boundary), after the chunk's
+   * recordings were flushed. SA_RESTART: system calls of the HDF5 writer are not cut short. */
   struct sigaction sa, old;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = on_sigint;
+  sa.sa_flags = SA_RESTART;
   sigemptyset(&sa.sa_mask);
   sg_interrupted = 0;
   sigaction(SIGINT, &sa, &old);
 
-  uint64_t chunk = (uint64_t)(sim->cfg.flush_interval_ms / sim->h + 0.5);
-  if (chunk < 1) chunk = 1;
   const double t0 = now_s();
   double last_print = t0;
   const uint64_t start_step = sim->step, end_step = sim->step + n_steps;
@@ -389,11 +449,19 @@ sg_status sg_simulate(sg_sim *sim, double t_ms) {
     uint64_t todo = end_step - sim->step;
     if (todo > chunk) todo = chunk;
     st = sim->backend->run(sim, todo);
-    if (st) break;
+    if (st) {
+      /* keep what was recorded up to the failure: flush it (the run's error is reported) */
+      char msg[SG_MSG_LEN];
+      memcpy(msg, sim->msg, sizeof msg);
+      sg_i_record_flush(sim, 0);
+      memcpy(sim->msg, msg, sizeof msg);
+      break;
+    }
     st = sg_i_record_flush(sim, 0);
     if (st) break;
     if (sg_interrupted) {
-      st = sg_i_fail(sim, SG_ERR_INTERRUPTED, "sg_simulate: interrupted (SIGINT) at t = %g ms; recordings flushed", sg_time(sim));
+      st = sg_i_fail(sim, SG_ERR_INTERRUPTED, "sg_simulate: interrupted (SIGINT) at t = %g ms (step %llu); recordings up to it were flushed",
+                     sg_time(sim), (unsigned long long)sim->step);
       break;
     }
     const double t = now_s();
@@ -406,6 +474,10 @@ sg_status sg_simulate(sg_sim *sim, double t_ms) {
       last_print = t;
     }
   }
+  /* a SIGINT during the last chunk still ends the caller's loop: it is not swallowed */
+  if (st == SG_OK && sg_interrupted)
+    st = sg_i_fail(sim, SG_ERR_INTERRUPTED, "sg_simulate: interrupted (SIGINT) at t = %g ms (step %llu), the end of this run; recordings up to it were flushed",
+                   sg_time(sim), (unsigned long long)sim->step);
   const double t1 = now_s();
   if (sim->cfg.progress && t1 - t0 > 2.0) fprintf(stderr, "\n");
   sim->stats.wall_s += t1 - t0;
@@ -420,7 +492,25 @@ sg_status sg_run_stats_get(sg_sim *sim, sg_run_stats *out) {
   return SG_OK;
 }
 
+/* MemAvailable, read at most every 50 ms: connect and create ask several times per call, and a
+ * read of /proc/meminfo costs tens of microseconds of kernel time. */
+static _Atomic uint64_t mem_cached;
+static _Atomic int64_t mem_cached_at_ns = -1;
+
+static uint64_t host_mem_read(void);
 uint64_t sg_i_host_mem_available(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  const int64_t now = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+  const int64_t at = mem_cached_at_ns;
+  if (at >= 0 && now - at < 50000000) return mem_cached;
+  const uint64_t v = host_mem_read();
+  mem_cached = v;
+  mem_cached_at_ns = now;
+  return v;
+}
+
+static uint64_t host_mem_read(void) {
   long pages = sysconf(_SC_AVPHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
   FILE *f = fopen("/proc/meminfo", "r");
   if (f) {

@@ -72,6 +72,8 @@ typedef struct sg_config {
   double flush_interval_ms;/* simulated time between recorder flushes to HDF5; default 100 ms   */
   int cuda_block_size;     /* threads per block for the cuda backend; 0 = default (256)          */
   int verbose;             /* 1: print the backend choice and reason on stderr; default 1       */
+  int report_double;       /* multimeter HDF5 data as float64 (bit-exact) instead of float32,
+                              the type libsonata reads; default 0 (float32). In memory: float64 */
 } sg_config;
 
 void sg_config_default(sg_config *cfg);

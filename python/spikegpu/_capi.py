@@ -56,6 +56,7 @@ class sg_config(ctypes.Structure):
         ("flush_interval_ms", c_double),
         ("cuda_block_size", c_int),
         ("verbose", c_int),
+        ("report_double", c_int),
     ]
 
 

@@ -197,6 +197,9 @@ class Simulator:
         Threads per CUDA block, 0 = default.
     verbose : bool
         Print the backend choice on stderr (default False; see :attr:`backend_reason`).
+    report_double : bool
+        Write multimeter HDF5 data as float64 (bit-exact) instead of float32, the type
+        libsonata reads (default False). ``.events`` are float64 either way.
 
     Use it as a context manager (``with spikegpu.Simulator() as sim: ...``) or call
     :meth:`close`; either frees the C handle and closes the output files.
@@ -204,7 +207,7 @@ class Simulator:
 
     def __init__(self, resolution=0.1, seed=None, backend="auto", threads=0, output=None,
                  keep_in_memory=True, progress=False, flush_interval=100.0, cuda_block_size=0,
-                 verbose=False):
+                 verbose=False, report_double=False):
         L = _capi.lib()
         cfg = _capi.sg_config()
         L.sg_config_default(ctypes.byref(cfg))
@@ -230,6 +233,7 @@ class Simulator:
             raise ArgumentError(f"cuda_block_size = {cuda_block_size!r}: allowed an integer")
         cfg.cuda_block_size = int(cuda_block_size)
         cfg.verbose = 1 if verbose else 0
+        cfg.report_double = 1 if report_double else 0
         err = ctypes.create_string_buffer(1024)
         handle = _capi.SIM_P()
         st = L.sg_sim_new(ctypes.byref(cfg), ctypes.byref(handle), err, len(err))

@@ -142,8 +142,22 @@ def test_hdf5_output_matches_events(tmp_path):
     np.testing.assert_array_equal(t, ev["times"])
     np.testing.assert_array_equal(ids, ev["senders"])
     with h5py.File(out / "vm_V_m.h5", "r") as f:
-        data = f["report/exc/data"][:]           # samples x nodes
-        assert data.shape == (100, 4)
+        data = f["report/exc/data"][:]           # samples x nodes, float32 (libsonata's type)
+        assert data.dtype == np.float32 and data.shape == (100, 4)
+        np.testing.assert_array_equal(data.ravel(), vm["V_m"].astype(np.float32))
+
+
+def test_hdf5_report_double_is_bit_exact(tmp_path):
+    h5py = pytest.importorskip("h5py")
+    with spikegpu.Simulator(seed=3, backend="cpu", threads=1, output=tmp_path, report_double=True) as sim:
+        n = sim.create("gl_exp", 3, {"I_e": 600.0}, name="exc")
+        mm = sim.create("multimeter", params={"interval": 0.5, "record_from": ["V_m"]}, name="vm")
+        sim.connect(mm, n)
+        sim.simulate(20.0)
+        vm = mm.events
+    with h5py.File(tmp_path / "vm_V_m.h5", "r") as f:
+        data = f["report/exc/data"][:]
+        assert data.dtype == np.float64 and data.shape == (40, 3)
         np.testing.assert_array_equal(data.ravel(), vm["V_m"])
 
 
@@ -219,6 +233,7 @@ def test_hdf5_readers(tmp_path):
     assert sm["unit"] == "mV"
     np.testing.assert_array_equal(sm["senders"], vm["senders"])
     np.testing.assert_array_equal(sm["times"], vm["times"])
-    np.testing.assert_array_equal(sm["values"], vm["V_m"])
+    # float32 in the file (libsonata's type; report_double=True keeps float64)
+    np.testing.assert_array_equal(sm["values"], vm["V_m"].astype(np.float32))
     net = hdf5.network(tmp_path / "sr.h5")
     assert [p["name"] for p in net["populations"]][1:] == ["a", "b", "sr", "mm"]
