@@ -17,6 +17,10 @@
 #include "sg/stim/spike_generator.h"
 #include "sg/stim/step_current_generator.h"
 
+/* Device times (spike and amplitude times) are kept in int64 tics of 1 us: 9e12 ms = 9e15 tics
+ * leaves room for origin + start + stop sums (params.c applies the same bound to SG_CHK_TIME). */
+#define SG_MAX_DEVICE_TIME_MS 9e12
+
 #define SG_PARAM_ROW(name, unit, def, chk, doc) {#name, unit, def, chk, doc},
 #define SG_VEC_ROW(name, unit, chk, doc) {#name, unit, chk, doc},
 #define SG_STATE_ROW(name, unit, init, doc) {#name, unit, init, doc},
@@ -51,9 +55,18 @@ static void gl_exp_prepare(const double *p, const sg_vec *v, double h, int64_t t
   (void)v;
   sg_gl_exp_prepare(p, h, tps, (sg_gl_exp_coef *)coef);
 }
+/* t_ref becomes an int64 step count (sg_ms_to_steps_ceil): bounded like every device time. */
+static int gl_exp_check(const double *p, const sg_vec *v, char *msg, size_t len) {
+  (void)v;
+  if (p[SG_GL_EXP_P_t_ref] > SG_MAX_DEVICE_TIME_MS) {
+    snprintf(msg, len, "t_ref = %g ms: allowed at most %g ms (times are kept in integer tics)", p[SG_GL_EXP_P_t_ref], SG_MAX_DEVICE_TIME_MS);
+    return 1;
+  }
+  return 0;
+}
 const sg_model_desc sg_i_model_gl_exp = {
   .name = "gl_exp", .kind = SG_KIND_NEURON, .id = SG_MODEL_gl_exp,
-  .params = gl_exp_params, .n_params = SG_GL_EXP_N_PARAMS,
+  .params = gl_exp_params, .n_params = SG_GL_EXP_N_PARAMS, .check = gl_exp_check,
   .state = gl_exp_state, .n_state = SG_GL_EXP_N_STATE,
   .coef_size = sizeof(sg_gl_exp_coef), .prepare = gl_exp_prepare,
   .n_ports = two_ports, .spike_port = port0_if_r0, .current_port = port1_if_r0,
@@ -85,6 +98,11 @@ static int spike_generator_check(const double *p, const sg_vec *v, char *msg, si
     snprintf(msg, len, "spike_multiplicities has %zu values but spike_times has %zu: allowed empty or the same length", m->len, t->len);
     return 1;
   }
+  for (size_t i = 0; i < t->len; ++i)
+    if (t->v[i] > SG_MAX_DEVICE_TIME_MS) {
+      snprintf(msg, len, "spike_times[%zu] = %g ms: allowed at most %g ms (times are kept in integer tics)", i, t->v[i], SG_MAX_DEVICE_TIME_MS);
+      return 1;
+    }
   for (size_t i = 1; i < t->len; ++i)
     if (t->v[i] < t->v[i - 1]) {
       snprintf(msg, len, "spike_times[%zu] = %g < spike_times[%zu] = %g: spike times must be sorted in non-descending order", i, t->v[i], i - 1, t->v[i - 1]);
@@ -129,6 +147,11 @@ static int step_current_check(const double *p, const sg_vec *v, char *msg, size_
     snprintf(msg, len, "amplitude_times has %zu values but amplitude_values has %zu: they must have the same length", t->len, a->len);
     return 1;
   }
+  for (size_t i = 0; i < t->len; ++i)
+    if (t->v[i] > SG_MAX_DEVICE_TIME_MS) {
+      snprintf(msg, len, "amplitude_times[%zu] = %g ms: allowed at most %g ms (times are kept in integer tics)", i, t->v[i], SG_MAX_DEVICE_TIME_MS);
+      return 1;
+    }
   for (size_t i = 1; i < t->len; ++i)
     if (!(t->v[i] > t->v[i - 1])) {
       snprintf(msg, len, "amplitude_times[%zu] = %g <= amplitude_times[%zu] = %g: times must be strictly increasing", i, t->v[i], i - 1, t->v[i - 1]);

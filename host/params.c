@@ -34,6 +34,15 @@ static sg_status unknown_name(sg_sim *sim, const char *fn, const sg_model_desc *
   return sg_i_fail(sim, SG_ERR_UNKNOWN, "%s: %s has no parameter '%s': allowed %s", fn, m->name, name ? name : "(null)", list);
 }
 
+/* The shortest "%.Ng" text of v that reads back as v (0.15, not 0.14999999999999999). */
+static const char *num(double v, char *buf, size_t len) {
+  for (int prec = 6; prec <= 17; ++prec) {
+    snprintf(buf, len, "%.*g", prec, v);
+    if (!isfinite(v) || strtod(buf, NULL) == v) break;
+  }
+  return buf;
+}
+
 /* Checks one value against its row's class. 0 = fine, else fills msg. */
 static int check_value(const sg_sim *sim, int chk, double v, char *msg, size_t len) {
   const char *why = NULL;
@@ -54,14 +63,15 @@ static int check_value(const sg_sim *sim, int chk, double v, char *msg, size_t l
     {
       const int64_t tics = sg_ms_to_tics(v);
       if (fabs((double)tics - v * SG_TICS_PER_MS) > 1e-6 * (1.0 + fabs(v * SG_TICS_PER_MS)) || tics % sim->tics_per_step) {
-        snprintf(msg, len, "= %.17g ms: allowed a multiple of the resolution %g ms", v, sim->h);
+        char nb[40];
+        snprintf(msg, len, "= %s ms: allowed a multiple of the resolution %g ms", num(v, nb, sizeof nb), sim->h);
         return 1;
       }
     }
     break;
   default: break;
   }
-  if (why) { snprintf(msg, len, "= %.17g: %s", v, why); return 1; }
+  if (why) { char nb[40]; snprintf(msg, len, "= %s: %s", num(v, nb, sizeof nb), why); return 1; }
   return 0;
 }
 
@@ -228,9 +238,22 @@ static sg_status set_vec_one(sg_sim *sim, const char *fn, sg_nodes nodes, const 
     if (sim->state_on_device && (st = sim->backend->sync(sim))) return st;
     char msg[256];
     const uint64_t lo = nodes.first - pop->first;
+    /* set_state_vec checks and writes one node at a time: keep the old values of the range so
+     * that a node failing late leaves the earlier ones as they were */
+    const uint32_t w = pop->width[k];
+    const size_t n_old = (size_t)w * nodes.n;
+    double *old = malloc((n_old ? n_old : 1) * sizeof *old);
+    if (!old) return sg_i_fail(sim, SG_ERR_NOMEM, "%s: out of memory", fn);
+    for (uint32_t c = 0; c < w; ++c)
+      memcpy(old + (size_t)c * nodes.n, pop->state[k] + (uint64_t)c * pop->n + lo, nodes.n * sizeof *old);
     for (uint64_t i = lo; i < lo + nodes.n; ++i)
-      if (m->set_state_vec(pop, k, i, v, len, msg, sizeof msg))
-        return sg_i_fail(sim, SG_ERR_ARG, "%s: %s.%s: %s", fn, m->name, name, msg);
+      if (m->set_state_vec(pop, k, i, v, len, msg, sizeof msg)) {
+        for (uint32_t c = 0; c < w; ++c)
+          memcpy(pop->state[k] + (uint64_t)c * pop->n + lo, old + (size_t)c * nodes.n, nodes.n * sizeof *old);
+        free(old);
+        return sg_i_fail(sim, SG_ERR_ARG, "%s: %s.%s (node %llu): %s", fn, m->name, name, (unsigned long long)(pop->first + i), msg);
+      }
+    free(old);
     sim->dirty = 1;
     return SG_OK;
   }
@@ -355,6 +378,31 @@ sg_status sg_set_vecs(sg_sim *sim, sg_nodes nodes, size_t count, const char *con
   }
   const uint64_t lo = nodes.first - pop->first, hi = lo + nodes.n;
   if ((st = cross_check_n(sim, fn, pop, lo, hi, FOUND_VEC, 0, NULL, 0, ks, vs, count))) return st;
+  /* "all or none": the vectors are committed one by one below, so refuse here what the commit of
+   * a later one would refuse after an earlier one went in */
+  const int whole = lo == 0 && hi == pop->n;
+  if (whole && pop->has_connections) {
+    sg_vval saved[MAX_V];
+    const uint32_t ports_before = m->n_ports(pop);
+    for (size_t q = 0; q < count; ++q) {
+      saved[q] = pop->vecs[ks[q]];
+      pop->vecs[ks[q]].uniform = vs[q];
+      pop->vecs[ks[q]].each = NULL;
+    }
+    const uint32_t ports_after = m->n_ports(pop);
+    for (size_t q = count; q-- > 0;) pop->vecs[ks[q]] = saved[q];
+    if (ports_after != ports_before)
+      return sg_i_fail(sim, SG_ERR_STATE, "%s: %s: the neuron has connections, the number of receptor ports (%u) cannot change to %u",
+                       fn, m->name, ports_before, ports_after);
+  }
+  if (!whole && m->state_width)
+    for (size_t q = 0; q < count; ++q) {
+      int differs = 0;
+      for (uint64_t i = 0; i < pop->n && !differs; ++i) differs = sg_i_vec(pop, ks[q], i)->len != lens[q];
+      if (differs)
+        return sg_i_fail(sim, SG_ERR_ARG, "%s: %s.%s: a length change must apply to the whole population (%llu..%llu)",
+                         fn, m->name, names[q], (unsigned long long)pop->first, (unsigned long long)(pop->first + pop->n - 1));
+    }
   for (size_t q = 0; q < count; ++q)
     if ((st = set_vec_one(sim, fn, nodes, names[q], values[q], lens[q], 1))) return st;
   return SG_OK;

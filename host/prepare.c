@@ -88,7 +88,11 @@ sg_status sg_memory_report(sg_sim *sim, sg_memory *out) {
   if (!out) return sg_i_fail(sim, SG_ERR_ARG, "sg_memory_report: out is NULL");
   memset(out, 0, sizeof *out);
   out->n_nodes = sim->n_nodes;
-  out->n_synapses = sim->csr.n_syn + sim->gen_csr.n_syn + sim->edges.n;
+  /* edges not yet in a CSR: recorder connections (ports >= SG_PORT_MULTIMETER) are not
+   * synapses, and once built they live in rec_row / the multimeters, not in the CSRs */
+  uint64_t pending = 0;
+  for (size_t i = 0; i < sim->edges.n; ++i) pending += sim->edges.port[i] < SG_PORT_MULTIMETER;
+  out->n_synapses = sim->csr.n_syn + sim->gen_csr.n_syn + pending;
   out->csr_bytes = csr_bytes(&sim->csr) + csr_bytes(&sim->gen_csr) + sim->edges.n * 20u;
   out->ring_bytes = (uint64_t)sim->ring_len * sim->n_inputs * 8u;
   for (size_t p = 0; p < sim->n_pops; ++p) {

@@ -134,9 +134,48 @@ static size_t rows_targets(const sg_multimeter *m) {
   return had / m->n_vars < m->n_targets ? had / m->n_vars : m->n_targets;
 }
 
+/* An open output file as record.c keeps it (sg_spike_rec.h5 and sg_multimeter.h5[v] point to
+ * one; no other file looks inside): the h5out handle, and per slot (spike files: per neuron
+ * population; report files: one) how many events or rows of the unflushed block the file has
+ * already taken. A flush that fails for one file or population after others took the block
+ * retries only what is missing there, so no file gets a block twice. */
+typedef struct rec_file {
+  sg_h5 *f;
+  size_t n_slots;
+  size_t *ahead;
+} rec_file;
+
+static rec_file *rec_file_new(sg_h5 *f, size_t n_slots) {
+  rec_file *x = calloc(1, sizeof *x);
+  if (!x) return NULL;
+  x->ahead = calloc(n_slots ? n_slots : 1, sizeof *x->ahead);
+  if (!x->ahead) { free(x); return NULL; }
+  x->f = f;
+  x->n_slots = n_slots;
+  return x;
+}
+
+static int rec_file_slots(rec_file *x, size_t n_slots) {
+  if (n_slots <= x->n_slots) return 0;
+  size_t *a = realloc(x->ahead, n_slots * sizeof *a);
+  if (!a) return 1;
+  memset(a + x->n_slots, 0, (n_slots - x->n_slots) * sizeof *a);
+  x->ahead = a;
+  x->n_slots = n_slots;
+  return 0;
+}
+
+static void rec_file_close(void *p) {
+  rec_file *x = p;
+  if (!x) return;
+  sg_h5_close(x->f, NULL, 0);
+  free(x->ahead);
+  free(x);
+}
+
 static void close_mm_files(sg_multimeter *m) {
   if (!m->h5) return;
-  for (size_t v = 0; v < m->n_vars; ++v) sg_h5_close((sg_h5 *)m->h5[v], NULL, 0);
+  for (size_t v = 0; v < m->n_vars; ++v) rec_file_close(m->h5[v]);
   free(m->h5);
   m->h5 = NULL;
 }
@@ -155,7 +194,11 @@ static sg_status open_files(sg_sim *sim) {
       while (r->h5_pop[had] != H5POP_END) ++had;
       if (had < sim->n_pops) {
         int *hp = realloc(r->h5_pop, (sim->n_pops + 1) * sizeof(int));
-        if (!hp) { st = sg_i_fail(sim, SG_ERR_NOMEM, "recorders: out of memory"); break; }
+        if (!hp || rec_file_slots(r->h5, sim->n_pops)) {
+          if (hp) r->h5_pop = hp;
+          st = sg_i_fail(sim, SG_ERR_NOMEM, "recorders: out of memory");
+          break;
+        }
         for (size_t p = had; p < sim->n_pops; ++p) hp[p] = -1;
         hp[sim->n_pops] = H5POP_END;
         r->h5_pop = hp;
@@ -169,12 +212,15 @@ static sg_status open_files(sg_sim *sim) {
     st = sg_h5_spikes_create(path, &meta, &f, err, sizeof err);
     if (st) { st = sg_i_fail(sim, st, "spike_recorder %llu: %s", (unsigned long long)r->gid, err); break; }
     r->h5_pop = malloc((sim->n_pops + 1) * sizeof(int));
-    if (!r->h5_pop) {
+    rec_file *x = r->h5_pop ? rec_file_new(f, sim->n_pops) : NULL;
+    if (!x) {
       sg_h5_close(f, NULL, 0);
+      free(r->h5_pop);
+      r->h5_pop = NULL;
       st = sg_i_fail(sim, SG_ERR_NOMEM, "recorders: out of memory");
       break;
     }
-    r->h5 = f;
+    r->h5 = x;
     for (size_t p = 0; p < sim->n_pops; ++p) r->h5_pop[p] = -1;
     r->h5_pop[sim->n_pops] = H5POP_END;
   }
@@ -191,7 +237,11 @@ static sg_status open_files(sg_sim *sim) {
       sg_h5 *f = NULL;
       st = sg_h5_report_create(path, &meta, &f, err, sizeof err);
       if (st) { st = sg_i_fail(sim, st, "multimeter %llu: %s", (unsigned long long)m->gid, err); break; }
-      m->h5[v] = f;
+      if (!(m->h5[v] = rec_file_new(f, 1))) {
+        sg_h5_close(f, NULL, 0);
+        st = sg_i_fail(sim, SG_ERR_NOMEM, "recorders: out of memory");
+        break;
+      }
       /* one report population per target population, nodes in connection order */
       size_t t = 0;
       while (t < m->n_targets && st == SG_OK) {
@@ -309,14 +359,13 @@ sg_status sg_i_record_prepare(sg_sim *sim) {
 void sg_i_record_free(sg_sim *sim) {
   for (size_t j = 0; j < sim->n_srec; ++j) {
     sg_spike_rec *r = &sim->srec[j];
-    sg_h5_close((sg_h5 *)r->h5, NULL, 0);
+    rec_file_close(r->h5);
     free(r->h5_pop); free(r->stamp); free(r->sender);
   }
   for (size_t j = 0; j < sim->n_mm; ++j) {
     sg_multimeter *m = &sim->mm[j];
-    if (m->h5)
-      for (size_t v = 0; v < m->n_vars; ++v) sg_h5_close((sg_h5 *)m->h5[v], NULL, 0);
-    free(m->h5); free(m->targets); free(m->target_rec); free(m->stamp); free(m->values);
+    close_mm_files(m);
+    free(m->targets); free(m->target_rec); free(m->stamp); free(m->values);
   }
   free(sim->srec); sim->srec = NULL; sim->n_srec = 0;
   free(sim->mm); sim->mm = NULL; sim->n_mm = 0;
@@ -393,15 +442,19 @@ static sg_status flush_srec(sg_sim *sim, sg_spike_rec *r) {
         id[k] = r->sender[q] - pop->first;
         ++k;
       }
-    if (!k) continue;
+    rec_file *x = r->h5;
+    const size_t done = p < x->n_slots ? x->ahead[p] : 0;   /* taken by an earlier, failed flush */
+    if (k <= done) continue;
     if (r->h5_pop[p] < 0) {
-      st = sg_h5_spikes_population((sg_h5 *)r->h5, pop->name, pop->first, &r->h5_pop[p], err, sizeof err);
+      st = sg_h5_spikes_population(x->f, pop->name, pop->first, &r->h5_pop[p], err, sizeof err);
       if (st) break;
     }
-    st = sg_h5_spikes_append((sg_h5 *)r->h5, r->h5_pop[p], t, id, k, err, sizeof err);
+    st = sg_h5_spikes_append(x->f, r->h5_pop[p], t + done, id + done, k - done, err, sizeof err);
+    if (st == SG_OK && p < x->n_slots) x->ahead[p] = k;
   }
   free(t); free(id);
   if (st) return sg_i_fail(sim, st, "spike_recorder %llu: writing spikes failed (in-memory data kept): %s", (unsigned long long)r->gid, err);
+  memset(((rec_file *)r->h5)->ahead, 0, ((rec_file *)r->h5)->n_slots * sizeof(size_t));
   r->n_flushed = r->n;
   if (!sim->cfg.keep_in_memory) { r->n = r->n_flushed = 0; }
   return SG_OK;
@@ -416,6 +469,9 @@ static sg_status flush_mm(sg_sim *sim, sg_multimeter *m) {
   if (!buf) return sg_i_fail(sim, SG_ERR_NOMEM, "multimeter: out of memory");
   sg_status st = SG_OK;
   for (size_t v = 0; v < m->n_vars && st == SG_OK; ++v) {
+    rec_file *x = m->h5[v];
+    const size_t done = x->ahead[0];   /* rows taken by an earlier, failed flush */
+    if (done >= rows) continue;
     int handle = 0;
     for (size_t t = 0; t < nt && st == SG_OK; ++t) {
       const sg_pop *tp = sg_i_pop_of(sim, m->targets[t]);
@@ -425,19 +481,21 @@ static sg_status flush_mm(sg_sim *sim, sg_multimeter *m) {
       size_t cnt = 0;
       for (size_t q = 0; q < nt; ++q)
         if (sg_i_pop_of(sim, m->targets[q]) == tp) {
-          for (size_t r = 0; r < rows; ++r)
-            buf[r * nt + cnt] = m->values[(m->n_flushed_rows + r) * w + q * m->n_vars + v];
+          for (size_t r = done; r < rows; ++r)
+            buf[(r - done) * nt + cnt] = m->values[(m->n_flushed_rows + r) * w + q * m->n_vars + v];
           ++cnt;
         }
       /* compact the rows to cnt columns */
       if (cnt != nt)
-        for (size_t r = 0; r < rows; ++r) memmove(buf + r * cnt, buf + r * nt, cnt * sizeof *buf);
-      st = sg_h5_report_append((sg_h5 *)m->h5[v], handle, buf, rows, err, sizeof err);
+        for (size_t r = 0; r < rows - done; ++r) memmove(buf + r * cnt, buf + r * nt, cnt * sizeof *buf);
+      st = sg_h5_report_append(x->f, handle, buf, rows - done, err, sizeof err);
       ++handle;
     }
+    if (st == SG_OK) x->ahead[0] = rows;
   }
   free(buf);
   if (st) return sg_i_fail(sim, st, "multimeter %llu: writing samples failed (in-memory data kept): %s", (unsigned long long)m->gid, err);
+  for (size_t v = 0; v < m->n_vars; ++v) ((rec_file *)m->h5[v])->ahead[0] = 0;
   m->n_flushed_rows = m->n_rows;
   if (!sim->cfg.keep_in_memory) m->n_rows = m->n_flushed_rows = 0;
   return SG_OK;

@@ -4,6 +4,7 @@
  * survive between sg_simulate calls (noise draws, next draw step) is carried over. */
 /* SPDX-License-Identifier: MIT */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,6 +33,15 @@ static int64_t steps_of(const sg_sim *sim, double ms) {
   return sg_ms_to_tics(ms) / sim->tics_per_step;   /* validated to be on the grid */
 }
 
+/* The shortest "%.Ng" text of v that reads back as v (6.05, not 6.0499999999999998). */
+static const char *num(double v, char *buf, size_t len) {
+  for (int prec = 6; prec <= 17; ++prec) {
+    snprintf(buf, len, "%.*g", prec, v);
+    if (!isfinite(v) || strtod(buf, NULL) == v) break;
+  }
+  return buf;
+}
+
 /* A device time to a grid step (spec 6.1): nearest tic; a grid point is taken as is; else
  * error, or up to the end of its step when allowed (precise_times rounds up as well). */
 static sg_status time_to_grid(sg_sim *sim, const sg_pop *pop, uint64_t i, const char *what,
@@ -39,9 +49,10 @@ static sg_status time_to_grid(sg_sim *sim, const sg_pop *pop, uint64_t i, const 
   const int64_t tics = sg_ms_to_tics(t);
   if (tics % sim->tics_per_step == 0) { *out = tics / sim->tics_per_step; return SG_OK; }
   if (round_up) { *out = tics / sim->tics_per_step + 1; return SG_OK; }
+  char nb[40];
   return sg_i_fail(sim, SG_ERR_ARG,
-                   "%s node %llu: %s[%zu] = %.17g ms is not representable at resolution %g ms: allowed multiples of the resolution (or set allow_offgrid_times)",
-                   pop->model->name, (unsigned long long)(pop->first + i), what, idx, t, sim->h);
+                   "%s node %llu: %s[%zu] = %s ms is not representable at resolution %g ms: allowed multiples of the resolution (or set allow_offgrid_times)",
+                   pop->model->name, (unsigned long long)(pop->first + i), what, idx, num(t, nb, sizeof nb), sim->h);
 }
 
 static uint64_t row_len(const sg_csr *c, uint64_t row) {
@@ -50,6 +61,168 @@ static uint64_t row_len(const sg_csr *c, uint64_t row) {
   if (s0 == s1) return 0;
   const uint64_t start = s0 == 0 ? 0 : c->seg_end[s0 - 1];
   return c->seg_end[s1 - 1] - start;
+}
+
+/* ---- fixed-point headroom of generator input (DESIGN.md 2.4) ------------------------------------
+ * Connect bounds sum |w| per target by 2^30 with each connection delivering |w| per step. A
+ * generator event delivers more: a Poisson count or a spike multiplicity times the weight factor,
+ * an amplitude in pA times the weight. F_g bounds that factor for generator g over any run (a
+ * Poisson count: below lambda < 10 the inversion sampler cannot pass the k where P(k) < 2^-60;
+ * above, the count exceeds lambda + 11 sqrt(lambda) + 40 with probability < 2^-80 (Chernoff);
+ * a normal draw of the sampler is below 13 in magnitude), so a target's input per step is at most
+ * abs_w_sum + sum over its generator synapses of (F_g - 1) |w|. A run whose bound passes 2^30 is
+ * refused here, before it could wrap the int64 ring slots. */
+#define SG_POISSON_LAMBDA_MAX 1e9   /* counts are uint32 and saturate near 4.3e9 */
+
+static double gen_factor(const sg_sim *sim, const sg_gen *G) {
+  switch (G->model) {
+  case SG_MODEL_poisson_generator: {
+    if (!(G->lambda > 0.0)) return 0.0;
+    if (G->lambda >= 10.0) return G->lambda + 11.0 * sqrt(G->lambda) + 40.0;
+    /* inversion (sg_poisson, lambda < 10) stops where the CDF reaches u <= 1 - 2^-54 or stalls:
+     * never past the first k > lambda with P(k) < 2^-60 */
+    double p = G->emlambda, k = 0.0;
+    while (!(k > G->lambda && p < 0x1p-60) && k < 1000.0) { k += 1.0; p *= G->lambda / k; }
+    return k;
+  }
+  case SG_MODEL_spike_generator: {
+    double f = 0.0;
+    for (uint64_t e = G->ev_off; e < G->ev_off + G->ev_n; ++e) {
+      const double x = fabs(sim->gen_w[e]) * (double)sim->gen_m[e];
+      if (x > f) f = x;
+    }
+    return f;
+  }
+  case SG_MODEL_step_current_generator: {
+    double f = 0.0;
+    for (uint64_t e = G->ev_off; e < G->ev_off + G->ev_n; ++e)
+      if (fabs(sim->gen_w[e]) > f) f = fabs(sim->gen_w[e]);
+    return f;
+  }
+  case SG_MODEL_noise_generator:
+    return fabs(G->mean) + 13.0 * sqrt(G->std2 + G->std_mod2);
+  default: return 1.0;
+  }
+}
+
+static uint64_t node_of_input(const sg_sim *sim, uint64_t input) {
+  for (size_t p = 0; p < sim->n_pops; ++p) {
+    const sg_pop *pop = sim->pops[p];
+    if (pop->model->kind != SG_KIND_NEURON || !pop->inputs_assigned || !pop->n) continue;
+    if (input >= pop->input_base && input < pop->input_base + (uint64_t)pop->n_ports * pop->n)
+      return pop->first + (input - pop->input_base) % pop->n;
+  }
+  return 0;
+}
+
+/* Synapses of CSR row `row`: [*j0, *j1). 0 if the row is empty or absent. */
+static int row_range(const sg_csr *c, uint64_t row, uint64_t *j0, uint64_t *j1) {
+  if (!c->row_seg || row >= c->n_rows || c->row_seg[row] == c->row_seg[row + 1]) return 0;
+  const uint64_t s0 = c->row_seg[row], s1 = c->row_seg[row + 1];
+  *j0 = s0 == 0 ? 0 : c->seg_end[s0 - 1];
+  *j1 = c->seg_end[s1 - 1];
+  return *j1 > *j0;
+}
+
+/* parrot_neuron relays the count of its input spikes as its output multiplicity, and every
+ * target of the parrot gets multiplicity x weight: a parrot driven by a Poisson generator passes
+ * the count on. A parrot's count per step is at most its own input bound (its incoming weights
+ * are stored as 1, so that bound counts spikes). Chains are followed for up to 64 links; a cycle
+ * of parrots that still grows after that is not refused here. */
+#define PARROT_ROUNDS 64
+
+static int has_parrot_relays(const sg_sim *sim) {
+  const sg_csr *c = &sim->csr;
+  if (!c->row_seg) return 0;
+  for (size_t p = 0; p < sim->n_pops; ++p) {
+    const sg_pop *pop = sim->pops[p];
+    if (pop->model->id != SG_MODEL_parrot_neuron) continue;
+    const uint64_t r0 = pop->first - 1, r1 = pop->first - 1 + pop->n;
+    if (r0 < c->n_rows && c->row_seg[r0] != c->row_seg[r1 < c->n_rows ? r1 : c->n_rows]) return 1;
+  }
+  return 0;
+}
+
+/* Uses the gen_t / gen_w / gen_m / gens arrays being built (passed in, not yet in sim). */
+static sg_status check_headroom(sg_sim *sim, const sg_gen *gens, size_t n_gens) {
+  const sg_csr *c = &sim->gen_csr, *nc = &sim->csr;
+  const int parrots = has_parrot_relays(sim);
+  if ((!c->row_seg || !n_gens) && !parrots) return SG_OK;
+  double base = 0.0, extra = 0.0;
+  for (uint64_t i = 0; i < sim->n_nodes; ++i)
+    if (sim->abs_w_sum[i] > base) base = sim->abs_w_sum[i];
+  double *F = malloc((n_gens ? n_gens : 1) * sizeof *F);
+  if (!F) return sg_i_fail(sim, SG_ERR_NOMEM, "generators: out of memory");
+  uint64_t j0, j1;
+  for (size_t g = 0; g < n_gens; ++g) {
+    F[g] = gen_factor(sim, &gens[g]);
+    if (F[g] <= 1.0 || !row_range(c, gens[g].gid - 1, &j0, &j1)) continue;
+    for (uint64_t j = j0; j < j1; ++j) extra += (F[g] - 1.0) * fabs((double)c->weight[j]);
+  }
+  if (!parrots && base + extra <= SG_FX_MAX_ABS_SUM) { free(F); return SG_OK; }
+  /* the quick bound failed (or parrots relay counts): per target, exactly as stated above */
+  const size_t nn = sim->n_nodes ? sim->n_nodes : 1;
+  double *add = calloc(nn, sizeof *add);
+  if (!add) { free(F); return sg_i_fail(sim, SG_ERR_NOMEM, "generators: out of memory"); }
+  sg_status st = SG_OK;
+  for (size_t g = 0; g < n_gens && st == SG_OK; ++g) {
+    if (F[g] <= 1.0 || !row_range(c, gens[g].gid - 1, &j0, &j1)) continue;
+    for (uint64_t j = j0; j < j1; ++j) {
+      const uint64_t t = node_of_input(sim, c->input[j]);
+      if (!t) continue;
+      add[t - 1] += (F[g] - 1.0) * fabs((double)c->weight[j]);
+      const double total = sim->abs_w_sum[t - 1] + add[t - 1];
+      if (total > SG_FX_MAX_ABS_SUM) {
+        const sg_pop *gp = sg_i_pop_of(sim, gens[g].gid);
+        const char *what = gens[g].model == SG_MODEL_poisson_generator ? "rate x h (the mean count per step)"
+                         : gens[g].model == SG_MODEL_spike_generator ? "|spike_weights| x spike_multiplicities"
+                         : gens[g].model == SG_MODEL_step_current_generator ? "|amplitude_values|"
+                         : "|mean| + 13 sqrt(std^2 + std_mod^2)";
+        st = sg_i_fail(sim, SG_ERR_OVERFLOW,
+                       "%s node %llu -> node %llu: events of up to %.6g x weight %g, with the target's other input (sum |w| = %.6g), could reach %.6g per step > %.17g (2^30), which the 64-bit fixed-point input could overflow: allowed smaller %s or weights",
+                       gp ? gp->model->name : "generator", (unsigned long long)gens[g].gid, (unsigned long long)t,
+                       F[g], (double)c->weight[j], sim->abs_w_sum[t - 1], total, (double)SG_FX_MAX_ABS_SUM, what);
+        break;
+      }
+    }
+  }
+  free(F);
+  if (st || !parrots) { free(add); return st; }
+  double *par = calloc(nn, sizeof *par), *nxt = calloc(nn, sizeof *nxt);
+  if (!par || !nxt) { free(add); free(par); free(nxt); return sg_i_fail(sim, SG_ERR_NOMEM, "parrot relays: out of memory"); }
+  uint64_t worst = 0;
+  for (int round = 0; round < PARROT_ROUNDS && !worst; ++round) {
+    memset(nxt, 0, nn * sizeof *nxt);
+    for (size_t p = 0; p < sim->n_pops; ++p) {
+      const sg_pop *pop = sim->pops[p];
+      if (pop->model->id != SG_MODEL_parrot_neuron) continue;
+      for (uint64_t q = pop->first - 1; q < pop->first - 1 + pop->n; ++q) {
+        const double M = sim->abs_w_sum[q] + add[q] + par[q];   /* spikes per step, at most */
+        if (M <= 1.0 || !row_range(nc, q, &j0, &j1)) continue;
+        for (uint64_t j = j0; j < j1; ++j) {
+          const uint64_t t = node_of_input(sim, nc->input[j]);
+          if (t) nxt[t - 1] += (M - 1.0) * fabs((double)nc->weight[j]);
+        }
+      }
+    }
+    int changed = 0;
+    for (uint64_t i = 0; i < sim->n_nodes; ++i) {
+      changed |= nxt[i] != par[i];
+      if (!worst && sim->abs_w_sum[i] + add[i] + nxt[i] > SG_FX_MAX_ABS_SUM) worst = i + 1;
+    }
+    double *tmp = par; par = nxt; nxt = tmp;
+    if (!changed) break;
+  }
+  if (worst) {
+    const uint64_t i = worst - 1;
+    const sg_pop *tp = sg_i_pop_of(sim, worst);
+    st = sg_i_fail(sim, SG_ERR_OVERFLOW,
+                   "node %llu (%s): its input in one step could reach %.6g (sum |w| %.6g, generator counts and amplitudes %.6g more, parrot_neuron relayed multiplicities %.6g more) > %.17g (2^30), which the 64-bit fixed-point input could overflow: allowed smaller rates, spike multiplicities or weights before and after parrot_neuron",
+                   (unsigned long long)worst, tp ? tp->model->name : "?", sim->abs_w_sum[i] + add[i] + par[i], sim->abs_w_sum[i],
+                   add[i], par[i], (double)SG_FX_MAX_ABS_SUM);
+  }
+  free(add); free(par); free(nxt);
+  return st;
 }
 
 sg_status sg_i_stim_prepare(sg_sim *sim) {
@@ -100,7 +273,13 @@ sg_status sg_i_stim_prepare(sg_sim *sim) {
       G->t_min = origin + start;
       G->t_max = stop_ms == INFINITY ? INT64_MAX : origin + steps_of(sim, stop_ms);
       if (id == SG_MODEL_poisson_generator) {
-        G->lambda = sg_i_param(pop, SG_POISSON_GENERATOR_P_rate, i) * h * 1e-3;
+        const double rate = sg_i_param(pop, SG_POISSON_GENERATOR_P_rate, i);
+        G->lambda = rate * h * 1e-3;
+        if (G->lambda > SG_POISSON_LAMBDA_MAX) {
+          st = sg_i_fail(sim, SG_ERR_ARG, "poisson_generator node %llu: rate = %g Hz is %g spikes per step at resolution %g ms: allowed at most %g per step (rate <= %g Hz), the range of the per-step counts",
+                         (unsigned long long)G->gid, rate, G->lambda, h, SG_POISSON_LAMBDA_MAX, SG_POISSON_LAMBDA_MAX / (h * 1e-3));
+          break;
+        }
         G->emlambda = exp(-G->lambda);
       } else if (id == SG_MODEL_noise_generator) {
         const double dt = sg_i_param(pop, SG_NOISE_GENERATOR_P_dt, i);
@@ -152,6 +331,7 @@ sg_status sg_i_stim_prepare(sg_sim *sim) {
           gw[ev + j] = w->len ? w->v[j] : 1.0;
           gm[ev + j] = m->len ? (uint32_t)m->v[j] : 1u;
         }
+        if (st) break;   /* the entries after the refused time were not filled */
         /* spikes whose stamp is not in the future are skipped (NEST) */
         G->ev_pos = 0;
         while (G->ev_pos < G->ev_n && gt[ev + G->ev_pos] <= (int64_t)sim->step) G->ev_pos++;
@@ -178,6 +358,16 @@ sg_status sg_i_stim_prepare(sg_sim *sim) {
         ev += t->len;
       }
     }
+  }
+  if (st == SG_OK) {
+    /* gen_factor reads the event arrays through sim: lend it the new ones */
+    double *ow = sim->gen_w;
+    uint32_t *om = sim->gen_m;
+    sim->gen_w = gw;
+    sim->gen_m = gm;
+    st = check_headroom(sim, gens, n_gens);
+    sim->gen_w = ow;
+    sim->gen_m = om;
   }
   if (st) {
     free(gens); free(gt); free(gw); free(gm); free(gv);
