@@ -4,15 +4,65 @@
  * population runs its SG_HD step on slot k (read and cleared) and lists its spikes; (3) the
  * spikes are delivered through the CSR into slots k + d; (4) recorders store spikes stamped
  * k+1 and multimeters sample.
+ *
  * Determinism: inputs are Q31.32 integers, so the order in which threads add them cannot
- * change a bit (integer addition is associative); spikes are listed in id order whatever the
- * thread count, because each thread takes a contiguous id range and the lists are joined in
- * thread order. Random numbers are counter-based (no state), so thread count does not matter.
+ * change a bit (integer addition is associative); spikes are recorded in id order whatever the
+ * thread count (each thread updates a contiguous id range of every population and the lists are
+ * read population by population, thread by thread). Random numbers are counter-based (no state),
+ * so the thread count does not matter either.
+ *
+ * THREADS AND WINDOWS. One OpenMP parallel region per sg_simulate chunk (sim.c: up to a recorder
+ * flush), not per step. The steps run in windows of W <= min_delay steps (run_window: each thread
+ * runs all W steps of one block of its nodes, with the block's Poisson events, before the next
+ * block), then:
+ *     barrier
+ *     the window's spikes are delivered, step by step, into the inputs the thread OWNS;
+ *     master: statistics, spike recorders and multimeters, step by step
+ *     barrier
+ * Windows end at every multimeter sample. With spike, step current or noise generators that have
+ * targets (state that advances step by step) W = 1 and a step is: [master: those generators; barrier] Poisson counts of
+ * a share of each generator's targets + updates of a share of each population; barrier; Poisson
+ * events and deliveries into the owned inputs, master records; barrier.
+ * Ownership: thread t owns the ring inputs [split[t], split[t+1]) (the same range in every slot), so
+ * no two threads ever add to the same int64 and no atomics are needed. The split points balance
+ * the synapses per thread (a sample of the CSR's target inputs) and are multiples of 8 inputs (one
+ * cache line). Each thread walks every spike's row and keeps the synapses it owns (AVX-512:
+ * vpcompressd, else a branch-free compaction). The barrier is our own (spin briefly, then yield),
+ * see barrier(). With one thread there is no parallel region, no barrier and no filter.
+ * bench/RESULTS.md has the measurements behind these choices.
+ *
+ * VECTORISED HOT LOOPS (identical bits to the scalar definitions; tests/test_engine.c and the
+ * bench --hash runs check it):
+ *   - Philox4x32-10 for 8 counters per AVX-512 instruction (vpmuludq gives the 32x32->64 bit
+ *     products; the high words of the 64-bit lanes are never looked at), scalar sg_rng_block
+ *     otherwise;
+ *   - gl_exp through sg_gl_exp_step_block (include/sg/models/gl_exp.h), which needs no exp
+ *     except for the few nodes whose uniform lies below a cheap upper bound of p;
+ *   - Poisson counts for lambda < 10 by the inversion table F_0, F_1, ... that sg_poisson's loop
+ *     computes (the same operations in the same order, once per generator and run): the count is
+ *     the number of F_j below u, up to the point where F stalls, which is exactly sg_poisson's k;
+ *   - weights float -> Q31.32 by a branch-free form of sg_fx_from_double (same result for every
+ *     float, including the saturating and NaN cases).
  */
 /* SPDX-License-Identifier: MIT */
+#define _DEFAULT_SOURCE 1   /* madvise */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__AVX512F__)
+#pragma GCC target("prefer-vector-width=512")   /* the hot loops below: 8 doubles per instruction */
+#endif
+#include <math.h>
 #include <omp.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+
+#if defined(__AVX512F__) && defined(__AVX512DQ__) && defined(__AVX512VL__)
+#include <immintrin.h>
+#define SG_CPU_AVX512 1
+#else
+#define SG_CPU_AVX512 0
+#endif
 
 #include "internal.h"
 #include "sg/models/all.h"
@@ -21,47 +71,237 @@
 #include "sg/stim/poisson_generator.h"
 #include "sg/stim/step_current_generator.h"
 
+#define BLK 256              /* nodes, targets or synapses handled per inner block */
+#define PTAB_MAX 64          /* Poisson inversion table entries (sg_poisson stalls within ~45) */
+
+SG_STATIC_ASSERT(BLK == SG_GL_EXP_BLOCK, "gl_exp block size");
+
+/* per-thread data, one allocation each (no false sharing) */
+typedef struct thr_data {
+  uint32_t *spk, *mul;       /* spikes of this thread's nodes in this step or window: gid - 1, multiplicity */
+  uint16_t *stp;             /* and their step within the window (0 outside windows) */
+  size_t n_spk, cap;
+  size_t *pop_end;           /* [n_pops]: end of each population's spikes in spk */
+  uint64_t events;           /* synaptic events (thread 0 counts them all) */
+  uint32_t w0[BLK + 16], w1[BLK + 16], idx[BLK + 16];
+  uint32_t ci[BLK + 16];     /* compacted inputs */
+  float cw[BLK + 16];        /* compacted weights */
+  uint32_t cc[BLK + 16];     /* compacted Poisson counts */
+  int64_t cv[BLK + 16];      /* values to add */
+  uint32_t pc[BLK + 16];     /* Poisson counts of a block (windows) */
+  uint32_t ci2[BLK + 16];    /* the next block's compacted synapses (delivery pipeline) */
+  float cw2[BLK + 16];
+  struct dblk *bl;           /* delivery: the step's synapse blocks */
+} thr_data;
+
+/* a block of at most BLK synapses of one row segment: they all go to one slot */
+typedef struct dblk {
+  int64_t *slot;
+  const uint32_t *in;
+  const float *w;
+  uint32_t n, mult;
+} dblk;
+#define DBLK_CAP 1024
+
+/* Poisson generator g: inversion table of its lambda (valid when lambda < 10 and F stalls) */
+typedef struct ptab {
+  double lambda, emlambda;   /* what the table was made for */
+  int valid;
+  uint32_t m;                /* entries: F[0 .. m-1]; F[m ..] = +inf */
+  double F[PTAB_MAX + 4];
+} ptab;
+
 typedef struct cpu_data {
-  uint32_t R;                 /* ring slots allocated */
-  uint64_t n_inputs;          /* inputs per slot allocated */
-  int max_threads;
-  uint32_t **t_idx, **t_mul;  /* per-thread spike lists (node index in its population) */
-  size_t t_cap;               /* capacity of each per-thread list */
-  size_t *t_n;
-  uint32_t *spk_gid;          /* the step's spikes: node index (gid - 1) and multiplicity */
-  uint32_t *spk_mul;
-  size_t spk_n, spk_cap;
+  uint32_t R;                /* ring slots allocated */
+  uint64_t n_inputs;         /* inputs per slot allocated */
+  int n_thr;                 /* threads the per-thread data was made for */
+  thr_data **th;
+  size_t n_pops;
+  /* ownership: prefix sums of a sample of CSR target inputs (n_inputs + 1), split for split_T */
+  uint32_t *own_prefix;
+  int split_T;
+  uint32_t *split;           /* [split_T + 1] */
+  /* Poisson */
+  ptab *ptab;                /* [n_gens] */
+  uint32_t **pcnt;           /* [n_gens]: counts per target of this step (NULL: not Poisson) */
+  size_t n_gens;
+  int has_serial;            /* spike / step current / noise generators with targets exist */
+  int idle_gens;             /* other generators without targets (spike generators advance) */
+  int windows;               /* steps may run in windows (see run_window) */
+  uint32_t min_delay;        /* smallest delay of the neuron CSR, steps (WIN_MAX if none) */
+  uint32_t wmax;             /* longest window the spike lists allow */
+  volatile int stop;         /* status of a failed record, seen by all after the barrier */
+  _Alignas(64) atomic_uint bar_count;   /* the step loop's barrier (see barrier()) */
+  _Alignas(64) atomic_uint bar_gen;
 } cpu_data;
 
+/* The barrier between the phases of the step loop: spins a little (a few microseconds, the usual
+ * imbalance), then yields the core. On a machine shared with other work the partner thread may be
+ * waiting for this very core: OpenMP's barrier spins for up to a few hundred microseconds first,
+ * which made two threads several times slower than one whenever the machine was loaded. Memory
+ * order: every thread's writes before the barrier happen before every thread's reads after it
+ * (release/acquire through the counter and the generation). */
+static void barrier(cpu_data *d, int T) {
+  const unsigned g = atomic_load_explicit(&d->bar_gen, memory_order_acquire);
+  if (atomic_fetch_add_explicit(&d->bar_count, 1u, memory_order_acq_rel) == (unsigned)T - 1u) {
+    atomic_store_explicit(&d->bar_count, 0u, memory_order_relaxed);
+    atomic_fetch_add_explicit(&d->bar_gen, 1u, memory_order_release);
+    return;
+  }
+  for (unsigned i = 0; atomic_load_explicit(&d->bar_gen, memory_order_acquire) == g; ++i) {
+    if (i < 256) {
+#if defined(__x86_64__) || defined(__i386__)
+      __builtin_ia32_pause();
+#endif
+    } else {
+      sched_yield();
+    }
+  }
+}
+
 static void free_threads(cpu_data *d) {
-  if (d->t_idx)
-    for (int t = 0; t < d->max_threads; ++t) { free(d->t_idx[t]); free(d->t_mul[t]); }
-  free(d->t_idx); free(d->t_mul); free(d->t_n);
-  d->t_idx = d->t_mul = NULL; d->t_n = NULL;
+  if (d->th)
+    for (int t = 0; t < d->n_thr; ++t)
+      if (d->th[t]) { free(d->th[t]->spk); free(d->th[t]->mul); free(d->th[t]->pop_end); free(d->th[t]->bl); free(d->th[t]->stp); free(d->th[t]); }
+  free(d->th);
+  d->th = NULL;
+  d->n_thr = 0;
+}
+
+static void free_gens(cpu_data *d) {
+  if (d->pcnt)
+    for (size_t g = 0; g < d->n_gens; ++g) free(d->pcnt[g]);
+  free(d->pcnt); free(d->ptab);
+  d->pcnt = NULL; d->ptab = NULL; d->n_gens = 0;
 }
 
 static void cpu_release(sg_sim *sim) {
   cpu_data *d = sim->backend_data;
   if (!d) return;
   free_threads(d);
-  free(d->spk_gid); free(d->spk_mul);
+  free_gens(d);
+  free(d->own_prefix); free(d->split);
   free(d);
   sim->backend_data = NULL;
+}
+
+static uint64_t neuron_total(const sg_sim *sim, size_t *n_neuron_pops) {
+  uint64_t total = 0;
+  size_t np = 0;
+  for (size_t p = 0; p < sim->n_pops; ++p)
+    if (sim->pops[p]->model->kind == SG_KIND_NEURON) { total += sim->pops[p]->n; ++np; }
+  if (n_neuron_pops) *n_neuron_pops = np;
+  return total;
+}
+
+/* Longest window (steps) for a network of n neurons: its spike lists hold W n entries at most. */
+#define WIN_MAX 32u
+#define WIN_ENTRIES 4000000u
+static uint32_t win_max(uint64_t n) {
+  const uint64_t w = n ? WIN_ENTRIES / n : WIN_MAX;
+  return w < 1 ? 1u : w > WIN_MAX ? WIN_MAX : (uint32_t)w;
+}
+
+/* Per-thread data for T threads: spike lists large enough for every neuron (any split), in
+ * every step of a window. */
+static sg_status ensure_threads(sg_sim *sim, cpu_data *d, int T) {
+  const uint64_t nt = neuron_total(sim, NULL);
+  const size_t cap = (size_t)(nt * win_max(nt)) + 16;
+  d->wmax = win_max(nt);
+  if (d->th && T <= d->n_thr && d->n_pops == sim->n_pops && d->th[0]->cap >= cap) return SG_OK;
+  free_threads(d);
+  d->th = calloc((size_t)T, sizeof *d->th);
+  if (!d->th) return sg_i_fail(sim, SG_ERR_NOMEM, "cpu backend: out of memory");
+  d->n_thr = T;
+  d->n_pops = sim->n_pops;
+  for (int t = 0; t < T; ++t) {
+    thr_data *h = aligned_alloc(64, (sizeof(thr_data) + 63) & ~(size_t)63);
+    if (!h) return sg_i_fail(sim, SG_ERR_NOMEM, "cpu backend: out of memory");
+    memset(h, 0, sizeof *h);
+    d->th[t] = h;
+    h->cap = cap;
+    h->spk = malloc(cap * sizeof *h->spk);
+    h->mul = malloc(cap * sizeof *h->mul);
+    h->stp = calloc(cap, sizeof *h->stp);
+    h->pop_end = calloc(sim->n_pops + 1, sizeof *h->pop_end);
+    h->bl = malloc(DBLK_CAP * sizeof *h->bl);
+    if (!h->spk || !h->mul || !h->stp || !h->pop_end || !h->bl) return sg_i_fail(sim, SG_ERR_NOMEM, "cpu backend: out of memory");
+  }
+  return SG_OK;
+}
+
+/* Ownership sample: every s-th synapse of the neuron CSR counts for its target input. */
+static sg_status make_own_prefix(sg_sim *sim, cpu_data *d) {
+  free(d->own_prefix);
+  free(d->split);
+  d->own_prefix = NULL;
+  d->split = NULL;
+  d->split_T = 0;
+  const uint64_t ni = sim->n_inputs;
+  d->own_prefix = calloc((size_t)ni + 1, sizeof *d->own_prefix);
+  if (!d->own_prefix) return sg_i_fail(sim, SG_ERR_NOMEM, "cpu backend: out of memory");
+  const sg_csr *c = &sim->csr;
+  if (c->input && c->n_syn) {
+    const uint64_t stride = c->n_syn > (1u << 20) ? c->n_syn >> 20 : 1;
+    for (uint64_t j = 0; j < c->n_syn; j += stride)
+      if (c->input[j] < ni) d->own_prefix[c->input[j] + 1]++;
+  }
+  for (uint64_t i = 0; i < ni; ++i) d->own_prefix[i + 1] += d->own_prefix[i];
+  return SG_OK;
+}
+
+/* Split points for T threads: equal shares of the sample (or of the inputs without synapses). */
+static sg_status make_split(sg_sim *sim, cpu_data *d, int T) {
+  if (d->split && d->split_T == T) return SG_OK;
+  free(d->split);
+  d->split = malloc(((size_t)T + 1) * sizeof *d->split);
+  if (!d->split) return sg_i_fail(sim, SG_ERR_NOMEM, "cpu backend: out of memory");
+  const uint64_t ni = sim->n_inputs;
+  const uint64_t total = d->own_prefix ? d->own_prefix[ni] : 0;
+  d->split[0] = 0;
+  for (int t = 1; t < T; ++t) {
+    uint64_t x;
+    if (total == 0) x = ni * (uint64_t)t / (uint64_t)T;
+    else {   /* first input whose prefix reaches t/T of the sample */
+      const uint64_t want = total * (uint64_t)t / (uint64_t)T;
+      uint64_t lo = 0, hi = ni;
+      while (lo < hi) {
+        const uint64_t mid = (lo + hi) / 2;
+        if (d->own_prefix[mid] < want) lo = mid + 1; else hi = mid;
+      }
+      x = lo;
+    }
+    x = (x + 7) & ~(uint64_t)7;
+    if (x > ni) x = ni;
+    if (x < d->split[t - 1]) x = d->split[t - 1];
+    d->split[t] = (uint32_t)x;
+  }
+  d->split[T] = (uint32_t)ni;
+  d->split_T = T;
+  return SG_OK;
 }
 
 static sg_status cpu_prepare(sg_sim *sim) {
   cpu_data *d = sim->backend_data;
   if (!d) {
-    d = calloc(1, sizeof *d);
+    d = aligned_alloc(64, (sizeof *d + 63) & ~(size_t)63);
     if (!d) return sg_i_fail(sim, SG_ERR_NOMEM, "cpu backend: out of memory");
+    memset(d, 0, sizeof *d);
     sim->backend_data = d;
   }
   /* ring: keep pending events when the slot count or the input count grows */
   const uint32_t R = sim->ring_len;
   const uint64_t ni = sim->n_inputs;
   if (R != d->R || ni != d->n_inputs || !sim->ring) {
-    int64_t *ring = calloc((size_t)R * (ni ? ni : 1), sizeof *ring);
+    /* 2 MiB aligned and huge pages where the kernel gives them: the adds of a delivery are random
+     * over a slot, and a slot of 10^5 inputs spans 200 small pages */
+    const size_t bytes = (((size_t)R * (ni ? ni : 1) * sizeof(int64_t)) + 2097151) & ~(size_t)2097151;
+    int64_t *ring = aligned_alloc(2097152, bytes);
     if (!ring) return sg_i_fail(sim, SG_ERR_NOMEM, "ring buffer: cannot allocate %.2f GiB", (double)R * (double)ni * 8.0 / 1073741824.0);
+#ifdef MADV_HUGEPAGE
+    madvise(ring, bytes, MADV_HUGEPAGE);
+#endif
+    memset(ring, 0, bytes);
     if (sim->ring && d->R) {
       for (uint64_t k = sim->step; k < sim->step + d->R; ++k) {
         const int64_t *src = sim->ring + (k & (d->R - 1)) * d->n_inputs;
@@ -73,53 +313,197 @@ static sg_status cpu_prepare(sg_sim *sim) {
     d->R = R;
     d->n_inputs = ni;
   }
-  /* per-thread spike lists sized for the largest population */
-  uint64_t max_n = 1, total = 1;
-  for (size_t p = 0; p < sim->n_pops; ++p)
-    if (sim->pops[p]->model->kind == SG_KIND_NEURON) {
-      if (sim->pops[p]->n > max_n) max_n = sim->pops[p]->n;
-      total += sim->pops[p]->n;
-    }
-  const int T = omp_get_max_threads();
-  const size_t cap = (size_t)(max_n / (uint64_t)T + 2);
-  if (T != d->max_threads || cap > d->t_cap) {
-    free_threads(d);
-    d->max_threads = T;
-    d->t_cap = cap;
-    d->t_idx = calloc((size_t)T, sizeof *d->t_idx);
-    d->t_mul = calloc((size_t)T, sizeof *d->t_mul);
-    d->t_n = calloc((size_t)T, sizeof *d->t_n);
-    if (!d->t_idx || !d->t_mul || !d->t_n) return sg_i_fail(sim, SG_ERR_NOMEM, "cpu backend: out of memory");
-    for (int t = 0; t < T; ++t) {
-      d->t_idx[t] = malloc(cap * sizeof(uint32_t));
-      d->t_mul[t] = malloc(cap * sizeof(uint32_t));
-      if (!d->t_idx[t] || !d->t_mul[t]) return sg_i_fail(sim, SG_ERR_NOMEM, "cpu backend: out of memory");
+  sg_status st = ensure_threads(sim, d, omp_get_max_threads());
+  if (st) return st;
+  if ((st = make_own_prefix(sim, d))) return st;
+  /* generators: Poisson count arrays, and whether any other generator runs */
+  free_gens(d);
+  d->has_serial = 0;
+  d->idle_gens = 0;
+  int ordered = 1;
+  if (sim->n_gens) {
+    d->ptab = calloc(sim->n_gens, sizeof *d->ptab);
+    d->pcnt = calloc(sim->n_gens, sizeof *d->pcnt);
+    if (!d->ptab || !d->pcnt) return sg_i_fail(sim, SG_ERR_NOMEM, "cpu backend: out of memory");
+    d->n_gens = sim->n_gens;
+    const sg_csr *c = &sim->gen_csr;
+    for (size_t g = 0; g < sim->n_gens; ++g) {
+      const sg_gen *G = &sim->gens[g];
+      const uint64_t row = G->gid - 1;
+      const int targets = c->row_seg && c->row_seg[row] != c->row_seg[row + 1];
+      if (G->model != SG_MODEL_poisson_generator) {
+        if (targets) d->has_serial = 1; else d->idle_gens = 1;
+        continue;
+      }
+      if (!targets) continue;
+      const uint64_t s0 = c->row_seg[row], s1 = c->row_seg[row + 1];
+      const uint64_t n = c->seg_end[s1 - 1] - (s0 == 0 ? 0 : c->seg_end[s0 - 1]);
+      d->pcnt[g] = malloc((size_t)(n + BLK) * sizeof(uint32_t));
+      if (!d->pcnt[g]) return sg_i_fail(sim, SG_ERR_NOMEM, "cpu backend: out of memory");
+      d->ptab[g].lambda = NAN;
+      /* windows need each Poisson generator's targets in input order (all_to_all gives that) */
+      const uint64_t first = s0 == 0 ? 0 : c->seg_end[s0 - 1];
+      for (uint64_t j = first + 1; j < first + n; ++j)
+        if (c->input[j] < c->input[j - 1]) { ordered = 0; break; }
     }
   }
-  if (total > d->spk_cap) {
-    free(d->spk_gid); free(d->spk_mul);
-    d->spk_gid = malloc(total * sizeof(uint32_t));
-    d->spk_mul = malloc(total * sizeof(uint32_t));
-    d->spk_cap = total;
-    if (!d->spk_gid || !d->spk_mul) { d->spk_cap = 0; return sg_i_fail(sim, SG_ERR_NOMEM, "cpu backend: out of memory"); }
-  }
+  d->min_delay = WIN_MAX;
+  for (uint64_t sgm = 0; sgm < sim->csr.n_seg; ++sgm)
+    if (sim->csr.seg_delay[sgm] < d->min_delay) d->min_delay = sim->csr.seg_delay[sgm];
+  d->windows = !d->has_serial && ordered;
   return SG_OK;
 }
 
 static sg_status cpu_sync(sg_sim *sim) { (void)sim; return SG_OK; }
 
-/* ---- (1) generators ------------------------------------------------------------------------- */
-static inline void ring_add(int64_t *p, int64_t v, int atomic) {
-  if (atomic) __atomic_fetch_add(p, v, __ATOMIC_RELAXED);
-  else *p += v;
+/* ---- vector building blocks ------------------------------------------------------------------- */
+/* Words 0 and 1 of Philox4x32-10 (sg/philox.h) with key `seed` and counters (cx, cy, lo32(e),
+ * hi32(e)) for the elements e = e0 .. e0 + cnt - 1. */
+static void philox_w01(uint64_t seed, uint32_t cx, uint32_t cy, uint64_t e0, uint32_t cnt, uint32_t *w0,
+                       uint32_t *w1) {
+  uint32_t j = 0;
+#if SG_CPU_AVX512
+  const __m512i M0 = _mm512_set1_epi64(SG_PHILOX_M0), M1 = _mm512_set1_epi64(SG_PHILOX_M1);
+  const __m512i lane = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0), lo32 = _mm512_set1_epi64(0xFFFFFFFFll);
+  __m512i K0[10], K1[10];
+  {
+    uint32_t k0 = (uint32_t)seed, k1 = (uint32_t)(seed >> 32);
+    for (int r = 0; r < 10; ++r) {
+      K0[r] = _mm512_set1_epi64(k0);
+      K1[r] = _mm512_set1_epi64(k1);
+      k0 += SG_PHILOX_W0;
+      k1 += SG_PHILOX_W1;
+    }
+  }
+  const __m512i X = _mm512_set1_epi64(cx), Y = _mm512_set1_epi64(cy);
+  for (; j + 32 <= cnt; j += 32) {
+    __m512i a0 = X, a1 = Y, b0 = X, b1 = Y, c0 = X, c1 = Y, d0 = X, d1 = Y;
+    __m512i ea = _mm512_add_epi64(_mm512_set1_epi64((long long)(e0 + j)), lane);
+    __m512i eb = _mm512_add_epi64(ea, _mm512_set1_epi64(8));
+    __m512i ec = _mm512_add_epi64(ea, _mm512_set1_epi64(16));
+    __m512i ed = _mm512_add_epi64(ea, _mm512_set1_epi64(24));
+    __m512i a2 = ea, a3 = _mm512_srli_epi64(ea, 32), b2 = eb, b3 = _mm512_srli_epi64(eb, 32);
+    __m512i c2 = ec, c3 = _mm512_srli_epi64(ec, 32), d2 = ed, d3 = _mm512_srli_epi64(ed, 32);
+    for (int r = 0; r < 10; ++r) {
+#define SG_PHILOX_ROUND(x0, x1, x2, x3)                                                 \
+      do {                                                                              \
+        const __m512i p0 = _mm512_mul_epu32(x0, M0), p1 = _mm512_mul_epu32(x2, M1);     \
+        x0 = _mm512_ternarylogic_epi64(_mm512_srli_epi64(p1, 32), x1, K0[r], 0x96);     \
+        x1 = p1;                                                                        \
+        x2 = _mm512_ternarylogic_epi64(_mm512_srli_epi64(p0, 32), x3, K1[r], 0x96);     \
+        x3 = p0;                                                                        \
+      } while (0)
+      SG_PHILOX_ROUND(a0, a1, a2, a3);
+      SG_PHILOX_ROUND(b0, b1, b2, b3);
+      SG_PHILOX_ROUND(c0, c1, c2, c3);
+      SG_PHILOX_ROUND(d0, d1, d2, d3);
+    }
+    _mm256_storeu_si256((__m256i *)(w0 + j), _mm512_cvtepi64_epi32(_mm512_and_si512(a0, lo32)));
+    _mm256_storeu_si256((__m256i *)(w1 + j), _mm512_cvtepi64_epi32(_mm512_and_si512(a1, lo32)));
+    _mm256_storeu_si256((__m256i *)(w0 + j + 8), _mm512_cvtepi64_epi32(_mm512_and_si512(b0, lo32)));
+    _mm256_storeu_si256((__m256i *)(w1 + j + 8), _mm512_cvtepi64_epi32(_mm512_and_si512(b1, lo32)));
+    _mm256_storeu_si256((__m256i *)(w0 + j + 16), _mm512_cvtepi64_epi32(_mm512_and_si512(c0, lo32)));
+    _mm256_storeu_si256((__m256i *)(w1 + j + 16), _mm512_cvtepi64_epi32(_mm512_and_si512(c1, lo32)));
+    _mm256_storeu_si256((__m256i *)(w0 + j + 24), _mm512_cvtepi64_epi32(_mm512_and_si512(d0, lo32)));
+    _mm256_storeu_si256((__m256i *)(w1 + j + 24), _mm512_cvtepi64_epi32(_mm512_and_si512(d1, lo32)));
+  }
+  for (; j + 8 <= cnt; j += 8) {
+    __m512i a0 = X, a1 = Y;
+    __m512i a2 = _mm512_add_epi64(_mm512_set1_epi64((long long)(e0 + j)), lane), a3 = _mm512_srli_epi64(a2, 32);
+    for (int r = 0; r < 10; ++r) SG_PHILOX_ROUND(a0, a1, a2, a3);
+#undef SG_PHILOX_ROUND
+    _mm256_storeu_si256((__m256i *)(w0 + j), _mm512_cvtepi64_epi32(_mm512_and_si512(a0, lo32)));
+    _mm256_storeu_si256((__m256i *)(w1 + j), _mm512_cvtepi64_epi32(_mm512_and_si512(a1, lo32)));
+  }
+#endif
+  for (; j < cnt; ++j) {
+    const uint64_t e = e0 + j;
+    const sg_ctr4 b = sg_philox4x32_10(sg_ctr4_make(cx, cy, (uint32_t)e, (uint32_t)(e >> 32)), (uint32_t)seed,
+                                       (uint32_t)(seed >> 32));
+    w0[j] = b.c[0];
+    w1[j] = b.c[1];
+  }
 }
 
-static void run_generators(sg_sim *sim, uint64_t k) {
+/* The counter words x, y of sg_rng_counter(stream, ., step, draw 0). */
+static inline uint32_t ctr_x(uint64_t step) { return (uint32_t)step; }
+static inline uint32_t ctr_y(uint32_t stream, uint64_t step) {
+  return (uint32_t)((step >> 32) & 0xFFu) | ((stream & 0xFFFFu) << 16);
+}
+
+/* sg_fx_from_double((double)w) without branches (vectorises); the same integer for every float. */
+static inline int64_t fx_of_float(float w) {
+  const double v = (double)w * 0x1p32;
+  const double m = v < 0.0 ? -0x1p52 : 0x1p52;
+  double r = fabs(v) < 0x1p52 ? (v + m) - m : v;
+  r = r == r ? r : 0.0;
+  r = r > -0x1p63 ? r : -0x1p63;
+  r = r < 0x1p63 ? r : 0x1.fffffffffffffp62;
+  const int64_t q = (int64_t)r;
+  return v >= 0x1p63 ? INT64_MAX : q;
+}
+
+/* Keeps the entries whose input lies in [lo, lo + len): inputs to ci, weights to cw (and, when
+ * cnt is not NULL, counts to cc, dropping zero counts). Returns how many were kept. */
+static inline uint32_t compact(const uint32_t *SG_RESTRICT in, const float *SG_RESTRICT w,
+                               const uint32_t *SG_RESTRICT cnt, uint32_t n, uint32_t lo, uint32_t len,
+                               uint32_t *SG_RESTRICT ci, float *SG_RESTRICT cw, uint32_t *SG_RESTRICT cc) {
+  uint32_t c = 0, j = 0;
+#if SG_CPU_AVX512
+  const __m512i vlo = _mm512_set1_epi32((int)lo), vlen = _mm512_set1_epi32((int)len);
+  for (; j + 16 <= n; j += 16) {
+    const __m512i x = _mm512_loadu_si512(in + j);
+    __mmask16 k = _mm512_cmplt_epu32_mask(_mm512_sub_epi32(x, vlo), vlen);
+    __m512i vc = _mm512_setzero_si512();
+    if (cnt) {
+      vc = _mm512_loadu_si512(cnt + j);
+      k &= _mm512_test_epi32_mask(vc, vc);
+    }
+    if (!k) continue;
+    _mm512_storeu_si512(ci + c, _mm512_maskz_compress_epi32(k, x));
+    _mm512_storeu_ps(cw + c, _mm512_maskz_compress_ps(k, _mm512_loadu_ps(w + j)));
+    if (cnt) _mm512_storeu_si512(cc + c, _mm512_maskz_compress_epi32(k, vc));
+    c += (uint32_t)__builtin_popcount(k);
+  }
+#endif
+  for (; j < n; ++j) {
+    const uint32_t x = in[j];
+    ci[c] = x;
+    cw[c] = w[j];
+    uint32_t keep = x - lo < len;
+    if (cnt) { cc[c] = cnt[j]; keep &= cnt[j] != 0; }
+    c += keep;
+  }
+  return c;
+}
+
+/* slot[in[j]] += Q31.32(w[j]) * mult for j < n */
+static inline void add_events(int64_t *SG_RESTRICT slot, const uint32_t *SG_RESTRICT in, const float *SG_RESTRICT w,
+                              uint32_t n, uint32_t mult, int64_t *SG_RESTRICT cv) {
+  for (uint32_t j = 0; j < n; ++j) cv[j] = fx_of_float(w[j]);
+  if (mult != 1)
+    for (uint32_t j = 0; j < n; ++j) cv[j] = sg_fx_mul_count(cv[j], mult);
+  for (uint32_t j = 0; j < n; ++j) slot[in[j]] += cv[j];
+}
+
+/* slot[in[j]] += Q31.32(w[j]) * cnt[j] for j < n */
+static inline void add_counts(int64_t *SG_RESTRICT slot, const uint32_t *SG_RESTRICT in, const float *SG_RESTRICT w,
+                              const uint32_t *SG_RESTRICT cnt, uint32_t n, int64_t *SG_RESTRICT cv) {
+  for (uint32_t j = 0; j < n; ++j) cv[j] = sg_fx_mul_count(fx_of_float(w[j]), cnt[j]);
+  for (uint32_t j = 0; j < n; ++j) slot[in[j]] += cv[j];
+}
+
+/* ---- (1) generators ------------------------------------------------------------------------- */
+static inline uint64_t row_first_syn(const sg_csr *c, uint64_t s0) { return s0 == 0 ? 0 : c->seg_end[s0 - 1]; }
+
+/* spike, step current and noise generators (master only, nobody else touches the ring then) */
+static void run_serial_generators(sg_sim *sim, uint64_t k) {
   const sg_csr *c = &sim->gen_csr;
   const uint32_t mask = sim->ring_len - 1;
   const uint64_t ni = sim->n_inputs;
   for (size_t g = 0; g < sim->n_gens; ++g) {
     sg_gen *G = &sim->gens[g];
+    if (G->model == SG_MODEL_poisson_generator) continue;
     const uint64_t row = G->gid - 1;
     if (!c->row_seg || c->row_seg[row] == c->row_seg[row + 1]) {
       /* no targets: spike generators still advance their read position */
@@ -128,7 +512,7 @@ static void run_generators(sg_sim *sim, uint64_t k) {
       continue;
     }
     const uint64_t s0 = c->row_seg[row], s1 = c->row_seg[row + 1];
-    const uint64_t first_syn = s0 == 0 ? 0 : c->seg_end[s0 - 1];
+    const uint64_t first_syn = row_first_syn(c, s0);
     switch (G->model) {
     case SG_MODEL_spike_generator:
       while (G->ev_pos < G->ev_n && sim->gen_t[G->ev_off + G->ev_pos] <= (int64_t)k + 1) {
@@ -142,22 +526,6 @@ static void run_generators(sg_sim *sim, uint64_t k) {
         }
       }
       break;
-    case SG_MODEL_poisson_generator: {
-      if (!sg_window_poisson(G->t_min, G->t_max, (int64_t)k) || G->lambda <= 0.0) break;
-      const sg_poisson_coef pc = {G->lambda, G->emlambda, G->t_min, G->t_max};
-      const uint64_t nsyn = c->seg_end[s1 - 1] - first_syn;
-      const int par = nsyn >= 4096 && omp_get_max_threads() > 1;
-      for (uint64_t s = s0; s < s1; ++s) {
-        int64_t *slot = sim->ring + ((k + c->seg_delay[s]) & mask) * ni;
-        const uint64_t jb = s == 0 ? 0 : c->seg_end[s - 1], je = c->seg_end[s];
-#pragma omp parallel for schedule(static) if (par)
-        for (uint64_t j = jb; j < je; ++j) {
-          const uint32_t cnt = sg_poisson_generator_count(&pc, sim->cfg.seed, G->gid, j - first_syn, k);
-          if (cnt) ring_add(&slot[c->input[j]], sg_fx_mul_count(sg_fx_from_double((double)c->weight[j]), cnt), par);
-        }
-      }
-      break;
-    }
     case SG_MODEL_step_current_generator: {
       if (!sg_window_current(G->t_min, G->t_max, (int64_t)k)) break;
       const double amp = sg_step_current_amplitude(sim->gen_t + G->ev_off, sim->gen_w + G->ev_off, (uint32_t)G->ev_n, (int64_t)k + 1);
@@ -187,97 +555,269 @@ static void run_generators(sg_sim *sim, uint64_t k) {
   }
 }
 
+/* The inversion table of sg_poisson for (lambda, emlambda): F_0 = e^-lambda, F_j = F_{j-1} + p_j
+ * with p_j = p_{j-1} lambda / j, the same operations as its loop, up to the first j where the sum
+ * no longer changes (m = j). Then sg_poisson(u) = #{j < m : u > F_j}. */
+static void make_ptab(ptab *P, double lambda, double emlambda) {
+  P->lambda = lambda;
+  P->emlambda = emlambda;
+  P->valid = 0;
+  P->m = 0;
+  if (!(lambda > 0.0) || !(lambda < SG_POISSON_PTRS_MIN)) return;
+  double p = emlambda, F = p, kd = 0.0;
+  P->F[0] = F;
+  for (uint32_t k = 1; k <= PTAB_MAX; ++k) {
+    kd += 1.0;
+    p = p * lambda / kd;
+    const double Fn = F + p;
+    if (Fn == F) {
+      P->m = k;
+      P->valid = 1;
+      for (uint32_t q = k; q < PTAB_MAX + 4; ++q) P->F[q] = INFINITY;
+      return;
+    }
+    if (k == PTAB_MAX) return;   /* no stall within the table: scalar sg_poisson */
+    F = Fn;
+    P->F[k] = F;
+  }
+}
+
+static inline int poisson_active(const sg_sim *sim, const cpu_data *d, size_t g, uint64_t k) {
+  const sg_gen *G = &sim->gens[g];
+  return d->pcnt[g] && sg_window_poisson(G->t_min, G->t_max, (int64_t)k) && G->lambda > 0.0;
+}
+
+/* Counts of targets jr .. jr + n - 1 (n <= BLK, relative to the generator's first target) in step k. */
+static void poisson_counts(const sg_sim *sim, const sg_gen *G, const ptab *P, uint64_t k, uint64_t jr, uint32_t n,
+                           uint32_t *SG_RESTRICT cb, thr_data *me) {
+  if (!P->valid) {
+    const sg_poisson_coef pc = {G->lambda, G->emlambda, G->t_min, G->t_max};
+    for (uint32_t j = 0; j < n; ++j) cb[j] = sg_poisson_generator_count(&pc, sim->cfg.seed, G->gid, jr + j, k);
+    return;
+  }
+  const double F0 = P->F[0], F1 = P->F[1], F2 = P->F[2], F3 = P->F[3];
+  const uint32_t m = P->m;
+  philox_w01(sim->cfg.seed, ctr_x(k), ctr_y(SG_STREAM_POISSON, k), (G->gid << 32) + jr, n, me->w0, me->w1);
+  const uint32_t *SG_RESTRICT w0 = me->w0, *SG_RESTRICT w1 = me->w1;
+  uint32_t more = 0;
+  for (uint32_t j = 0; j < n; ++j) {
+    const uint64_t z = (uint64_t)w0[j] ^ ((uint64_t)w1[j] << 21);
+    double u = (double)z * 0x1p-53 + 0x1p-54;
+    u = u < 1.0 ? u : 0x1.fffffffffffffp-1;
+    const uint32_t q = (uint32_t)(u > F0) + (uint32_t)(u > F1) + (uint32_t)(u > F2) + (uint32_t)(u > F3);
+    cb[j] = q;
+    more |= q == 4;
+  }
+  if (more && m > 4)
+    for (uint32_t j = 0; j < n; ++j) {
+      if (cb[j] != 4) continue;
+      const double u = sg_u01_53(w0[j], w1[j]);
+      uint32_t q = 4;
+      while (q < m && u > P->F[q]) ++q;
+      cb[j] = q;
+    }
+}
+
+/* One thread: counts and events of every active Poisson generator, block by block. */
+static void poisson_single(sg_sim *sim, cpu_data *d, thr_data *me, uint64_t k) {
+  const sg_csr *c = &sim->gen_csr;
+  const uint32_t mask = sim->ring_len - 1;
+  const uint32_t ni = (uint32_t)sim->n_inputs;
+  for (size_t g = 0; g < d->n_gens; ++g) {
+    if (!poisson_active(sim, d, g, k)) continue;
+    const sg_gen *G = &sim->gens[g];
+    const uint64_t row = G->gid - 1, s0 = c->row_seg[row], s1 = c->row_seg[row + 1];
+    const uint64_t first = row_first_syn(c, s0);
+    uint32_t *cnt = d->pcnt[g];
+    for (uint64_t s = s0; s < s1; ++s) {
+      int64_t *slot = sim->ring + ((k + c->seg_delay[s]) & mask) * sim->n_inputs;
+      const uint64_t jb = row_first_syn(c, s), je = c->seg_end[s];
+      for (uint64_t b = jb; b < je; b += BLK) {
+        const uint32_t n = (uint32_t)(je - b < BLK ? je - b : BLK);
+        poisson_counts(sim, G, &d->ptab[g], k, b - first, n, cnt, me);
+        const uint32_t m = compact(c->input + b, c->weight + b, cnt, n, 0, ni, me->ci, me->cw, me->cc);
+        add_counts(slot, me->ci, me->cw, me->cc, m, me->cv);
+      }
+    }
+  }
+}
+
+/* Several threads, P2: counts of targets [J t / T, J (t+1) / T) of every active generator */
+static void poisson_draw(sg_sim *sim, cpu_data *d, thr_data *me, uint64_t k, int t, int T) {
+  const sg_csr *c = &sim->gen_csr;
+  for (size_t g = 0; g < d->n_gens; ++g) {
+    if (!poisson_active(sim, d, g, k)) continue;
+    const sg_gen *G = &sim->gens[g];
+    const uint64_t row = G->gid - 1, s0 = c->row_seg[row], s1 = c->row_seg[row + 1];
+    const uint64_t J = c->seg_end[s1 - 1] - row_first_syn(c, s0);
+    const uint64_t jlo = J * (uint64_t)t / (uint64_t)T, jhi = J * (uint64_t)(t + 1) / (uint64_t)T;
+    for (uint64_t b = jlo; b < jhi; b += BLK)
+      poisson_counts(sim, G, &d->ptab[g], k, b, (uint32_t)(jhi - b < BLK ? jhi - b : BLK), d->pcnt[g] + b, me);
+  }
+}
+
+/* P3: the Poisson events into the inputs this thread owns */
+static void poisson_apply(sg_sim *sim, cpu_data *d, thr_data *me, uint64_t k, uint32_t lo, uint32_t len) {
+  const sg_csr *c = &sim->gen_csr;
+  const uint32_t mask = sim->ring_len - 1;
+  for (size_t g = 0; g < d->n_gens; ++g) {
+    if (!poisson_active(sim, d, g, k)) continue;
+    const sg_gen *G = &sim->gens[g];
+    const uint64_t row = G->gid - 1, s0 = c->row_seg[row], s1 = c->row_seg[row + 1];
+    const uint64_t first = row_first_syn(c, s0);
+    const uint32_t *cnt = d->pcnt[g];
+    for (uint64_t s = s0; s < s1; ++s) {
+      int64_t *slot = sim->ring + ((k + c->seg_delay[s]) & mask) * sim->n_inputs;
+      const uint64_t jb = row_first_syn(c, s), je = c->seg_end[s];
+      for (uint64_t b = jb; b < je; b += BLK) {
+        const uint32_t n = (uint32_t)(je - b < BLK ? je - b : BLK);
+        const uint32_t m = compact(c->input + b, c->weight + b, cnt + (b - first), n, lo, len, me->ci, me->cw, me->cc);
+        add_counts(slot, me->ci, me->cw, me->cc, m, me->cv);
+      }
+    }
+  }
+}
+
 /* ---- (2) neuron updates ----------------------------------------------------------------------- */
-/* One population: each thread a contiguous id range, spikes joined in thread order. */
-#define UPDATE_POP(M)                                                                              \
-  do {                                                                                             \
-    const sg_##M##_coef *cbase = (const sg_##M##_coef *)pop->coef;                                 \
-    const uint64_t stride = pop->coef_per_node ? 1u : 0u;                                          \
-    _Pragma("omp parallel")                                                                        \
-    {                                                                                              \
-      const int t = omp_get_thread_num(), T = omp_get_num_threads();                             \
-      const uint64_t lo = n * (uint64_t)t / (uint64_t)T, hi = n * (uint64_t)(t + 1) / (uint64_t)T; \
-      uint32_t *my_idx = d->t_idx[t], *my_mul = d->t_mul[t];                                       \
-      size_t cnt = 0;                                                                              \
-      for (uint64_t i = lo; i < hi; ++i) {                                                         \
-        const uint32_t m = sg_##M##_step(cbase + i * stride, &view, i, slot, &ctx);               \
-        if (m) { my_idx[cnt] = (uint32_t)i; my_mul[cnt] = m; ++cnt; }                              \
-      }                                                                                            \
-      d->t_n[t] = cnt;                                                                             \
-      _Pragma("omp barrier")                                                                       \
-      size_t off = d->spk_n;                                                                       \
-      for (int q = 0; q < t; ++q) off += d->t_n[q];                                                \
-      for (size_t q = 0; q < cnt; ++q) {                                                           \
-        d->spk_gid[off + q] = (uint32_t)(pop->first - 1) + my_idx[q];                              \
-        d->spk_mul[off + q] = my_mul[q];                                                           \
-      }                                                                                            \
-      _Pragma("omp barrier")                                                                       \
-      _Pragma("omp single")                                                                        \
-      for (int q = 0; q < T; ++q) d->spk_n += d->t_n[q];                                           \
-    }                                                                                              \
+static inline void push_spike(thr_data *me, uint32_t node, uint32_t m, uint32_t w) {
+  me->spk[me->n_spk] = node;
+  me->mul[me->n_spk] = m;
+  me->stp[me->n_spk] = (uint16_t)w;
+  me->n_spk++;
+}
+
+#define UPDATE_SCALAR(M)                                                                       \
+  do {                                                                                         \
+    const sg_##M##_coef *cbase = (const sg_##M##_coef *)pop->coef;                             \
+    const uint64_t stride = pop->coef_per_node ? 1u : 0u;                                      \
+    for (uint64_t i = lo; i < hi; ++i) {                                                       \
+      const uint32_t m = sg_##M##_step(cbase + i * stride, &view, i, slot, &ctx);             \
+      if (m) push_spike(me, (uint32_t)(pop->first - 1 + i), m, wstep);                         \
+    }                                                                                          \
   } while (0)
 
-static void update_neurons(sg_sim *sim, cpu_data *d, uint64_t k) {
+static void update_neurons(sg_sim *sim, thr_data *me, uint64_t k, int t, int T) {
   int64_t *slot_k = sim->ring + (k & (sim->ring_len - 1)) * sim->n_inputs;
-  d->spk_n = 0;
+  const uint32_t wstep = 0;
+  me->n_spk = 0;
   for (size_t p = 0; p < sim->n_pops; ++p) {
     sg_pop *pop = sim->pops[p];
-    if (pop->model->kind != SG_KIND_NEURON) continue;
+    if (pop->model->kind != SG_KIND_NEURON) { me->pop_end[p] = me->n_spk; continue; }
     const uint64_t n = pop->n;
+    const uint64_t lo = n * (uint64_t)t / (uint64_t)T, hi = n * (uint64_t)(t + 1) / (uint64_t)T;
     sg_view view;
     memset(&view, 0, sizeof view);
     for (uint32_t r = 0; r < pop->model->n_state; ++r) view.s[r] = pop->state[r];
     const sg_step_ctx ctx = {sim->cfg.seed, k, pop->first, n};
     int64_t *slot = slot_k + pop->input_base;
-    switch (pop->model->id) {
-#define X(M) case SG_MODEL_##M: UPDATE_POP(M); break;
-      SG_NEURON_LIST(X)
+    if (pop->model->id == SG_MODEL_gl_exp && !pop->coef_per_node) {
+      const sg_gl_exp_coef *c = (const sg_gl_exp_coef *)pop->coef;
+      for (uint64_t b = lo; b < hi; b += BLK) {
+        const uint32_t cnt = (uint32_t)(hi - b < BLK ? hi - b : BLK);
+        philox_w01(sim->cfg.seed, ctr_x(k), ctr_y(SG_STREAM_FIRING, k), pop->first + b, cnt, me->w0, me->w1);
+        const uint32_t ns = sg_gl_exp_step_block(c, &view, b, cnt, slot, &ctx, me->w0, me->w1, me->idx);
+        for (uint32_t q = 0; q < ns; ++q) push_spike(me, (uint32_t)(pop->first - 1 + b + me->idx[q]), 1, 0);
+      }
+    } else {
+      switch (pop->model->id) {
+#define X(M) case SG_MODEL_##M: UPDATE_SCALAR(M); break;
+        SG_NEURON_LIST(X)
 #undef X
-    default: break;
+      default: break;
+      }
     }
-    sim->stats.neuron_updates += n;
+    me->pop_end[p] = me->n_spk;
   }
-  sim->stats.spikes += d->spk_n;
 }
 
 /* ---- (3) delivery ------------------------------------------------------------------------------ */
-static void deliver_spikes(sg_sim *sim, cpu_data *d, uint64_t k) {
-  const sg_csr *c = &sim->csr;
-  if (!c->row_seg || d->spk_n == 0) return;
-  const uint32_t mask = sim->ring_len - 1;
-  const uint64_t ni = sim->n_inputs;
-  int64_t *ring = sim->ring;
-  const int par = omp_get_max_threads() > 1 && d->spk_n > 1;
-  uint64_t events = 0;
-#pragma omp parallel for schedule(dynamic, 8) reduction(+ : events) if (par)
-  for (size_t q = 0; q < d->spk_n; ++q) {
-    const uint64_t row = d->spk_gid[q];
-    const uint32_t mult = d->spk_mul[q];
-    const uint64_t s0 = c->row_seg[row], s1 = c->row_seg[row + 1];
-    uint64_t j = s0 == 0 ? 0 : (s0 < s1 ? c->seg_end[s0 - 1] : 0);
-    for (uint64_t s = s0; s < s1; ++s) {
-      int64_t *slot = ring + ((k + c->seg_delay[s]) & mask) * ni;
-      const uint64_t je = c->seg_end[s];
-      events += je - j;
-      if (par)
-        for (; j < je; ++j)
-          __atomic_fetch_add(&slot[c->input[j]], sg_fx_mul_count(sg_fx_from_double((double)c->weight[j]), mult), __ATOMIC_RELAXED);
-      else
-        for (; j < je; ++j) slot[c->input[j]] += sg_fx_mul_count(sg_fx_from_double((double)c->weight[j]), mult);
+/* The blocks bl[0 .. nb-1], software-pipelined: while block i is added, the slot lines of block
+ * i+1 are prefetched for writing (the adds are random over a region that left the cache since the
+ * slot was last used R steps ago) and the synapses of block i+2 are prefetched (a spike's row is
+ * somewhere in memory). With a filter, a block is first compacted to the inputs this thread owns,
+ * so that no line of another thread's inputs is ever requested. */
+static void deliver_blocks(thr_data *SG_RESTRICT me, const dblk *bl, size_t nb, uint32_t lo, uint32_t len, int filter) {
+  uint32_t *ca = me->ci, *cb = me->ci2;
+  float *wa = me->cw, *wb = me->cw2;
+  uint32_t na = 0, nn = 0;
+  if (filter && nb) na = compact(bl[0].in, bl[0].w, NULL, bl[0].n, lo, len, ca, wa, NULL);
+  for (size_t i = 0; i < nb; ++i) {
+    if (i + 2 < nb) {
+      const char *pi = (const char *)bl[i + 2].in, *pw = (const char *)bl[i + 2].w;
+      for (uint32_t o = 0; o < bl[i + 2].n * 4u; o += 64) { __builtin_prefetch(pi + o, 0, 3); __builtin_prefetch(pw + o, 0, 3); }
+    }
+    if (i + 1 < nb) {
+      const dblk *B = &bl[i + 1];
+      if (filter) {
+        nn = compact(B->in, B->w, NULL, B->n, lo, len, cb, wb, NULL);
+        for (uint32_t j = 0; j < nn; ++j) __builtin_prefetch(B->slot + cb[j], 1, 3);
+      } else {
+        for (uint32_t j = 0; j < B->n; ++j) __builtin_prefetch(B->slot + B->in[j], 1, 3);
+      }
+    }
+    if (filter) {
+      add_events(bl[i].slot, ca, wa, na, bl[i].mult, me->cv);
+      uint32_t *tc = ca; ca = cb; cb = tc;
+      float *tw = wa; wa = wb; wb = tw;
+      na = nn;
+    } else {
+      add_events(bl[i].slot, bl[i].in, bl[i].w, bl[i].n, bl[i].mult, me->cv);
     }
   }
-  sim->stats.syn_events += events;
+}
+
+/* Delivers the spikes in the lists of all threads (all of them, or only into [lo, lo + len) with a
+ * filter), step by step of the window (W steps from k): the spikes of one step mostly go to one slot, which then stays in
+ * the cache while they are added. */
+static void deliver_window(const sg_sim *sim, thr_data *me, thr_data *const *lists, int n_lists, uint64_t k,
+                           uint32_t W, uint32_t lo, uint32_t len, int filter, int count) {
+  const sg_csr *c = &sim->csr;
+  const uint32_t mask = sim->ring_len - 1;
+  const uint64_t ni = sim->n_inputs;
+  uint64_t events = 0;
+  size_t nb = 0;
+  for (uint32_t w = 0; w < W; ++w)
+    for (int ql = 0; ql < n_lists; ++ql)
+    for (size_t q = 0; q < lists[ql]->n_spk; ++q) {
+      const thr_data *src = lists[ql];
+      if (src->stp[q] != w) continue;
+      const uint64_t row = src->spk[q];
+      const uint32_t mult = src->mul[q];
+      const uint64_t s0 = c->row_seg[row], s1 = c->row_seg[row + 1];
+      if (s0 == s1) continue;
+      if (count) events += c->seg_end[s1 - 1] - row_first_syn(c, s0);
+      for (uint64_t s = s0; s < s1; ++s) {
+        int64_t *slot = sim->ring + ((k + w + c->seg_delay[s]) & mask) * ni;
+        const uint64_t jb = row_first_syn(c, s), je = c->seg_end[s];
+        for (uint64_t b = jb; b < je; b += BLK) {
+          if (nb == DBLK_CAP) { deliver_blocks(me, me->bl, nb, lo, len, filter); nb = 0; }
+          dblk *B = &me->bl[nb++];
+          B->slot = slot;
+          B->in = c->input + b;
+          B->w = c->weight + b;
+          B->n = (uint32_t)(je - b < BLK ? je - b : BLK);
+          B->mult = mult;
+        }
+      }
+    }
+  deliver_blocks(me, me->bl, nb, lo, len, filter);
+  me->events += events;
 }
 
 /* ---- (4) recorders -------------------------------------------------------------------------------- */
-static sg_status record_step(sg_sim *sim, cpu_data *d, uint64_t k) {
+static sg_status record_step(sg_sim *sim, cpu_data *d, int T, uint64_t k, uint32_t w) {
   sg_status st = SG_OK;
   if (sim->rec_row && sim->n_srec)
-    for (size_t q = 0; q < d->spk_n && st == SG_OK; ++q) {
-      const uint64_t row = d->spk_gid[q];
-      for (uint64_t r = sim->rec_row[row]; r < sim->rec_row[row + 1] && st == SG_OK; ++r)
-        st = sg_i_srec_push(sim, &sim->srec[sim->rec_idx[r]], k + 1, row + 1, d->spk_mul[q]);
-    }
+    for (size_t p = 0; p < sim->n_pops && st == SG_OK; ++p)
+      for (int t = 0; t < T && st == SG_OK; ++t) {
+        const thr_data *h = d->th[t];
+        for (size_t q = p ? h->pop_end[p - 1] : 0; q < h->pop_end[p] && st == SG_OK; ++q) {
+          if (h->stp[q] != w) continue;
+          const uint64_t row = h->spk[q];
+          for (uint64_t r = sim->rec_row[row]; r < sim->rec_row[row + 1] && st == SG_OK; ++r)
+            st = sg_i_srec_push(sim, &sim->srec[sim->rec_idx[r]], k + 1, row + 1, h->mul[q]);
+        }
+      }
   for (size_t j = 0; j < sim->n_mm && st == SG_OK; ++j) {
     sg_multimeter *m = &sim->mm[j];
     if (!sg_i_mm_due(m, k + 1)) continue;
@@ -295,18 +835,189 @@ static sg_status record_step(sg_sim *sim, cpu_data *d, uint64_t k) {
   return st;
 }
 
+/* ---- windows of steps ------------------------------------------------------------------------- */
+/* A spike of step k arrives at k + d, d >= min_delay (the smallest delay of the neuron CSR), so in a
+ * window of W <= min_delay steps no spike made in the window is read in it. Each thread then runs
+ * all W steps of one block of BLK of its nodes before the next block, so the block's state and ring
+ * inputs stay in the cache instead of streaming the whole network through it every step, and makes
+ * the block's Poisson events itself (found by input: a generator's targets are in input order, checked
+ * at prepare). The spikes of all W steps are delivered after the window and recorded step by step,
+ * in id order. Windows end at every multimeter sample, and are not used with spike, step current or
+ * noise generators (their state advances step by step): then W = 1, the plain step loop.
+ * Every operation on every value is the one of the plain loop, only in another order where the order
+ * cannot matter (different nodes, or integer sums). */
+static uint32_t window_len(const sg_sim *sim, const cpu_data *d, uint64_t k, uint64_t left) {
+  if (!d->windows) return 1;
+  uint32_t W = d->min_delay < d->wmax ? d->min_delay : d->wmax;
+  if (W > left) W = (uint32_t)left;
+  if (W < 1) W = 1;
+  for (uint32_t w = 0; w + 1 < W; ++w)
+    for (size_t j = 0; j < sim->n_mm; ++j)
+      if (sg_i_mm_due(&sim->mm[j], k + w + 1)) return w + 1;
+  return W;
+}
+
+static uint64_t lower_input(const uint32_t *in, uint64_t lo, uint64_t hi, uint64_t x) {
+  while (lo < hi) {
+    const uint64_t mid = lo + (hi - lo) / 2;
+    if (in[mid] < x) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
+
+/* Poisson events of step kk into the inputs of nodes [b, b + cnt) of pop */
+static void window_poisson(sg_sim *sim, cpu_data *d, thr_data *me, const sg_pop *pop, uint64_t b, uint32_t cnt,
+                           uint64_t kk) {
+  const sg_csr *c = &sim->gen_csr;
+  const uint32_t mask = sim->ring_len - 1;
+  const uint32_t ni = (uint32_t)sim->n_inputs;
+  for (size_t g = 0; g < d->n_gens; ++g) {
+    if (!poisson_active(sim, d, g, kk)) continue;
+    const sg_gen *G = &sim->gens[g];
+    const uint64_t row = G->gid - 1, s0 = c->row_seg[row], s1 = c->row_seg[row + 1];
+    const uint64_t first = row_first_syn(c, s0), end = c->seg_end[s1 - 1];
+    for (uint32_t q = 0; q < pop->n_ports; ++q) {
+      const uint64_t a = pop->input_base + (uint64_t)q * pop->n + b;
+      const uint64_t ja = lower_input(c->input, first, end, a), jb = lower_input(c->input, ja, end, a + cnt);
+      if (ja == jb) continue;
+      for (uint64_t s = s0; s < s1; ++s) {
+        const uint64_t sb = row_first_syn(c, s), se = c->seg_end[s];
+        const uint64_t x0 = sb > ja ? sb : ja, x1 = se < jb ? se : jb;
+        if (x0 >= x1) continue;
+        int64_t *slot = sim->ring + ((kk + c->seg_delay[s]) & mask) * sim->n_inputs;
+        for (uint64_t x = x0; x < x1; x += BLK) {
+          const uint32_t n = (uint32_t)(x1 - x < BLK ? x1 - x : BLK);
+          poisson_counts(sim, G, &d->ptab[g], kk, x - first, n, me->pc, me);
+          const uint32_t m = compact(c->input + x, c->weight + x, me->pc, n, 0, ni, me->ci, me->cw, me->cc);
+          add_counts(slot, me->ci, me->cw, me->cc, m, me->cv);
+        }
+      }
+    }
+  }
+}
+
+/* W steps from k of this thread's share of every population, block by block */
+static void run_window(sg_sim *sim, cpu_data *d, thr_data *me, uint64_t k, uint32_t W, int t, int T) {
+  const uint32_t mask = sim->ring_len - 1;
+  me->n_spk = 0;
+  for (size_t p = 0; p < sim->n_pops; ++p) {
+    sg_pop *pop = sim->pops[p];
+    if (pop->model->kind != SG_KIND_NEURON) { me->pop_end[p] = me->n_spk; continue; }
+    const uint64_t n = pop->n;
+    const uint64_t tlo = n * (uint64_t)t / (uint64_t)T, thi = n * (uint64_t)(t + 1) / (uint64_t)T;
+    sg_view view;
+    memset(&view, 0, sizeof view);
+    for (uint32_t r = 0; r < pop->model->n_state; ++r) view.s[r] = pop->state[r];
+    const int vec = pop->model->id == SG_MODEL_gl_exp && !pop->coef_per_node;
+    for (uint64_t b = tlo; b < thi; b += BLK) {
+      const uint32_t cnt = (uint32_t)(thi - b < BLK ? thi - b : BLK);
+      for (uint32_t wstep = 0; wstep < W; ++wstep) {
+        const uint64_t kk = k + wstep;
+        if (d->n_gens) window_poisson(sim, d, me, pop, b, cnt, kk);
+        const sg_step_ctx ctx = {sim->cfg.seed, kk, pop->first, n};
+        int64_t *slot = sim->ring + (kk & mask) * sim->n_inputs + pop->input_base;
+        if (vec) {
+          const sg_gl_exp_coef *c = (const sg_gl_exp_coef *)pop->coef;
+          philox_w01(sim->cfg.seed, ctr_x(kk), ctr_y(SG_STREAM_FIRING, kk), pop->first + b, cnt, me->w0, me->w1);
+          const uint32_t ns = sg_gl_exp_step_block(c, &view, b, cnt, slot, &ctx, me->w0, me->w1, me->idx);
+          for (uint32_t q = 0; q < ns; ++q) push_spike(me, (uint32_t)(pop->first - 1 + b + me->idx[q]), 1, wstep);
+        } else {
+          const uint64_t lo = b, hi = b + cnt;
+          switch (pop->model->id) {
+#define X(M) case SG_MODEL_##M: UPDATE_SCALAR(M); break;
+            SG_NEURON_LIST(X)
+#undef X
+          default: break;
+          }
+        }
+      }
+    }
+    me->pop_end[p] = me->n_spk;
+  }
+}
+
+/* ---- the step loop --------------------------------------------------------------------------------- */
+static void run_steps(sg_sim *sim, cpu_data *d, uint64_t n_steps, int t, int T) {
+  thr_data *me = d->th[t];
+  const uint64_t k0 = sim->step;
+  const uint32_t lo = d->split[t], len = d->split[t + 1] - d->split[t];
+  const int filter = T > 1;
+  uint64_t s = 0;
+  while (s < n_steps) {
+    const uint64_t k = k0 + s;
+    const uint32_t W = window_len(sim, d, k, n_steps - s);   /* the same in every thread */
+    if (d->windows) {
+      run_window(sim, d, me, k, W, t, T);
+      if (T > 1) barrier(d, T);
+    } else {
+      if (d->has_serial) {
+        if (t == 0) run_serial_generators(sim, k);
+        if (T > 1) barrier(d, T);
+      }   /* else only generators without targets: run after the step (above) */
+      if (T == 1) poisson_single(sim, d, me, k);
+      else poisson_draw(sim, d, me, k, t, T);
+      update_neurons(sim, me, k, t, T);
+      if (T > 1) {
+        barrier(d, T);
+        poisson_apply(sim, d, me, k, lo, len);
+      }
+    }
+    if (sim->csr.row_seg) deliver_window(sim, me, d->th, T, k, W, lo, len, filter, t == 0);
+    if (t == 0) {
+      /* generators without targets: spike generators move their read position to step k + W - 1
+       * (the same position as step by step; nothing else happens) */
+      if (d->idle_gens && !d->has_serial) run_serial_generators(sim, k + W - 1);
+      uint64_t spikes = 0;
+      for (int q = 0; q < T; ++q) spikes += d->th[q]->n_spk;
+      for (size_t p = 0; p < sim->n_pops; ++p)
+        if (sim->pops[p]->model->kind == SG_KIND_NEURON) sim->stats.neuron_updates += sim->pops[p]->n * W;
+      sim->stats.spikes += spikes;
+      sim->stats.syn_events += me->events;
+      me->events = 0;
+      sg_status st = SG_OK;
+      for (uint32_t w = 0; w < W && st == SG_OK; ++w) st = record_step(sim, d, T, k + w, w);
+      sim->step = k + W;
+      if (st) d->stop = (int)st;
+    }
+    if (T > 1) barrier(d, T);
+    if (d->stop) break;
+    s += W;
+  }
+}
+
 static sg_status cpu_run(sg_sim *sim, uint64_t n_steps) {
   cpu_data *d = sim->backend_data;
-  for (uint64_t s = 0; s < n_steps; ++s) {
-    const uint64_t k = sim->step;
-    run_generators(sim, k);
-    update_neurons(sim, d, k);
-    deliver_spikes(sim, d, k);
-    sg_status st = record_step(sim, d, k);
-    sim->step = k + 1;
-    if (st) return st;
+  const int T = omp_get_max_threads();
+  sg_status st = ensure_threads(sim, d, T);
+  if (st) return st;
+  if ((st = make_split(sim, d, T))) return st;
+  for (size_t g = 0; g < d->n_gens; ++g) {
+    const sg_gen *G = &sim->gens[g];
+    if (d->pcnt[g] && (d->ptab[g].lambda != G->lambda || d->ptab[g].emlambda != G->emlambda))
+      make_ptab(&d->ptab[g], G->lambda, G->emlambda);
   }
-  return SG_OK;
+  d->stop = 0;
+  atomic_store(&d->bar_count, 0u);
+  atomic_store(&d->bar_gen, 0u);
+  if (T == 1) {
+    run_steps(sim, d, n_steps, 0, 1);
+  } else {
+    int bad = 0;
+#pragma omp parallel num_threads(T)
+    {
+      if (omp_get_num_threads() != T) {   /* fewer threads than asked: run on one */
+#pragma omp single
+        bad = 1;
+      } else {
+        run_steps(sim, d, n_steps, omp_get_thread_num(), T);
+      }
+    }
+    if (bad) {
+      if ((st = make_split(sim, d, 1))) return st;
+      run_steps(sim, d, n_steps, 0, 1);
+    }
+  }
+  return (sg_status)d->stop;
 }
 
 const sg_backend_ops sg_i_cpu_backend = {"cpu", cpu_prepare, cpu_run, cpu_sync, cpu_release};
