@@ -615,6 +615,42 @@ static void accepted_receptors(const sg_pop *pop, int current, char *buf, size_t
   if (!any) snprintf(buf, len, "none");
 }
 
+/* multimeter -> neurons: every record_from name must be a recordable of the target model
+ * (NEST checks at Connect), and a multimeter that has recorded keeps its targets (its rows and
+ * report files have a fixed layout). */
+static sg_status check_multimeter(sg_sim *sim, const sg_pop *mp, const sg_pop *tp) {
+  const sg_model_desc *tm = tp->model;
+  const uint32_t nr = tm->n_recordables ? tm->n_recordables(tp) : tm->n_state;
+  char name[SG_NAME_LEN];
+  for (size_t v = 0; v < mp->n_record_from; ++v) {
+    int found = 0;
+    for (uint32_t q = 0; q < nr && !found; ++q) {
+      if (tm->recordable_name) tm->recordable_name(tp, q, name, sizeof name);
+      else snprintf(name, sizeof name, "%s", tm->state[q].name);
+      found = strcmp(name, mp->record_from[v]) == 0;
+    }
+    if (!found) {
+      char list[512] = "";
+      for (uint32_t q = 0; q < nr; ++q) {
+        if (tm->recordable_name) tm->recordable_name(tp, q, name, sizeof name);
+        else snprintf(name, sizeof name, "%s", tm->state[q].name);
+        const size_t l = strlen(list);
+        snprintf(list + l, sizeof list - l, "%s%s", q ? ", " : "", name);
+      }
+      return sg_i_fail(sim, SG_ERR_UNKNOWN, "sg_connect: multimeter %s records '%s', which %s does not have: allowed %s",
+                       mp->name, mp->record_from[v], tm->name, nr ? list : "(none)");
+    }
+  }
+  for (size_t j = 0; j < sim->n_mm; ++j) {
+    const sg_multimeter *m = &sim->mm[j];
+    if (m->gid < mp->first || m->gid >= mp->first + mp->n) continue;
+    if (m->n_rows || m->n_flushed_rows)
+      return sg_i_fail(sim, SG_ERR_STATE, "sg_connect: multimeter %llu has already recorded, so its targets cannot change: create a new multimeter",
+                       (unsigned long long)m->gid);
+  }
+  return SG_OK;
+}
+
 static sg_status pair_of(sg_sim *sim, const sg_pop *sp, const sg_pop *tp, int receptor, pair_info *out) {
   const sg_model_desc *sm = sp->model, *tm = tp->model;
   memset(out, 0, sizeof *out);
@@ -636,6 +672,8 @@ static sg_status pair_of(sg_sim *sim, const sg_pop *sp, const sg_pop *tp, int re
       return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: receptor_type = %d is not accepted by multimeter -> %s connections: allowed 0",
                        receptor, tm->name);
     port = SG_PORT_MULTIMETER;
+    sg_status st = check_multimeter(sim, sp, tp);
+    if (st) return st;
   } else {
     return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: cannot connect %s (%s, nodes %llu..%llu) -> %s (%s, nodes %llu..%llu): %s",
                      sm->name, kind_name(sm->kind), (unsigned long long)sp->first, (unsigned long long)(sp->first + sp->n - 1),
