@@ -1014,7 +1014,8 @@ sg_status sg_connect(sg_sim *sim, sg_nodes pre, sg_nodes post, const sg_conn_spe
       for (int64_t x = 0; x < ne; ++x) {
         if ((uint64_t)x > err_elem_now(&P)) continue;
         gen_element(&P, &S, (uint64_t)x, 1);
-        if (!per_target) continue;
+        /* after any error the call fails: a failed element's slots are unwritten, skip them */
+        if (!per_target || err_elem_now(&P) != UINT64_MAX) continue;
         double sum = 0.0;
         uint8_t h = 0;
         for (uint64_t i = b + off[x]; i < b + off[x + 1]; ++i)
