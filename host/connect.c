@@ -619,28 +619,13 @@ static void accepted_receptors(const sg_pop *pop, int current, char *buf, size_t
  * (NEST checks at Connect), and a multimeter that has recorded keeps its targets (its rows and
  * report files have a fixed layout). */
 static sg_status check_multimeter(sg_sim *sim, const sg_pop *mp, const sg_pop *tp) {
-  const sg_model_desc *tm = tp->model;
-  const uint32_t nr = tm->n_recordables ? tm->n_recordables(tp) : tm->n_state;
-  char name[SG_NAME_LEN];
-  for (size_t v = 0; v < mp->n_record_from; ++v) {
-    int found = 0;
-    for (uint32_t q = 0; q < nr && !found; ++q) {
-      if (tm->recordable_name) tm->recordable_name(tp, q, name, sizeof name);
-      else snprintf(name, sizeof name, "%s", tm->state[q].name);
-      found = strcmp(name, mp->record_from[v]) == 0;
-    }
-    if (!found) {
-      char list[512] = "";
-      for (uint32_t q = 0; q < nr; ++q) {
-        if (tm->recordable_name) tm->recordable_name(tp, q, name, sizeof name);
-        else snprintf(name, sizeof name, "%s", tm->state[q].name);
-        const size_t l = strlen(list);
-        snprintf(list + l, sizeof list - l, "%s%s", q ? ", " : "", name);
-      }
+  for (size_t v = 0; v < mp->n_record_from; ++v)
+    if (sg_i_recordable_find(tp, mp->record_from[v]) == UINT32_MAX) {
+      char list[512];
+      sg_i_recordable_list(tp, list, sizeof list);
       return sg_i_fail(sim, SG_ERR_UNKNOWN, "sg_connect: multimeter %s records '%s', which %s does not have: allowed %s",
-                       mp->name, mp->record_from[v], tm->name, nr ? list : "(none)");
+                       mp->name, mp->record_from[v], tp->model->name, list);
     }
-  }
   for (size_t j = 0; j < sim->n_mm; ++j) {
     const sg_multimeter *m = &sim->mm[j];
     if (m->gid < mp->first || m->gid >= mp->first + mp->n) continue;

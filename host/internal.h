@@ -64,6 +64,11 @@ extern const sg_model_desc *const sg_i_models[];
 extern const size_t sg_i_n_models;
 const sg_model_desc *sg_i_model_find(const char *name);
 const char *sg_i_check_text(int check);
+struct sg_pop;
+/* Index of recordable `name` of population pop's model, or UINT32_MAX; the model's recordables
+ * (or its state rows) are listed into list as "a, b, c" ("(none)" if there are none). */
+uint32_t sg_i_recordable_find(const struct sg_pop *pop, const char *name);
+void sg_i_recordable_list(const struct sg_pop *pop, char *list, size_t len);
 
 /* ---- populations --------------------------------------------------------------------- */
 typedef struct sg_pval { double uniform; double *each; } sg_pval;      /* each == NULL: uniform */

@@ -40,6 +40,37 @@ const char *sg_i_check_text(int check) {
   }
 }
 
+/* ---- recordables ---------------------------------------------------------------------- */
+static uint32_t n_recordables(const sg_pop *pop) {
+  return pop->model->n_recordables ? pop->model->n_recordables(pop) : pop->model->n_state;
+}
+static void recordable_name(const sg_pop *pop, uint32_t q, char *buf, size_t len) {
+  if (pop->model->recordable_name) pop->model->recordable_name(pop, q, buf, len);
+  else snprintf(buf, len, "%s", pop->model->state[q].name);
+}
+
+uint32_t sg_i_recordable_find(const sg_pop *pop, const char *name) {
+  char buf[SG_NAME_LEN];
+  const uint32_t nr = n_recordables(pop);
+  for (uint32_t q = 0; q < nr; ++q) {
+    recordable_name(pop, q, buf, sizeof buf);
+    if (strcmp(buf, name) == 0) return q;
+  }
+  return UINT32_MAX;
+}
+
+void sg_i_recordable_list(const sg_pop *pop, char *list, size_t len) {
+  char buf[SG_NAME_LEN];
+  const uint32_t nr = n_recordables(pop);
+  list[0] = 0;
+  for (uint32_t q = 0; q < nr; ++q) {
+    recordable_name(pop, q, buf, sizeof buf);
+    const size_t l = strlen(list);
+    snprintf(list + l, len - l, "%s%s", q ? ", " : "", buf);
+  }
+  if (nr == 0) snprintf(list, len, "(none)");
+}
+
 /* ---- receptors ------------------------------------------------------------------------ */
 static uint32_t two_ports(const sg_pop *pop) { (void)pop; return 2; }
 static uint32_t no_ports(const sg_pop *pop) { (void)pop; return 0; }

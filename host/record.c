@@ -312,28 +312,15 @@ sg_status sg_i_record_prepare(sg_sim *sim) {
     if (!tr) return sg_i_fail(sim, SG_ERR_NOMEM, "multimeter: out of memory");
     for (size_t t = 0; t < m->n_targets; ++t) {
       const sg_pop *tp = sg_i_pop_of(sim, m->targets[t]);
-      const sg_model_desc *tm = tp->model;
-      const uint32_t nr = tm->n_recordables ? tm->n_recordables(tp) : tm->n_state;
       for (size_t v = 0; v < nv; ++v) {
-        uint32_t found = UINT32_MAX;
-        char name[SG_NAME_LEN];
-        for (uint32_t q = 0; q < nr && found == UINT32_MAX; ++q) {
-          if (tm->recordable_name) tm->recordable_name(tp, q, name, sizeof name);
-          else snprintf(name, sizeof name, "%s", tm->state[q].name);
-          if (strcmp(name, pop->record_from[v]) == 0) found = q;
-        }
+        const uint32_t found = sg_i_recordable_find(tp, pop->record_from[v]);
         if (found == UINT32_MAX) {
-          char list[512] = "";
-          for (uint32_t q = 0; q < nr; ++q) {
-            if (tm->recordable_name) tm->recordable_name(tp, q, name, sizeof name);
-            else snprintf(name, sizeof name, "%s", tm->state[q].name);
-            strncat(list, name, sizeof list - strlen(list) - 3);
-            if (q + 1 < nr) strncat(list, ", ", sizeof list - strlen(list) - 1);
-          }
+          char list[512];
+          sg_i_recordable_list(tp, list, sizeof list);
           free(tr);
           return sg_i_fail(sim, SG_ERR_UNKNOWN, "multimeter %llu: %s node %llu has no recordable '%s': allowed %s",
-                           (unsigned long long)m->gid, tm->name, (unsigned long long)m->targets[t],
-                           pop->record_from[v], nr ? list : "(none)");
+                           (unsigned long long)m->gid, tp->model->name, (unsigned long long)m->targets[t],
+                           pop->record_from[v], list);
         }
         tr[t * nv + v] = found;
       }
