@@ -174,6 +174,9 @@ help:
 
 -include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
 
+# make check-cuda-emu: the cuda backend under a host emulation of the CUDA runtime (no GPU needed)
+include tests/cuda_emu/emu.mk
+
 # ---- cuda: the -fmad=true negative control of tests/test_cuda_equiv.c, and the GPU bundle --------
 # kernels_fmad/*.cu: the device math self-test compiled WITH contraction (-fmad=true); linked into
 # the test runner only, never into the library. The test asserts that it differs from the host.

@@ -7,7 +7,7 @@
 #   bin/run            the CUnit runner (all suites; `bin/run cuda_equiv` for one)
 #   bin/bench/<name>   the bench programs of bench/*.c
 #   tests/data/        reference data the suites read (relative path tests/data)
-#   run-all.sh LOGDIR [env|cunit|sanitize|bench|all]   runs everything, logs into LOGDIR
+#   run-all.sh LOGDIR [env|cunit|sanitize|scale|gpu|bench|all]   runs everything, logs into LOGDIR
 #   BUILD-INFO         how and when it was built
 # HDF5 (+ szip/aec/zlib), CUnit, cudart and libgomp are linked statically, so the binaries need only
 # libc, libm, libgcc_s and libstdc++ (checked with ldd below), and start without a driver.
@@ -88,7 +88,7 @@ EOF
 
 cat >"$out/run-all.sh" <<'EOF'
 #!/usr/bin/env bash
-# run-all.sh LOGDIR [env|cunit|sanitize|bench|all ...] - everything this bundle can check on a GPU
+# run-all.sh LOGDIR [env|cunit|sanitize|scale|gpu|bench|all ...] - everything this bundle can check on a GPU
 # machine, one log per step in LOGDIR, a summary at the end (summary.txt). Steps run in the order
 # given (default all). Each step is limited to SG_STEP_TIMEOUT seconds (default 540), so a step
 # fits one 10-minute remote command.
@@ -96,10 +96,18 @@ cat >"$out/run-all.sh" <<'EOF'
 #   cunit     the whole CUnit suite (bin/run), then cuda_equiv alone (its verbose output)
 #   sanitize  compute-sanitizer memcheck, racecheck, initcheck on cuda_equiv (SG_TEST_QUICK=1:
 #             small sizes, two device variants)
-#   bench     every program in bin/bench
+#   scale     cpu (all cores) and cuda runs of the benchmark networks at sizes the unit suite cannot
+#             reach, with --hash: the hashes of spikes and final state must be equal (bit-identity)
+#   gpu       issue 6's figures: network b at 1e6 neurons x 1000 synapses (1 s after 0.1 s warm-up),
+#             network a at 1e6 and 1e7, network a at 1000 neurons (per-step overhead), and the same
+#             1e6 x 1000 network on the cpu backend with all cores (0.1 s) for the ratio
+#   bench     every program in bin/bench with its defaults
+# JSON lines of scale and gpu go to LOGDIR/results.jsonl. The CUnit steps set SG_TEST_NO_SKIP=1: on
+# the GPU machine a skipped suite is a failure.
+# Plan for a 10-minute command limit: `env cunit sanitize` in one call, `scale gpu` in the next.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-logs=${1:?usage: run-all.sh LOGDIR [env|cunit|sanitize|bench|all ...]}
+logs=${1:?usage: run-all.sh LOGDIR [env|cunit|sanitize|scale|gpu|bench|all ...]}
 shift
 steps=("$@")
 [ ${#steps[@]} -eq 0 ] && steps=(all)
@@ -146,6 +154,7 @@ if want env; then
   grep -A3 "## nvidia-smi -L\|## which compute" "$logs/env.log" | sed 's/^/   | /'
 fi
 
+export SG_TEST_NO_SKIP=1
 if want cunit; then
   run cunit ./bin/run
   run cuda_equiv ./bin/run cuda_equiv
@@ -162,6 +171,41 @@ if want sanitize; then
     run initcheck "$cs" --tool initcheck --error-exitcode 99 ./bin/run cuda_equiv
     unset SG_TEST_QUICK
   fi
+fi
+
+tp=./bin/bench/throughput
+cores=$(nproc 2>/dev/null || echo 1)
+jsonl=$logs/results.jsonl
+tp_run() {   # tp_run NAME ARGS... : one throughput run, its JSON line appended to results.jsonl
+  local name=$1; shift
+  run "$name" "$tp" "$@"
+  grep '^{' "$logs/$name.log" >>"$jsonl" || true
+}
+hash_of() { grep -o '"hash": "[0-9a-f]*"' "$logs/$1.log" | cut -d'"' -f4; }
+
+if want scale; then
+  # "net n k ms" per configuration (SG_SCALE_CONFIGS overrides, ';'-separated, for a dry run)
+  IFS=';' read -r -a cfgs <<<"${SG_SCALE_CONFIGS:-b 100000 1000 200;b 300000 1000 100;a 1000000 0 200;c 100000 0 100}"
+  for cfg in "${cfgs[@]}"; do
+    set -- $cfg
+    args=(--net "$1" --n "$2" --time "$4" --hash --record)
+    [ "$3" != 0 ] && args+=(--k "$3")
+    tp_run "scale_cpu_$1_$2" "${args[@]}" --backend cpu --threads "$cores"
+    tp_run "scale_cuda_$1_$2" "${args[@]}" --backend cuda
+    hc=$(hash_of "scale_cpu_$1_$2"); hg=$(hash_of "scale_cuda_$1_$2")
+    if [ -n "$hc" ] && [ "$hc" = "$hg" ]; then verdict="EQUAL"; else verdict="DIFFERENT"; fi
+    echo "   net $1 n $2: cpu hash ${hc:-?} cuda hash ${hg:-?}: $verdict" | tee -a "$summary"
+  done
+fi
+
+if want gpu; then
+  tp_run gpu_b_1e6 --net b --n 1000000 --k 1000 --time 1000 --warmup 100 --backend cuda
+  tp_run gpu_b_1e6_rec --net b --n 1000000 --k 1000 --time 200 --warmup 100 --backend cuda --record
+  tp_run gpu_a_1e6 --net a --n 1000000 --time 1000 --backend cuda
+  tp_run gpu_a_1e7 --net a --n 10000000 --time 200 --backend cuda
+  tp_run gpu_a_1e3 --net a --n 1000 --time 1000 --backend cuda
+  tp_run gpu_c_1e6 --net c --n 1000000 --time 100 --backend cuda
+  tp_run cpu_b_1e6 --net b --n 1000000 --k 1000 --time 100 --warmup 10 --backend cpu --threads "$cores"
 fi
 
 if want bench; then

@@ -1,6 +1,8 @@
 /* tests/test_main.c - the CUnit runner: registers every suite listed in suites.h (generated
  * by the Makefile from tests/test_*.c), runs them, exits non-zero on any failure.
- * Usage: run [suite ...]   (no argument = all suites) */
+ * Usage: run [suite ...]   (no argument = all suites)
+ * SG_TEST_NO_SKIP=1 turns a skipped suite into a failure: where a suite must run (the GPU machine,
+ * the host emulation of CUDA), "skipped" would otherwise read as success. */
 /* SPDX-License-Identifier: MIT */
 #include <CUnit/Basic.h>
 #include <stdio.h>
@@ -55,5 +57,10 @@ int main(int argc, char **argv) {
   CU_ErrorCode err = CU_get_error();
   CU_cleanup_registry();
   if (n_skipped) printf("%u suite(s) skipped (shown as Inactive above)\n", n_skipped);
+  const char *no_skip = getenv("SG_TEST_NO_SKIP");
+  if (n_skipped && no_skip && *no_skip && strcmp(no_skip, "0") != 0) {
+    printf("SG_TEST_NO_SKIP is set: a skipped suite counts as a failure\n");
+    return 1;
+  }
   return (failed || err) ? 1 : 0;
 }

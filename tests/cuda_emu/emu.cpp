@@ -1,0 +1,280 @@
+/* tests/cuda_emu/emu.cpp - a host emulation of the CUDA runtime and of kernel execution, so that
+ * kernels/ and host/backend_cuda.c run, and tests/test_cuda_equiv.c checks them bit for bit against
+ * the cpu backend, on machines without a GPU (`make check-cuda-emu`, a stage of .ci/run).
+ *
+ * What it models: every CUDA thread of a block is a ucontext fiber; warp collectives (__ballot_sync,
+ * __shfl_sync, __shfl_up_sync) wait for all 32 lanes of the warp and fail loudly when lanes diverge,
+ * __syncthreads waits for the block; blocks of a launch and fibers within a pass run in a shuffled
+ * order (seed SG_EMU_SEED), so code that assumes an execution order shows up as a mismatch. Device
+ * memory is host memory filled with 0xA5 bytes (0x5A for pinned memory), so reads of memory the
+ * backend never wrote give garbage rather than zeros; allocations still live at exit fail the run.
+ * Graph capture records launches and replays them.
+ *
+ * What it cannot model: real concurrency (memory races, atomics that interleave), asynchrony
+ * (every stream operation completes before it returns), resource limits (registers, shared memory,
+ * occupancy), nvcc's code generation (contraction is emulated by the compiler flags only), speed.
+ * Those need the GPU: bench/gpu_bundle.sh runs the same suite there. Test harness only. */
+/* SPDX-License-Identifier: MIT */
+#include <ucontext.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <vector>
+
+#include "emu_kernel.h"
+
+emu_dim3 emu::thread_idx, emu::block_idx, emu::block_dim, emu::grid_dim;
+
+namespace {
+enum FiberState { RUNNABLE, AT_WARP_COLLECTIVE, AT_SYNCTHREADS, FINISHED };
+struct Fiber {
+  ucontext_t ctx;
+  char *stack = nullptr;
+  FiberState state = FINISHED;
+  int kind = 0, arg = 0;
+  unsigned long long val = 0, out = 0;
+};
+const size_t FIBER_STACK = 256 << 10;
+std::vector<Fiber> fibers(1024);
+ucontext_t scheduler;
+int current = 0;
+std::function<void()> *current_body = nullptr;
+std::mt19937_64 order_rng;
+cudaError_t sticky_error = cudaSuccess;
+bool capturing = false;
+std::vector<std::function<void()>> captured;
+long live_device = 0, live_pinned = 0;
+
+[[noreturn]] void die(const char *what) {
+  fprintf(stderr, "cuda_emu: %s (block %u, thread %d)\n", what, emu::block_idx.x, current);
+  abort();
+}
+
+void fiber_entry() {
+  (*current_body)();
+  fibers[current].state = FINISHED;
+}
+
+/* Releases the lanes of a warp whose 32 fibers all wait at the same collective. */
+bool resolve_warp(Fiber *lane) {
+  int waiting = 0, finished = 0;
+  for (int l = 0; l < 32; ++l) waiting += lane[l].state == AT_WARP_COLLECTIVE, finished += lane[l].state == FINISHED;
+  if (waiting == 0) return false;
+  if (waiting != 32) {
+    if (waiting + finished == 32) die("warp collective with lanes that have exited (the loop is not warp-uniform)");
+    return false;
+  }
+  const int kind = lane[0].kind;
+  unsigned long long ballot = 0;
+  for (int l = 0; l < 32; ++l) {
+    if (lane[l].kind != kind) die("lanes of one warp at different collectives");
+    ballot |= (lane[l].val & 1ull) << l;
+  }
+  for (int l = 0; l < 32; ++l) {
+    if (kind == 0) lane[l].out = ballot;
+    else if (kind == 1) lane[l].out = lane[lane[l].arg & 31].val;
+    else lane[l].out = l >= lane[l].arg ? lane[l - lane[l].arg].val : lane[l].val;
+    lane[l].state = RUNNABLE;
+  }
+  return true;
+}
+
+void run_block(unsigned threads, std::function<void()> &body) {
+  current_body = &body;
+  for (unsigned t = 0; t < threads; ++t) {
+    Fiber &f = fibers[t];
+    if (!f.stack && !(f.stack = (char *)malloc(FIBER_STACK))) die("out of host memory for fiber stacks");
+    getcontext(&f.ctx);
+    f.ctx.uc_stack.ss_sp = f.stack;
+    f.ctx.uc_stack.ss_size = FIBER_STACK;
+    f.ctx.uc_link = &scheduler;
+    makecontext(&f.ctx, fiber_entry, 0);
+    f.state = RUNNABLE;
+  }
+  std::vector<unsigned> order(threads);
+  for (unsigned t = 0; t < threads; ++t) order[t] = t;
+  for (;;) {
+    std::shuffle(order.begin(), order.end(), order_rng);
+    bool progress = false;
+    for (unsigned t : order)
+      if (fibers[t].state == RUNNABLE) {
+        current = (int)t;
+        emu::thread_idx = {t, 0, 0};
+        swapcontext(&scheduler, &fibers[t].ctx);
+        progress = true;
+      }
+    for (unsigned w = 0; w < threads / 32; ++w) progress |= resolve_warp(&fibers[32 * w]);
+    unsigned at_sync = 0, finished = 0;
+    for (unsigned t = 0; t < threads; ++t) at_sync += fibers[t].state == AT_SYNCTHREADS, finished += fibers[t].state == FINISHED;
+    if (finished == threads) return;
+    if (at_sync && at_sync + finished == threads) {
+      if (finished) die("__syncthreads after some threads of the block have exited");
+      for (unsigned t = 0; t < threads; ++t) fibers[t].state = RUNNABLE;
+      progress = true;
+    }
+    if (!progress) die("deadlock: fibers wait at collectives that can never complete");
+  }
+}
+
+struct Setup {
+  Setup() {
+    const char *s = getenv("SG_EMU_SEED");
+    order_rng.seed(s ? strtoull(s, nullptr, 0) : 20261124ull);
+    fprintf(stderr, "cuda_emu: CUDA runtime emulated on the host (tests/cuda_emu): kernels run as fibers, "
+                    "this is not a GPU run\n");
+  }
+  ~Setup() {
+    for (Fiber &f : fibers) free(f.stack);
+    if (live_device || live_pinned) {
+      fprintf(stderr, "cuda_emu: %ld device and %ld pinned allocations never freed\n", live_device, live_pinned);
+      _exit(3);
+    }
+  }
+} setup;
+}  // namespace
+
+unsigned long long emu::collective(int kind, unsigned long long value, int arg) {
+  Fiber &f = fibers[current];
+  f.kind = kind;
+  f.val = value;
+  f.arg = arg;
+  f.state = kind == 3 ? AT_SYNCTHREADS : AT_WARP_COLLECTIVE;
+  swapcontext(&f.ctx, &scheduler);
+  return fibers[current].out;
+}
+
+void emu::launch_fn(unsigned grid, unsigned block, std::function<void()> body) {
+  if (grid == 0 || grid > 0x7fffffffu || block == 0 || block > 1024) {
+    sticky_error = cudaErrorInvalidConfiguration;
+    return;
+  }
+  if (block % 32) die("block size not a multiple of 32 (the kernels' warp collectives need full warps)");
+  if (capturing) {
+    captured.push_back([grid, block, body]() { emu::launch_fn(grid, block, body); });
+    return;
+  }
+  std::vector<unsigned> blocks(grid);
+  for (unsigned b = 0; b < grid; ++b) blocks[b] = b;
+  std::shuffle(blocks.begin(), blocks.end(), order_rng);
+  for (unsigned b : blocks) {
+    emu::block_idx = {b, 0, 0};
+    emu::block_dim = {block, 1, 1};
+    emu::grid_dim = {grid, 1, 1};
+    run_block(block, body);
+  }
+}
+
+struct emu_graph { std::vector<std::function<void()>> launches; };
+struct emu_stream { int unused; };
+
+extern "C" {
+const char *cudaGetErrorName(cudaError_t e) {
+  switch (e) {
+    case cudaSuccess: return "cudaSuccess";
+    case cudaErrorInvalidValue: return "cudaErrorInvalidValue";
+    case cudaErrorMemoryAllocation: return "cudaErrorMemoryAllocation";
+    case cudaErrorInvalidConfiguration: return "cudaErrorInvalidConfiguration";
+    case cudaErrorNotSupported: return "cudaErrorNotSupported";
+    case cudaErrorStreamCaptureInvalidated: return "cudaErrorStreamCaptureInvalidated";
+    default: return "cudaErrorUnknown";
+  }
+}
+const char *cudaGetErrorString(cudaError_t e) { return e ? "error in the host emulation (tests/cuda_emu)" : "no error"; }
+cudaError_t cudaGetLastError(void) { const cudaError_t e = sticky_error; sticky_error = cudaSuccess; return e; }
+cudaError_t cudaPeekAtLastError(void) { return sticky_error; }
+cudaError_t cudaGetDeviceCount(int *n) { *n = 1; return cudaSuccess; }
+cudaError_t cudaSetDevice(int d) { return d == 0 ? cudaSuccess : cudaErrorInvalidValue; }
+cudaError_t cudaGetDevice(int *d) { *d = 0; return cudaSuccess; }
+cudaError_t cudaGetDeviceProperties(struct cudaDeviceProp *p, int) {
+  memset(p, 0, sizeof *p);
+  strcpy(p->name, "host emulation (tests/cuda_emu)");
+  p->major = 9;
+  p->minor = 0;
+  p->totalGlobalMem = (size_t)80 << 30;
+  p->multiProcessorCount = 2;   /* small, so grid-stride loops make several trips */
+  return cudaSuccess;
+}
+cudaError_t cudaFuncGetAttributes(struct cudaFuncAttributes *a, const void *) {
+  const char *m = getenv("SG_EMU_MAX_BLOCK");   /* a kernel that cannot launch 1024 threads */
+  a->maxThreadsPerBlock = m ? atoi(m) : 1024;
+  a->numRegs = 32;
+  return cudaSuccess;
+}
+cudaError_t cudaMalloc(void **p, size_t n) {
+  if (!(*p = malloc(n ? n : 1))) return cudaErrorMemoryAllocation;
+  memset(*p, 0xA5, n);
+  ++live_device;
+  return cudaSuccess;
+}
+cudaError_t cudaFree(void *p) {
+  if (p) free(p), --live_device;
+  return cudaSuccess;
+}
+cudaError_t cudaMallocHost(void **p, size_t n) {
+  if (!(*p = malloc(n ? n : 1))) return cudaErrorMemoryAllocation;
+  memset(*p, 0x5A, n);
+  ++live_pinned;
+  return cudaSuccess;
+}
+cudaError_t cudaFreeHost(void *p) {
+  if (p) free(p), --live_pinned;
+  return cudaSuccess;
+}
+cudaError_t cudaMemGetInfo(size_t *free_b, size_t *total_b) {
+  const char *f = getenv("SG_EMU_FREE_BYTES");   /* to test the "does not fit" error */
+  *free_b = f ? strtoull(f, nullptr, 10) : ((size_t)64 << 30);
+  *total_b = (size_t)80 << 30;
+  return cudaSuccess;
+}
+cudaError_t cudaMemcpy(void *d, const void *s, size_t n, enum cudaMemcpyKind) {
+  if (capturing) die("synchronous cudaMemcpy during stream capture");
+  memcpy(d, s, n);
+  return cudaSuccess;
+}
+cudaError_t cudaMemcpyAsync(void *d, const void *s, size_t n, enum cudaMemcpyKind, cudaStream_t) {
+  if (capturing) die("cudaMemcpyAsync during stream capture (not used by the backend)");
+  memcpy(d, s, n);
+  return cudaSuccess;
+}
+cudaError_t cudaMemcpy2DAsync(void *d, size_t dpitch, const void *s, size_t spitch, size_t width, size_t height,
+                              enum cudaMemcpyKind, cudaStream_t) {
+  if (width > dpitch || width > spitch) return cudaErrorInvalidValue;
+  for (size_t r = 0; r < height; ++r) memcpy((char *)d + r * dpitch, (const char *)s + r * spitch, width);
+  return cudaSuccess;
+}
+cudaError_t cudaMemsetAsync(void *p, int v, size_t n, cudaStream_t) {
+  if (capturing) die("cudaMemsetAsync during stream capture (not used by the backend)");
+  memset(p, v, n);
+  return cudaSuccess;
+}
+cudaError_t cudaStreamCreateWithFlags(cudaStream_t *s, unsigned) { *s = new emu_stream(); return cudaSuccess; }
+cudaError_t cudaStreamDestroy(cudaStream_t s) { delete s; return cudaSuccess; }
+cudaError_t cudaStreamSynchronize(cudaStream_t) { return capturing ? cudaErrorStreamCaptureInvalidated : cudaSuccess; }
+cudaError_t cudaStreamBeginCapture(cudaStream_t, enum cudaStreamCaptureMode) {
+  if (capturing) return cudaErrorInvalidValue;
+  capturing = true;
+  captured.clear();
+  return cudaSuccess;
+}
+cudaError_t cudaStreamEndCapture(cudaStream_t, cudaGraph_t *g) {
+  if (!capturing) return cudaErrorInvalidValue;
+  capturing = false;
+  *g = new emu_graph{captured};
+  captured.clear();
+  return cudaSuccess;
+}
+cudaError_t cudaGraphInstantiate(cudaGraphExec_t *e, cudaGraph_t g, unsigned long long) {
+  *e = new emu_graph{g->launches};
+  return cudaSuccess;
+}
+cudaError_t cudaGraphDestroy(cudaGraph_t g) { delete g; return cudaSuccess; }
+cudaError_t cudaGraphExecDestroy(cudaGraphExec_t e) { delete e; return cudaSuccess; }
+cudaError_t cudaGraphLaunch(cudaGraphExec_t e, cudaStream_t) {
+  for (auto &launch : e->launches) launch();
+  return cudaSuccess;
+}
+}

@@ -1,0 +1,89 @@
+# tests/cuda_emu/emu.mk - `make check-cuda-emu`: the cuda backend (kernels/*.cu, host/backend_cuda.c)
+# built against the host emulation of the CUDA runtime in this folder and checked by the
+# equivalence suite (tests/test_cuda_equiv.c) on a machine without a GPU. Included by the Makefile.
+# Needs g++ and the CUDA toolkit's headers (cuRAND's device header, for the Philox self-test);
+# nvcc itself is not used.
+EMU_DIR     := $(BUILD)/emu
+EMU_CUDA_INC ?= $(firstword $(if $(CUDA_TOP),$(CUDA_TOP)/include) $(wildcard /usr/local/cuda/include))
+EMU_CPPFLAGS := -Itests/cuda_emu/include -Iinclude -Ihost -D_POSIX_C_SOURCE=200809L -DSG_HAVE_CUDA=1 $(HDF5_CFLAGS)
+EMU_CFLAGS  := -O2 -g -ffp-contract=off -fno-math-errno -fopenmp -Wall -Wextra -Wno-unused-function $(SG_EMU_SAN)
+# the kernels as C++: every launch rewritten to emu::launch, emu_kernel.h force-included
+EMU_CXXFLAGS := -std=c++17 -O2 -g -ffp-contract=off -fno-math-errno -Wall -Wno-unused-function -D__CUDACC__ \
+                -DSG_EMU_WITH_CURAND -Itests/cuda_emu/include -include tests/cuda_emu/emu_kernel.h -idirafter $(EMU_CUDA_INC) $(SG_EMU_SAN)
+# the negative control: the same math kernel with contraction into FMA, as nvcc -fmad=true does
+EMU_FMAD_FLAGS := -ffp-contract=fast -mfma
+
+EMU_KERN_SRC := $(wildcard kernels/*.cu kernels/*.h) $(wildcard kernels_fmad/*.cu)
+EMU_KERN_GEN := $(EMU_KERN_SRC:%=$(EMU_DIR)/src/%)
+EMU_KERN_OBJ := $(patsubst %.cu,$(EMU_DIR)/%.o,$(wildcard kernels/*.cu kernels_fmad/*.cu))
+EMU_HOST_OBJ := $(HOST_SRC:%.c=$(EMU_DIR)/%.o) $(EMU_DIR)/tests/test_cuda_equiv.o $(EMU_DIR)/tests/test_main.o
+EMU_RUN      := $(EMU_DIR)/run
+.SECONDARY: $(EMU_KERN_GEN)
+
+$(EMU_DIR)/src/%: % tests/cuda_emu/emu.mk
+	@mkdir -p $(dir $@)
+	@test -n "$(EMU_CUDA_INC)" -a -f "$(EMU_CUDA_INC)/curand_kernel.h" || \
+	  { echo "check-cuda-emu: no CUDA headers (curand_kernel.h) found; set EMU_CUDA_INC=<toolkit>/include"; exit 1; }
+	sed -E 's/([A-Za-z_0-9#]+)<<<([^;]*)>>>\(/emu::launch(emu::cfg(\2), \1, /' $< > $@
+
+$(EMU_DIR)/kernels/%.o: $(EMU_DIR)/src/kernels/%.cu $(EMU_KERN_GEN) tests/cuda_emu/emu_kernel.h
+	@mkdir -p $(dir $@)
+	$(CXX) $(EMU_CXXFLAGS) -I$(EMU_DIR)/src/kernels -Iinclude -Ihost -x c++ -c $< -o $@
+
+$(EMU_DIR)/kernels_fmad/%.o: $(EMU_DIR)/src/kernels_fmad/%.cu $(EMU_KERN_GEN) tests/cuda_emu/emu_kernel.h
+	@mkdir -p $(dir $@)
+	$(CXX) $(filter-out -ffp-contract=off,$(EMU_CXXFLAGS)) $(EMU_FMAD_FLAGS) -Iinclude -Ihost -x c++ -c $< -o $@
+
+$(EMU_DIR)/emu.o: tests/cuda_emu/emu.cpp tests/cuda_emu/emu_kernel.h tests/cuda_emu/include/cuda_runtime_api.h
+	@mkdir -p $(dir $@)
+	$(CXX) -std=c++17 -O2 -g -Wall -Wextra -Itests/cuda_emu/include -Itests/cuda_emu -c $< -o $@ $(SG_EMU_SAN)
+
+$(EMU_DIR)/host/%.o: host/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(EMU_CPPFLAGS) -std=c11 $(EMU_CFLAGS) -c $< -o $@
+
+$(EMU_DIR)/tests/suites.h:
+	@mkdir -p $(dir $@)
+	echo 'X(cuda_equiv)' > $@
+
+$(EMU_DIR)/tests/%.o: tests/%.c $(EMU_DIR)/tests/suites.h
+	@mkdir -p $(dir $@)
+	$(CC) $(EMU_CPPFLAGS) -I$(EMU_DIR)/tests -Itests -std=c11 $(EMU_CFLAGS) -c $< -o $@
+
+$(EMU_RUN): $(EMU_HOST_OBJ) $(EMU_KERN_OBJ) $(EMU_DIR)/emu.o
+	$(CXX) -fopenmp -o $@ $^ $(CUNIT_LIBS) $(HDF5_LIBS) -lm -ldl -lpthread $(SG_EMU_SAN)
+
+# bench/throughput against the emulation: the benchmark networks, cpu vs emulated cuda, by hash
+EMU_TP := $(EMU_DIR)/throughput
+$(EMU_DIR)/bench/throughput.o: bench/throughput.c
+	@mkdir -p $(dir $@)
+	$(CC) $(EMU_CPPFLAGS) -std=c11 $(EMU_CFLAGS) -c $< -o $@
+$(EMU_TP): $(EMU_DIR)/bench/throughput.o $(HOST_SRC:%.c=$(EMU_DIR)/%.o) $(EMU_KERN_OBJ) $(EMU_DIR)/emu.o
+	$(CXX) -fopenmp -o $@ $^ $(HDF5_LIBS) -lm -ldl -lpthread $(SG_EMU_SAN)
+EMU_HASH_NETS := "--net a --n 3000 --time 30" "--net b --n 4000 --k 200 --time 40" "--net c --n 300 --time 20"
+
+.PHONY: check-cuda-emu
+check-cuda-emu: $(EMU_RUN) $(EMU_TP)
+	@echo "== cuda_equiv under the host emulation of CUDA ($(EMU_RUN)) =="
+	SG_BUILD=$(BUILD) SG_TEST_NO_SKIP=1 $(EMU_RUN)
+	@echo "== benchmark networks: cpu vs emulated cuda, hashes of spikes and final state =="
+	@for a in $(EMU_HASH_NETS); do \
+	  c=$$($(EMU_TP) $$a --hash --record --backend cpu 2>/dev/null | grep -o '"hash": "[0-9a-f]*"'); \
+	  g=$$($(EMU_TP) $$a --hash --record --backend cuda 2>/dev/null | grep -o '"hash": "[0-9a-f]*"'); \
+	  echo "  $$a: cpu $$c, cuda $$g"; \
+	  [ -n "$$c" ] && [ "$$c" = "$$g" ] || { echo "  MISMATCH"; exit 1; }; done
+
+# make check-cuda-emu-mutants: the suite must fail on every deliberate bug of mutants.txt
+.PHONY: check-cuda-emu-mutants
+check-cuda-emu-mutants: $(EMU_RUN)
+	EMU_LIBS="$(CUNIT_LIBS) $(HDF5_LIBS) -lm -ldl -lpthread $(SG_EMU_SAN)" \
+	  tests/cuda_emu/mutants.sh $(EMU_DIR) "$(CXX) $(EMU_CXXFLAGS)"
+
+# make check-cuda-emu-asan: the same suite with the emulation, kernels and host code under ASan +
+# UBSan: device buffers are heap blocks there, so an out-of-bounds kernel access is reported (the
+# host stand-in for compute-sanitizer's memcheck; ASan warns once that it does not fully support
+# swapcontext, which the fibers use).
+.PHONY: check-cuda-emu-asan
+check-cuda-emu-asan:
+	$(MAKE) --no-print-directory BUILD=$(BUILD)/emu-san \
+	  SG_EMU_SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" check-cuda-emu

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# tests/cuda_emu/mutants.sh - the negative control of the emulated equivalence suite: builds each
+# mutant of tests/cuda_emu/mutants.txt (one kernel file changed, everything else as built by
+# `make check-cuda-emu`) and requires the suite (SG_TEST_QUICK=1) to FAIL on it. Called by
+# `make check-cuda-emu-mutants`, which passes the emulation's build folder and compile command.
+# Usage: mutants.sh EMU_DIR "CXX and flags"
+set -euo pipefail
+emu=$1
+cxx=$2
+list=tests/cuda_emu/mutants.txt
+objs=$(find "$emu" -name '*.o' -not -path "$emu/mut/*" -not -path "$emu/bench/*" | sort)
+mkdir -p "$emu/mut"
+n=0
+caught=0
+while IFS='|' read -r file expr what; do
+  file=$(echo "$file" | xargs)
+  expr=$(echo "$expr" | sed 's/^ *//; s/ *$//')
+  what=$(echo "$what" | xargs)
+  [ -z "$file" ] || [ "${file:0:1}" = "#" ] && continue
+  n=$((n + 1))
+  m="$emu/mut/$n"
+  rm -rf "$m" && mkdir -p "$m/kernels"
+  cp "$emu"/src/kernels/* "$m/kernels/"
+  sed -E "$expr" "$emu/src/kernels/$file" > "$m/kernels/$file"
+  if cmp -s "$emu/src/kernels/$file" "$m/kernels/$file"; then
+    echo "mutant $n ($what): the expression does not match $file any more; update $list"
+    exit 1
+  fi
+  # the objects that include the changed file are rebuilt from the mutant tree
+  rebuilt=""
+  for cu in "$m"/kernels/*.cu; do
+    base=$(basename "$cu" .cu)
+    if [ "$file" = "$base.cu" ] || grep -q "\"$file\"" "$cu"; then
+      $cxx -I"$m/kernels" -Iinclude -Ihost -x c++ -c "$cu" -o "$m/$base.o"
+      rebuilt="$rebuilt $base"
+    fi
+  done
+  link=""
+  for o in $objs; do
+    b=$(basename "$o" .o)
+    case " $rebuilt " in *" $b "*) [ "$(basename "$(dirname "$o")")" = kernels ] && o="$m/$b.o" ;; esac
+    link="$link $o"
+  done
+  ${cxx%% *} -fopenmp -o "$m/run" $link $EMU_LIBS
+  rc=0
+  SG_TEST_QUICK=1 SG_TEST_NO_SKIP=1 "$m/run" cuda_equiv >"$m/log" 2>&1 || rc=$?
+  if [ "$rc" -eq 0 ]; then
+    echo "mutant $n NOT caught: $what ($file; log $m/log)"
+  else
+    caught=$((caught + 1))
+    if [ "$rc" -gt 128 ]; then how="the run crashed (signal $((rc - 128)))"
+    else how="$(grep -c 'FAILED' "$m/log" || true) tests failed"; fi
+    echo "mutant $n caught: $what: $how"
+  fi
+done < "$list"
+echo "$caught of $n mutants caught"
+[ "$caught" -eq "$n" ]
