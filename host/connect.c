@@ -1158,9 +1158,15 @@ static int cmp_edge_ref(const void *a, const void *b) {
   return x->i < y->i ? -1 : x->i > y->i;
 }
 
+/* (target, delay, receptor, weight): a total order on what the caller sees, so connections of one
+ * (source, target) pair come out the same whether they still wait in the edge list or already sit
+ * in the CSR (which groups a row by delay); seq only orders copies that are identical anyway. */
 static int cmp_conn(const void *a, const void *b) {
   const conn_rec *x = a, *y = b;
   if (x->tgt != y->tgt) return x->tgt < y->tgt ? -1 : 1;
+  if (x->d != y->d) return x->d < y->d ? -1 : 1;
+  if (x->receptor != y->receptor) return x->receptor < y->receptor ? -1 : 1;
+  if (x->w != y->w) return x->w < y->w ? -1 : 1;
   return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 

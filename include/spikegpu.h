@@ -186,7 +186,8 @@ sg_status sg_connect(sg_sim *sim, sg_nodes pre, sg_nodes post, const sg_conn_spe
                      const sg_syn_spec *syn);
 /* Number of connections whose source lies in pre and target in post (either may be {0,0} = any). */
 sg_status sg_num_connections(sg_sim *sim, sg_nodes pre, sg_nodes post, uint64_t *n);
-/* Copy out connections (source, target, weight, delay_ms, receptor) in (source, target) order. */
+/* Copy out connections (source, target, weight, delay_ms, receptor) in (source, target) order;
+ * connections between the same pair by (delay, receptor, weight), before and after a run alike. */
 sg_status sg_get_connections(sg_sim *sim, sg_nodes pre, sg_nodes post, uint64_t *source,
                              uint64_t *target, double *weight, double *delay_ms, int *receptor,
                              size_t cap, size_t *n);

@@ -552,8 +552,9 @@ static void test_connect_delay_rounding(void) {
   }
   conns c = get_all(sim, a, b);
   CU_ASSERT_EQUAL(c.n, 9);
-  /* reported in ms from tics: steps * 100 tics * 0.001 */
-  for (size_t i = 0; i < c.n; ++i) CU_ASSERT(fabs(c.d[i] - 0.1 * (double)sim->edges.delay[i]) < 1e-12);
+  /* reported in ms from tics (steps * 100 tics * 0.001), the pair's connections by delay */
+  const uint32_t sorted_steps[] = {1, 1, 2, 2, 3, 4, 10, 24, 25};
+  for (size_t i = 0; i < c.n; ++i) CU_ASSERT(fabs(c.d[i] - 0.1 * (double)sorted_steps[i]) < 1e-12);
   conns_free(&c);
   CU_ASSERT_EQUAL(sim->min_delay, 1);
   CU_ASSERT_EQUAL(sim->max_delay, 25);
@@ -910,7 +911,8 @@ static void test_connect_determinism(void) {
 static void test_connect_queries(void) {
   sg_sim *sim = new_sim(0.1, 16);
   sg_nodes a = create(sim, "gl_exp", 5), b = create(sim, "gl_exp", 5);
-  /* multapses in reverse target order: reported in (source, target) order, ties in call order */
+  /* multapses in reverse target order: reported in (source, target) order, a pair's connections by
+   * (delay, receptor, weight), the same before and after the network is built into the CSR */
   sg_syn_spec s1 = syn(sg_scalar(1.0), sg_scalar(2.0)), s2 = syn(sg_scalar(2.0), sg_scalar(1.0));
   OK(sg_connect(sim, sg_slice(b, 4, 1), sg_slice(a, 3, 1), NULL, &s1));
   OK(sg_connect(sim, sg_slice(b, 4, 1), sg_slice(a, 1, 1), NULL, &s1));
@@ -920,14 +922,36 @@ static void test_connect_queries(void) {
   CU_ASSERT_EQUAL_FATAL(c.n, 4);
   CU_ASSERT(c.s[0] == 1 && c.t[0] == 6);
   CU_ASSERT(c.s[1] == 10 && c.t[1] == 2);
-  CU_ASSERT(c.s[2] == 10 && c.t[2] == 4 && c.w[2] == 1.0 && fabs(c.d[2] - 2.0) < 1e-12);
-  CU_ASSERT(c.s[3] == 10 && c.t[3] == 4 && c.w[3] == 2.0 && fabs(c.d[3] - 1.0) < 1e-12);
+  CU_ASSERT(c.s[2] == 10 && c.t[2] == 4 && c.w[2] == 2.0 && fabs(c.d[2] - 1.0) < 1e-12);
+  CU_ASSERT(c.s[3] == 10 && c.t[3] == 4 && c.w[3] == 1.0 && fabs(c.d[3] - 2.0) < 1e-12);
+  /* a pair with five connections in scrambled (delay, weight) order, then a run builds the CSR */
+  const double dw[5][2] = {{1.5, 3.0}, {0.5, 2.0}, {1.5, -1.0}, {0.5, 4.0}, {1.0, 0.5}};
+  for (int k = 0; k < 5; ++k) {
+    sg_syn_spec sk = syn(sg_scalar(dw[k][1]), sg_scalar(dw[k][0]));
+    OK(sg_connect(sim, sg_slice(a, 2, 1), sg_slice(b, 2, 1), NULL, &sk));
+  }
+  conns before = get_all(sim, sg_slice(a, 2, 1), ANY);
+  CU_ASSERT_EQUAL_FATAL(before.n, 5);
+  const double want_d[5] = {0.5, 0.5, 1.0, 1.5, 1.5}, want_w[5] = {2.0, 4.0, 0.5, -1.0, 3.0};
+  for (int k = 0; k < 5; ++k) CU_ASSERT(fabs(before.d[k] - want_d[k]) < 1e-12 && before.w[k] == want_w[k]);
+  OK(sg_simulate(sim, 1.0));
+  conns after = get_all(sim, sg_slice(a, 2, 1), ANY);
+  CU_ASSERT_EQUAL_FATAL(after.n, 5);
+  for (int k = 0; k < 5; ++k)
+    CU_ASSERT(after.s[k] == before.s[k] && after.t[k] == before.t[k] && after.w[k] == before.w[k] &&
+              after.d[k] == before.d[k] && after.r[k] == before.r[k]);
+  conns_free(&before);
+  conns_free(&after);
+  conns_free(&c);
+  c = get_all(sim, ANY, ANY);   /* and the first pairs kept their order through the run */
+  CU_ASSERT_EQUAL_FATAL(c.n, 9);
+  CU_ASSERT(c.s[8] == 10 && c.t[8] == 4 && c.w[8] == 1.0 && fabs(c.d[8] - 2.0) < 1e-12);
   conns_free(&c);
   /* cap: *n is the total, only cap entries written */
   uint64_t src[2] = {0, 0}, tgt[2] = {0, 0};
   size_t n = 0;
   OK(sg_get_connections(sim, ANY, ANY, src, tgt, NULL, NULL, NULL, 1, &n));
-  CU_ASSERT_EQUAL(n, 4);
+  CU_ASSERT_EQUAL(n, 9);
   CU_ASSERT(src[0] == 1 && tgt[0] == 6 && src[1] == 0 && tgt[1] == 0);
   OK(sg_get_connections(sim, ANY, sg_slice(a, 3, 1), NULL, NULL, NULL, NULL, NULL, 0, &n));
   CU_ASSERT_EQUAL(n, 2);

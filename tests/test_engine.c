@@ -229,7 +229,8 @@ static void test_engine_delay_rounding(void) {
   sg_nodes a, b;
   OK(sg_create(sim, "parrot_neuron", 1, &a));
   OK(sg_create(sim, "parrot_neuron", 1, &b));
-  const double in[] = {0.14, 0.15, 0.25, 0.16}, want[] = {0.1, 0.2, 0.3, 0.2};
+  /* want: the rounded delays in the order sg_get_connections reports one pair's connections */
+  const double in[] = {0.14, 0.15, 0.25, 0.16}, want[] = {0.1, 0.2, 0.2, 0.3};
   for (int i = 0; i < 4; ++i) {
     sg_syn_spec s = syn(1.0, in[i], 0);
     OK(sg_connect(sim, a, b, NULL, &s));
