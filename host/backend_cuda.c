@@ -226,13 +226,6 @@ static sg_status cu_fail(sg_sim *sim, cudaError_t e, const char *call, int line,
     const size_t cu_b_ = (size_t)(bytes);                                      \
     CU_TRY(cudaMalloc((void **)&(ptr), cu_b_ != 0 ? cu_b_ : 8u));              \
   } while (0)
-/* host -> device on the backend's stream; nothing for 0 bytes */
-#define CU_UP(dst, src, bytes)                                                                              \
-  do {                                                                                                      \
-    const size_t cu_b_ = (size_t)(bytes);                                                                   \
-    if (cu_b_ != 0)                                                                                         \
-      CU_TRY(cudaMemcpyAsync((void *)(dst), (const void *)(src), cu_b_, cudaMemcpyHostToDevice, d->stream)); \
-  } while (0)
 
 /* Frees a device pointer; the first failure is reported in the message (release returns nothing). */
 static void cu_free(sg_sim *sim, void *p, const char *what) {
@@ -326,10 +319,8 @@ static sg_status pull_state(sg_sim *sim, cu_data *d, int for_prepare) {
         goto fail;
       }
       for (uint64_t g = 0; g < d->n_gens; ++g) {
-        sim->gens[g].ev_pos = gens[g].ev_pos;
-        sim->gens[g].next_draw = gens[g].next_draw;
-        sim->gens[g].y0 = gens[g].y0;
-        sim->gens[g].y1 = gens[g].y1;
+        sim->gens[g].ev_pos = gens[g].ev_pos; sim->gens[g].next_draw = gens[g].next_draw;
+        sim->gens[g].y0 = gens[g].y0; sim->gens[g].y1 = gens[g].y1;
       }
       if (d->n_vals) memcpy(sim->gen_vals, vals, d->n_vals * sizeof *vals);
     } else {
@@ -371,18 +362,10 @@ static cudaError_t enqueue_step(cu_data *d, uint64_t seed) {
     return e;
   for (size_t p = 0; p < d->n_pops; ++p) {
     const cu_pop *cp = &d->pops[p];
-    sg_cu_update_args a;
-    a.ring = d->d_ring;
-    a.n_inputs = d->ni;
-    a.input_base = cp->pop->input_base;
-    a.first_id = cp->pop->first;
-    a.n = cp->n;
-    a.seed = seed;
-    a.mask = d->R - 1;
-    a.spk_cap = d->spk_cap;
-    a.ctl = d->d_ctl;
-    a.spk_row = d->d_spk_row;
-    a.spk_mult = d->d_spk_mult;
+    const sg_cu_update_args a = {.ring = d->d_ring, .n_inputs = d->ni, .input_base = cp->pop->input_base,
+                                 .first_id = cp->pop->first, .n = cp->n, .seed = seed, .mask = d->R - 1,
+                                 .spk_cap = d->spk_cap, .ctl = d->d_ctl, .spk_row = d->d_spk_row,
+                                 .spk_mult = d->d_spk_mult};
     if ((e = sg_cuda_update_neurons(cp->model, cp->d_coef, cp->coef_per_node, &cp->view, &a, cp->grid, cp->block, d->stream)) !=
         cudaSuccess)
       return e;
@@ -424,9 +407,41 @@ fail:
 }
 
 /* ---- prepare --------------------------------------------------------------------------------- */
-typedef struct cu_sizes {
-  double state, coef, spikes, csr, gens, ring, rec, mm, total;
-} cu_sizes;
+typedef struct cu_sizes { double state, coef, spikes, csr, gens, ring, rec, mm, total; } cu_sizes;
+
+/* What prepare derives from the network before it allocates anything on the device. */
+typedef struct cu_plan {
+  uint64_t n_nodes, n_neurons, n_neuron_pops, spk_cap, n_gs;   /* n_gs: generator synapses              */
+  uint64_t n_syn, n_seg;       /* neuron -> neuron CSR (0 without one)                                */
+  uint64_t ni, n_rec_src;      /* ring inputs; senders with a spike recorder                          */
+  uint32_t R; int ring_new;    /* ring slots; 1: first prepare or another ring shape (a new ring)     */
+  uint64_t chunk, rec_cap, mm_cap;   /* steps per run() call; recording buffers (entries, doubles)    */
+  cu_sizes sz;                 /* device bytes                                                        */
+} cu_plan;
+
+/* alloc_upload's table entry: where the device pointer goes, the host data (NULL: allocated only),
+ * the bytes, and the array's name for error messages. */
+typedef struct cu_array { void **dev; const void *src; size_t bytes; const char *name; } cu_array;
+#define DEV_ARRAY(ptr, src, count) {(void **)&(ptr), (src), (size_t)(count) * sizeof *(ptr), #ptr}
+#define ALLOC_UPLOAD(table) alloc_upload(sim, d, (table), sizeof(table) / sizeof *(table))
+
+/* cudaMalloc of every array of the table (at least 8 bytes, so that an empty table still has a
+ * valid pointer), then the copies of those with host data on the backend's stream (nothing for 0
+ * bytes). Host sources may be freed on return: copies from pageable memory are staged by then. */
+static sg_status alloc_upload(sg_sim *sim, cu_data *d, const cu_array *a, size_t n) {
+  cudaError_t e = cudaSuccess;
+  const char *what = "cudaMalloc";
+  size_t i = 0;   /* after a failure: one past the failed array */
+  for (; i < n && e == cudaSuccess; ++i) e = cudaMalloc(a[i].dev, a[i].bytes != 0 ? a[i].bytes : 8u);
+  if (e == cudaSuccess)
+    for (i = 0, what = "cudaMemcpyAsync"; i < n && e == cudaSuccess; ++i)
+      if (a[i].src && a[i].bytes)
+        e = cudaMemcpyAsync(*a[i].dev, a[i].src, a[i].bytes, cudaMemcpyHostToDevice, d->stream);
+  if (e == cudaSuccess) return SG_OK;
+  char call[160];
+  snprintf(call, sizeof call, "%s(%s, %zu bytes)", what, a[i - 1].name, a[i - 1].bytes);
+  return cu_fail(sim, e, call, __LINE__, 0);
+}
 
 static uint64_t gen_row_len(const sg_csr *c, uint64_t row) {
   if (!c->row_seg || row >= c->n_rows) return 0;
@@ -446,7 +461,6 @@ static sg_status cu_init(sg_sim *sim, cu_data **out) {
   const int running = 0;
   cu_data *d = calloc(1, sizeof *d);
   if (!d) return sg_i_fail(sim, SG_ERR_NOMEM, "cuda backend: out of memory");
-  sim->backend_data = d;
   d->block = sim->cfg.cuda_block_size ? sim->cfg.cuda_block_size : 256;
   const char *gr = getenv("SG_CUDA_GRAPHS");
   d->use_graph = !(gr && strcmp(gr, "0") == 0);
@@ -461,9 +475,12 @@ static sg_status cu_init(sg_sim *sim, cu_data **out) {
   CU_TRY(cudaMalloc((void **)&d->d_ctl, sizeof(sg_cu_ctl)));
   CU_TRY(cudaMallocHost((void **)&d->h_ctl, sizeof(sg_cu_ctl)));
   memset(d->h_ctl, 0, sizeof *d->h_ctl);
-  *out = d;
+  sim->backend_data = d; *out = d;
   return SG_OK;
-fail:
+fail:   /* nothing half made stays behind: a later prepare starts over instead of using it */
+  if (d->d_ctl) (void)cudaFree(d->d_ctl);
+  if (d->stream) (void)cudaStreamDestroy(d->stream);
+  free(d);
   return st;
 }
 
@@ -525,120 +542,93 @@ static sg_status build_mm(sg_sim *sim, cu_data *d, uint64_t **addr_out, uint32_t
     }
   }
   d->n_mm_ent = n;
-  *addr_out = addr;
-  *idx_out = idx;
-  *first_out = first;
+  *addr_out = addr; *idx_out = idx; *first_out = first;
   return SG_OK;
 nomem:
   free(addr); free(idx); free(first);
   return sg_i_fail(sim, SG_ERR_NOMEM, "cuda backend: out of memory (multimeters)");
 }
 
-static sg_status cu_prepare(sg_sim *sim) {
-  sg_status st = SG_OK;
-  const int running = 0;
-  cu_data *d = sim->backend_data;
-  /* host staging arrays, freed at the end */
-  uint64_t *row_ptr = NULL, *row_seg = NULL;
-  sg_cu_gen *hg = NULL;
-  uint32_t *gs_gen = NULL, *gs_j = NULL, *gs_delay = NULL, *gs_input = NULL;
-  float *gs_weight = NULL;
-  uint8_t *has_rec = NULL;
-  uint64_t *mm_at = NULL;
-  const double **mm_addr = NULL;
-  uint32_t *mm_idx = NULL;
-  uint64_t *mm_first = NULL;
-  int64_t *new_ring = NULL;
-
-  if (!d && (st = cu_init(sim, &d))) return st;
-  /* the device holds the current state: bring it back before anything is rebuilt from the host */
-  if (sim->state_on_device && d->ready) {
-    if ((st = pull_state(sim, d, 1))) return st;
-    sim->state_on_device = 0;
-  }
-  CU_TRY(cudaStreamSynchronize(d->stream));
-  release_network(sim, d);
-
-  /* ---- 1. sizes, and the memory check before any allocation ---- */
-  cu_sizes sz;
-  memset(&sz, 0, sizeof sz);
+/* Counts and device bytes of the network's parts (the recording buffers: plan_recording). */
+static sg_status plan_network(sg_sim *sim, const cu_data *d, cu_plan *pl) {
   const sg_csr *c = &sim->csr, *gc = &sim->gen_csr;
-  const uint64_t n_nodes = sim->n_nodes;
-  uint64_t n_neurons = 0, n_neuron_pops = 0;
+  cu_sizes *sz = &pl->sz;
+  memset(pl, 0, sizeof *pl);
+  pl->n_nodes = sim->n_nodes;
   for (size_t p = 0; p < sim->n_pops; ++p) {
     const sg_pop *pop = sim->pops[p];
     if (pop->model->kind != SG_KIND_NEURON) continue;
-    if (!sg_cuda_has_update(pop->model->id)) {
-      st = sg_i_fail(sim, SG_ERR_MODEL, "cuda backend: model %s has no update kernel in this build (kernels/update.cu is built from SG_NEURON_LIST)", pop->model->name);
-      goto fail;
-    }
-    ++n_neuron_pops;
-    n_neurons += pop->n;
-    for (uint32_t r = 0; r < pop->model->n_state; ++r) sz.state += 8.0 * (double)pop->width[r] * (double)pop->n;
-    sz.coef += (double)pop->model->coef_size * (double)(pop->coef_per_node ? pop->n : 1);
+    if (!sg_cuda_has_update(pop->model->id))
+      return sg_i_fail(sim, SG_ERR_MODEL, "cuda backend: model %s has no update kernel in this build (kernels/update.cu is built from SG_NEURON_LIST)", pop->model->name);
+    ++pl->n_neuron_pops;
+    pl->n_neurons += pop->n;
+    for (uint32_t r = 0; r < pop->model->n_state; ++r) sz->state += 8.0 * (double)pop->width[r] * (double)pop->n;
+    sz->coef += (double)pop->model->coef_size * (double)(pop->coef_per_node ? pop->n : 1);
   }
-  const uint64_t spk_cap = n_neurons ? n_neurons : 1;
-  sz.spikes = 16.0 * (double)spk_cap;
-  const uint64_t n_syn = c->row_seg ? c->n_syn : 0, n_seg = c->row_seg ? c->n_seg : 0;
-  sz.csr = 16.0 * (double)(n_nodes + 1) + 12.0 * (double)n_seg + 8.0 * (double)n_syn;
-  uint64_t n_gs = 0;
-  for (size_t g = 0; g < sim->n_gens; ++g) n_gs += gen_row_len(gc, sim->gens[g].gid - 1);
-  sz.gens = (double)sim->n_gens * (double)sizeof(sg_cu_gen) + 20.0 * (double)n_gs + 20.0 * (double)sim->n_gen_ev +
-            8.0 * (double)sim->n_gen_vals;
-  const uint32_t R = sim->ring_len;
-  const uint64_t ni = sim->n_inputs;
-  const int ring_new = !d->d_ring || R != d->R || ni != d->ni;
-  if (ring_new) sz.ring = 8.0 * (double)R * (double)(ni ? ni : 1);
-  /* recording: spike sources with a recorder, multimeter gather entries */
-  uint64_t n_rec_src = 0;
-  const int have_rec = sim->rec_row && sim->n_srec && c->n_rows;
-  if (have_rec)
-    for (uint64_t r = 0; r < c->n_rows && r < n_nodes; ++r)
-      if (sim->rec_row[r + 1] > sim->rec_row[r]) ++n_rec_src;
-  const uint64_t chunk = chunk_steps(sim);
-  for (int k = 1; k < SG_CU_K_COUNT; ++k)
+  pl->spk_cap = pl->n_neurons ? pl->n_neurons : 1;
+  sz->spikes = 16.0 * (double)pl->spk_cap;
+  pl->n_syn = c->row_seg ? c->n_syn : 0; pl->n_seg = c->row_seg ? c->n_seg : 0;
+  sz->csr = 16.0 * (double)(pl->n_nodes + 1) + 12.0 * (double)pl->n_seg + 8.0 * (double)pl->n_syn;
+  for (size_t g = 0; g < sim->n_gens; ++g) pl->n_gs += gen_row_len(gc, sim->gens[g].gid - 1);
+  sz->gens = (double)sim->n_gens * (double)sizeof(sg_cu_gen) + 20.0 * (double)pl->n_gs + 20.0 * (double)sim->n_gen_ev +
+             8.0 * (double)sim->n_gen_vals;
+  pl->R = sim->ring_len; pl->ni = sim->n_inputs;
+  pl->ring_new = !d->d_ring || pl->R != d->R || pl->ni != d->ni;
+  if (pl->ring_new) sz->ring = 8.0 * (double)pl->R * (double)(pl->ni ? pl->ni : 1);
+  if (sim->rec_row && sim->n_srec && c->n_rows)   /* senders with a spike recorder */
+    for (uint64_t r = 0; r < c->n_rows && r < pl->n_nodes; ++r)
+      if (sim->rec_row[r + 1] > sim->rec_row[r]) ++pl->n_rec_src;
+  pl->chunk = chunk_steps(sim);
+  return SG_OK;
+}
+
+/* Per kernel the configured block size capped at what the compiled kernel can launch; the populations, each
+ * with its state rows laid out in one device block (component-major, as on the host) and its update's launch. */
+static sg_status plan_kernels_and_pops(sg_sim *sim, cu_data *d, const cu_plan *pl) {
+  sg_status st = SG_OK;
+  const int running = 0;
+  for (int k = 1; k < SG_CU_K_COUNT; ++k)   /* SG_CU_K_UPDATE (0) is per model: below */
     if (!(d->blk[k] = sg_cuda_block_for(k, 0, (unsigned)d->block))) {
       CU_TRY(cudaGetLastError());
-      st = sg_i_fail(sim, SG_ERR_CUDA, "cuda backend: no launch configuration for kernel %d", k);
-      goto fail;
+      return sg_i_fail(sim, SG_ERR_CUDA, "cuda backend: no launch configuration for kernel %d", k);
     }
-  d->n_pops = 0;
-  d->pops = calloc(n_neuron_pops ? n_neuron_pops : 1, sizeof *d->pops);
-  if (!d->pops) { st = sg_i_fail(sim, SG_ERR_NOMEM, "cuda backend: out of memory"); goto fail; }
-  {
-    for (size_t p = 0; p < sim->n_pops; ++p) {
-      sg_pop *pop = sim->pops[p];
-      if (pop->model->kind != SG_KIND_NEURON) continue;
-      cu_pop *cp = &d->pops[d->n_pops++];
-      cp->pop = pop;
-      cp->model = pop->model->id;
-      cp->n = pop->n;
-      cp->n_state = pop->model->n_state;
-      cp->coef_per_node = pop->coef_per_node;
-      uint64_t off = 0;
-      for (uint32_t r = 0; r < cp->n_state; ++r) {
-        cp->width[r] = pop->width[r];
-        cp->host_row[r] = pop->state[r];
-        cp->row_off[r] = off;
-        off += (uint64_t)pop->width[r] * pop->n;
-      }
-      cp->n_doubles = off;
-      if (!(cp->block = sg_cuda_block_for(SG_CU_K_UPDATE, cp->model, (unsigned)d->block))) {
-        CU_TRY(cudaGetLastError());
-        st = sg_i_fail(sim, SG_ERR_CUDA, "cuda backend: no launch configuration for the %s update", pop->model->name);
-        goto fail;
-      }
-      cp->grid = sg_cuda_grid(pop->n, cp->block, d->n_sm);
+  d->pops = calloc(pl->n_neuron_pops ? pl->n_neuron_pops : 1, sizeof *d->pops);
+  if (!d->pops) return sg_i_fail(sim, SG_ERR_NOMEM, "cuda backend: out of memory");
+  for (size_t p = 0; p < sim->n_pops; ++p) {
+    sg_pop *pop = sim->pops[p];
+    if (pop->model->kind != SG_KIND_NEURON) continue;
+    cu_pop *cp = &d->pops[d->n_pops++];
+    *cp = (cu_pop){.pop = pop, .model = pop->model->id, .n = pop->n, .n_state = pop->model->n_state,
+                   .coef_per_node = pop->coef_per_node};
+    uint64_t off = 0;
+    for (uint32_t r = 0; r < cp->n_state; ++r) {
+      cp->width[r] = pop->width[r];
+      cp->host_row[r] = pop->state[r];
+      cp->row_off[r] = off;
+      off += (uint64_t)pop->width[r] * pop->n;
     }
+    cp->n_doubles = off;
+    if (!(cp->block = sg_cuda_block_for(SG_CU_K_UPDATE, cp->model, (unsigned)d->block))) {
+      CU_TRY(cudaGetLastError());
+      return sg_i_fail(sim, SG_ERR_CUDA, "cuda backend: no launch configuration for the %s update", pop->model->name);
+    }
+    cp->grid = sg_cuda_grid(pop->n, cp->block, d->n_sm);
   }
-  if ((st = build_mm(sim, d, &mm_at, &mm_idx, &mm_first))) goto fail;
-  uint64_t mm_step_max = 0, mm_chunk = 0;
+  return SG_OK;
+fail:
+  return st;
+}
+
+/* Recording buffers of a batch (after build_mm): room for a whole run() call, within a budget, but
+ * never less than one step needs (every recorded sender spikes, every multimeter samples). */
+static void plan_recording(const sg_sim *sim, const cu_data *d, cu_plan *pl) {
+  const uint64_t chunk = pl->chunk, n_rec_src = pl->n_rec_src;
+  uint64_t mm_step_max = 0, mm_chunk = 0, rec_cap = 0, mm_cap = 0;
   for (size_t j = 0; j < sim->n_mm; ++j) {
     const uint64_t iv = sim->mm[j].interval > 0 ? (uint64_t)sim->mm[j].interval : 1;
     mm_step_max += d->mm[j].n;
     mm_chunk += d->mm[j].n * (chunk / iv + 1);
   }
-  uint64_t rec_cap = 0, mm_cap = 0;
   if (n_rec_src) {
     rec_cap = n_rec_src * chunk;
     const uint64_t budget = n_rec_src > SG_CU_REC_BUDGET ? n_rec_src : SG_CU_REC_BUDGET;
@@ -650,268 +640,276 @@ static sg_status cu_prepare(sg_sim *sim) {
     if (mm_cap > budget) mm_cap = budget;
     if (mm_cap < mm_step_max) mm_cap = mm_step_max;
   }
-  {
-    /* test hooks (tests/test_cuda_equiv.c): small recording buffers force many batch boundaries */
-    const char *tr = getenv("SG_CUDA_TEST_REC_CAP"), *tm = getenv("SG_CUDA_TEST_MM_CAP");
-    if (tr && *tr && n_rec_src) {
-      const uint64_t v = strtoull(tr, NULL, 10);
-      rec_cap = v < n_rec_src ? n_rec_src : v;
-    }
-    if (tm && *tm && mm_step_max) {
-      const uint64_t v = strtoull(tm, NULL, 10);
-      mm_cap = v < mm_step_max ? mm_step_max : v;
-    }
-  }
-  sz.rec = (double)n_nodes + 16.0 * (double)rec_cap;
-  sz.mm = 12.0 * (double)d->n_mm_ent + 8.0 * (double)sim->n_mm * (1.0 + (double)chunk) + 8.0 * (double)mm_cap;
-  sz.total = sz.state + sz.coef + sz.spikes + sz.csr + sz.gens + sz.ring + sz.rec + sz.mm;
-  {
-    size_t free_b = 0, total_b = 0;
-    CU_TRY(cudaMemGetInfo(&free_b, &total_b));
-    if (sz.total + SG_CU_RESERVE > (double)free_b) {
-      st = sg_i_fail(sim, SG_ERR_NOMEM,
+  /* test hooks (tests/test_cuda_equiv.c): small recording buffers force many batch boundaries */
+  const char *tr = getenv("SG_CUDA_TEST_REC_CAP"), *tm = getenv("SG_CUDA_TEST_MM_CAP");
+  const uint64_t test_rec = tr && *tr ? strtoull(tr, NULL, 10) : 0, test_mm = tm && *tm ? strtoull(tm, NULL, 10) : 0;
+  if (tr && *tr && n_rec_src) rec_cap = test_rec < n_rec_src ? n_rec_src : test_rec;
+  if (tm && *tm && mm_step_max) mm_cap = test_mm < mm_step_max ? mm_step_max : test_mm;
+  pl->rec_cap = rec_cap; pl->mm_cap = mm_cap;
+  pl->sz.rec = (double)pl->n_nodes + 16.0 * (double)rec_cap;
+  pl->sz.mm = 12.0 * (double)d->n_mm_ent + 8.0 * (double)sim->n_mm * (1.0 + (double)chunk) + 8.0 * (double)mm_cap;
+}
+
+/* The memory check before any allocation: a clear error, nothing allocated. */
+static sg_status check_fits(sg_sim *sim, const cu_data *d, cu_sizes *sz) {
+  sg_status st = SG_OK;
+  const int running = 0;
+  sz->total = sz->state + sz->coef + sz->spikes + sz->csr + sz->gens + sz->ring + sz->rec + sz->mm;
+  size_t free_b = 0, total_b = 0;
+  CU_TRY(cudaMemGetInfo(&free_b, &total_b));
+  if (sz->total + SG_CU_RESERVE > (double)free_b)
+    return sg_i_fail(sim, SG_ERR_NOMEM,
                      "cuda backend: the network needs %.2f GiB of device memory (synapses %.2f, ring buffer %.2f, state %.2f, "
                      "recording %.2f, other %.2f) plus %.2f GiB reserve, %.2f GiB free of %.2f GiB on %s",
-                     sz.total / GIB, sz.csr / GIB, sz.ring / GIB, (sz.state + sz.coef) / GIB, (sz.rec + sz.mm) / GIB,
-                     (sz.spikes + sz.gens) / GIB, SG_CU_RESERVE / GIB, (double)free_b / GIB, (double)total_b / GIB,
-                     d->dev_name);
-      goto fail;
+                     sz->total / GIB, sz->csr / GIB, sz->ring / GIB, (sz->state + sz->coef) / GIB,
+                     (sz->rec + sz->mm) / GIB, (sz->spikes + sz->gens) / GIB, SG_CU_RESERVE / GIB, (double)free_b / GIB,
+                     (double)total_b / GIB, d->dev_name);
+  return SG_OK;
+fail:
+  return st;
+}
+
+/* A new ring for another slot or input count, keeping the pending events: slots k = step .. step + oldR - 1 move
+ * from (k & (oldR-1)) to (k & (R-1)); runs of consecutive slots in both are copied as one 2-D copy. */
+static sg_status relayout_ring(sg_sim *sim, cu_data *d, uint32_t R, uint64_t ni) {
+  sg_status st = SG_OK;
+  const int running = 0;
+  int64_t *new_ring = NULL;
+  const uint64_t ni1 = ni ? ni : 1;
+  CU_ALLOC(new_ring, (uint64_t)R * ni1 * sizeof(int64_t));
+  CU_TRY(cudaMemsetAsync(new_ring, 0, (size_t)R * ni1 * sizeof(int64_t), d->stream));
+  if (d->d_ring && d->R && d->ni) {
+    uint64_t k = sim->step, left = d->R;
+    const uint64_t oldR = d->R, old_ni = d->ni, cp_ni = old_ni < ni ? old_ni : ni;
+    while (left && cp_ni) {
+      const uint64_t os = k & (oldR - 1), ns = k & ((uint64_t)R - 1);
+      uint64_t run = oldR - os;
+      if ((uint64_t)R - ns < run) run = (uint64_t)R - ns;
+      if (left < run) run = left;
+      CU_TRY(cudaMemcpy2DAsync(new_ring + ns * ni1, ni1 * sizeof(int64_t), d->d_ring + os * old_ni,
+                               old_ni * sizeof(int64_t), cp_ni * sizeof(int64_t), run, cudaMemcpyDeviceToDevice,
+                               d->stream));
+      k += run;
+      left -= run;
     }
   }
+  CU_TRY(cudaStreamSynchronize(d->stream));
+  FREE_D(d->d_ring);
+  d->d_ring = new_ring; d->R = R; d->ni = ni;
+  return SG_OK;
+fail:
+  if (new_ring) (void)cudaFree(new_ring);
+  return st;
+}
 
-  /* ---- 2. ring: keep pending events when the slot count or the input count changes ---- */
-  if (ring_new) {
-    const uint64_t ni1 = ni ? ni : 1;
-    CU_ALLOC(new_ring, (uint64_t)R * ni1 * sizeof(int64_t));
-    CU_TRY(cudaMemsetAsync(new_ring, 0, (size_t)R * ni1 * sizeof(int64_t), d->stream));
-    if (d->d_ring && d->R && d->ni) {
-      /* slots k = step .. step + oldR - 1 move from (k & (oldR-1)) to (k & (R-1)); runs of
-       * consecutive slots in both are copied as one 2-D copy */
-      uint64_t k = sim->step, left = d->R;
-      const uint64_t oldR = d->R, old_ni = d->ni, cp_ni = old_ni < ni ? old_ni : ni;
-      while (left && cp_ni) {
-        const uint64_t os = k & (oldR - 1), ns = k & ((uint64_t)R - 1);
-        uint64_t run = oldR - os;
-        if ((uint64_t)R - ns < run) run = (uint64_t)R - ns;
-        if (left < run) run = left;
-        CU_TRY(cudaMemcpy2DAsync(new_ring + ns * ni1, ni1 * sizeof(int64_t), d->d_ring + os * old_ni,
-                                 old_ni * sizeof(int64_t), cp_ni * sizeof(int64_t), run, cudaMemcpyDeviceToDevice,
-                                 d->stream));
-        k += run;
-        left -= run;
-      }
-    }
-    CU_TRY(cudaStreamSynchronize(d->stream));
-    FREE_D(d->d_ring);
-    d->d_ring = new_ring;
-    new_ring = NULL;
-    d->R = R;
-    d->ni = ni;
-  }
-
-  /* ---- 3. neurons: state (component-major rows, as on the host) and coefficients ---- */
-  d->n_neurons = n_neurons;
+/* Neurons: state (component-major rows, as on the host) and coefficients; the step's spike list. */
+static sg_status upload_populations(sg_sim *sim, cu_data *d, const cu_plan *pl) {
+  sg_status st = SG_OK;
+  const int running = 0;
+  d->n_neurons = pl->n_neurons;
   for (size_t p = 0; p < d->n_pops; ++p) {
     cu_pop *cp = &d->pops[p];
     sg_pop *pop = cp->pop;
     CU_ALLOC(cp->d_state, cp->n_doubles * sizeof(double));
     memset(&cp->view, 0, sizeof cp->view);
     for (uint32_t r = 0; r < cp->n_state; ++r) {
+      const size_t bytes = (size_t)cp->width[r] * cp->n * sizeof(double);
       cp->view.s[r] = cp->d_state + cp->row_off[r];
-      CU_UP(cp->view.s[r], pop->state[r], (uint64_t)cp->width[r] * cp->n * sizeof(double));
+      if (bytes) CU_TRY(cudaMemcpyAsync(cp->view.s[r], pop->state[r], bytes, cudaMemcpyHostToDevice, d->stream));
     }
-    const size_t cbytes = pop->model->coef_size * (size_t)(pop->coef_per_node ? pop->n : 1);
-    CU_ALLOC(cp->d_coef, cbytes);
-    CU_UP(cp->d_coef, pop->coef, cbytes);
+    const cu_array coef[] = {{&cp->d_coef, pop->coef, pop->model->coef_size * (size_t)(pop->coef_per_node ? pop->n : 1),
+                              "cp->d_coef"}};
+    if ((st = ALLOC_UPLOAD(coef))) return st;
   }
-  d->spk_cap = (uint32_t)spk_cap;
-  CU_ALLOC(d->d_spk_row, spk_cap * sizeof(uint32_t));
-  CU_ALLOC(d->d_spk_mult, spk_cap * sizeof(uint32_t));
-  CU_ALLOC(d->d_prefix, spk_cap * sizeof(uint64_t));
-  d->spk.row = d->d_spk_row;
-  d->spk.mult = d->d_spk_mult;
-  d->spk.prefix = d->d_prefix;
+  d->spk_cap = (uint32_t)pl->spk_cap;
+  const cu_array spikes[] = {DEV_ARRAY(d->d_spk_row, NULL, pl->spk_cap), DEV_ARRAY(d->d_spk_mult, NULL, pl->spk_cap),
+                             DEV_ARRAY(d->d_prefix, NULL, pl->spk_cap)};
+  if ((st = ALLOC_UPLOAD(spikes))) return st;
+  d->spk = (sg_cu_spikes){.row = d->d_spk_row, .mult = d->d_spk_mult, .prefix = d->d_prefix};
+  return SG_OK;
+fail:
+  return st;
+}
 
-  /* ---- 4. neuron -> neuron synapses: the host CSR plus the first synapse of every row ---- */
-  row_ptr = malloc((n_nodes + 1) * sizeof *row_ptr);
-  row_seg = malloc((n_nodes + 1) * sizeof *row_seg);
-  if (!row_ptr || !row_seg) { st = sg_i_fail(sim, SG_ERR_NOMEM, "cuda backend: out of memory"); goto fail; }
-  for (uint64_t r = 0; r <= n_nodes; ++r) {
-    if (n_syn && r <= c->n_rows) {
-      row_seg[r] = c->row_seg[r];
-      row_ptr[r] = row_seg[r] == 0 ? 0 : c->seg_end[row_seg[r] - 1];
-    } else {
-      row_seg[r] = n_seg;
-      row_ptr[r] = n_syn;
-    }
+/* Neuron -> neuron synapses: the host CSR plus the first synapse of every row. */
+static sg_status upload_csr(sg_sim *sim, cu_data *d, const cu_plan *pl) {
+  sg_status st = SG_OK;
+  const sg_csr *c = &sim->csr;
+  const uint64_t n_nodes = pl->n_nodes, n_syn = pl->n_syn, n_seg = pl->n_seg;
+  uint64_t *row_ptr = malloc((n_nodes + 1) * sizeof *row_ptr), *row_seg = malloc((n_nodes + 1) * sizeof *row_seg);
+  if (!row_ptr || !row_seg) { st = sg_i_fail(sim, SG_ERR_NOMEM, "cuda backend: out of memory"); goto done; }
+  for (uint64_t r = 0; r <= n_nodes; ++r) {   /* rows past the CSR's are empty, at its end */
+    const int in_csr = n_syn && r <= c->n_rows;
+    row_seg[r] = in_csr ? c->row_seg[r] : n_seg;
+    row_ptr[r] = !in_csr ? n_syn : row_seg[r] == 0 ? 0 : c->seg_end[row_seg[r] - 1];
   }
   d->n_syn = n_syn;
-  CU_ALLOC(d->d_row_ptr, (n_nodes + 1) * sizeof(uint64_t));
-  CU_ALLOC(d->d_row_seg, (n_nodes + 1) * sizeof(uint64_t));
-  CU_UP(d->d_row_ptr, row_ptr, (n_nodes + 1) * sizeof(uint64_t));
-  CU_UP(d->d_row_seg, row_seg, (n_nodes + 1) * sizeof(uint64_t));
-  CU_ALLOC(d->d_seg_end, n_seg * sizeof(uint64_t));
-  CU_ALLOC(d->d_seg_delay, n_seg * sizeof(uint32_t));
-  CU_ALLOC(d->d_input, n_syn * sizeof(uint32_t));
-  CU_ALLOC(d->d_weight, n_syn * sizeof(float));
-  if (n_syn) {
-    CU_UP(d->d_seg_end, c->seg_end, n_seg * sizeof(uint64_t));
-    CU_UP(d->d_seg_delay, c->seg_delay, n_seg * sizeof(uint32_t));
-    CU_UP(d->d_input, c->input, n_syn * sizeof(uint32_t));
-    CU_UP(d->d_weight, c->weight, n_syn * sizeof(float));
-  }
-  d->csr.row_ptr = d->d_row_ptr;
-  d->csr.row_seg = d->d_row_seg;
-  d->csr.seg_end = d->d_seg_end;
-  d->csr.seg_delay = d->d_seg_delay;
-  d->csr.input = d->d_input;
-  d->csr.weight = d->d_weight;
+  const cu_array rows[] = {DEV_ARRAY(d->d_row_ptr, row_ptr, n_nodes + 1),
+                           DEV_ARRAY(d->d_row_seg, row_seg, n_nodes + 1)};
+  const cu_array syn[] = {   /* without synapses the host arrays may be absent: allocated only */
+      DEV_ARRAY(d->d_seg_end, n_syn ? c->seg_end : NULL, n_seg),
+      DEV_ARRAY(d->d_seg_delay, n_syn ? c->seg_delay : NULL, n_seg),
+      DEV_ARRAY(d->d_input, n_syn ? c->input : NULL, n_syn),
+      DEV_ARRAY(d->d_weight, n_syn ? c->weight : NULL, n_syn)};
+  if ((st = ALLOC_UPLOAD(rows)) || (st = ALLOC_UPLOAD(syn))) goto done;
+  d->csr = (sg_cu_csr){.row_ptr = d->d_row_ptr, .row_seg = d->d_row_seg, .seg_end = d->d_seg_end,
+                       .seg_delay = d->d_seg_delay, .input = d->d_input, .weight = d->d_weight};
   d->grid_deliver = sg_cuda_grid(n_syn, d->blk[SG_CU_K_DELIVER], d->n_sm);
+done:
+  free(row_ptr); free(row_seg);
+  return st;
+}
 
-  /* ---- 5. generators: the host table, one entry per generator synapse, events, noise values ---- */
-  d->n_gens = sim->n_gens;
-  d->n_gs = n_gs;
-  d->n_ev = sim->n_gen_ev;
-  d->n_vals = sim->n_gen_vals;
-  hg = calloc(sim->n_gens ? sim->n_gens : 1, sizeof *hg);
-  gs_gen = malloc((n_gs ? n_gs : 1) * sizeof *gs_gen);
-  gs_j = malloc((n_gs ? n_gs : 1) * sizeof *gs_j);
-  gs_delay = malloc((n_gs ? n_gs : 1) * sizeof *gs_delay);
-  gs_input = malloc((n_gs ? n_gs : 1) * sizeof *gs_input);
-  gs_weight = malloc((n_gs ? n_gs : 1) * sizeof *gs_weight);
-  if (!hg || !gs_gen || !gs_j || !gs_delay || !gs_input || !gs_weight) {
-    st = sg_i_fail(sim, SG_ERR_NOMEM, "cuda backend: out of memory (generators)");
-    goto fail;
+/* Host copies of the generator tables as the kernels read them: one entry per generator, and one per
+ * generator synapse (its generator, index in the generator's row, delay, input, weight). */
+typedef struct gen_stage { sg_cu_gen *gens; uint32_t *gen, *j, *delay, *input; float *weight; } gen_stage;
+
+static sg_status stage_generators(sg_sim *sim, uint64_t n_gs, gen_stage *s) {
+  const sg_csr *gc = &sim->gen_csr;
+  const size_t n1 = n_gs ? n_gs : 1;
+  s->gens = calloc(sim->n_gens ? sim->n_gens : 1, sizeof *s->gens);
+  s->gen = malloc(n1 * sizeof *s->gen); s->j = malloc(n1 * sizeof *s->j); s->delay = malloc(n1 * sizeof *s->delay);
+  s->input = malloc(n1 * sizeof *s->input); s->weight = malloc(n1 * sizeof *s->weight);
+  if (!s->gens || !s->gen || !s->j || !s->delay || !s->input || !s->weight)
+    return sg_i_fail(sim, SG_ERR_NOMEM, "cuda backend: out of memory (generators)");
+  uint64_t e = 0;
+  for (size_t g = 0; g < sim->n_gens; ++g) {
+    const sg_gen *G = &sim->gens[g];
+    sg_cu_gen *H = &s->gens[g];
+    const uint64_t row = G->gid - 1;
+    *H = (sg_cu_gen){.gid = G->gid, .model = G->model, .t_min = G->t_min, .t_max = G->t_max, .lambda = G->lambda,
+                     .emlambda = G->emlambda, .mean = G->mean, .std2 = G->std2, .std_mod2 = G->std_mod2,
+                     .cos_wh = G->cos_wh, .sin_wh = G->sin_wh, .y0 = G->y0, .y1 = G->y1, .dt_steps = G->dt_steps,
+                     .next_draw = G->next_draw, .val_off = G->val_off, .val_n = G->val_n, .ev_off = G->ev_off,
+                     .ev_n = G->ev_n, .ev_pos = G->ev_pos};   /* the per-step fields start at 0 */
+    H->has_targets = gc->row_seg && row < gc->n_rows && gc->row_seg[row] != gc->row_seg[row + 1];
+    if (!H->has_targets) continue;
+    const uint64_t s0 = gc->row_seg[row], s1 = gc->row_seg[row + 1];
+    const uint64_t first_syn = s0 == 0 ? 0 : gc->seg_end[s0 - 1];
+    for (uint64_t seg = s0, j = first_syn; seg < s1; ++seg)
+      for (; j < gc->seg_end[seg]; ++j, ++e) {
+        s->gen[e] = (uint32_t)g;
+        s->j[e] = (uint32_t)(j - first_syn);
+        s->delay[e] = gc->seg_delay[seg];
+        s->input[e] = gc->input[j];
+        s->weight[e] = gc->weight[j];
+      }
   }
-  {
-    uint64_t e = 0;
-    for (size_t g = 0; g < sim->n_gens; ++g) {
-      const sg_gen *G = &sim->gens[g];
-      sg_cu_gen *H = &hg[g];
-      const uint64_t row = G->gid - 1;
-      H->gid = G->gid;
-      H->model = G->model;
-      H->has_targets = gc->row_seg && row < gc->n_rows && gc->row_seg[row] != gc->row_seg[row + 1];
-      H->t_min = G->t_min; H->t_max = G->t_max;
-      H->lambda = G->lambda; H->emlambda = G->emlambda;
-      H->mean = G->mean; H->std2 = G->std2; H->std_mod2 = G->std_mod2;
-      H->cos_wh = G->cos_wh; H->sin_wh = G->sin_wh; H->y0 = G->y0; H->y1 = G->y1;
-      H->dt_steps = G->dt_steps; H->next_draw = G->next_draw;
-      H->val_off = G->val_off; H->val_n = G->val_n;
-      H->ev_off = G->ev_off; H->ev_n = G->ev_n; H->ev_pos = G->ev_pos;
-      if (!H->has_targets) continue;
-      const uint64_t s0 = gc->row_seg[row], s1 = gc->row_seg[row + 1];
-      const uint64_t first_syn = s0 == 0 ? 0 : gc->seg_end[s0 - 1];
-      for (uint64_t s = s0, j = first_syn; s < s1; ++s)
-        for (; j < gc->seg_end[s]; ++j, ++e) {
-          gs_gen[e] = (uint32_t)g;
-          gs_j[e] = (uint32_t)(j - first_syn);
-          gs_delay[e] = gc->seg_delay[s];
-          gs_input[e] = gc->input[j];
-          gs_weight[e] = gc->weight[j];
-        }
-    }
-    if (e != n_gs) { st = sg_i_fail(sim, SG_ERR_STATE, "cuda backend: generator synapse count mismatch (%llu != %llu)", (unsigned long long)e, (unsigned long long)n_gs); goto fail; }
-  }
-  CU_ALLOC(d->d_gens, d->n_gens * sizeof(sg_cu_gen));
-  CU_UP(d->d_gens, hg, d->n_gens * sizeof(sg_cu_gen));
-  CU_ALLOC(d->d_gs_gen, n_gs * sizeof(uint32_t));
-  CU_ALLOC(d->d_gs_j, n_gs * sizeof(uint32_t));
-  CU_ALLOC(d->d_gs_delay, n_gs * sizeof(uint32_t));
-  CU_ALLOC(d->d_gs_input, n_gs * sizeof(uint32_t));
-  CU_ALLOC(d->d_gs_weight, n_gs * sizeof(float));
-  CU_UP(d->d_gs_gen, gs_gen, n_gs * sizeof(uint32_t));
-  CU_UP(d->d_gs_j, gs_j, n_gs * sizeof(uint32_t));
-  CU_UP(d->d_gs_delay, gs_delay, n_gs * sizeof(uint32_t));
-  CU_UP(d->d_gs_input, gs_input, n_gs * sizeof(uint32_t));
-  CU_UP(d->d_gs_weight, gs_weight, n_gs * sizeof(float));
-  CU_ALLOC(d->d_ev_t, d->n_ev * sizeof(int64_t));
-  CU_ALLOC(d->d_ev_w, d->n_ev * sizeof(double));
-  CU_ALLOC(d->d_ev_m, d->n_ev * sizeof(uint32_t));
-  CU_UP(d->d_ev_t, sim->gen_t, d->n_ev * sizeof(int64_t));
-  CU_UP(d->d_ev_w, sim->gen_w, d->n_ev * sizeof(double));
-  CU_UP(d->d_ev_m, sim->gen_m, d->n_ev * sizeof(uint32_t));
-  CU_ALLOC(d->d_vals, d->n_vals * sizeof(double));
-  CU_UP(d->d_vals, sim->gen_vals, d->n_vals * sizeof(double));
-  d->gen_args.gens = d->d_gens;
-  d->gen_args.n_gens = d->n_gens;
-  d->gen_args.ev_t = d->d_ev_t;
-  d->gen_args.ev_w = d->d_ev_w;
-  d->gen_args.ev_m = d->d_ev_m;
-  d->gen_args.vals = d->d_vals;
-  d->gen_args.ring = d->d_ring;
-  d->gen_args.n_inputs = d->ni;
-  d->gen_args.seed = sim->cfg.seed;
-  d->gen_args.mask = d->R - 1;
-  d->gen_args.ctl = d->d_ctl;
-  d->gen_syn.gen = d->d_gs_gen;
-  d->gen_syn.j = d->d_gs_j;
-  d->gen_syn.delay = d->d_gs_delay;
-  d->gen_syn.input = d->d_gs_input;
-  d->gen_syn.weight = d->d_gs_weight;
-  d->gen_syn.n = n_gs;
+  if (e != n_gs)
+    return sg_i_fail(sim, SG_ERR_STATE, "cuda backend: generator synapse count mismatch (%llu != %llu)", (unsigned long long)e, (unsigned long long)n_gs);
+  return SG_OK;
+}
+
+/* Generators: their table, one entry per generator synapse, spike/current events, noise values. */
+static sg_status upload_generators(sg_sim *sim, cu_data *d, const cu_plan *pl) {
+  sg_status st;
+  const uint64_t n_gs = pl->n_gs;
+  gen_stage s = {NULL, NULL, NULL, NULL, NULL, NULL};
+  d->n_gens = sim->n_gens; d->n_gs = n_gs;
+  d->n_ev = sim->n_gen_ev; d->n_vals = sim->n_gen_vals;
+  if ((st = stage_generators(sim, n_gs, &s))) goto done;
+  const cu_array gens[] = {DEV_ARRAY(d->d_gens, s.gens, d->n_gens)};
+  const cu_array targets[] = {DEV_ARRAY(d->d_gs_gen, s.gen, n_gs), DEV_ARRAY(d->d_gs_j, s.j, n_gs),
+                              DEV_ARRAY(d->d_gs_delay, s.delay, n_gs), DEV_ARRAY(d->d_gs_input, s.input, n_gs),
+                              DEV_ARRAY(d->d_gs_weight, s.weight, n_gs)};
+  const cu_array events[] = {DEV_ARRAY(d->d_ev_t, sim->gen_t, d->n_ev), DEV_ARRAY(d->d_ev_w, sim->gen_w, d->n_ev),
+                             DEV_ARRAY(d->d_ev_m, sim->gen_m, d->n_ev)};
+  const cu_array noise[] = {DEV_ARRAY(d->d_vals, sim->gen_vals, d->n_vals)};
+  if ((st = ALLOC_UPLOAD(gens)) || (st = ALLOC_UPLOAD(targets)) || (st = ALLOC_UPLOAD(events)) ||
+      (st = ALLOC_UPLOAD(noise)))
+    goto done;
+  d->gen_args = (sg_cu_gen_args){.gens = d->d_gens, .n_gens = d->n_gens, .ev_t = d->d_ev_t, .ev_w = d->d_ev_w,
+                                 .ev_m = d->d_ev_m, .vals = d->d_vals, .ring = d->d_ring, .n_inputs = d->ni,
+                                 .seed = sim->cfg.seed, .mask = d->R - 1, .ctl = d->d_ctl};
+  d->gen_syn = (sg_cu_gen_syn){.gen = d->d_gs_gen, .j = d->d_gs_j, .delay = d->d_gs_delay, .input = d->d_gs_input,
+                               .weight = d->d_gs_weight, .n = n_gs};
   d->grid_gens = sg_cuda_grid(d->n_gens, d->blk[SG_CU_K_PREPARE_GENS], d->n_sm);
   d->grid_gs = sg_cuda_grid(n_gs, d->blk[SG_CU_K_STIMULATE], d->n_sm);
+done:
+  free(s.gens); free(s.gen); free(s.j); free(s.delay); free(s.input); free(s.weight);
+  return st;
+}
 
-  /* ---- 6. spike recorders: which senders have one, and the batch buffer ---- */
-  d->n_rec_src = n_rec_src;
-  d->rec_cap = rec_cap;
-  if (n_rec_src) {
+/* Recording: the senders with a spike recorder and its batch buffer; the multimeters' gather list (build_mm's,
+ * with device addresses now that the state exists), due table (a row per step of a batch) and sample buffer. */
+static sg_status setup_recording(sg_sim *sim, cu_data *d, const cu_plan *pl, const uint64_t *mm_at,
+                                 const uint32_t *mm_idx, const uint64_t *mm_first) {
+  sg_status st = SG_OK;
+  const int running = 0;
+  const uint64_t n_nodes = pl->n_nodes;
+  uint8_t *has_rec = NULL;
+  const double **mm_addr = NULL;
+  d->n_rec_src = pl->n_rec_src; d->rec_cap = pl->rec_cap;
+  if (d->n_rec_src) {
     has_rec = calloc(n_nodes ? n_nodes : 1, 1);
     if (!has_rec) { st = sg_i_fail(sim, SG_ERR_NOMEM, "cuda backend: out of memory"); goto fail; }
-    for (uint64_t r = 0; r < c->n_rows && r < n_nodes; ++r) has_rec[r] = sim->rec_row[r + 1] > sim->rec_row[r];
-    CU_ALLOC(d->d_has_rec, n_nodes);
-    CU_UP(d->d_has_rec, has_rec, n_nodes);
-    CU_ALLOC(d->d_rec, rec_cap * sizeof(sg_cu_rec_ev));
-    CU_TRY(cudaMallocHost((void **)&d->h_rec, rec_cap * sizeof(sg_cu_rec_ev)));
+    for (uint64_t r = 0; r < sim->csr.n_rows && r < n_nodes; ++r) has_rec[r] = sim->rec_row[r + 1] > sim->rec_row[r];
+    const cu_array senders[] = {DEV_ARRAY(d->d_has_rec, has_rec, n_nodes)};
+    if ((st = ALLOC_UPLOAD(senders))) goto fail;
+    CU_ALLOC(d->d_rec, d->rec_cap * sizeof(sg_cu_rec_ev));
+    CU_TRY(cudaMallocHost((void **)&d->h_rec, d->rec_cap * sizeof(sg_cu_rec_ev)));
   }
-  d->grid_rec = sg_cuda_grid(spk_cap, d->blk[SG_CU_K_RECORD], d->n_sm);
-
-  /* ---- 7. multimeters: gather list, due table (one row per step of a batch), sample buffer ---- */
-  d->mm_cap = mm_cap;
+  d->grid_rec = sg_cuda_grid(pl->spk_cap, d->blk[SG_CU_K_RECORD], d->n_sm);
+  d->mm_cap = pl->mm_cap; d->due_steps = pl->chunk;
   if (d->n_mm_ent) {
-    d->due_steps = chunk;
     mm_addr = malloc(d->n_mm_ent * sizeof *mm_addr);
     if (!mm_addr) { st = sg_i_fail(sim, SG_ERR_NOMEM, "cuda backend: out of memory (multimeters)"); goto fail; }
     for (uint64_t e = 0; e < d->n_mm_ent; ++e)
       mm_addr[e] = d->pops[mm_at[e] >> 40].d_state + (mm_at[e] & (((uint64_t)1 << 40) - 1));
-    CU_ALLOC(d->d_mm_addr, d->n_mm_ent * sizeof(double *));
-    CU_ALLOC(d->d_mm_idx, d->n_mm_ent * sizeof(uint32_t));
-    CU_ALLOC(d->d_mm_first, d->n_mm * sizeof(uint64_t));
-    CU_UP(d->d_mm_addr, mm_addr, d->n_mm_ent * sizeof(double *));
-    CU_UP(d->d_mm_idx, mm_idx, d->n_mm_ent * sizeof(uint32_t));
-    CU_UP(d->d_mm_first, mm_first, d->n_mm * sizeof(uint64_t));
+    const cu_array gather[] = {DEV_ARRAY(d->d_mm_addr, mm_addr, d->n_mm_ent),
+                               DEV_ARRAY(d->d_mm_idx, mm_idx, d->n_mm_ent),
+                               DEV_ARRAY(d->d_mm_first, mm_first, d->n_mm)};
+    if ((st = ALLOC_UPLOAD(gather))) goto fail;
     CU_ALLOC(d->d_due, d->due_steps * d->n_mm * sizeof(uint64_t));
     CU_TRY(cudaMallocHost((void **)&d->h_due, d->due_steps * d->n_mm * sizeof(uint64_t)));
-    CU_ALLOC(d->d_mm_buf, mm_cap * sizeof(double));
-    CU_TRY(cudaMallocHost((void **)&d->h_mm_buf, mm_cap * sizeof(double)));
-  } else {
-    d->due_steps = chunk;
+    CU_ALLOC(d->d_mm_buf, d->mm_cap * sizeof(double));
+    CU_TRY(cudaMallocHost((void **)&d->h_mm_buf, d->mm_cap * sizeof(double)));
   }
-  d->mm_args.addr = d->d_mm_addr;
-  d->mm_args.mm = d->d_mm_idx;
-  d->mm_args.first = d->d_mm_first;
-  d->mm_args.due = d->d_due;
-  d->mm_args.n_entries = d->n_mm_ent;
-  d->mm_args.n_mm = d->n_mm;
-  d->mm_args.due_steps = d->due_steps;
-  d->mm_args.cap = mm_cap;
-  d->mm_args.buf = d->d_mm_buf;
+  d->mm_args = (sg_cu_mm_args){.addr = d->d_mm_addr, .mm = d->d_mm_idx, .first = d->d_mm_first, .due = d->d_due,
+                               .n_entries = d->n_mm_ent, .n_mm = d->n_mm, .due_steps = d->due_steps,
+                               .cap = d->mm_cap, .buf = d->d_mm_buf};
   d->grid_mm = sg_cuda_grid(d->n_mm_ent, d->blk[SG_CU_K_SAMPLE], d->n_sm);
+fail:
+  free(has_rec); free((void *)mm_addr);
+  return st;
+}
 
-  /* ---- 8. the step as graphs (one step, SG_CU_UNROLL steps) ---- */
+/* Sizes and the memory check first (nothing allocated when the network does not fit), then the
+ * uploads, then the step as graphs (one step, SG_CU_UNROLL steps). A failure releases the network
+ * (the ring and its pending events stay). */
+static sg_status cu_prepare(sg_sim *sim) {
+  sg_status st = SG_OK;
+  const int running = 0;
+  cu_data *d = sim->backend_data;
+  cu_plan plan;
+  uint64_t *mm_at = NULL, *mm_first = NULL;   /* the multimeters' gather list, until it is uploaded */
+  uint32_t *mm_idx = NULL;
+  if (!d && (st = cu_init(sim, &d))) return st;
+  /* the device holds the current state: bring it back before anything is rebuilt from the host */
+  if (sim->state_on_device && d->ready) {
+    if ((st = pull_state(sim, d, 1))) return st;
+    sim->state_on_device = 0;
+  }
+  CU_TRY(cudaStreamSynchronize(d->stream));
+  release_network(sim, d);
+  if ((st = plan_network(sim, d, &plan))) goto fail;
+  if ((st = plan_kernels_and_pops(sim, d, &plan))) goto fail;
+  if ((st = build_mm(sim, d, &mm_at, &mm_idx, &mm_first))) goto fail;
+  plan_recording(sim, d, &plan);
+  if ((st = check_fits(sim, d, &plan.sz))) goto fail;
+  if (plan.ring_new && (st = relayout_ring(sim, d, plan.R, plan.ni))) goto fail;
+  if ((st = upload_populations(sim, d, &plan))) goto fail;
+  if ((st = upload_csr(sim, d, &plan))) goto fail;
+  if ((st = upload_generators(sim, d, &plan))) goto fail;
+  if ((st = setup_recording(sim, d, &plan, mm_at, mm_idx, mm_first))) goto fail;
   CU_TRY(cudaStreamSynchronize(d->stream));
   if (d->use_graph) {
     if ((st = capture(sim, d, 1, &d->graph1))) goto fail;
     if ((st = capture(sim, d, SG_CU_UNROLL, &d->graphU))) goto fail;
   }
   d->ready = 1;
-
 fail:
-  if (new_ring) (void)cudaFree(new_ring);
-  free(row_ptr); free(row_seg); free(hg);
-  free(gs_gen); free(gs_j); free(gs_delay); free(gs_input); free(gs_weight);
-  free(has_rec); free(mm_at); free((void *)mm_addr); free(mm_idx); free(mm_first);
+  free(mm_at); free(mm_idx); free(mm_first);
   if (st != SG_OK) release_network(sim, d);
   return st;
 }
@@ -1007,9 +1005,7 @@ static sg_status cu_run(sg_sim *sim, uint64_t n_steps) {
     uint64_t mm_used = 0;
     const uint64_t S = plan_batch(sim, d, n_steps - done, &mm_used);
     const uint64_t step0 = sim->step;
-    memset(d->h_ctl, 0, sizeof *d->h_ctl);
-    d->h_ctl->step = step0;
-    d->h_ctl->base = step0;
+    *d->h_ctl = (sg_cu_ctl){.step = step0, .base = step0};
     CU_TRY(cudaMemcpyAsync(d->d_ctl, d->h_ctl, sizeof *d->h_ctl, cudaMemcpyHostToDevice, d->stream));
     if (d->n_mm_ent)
       CU_TRY(cudaMemcpyAsync(d->d_due, d->h_due, S * d->n_mm * sizeof(uint64_t), cudaMemcpyHostToDevice, d->stream));
