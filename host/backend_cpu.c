@@ -26,9 +26,9 @@
  * Ownership: thread t owns the ring inputs [split[t], split[t+1]) (the same range in every slot), so
  * no two threads ever add to the same int64 and no atomics are needed. The split points balance
  * the synapses per thread (a sample of the CSR's target inputs) and are multiples of 8 inputs (one
- * cache line). Each thread walks every spike's row and keeps the synapses it owns (AVX-512:
- * vpcompressd, else a branch-free compaction). The barrier is our own (spin briefly, then yield),
- * see barrier(). With one thread there is no parallel region, no barrier and no filter.
+ * cache line). A CSR segment's inputs ascend (csr.c), so each thread finds the synapses it owns in
+ * a spike's row by binary search and reads only those. The barrier is our own (spin briefly, then
+ * yield), see barrier(). With one thread there is no parallel region, no barrier and no filter.
  * bench/RESULTS.md has the measurements behind these choices.
  *
  * VECTORISED HOT LOOPS (identical bits to the scalar definitions; tests/test_engine.c and the
@@ -89,8 +89,6 @@ typedef struct thr_data {
   uint32_t cc[BLK + 16];     /* compacted Poisson counts */
   int64_t cv[BLK + 16];      /* values to add */
   uint32_t pc[BLK + 16];     /* Poisson counts of a block (windows) */
-  uint32_t ci2[BLK + 16];    /* the next block's compacted synapses (delivery pipeline) */
-  float cw2[BLK + 16];
   struct dblk *bl;           /* delivery: the step's synapse blocks */
 } thr_data;
 
@@ -734,13 +732,8 @@ static void update_neurons(sg_sim *sim, thr_data *me, uint64_t k, int t, int T) 
 /* The blocks bl[0 .. nb-1], software-pipelined: while block i is added, the slot lines of block
  * i+1 are prefetched for writing (the adds are random over a region that left the cache since the
  * slot was last used R steps ago) and the synapses of block i+2 are prefetched (a spike's row is
- * somewhere in memory). With a filter, a block is first compacted to the inputs this thread owns,
- * so that no line of another thread's inputs is ever requested. */
-static void deliver_blocks(thr_data *SG_RESTRICT me, const dblk *bl, size_t nb, uint32_t lo, uint32_t len, int filter) {
-  uint32_t *ca = me->ci, *cb = me->ci2;
-  float *wa = me->cw, *wb = me->cw2;
-  uint32_t na = 0, nn = 0;
-  if (filter && nb) na = compact(bl[0].in, bl[0].w, NULL, bl[0].n, lo, len, ca, wa, NULL);
+ * somewhere in memory). */
+static void deliver_blocks(thr_data *SG_RESTRICT me, const dblk *bl, size_t nb) {
   for (size_t i = 0; i < nb; ++i) {
     if (i + 2 < nb) {
       const char *pi = (const char *)bl[i + 2].in, *pw = (const char *)bl[i + 2].w;
@@ -748,29 +741,28 @@ static void deliver_blocks(thr_data *SG_RESTRICT me, const dblk *bl, size_t nb, 
     }
     if (i + 1 < nb) {
       const dblk *B = &bl[i + 1];
-      if (filter) {
-        nn = compact(B->in, B->w, NULL, B->n, lo, len, cb, wb, NULL);
-        for (uint32_t j = 0; j < nn; ++j) __builtin_prefetch(B->slot + cb[j], 1, 3);
-      } else {
-        for (uint32_t j = 0; j < B->n; ++j) __builtin_prefetch(B->slot + B->in[j], 1, 3);
-      }
+      for (uint32_t j = 0; j < B->n; ++j) __builtin_prefetch(B->slot + B->in[j], 1, 3);
     }
-    if (filter) {
-      add_events(bl[i].slot, ca, wa, na, bl[i].mult, me->cv);
-      uint32_t *tc = ca; ca = cb; cb = tc;
-      float *tw = wa; wa = wb; wb = tw;
-      na = nn;
-    } else {
-      add_events(bl[i].slot, bl[i].in, bl[i].w, bl[i].n, bl[i].mult, me->cv);
-    }
+    add_events(bl[i].slot, bl[i].in, bl[i].w, bl[i].n, bl[i].mult, me->cv);
   }
 }
 
-/* Delivers the spikes in the lists of all threads (all of them, or only into [lo, lo + len) with a
- * filter), step by step of the window (W steps from k): the spikes of one step mostly go to one slot, which then stays in
- * the cache while they are added. */
+/* First position in in[a, b) (ascending) whose value is >= x. */
+static inline uint64_t lower_bound_u32(const uint32_t *in, uint64_t a, uint64_t b, uint32_t x) {
+  while (a < b) {
+    const uint64_t m = a + (b - a) / 2;
+    if (in[m] < x) a = m + 1; else b = m;
+  }
+  return a;
+}
+
+/* Delivers the spikes in the lists of all threads (all of them, or with `owned` only into the
+ * inputs [lo, lo + len) this thread owns), step by step of the window (W steps from k): the spikes
+ * of one step mostly go to one slot, which then stays in the cache while they are added. A
+ * segment's inputs ascend (csr.c), so the owned synapses of a segment are one run, found by two
+ * binary searches: a thread reads only its own synapses. */
 static void deliver_window(const sg_sim *sim, thr_data *me, thr_data *const *lists, int n_lists, uint64_t k,
-                           uint32_t W, uint32_t lo, uint32_t len, int filter, int count) {
+                           uint32_t W, uint32_t lo, uint32_t len, int owned, int count) {
   const sg_csr *c = &sim->csr;
   const uint32_t mask = sim->ring_len - 1;
   const uint64_t ni = sim->n_inputs;
@@ -788,9 +780,13 @@ static void deliver_window(const sg_sim *sim, thr_data *me, thr_data *const *lis
       if (count) events += c->seg_end[s1 - 1] - row_first_syn(c, s0);
       for (uint64_t s = s0; s < s1; ++s) {
         int64_t *slot = sim->ring + ((k + w + c->seg_delay[s]) & mask) * ni;
-        const uint64_t jb = row_first_syn(c, s), je = c->seg_end[s];
+        uint64_t jb = row_first_syn(c, s), je = c->seg_end[s];
+        if (owned) {
+          jb = lower_bound_u32(c->input, jb, je, lo);
+          je = lower_bound_u32(c->input, jb, je, lo + len);
+        }
         for (uint64_t b = jb; b < je; b += BLK) {
-          if (nb == DBLK_CAP) { deliver_blocks(me, me->bl, nb, lo, len, filter); nb = 0; }
+          if (nb == DBLK_CAP) { deliver_blocks(me, me->bl, nb); nb = 0; }
           dblk *B = &me->bl[nb++];
           B->slot = slot;
           B->in = c->input + b;
@@ -800,7 +796,7 @@ static void deliver_window(const sg_sim *sim, thr_data *me, thr_data *const *lis
         }
       }
     }
-  deliver_blocks(me, me->bl, nb, lo, len, filter);
+  deliver_blocks(me, me->bl, nb);
   me->events += events;
 }
 
@@ -941,7 +937,7 @@ static void run_steps(sg_sim *sim, cpu_data *d, uint64_t n_steps, int t, int T) 
   thr_data *me = d->th[t];
   const uint64_t k0 = sim->step;
   const uint32_t lo = d->split[t], len = d->split[t + 1] - d->split[t];
-  const int filter = T > 1;
+  const int owned = T > 1;   /* deliver into the owned inputs only */
   uint64_t s = 0;
   while (s < n_steps) {
     const uint64_t k = k0 + s;
@@ -962,7 +958,7 @@ static void run_steps(sg_sim *sim, cpu_data *d, uint64_t n_steps, int t, int T) 
         poisson_apply(sim, d, me, k, lo, len);
       }
     }
-    if (sim->csr.row_seg) deliver_window(sim, me, d->th, T, k, W, lo, len, filter, t == 0);
+    if (sim->csr.row_seg) deliver_window(sim, me, d->th, T, k, W, lo, len, owned, t == 0);
     if (t == 0) {
       /* generators without targets: spike generators move their read position to step k + W - 1
        * (the same position as step by step; nothing else happens) */

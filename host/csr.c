@@ -3,8 +3,8 @@
  * sources), sim->rec_row / rec_idx (neuron -> spike_recorder) and the multimeters' target lists.
  *
  * LAYOUT (DESIGN.md 3). Rows are all nodes (n_rows = n_nodes, row = gid - 1). A row's synapses
- * are sorted by delay, stably (connection order within equal delays), and cut into segments of
- * equal delay: segments row_seg[r] .. row_seg[r+1]-1, segment s holds synapses
+ * are sorted by (delay, input), stably (connection order within equal pairs), and cut into
+ * segments of equal delay: segments row_seg[r] .. row_seg[r+1]-1, segment s holds synapses
  * seg_end[s-1] (0 for s = 0) .. seg_end[s]-1 with delay seg_delay[s] steps. A synapse is
  * input (uint32: target_pop->input_base + port * target_pop->n + target index) and weight
  * (float): 8 bytes. Recorder edges (port 0xFFFF) become rec_row[n_nodes + 1] / rec_idx (index
@@ -12,9 +12,9 @@
  * target gids to sim->mm[j].targets in connection order.
  *
  * MERGING. A CSR built by an earlier sg_simulate is merged with the new edges row by row: a
- * row's old synapses (already sorted by delay, and all older than any new edge) followed by its
- * new edges, then stably sorted by delay, is exactly the row that building everything at once
- * gives. Old input indices are kept as they are: a population's input range never moves once
+ * row's old synapses (already sorted, and all older than any new edge) followed by its new
+ * edges, then stably sorted by (delay, input), is exactly the row that building everything at
+ * once gives. Old input indices are kept as they are: a population's input range never moves once
  * assigned (prepare.c), and ports of a population with connections cannot change (params.c).
  *
  * DETERMINISM AND SPEED. The edges are split into contiguous chunks, one per thread. (1) Each
@@ -25,8 +25,9 @@
  * streams at a time instead of one per row (a direct scatter by row costs a cache and TLB miss
  * per synapse). (3) Second pass, bucket by bucket in parallel: the bucket's rows are gathered in
  * a cache-sized scratch (old synapses, then new ones in chunk order = connection order),
- * stably sorted by delay (rows already sorted, e.g. with a scalar delay, are only scanned;
- * others get a stable radix sort on the 16-bit delay), segmented, and written back in place.
+ * stably sorted by (delay, input) (rows already in order, e.g. fixed_indegree with a scalar delay,
+ * are only scanned; others get a stable LSD radix sort over the bytes that differ), segmented,
+ * and written back in place.
  * Every step is a stable counting sort, so the result is identical for any thread count.
  * Fresh memory is 12 B per new synapse (the CSR's 8 B and the row/delay word, freed after the
  * build), next to the edges' 20 B; the edge arrays are freed after a successful build, leaving
@@ -108,7 +109,7 @@ nomem:
   return sg_i_fail(sim, SG_ERR_NOMEM, "building the connectivity: out of memory for %llu rows", (unsigned long long)n);
 }
 
-/* ---- per-row stable sort by delay ------------------------------------------------------ */
+/* ---- per-row stable sort by (delay, input) -------------------------------------------- */
 typedef struct sort_scratch { uint32_t *in; float *w; uint16_t *d; size_t cap; } sort_scratch;
 
 static int scratch_grow(sort_scratch *S, size_t n) {
@@ -121,10 +122,32 @@ static int scratch_grow(sort_scratch *S, size_t n) {
   return S->cap ? 0 : 1;
 }
 
-/* Sorts [0, n) of (in, w, d) stably by d. Returns 1 on allocation failure. */
+/* One stable counting-sort pass of (in, w, d) from a to b on byte `shift / 8` of the input
+ * (by_delay 0) or of the delay (by_delay 1). */
+static void radix_pass(const uint32_t *ai, const float *aw, const uint16_t *ad, uint32_t *bi, float *bw, uint16_t *bd,
+                       size_t n, int by_delay, int shift) {
+  size_t cnt[257];
+  memset(cnt, 0, sizeof cnt);
+  if (by_delay)
+    for (size_t i = 0; i < n; ++i) cnt[((ad[i] >> shift) & 0xFF) + 1]++;
+  else
+    for (size_t i = 0; i < n; ++i) cnt[((ai[i] >> shift) & 0xFF) + 1]++;
+  for (int b = 0; b < 256; ++b) cnt[b + 1] += cnt[b];
+  for (size_t i = 0; i < n; ++i) {
+    const size_t q = cnt[((by_delay ? (uint32_t)ad[i] : ai[i]) >> shift) & 0xFF]++;
+    bi[q] = ai[i]; bw[q] = aw[i]; bd[q] = ad[i];
+  }
+}
+
+static inline int key_le(uint16_t d0, uint32_t i0, uint16_t d1, uint32_t i1) { return d0 < d1 || (d0 == d1 && i0 <= i1); }
+
+/* Sorts [0, n) of (in, w, d) stably by (d, in): by delay for the segments, and by input within a
+ * segment, so that a thread owning a range of inputs finds its synapses of a segment as one run
+ * (backend_cpu.c's delivery with several threads). Rows that are already in order (fixed_indegree
+ * visits targets in order) are only scanned. Returns 1 on allocation failure. */
 static int sort_row(uint32_t *in, float *w, uint16_t *d, size_t n, sort_scratch *S) {
   size_t k = 1;
-  while (k < n && d[k - 1] <= d[k]) ++k;
+  while (k < n && key_le(d[k - 1], in[k - 1], d[k], in[k])) ++k;
   if (k >= n) return 0;
   if (n <= 48) {   /* insertion sort */
     for (size_t i = 1; i < n; ++i) {
@@ -132,28 +155,24 @@ static int sort_row(uint32_t *in, float *w, uint16_t *d, size_t n, sort_scratch 
       const float tw = w[i];
       const uint16_t td = d[i];
       size_t j = i;
-      while (j > 0 && d[j - 1] > td) { in[j] = in[j - 1]; w[j] = w[j - 1]; d[j] = d[j - 1]; --j; }
+      while (j > 0 && !key_le(d[j - 1], in[j - 1], td, ti)) { in[j] = in[j - 1]; w[j] = w[j - 1]; d[j] = d[j - 1]; --j; }
       in[j] = ti; w[j] = tw; d[j] = td;
     }
     return 0;
   }
   if (scratch_grow(S, n)) return 1;
-  uint16_t dmax = 0;
-  for (size_t i = 0; i < n; ++i) if (d[i] > dmax) dmax = d[i];
+  /* LSD radix: the input bytes that differ within the row, then the delay bytes that differ */
+  uint32_t in_or = 0, in_and = ~0u;
+  uint16_t d_or = 0, d_and = 0xFFFF;
+  for (size_t i = 0; i < n; ++i) { in_or |= in[i]; in_and &= in[i]; d_or |= d[i]; d_and &= d[i]; }
+  const uint32_t in_vary = in_or ^ in_and, d_vary = (uint32_t)(d_or ^ d_and);
   uint32_t *ai = in, *bi = S->in;
   float *aw = w, *bw = S->w;
   uint16_t *ad = d, *bd = S->d;
-  const int passes = dmax > 0xFF ? 2 : 1;
-  for (int p = 0; p < passes; ++p) {
-    const int shift = 8 * p;
-    size_t cnt[257];
-    memset(cnt, 0, sizeof cnt);
-    for (size_t i = 0; i < n; ++i) cnt[((ad[i] >> shift) & 0xFF) + 1]++;
-    for (int b = 0; b < 256; ++b) cnt[b + 1] += cnt[b];
-    for (size_t i = 0; i < n; ++i) {
-      const size_t q = cnt[(ad[i] >> shift) & 0xFF]++;
-      bi[q] = ai[i]; bw[q] = aw[i]; bd[q] = ad[i];
-    }
+  for (int pass = 0; pass < 6; ++pass) {
+    const int by_delay = pass >= 4, shift = 8 * (by_delay ? pass - 4 : pass);
+    if ((((by_delay ? d_vary : in_vary) >> shift) & 0xFF) == 0) continue;
+    radix_pass(ai, aw, ad, bi, bw, bd, n, by_delay, shift);
     uint32_t *ti = ai; ai = bi; bi = ti;
     float *tw = aw; aw = bw; bw = tw;
     uint16_t *td = ad; ad = bd; bd = td;
@@ -256,7 +275,7 @@ static void free_dev(size_t **dev, size_t *n_dev, int nch) {
 }
 
 /* Second pass for one bucket (rows r0 .. r1-1) of CSR k: the rows' old synapses, then the new
- * ones in connection order, gathered per row in scratch, stably sorted by delay, written back
+ * ones in connection order, gathered per row in scratch, stably sorted by (delay, input), written back
  * in place, their segments kept in the bucket's own lists. Returns 1 on allocation failure. */
 static int finish_bucket(new_csr *C, const sg_csr *old, const uint8_t *is_gen, int k, uint64_t b,
                          uint64_t r0, uint64_t r1, bucket_scratch *B) {
@@ -519,7 +538,7 @@ sg_status sg_i_build_csr(sg_sim *sim) {
     }
   }
 
-  /* 4. second pass, bucket by bucket: rows gathered, sorted by delay, segmented */
+  /* 4. second pass, bucket by bucket: rows gathered, sorted by (delay, input), segmented */
   BS = calloc((size_t)T, sizeof *BS);
   if (!BS) goto nomem;
   {

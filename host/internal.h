@@ -114,8 +114,9 @@ typedef struct sg_edges {
   size_t n, cap;
 } sg_edges;
 
-/* Compressed rows by source node: per row, synapses sorted by delay; a row is split into
- * segments of equal delay stored once (seg_delay, seg_end). A synapse costs 8 bytes. */
+/* Compressed rows by source node: per row, synapses sorted by (delay, input); a row is split
+ * into segments of equal delay stored once (seg_delay, seg_end), a segment's inputs ascend. A
+ * synapse costs 8 bytes. */
 typedef struct sg_csr {
   uint64_t n_rows;
   uint64_t *row_seg;     /* [n_rows+1] segment range of each row                         */

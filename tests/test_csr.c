@@ -1,5 +1,5 @@
 /* tests/test_csr.c - sg_i_build_csr (host/csr.c) against a brute-force reference: every edge
- * once, in its source's row, rows stably sorted by delay, segments of equal delay, recorder
+ * once, in its source's row, rows stably sorted by (delay, input), segments of equal delay, recorder
  * rows and multimeter targets; merging a CSR built earlier with new edges equals building
  * everything at once; identical results for 1 and 2 threads; queries decode the CSR. */
 /* SPDX-License-Identifier: MIT */
@@ -78,6 +78,7 @@ typedef struct syn3 { uint32_t input, delay; float w; size_t order; } syn3;
 static int cmp_syn3(const void *a, const void *b) {
   const syn3 *x = a, *y = b;
   if (x->delay != y->delay) return x->delay < y->delay ? -1 : 1;
+  if (x->input != y->input) return x->input < y->input ? -1 : 1;
   return x->order < y->order ? -1 : x->order > y->order;
 }
 
@@ -157,7 +158,8 @@ static void check_against(sg_sim *sim, const ecopy *E) {
 }
 
 /* A network with everything: neurons, parrots, generators (spike and current), recorders,
- * random delays up to 400 steps (two radix passes), long rows (> 48), multapses. */
+ * random delays up to 400 steps (two radix passes), long rows (> 48), multapses, rows in
+ * random target order (radix over the input bytes). */
 static void make_net(sg_sim *sim, int part) {
   if (part == 0) {
     sg_nodes a = create(sim, "gl_exp", 300), par = create(sim, "parrot_neuron", 40);
@@ -201,6 +203,12 @@ static void make_net(sg_sim *sim, int part) {
     OKS(sim, sg_connect(sim, a, b, &cs, &ss));
     cs.outdegree = 10;
     OKS(sim, sg_connect(sim, b, a, &cs, &ss));
+    /* long rows with one delay and targets in random order, multapses: only the input bytes
+     * are sorted, and copies of one input must keep their connection order (weights differ) */
+    cs.outdegree = 150;
+    ss.delay = sg_scalar(0.7);
+    ss.weight = sg_random_uniform(-1.0, 1.0);
+    OKS(sim, sg_connect(sim, sg_slice(a, 0, 20), sg_slice(b, 0, 40), &cs, &ss));
     cs.rule = "all_to_all";
     OKS(sim, sg_connect(sim, pg, b, &cs, &ss));
     OKS(sim, sg_connect(sim, sg_slice(a, 0, 5), sr, &cs, &ss));
