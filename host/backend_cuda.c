@@ -227,16 +227,19 @@ static sg_status cu_fail(sg_sim *sim, cudaError_t e, const char *call, int line,
     CU_TRY(cudaMalloc((void **)&(ptr), cu_b_ != 0 ? cu_b_ : 8u));              \
   } while (0)
 
-/* Frees a device pointer; the first failure is reported in the message (release returns nothing). */
+/* Frees a device pointer; a failure is reported in the message (release returns nothing), except
+ * after a device fault: then every call fails, and the message must keep the fault itself. */
 static void cu_free(sg_sim *sim, void *p, const char *what) {
   if (!p) return;
   const cudaError_t e = cudaFree(p);
-  if (e != cudaSuccess) sg_i_fail(sim, SG_ERR_CUDA, "cuda backend: %s (%s) in cudaFree(%s)", cudaGetErrorName(e), cudaGetErrorString(e), what);
+  if (e != cudaSuccess && !sim->poisoned)
+    sg_i_fail(sim, SG_ERR_CUDA, "cuda backend: %s (%s) in cudaFree(%s)", cudaGetErrorName(e), cudaGetErrorString(e), what);
 }
 static void cu_free_host(sg_sim *sim, void *p, const char *what) {
   if (!p) return;
   const cudaError_t e = cudaFreeHost(p);
-  if (e != cudaSuccess) sg_i_fail(sim, SG_ERR_CUDA, "cuda backend: %s (%s) in cudaFreeHost(%s)", cudaGetErrorName(e), cudaGetErrorString(e), what);
+  if (e != cudaSuccess && !sim->poisoned)
+    sg_i_fail(sim, SG_ERR_CUDA, "cuda backend: %s (%s) in cudaFreeHost(%s)", cudaGetErrorName(e), cudaGetErrorString(e), what);
 }
 #define FREE_D(p) do { cu_free(sim, (void *)(p), #p); (p) = NULL; } while (0)
 #define FREE_H(p) do { cu_free_host(sim, (void *)(p), #p); (p) = NULL; } while (0)
@@ -246,7 +249,7 @@ static void destroy_graphs(sg_sim *sim, cu_data *d) {
   for (int i = 0; i < 2; ++i)
     if (g[i]) {
       const cudaError_t e = cudaGraphExecDestroy(g[i]);
-      if (e != cudaSuccess) sg_i_fail(sim, SG_ERR_CUDA, "cuda backend: %s in cudaGraphExecDestroy", cudaGetErrorName(e));
+      if (e != cudaSuccess && !sim->poisoned) sg_i_fail(sim, SG_ERR_CUDA, "cuda backend: %s in cudaGraphExecDestroy", cudaGetErrorName(e));
     }
   d->graph1 = d->graphU = NULL;
 }
@@ -281,7 +284,7 @@ static void cu_release(sg_sim *sim) {
   FREE_H(d->h_ctl);
   if (d->stream) {
     const cudaError_t e = cudaStreamDestroy(d->stream);
-    if (e != cudaSuccess) sg_i_fail(sim, SG_ERR_CUDA, "cuda backend: %s in cudaStreamDestroy", cudaGetErrorName(e));
+    if (e != cudaSuccess && !sim->poisoned) sg_i_fail(sim, SG_ERR_CUDA, "cuda backend: %s in cudaStreamDestroy", cudaGetErrorName(e));
   }
   free(d);
   sim->backend_data = NULL;

@@ -10,6 +10,12 @@
  * backend never wrote give garbage rather than zeros; allocations still live at exit fail the run.
  * Graph capture records launches and replays them.
  *
+ * Fault injection (tests/cuda_emu/fault_check.c): SG_EMU_FAIL_AT=n makes the n-th fallible runtime
+ * call (allocation, copy, memset, synchronisation, memory query, capture, graph instantiation or
+ * launch, kernel launch) fail with a non-sticky error; with SG_EMU_FAIL_STICKY=1 it fails with
+ * cudaErrorIllegalAddress instead and every later call fails the same way, as a real context
+ * does after a device fault. SG_EMU_COUNT_FILE=path writes the number of fallible calls at exit.
+ *
  * What it cannot model: real concurrency (memory races, atomics that interleave), asynchrony
  * (every stream operation completes before it returns), resource limits (registers, shared memory,
  * occupancy), nvcc's code generation (contraction is emulated by the compiler flags only), speed.
@@ -48,6 +54,25 @@ cudaError_t sticky_error = cudaSuccess;
 bool capturing = false;
 std::vector<std::function<void()>> captured;
 long live_device = 0, live_pinned = 0;
+unsigned long long n_fallible = 0, fail_at = 0;
+bool fail_sticky = false, context_dead = false, replaying = false;
+
+/* Counts a fallible call; returns the error it must fail with, or cudaSuccess. */
+cudaError_t injected(cudaError_t non_sticky) {
+  ++n_fallible;
+  if (context_dead) return cudaErrorIllegalAddress;
+  if (fail_at == 0 || n_fallible != fail_at) return cudaSuccess;
+  if (fail_sticky) {
+    context_dead = true;
+    return cudaErrorIllegalAddress;
+  }
+  return non_sticky;
+}
+#define INJECT(e)                                    \
+  do {                                               \
+    const cudaError_t inj_ = injected(e);            \
+    if (inj_ != cudaSuccess) return inj_;            \
+  } while (0)
 
 [[noreturn]] void die(const char *what) {
   fprintf(stderr, "cuda_emu: %s (block %u, thread %d)\n", what, emu::block_idx.x, current);
@@ -124,13 +149,24 @@ struct Setup {
   Setup() {
     const char *s = getenv("SG_EMU_SEED");
     order_rng.seed(s ? strtoull(s, nullptr, 0) : 20261124ull);
+    const char *f = getenv("SG_EMU_FAIL_AT"), *k = getenv("SG_EMU_FAIL_STICKY");
+    fail_at = f ? strtoull(f, nullptr, 10) : 0;
+    fail_sticky = k && *k && strcmp(k, "0") != 0;
+    if (f && fail_at) return;   /* the fault runs stay quiet */
     fprintf(stderr, "cuda_emu: CUDA runtime emulated on the host (tests/cuda_emu): kernels run as fibers, "
                     "this is not a GPU run\n");
   }
   ~Setup() {
     for (Fiber &f : fibers) free(f.stack);
+    if (const char *cf = getenv("SG_EMU_COUNT_FILE")) {
+      if (FILE *o = fopen(cf, "w")) {
+        fprintf(o, "%llu\n", n_fallible);
+        fclose(o);
+      }
+    }
     if (live_device || live_pinned) {
       fprintf(stderr, "cuda_emu: %ld device and %ld pinned allocations never freed\n", live_device, live_pinned);
+      fflush(NULL);
       _exit(3);
     }
   }
@@ -153,6 +189,12 @@ void emu::launch_fn(unsigned grid, unsigned block, std::function<void()> body) {
     return;
   }
   if (block % 32) die("block size not a multiple of 32 (the kernels' warp collectives need full warps)");
+  /* a launch fails at capture or on its own, never inside a graph's replay (the graph launch is
+   * the call that can fail there) */
+  if (const cudaError_t e = replaying ? cudaSuccess : injected(cudaErrorInvalidConfiguration)) {
+    sticky_error = e;
+    return;
+  }
   if (capturing) {
     captured.push_back([grid, block, body]() { emu::launch_fn(grid, block, body); });
     return;
@@ -178,14 +220,20 @@ const char *cudaGetErrorName(cudaError_t e) {
     case cudaErrorInvalidValue: return "cudaErrorInvalidValue";
     case cudaErrorMemoryAllocation: return "cudaErrorMemoryAllocation";
     case cudaErrorInvalidConfiguration: return "cudaErrorInvalidConfiguration";
+    case cudaErrorIllegalAddress: return "cudaErrorIllegalAddress";
     case cudaErrorNotSupported: return "cudaErrorNotSupported";
     case cudaErrorStreamCaptureInvalidated: return "cudaErrorStreamCaptureInvalidated";
     default: return "cudaErrorUnknown";
   }
 }
 const char *cudaGetErrorString(cudaError_t e) { return e ? "error in the host emulation (tests/cuda_emu)" : "no error"; }
-cudaError_t cudaGetLastError(void) { const cudaError_t e = sticky_error; sticky_error = cudaSuccess; return e; }
-cudaError_t cudaPeekAtLastError(void) { return sticky_error; }
+cudaError_t cudaGetLastError(void) {
+  if (context_dead) return cudaErrorIllegalAddress;
+  const cudaError_t e = sticky_error;
+  sticky_error = cudaSuccess;
+  return e;
+}
+cudaError_t cudaPeekAtLastError(void) { return context_dead ? cudaErrorIllegalAddress : sticky_error; }
 cudaError_t cudaGetDeviceCount(int *n) { *n = 1; return cudaSuccess; }
 cudaError_t cudaSetDevice(int d) { return d == 0 ? cudaSuccess : cudaErrorInvalidValue; }
 cudaError_t cudaGetDevice(int *d) { *d = 0; return cudaSuccess; }
@@ -205,16 +253,18 @@ cudaError_t cudaFuncGetAttributes(struct cudaFuncAttributes *a, const void *) {
   return cudaSuccess;
 }
 cudaError_t cudaMalloc(void **p, size_t n) {
+  INJECT(cudaErrorMemoryAllocation);
   if (!(*p = malloc(n ? n : 1))) return cudaErrorMemoryAllocation;
   memset(*p, 0xA5, n);
   ++live_device;
   return cudaSuccess;
 }
-cudaError_t cudaFree(void *p) {
+cudaError_t cudaFree(void *p) {   /* after a device fault: freed all the same, but reported */
   if (p) free(p), --live_device;
-  return cudaSuccess;
+  return context_dead ? cudaErrorIllegalAddress : cudaSuccess;
 }
 cudaError_t cudaMallocHost(void **p, size_t n) {
+  INJECT(cudaErrorMemoryAllocation);
   if (!(*p = malloc(n ? n : 1))) return cudaErrorMemoryAllocation;
   memset(*p, 0x5A, n);
   ++live_pinned;
@@ -222,39 +272,48 @@ cudaError_t cudaMallocHost(void **p, size_t n) {
 }
 cudaError_t cudaFreeHost(void *p) {
   if (p) free(p), --live_pinned;
-  return cudaSuccess;
+  return context_dead ? cudaErrorIllegalAddress : cudaSuccess;
 }
 cudaError_t cudaMemGetInfo(size_t *free_b, size_t *total_b) {
+  INJECT(cudaErrorInvalidValue);
   const char *f = getenv("SG_EMU_FREE_BYTES");   /* to test the "does not fit" error */
   *free_b = f ? strtoull(f, nullptr, 10) : ((size_t)64 << 30);
   *total_b = (size_t)80 << 30;
   return cudaSuccess;
 }
 cudaError_t cudaMemcpy(void *d, const void *s, size_t n, enum cudaMemcpyKind) {
+  INJECT(cudaErrorInvalidValue);
   if (capturing) die("synchronous cudaMemcpy during stream capture");
   memcpy(d, s, n);
   return cudaSuccess;
 }
 cudaError_t cudaMemcpyAsync(void *d, const void *s, size_t n, enum cudaMemcpyKind, cudaStream_t) {
+  INJECT(cudaErrorInvalidValue);
   if (capturing) die("cudaMemcpyAsync during stream capture (not used by the backend)");
   memcpy(d, s, n);
   return cudaSuccess;
 }
 cudaError_t cudaMemcpy2DAsync(void *d, size_t dpitch, const void *s, size_t spitch, size_t width, size_t height,
                               enum cudaMemcpyKind, cudaStream_t) {
+  INJECT(cudaErrorInvalidValue);
   if (width > dpitch || width > spitch) return cudaErrorInvalidValue;
   for (size_t r = 0; r < height; ++r) memcpy((char *)d + r * dpitch, (const char *)s + r * spitch, width);
   return cudaSuccess;
 }
 cudaError_t cudaMemsetAsync(void *p, int v, size_t n, cudaStream_t) {
+  INJECT(cudaErrorInvalidValue);
   if (capturing) die("cudaMemsetAsync during stream capture (not used by the backend)");
   memset(p, v, n);
   return cudaSuccess;
 }
 cudaError_t cudaStreamCreateWithFlags(cudaStream_t *s, unsigned) { *s = new emu_stream(); return cudaSuccess; }
 cudaError_t cudaStreamDestroy(cudaStream_t s) { delete s; return cudaSuccess; }
-cudaError_t cudaStreamSynchronize(cudaStream_t) { return capturing ? cudaErrorStreamCaptureInvalidated : cudaSuccess; }
+cudaError_t cudaStreamSynchronize(cudaStream_t) {
+  INJECT(cudaErrorInvalidValue);
+  return capturing ? cudaErrorStreamCaptureInvalidated : cudaSuccess;
+}
 cudaError_t cudaStreamBeginCapture(cudaStream_t, enum cudaStreamCaptureMode) {
+  INJECT(cudaErrorInvalidValue);
   if (capturing) return cudaErrorInvalidValue;
   capturing = true;
   captured.clear();
@@ -268,13 +327,17 @@ cudaError_t cudaStreamEndCapture(cudaStream_t, cudaGraph_t *g) {
   return cudaSuccess;
 }
 cudaError_t cudaGraphInstantiate(cudaGraphExec_t *e, cudaGraph_t g, unsigned long long) {
+  INJECT(cudaErrorInvalidValue);
   *e = new emu_graph{g->launches};
   return cudaSuccess;
 }
 cudaError_t cudaGraphDestroy(cudaGraph_t g) { delete g; return cudaSuccess; }
 cudaError_t cudaGraphExecDestroy(cudaGraphExec_t e) { delete e; return cudaSuccess; }
 cudaError_t cudaGraphLaunch(cudaGraphExec_t e, cudaStream_t) {
+  INJECT(cudaErrorInvalidValue);
+  replaying = true;
   for (auto &launch : e->launches) launch();
+  replaying = false;
   return cudaSuccess;
 }
 }

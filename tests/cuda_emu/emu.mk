@@ -87,3 +87,19 @@ check-cuda-emu-mutants: $(EMU_RUN)
 check-cuda-emu-asan:
 	$(MAKE) --no-print-directory BUILD=$(BUILD)/emu-san \
 	  SG_EMU_SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" check-cuda-emu
+
+# make check-cuda-emu-faults: every fallible CUDA call of a small run (prepares, uploads, graph
+# capture and launches, recording downloads, state downloads) fails once in turn, and every third
+# as a device fault: tests/cuda_emu/fault_check.c says what must hold. EMU_FAULT_EVERY=k tries
+# only every k-th call (.ci/run: 5; about 1 minute).
+EMU_FAULT := $(EMU_DIR)/fault_check
+EMU_FAULT_EVERY ?= 1
+$(EMU_DIR)/tests/fault_check.o: tests/cuda_emu/fault_check.c
+	@mkdir -p $(dir $@)
+	$(CC) $(EMU_CPPFLAGS) -std=c11 $(EMU_CFLAGS) -c $< -o $@
+$(EMU_FAULT): $(EMU_DIR)/tests/fault_check.o $(HOST_SRC:%.c=$(EMU_DIR)/%.o) $(EMU_KERN_OBJ) $(EMU_DIR)/emu.o
+	$(CXX) -fopenmp -o $@ $^ $(HDF5_LIBS) -lm -ldl -lpthread $(SG_EMU_SAN)
+
+.PHONY: check-cuda-emu-faults
+check-cuda-emu-faults: $(EMU_FAULT)
+	tests/cuda_emu/faults.sh $(EMU_FAULT) $(EMU_DIR)/faults $(EMU_FAULT_EVERY)

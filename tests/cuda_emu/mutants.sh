@@ -8,7 +8,7 @@ set -euo pipefail
 emu=$1
 cxx=$2
 list=tests/cuda_emu/mutants.txt
-objs=$(find "$emu" -name '*.o' -not -path "$emu/mut/*" -not -path "$emu/bench/*" | sort)
+objs=$(ls "$emu"/host/*.o "$emu"/kernels/*.o "$emu"/kernels_fmad/*.o "$emu"/tests/test_*.o "$emu"/emu.o | sort)
 mkdir -p "$emu/mut"
 n=0
 caught=0
