@@ -10,6 +10,10 @@
 #   make NVCC=/x/bin/nvcc       use that CUDA toolkit
 #   make PORTABLE=1             -march=x86-64-v3 instead of -march=native (binaries that travel)
 #   make SAN=1                  AddressSanitizer + UBSan build (see check-asan)
+#
+#   make check-cuda-emu         the cuda backend under a host emulation of CUDA (no GPU needed);
+#        check-cuda-emu-mutants, check-cuda-emu-faults, check-cuda-emu-asan: tests/cuda_emu/emu.mk
+#   make gpu-bundle             portable binaries + run-all.sh for a GPU machine (bench/gpu_bundle.sh)
 
 CC        ?= gcc
 BUILD     ?= build
@@ -170,7 +174,7 @@ clean:
 	rm -rf $(BUILD) $(BUILD).deps.log
 
 help:
-	@sed -n '1,15p' Makefile
+	@sed -n '1,17p' Makefile
 
 -include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
 
@@ -200,6 +204,12 @@ GPU_GENCODE ?= -gencode arch=compute_90,code=sm_90 -gencode arch=compute_90,code
 gpu-bundle:
 	$(MAKE) BUILD=$(GPU_BUILD) PORTABLE=1 CUDA_GENCODE="$(GPU_GENCODE)" $(GPU_BUILD)/libspikegpu.a $(GPU_BUILD)/tests/run
 	$(MAKE) --no-print-directory BUILD=$(GPU_BUILD) PORTABLE=1 CUDA_GENCODE="$(GPU_GENCODE)" GPU_BUNDLE=$(GPU_BUNDLE) gpu-bundle-link
+# make cuda-resources: registers, stack frame, spills and the largest launchable block per kernel
+.PHONY: cuda-resources
+cuda-resources:
+	@test -n "$(strip $(NVCC))" || { echo "cuda-resources needs nvcc"; exit 2; }
+	@bench/cuda_resources.sh "$(NVCC)" "$(CPPFLAGS)"
+
 gpu-bundle-link:
 	@test -n "$(strip $(NVCC))" || { echo "gpu-bundle needs nvcc"; exit 2; }
 	SG_CC="$(CC)" SG_CPPFLAGS="$(CPPFLAGS)" SG_CFLAGS="$(CFLAGS)" SG_BUILD="$(BUILD)" SG_CUDA_TOP="$(CUDA_TOP)" \

@@ -102,7 +102,7 @@ cat >"$out/run-all.sh" <<'EOF'
 #             network a at 1e6 and 1e7, network a at 1000 neurons (per-step overhead), and the same
 #             1e6 x 1000 network on the cpu backend with all cores (0.1 s) for the ratio
 #   bench     every program in bin/bench with its defaults
-# JSON lines of scale and gpu go to LOGDIR/results.jsonl. The CUnit steps set SG_TEST_NO_SKIP=1: on
+# JSON lines of scale and gpu go to LOGDIR/results.jsonl (bench/gpu_report.py makes the tables). The CUnit steps set SG_TEST_NO_SKIP=1: on
 # the GPU machine a skipped suite is a failure.
 # Plan for a 10-minute command limit: `env cunit sanitize` in one call, `scale gpu` in the next.
 set -u

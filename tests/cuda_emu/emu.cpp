@@ -10,14 +10,23 @@
  * backend never wrote give garbage rather than zeros; allocations still live at exit fail the run.
  * Graph capture records launches and replays them.
  *
+ * Asynchrony: work on a stream (launches, graph launches, async copies and memsets) is queued and
+ * runs only when the host waits for that stream (cudaStreamSynchronize), or for the whole device
+ * (cudaFree, cudaFreeHost). A synchronous cudaMemcpy waits for the legacy default stream only,
+ * which does not wait for non-blocking streams such as the backend's. Host-to-device copies from
+ * pageable memory are staged at the call (CUDA does the same), from pinned memory (cudaMallocHost)
+ * they read the host buffer when they run; device-to-pageable copies complete before returning.
+ * So a host read of a pinned buffer before the wait, or a write to it while a copy is queued,
+ * shows up as poison or wrong data.
+ *
  * Fault injection (tests/cuda_emu/fault_check.c): SG_EMU_FAIL_AT=n makes the n-th fallible runtime
  * call (allocation, copy, memset, synchronisation, memory query, capture, graph instantiation or
  * launch, kernel launch) fail with a non-sticky error; with SG_EMU_FAIL_STICKY=1 it fails with
  * cudaErrorIllegalAddress instead and every later call fails the same way, as a real context
  * does after a device fault. SG_EMU_COUNT_FILE=path writes the number of fallible calls at exit.
  *
- * What it cannot model: real concurrency (memory races, atomics that interleave), asynchrony
- * (every stream operation completes before it returns), resource limits (registers, shared memory,
+ * What it cannot model: real concurrency (memory races, atomics that interleave), streams that
+ * overlap each other, resource limits (registers, shared memory,
  * occupancy), nvcc's code generation (contraction is emulated by the compiler flags only), speed.
  * Those need the GPU: bench/gpu_bundle.sh runs the same suite there. Test harness only. */
 /* SPDX-License-Identifier: MIT */
@@ -25,6 +34,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <map>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -56,6 +66,31 @@ std::vector<std::function<void()>> captured;
 long live_device = 0, live_pinned = 0;
 unsigned long long n_fallible = 0, fail_at = 0;
 bool fail_sticky = false, context_dead = false, replaying = false;
+
+/* the queued work of each stream (nullptr: the legacy default stream), run when waited for */
+std::map<cudaStream_t, std::vector<std::function<void()>>> queued;
+bool executing = false;   /* inside a stream's queue: launches run at once */
+std::map<const char *, size_t> pinned;   /* cudaMallocHost blocks: start -> bytes */
+
+void enqueue(cudaStream_t s, std::function<void()> op) { queued[s].push_back(std::move(op)); }
+void drain(cudaStream_t s) {
+  auto it = queued.find(s);
+  if (it == queued.end()) return;
+  std::vector<std::function<void()>> ops;
+  ops.swap(it->second);
+  executing = true;
+  for (auto &op : ops) op();
+  executing = false;
+}
+void drain_all() {
+  for (auto &q : queued) drain(q.first);
+}
+bool is_pinned(const void *p) {
+  auto it = pinned.upper_bound((const char *)p);
+  if (it == pinned.begin()) return false;
+  --it;
+  return (const char *)p < it->first + it->second;
+}
 
 /* Counts a fallible call; returns the error it must fail with, or cudaSuccess. */
 cudaError_t injected(cudaError_t non_sticky) {
@@ -183,7 +218,7 @@ unsigned long long emu::collective(int kind, unsigned long long value, int arg) 
   return fibers[current].out;
 }
 
-void emu::launch_fn(unsigned grid, unsigned block, std::function<void()> body) {
+void emu::launch_fn(unsigned grid, unsigned block, cudaStream_t stream, std::function<void()> body) {
   if (grid == 0 || grid > 0x7fffffffu || block == 0 || block > 1024) {
     sticky_error = cudaErrorInvalidConfiguration;
     return;
@@ -191,12 +226,16 @@ void emu::launch_fn(unsigned grid, unsigned block, std::function<void()> body) {
   if (block % 32) die("block size not a multiple of 32 (the kernels' warp collectives need full warps)");
   /* a launch fails at capture or on its own, never inside a graph's replay (the graph launch is
    * the call that can fail there) */
-  if (const cudaError_t e = replaying ? cudaSuccess : injected(cudaErrorInvalidConfiguration)) {
+  if (const cudaError_t e = replaying || executing ? cudaSuccess : injected(cudaErrorInvalidConfiguration)) {
     sticky_error = e;
     return;
   }
   if (capturing) {
-    captured.push_back([grid, block, body]() { emu::launch_fn(grid, block, body); });
+    captured.push_back([grid, block, stream, body]() { emu::launch_fn(grid, block, stream, body); });
+    return;
+  }
+  if (!executing) {
+    enqueue(stream, [grid, block, stream, body]() { emu::launch_fn(grid, block, stream, body); });
     return;
   }
   std::vector<unsigned> blocks(grid);
@@ -259,7 +298,8 @@ cudaError_t cudaMalloc(void **p, size_t n) {
   ++live_device;
   return cudaSuccess;
 }
-cudaError_t cudaFree(void *p) {   /* after a device fault: freed all the same, but reported */
+cudaError_t cudaFree(void *p) {   /* waits for the device; after a device fault: freed all the same, but reported */
+  drain_all();
   if (p) free(p), --live_device;
   return context_dead ? cudaErrorIllegalAddress : cudaSuccess;
 }
@@ -267,11 +307,13 @@ cudaError_t cudaMallocHost(void **p, size_t n) {
   INJECT(cudaErrorMemoryAllocation);
   if (!(*p = malloc(n ? n : 1))) return cudaErrorMemoryAllocation;
   memset(*p, 0x5A, n);
+  pinned[(const char *)*p] = n;
   ++live_pinned;
   return cudaSuccess;
 }
 cudaError_t cudaFreeHost(void *p) {
-  if (p) free(p), --live_pinned;
+  drain_all();
+  if (p) pinned.erase((const char *)p), free(p), --live_pinned;
   return context_dead ? cudaErrorIllegalAddress : cudaSuccess;
 }
 cudaError_t cudaMemGetInfo(size_t *free_b, size_t *total_b) {
@@ -284,33 +326,52 @@ cudaError_t cudaMemGetInfo(size_t *free_b, size_t *total_b) {
 cudaError_t cudaMemcpy(void *d, const void *s, size_t n, enum cudaMemcpyKind) {
   INJECT(cudaErrorInvalidValue);
   if (capturing) die("synchronous cudaMemcpy during stream capture");
+  drain(nullptr);   /* the legacy default stream only */
   memcpy(d, s, n);
   return cudaSuccess;
 }
-cudaError_t cudaMemcpyAsync(void *d, const void *s, size_t n, enum cudaMemcpyKind, cudaStream_t) {
+cudaError_t cudaMemcpyAsync(void *d, const void *s, size_t n, enum cudaMemcpyKind kind, cudaStream_t st) {
   INJECT(cudaErrorInvalidValue);
   if (capturing) die("cudaMemcpyAsync during stream capture (not used by the backend)");
-  memcpy(d, s, n);
+  if (kind == cudaMemcpyHostToDevice && !is_pinned(s)) {   /* staged now */
+    std::vector<char> staged((const char *)s, (const char *)s + n);
+    enqueue(st, [d, staged]() { memcpy(d, staged.data(), staged.size()); });
+  } else if (kind == cudaMemcpyDeviceToHost && !is_pinned(d)) {   /* pageable destination: synchronous */
+    drain(st);
+    memcpy(d, s, n);
+  } else {
+    enqueue(st, [d, s, n]() { memcpy(d, s, n); });
+  }
   return cudaSuccess;
 }
 cudaError_t cudaMemcpy2DAsync(void *d, size_t dpitch, const void *s, size_t spitch, size_t width, size_t height,
-                              enum cudaMemcpyKind, cudaStream_t) {
+                              enum cudaMemcpyKind kind, cudaStream_t st) {
   INJECT(cudaErrorInvalidValue);
   if (width > dpitch || width > spitch) return cudaErrorInvalidValue;
-  for (size_t r = 0; r < height; ++r) memcpy((char *)d + r * dpitch, (const char *)s + r * spitch, width);
+  if (kind != cudaMemcpyDeviceToDevice) die("cudaMemcpy2DAsync other than device to device (not used by the backend)");
+  enqueue(st, [=]() {
+    for (size_t r = 0; r < height; ++r) memcpy((char *)d + r * dpitch, (const char *)s + r * spitch, width);
+  });
   return cudaSuccess;
 }
-cudaError_t cudaMemsetAsync(void *p, int v, size_t n, cudaStream_t) {
+cudaError_t cudaMemsetAsync(void *p, int v, size_t n, cudaStream_t st) {
   INJECT(cudaErrorInvalidValue);
   if (capturing) die("cudaMemsetAsync during stream capture (not used by the backend)");
-  memset(p, v, n);
+  enqueue(st, [p, v, n]() { memset(p, v, n); });
   return cudaSuccess;
 }
 cudaError_t cudaStreamCreateWithFlags(cudaStream_t *s, unsigned) { *s = new emu_stream(); return cudaSuccess; }
-cudaError_t cudaStreamDestroy(cudaStream_t s) { delete s; return cudaSuccess; }
-cudaError_t cudaStreamSynchronize(cudaStream_t) {
+cudaError_t cudaStreamDestroy(cudaStream_t s) {   /* its queued work still completes */
+  drain(s);
+  queued.erase(s);
+  delete s;
+  return cudaSuccess;
+}
+cudaError_t cudaStreamSynchronize(cudaStream_t s) {
   INJECT(cudaErrorInvalidValue);
-  return capturing ? cudaErrorStreamCaptureInvalidated : cudaSuccess;
+  if (capturing) return cudaErrorStreamCaptureInvalidated;
+  drain(s);
+  return cudaSuccess;
 }
 cudaError_t cudaStreamBeginCapture(cudaStream_t, enum cudaStreamCaptureMode) {
   INJECT(cudaErrorInvalidValue);
@@ -333,11 +394,14 @@ cudaError_t cudaGraphInstantiate(cudaGraphExec_t *e, cudaGraph_t g, unsigned lon
 }
 cudaError_t cudaGraphDestroy(cudaGraph_t g) { delete g; return cudaSuccess; }
 cudaError_t cudaGraphExecDestroy(cudaGraphExec_t e) { delete e; return cudaSuccess; }
-cudaError_t cudaGraphLaunch(cudaGraphExec_t e, cudaStream_t) {
+cudaError_t cudaGraphLaunch(cudaGraphExec_t e, cudaStream_t st) {
   INJECT(cudaErrorInvalidValue);
-  replaying = true;
-  for (auto &launch : e->launches) launch();
-  replaying = false;
+  const std::vector<std::function<void()>> launches = e->launches;   /* the exec may be destroyed before it runs */
+  enqueue(st, [launches]() {
+    replaying = true;
+    for (auto &launch : launches) launch();
+    replaying = false;
+  });
   return cudaSuccess;
 }
 }

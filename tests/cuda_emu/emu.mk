@@ -66,6 +66,8 @@ EMU_HASH_NETS := "--net a --n 3000 --time 30" "--net b --n 4000 --k 200 --time 4
 check-cuda-emu: $(EMU_RUN) $(EMU_TP)
 	@echo "== cuda_equiv under the host emulation of CUDA ($(EMU_RUN)) =="
 	SG_BUILD=$(BUILD) SG_TEST_NO_SKIP=1 $(EMU_RUN)
+	@echo "== again (quick sizes) with kernels that cannot launch more than 96 threads per block =="
+	SG_BUILD=$(BUILD) SG_TEST_NO_SKIP=1 SG_TEST_QUICK=1 SG_EMU_MAX_BLOCK=96 $(EMU_RUN)
 	@echo "== benchmark networks: cpu vs emulated cuda, hashes of spikes and final state =="
 	@for a in $(EMU_HASH_NETS); do \
 	  c=$$($(EMU_TP) $$a --hash --record --backend cpu 2>/dev/null | grep -o '"hash": "[0-9a-f]*"'); \
@@ -77,7 +79,7 @@ check-cuda-emu: $(EMU_RUN) $(EMU_TP)
 .PHONY: check-cuda-emu-mutants
 check-cuda-emu-mutants: $(EMU_RUN)
 	EMU_LIBS="$(CUNIT_LIBS) $(HDF5_LIBS) -lm -ldl -lpthread $(SG_EMU_SAN)" \
-	  tests/cuda_emu/mutants.sh $(EMU_DIR) "$(CXX) $(EMU_CXXFLAGS)"
+	  tests/cuda_emu/mutants.sh $(EMU_DIR) "$(CXX) $(EMU_CXXFLAGS)" "$(CC) $(EMU_CPPFLAGS) -std=c11 $(EMU_CFLAGS)"
 
 # make check-cuda-emu-asan: the same suite with the emulation, kernels and host code under ASan +
 # UBSan: device buffers are heap blocks there, so an out-of-bounds kernel access is reported (the

@@ -1,44 +1,56 @@
 #!/usr/bin/env bash
 # tests/cuda_emu/mutants.sh - the negative control of the emulated equivalence suite: builds each
-# mutant of tests/cuda_emu/mutants.txt (one kernel file changed, everything else as built by
-# `make check-cuda-emu`) and requires the suite (SG_TEST_QUICK=1) to FAIL on it. Called by
-# `make check-cuda-emu-mutants`, which passes the emulation's build folder and compile command.
-# Usage: mutants.sh EMU_DIR "CXX and flags"
+# mutant of tests/cuda_emu/mutants.txt (one kernel file, or host/backend_cuda.c, changed;
+# everything else as built by `make check-cuda-emu`) and requires the suite (SG_TEST_QUICK=1) to
+# FAIL on it. Called by `make check-cuda-emu-mutants`, which passes the emulation's build folder
+# and compile commands.
+# Usage: mutants.sh EMU_DIR "CXX and flags (kernels)" "CC and flags (host)"
 set -euo pipefail
 emu=$1
 cxx=$2
+cc=$3
 list=tests/cuda_emu/mutants.txt
 objs=$(ls "$emu"/host/*.o "$emu"/kernels/*.o "$emu"/kernels_fmad/*.o "$emu"/tests/test_*.o "$emu"/emu.o | sort)
 mkdir -p "$emu/mut"
 n=0
 caught=0
 while IFS='|' read -r file expr what; do
-  file=$(echo "$file" | xargs)
+  file=$(echo "$file" | sed 's/^ *//; s/ *$//')
   expr=$(echo "$expr" | sed 's/^ *//; s/ *$//')
-  what=$(echo "$what" | xargs)
+  what=$(echo "$what" | sed 's/^ *//; s/ *$//')
   [ -z "$file" ] || [ "${file:0:1}" = "#" ] && continue
   n=$((n + 1))
   m="$emu/mut/$n"
   rm -rf "$m" && mkdir -p "$m/kernels"
-  cp "$emu"/src/kernels/* "$m/kernels/"
-  sed -E "$expr" "$emu/src/kernels/$file" > "$m/kernels/$file"
-  if cmp -s "$emu/src/kernels/$file" "$m/kernels/$file"; then
+  rebuilt=""   # dir/base of every object rebuilt from the mutant tree
+  if [ "${file#host/}" != "$file" ]; then   # a host file: compiled alone
+    sed -E "$expr" "$file" > "$m/$(basename "$file")"
+    src=$file
+    mutated=$m/$(basename "$file")
+    $cc -c "$mutated" -o "$m/$(basename "$file" .c).o"
+    rebuilt="host/$(basename "$file" .c)"
+  else
+    cp "$emu"/src/kernels/* "$m/kernels/"
+    sed -E "$expr" "$emu/src/kernels/$file" > "$m/kernels/$file"
+    src=$emu/src/kernels/$file
+    mutated=$m/kernels/$file
+    # the objects that include the changed file are rebuilt from the mutant tree
+    for cu in "$m"/kernels/*.cu; do
+      base=$(basename "$cu" .cu)
+      if [ "$file" = "$base.cu" ] || grep -q "\"$file\"" "$cu"; then
+        $cxx -I"$m/kernels" -Iinclude -Ihost -x c++ -c "$cu" -o "$m/$base.o"
+        rebuilt="$rebuilt kernels/$base"
+      fi
+    done
+  fi
+  if cmp -s "$src" "$mutated"; then
     echo "mutant $n ($what): the expression does not match $file any more; update $list"
     exit 1
   fi
-  # the objects that include the changed file are rebuilt from the mutant tree
-  rebuilt=""
-  for cu in "$m"/kernels/*.cu; do
-    base=$(basename "$cu" .cu)
-    if [ "$file" = "$base.cu" ] || grep -q "\"$file\"" "$cu"; then
-      $cxx -I"$m/kernels" -Iinclude -Ihost -x c++ -c "$cu" -o "$m/$base.o"
-      rebuilt="$rebuilt $base"
-    fi
-  done
   link=""
   for o in $objs; do
-    b=$(basename "$o" .o)
-    case " $rebuilt " in *" $b "*) [ "$(basename "$(dirname "$o")")" = kernels ] && o="$m/$b.o" ;; esac
+    key="$(basename "$(dirname "$o")")/$(basename "$o" .o)"
+    case " $rebuilt " in *" $key "*) o="$m/$(basename "$o")" ;; esac
     link="$link $o"
   done
   ${cxx%% *} -fopenmp -o "$m/run" $link $EMU_LIBS
