@@ -6,7 +6,7 @@
 # Output folder (default bundle/, ignored by git):
 #   bin/run            the CUnit runner (all suites; `bin/run cuda_equiv` for one)
 #   bin/bench/<name>   the bench programs of bench/*.c
-#   tests/data/        reference data the suites read (relative path tests/data)
+#   tests/data/, tests/*.py   reference data and helper scripts the suites read (relative paths)
 #   run-all.sh LOGDIR [env|cunit|sanitize|scale|gpu|bench|all]   runs everything, logs into LOGDIR
 #   BUILD-INFO         how and when it was built
 # HDF5 (+ szip/aec/zlib), CUnit, cudart and libgomp are linked statically, so the binaries need only
@@ -74,6 +74,7 @@ done
 
 strip "$out/bin/run" "$out"/bin/bench/* 2>/dev/null || true
 cp -r tests/data "$out/tests/data"
+cp tests/*.py "$out/tests/"   # helper scripts some suites run (h5_kill_check.py, sonata_check.py)
 
 cat >"$out/BUILD-INFO" <<EOF
 spikegpu GPU bundle
@@ -102,9 +103,12 @@ cat >"$out/run-all.sh" <<'EOF'
 #             network a at 1e6 and 1e7, network a at 1000 neurons (per-step overhead), and the same
 #             1e6 x 1000 network on the cpu backend with all cores (0.1 s) for the ratio
 #   bench     every program in bin/bench with its defaults
-# JSON lines of scale and gpu go to LOGDIR/results.jsonl (bench/gpu_report.py makes the tables). The CUnit steps set SG_TEST_NO_SKIP=1: on
-# the GPU machine a skipped suite is a failure.
-# Plan for a 10-minute command limit: `env cunit sanitize` in one call, `scale gpu` in the next.
+# JSON lines of scale and gpu go to LOGDIR/results.jsonl (bench/gpu_report.py makes the tables).
+# cuda_equiv runs with SG_TEST_NO_SKIP=1: on the GPU machine a skipped GPU suite is a failure.
+# Plan for a 10-minute command limit and a remote side that returns at most 8 files: keep LOGDIR
+# outside $OUT and set SG_LOG_TARBALL=$OUT/logs.tgz (refreshed after every step, so a command
+# killed at its limit still returns what ran), e.g. call 1 `env cunit`, call 2 `sanitize`, call 3
+# `scale gpu`, each with SG_STEP_TIMEOUT below the time left in the call.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 logs=${1:?usage: run-all.sh LOGDIR [env|cunit|sanitize|scale|gpu|bench|all ...]}
@@ -127,6 +131,12 @@ run() {   # run NAME CMD... : log to LOGDIR/NAME.log, record the exit status
   [ "$rc" = 124 ] && rc="124 (timed out after $tmo s)"
   echo "   exit ${rc:-?} after $(( $(date +%s) - t0 )) s -> $name.log" | tee -a "$summary"
   tail -n 12 "$logs/$name.log" | sed 's/^/   | /'
+  save_logs
+}
+
+save_logs() {   # the whole LOGDIR as one tarball, when SG_LOG_TARBALL names one
+  [ -n "${SG_LOG_TARBALL:-}" ] || return 0
+  tar czf "$SG_LOG_TARBALL.tmp" -C "$(dirname "$logs")" "$(basename "$logs")" && mv "$SG_LOG_TARBALL.tmp" "$SG_LOG_TARBALL"
 }
 
 find_cs() {
@@ -152,12 +162,12 @@ if want env; then
   } >"$logs/env.log" 2>&1
   echo "== env -> env.log" | tee -a "$summary"
   grep -A3 "## nvidia-smi -L\|## which compute" "$logs/env.log" | sed 's/^/   | /'
+  save_logs
 fi
 
-export SG_TEST_NO_SKIP=1
 if want cunit; then
-  run cunit ./bin/run
-  run cuda_equiv ./bin/run cuda_equiv
+  run cunit ./bin/run   # examples is skipped (the bundle has no example programs); the rest must pass
+  run cuda_equiv env SG_TEST_NO_SKIP=1 ./bin/run cuda_equiv
 fi
 
 if want sanitize; then
@@ -165,11 +175,11 @@ if want sanitize; then
   if [ -z "$cs" ]; then
     echo "== sanitize: compute-sanitizer not found, skipped" | tee -a "$summary"
   else
-    export SG_TEST_QUICK=1
+    export SG_TEST_QUICK=1 SG_TEST_NO_SKIP=1
     run memcheck "$cs" --tool memcheck --leak-check full --error-exitcode 99 ./bin/run cuda_equiv
     run racecheck "$cs" --tool racecheck --error-exitcode 99 ./bin/run cuda_equiv
     run initcheck "$cs" --tool initcheck --error-exitcode 99 ./bin/run cuda_equiv
-    unset SG_TEST_QUICK
+    unset SG_TEST_QUICK SG_TEST_NO_SKIP
   fi
 fi
 
@@ -195,6 +205,7 @@ if want scale; then
     hc=$(hash_of "scale_cpu_$1_$2"); hg=$(hash_of "scale_cuda_$1_$2")
     if [ -n "$hc" ] && [ "$hc" = "$hg" ]; then verdict="EQUAL"; else verdict="DIFFERENT"; fi
     echo "   net $1 n $2: cpu hash ${hc:-?} cuda hash ${hg:-?}: $verdict" | tee -a "$summary"
+    save_logs
   done
 fi
 
