@@ -55,7 +55,8 @@ while IFS='|' read -r file expr what; do
   done
   ${cxx%% *} -fopenmp -o "$m/run" $link $EMU_LIBS
   rc=0
-  SG_TEST_QUICK=1 SG_TEST_NO_SKIP=1 "$m/run" cuda_equiv >"$m/log" 2>&1 || rc=$?
+  # a crash is a catch too; the shell's "Segmentation fault" notice is kept out of the output
+  { SG_TEST_QUICK=1 SG_TEST_NO_SKIP=1 "$m/run" cuda_equiv >"$m/log" 2>&1 || rc=$?; } 2>/dev/null
   if [ "$rc" -eq 0 ]; then
     echo "mutant $n NOT caught: $what ($file; log $m/log)"
   else
