@@ -16,7 +16,6 @@ EMU_FMAD_FLAGS := -ffp-contract=fast -mfma
 EMU_KERN_SRC := $(wildcard kernels/*.cu kernels/*.h) $(wildcard kernels_fmad/*.cu)
 EMU_KERN_GEN := $(EMU_KERN_SRC:%=$(EMU_DIR)/src/%)
 EMU_KERN_OBJ := $(patsubst %.cu,$(EMU_DIR)/%.o,$(wildcard kernels/*.cu kernels_fmad/*.cu))
-EMU_HOST_OBJ := $(HOST_SRC:%.c=$(EMU_DIR)/%.o) $(EMU_DIR)/tests/test_cuda_equiv.o $(EMU_DIR)/tests/test_main.o
 EMU_RUN      := $(EMU_DIR)/run
 .SECONDARY: $(EMU_KERN_GEN)
 
@@ -38,29 +37,33 @@ $(EMU_DIR)/emu.o: tests/cuda_emu/emu.cpp tests/cuda_emu/emu_kernel.h tests/cuda_
 	@mkdir -p $(dir $@)
 	$(CXX) -std=c++17 -O2 -g -Wall -Wextra -Itests/cuda_emu/include -Itests/cuda_emu -c $< -o $@ $(SG_EMU_SAN)
 
-$(EMU_DIR)/host/%.o: host/%.c
+# every C file of the emulated programs (host/, tests/, bench/) with the same command
+EMU_CC := $(CC) $(EMU_CPPFLAGS) -I$(EMU_DIR)/tests -Itests -std=c11 $(EMU_CFLAGS)
+$(EMU_DIR)/%.o: %.c $(EMU_DIR)/tests/suites.h
 	@mkdir -p $(dir $@)
-	$(CC) $(EMU_CPPFLAGS) -std=c11 $(EMU_CFLAGS) -c $< -o $@
+	$(EMU_CC) -c $< -o $@
 
 $(EMU_DIR)/tests/suites.h:
 	@mkdir -p $(dir $@)
 	echo 'X(cuda_equiv)' > $@
 
-$(EMU_DIR)/tests/%.o: tests/%.c $(EMU_DIR)/tests/suites.h
-	@mkdir -p $(dir $@)
-	$(CC) $(EMU_CPPFLAGS) -I$(EMU_DIR)/tests -Itests -std=c11 $(EMU_CFLAGS) -c $< -o $@
+# the library under emulation, and the link of a program against it
+EMU_LIB_OBJ := $(HOST_SRC:%.c=$(EMU_DIR)/%.o) $(EMU_KERN_OBJ) $(EMU_DIR)/emu.o
+EMU_LINK = $(CXX) -fopenmp -o $@ $^ $(CUNIT_LIBS) $(HDF5_LIBS) -lm -ldl -lpthread $(SG_EMU_SAN)
 
-$(EMU_RUN): $(EMU_HOST_OBJ) $(EMU_KERN_OBJ) $(EMU_DIR)/emu.o
-	$(CXX) -fopenmp -o $@ $^ $(CUNIT_LIBS) $(HDF5_LIBS) -lm -ldl -lpthread $(SG_EMU_SAN)
+$(EMU_RUN): $(EMU_DIR)/tests/test_cuda_equiv.o $(EMU_DIR)/tests/test_main.o $(EMU_LIB_OBJ)
+	$(EMU_LINK)
 
 # bench/throughput against the emulation: the benchmark networks, cpu vs emulated cuda, by hash
 EMU_TP := $(EMU_DIR)/throughput
-$(EMU_DIR)/bench/throughput.o: bench/throughput.c
-	@mkdir -p $(dir $@)
-	$(CC) $(EMU_CPPFLAGS) -std=c11 $(EMU_CFLAGS) -c $< -o $@
-$(EMU_TP): $(EMU_DIR)/bench/throughput.o $(HOST_SRC:%.c=$(EMU_DIR)/%.o) $(EMU_KERN_OBJ) $(EMU_DIR)/emu.o
-	$(CXX) -fopenmp -o $@ $^ $(HDF5_LIBS) -lm -ldl -lpthread $(SG_EMU_SAN)
+$(EMU_TP): $(EMU_DIR)/bench/throughput.o $(EMU_LIB_OBJ)
+	$(EMU_LINK)
 EMU_HASH_NETS := "--net a --n 3000 --time 30" "--net b --n 4000 --k 200 --time 40" "--net c --n 300 --time 20"
+
+# exits 0 when the CUDA headers the emulation needs are there (.ci/run skips the stage otherwise)
+.PHONY: cuda-emu-headers
+cuda-emu-headers:
+	@test -n "$(EMU_CUDA_INC)" -a -f "$(EMU_CUDA_INC)/curand_kernel.h"
 
 .PHONY: check-cuda-emu
 check-cuda-emu: $(EMU_RUN) $(EMU_TP)
@@ -79,7 +82,7 @@ check-cuda-emu: $(EMU_RUN) $(EMU_TP)
 .PHONY: check-cuda-emu-mutants
 check-cuda-emu-mutants: $(EMU_RUN)
 	EMU_LIBS="$(CUNIT_LIBS) $(HDF5_LIBS) -lm -ldl -lpthread $(SG_EMU_SAN)" \
-	  tests/cuda_emu/mutants.sh $(EMU_DIR) "$(CXX) $(EMU_CXXFLAGS)" "$(CC) $(EMU_CPPFLAGS) -std=c11 $(EMU_CFLAGS)"
+	  tests/cuda_emu/mutants.sh $(EMU_DIR) "$(CXX) $(EMU_CXXFLAGS)" "$(EMU_CC)"
 
 # make check-cuda-emu-asan: the same suite with the emulation, kernels and host code under ASan +
 # UBSan: device buffers are heap blocks there, so an out-of-bounds kernel access is reported (the
@@ -96,11 +99,8 @@ check-cuda-emu-asan:
 # only every k-th call (.ci/run: 5; about 1 minute).
 EMU_FAULT := $(EMU_DIR)/fault_check
 EMU_FAULT_EVERY ?= 1
-$(EMU_DIR)/tests/fault_check.o: tests/cuda_emu/fault_check.c
-	@mkdir -p $(dir $@)
-	$(CC) $(EMU_CPPFLAGS) -std=c11 $(EMU_CFLAGS) -c $< -o $@
-$(EMU_FAULT): $(EMU_DIR)/tests/fault_check.o $(HOST_SRC:%.c=$(EMU_DIR)/%.o) $(EMU_KERN_OBJ) $(EMU_DIR)/emu.o
-	$(CXX) -fopenmp -o $@ $^ $(HDF5_LIBS) -lm -ldl -lpthread $(SG_EMU_SAN)
+$(EMU_FAULT): $(EMU_DIR)/tests/cuda_emu/fault_check.o $(EMU_LIB_OBJ)
+	$(EMU_LINK)
 
 .PHONY: check-cuda-emu-faults
 check-cuda-emu-faults: $(EMU_FAULT)

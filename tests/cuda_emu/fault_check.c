@@ -44,6 +44,17 @@ static int fail_setup(const char *what, sg_sim *sim) {
   return 1;
 }
 
+/* A failed call: must be SG_ERR_CUDA naming the CUDA error (exit 1 otherwise); the first is kept.
+ * Returns 1 when the message says the simulation stopped for good. */
+static int cuda_failure(record *r, sg_sim *sim, sg_status st) {
+  if (!r->failures++) snprintf(r->first_error, sizeof r->first_error, "%s: %s", sg_status_str(st), sg_errmsg(sim));
+  if (st != SG_ERR_CUDA || !strstr(sg_errmsg(sim), "cudaError")) {
+    printf("FAIL: a failure that is not SG_ERR_CUDA naming the CUDA error: %s: %s\n", sg_status_str(st), sg_errmsg(sim));
+    exit(1);
+  }
+  return strstr(sg_errmsg(sim), "cannot continue") != NULL;
+}
+
 /* The schedule; returns 0 or 1 (a setup call failed: not a cuda matter, the harness is wrong). */
 static int run(sg_backend backend, record *r) {
   memset(r, 0, sizeof *r);
@@ -79,12 +90,7 @@ static int run(sg_backend backend, record *r) {
         r->poisoned = 1;
         break;
       }
-      if (!r->failures++) snprintf(r->first_error, sizeof r->first_error, "%s: %s", sg_status_str(st), sg_errmsg(sim));
-      if (st != SG_ERR_CUDA || !strstr(sg_errmsg(sim), "cudaError")) {
-        printf("FAIL: a failure that is not SG_ERR_CUDA naming the CUDA error: %s: %s\n", sg_status_str(st), sg_errmsg(sim));
-        exit(1);
-      }
-      if (strstr(sg_errmsg(sim), "cannot continue")) { r->poisoned = 1; break; }
+      if (cuda_failure(r, sim, st)) { r->poisoned = 1; break; }
     }
     if (r->poisoned) break;
     if (sg_time(sim) < target - 1e-9) {
@@ -121,12 +127,7 @@ static int run(sg_backend backend, record *r) {
       /* reading the state downloads it: a transient failure there is reported, and a retry works */
       sg_status st = sg_get(sim, n.first + i, "V_m", &r->v_end[i]);
       if (st != SG_OK) {
-        if (st != SG_ERR_CUDA || !strstr(sg_errmsg(sim), "cudaError")) {
-          printf("FAIL: sg_get failed with %s: %s\n", sg_status_str(st), sg_errmsg(sim));
-          exit(1);
-        }
-        if (!r->failures++) snprintf(r->first_error, sizeof r->first_error, "%s: %s", sg_status_str(st), sg_errmsg(sim));
-        if (strstr(sg_errmsg(sim), "cannot continue")) { r->poisoned = 1; break; }   /* a device fault */
+        if (cuda_failure(r, sim, st)) { r->poisoned = 1; break; }   /* a device fault */
         st = sg_get(sim, n.first + i, "V_m", &r->v_end[i]);
       }
       if (st != SG_OK) {
