@@ -13,7 +13,8 @@
 #
 #   make check-cuda-emu         the cuda backend under a host emulation of CUDA (no GPU needed);
 #        check-cuda-emu-mutants, check-cuda-emu-faults, check-cuda-emu-asan: tests/cuda_emu/emu.mk
-#   make gpu-bundle             portable binaries + run-all.sh for a GPU machine (bench/gpu_bundle.sh)
+#   make gpu-check              the GPU check folder gpucheck/ (portable binaries + check.sh, one
+#                               device call of ~5 min; bench/gpu_check.sh); gpu-check-dry runs it here
 
 CC        ?= gcc
 BUILD     ?= build
@@ -67,6 +68,7 @@ PY_SAN_ENV := $(if $(filter 1,$(SAN)),LD_PRELOAD="$(shell $(CC) -print-file-name
 CUDA_GENCODE ?= -gencode arch=compute_80,code=sm_80 -gencode arch=compute_90,code=[sm_90,compute_90]
 NVCCFLAGS ?= -O3 -std=c++17 $(CUDA_GENCODE) -fmad=false -prec-div=true -prec-sqrt=true -ftz=false \
              -Xcompiler -ffp-contract=off,-fPIC -Xcompiler -Wall --Werror all-warnings
+NVCCFLAGS += $(NVCC_EXTRA)
 
 HOST_SRC  := $(wildcard host/*.c)
 KERN_SRC  := $(wildcard kernels/*.cu)
@@ -80,7 +82,7 @@ else
   KERN_OBJ  :=
   CUDA_MSG  := OFF (CPU-only build)
 endif
-ifeq ($(filter clean help,$(MAKECMDGOALS)),)
+ifeq ($(filter clean help print-nvcc,$(MAKECMDGOALS)),)
   $(info spikegpu: CUDA backend $(CUDA_MSG))
 endif
 
@@ -99,7 +101,7 @@ EX_BIN    := $(patsubst examples/%/main.c,$(BUILD)/examples/%,$(EX_SRC))
 BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all lib test test-py run bench bench-full clean check-asan check-headers docs help valgrind-quick
+.PHONY: all lib test test-py run bench bench-full clean check-asan check-headers docs help valgrind-quick print-nvcc
 all: lib $(TEST_BIN) $(EX_BIN) $(BENCH_BIN)
 lib: $(LIB_A) $(LIB_SO)
 
@@ -174,7 +176,10 @@ clean:
 	rm -rf $(BUILD) $(BUILD).deps.log
 
 help:
-	@sed -n '1,17p' Makefile
+	@sed -n '1,/^$$/p' Makefile
+
+print-nvcc:
+	@echo $(strip $(NVCC))
 
 -include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
 
@@ -194,16 +199,26 @@ $(BUILD)/kernels_fmad/%.o: kernels_fmad/%.cu
 	@mkdir -p $(dir $@)
 	$(NVCC) $(CPPFLAGS) $(subst -fmad=false,-fmad=true,$(NVCCFLAGS)) -MMD -MP -c $< -o $@
 
-# make gpu-bundle: a portable folder (bundle/, ignored by git) for a GPU machine without packages:
-# host code -march=x86-64-v3, device code sm_90 + compute_90 PTX, HDF5/CUnit/cudart (and libgomp)
-# linked statically; the test runner, the bench programs and run-all.sh (see bench/gpu_bundle.sh).
+# make gpu-check: the self-contained GPU check folder (gpucheck/, ignored by git) for a GPU machine
+# without packages: host code -march=x86-64-v3, device code sm_90 + compute_90 PTX with -lineinfo,
+# HDF5/CUnit/cudart (and libgomp) linked statically; the test runner, the bench programs and
+# check.sh, the one-call check with a global deadline (bench/gpu_check.sh, bench/gpu_check_build.sh).
+# `make gpu-check-dry` also runs check.sh here: without a GPU every device step says "skipped".
 GPU_BUILD   ?= build-gpu
-GPU_BUNDLE  ?= bundle
+GPU_BUNDLE  ?= gpucheck
 GPU_GENCODE ?= -gencode arch=compute_90,code=sm_90 -gencode arch=compute_90,code=compute_90
-.PHONY: gpu-bundle gpu-bundle-link
-gpu-bundle:
-	$(MAKE) BUILD=$(GPU_BUILD) PORTABLE=1 CUDA_GENCODE="$(GPU_GENCODE)" $(GPU_BUILD)/libspikegpu.a $(GPU_BUILD)/tests/run
-	$(MAKE) --no-print-directory BUILD=$(GPU_BUILD) PORTABLE=1 CUDA_GENCODE="$(GPU_GENCODE)" GPU_BUNDLE=$(GPU_BUNDLE) gpu-bundle-link
+GPU_MAKE     = $(MAKE) BUILD=$(GPU_BUILD) PORTABLE=1 CUDA_GENCODE="$(GPU_GENCODE)" NVCC_EXTRA=-lineinfo
+.PHONY: gpu-check gpu-check-dry gpu-bundle-link
+gpu-check:
+	@test -n "$(strip $(NVCC))" || { echo "gpu-check: skipped: no CUDA toolkit (nvcc) on this machine"; exit 2; }
+	$(GPU_MAKE) $(GPU_BUILD)/libspikegpu.a $(GPU_BUILD)/tests/run
+	$(GPU_MAKE) --no-print-directory GPU_BUNDLE=$(GPU_BUNDLE) gpu-bundle-link
+gpu-check-dry: gpu-check
+	$(GPU_BUNDLE)/check.sh --deadline 120 --logs $(GPU_BUILD)/check-logs --tarball $(GPU_BUILD)/check-logs.tgz
+	@tar tzf $(GPU_BUILD)/check-logs.tgz | grep -q 'check-logs/summary.txt' || { echo "gpu-check-dry: no summary in the tarball"; exit 1; }
+	@if ! $(GPU_BUNDLE)/bin/bench/throughput --probe >/dev/null 2>&1; then \
+	  grep -q '^equiv .*skipped .*no CUDA device' $(GPU_BUILD)/check-logs/summary.txt || \
+	  { echo "gpu-check-dry: without a device the equiv step must say skipped: no CUDA device"; exit 1; }; fi
 # make cuda-resources: registers, stack frame, spills and the largest launchable block per kernel
 .PHONY: cuda-resources
 cuda-resources:
@@ -211,10 +226,10 @@ cuda-resources:
 	@bench/cuda_resources.sh "$(NVCC)" "$(CPPFLAGS)"
 
 gpu-bundle-link:
-	@test -n "$(strip $(NVCC))" || { echo "gpu-bundle needs nvcc"; exit 2; }
+	@test -n "$(strip $(NVCC))" || { echo "gpu-check needs nvcc"; exit 2; }
 	SG_CC="$(CC)" SG_CPPFLAGS="$(CPPFLAGS)" SG_CFLAGS="$(CFLAGS)" SG_BUILD="$(BUILD)" SG_CUDA_TOP="$(CUDA_TOP)" \
 	  SG_TEST_OBJ="$(TEST_OBJ)" SG_LIB_A="$(LIB_A)" SG_HDF5_LIBS="$(HDF5_LIBS)" SG_BENCH_SRC="$(BENCH_SRC)" \
-	  bash bench/gpu_bundle.sh $(GPU_BUNDLE)
+	  bash bench/gpu_check_build.sh $(GPU_BUNDLE)
 
 # ---- valgrind-quick: the CUnit runner under valgrind memcheck, at quick sizes -----------------
 # A CPU-only build at -march=x86-64-v3 in $(VG_BUILD) (valgrind 3.19 decodes no AVX-512, which

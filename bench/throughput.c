@@ -5,6 +5,12 @@
  *
  *   throughput [--net a|b|c] [--n N] [--k K] [--time T_ms] [--threads n] [--backend cpu|cuda|auto]
  *              [--record] [--h5 DIR] [--seed S] [--hash] [--warmup T_ms] [--mm interval_ms]
+ *              [--kernel-timing STEPS]
+ *   throughput --probe     says whether the cuda backend can run here, and why (exit 0: yes, 3: no)
+ *
+ * --kernel-timing S: after the measured run, S more steps with the cuda backend's per-kernel
+ * timing (SG_CUDA_KERNEL_TIMING, host/cuda_timing.h: a table and a {"kernel_timing": ...} line on
+ * stderr), on the same network, so a large network is built once for both.
  *
  * Networks (h = 0.1 ms; gl_exp with a = 1.2 mV, b = 27, V_b = -51.3 mV, V_r = V_reset = -65 mV,
  * tau_m = 10 ms, t_ref = 2 ms; every neuron starts at V_m = -65 mV):
@@ -69,6 +75,7 @@ typedef struct opts {
   double t_ms, warmup_ms;
   int threads, record, hash;
   double mm;                 /* > 0: a multimeter samples V_m of the first 10 neurons at this interval */
+  unsigned long long kernel_timing;   /* steps timed kernel by kernel after the measured run     */
   const char *backend, *h5;
 } opts;
 
@@ -226,9 +233,20 @@ static int run(const opts *o) {
           hash = fnv(hash, &x, sizeof x);
         }
   }
+  const int cuda = !strcmp(sg_backend_used(sim), "cuda");
+  if (o->kernel_timing) {
+    if (cuda) {
+      char steps[32];
+      snprintf(steps, sizeof steps, "%llu", o->kernel_timing);
+      setenv("SG_CUDA_KERNEL_TIMING", steps, 1);
+      CHECK(sg_simulate(sim, (double)o->kernel_timing * 0.1));
+      unsetenv("SG_CUDA_KERNEL_TIMING");
+    } else {
+      fprintf(stderr, "throughput: --kernel-timing: skipped, the backend is %s (%s)\n", sg_backend_used(sim), sg_backend_reason(sim));
+    }
+  }
   struct rusage ru;
   getrusage(RUSAGE_SELF, &ru);
-  const int cuda = !strcmp(sg_backend_used(sim), "cuda");
   const double rate = (double)spikes / (double)o->n / (o->t_ms * 1e-3);
   char net[8] = {o->net, 0};
   printf("{\"simulator\": \"spikegpu\", \"version\": \"%s\", \"backend\": \"%s\", \"threads\": %d, "
@@ -249,7 +267,13 @@ static int run(const opts *o) {
 }
 
 int main(int argc, char **argv) {
-  opts o = {'b', 10000, 1000, 12345, 1000.0, 0.0, 0, 0, 0, 0.0, "auto", NULL};
+  opts o = {'b', 10000, 1000, 12345, 1000.0, 0.0, 0, 0, 0, 0.0, 0, "auto", NULL};
+  if (argc == 2 && !strcmp(argv[1], "--probe")) {
+    char why[256];
+    const int usable = sg_cuda_available(why, sizeof why);
+    printf("cuda: %s: %s\n", usable ? "usable" : "not usable", why);
+    return usable ? 0 : 3;
+  }
   if (argc == 1) {   /* default set: short runs of a and b on the auto backend */
     const char nets[] = {'a', 'b', 'b'};
     const uint64_t ns[] = {100000, 10000, 100000};
@@ -276,9 +300,11 @@ int main(int argc, char **argv) {
     else if (v && !strcmp(a, "--backend")) { o.backend = v; ++i; }
     else if (v && !strcmp(a, "--h5")) { o.h5 = v; ++i; }
     else if (v && !strcmp(a, "--mm")) { o.mm = atof(v); ++i; }
+    else if (v && !strcmp(a, "--kernel-timing")) { o.kernel_timing = strtoull(v, NULL, 10); ++i; }
     else {
       fprintf(stderr, "usage: %s [--net a|b|c] [--n N] [--k K] [--time ms] [--warmup ms] [--threads n]\n"
-                      "          [--backend cpu|cuda|auto] [--record] [--h5 DIR] [--seed S] [--hash] [--mm ms]\n", argv[0]);
+                      "          [--backend cpu|cuda|auto] [--record] [--h5 DIR] [--seed S] [--hash] [--mm ms]\n"
+                      "          [--kernel-timing STEPS]\n       %s --probe\n", argv[0], argv[0]);
       return 2;
     }
   }

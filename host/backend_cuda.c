@@ -21,9 +21,11 @@
  *   and the call. An error while steps run, or a sticky (context-destroying) error, poisons the
  *   simulation (sim->poisoned): recordings up to the last completed batch are kept.
  * Environment: SG_CUDA_GRAPHS=0 launches the kernels one by one instead of replaying graphs (the
- *   results are the same; for debugging and compute-sanitizer). SG_CUDA_TEST_REC_CAP and
+ *   results are the same; for debugging and compute-sanitizer). SG_CUDA_KERNEL_TIMING=n times the
+ *   next n steps kernel by kernel (host/cuda_timing.h; a table on stderr). SG_CUDA_TEST_REC_CAP and
  *   SG_CUDA_TEST_MM_CAP shrink the recording buffers (entries) so tests cross many batch
- *   boundaries. Build with -DSG_DEBUG_SYNC (and SG_CUDA_GRAPHS=0) to synchronise after every step. */
+ *   boundaries; SG_CUDA_TEST_SPK_CAP shrinks the step's spike list (entries), so tests see the
+ *   overflow error. Build with -DSG_DEBUG_SYNC (and SG_CUDA_GRAPHS=0) to synchronise after every step. */
 /* SPDX-License-Identifier: MIT */
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +54,7 @@ const sg_backend_ops sg_i_cuda_backend = {"cuda", stub_prepare, stub_run, stub_s
 #include <cuda_runtime_api.h>
 
 #include "../kernels/sg_cuda.h"
+#include "cuda_timing.h"
 #include "sg/model_list.h"
 
 /* Probes once per process (the first CUDA call), keeps the answer and the reason. */
@@ -74,6 +77,12 @@ int sg_cuda_available(char *why, size_t len) {
         snprintf(reason, sizeof reason, "CUDA device 0 unusable: %s (%s)", cudaGetErrorString(e), cudaGetErrorName(e));
       } else if (prop.major < 7 || (prop.major == 7 && prop.minor < 5)) {
         snprintf(reason, sizeof reason, "CUDA device 0 (%.100s) has compute capability %d.%d: allowed >= 7.5", prop.name, prop.major, prop.minor);
+      } else if ((e = sg_cuda_probe_image()) != cudaSuccess) {
+        /* e.g. a T4 (7.5) or an A100 (8.0) running a build made for sm_90 only: without this check
+         * `auto` would pick cuda and fail at the first launch */
+        (void)cudaGetLastError();
+        snprintf(reason, sizeof reason, "CUDA device 0 (%.100s, compute capability %d.%d) cannot run this build's kernels: %s (%s); rebuild with CUDA_GENCODE for sm_%d%d",
+                 prop.name, prop.major, prop.minor, cudaGetErrorString(e), cudaGetErrorName(e), prop.major, prop.minor);
       } else {
         usable = 1;
         snprintf(reason, sizeof reason, "%.100s (compute capability %d.%d, %.1f GiB)", prop.name, prop.major, prop.minor,
@@ -107,6 +116,7 @@ typedef struct cu_pop {
   int coef_per_node;
   sg_view view;                          /* device row pointers                              */
   unsigned grid, block;
+  char label[96];                        /* "update_<model> (<population>)" for the timing   */
 } cu_pop;
 
 typedef struct cu_mm_tgt {
@@ -177,6 +187,7 @@ typedef struct cu_data {
   sg_cu_spikes spk;
   sg_cu_mm_args mm_args;
   cudaGraphExec_t graph1, graphU;
+  sg_cu_timing timing;       /* SG_CUDA_KERNEL_TIMING (host/cuda_timing.h)                         */
   int ready;
 } cu_data;
 
@@ -279,6 +290,8 @@ static void cu_release(sg_sim *sim) {
   if (!d) return;
   if (d->stream) (void)cudaStreamSynchronize(d->stream);
   release_network(sim, d);
+  sg_cu_timing_report(&d->timing, d->dev_name);   /* a run that ended before the timed steps did */
+  sg_cu_timing_free(&d->timing);
   FREE_D(d->d_ring);
   FREE_D(d->d_ctl);
   FREE_H(d->h_ctl);
@@ -356,13 +369,23 @@ static sg_status cu_sync(sg_sim *sim) {
 }
 
 /* ---- one step on the stream ------------------------------------------------------------------- */
-static cudaError_t enqueue_step(cu_data *d, uint64_t seed) {
+/* tm: NULL, or the kernel timing, which then gets an event after every launch */
+#define LAUNCHED(kernel)                                                                              \
+  do {                                                                                                \
+    if (tm && (e = sg_cu_timing_mark(tm, kernel, d->stream)) != cudaSuccess) return e;               \
+  } while (0)
+static cudaError_t enqueue_step(cu_data *d, uint64_t seed, sg_cu_timing *tm) {
   cudaError_t e;
   const unsigned *b = d->blk;
-  if (d->n_gens && (e = sg_cuda_prepare_generators(&d->gen_args, d->grid_gens, b[SG_CU_K_PREPARE_GENS], d->stream)) != cudaSuccess)
-    return e;
-  if (d->n_gs && (e = sg_cuda_stimulate_targets(&d->gen_args, &d->gen_syn, d->grid_gs, b[SG_CU_K_STIMULATE], d->stream)) != cudaSuccess)
-    return e;
+  if (d->n_gens) {
+    if ((e = sg_cuda_prepare_generators(&d->gen_args, d->grid_gens, b[SG_CU_K_PREPARE_GENS], d->stream)) != cudaSuccess) return e;
+    LAUNCHED("prepare_generators");
+  }
+  if (d->n_gs) {
+    if ((e = sg_cuda_stimulate_targets(&d->gen_args, &d->gen_syn, d->grid_gs, b[SG_CU_K_STIMULATE], d->stream)) != cudaSuccess)
+      return e;
+    LAUNCHED("stimulate_targets");
+  }
   for (size_t p = 0; p < d->n_pops; ++p) {
     const cu_pop *cp = &d->pops[p];
     const sg_cu_update_args a = {.ring = d->d_ring, .n_inputs = d->ni, .input_base = cp->pop->input_base,
@@ -372,17 +395,39 @@ static cudaError_t enqueue_step(cu_data *d, uint64_t seed) {
     if ((e = sg_cuda_update_neurons(cp->model, cp->d_coef, cp->coef_per_node, &cp->view, &a, cp->grid, cp->block, d->stream)) !=
         cudaSuccess)
       return e;
+    LAUNCHED(cp->label);
   }
   if ((e = sg_cuda_scan_spikes(d->d_ctl, d->d_row_ptr, d->spk, b[SG_CU_K_SCAN], d->stream)) != cudaSuccess) return e;
-  if (d->n_syn && (e = sg_cuda_deliver_spikes(d->d_ctl, d->csr, d->spk, d->d_ring, d->ni, d->R - 1, d->grid_deliver,
-                                              b[SG_CU_K_DELIVER], d->stream)) != cudaSuccess)
-    return e;
-  if (d->n_rec_src && (e = sg_cuda_record_spikes(d->d_ctl, d->d_has_rec, d->spk, d->d_rec, d->rec_cap, d->grid_rec,
-                                                 b[SG_CU_K_RECORD], d->stream)) != cudaSuccess)
-    return e;
-  if (d->n_mm_ent && (e = sg_cuda_sample_multimeters(d->d_ctl, d->mm_args, d->grid_mm, b[SG_CU_K_SAMPLE], d->stream)) != cudaSuccess)
-    return e;
-  return sg_cuda_advance_step(d->d_ctl, d->stream);
+  LAUNCHED("scan_spikes");
+  if (d->n_syn) {
+    if ((e = sg_cuda_deliver_spikes(d->d_ctl, d->csr, d->spk, d->d_ring, d->ni, d->R - 1, d->grid_deliver,
+                                    b[SG_CU_K_DELIVER], d->stream)) != cudaSuccess)
+      return e;
+    LAUNCHED("deliver_spikes");
+  }
+  if (d->n_rec_src) {
+    if ((e = sg_cuda_record_spikes(d->d_ctl, d->d_has_rec, d->spk, d->d_rec, d->rec_cap, d->grid_rec,
+                                   b[SG_CU_K_RECORD], d->stream)) != cudaSuccess)
+      return e;
+    LAUNCHED("record_spikes");
+  }
+  if (d->n_mm_ent) {
+    if ((e = sg_cuda_sample_multimeters(d->d_ctl, d->mm_args, d->grid_mm, b[SG_CU_K_SAMPLE], d->stream)) != cudaSuccess) return e;
+    LAUNCHED("sample_multimeters");
+  }
+  if ((e = sg_cuda_advance_step(d->d_ctl, d->stream)) != cudaSuccess) return e;
+  LAUNCHED("advance_step");
+  return cudaSuccess;
+}
+#undef LAUNCHED
+
+/* One step with kernel timing (host/cuda_timing.h): launched one by one, waited for. */
+static cudaError_t timed_step(cu_data *d, uint64_t seed) {
+  cudaError_t e = sg_cu_timing_begin_step(&d->timing, d->stream);
+  if (e == cudaSuccess) e = enqueue_step(d, seed, &d->timing);
+  if (e == cudaSuccess) e = sg_cu_timing_end_step(&d->timing);
+  if (e == cudaSuccess && !sg_cu_timing_wanted(&d->timing)) sg_cu_timing_report(&d->timing, d->dev_name);
+  return e;
 }
 
 /* Captures `steps` steps into an executable graph. */
@@ -392,7 +437,7 @@ static sg_status capture(sg_sim *sim, cu_data *d, int steps, cudaGraphExec_t *ou
   cudaGraph_t g = NULL;
   CU_TRY(cudaStreamBeginCapture(d->stream, cudaStreamCaptureModeThreadLocal));
   cudaError_t e = cudaSuccess;
-  for (int s = 0; s < steps && e == cudaSuccess; ++s) e = enqueue_step(d, sim->cfg.seed);
+  for (int s = 0; s < steps && e == cudaSuccess; ++s) e = enqueue_step(d, sim->cfg.seed, NULL);
   const cudaError_t e2 = cudaStreamEndCapture(d->stream, &g);
   if (e == cudaSuccess) e = e2;
   if (e != cudaSuccess) {
@@ -569,6 +614,10 @@ static sg_status plan_network(sg_sim *sim, const cu_data *d, cu_plan *pl) {
     sz->coef += (double)pop->model->coef_size * (double)(pop->coef_per_node ? pop->n : 1);
   }
   pl->spk_cap = pl->n_neurons ? pl->n_neurons : 1;
+  /* test hook (tests/test_cuda_equiv.c): a spike list smaller than the neurons, to check that a
+   * list over capacity stops the run with an error instead of losing or inventing spikes */
+  const char *tsc = getenv("SG_CUDA_TEST_SPK_CAP");
+  if (tsc && *tsc && strtoull(tsc, NULL, 10) > 0 && strtoull(tsc, NULL, 10) < pl->spk_cap) pl->spk_cap = strtoull(tsc, NULL, 10);
   sz->spikes = 16.0 * (double)pl->spk_cap;
   pl->n_syn = c->row_seg ? c->n_syn : 0; pl->n_seg = c->row_seg ? c->n_seg : 0;
   sz->csr = 16.0 * (double)(pl->n_nodes + 1) + 12.0 * (double)pl->n_seg + 8.0 * (double)pl->n_syn;
@@ -603,6 +652,9 @@ static sg_status plan_kernels_and_pops(sg_sim *sim, cu_data *d, const cu_plan *p
     cu_pop *cp = &d->pops[d->n_pops++];
     *cp = (cu_pop){.pop = pop, .model = pop->model->id, .n = pop->n, .n_state = pop->model->n_state,
                    .coef_per_node = pop->coef_per_node};
+    snprintf(cp->label, sizeof cp->label, "update_%s (%.40s)", pop->model->name, pop->name);
+    for (char *c = cp->label; *c; ++c)   /* the label goes into a JSON string */
+      if (*c == '"' || *c == '\\' || (unsigned char)*c < 0x20) *c = '_';
     uint64_t off = 0;
     for (uint32_t r = 0; r < cp->n_state; ++r) {
       cp->width[r] = pop->width[r];
@@ -728,7 +780,7 @@ static sg_status upload_populations(sg_sim *sim, cu_data *d, const cu_plan *pl) 
   const cu_array spikes[] = {DEV_ARRAY(d->d_spk_row, NULL, pl->spk_cap), DEV_ARRAY(d->d_spk_mult, NULL, pl->spk_cap),
                              DEV_ARRAY(d->d_prefix, NULL, pl->spk_cap)};
   if ((st = ALLOC_UPLOAD(spikes))) return st;
-  d->spk = (sg_cu_spikes){.row = d->d_spk_row, .mult = d->d_spk_mult, .prefix = d->d_prefix};
+  d->spk = (sg_cu_spikes){.row = d->d_spk_row, .mult = d->d_spk_mult, .prefix = d->d_prefix, .cap = d->spk_cap};
   return SG_OK;
 fail:
   return st;
@@ -1013,12 +1065,13 @@ static sg_status cu_run(sg_sim *sim, uint64_t n_steps) {
     if (d->n_mm_ent)
       CU_TRY(cudaMemcpyAsync(d->d_due, d->h_due, S * d->n_mm * sizeof(uint64_t), cudaMemcpyHostToDevice, d->stream));
     uint64_t left = S;
+    for (; left && sg_cu_timing_wanted(&d->timing); --left) CU_TRY(timed_step(d, sim->cfg.seed));
     if (d->use_graph) {
       for (; left >= SG_CU_UNROLL; left -= SG_CU_UNROLL) CU_TRY(cudaGraphLaunch(d->graphU, d->stream));
       for (; left; --left) CU_TRY(cudaGraphLaunch(d->graph1, d->stream));
     } else {
       for (; left; --left) {
-        CU_TRY(enqueue_step(d, sim->cfg.seed));
+        CU_TRY(enqueue_step(d, sim->cfg.seed, NULL));
 #ifdef SG_DEBUG_SYNC
         CU_TRY(cudaStreamSynchronize(d->stream));
 #endif
@@ -1030,12 +1083,14 @@ static sg_status cu_run(sg_sim *sim, uint64_t n_steps) {
     CU_TRY(cudaStreamSynchronize(d->stream));
     const sg_cu_ctl ctl = *d->h_ctl;
     if (ctl.fault || ctl.step != step0 + S || ctl.rec_n > d->rec_cap) {
+      char spk_msg[160];
+      snprintf(spk_msg, sizeof spk_msg, " spike list overflow (more spikes in one step than its %u entries)", d->spk_cap);
       sim->poisoned = 1;
       snprintf(sim->backend_reason, sizeof sim->backend_reason, "cuda: stopped by a device fault (flags 0x%x)", ctl.fault);
       return sg_i_fail(sim, SG_ERR_OVERFLOW,
                        "cuda backend: device fault in steps %llu..%llu (flags 0x%x:%s%s%s%s); the simulation stopped at t = %g ms and cannot continue (recordings up to there are kept)",
                        (unsigned long long)step0, (unsigned long long)(step0 + S - 1), ctl.fault,
-                       (ctl.fault & SG_CU_FAULT_SPIKE_LIST) ? " spike list overflow" : "",
+                       (ctl.fault & SG_CU_FAULT_SPIKE_LIST) ? spk_msg : "",
                        (ctl.fault & SG_CU_FAULT_REC_BUF) || ctl.rec_n > d->rec_cap ? " spike-recorder buffer overflow" : "",
                        (ctl.fault & SG_CU_FAULT_MM_BUF) ? " multimeter buffer overflow" : "",
                        ctl.step != step0 + S ? " step counter out of sequence" : "", (double)step0 * sim->h);

@@ -27,7 +27,7 @@
 __global__ void scan_spikes_kernel(sg_cu_ctl *ctl, const uint64_t *__restrict__ row_ptr, sg_cu_spikes sp) {
   __shared__ uint64_t warp_sum[32];
   __shared__ uint64_t carry_s;
-  const uint32_t n = ctl->spk_n;
+  const uint32_t n = sg_cu_spike_count(ctl, sp);
   const unsigned lane = threadIdx.x & 31u, warp = threadIdx.x >> 5, n_warps = blockDim.x >> 5;
   if (threadIdx.x == 0) carry_s = 0;
   __syncthreads();
@@ -73,7 +73,7 @@ __global__ void deliver_spikes_kernel(const sg_cu_ctl *ctl, sg_cu_csr c, sg_cu_s
   const uint64_t total = ctl->syn_total;
   if (total == 0) return;
   const uint64_t k = ctl->step;
-  const uint32_t n = ctl->spk_n;
+  const uint32_t n = sg_cu_spike_count(ctl, sp);
   SG_CU_GRID_LOOP(e, total) {
     /* spike q: the last with prefix[q] <= e (zero-length rows share their prefix with the next) */
     uint32_t lo = 0, hi = n;                    /* first index with prefix > e */
@@ -117,6 +117,11 @@ extern "C" cudaError_t sg_cuda_deliver_spikes(const sg_cu_ctl *ctl, sg_cu_csr cs
                                               cudaStream_t s) {
   deliver_spikes_kernel<<<grid, block, 0, s>>>(ctl, csr, sp, ring, n_inputs, mask);
   return cudaGetLastError();
+}
+
+extern "C" cudaError_t sg_cuda_probe_image(void) {
+  cudaFuncAttributes a;
+  return cudaFuncGetAttributes(&a, (const void *)advance_step_kernel);
 }
 
 extern "C" cudaError_t sg_cuda_advance_step(sg_cu_ctl *ctl, cudaStream_t s) {

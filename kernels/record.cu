@@ -21,7 +21,7 @@
 
 __global__ void record_spikes_kernel(sg_cu_ctl *ctl, const uint8_t *__restrict__ has_rec, sg_cu_spikes sp,
                                      sg_cu_rec_ev *buf, uint64_t cap) {
-  const uint32_t n = ctl->spk_n;
+  const uint32_t n = sg_cu_spike_count(ctl, sp);
   const uint64_t stamp = ctl->step + 1;
   const uint64_t stride = sg_cu_grid_threads();
   for (uint64_t w0 = sg_cu_warp_first(); w0 < n; w0 += stride) {

@@ -29,6 +29,14 @@ static __device__ __forceinline__ uint32_t sg_cu_warp_append(bool pred, uint32_t
   return pred ? base + (uint32_t)__popc((int)(mask & ((1u << lane) - 1u))) : UINT32_MAX;
 }
 
+/* Entries of the step's spike list that exist: spk_n counts every append, also those that found
+ * the list full (they set SG_CU_FAULT_SPIKE_LIST; the host stops the run with an error after the
+ * batch), so readers stop at the capacity and never read past the list meanwhile. */
+static __device__ __forceinline__ uint32_t sg_cu_spike_count(const sg_cu_ctl *ctl, const sg_cu_spikes &sp) {
+  const uint32_t n = ctl->spk_n;
+  return n < sp.cap ? n : sp.cap;
+}
+
 /* Same with a 64-bit counter. */
 static __device__ __forceinline__ uint64_t sg_cu_warp_append64(bool pred, uint64_t *counter) {
   const unsigned lane = threadIdx.x & 31u;

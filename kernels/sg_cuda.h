@@ -112,9 +112,13 @@ typedef struct sg_cu_csr {
   const float *weight;       /* [n_syn]                                                        */
 } sg_cu_csr;
 
+/* The step's spike list. Readers take min(ctl->spk_n, cap) entries: spk_n counts every append,
+ * also those past the capacity (which set SG_CU_FAULT_SPIKE_LIST and stop the run on the host),
+ * so no reader ever touches memory beyond the list. */
 typedef struct sg_cu_spikes {
   const uint32_t *row, *mult;
-  uint64_t *prefix;          /* [spk_cap] exclusive prefix sum of the row lengths              */
+  uint64_t *prefix;          /* [cap] exclusive prefix sum of the row lengths                  */
+  uint32_t cap;              /* entries the list holds                                         */
 } sg_cu_spikes;
 
 /* Multimeter gather list: entry e copies *addr[e] into the sample buffer at
@@ -160,6 +164,11 @@ cudaError_t sg_cuda_record_spikes(sg_cu_ctl *ctl, const uint8_t *has_rec, sg_cu_
 cudaError_t sg_cuda_sample_multimeters(sg_cu_ctl *ctl, sg_cu_mm_args a, unsigned grid, unsigned block,
                                        cudaStream_t s);
 cudaError_t sg_cuda_advance_step(sg_cu_ctl *ctl, cudaStream_t s);
+
+/* Whether the device can run this build's kernels: cudaFuncGetAttributes on one of them, which
+ * fails with cudaErrorNoKernelImageForDevice when the build has no image (SASS or PTX) for the
+ * device's architecture. The device probe calls it before it accepts a device. */
+cudaError_t sg_cuda_probe_image(void);
 
 /* ---- self-tests (tests/test_cuda_equiv.c): the device's view of the shared headers ------- */
 /* out[4 i .. 4 i + 3] = Philox4x32-10 of counter {ctr_x0 + i, ctr_y, lo32(elem), hi32(elem)}

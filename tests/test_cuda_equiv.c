@@ -535,6 +535,16 @@ static const variant QUICK_VARIANTS[] = {
   {"cuda, block 256, kernels launched one by one, one-step recording batches", SG_BACKEND_CUDA, 1, 256, 0, 1},
 };
 
+/* SG_EQUIV_SANITIZER=1 (the GPU check's compute-sanitizer steps): one cuda variant, kernels launched
+ * one by one, so that the tool sees every launch and the run stays short under its slow-down. */
+static const variant SANITIZER_VARIANTS[] = {
+  {"cuda, block 256, kernels launched one by one (no graphs)", SG_BACKEND_CUDA, 1, 256, 0, 0},
+};
+static int sanitizer_run(void) {
+  const char *s = getenv("SG_EQUIV_SANITIZER");
+  return s && *s && strcmp(s, "0") != 0;
+}
+
 static void run_matrix(const char *net, net_fn fn) {
   result ref;
   memset(&ref, 0, sizeof ref);
@@ -542,9 +552,9 @@ static void run_matrix(const char *net, net_fn fn) {
   size_t total = 0;
   for (size_t s = 0; s < ref.n_sp; ++s) total += ref.sp[s].n;
   CU_ASSERT(total > 0);   /* a network that never spikes would prove little */
-  const int quick = sg_test_quick();
-  const variant *list = quick ? QUICK_VARIANTS : VARIANTS;
-  const size_t n_list = quick ? sizeof QUICK_VARIANTS / sizeof QUICK_VARIANTS[0] : sizeof VARIANTS / sizeof VARIANTS[0];
+  const int quick = sg_test_quick(), sanitize = sanitizer_run();
+  const variant *list = sanitize ? SANITIZER_VARIANTS : quick ? QUICK_VARIANTS : VARIANTS;
+  const size_t n_list = sanitize ? 1 : quick ? sizeof QUICK_VARIANTS / sizeof QUICK_VARIANTS[0] : sizeof VARIANTS / sizeof VARIANTS[0];
   for (size_t k = 0; k < n_list; ++k) {
     result r;
     memset(&r, 0, sizeof r);
@@ -562,6 +572,87 @@ static void test_cuda_equiv_gl_recurrent(void) { run_matrix("gl_exp recurrent", 
 static void test_cuda_equiv_generators(void) { run_matrix("generators and parrots", net_generators); }
 static void test_cuda_equiv_glif(void) { run_matrix("glif_cond", net_glif); }
 static void test_cuda_equiv_rows(void) { run_matrix("long and short rows", net_rows); }
+
+/* ---- a spike list over capacity --------------------------------------------------------------- */
+/* The device's spike list holds one entry per neuron; a smaller one (SG_CUDA_TEST_SPK_CAP, as
+ * happens once several steps share a list) must never lose, invent or read past spikes: the run
+ * stops with SG_ERR_OVERFLOW naming the spike list, keeps exactly the reference's spikes up to
+ * the last complete batch, and refuses to go on. */
+static void spk_net(sg_sim *sim, sg_nodes *sr) {
+  sg_nodes n;
+  OK(sg_create(sim, "gl_exp", 300, &n));
+  gl_drive(sim, n, 200.0, 900.0);
+  OK(sg_create(sim, "spike_recorder", 1, sr));
+  OK(sg_connect(sim, n, *sr, NULL, NULL));
+}
+static sg_sim *spk_sim(sg_backend backend) {
+  sg_config cfg;
+  sg_config_default(&cfg);
+  cfg.resolution_ms = H;
+  cfg.seed = SEED;
+  cfg.verbose = 0;
+  cfg.flush_interval_ms = 1.0;
+  cfg.backend = backend;
+  sg_sim *sim = NULL;
+  char err[512];
+  if (sg_sim_new(&cfg, &sim, err, sizeof err) != SG_OK) fprintf(stderr, "\n  sg_sim_new: %s\n", err);
+  return sim;
+}
+static void test_cuda_equiv_spike_list_overflow(void) {
+  if (!device_present()) {
+    fprintf(stderr, "\n  (no device: %s not run)", __func__);
+    return;
+  }
+  sg_sim *sim = spk_sim(SG_BACKEND_CPU);
+  CU_ASSERT_FATAL(sim != NULL);
+  sg_nodes sr;
+  spk_net(sim, &sr);
+  OK(sg_simulate(sim, 30.0));
+  size_t n_ref = 0, got = 0;
+  OK(sg_spikes(sim, sr.first, NULL, NULL, 0, &n_ref));
+  double *t_ref = malloc((n_ref + 1) * sizeof *t_ref), *t = malloc((n_ref + 1) * sizeof *t);
+  uint64_t *s_ref = malloc((n_ref + 1) * sizeof *s_ref), *s = malloc((n_ref + 1) * sizeof *s);
+  CU_ASSERT_FATAL(t_ref && t && s_ref && s);
+  OK(sg_spikes(sim, sr.first, t_ref, s_ref, n_ref, &got));
+  sg_sim_free(sim);
+  /* the reference must have steps with more than 4 spikes, and the first such step not at once */
+  size_t busiest = 0, first_over = n_ref;
+  for (size_t i = 0, j; i < n_ref; i = j) {
+    for (j = i; j < n_ref && t_ref[j] == t_ref[i]; ++j) {}
+    if (j - i > busiest) busiest = j - i;
+    if (j - i > 4 && first_over == n_ref) first_over = i;
+  }
+  CU_ASSERT_FATAL(busiest > 4);
+
+  setenv("SG_CUDA_TEST_SPK_CAP", "4", 1);
+  sim = spk_sim(SG_BACKEND_CUDA);
+  CU_ASSERT_FATAL(sim != NULL);
+  spk_net(sim, &sr);
+  const sg_status st = sg_simulate(sim, 30.0);
+  unsetenv("SG_CUDA_TEST_SPK_CAP");
+  if (st != SG_ERR_OVERFLOW || !strstr(sg_errmsg(sim), "spike list overflow"))
+    fprintf(stderr, "\n  expected SG_ERR_OVERFLOW naming the spike list, got %s: %s\n", sg_status_str(st), sg_errmsg(sim));
+  CU_ASSERT_EQUAL(st, SG_ERR_OVERFLOW);
+  CU_ASSERT_PTR_NOT_NULL(strstr(sg_errmsg(sim), "spike list overflow"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(sg_errmsg(sim), "4 entries"));
+  /* what was kept: exactly the reference's spikes up to the stop, and the stop is at or before
+   * the first step that overflowed */
+  const double t_stop = sg_time(sim);
+  CU_ASSERT(first_over == n_ref || t_stop < t_ref[first_over]);
+  size_t n_kept = 0;
+  OK(sg_spikes(sim, sr.first, NULL, NULL, 0, &n_kept));
+  size_t n_want = 0;
+  while (n_want < n_ref && t_ref[n_want] <= t_stop) ++n_want;
+  CU_ASSERT_EQUAL(n_kept, n_want);
+  if (n_kept == n_want && n_kept > 0) {
+    OK(sg_spikes(sim, sr.first, t, s, n_kept, &got));
+    CU_ASSERT(memcmp(t, t_ref, n_kept * sizeof *t) == 0);
+    CU_ASSERT(memcmp(s, s_ref, n_kept * sizeof *s) == 0);
+  }
+  CU_ASSERT_EQUAL(sg_simulate(sim, 1.0), SG_ERR_STATE);   /* stopped for good */
+  sg_sim_free(sim);
+  free(t_ref); free(t); free(s_ref); free(s);
+}
 
 /* ---- the device's view of the shared code ------------------------------------------------------- */
 #ifdef SG_HAVE_CUDA
@@ -740,6 +831,7 @@ static CU_TestInfo tests[] = {
   {"every generator, parrots", test_cuda_equiv_generators},
   {"glif_cond, all recordables", test_cuda_equiv_glif},
   {"long and short rows", test_cuda_equiv_rows},
+  {"a spike list over capacity stops the run with an error, keeping the exact prefix", test_cuda_equiv_spike_list_overflow},
   CU_TEST_INFO_NULL,
 };
 

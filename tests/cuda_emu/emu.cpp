@@ -25,12 +25,17 @@
  * cudaErrorIllegalAddress instead and every later call fails the same way, as a real context
  * does after a device fault. SG_EMU_COUNT_FILE=path writes the number of fallible calls at exit.
  *
+ * SG_EMU_NO_KERNEL_IMAGE=1 makes cudaFuncGetAttributes fail with cudaErrorNoKernelImageForDevice, as a
+ * real device does whose architecture the build has no image for (tests/cuda_emu/probe_check.c).
+ * Events (cudaEventRecord, cudaEventElapsedTime) take the host clock when the stream reaches them.
+ *
  * What it cannot model: real concurrency (memory races, atomics that interleave), streams that
  * overlap each other, resource limits (registers, shared memory,
  * occupancy), nvcc's code generation (contraction is emulated by the compiler flags only), speed.
- * Those need the GPU: bench/gpu_bundle.sh runs the same suite there. Test harness only. */
+ * Those need the GPU: bench/gpu_check.sh (make gpu-check) runs the same suite there. Test harness only. */
 /* SPDX-License-Identifier: MIT */
 #include <ucontext.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -250,6 +255,7 @@ void emu::launch_fn(unsigned grid, unsigned block, cudaStream_t stream, std::fun
 }
 
 struct emu_graph { std::vector<std::function<void()>> launches; };
+struct emu_event { double t_ms = 0.0; bool done = false; };
 struct emu_stream { int unused; };
 
 extern "C" {
@@ -260,6 +266,7 @@ const char *cudaGetErrorName(cudaError_t e) {
     case cudaErrorMemoryAllocation: return "cudaErrorMemoryAllocation";
     case cudaErrorInvalidConfiguration: return "cudaErrorInvalidConfiguration";
     case cudaErrorIllegalAddress: return "cudaErrorIllegalAddress";
+    case cudaErrorNoKernelImageForDevice: return "cudaErrorNoKernelImageForDevice";
     case cudaErrorNotSupported: return "cudaErrorNotSupported";
     case cudaErrorStreamCaptureInvalidated: return "cudaErrorStreamCaptureInvalidated";
     default: return "cudaErrorUnknown";
@@ -286,6 +293,8 @@ cudaError_t cudaGetDeviceProperties(struct cudaDeviceProp *p, int) {
   return cudaSuccess;
 }
 cudaError_t cudaFuncGetAttributes(struct cudaFuncAttributes *a, const void *) {
+  const char *no_image = getenv("SG_EMU_NO_KERNEL_IMAGE");   /* a device this build has no image for */
+  if (no_image && *no_image && strcmp(no_image, "0") != 0) return cudaErrorNoKernelImageForDevice;
   const char *m = getenv("SG_EMU_MAX_BLOCK");   /* a kernel that cannot launch 1024 threads */
   a->maxThreadsPerBlock = m ? atoi(m) : 1024;
   a->numRegs = 32;
@@ -402,6 +411,30 @@ cudaError_t cudaGraphLaunch(cudaGraphExec_t e, cudaStream_t st) {
     for (auto &launch : launches) launch();
     replaying = false;
   });
+  return cudaSuccess;
+}
+cudaError_t cudaEventCreate(cudaEvent_t *ev) { *ev = new emu_event(); return cudaSuccess; }
+cudaError_t cudaEventDestroy(cudaEvent_t ev) { drain_all(); delete ev; return cudaSuccess; }
+cudaError_t cudaEventRecord(cudaEvent_t ev, cudaStream_t st) {
+  INJECT(cudaErrorInvalidValue);
+  if (capturing) die("cudaEventRecord during stream capture (not used by the backend)");
+  ev->done = false;
+  enqueue(st, [ev]() {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    ev->t_ms = 1e3 * (double)ts.tv_sec + 1e-6 * (double)ts.tv_nsec;
+    ev->done = true;
+  });
+  return cudaSuccess;
+}
+cudaError_t cudaEventSynchronize(cudaEvent_t) {
+  INJECT(cudaErrorInvalidValue);
+  drain_all();
+  return cudaSuccess;
+}
+cudaError_t cudaEventElapsedTime(float *ms, cudaEvent_t a, cudaEvent_t b) {
+  if (!a->done || !b->done) return cudaErrorInvalidValue;   /* CUDA: cudaErrorNotReady */
+  *ms = (float)(b->t_ms - a->t_ms);
   return cudaSuccess;
 }
 }

@@ -65,8 +65,16 @@ EMU_HASH_NETS := "--net a --n 3000 --time 30" "--net b --n 4000 --k 200 --time 4
 cuda-emu-headers:
 	@test -n "$(EMU_CUDA_INC)" -a -f "$(EMU_CUDA_INC)/curand_kernel.h"
 
+# the device probe against a device without a kernel image for this build (probe_check.c)
+EMU_PROBE := $(EMU_DIR)/probe_check
+$(EMU_PROBE): $(EMU_DIR)/tests/cuda_emu/probe_check.o $(EMU_LIB_OBJ)
+	$(EMU_LINK)
+
 .PHONY: check-cuda-emu
-check-cuda-emu: $(EMU_RUN) $(EMU_TP)
+check-cuda-emu: $(EMU_RUN) $(EMU_TP) $(EMU_PROBE)
+	@echo "== the device probe: a device that runs the kernels, and one without a kernel image for them =="
+	$(EMU_PROBE) image
+	SG_EMU_NO_KERNEL_IMAGE=1 $(EMU_PROBE) no-image
 	@echo "== cuda_equiv under the host emulation of CUDA ($(EMU_RUN)) =="
 	SG_BUILD=$(BUILD) SG_TEST_NO_SKIP=1 $(EMU_RUN)
 	@echo "== again (quick sizes) with kernels that cannot launch more than 96 threads per block =="
@@ -77,6 +85,25 @@ check-cuda-emu: $(EMU_RUN) $(EMU_TP)
 	  g=$$($(EMU_TP) $$a --hash --record --backend cuda 2>/dev/null | grep -o '"hash": "[0-9a-f]*"'); \
 	  echo "  $$a: cpu $$c, cuda $$g"; \
 	  [ -n "$$c" ] && [ "$$c" = "$$g" ] || { echo "  MISMATCH"; exit 1; }; done
+
+# make check-cuda-emu-gpucheck: the GPU check script (bench/gpu_check.sh) end to end against the
+# emulated device, with tiny networks (SG_GPUCHECK_SMALL=1) and tests/cuda_emu/fake_tool.sh standing
+# in for compute-sanitizer and ncu: every step must pass (pd14 says skipped), so the one real GPU
+# call is not spent on a broken script.
+EMU_GC := $(EMU_DIR)/gpucheck
+.PHONY: check-cuda-emu-gpucheck
+check-cuda-emu-gpucheck: $(EMU_RUN) $(EMU_TP)
+	@rm -rf $(EMU_GC) && mkdir -p $(EMU_GC)/bin/bench $(EMU_DIR)/fakebin
+	cp $(EMU_RUN) $(EMU_GC)/bin/run && cp $(EMU_TP) $(EMU_GC)/bin/bench/throughput && cp bench/gpu_check.sh $(EMU_GC)/check.sh
+	echo "emulated GPU check folder (make check-cuda-emu-gpucheck)" > $(EMU_GC)/BUILD-INFO
+	ln -sf $(abspath tests/cuda_emu/fake_tool.sh) $(EMU_DIR)/fakebin/compute-sanitizer
+	ln -sf $(abspath tests/cuda_emu/fake_tool.sh) $(EMU_DIR)/fakebin/ncu
+	SG_GPUCHECK_SMALL=1 PATH=$(abspath $(EMU_DIR)/fakebin):$$PATH $(EMU_GC)/check.sh --deadline 400 \
+	  --logs $(EMU_DIR)/gpucheck-logs --tarball $(EMU_DIR)/gpucheck-logs.tgz
+	@test "$$(grep -c '"status": "pass"' $(EMU_DIR)/gpucheck-logs/steps.jsonl)" = 11 || \
+	  { echo "check-cuda-emu-gpucheck: every step but pd14 must pass"; exit 1; }
+	@grep -q '^hash1e5 .*EQUAL' $(EMU_DIR)/gpucheck-logs/summary.txt
+	@tar tzf $(EMU_DIR)/gpucheck-logs.tgz | grep -q 'gpucheck-logs/kernel_timing.jsonl'
 
 # make check-cuda-emu-mutants: the suite must fail on every deliberate bug of mutants.txt
 .PHONY: check-cuda-emu-mutants
