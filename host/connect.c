@@ -2,12 +2,13 @@
  * edges (sim->edges), validated completely before anything is committed; the connection
  * queries sg_num_connections / sg_get_connections; the spec defaults and sg_value makers.
  *
- * RANDOM DRAWS (DESIGN.md 2.3). Every random number of an sg_connect call comes from one
- * Philox block sg_rng_block(seed, stream, element, step, draw), with
- *   stream = SG_STREAM_CONNECT | (sim->n_connect_calls & 0x7FFF)   (the count of successful
- *            calls before this one: a failed call draws nothing that is kept, so repeating it
- *            after fixing the spec gives the same network as if it had never failed);
- * and (element, step, draw) per rule as follows.
+ * RANDOM DRAWS (DESIGN.md 2.3, docs/rng.md). Every random number of an sg_connect call comes
+ * from one Philox block sg_rng_block(seed, SG_STREAM_CONNECT, sg_rng_elem(call, element), step,
+ * draw), with
+ *   call = sim->n_connect_calls in ctr.w (the count of successful calls before this one, all 32
+ *          bits of it: call 2^32 is refused; a failed call draws nothing that is kept, so
+ *          repeating it after fixing the spec gives the same network as if it had never failed);
+ * and (element, step, draw) per rule as follows (element in ctr.z: a node id < 2^32, or 0).
  *
  *   rule                structure (who connects)                  values (weight, delay)
  *   ------------------  ----------------------------------------  ------------------------------
@@ -142,7 +143,7 @@ void sg_syn_spec_default(sg_syn_spec *s) {
 /* ---- counter-based draws --------------------------------------------------------------- */
 /* Structure cursor: block 0 of steps 0, 1, 2, ... of one element, read two words at a time. */
 typedef struct cursor {
-  uint64_t seed, element, step;
+  uint64_t seed, element, step;   /* element = sg_rng_elem(call, element) */
   uint32_t stream;
   int pos;            /* next word of w[] (4 = empty) */
   uint32_t w[4];
@@ -202,7 +203,8 @@ typedef struct plan {
   int autapses, multapses;
   uint64_t pre0, npre, post0, npost;
   uint64_t seed;
-  uint32_t stream;
+  uint32_t stream;           /* SG_STREAM_CONNECT */
+  uint32_t call;             /* this call's index: the instance (ctr.w) of every draw */
   sg_value w, d;
   int w_fixed, d_fixed;      /* scalar: the converted value below is used for every edge   */
   float w_val;
@@ -295,7 +297,7 @@ static inline int draw_value(const plan *P, const sg_value *v, uint32_t draw, ui
   default: break;
   }
   sg_rng_cursor c;
-  sg_rng_cursor_init(&c, P->seed, P->stream, elem, k);
+  sg_rng_cursor_init(&c, P->seed, P->stream, sg_rng_elem(P->call, (uint32_t)elem), k);
   c.next_draw = draw;
   const uint32_t end = draw + VALUE_BLOCKS;
   double x;
@@ -459,7 +461,7 @@ static uint64_t gen_degree(plan *P, scratch *S, uint64_t x, int write) {
   const uint64_t K = P->K;
   uint64_t i = P->off[x];
   cursor c;
-  cur_init(&c, P->seed, P->stream, xg);
+  cur_init(&c, P->seed, P->stream, sg_rng_elem(P->call, (uint32_t)xg));
 #define PUT_PICK(j, o)                                                                    \
   (in ? put_edge(P, i++, o0 + (o), xg, xg, (j), x * K + (j))                              \
       : put_edge(P, i++, xg, o0 + (o), xg, (j), x * K + (j)))
@@ -521,7 +523,7 @@ static uint64_t gen_bern(plan *P, uint64_t t, int write) {
     return k;
   }
   cursor c;
-  cur_init(&c, P->seed, P->stream, tg);
+  cur_init(&c, P->seed, P->stream, sg_rng_elem(P->call, (uint32_t)tg));
   uint64_t next = 0;   /* next candidate source position */
   for (;;) {
     const double g = floor(sg_log(cur_u01(&c)) / P->log1mp);
@@ -539,7 +541,7 @@ static uint64_t gen_bern(plan *P, uint64_t t, int write) {
 /* fixed_total_number: pair i */
 static void gen_total_pair(plan *P, uint64_t i) {
   for (uint32_t a = 0; a < TOTAL_ATTEMPTS; ++a) {
-    const sg_ctr4 r = sg_rng_block(P->seed, P->stream, 0, i, a);
+    const sg_ctr4 r = sg_rng_block(P->seed, P->stream, sg_rng_elem(P->call, 0), i, a);
     const uint64_t sg = P->pre0 + pick_of(r.c[0], r.c[1], P->npre);
     const uint64_t tg = P->post0 + pick_of(r.c[2], r.c[3], P->npost);
     if (!P->autapses && sg == tg) continue;
@@ -784,6 +786,44 @@ static sg_status check_mem(sg_sim *sim, const char *fn, const char *what, double
   return SG_OK;
 }
 
+/* Ring-buffer inputs that sg_i_prepare would assign now (host/prepare.c, step 1): the ranges
+ * already assigned, plus a new range for each neuron population that has none yet or whose port
+ * count changed. */
+static double ring_inputs(const sg_sim *sim) {
+  double n = (double)sim->n_inputs;
+  for (size_t p = 0; p < sim->n_pops; ++p) {
+    const sg_pop *pop = sim->pops[p];
+    if (pop->model->kind != SG_KIND_NEURON) continue;
+    const uint32_t np = pop->model->n_ports(pop);
+    if (pop->inputs_assigned && np == pop->n_ports) continue;
+    n += (double)np * (double)pop->n;
+  }
+  return n;
+}
+
+/* The ring buffer has R slots (the smallest power of two > the longest delay in steps) x inputs x
+ * 8 bytes; sg_i_prepare refuses it above 0.8 x the available memory. A call that raises the
+ * longest delay to dmax is refused here, by the same rule, instead of at sg_simulate. */
+static sg_status check_ring(sg_sim *sim, uint32_t dmax) {
+  if (dmax <= sim->max_delay) return SG_OK;   /* the ring does not grow */
+  const uint64_t avail = sg_i_host_mem_available();
+  if (!avail) return SG_OK;
+  uint32_t R = 2;
+  while (R <= dmax) R <<= 1;
+  const double inputs = ring_inputs(sim), bytes = (double)R * inputs * 8.0, limit = 0.8 * (double)avail;
+  if (!(bytes > limit)) return SG_OK;
+  /* the longest delay that fits: R' - 1 steps for the largest power of two R' with R' x inputs x 8 <= limit */
+  uint32_t Rok = 0;
+  for (uint32_t r = 2; r != 0 && (double)r * inputs * 8.0 <= limit && r <= 65536u; r <<= 1) Rok = r;
+  char fits[160];
+  if (Rok >= 2 && Rok - 1 > sim->max_delay)
+    snprintf(fits, sizeof fits, "allowed delays up to %u steps (%g ms) in this network", Rok - 1, (double)((int64_t)(Rok - 1) * sim->tics_per_step) / SG_TICS_PER_MS);
+  else
+    snprintf(fits, sizeof fits, "allowed delays up to the longest one so far (%u steps, %g ms), or fewer neurons", sim->max_delay, (double)((int64_t)sim->max_delay * sim->tics_per_step) / SG_TICS_PER_MS);
+  return sg_i_fail(sim, SG_ERR_NOMEM, "sg_connect: delay = %g ms (%u steps) needs a ring buffer of %u slots x %.0f inputs x 8 bytes = %.2f GiB, more than 80%% of the %.2f GiB of host memory available: %s",
+                   (double)((int64_t)dmax * sim->tics_per_step) / SG_TICS_PER_MS, dmax, R, inputs, bytes / GIB, (double)avail / GIB, fits);
+}
+
 /* ---- edges --------------------------------------------------------------------------------- */
 void sg_i_edges_free(sg_edges *e) {
   if (!e) return;
@@ -818,6 +858,27 @@ sg_status sg_i_edges_reserve(sg_sim *sim, sg_edges *e, size_t extra) {
   return SG_OK;
 }
 
+/* pairwise_bernoulli's expected count against the memory the connections need (see sg_connect). */
+static sg_status check_bern_estimate(sg_sim *sim, const plan *P) {
+  const uint64_t lo = P->pre0 > P->post0 ? P->pre0 : P->post0;
+  const uint64_t hi = P->pre0 + P->npre < P->post0 + P->npost ? P->pre0 + P->npre : P->post0 + P->npost;
+  const double self = (!P->autapses && hi > lo) ? (double)(hi - lo) : 0.0;   /* forbidden self pairs */
+  const double pairs = (double)P->npre * (double)P->npost - self;
+  const double mean = P->p * pairs, sd = sqrt(pairs * P->p * (1.0 - P->p)), low = mean - 10.0 * sd;
+  if (!(low > 0.0)) return SG_OK;
+  if (low > (double)(SIZE_MAX / EDGE_BYTES))
+    return sg_i_fail(sim, SG_ERR_OVERFLOW, "sg_connect: pairwise_bernoulli with p = %g on %llu x %llu nodes makes about %.4g connections (p x %.4g pairs): too many for the edge list",
+                     P->p, (unsigned long long)P->npre, (unsigned long long)P->npost, mean, pairs);
+  const double have = (double)sim->edges.n, cap = (double)sim->edges.cap;
+  const double bytes = have + low > cap ? (have + low - cap) * EDGE_BYTES : 0.0;
+  const uint64_t avail = sg_i_host_mem_available();
+  if (avail && bytes > 0.9 * (double)avail)
+    return sg_i_fail(sim, SG_ERR_NOMEM, "sg_connect: pairwise_bernoulli with p = %g on %llu x %llu nodes makes about %.4g connections (p x %.4g pairs), which need %.2f GiB of host memory (%d bytes each until the network is built), %.2f GiB available: allowed about %.3g connections, i.e. p <= %.3g for these nodes, or smaller pre/post",
+                     P->p, (unsigned long long)P->npre, (unsigned long long)P->npost, mean, pairs, bytes / GIB, EDGE_BYTES,
+                     (double)avail / GIB, 0.9 * (double)avail / EDGE_BYTES, 0.9 * (double)avail / EDGE_BYTES / pairs);
+  return SG_OK;
+}
+
 /* ---- sg_connect ---------------------------------------------------------------------------- */
 static int rule_of(const char *name) {
   for (int r = 0; r < R_COUNT; ++r)
@@ -832,6 +893,9 @@ static int threads_now(const sg_sim *sim) {
 sg_status sg_connect(sg_sim *sim, sg_nodes pre, sg_nodes post, const sg_conn_spec *conn,
                      const sg_syn_spec *syn) {
   if (!sim) return SG_ERR_ARG;
+  if (sim->n_connect_calls > UINT32_MAX)
+    return sg_i_fail(sim, SG_ERR_OVERFLOW, "sg_connect: %llu sg_connect calls have succeeded in this simulation: allowed at most %llu (2^32), since each call's random draws are told apart by a 32-bit call index (docs/rng.md); connect larger node groups per call",
+                     (unsigned long long)sim->n_connect_calls, (unsigned long long)UINT32_MAX + 1);
   sg_conn_spec cs;
   sg_syn_spec ss;
   if (conn) cs = *conn; else sg_conn_spec_default(&cs);
@@ -929,15 +993,26 @@ sg_status sg_connect(sg_sim *sim, sg_nodes pre, sg_nodes post, const sg_conn_spe
   P.d = ss.delay;
   if ((st = check_value(sim, &P, "weight", &ss.weight, 0))) goto done;
   if ((st = check_value(sim, &P, "delay", &ss.delay, 1))) goto done;
+  if (P.d_fixed) {   /* a scalar delay that the ring cannot hold is refused before any work */
+    int delivers = 0;
+    for (size_t i = 0; i < P.n_sp * P.n_tp && !delivers; ++i) delivers = pairs[i].cls <= CLS_CURRENT;
+    if (delivers && (st = check_ring(sim, P.d_val))) goto done;
+  }
 
   P.receptor = (uint16_t)ss.receptor_type;
   P.seed = sim->cfg.seed;
-  P.stream = SG_STREAM_CONNECT | (sim->n_connect_calls & 0x7FFFu);
+  P.stream = SG_STREAM_CONNECT;
+  P.call = (uint32_t)sim->n_connect_calls;   /* < 2^32: checked on entry */
   P.err_elem = UINT64_MAX;
   P.err_code = SG_OK;
   P.e = &sim->edges;
   P.base = sim->edges.n;
   P.n_threads = threads_now(sim);
+
+  /* pairwise_bernoulli: the count is random, and counting walks every new connection (minutes for
+   * 10^10 pairs). Refuse at once when even a count 10 standard deviations below the expected
+   * p x pairs (a smaller count has probability < 1e-23) would not fit the edge list. */
+  if (P.rule == R_BERN && P.p > 0.0 && (st = check_bern_estimate(sim, &P))) goto done;
 
   /* counts per element */
   uint64_t total = 0;
@@ -1034,6 +1109,8 @@ sg_status sg_connect(sg_sim *sim, sg_nodes pre, sg_nodes post, const sg_conn_spe
   if (P.d_fixed)
     for (uint64_t t = 0; t < P.npost; ++t)
       if (hit[t]) { dmin = dmax = P.d_val; break; }
+
+  if (dmax > 0 && (st = check_ring(sim, dmax))) goto done;
 
   /* overflow bound: old sum + |w| of the new edges (connection order) per target */
   for (uint64_t t = 0; t < P.npost; ++t)

@@ -193,7 +193,8 @@ struct sg_sim {
 
   sg_edges edges;                    /* connections not yet in the CSR                   */
   double *abs_w_sum;                 /* per node: sum of |w| of incoming events (overflow bound) */
-  uint32_t n_connect_calls;
+  uint64_t n_connect_calls;          /* successful sg_connect calls: the next call's RNG instance
+                                      * (ctr.w, docs/rng.md); call 2^32 is refused            */
   uint32_t min_delay, max_delay;     /* steps, over all connections (NEST semantics)      */
 
   /* built by sg_i_prepare() */
@@ -244,6 +245,9 @@ sg_status sg_i_build_csr(sg_sim *sim);
 /* Time helpers: ms -> steps with NEST's rules; error if not on the grid. */
 sg_status sg_i_time_to_steps(sg_sim *sim, const char *what, double ms, int64_t *steps);
 sg_status sg_i_stim_prepare(sg_sim *sim);                     /* host/stim.c */
+/* A parameter value that only a generator's per-step limits can judge (host/stim.c): 0 = fine,
+ * else fills msg ("= value: allowed ..."). Called by sg_set / sg_set_each before committing. */
+int sg_i_stim_param_check(const sg_sim *sim, const sg_model_desc *m, uint32_t param, double v, char *msg, size_t len);
 void sg_i_stim_free(sg_sim *sim);
 /* Recorders (record.c) */
 sg_status sg_i_record_alloc(sg_sim *sim);     /* one record per recorder node, before the CSR */

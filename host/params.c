@@ -150,6 +150,11 @@ static sg_status set_values(sg_sim *sim, const char *fn, sg_nodes nodes, const c
     if (check_value(sim, chk, values[j], msg, sizeof msg))
       return sg_i_fail(sim, SG_ERR_ARG, "%s: %s.%s%s%s (node %llu)", fn, m->name, name,
                        msg[0] == '=' ? " " : ": ", msg, (unsigned long long)(nodes.first + j));
+  if (kind == FOUND_PARAM)   /* limits that depend on the resolution (a Poisson rate per step) */
+    for (uint64_t j = 0; j < nv; ++j)
+      if (sg_i_stim_param_check(sim, m, k, values[j], msg, sizeof msg))
+        return sg_i_fail(sim, SG_ERR_ARG, "%s: %s.%s %s (node %llu)", fn, m->name, name, msg,
+                         (unsigned long long)(nodes.first + j));
 
   if (kind == FOUND_STATE) {
     if (sim->state_on_device && (st = sim->backend->sync(sim))) return st;

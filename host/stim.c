@@ -72,7 +72,20 @@ static uint64_t row_len(const sg_csr *c, uint64_t row) {
  * a normal draw of the sampler is below 13 in magnitude), so a target's input per step is at most
  * abs_w_sum + sum over its generator synapses of (F_g - 1) |w|. A run whose bound passes 2^30 is
  * refused here, before it could wrap the int64 ring slots. */
-#define SG_POISSON_LAMBDA_MAX 1e9   /* counts are uint32 and saturate near 4.3e9 */
+/* SG_POISSON_LAMBDA_MAX (sg/stim/poisson_generator.h): sg_set refuses larger rates already; the
+ * check in sg_i_stim_prepare stays as the last line of defence. */
+
+int sg_i_stim_param_check(const sg_sim *sim, const sg_model_desc *m, uint32_t param, double v, char *msg, size_t len) {
+  if (m->id == SG_MODEL_poisson_generator && param == SG_POISSON_GENERATOR_P_rate) {
+    const double lambda = v * sim->h * 1e-3, max_rate = SG_POISSON_LAMBDA_MAX / (sim->h * 1e-3);
+    if (lambda > SG_POISSON_LAMBDA_MAX) {
+      snprintf(msg, len, "= %g Hz is %g spikes per step at resolution %g ms: allowed rate <= %g Hz (at most %g spikes per step, the range of the per-step Poisson counts)",
+               v, lambda, sim->h, max_rate, SG_POISSON_LAMBDA_MAX);
+      return 1;
+    }
+  }
+  return 0;
+}
 
 static double gen_factor(const sg_sim *sim, const sg_gen *G) {
   switch (G->model) {
@@ -272,6 +285,13 @@ sg_status sg_i_stim_prepare(sg_sim *sim) {
       }
       G->t_min = origin + start;
       G->t_max = stop_ms == INFINITY ? INT64_MAX : origin + steps_of(sim, stop_ms);
+      if ((id == SG_MODEL_poisson_generator || id == SG_MODEL_noise_generator) &&
+          row_len(&sim->gen_csr, G->gid - 1) > (uint64_t)UINT32_MAX + 1) {
+        /* its draws tell targets apart by a 32-bit index in ctr.z (docs/rng.md) */
+        st = sg_i_fail(sim, SG_ERR_OVERFLOW, "%s node %llu: %llu connections: allowed at most 2^32 per generator (each draws for its own targets, numbered in 32 bits)",
+                       pop->model->name, (unsigned long long)G->gid, (unsigned long long)row_len(&sim->gen_csr, G->gid - 1));
+        break;
+      }
       if (id == SG_MODEL_poisson_generator) {
         const double rate = sg_i_param(pop, SG_POISSON_GENERATOR_P_rate, i);
         G->lambda = rate * h * 1e-3;

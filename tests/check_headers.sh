@@ -42,8 +42,8 @@ body_for() {
             o[0] = sg_uniform(&c); o[1] = sg_normal(&c);
             u[0] = sg_poisson(&c, x, y); u[1] = sg_poisson(&c, 30.0 + x, 1e-13);
             o[2] = sg_u01_53(i, 7u); o[3] = sg_rng_u01(1u, SG_STREAM_FIRING, i, 4u, 0u);
-            b = sg_rng_block(1u, SG_STREAM_CONNECT_CALL(3), i, 4u, 5u); u[2] = b.c[0];
-            k = sg_rng_counter(SG_STREAM_POISSON_GEN(2), i, 3u, 4u); u[3] = k.c[1];' ;;
+            b = sg_rng_block(1u, SG_STREAM_CONNECT, sg_rng_elem(3u, i), 4u, 5u); u[2] = b.c[0];
+            k = sg_rng_counter(SG_STREAM_POISSON, sg_rng_elem(2u, i), 3u, 4u); u[3] = k.c[1];' ;;
     include/sg/fixed.h)
       echo 'int64_t v = sg_fx_from_double(x); o[0] = sg_fx_to_double(v);
             l[0] = sg_fx_mul_count(v, i); l[1] = sg_fx_add(v, SG_FX_ONE); u[0] = (uint32_t)sg_fx_in_range(x);

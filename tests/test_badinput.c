@@ -659,8 +659,12 @@ static const double *NINE_WITH(int i, double x) { memcpy(g_arr, NINE, sizeof g_a
     sg_connect(S, F->pg, NS(1, 1), NULL, SY(0x1p30, 1, 0)), OK0)                                   \
   X(connect_weight_sum_2_30, OVF, "target 1", "(2^30)", "allowed smaller weights", sg_connect(S, NS(2, 1), NS(1, 1), NULL, SY(6e8, 1, 0)), \
     sg_connect(S, NS(3, 1), NS(1, 1), NULL, SY(-6e8, 1, 0)), OK0)                                      \
-  X(simulate_poisson_rate_huge, ARG, "rate = 1e+14 Hz", "allowed at most", "per step", sg_set(S, F->pg, "rate", 1e14), \
-    sg_simulate(S, 1.0), sg_set(S, F->pg, "rate", 2000.0))                                         \
+  X(set_poisson_rate_huge, ARG, "poisson_generator.rate = 1e+14 Hz", "allowed rate <= 1e+13 Hz", "per step", OK0, \
+    sg_set(S, F->pg, "rate", 1e14), OK0)                                                           \
+  X(set_poisson_rate_1e300, ARG, "rate = 1e+300 Hz", "allowed rate <= 1e+13 Hz", "per step", OK0,  \
+    sg_set(S, F->pg, "rate", 1e300), OK0)                                                          \
+  X(set_each_poisson_rate_huge, ARG, "rate = 2e+13 Hz", "allowed rate <= 1e+13 Hz", "node 9", OK0, \
+    sg_set_each(S, F->pg, "rate", D_(2e13)), OK0)                                                  \
   X(simulate_poisson_count_overflow, OVF, "poisson_generator node 9 -> node 1", "(2^30)", "allowed smaller", \
     THEN(sg_connect(S, F->pg, NS(1, 1), NULL, SY(1e5, 1, 0)), sg_set(S, F->pg, "rate", 1e8)),     \
     sg_simulate(S, 1.0), sg_set(S, F->pg, "rate", 2000.0))                                         \

@@ -13,6 +13,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <math.h>
 #include <omp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -577,7 +578,7 @@ static void test_connect_delay_rounding(void) {
 }
 
 /* ---- errors: message content and nothing changed -------------------------------------------- */
-typedef struct snapshot { uint64_t n_conn; size_t n_edges; uint32_t calls, dmin, dmax; double *absw; uint64_t n_nodes; int hc[8]; } snapshot;
+typedef struct snapshot { uint64_t n_conn; size_t n_edges; uint64_t calls; uint32_t dmin, dmax; double *absw; uint64_t n_nodes; int hc[8]; } snapshot;
 static snapshot snap(sg_sim *sim) {
   snapshot s;
   memset(&s, 0, sizeof s);
@@ -801,6 +802,127 @@ static void test_connect_overflow_bound(void) {
   sg_sim_free(sim);
 }
 
+/* ---- the connect call index (docs/rng.md): 32 bits in ctr.w -------------------------------- */
+/* Target bitmap (up to 256 targets) of each source of the edge list, one row of 4 words per source. */
+static uint64_t *target_masks(const sg_sim *sim, uint64_t n_src, uint64_t src0, uint64_t tgt0) {
+  uint64_t *m = calloc((size_t)n_src * 4, sizeof *m);
+  CU_ASSERT_FATAL(m != NULL);
+  for (size_t i = 0; i < sim->edges.n; ++i) {
+    const uint64_t s = (uint64_t)sim->edges.src[i] + 1 - src0, t = (uint64_t)sim->edges.tgt[i] + 1 - tgt0;
+    if (s < n_src && t < 256) m[4 * s + t / 64] |= (uint64_t)1 << (t % 64);
+  }
+  return m;
+}
+static int cmp_mask(const void *a, const void *b) { return memcmp(a, b, 4 * sizeof(uint64_t)); }
+
+/* A NEST-style loop: 32,769 sg_connect calls, one source each, pairwise_bernoulli p = 0.5 to the
+ * same 200 targets. Every source must get its own target list; the old layout held the call in 15
+ * bits, so sources 0 and 32,768 (calls 0 and 2^15) drew identical lists. */
+static void test_connect_call_index_no_repeat(void) {
+  enum { NSRC = 32769, NTGT = 200 };
+  sg_sim *sim = new_sim_t(0.1, 16, 1);
+  sg_nodes src = create(sim, "gl_exp", NSRC), tgt = create(sim, "gl_exp", NTGT);
+  sg_conn_spec cs = rule("pairwise_bernoulli");
+  cs.p = 0.5;
+  for (uint64_t i = 0; i < NSRC; ++i) OK(sg_connect(sim, sg_slice(src, i, 1), tgt, &cs, NULL));
+  CU_ASSERT_EQUAL(sim->n_connect_calls, NSRC);
+  uint64_t *m = target_masks(sim, NSRC, src.first, tgt.first);
+  CU_ASSERT(memcmp(m, m + 4 * (size_t)32768, 4 * sizeof *m) != 0);   /* calls 0 and 2^15 */
+  qsort(m, NSRC, 4 * sizeof *m, cmp_mask);
+  size_t repeats = 0;
+  for (size_t i = 1; i < NSRC; ++i) repeats += memcmp(m + 4 * (i - 1), m + 4 * i, 4 * sizeof *m) == 0;
+  if (repeats) fprintf(stderr, "\n  %zu of %d sources repeat another source's target list\n", repeats, NSRC);
+  CU_ASSERT_EQUAL(repeats, 0);
+  free(m);
+  sg_sim_free(sim);
+}
+
+/* The same connect call at call indices 0, 2^15, 2^16, 2^31 and 2^32 - 1 draws different
+ * connections; call index 2^32 is refused (nothing changes), and the message names the count and
+ * the limit. */
+static void test_connect_call_index_limit(void) {
+  static const uint64_t idx[] = {0, 1ull << 15, 1ull << 16, 1ull << 31, 0xFFFFFFFFull};
+  enum { NI = 5, NTGT = 200 };
+  uint64_t masks[NI][4];
+  for (int i = 0; i < NI; ++i) {
+    sg_sim *sim = new_sim(0.1, 17);
+    sg_nodes a = create(sim, "gl_exp", 1), b = create(sim, "gl_exp", NTGT);
+    sg_conn_spec cs = rule("pairwise_bernoulli");
+    cs.p = 0.5;
+    sim->n_connect_calls = idx[i];
+    OK(sg_connect(sim, a, b, &cs, NULL));
+    CU_ASSERT_EQUAL(sim->n_connect_calls, idx[i] + 1);
+    uint64_t *m = target_masks(sim, 1, a.first, b.first);
+    memcpy(masks[i], m, sizeof masks[i]);
+    free(m);
+    if (idx[i] == 0xFFFFFFFFull) {   /* that was call 2^32 - 1, the last one allowed */
+      EXPECT_ERR(sg_connect(sim, a, b, &cs, NULL), SG_ERR_OVERFLOW, "4294967296 sg_connect calls have succeeded",
+                 "allowed at most 4294967296 (2^32)");
+      EXPECT_ERR(sg_connect(sim, a, b, NULL, NULL), SG_ERR_OVERFLOW, "allowed at most 4294967296 (2^32)", NULL);
+    }
+    sg_sim_free(sim);
+  }
+  for (int i = 0; i < NI; ++i)
+    for (int j = i + 1; j < NI; ++j) {
+      if (!memcmp(masks[i], masks[j], sizeof masks[i]))
+        fprintf(stderr, "\n  calls %llu and %llu drew the same targets\n", (unsigned long long)idx[i], (unsigned long long)idx[j]);
+      CU_ASSERT(memcmp(masks[i], masks[j], sizeof masks[i]) != 0);
+    }
+}
+
+/* ---- costs known at connect time are refused there (issue 16, item 9) ------------------------ */
+static double now_s(void) { return omp_get_wtime(); }
+
+/* A delay whose ring buffer (2^16 slots x inputs x 8 bytes) cannot fit is refused by sg_connect,
+ * not by the first sg_simulate; shorter delays still connect. */
+static void test_connect_ring_too_big(void) {
+  const uint64_t avail = sg_i_host_mem_available();
+  if (!avail) { printf("\n    skipped: available memory unknown"); return; }
+  /* gl_exp has 2 ring inputs per neuron: 65536 x 2 x 8 = 1 MiB per neuron at delay >= 3276.8 ms */
+  const uint64_t n = (uint64_t)(1.25 * (double)avail / 1048576.0) + 1;
+  sg_sim *sim = new_sim(0.1, 18);
+  sg_nodes a = create(sim, "gl_exp", n);
+  OK(sg_connect(sim, sg_slice(a, 0, 1), sg_slice(a, 1, 1), NULL, NULL));   /* 1 ms: a 16-slot ring */
+  sg_syn_spec ss = syn(sg_scalar(1.0), sg_scalar(6000.0));
+  EXPECT_ERR(sg_connect(sim, sg_slice(a, 0, 1), sg_slice(a, 1, 1), NULL, &ss), SG_ERR_NOMEM,
+             "delay = 6000 ms (60000 steps) needs a ring buffer of 65536 slots", "allowed delays up to");
+  /* drawn delays: refused after drawing, before anything is committed */
+  ss = syn(sg_scalar(1.0), sg_random_uniform(5000.0, 6000.0));
+  EXPECT_ERR(sg_connect(sim, sg_slice(a, 0, 1), sg_slice(a, 1, 3), NULL, &ss), SG_ERR_NOMEM,
+             "needs a ring buffer of 65536 slots", "GiB of host memory available");
+  /* recorder edges do not use the ring: any scalar delay is fine there */
+  sg_nodes sr = create(sim, "spike_recorder", 1);
+  OK(sg_connect(sim, sg_slice(a, 0, 1), sr, NULL, &ss));
+  ss = syn(sg_scalar(1.0), sg_scalar(2.0));
+  OK(sg_connect(sim, sg_slice(a, 0, 1), sg_slice(a, 1, 1), NULL, &ss));
+  CU_ASSERT_EQUAL(sim->max_delay, 20);
+  sg_sim_free(sim);
+}
+
+/* pairwise_bernoulli whose expected count (p x pairs) cannot fit is refused at once instead of
+ * counting ~p x 10^10 connections first (83 s in the report that found it). */
+static void test_connect_bernoulli_estimate(void) {
+  const uint64_t avail = sg_i_host_mem_available();
+  if (!avail) { printf("\n    skipped: available memory unknown"); return; }
+  /* p = 0.9 needs 0.9 n^2 x 20 bytes; pick n so that is at least twice the memory available */
+  uint64_t n = 100000;
+  while (0.9 * (double)n * (double)n * 20.0 < 2.0 * (double)avail) n += n / 2;
+  sg_sim *sim = new_sim(0.1, 19);
+  sg_nodes a = create(sim, "gl_exp", n), b = create(sim, "gl_exp", n);
+  sg_conn_spec cs = rule("pairwise_bernoulli");
+  cs.p = 0.9;
+  const double t0 = now_s();
+  EXPECT_ERR(sg_connect(sim, a, b, &cs, NULL), SG_ERR_NOMEM, "pairwise_bernoulli with p = 0.9", "GiB of host memory");
+  const double dt = now_s() - t0;
+  if (dt >= 0.5) fprintf(stderr, "\n  refusing took %.2f s\n", dt);
+  CU_ASSERT(dt < 0.5);
+  CU_ASSERT_PTR_NOT_NULL(strstr(sg_errmsg(sim), "allowed about"));
+  /* a p that fits still connects (a few connections per target) */
+  cs.p = 2.0 / (double)n;
+  OK(sg_connect(sim, sg_slice(a, 0, 1000), b, &cs, NULL));
+  sg_sim_free(sim);
+}
+
 /* ---- devices, ports, parrots --------------------------------------------------------------- */
 static void test_connect_devices(void) {
   sg_sim *sim = new_sim(0.1, 15);
@@ -976,6 +1098,10 @@ static CU_TestInfo tests[] = {
   {"devices: directions, ports, parrots, recorders", test_connect_devices},
   {"determinism across thread counts and calls", test_connect_determinism},
   {"queries: order, cap", test_connect_queries},
+  {"call index: 32,769 calls, no repeated target lists", test_connect_call_index_no_repeat},
+  {"call index: 0, 2^15, 2^16, 2^31, 2^32-1 differ; 2^32 refused", test_connect_call_index_limit},
+  {"delay whose ring cannot fit refused at connect", test_connect_ring_too_big},
+  {"pairwise_bernoulli too big refused at once", test_connect_bernoulli_estimate},
   CU_TEST_INFO_NULL,
 };
 

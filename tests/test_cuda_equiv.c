@@ -670,23 +670,29 @@ static void test_cuda_equiv_spike_list_overflow(void) {
     CU_ASSERT_FATAL(e_ == cudaSuccess);                                                      \
   } while (0)
 
-/* >= 1e6 counters: device words of our SG_HD Philox and of cuRAND's curand_init(seed, element,
- * 4 ((uint64)y << 32 | x)) + curand4 against the host's sg_philox4x32_10 (the sg_rng layout). */
+/* >= 1e6 counters: device words of our SG_HD Philox and of cuRAND's curand_init(seed,
+ * (uint64)ctr.w << 32 | ctr.z, 4 ((uint64)ctr.y << 32 | ctr.x)) + curand4 against the host's
+ * sg_philox4x32_10 (the sg_rng layout, docs/rng.md). Case 3 is a connect stream: kind
+ * SG_STREAM_CONNECT, draw 200, call indices 2^31 + 5 and 2^31 + 6 in ctr.w (the element range
+ * crosses from one call into the next). */
 static void test_cuda_equiv_philox(void) {
   DEVICE_OR_SKIP();
   const uint64_t n = (uint64_t)1 << (sg_test_quick() ? 14 : 20);
-  struct { uint64_t seed, elem; uint32_t x0, y; } cases[3] = {
+  struct { uint64_t seed, elem; uint32_t x0, y; } cases[4] = {
     {0x123456789ABCDEF0ull, 0, 0, 0},
     {SEED, ((uint64_t)1 << 32) | 5, 0xFFFFF000u, 0},
     {~0ull, ~0ull - 300, 12345, 0},
+    {SEED, 0, 0xFFFFF000u, 0},
   };
   cases[0].y = sg_rng_counter(SG_STREAM_FIRING, 0, 0, 0).c[1];
   cases[1].y = sg_rng_counter(SG_STREAM_POISSON, 0, (uint64_t)0x7F << 32, 3).c[1];
   cases[2].y = sg_rng_counter(SG_STREAM_NOISE, 0, (uint64_t)0xFF << 32, 255).c[1];
+  cases[3].y = sg_rng_counter(SG_STREAM_CONNECT, 0, (uint64_t)0xAB << 32, 200).c[1];
+  cases[3].elem = sg_rng_elem(0x80000005u, 0xFFFFFF80u);
   uint32_t *ours = malloc(4 * n * sizeof *ours), *cur = malloc(4 * n * sizeof *cur);
   CU_ASSERT_FATAL(ours && cur);
   size_t bad_ours = 0, bad_cur = 0;
-  for (int c = 0; c < 3; ++c) {
+  for (int c = 0; c < 4; ++c) {
     CUDA_OK(sg_cuda_test_philox(0, cases[c].seed, cases[c].elem, cases[c].x0, cases[c].y, n, ours));
     CUDA_OK(sg_cuda_test_philox(1, cases[c].seed, cases[c].elem, cases[c].x0, cases[c].y, n, cur));
     for (uint64_t i = 0; i < n; ++i) {
@@ -703,7 +709,7 @@ static void test_cuda_equiv_philox(void) {
     }
   }
   fprintf(stderr, "\n  %llu counters: %zu mismatches (device SG_HD Philox), %zu (cuRAND curand_init + curand4) ",
-          (unsigned long long)(3 * n), bad_ours, bad_cur);
+          (unsigned long long)(4 * n), bad_ours, bad_cur);
   CU_ASSERT_EQUAL(bad_ours, 0);
   CU_ASSERT_EQUAL(bad_cur, 0);
   free(ours);

@@ -91,11 +91,17 @@ static double cdf_normal(double x) { return 0.5 * erfc(-x / sqrt(2.0)); }
 
 /* ---- layout and uniforms ------------------------------------------------------------------------ */
 static void test_rng_counter_layout(void) {
-  sg_ctr4 c = sg_rng_counter(0x18001u, 0x1122334455667788ull, 0x123456789Aull, 0x1ABu);
+  sg_ctr4 c = sg_rng_counter(0x2001u, 0x1122334455667788ull, 0x123456789Aull, 0x1ABu);
   CU_ASSERT_EQUAL(c.c[0], 0x3456789Au);                        /* step bits 0..31 */
-  CU_ASSERT_EQUAL(c.c[1], 0x12u | (0xABu << 8) | (0x8001u << 16)); /* step 32..39 | draw | stream */
-  CU_ASSERT_EQUAL(c.c[2], 0x55667788u);                        /* element lo */
-  CU_ASSERT_EQUAL(c.c[3], 0x11223344u);                        /* element hi */
+  CU_ASSERT_EQUAL(c.c[1], 0x12u | (0xABu << 8) | (0x2001u << 16)); /* step 32..39 | draw | kind */
+  CU_ASSERT_EQUAL(c.c[2], 0x55667788u);                        /* element */
+  CU_ASSERT_EQUAL(c.c[3], 0x11223344u);                        /* instance */
+  /* the kind field has 14 bits: ctr.y < 2^30, so 4 * ((uint64)ctr.y << 32 | ctr.x) < 2^64 */
+  c = sg_rng_counter(0xFFFFFFFFu, 0, ~0ull, 0xFFFFFFFFu);
+  CU_ASSERT_EQUAL(c.c[1], 0x3FFFFFFFu);
+  CU_ASSERT_EQUAL(sg_rng_counter(0x4000u | SG_STREAM_CONNECT, 0, 0, 0).c[1], SG_STREAM_CONNECT << 16);
+  /* sg_rng_elem: instance in ctr.w, element in ctr.z */
+  CU_ASSERT_EQUAL(sg_rng_elem(0x11223344u, 0x55667788u), 0x1122334455667788ull);
   /* steps wrap modulo 2^40 */
   sg_ctr4 a = sg_rng_counter(1, 5, (1ull << 40) + 3, 0), b = sg_rng_counter(1, 5, 3, 0);
   CU_ASSERT(memcmp(&a, &b, sizeof a) == 0);
@@ -110,13 +116,80 @@ static void test_rng_counter_layout(void) {
     uint64_t off4 = ((uint64_t)z.c[1] << 32) | z.c[0];
     CU_ASSERT_EQUAL(off4, ((uint64_t)SG_STREAM_FIRING << 48) | (3ull << 40) | 1000ull);
   }
-  /* stream constants */
+  /* stream kinds: all < 2^14 */
   CU_ASSERT_EQUAL(SG_STREAM_FIRING, 1u);
   CU_ASSERT_EQUAL(SG_STREAM_POISSON, 2u);
   CU_ASSERT_EQUAL(SG_STREAM_NOISE, 3u);
-  CU_ASSERT_EQUAL(SG_STREAM_CONNECT_CALL(0x12345), 0x8000u | 0x2345u);
-  CU_ASSERT_EQUAL(SG_STREAM_POISSON_GEN(5), 0x4005u);
-  CU_ASSERT_EQUAL(SG_STREAM_NOISE_GEN(5), 0x2005u);
+  CU_ASSERT_EQUAL(SG_STREAM_CONNECT, 4u);
+  CU_ASSERT_EQUAL(SG_STREAM_KIND_MAX, 0x3FFFu);
+}
+
+/* The layout before the connect call moved to ctr.w (16-bit stream field, element in (z, w)). */
+static sg_ctr4 old_counter(uint32_t stream, uint64_t element, uint64_t step, uint32_t draw) {
+  return sg_ctr4_make((uint32_t)step, (uint32_t)((step >> 32) & 0xFFu) | ((draw & 0xFFu) << 8) | ((stream & 0xFFFFu) << 16),
+                      (uint32_t)element, (uint32_t)(element >> 32));
+}
+
+/* Firing, Poisson and noise draws keep their bits: the same counters as the old layout over random
+ * arguments, and fixed blocks recorded with the old code (seed 0x123456789ABCDEF0). */
+static void test_rng_generator_bits_unchanged(void) {
+  static const struct { uint32_t s; uint64_t e, k; uint32_t d; sg_ctr4 w; } gold[] = {
+      {1u, 0x2aull, 0x3e8ull, 0u, {{0x9577a292u, 0xa2c3dbddu, 0x41de03d8u, 0xfd462a8bu}}},
+      {1u, 0xffffffffull, 0xffffffffffull, 0u, {{0x75c83363u, 0xa388994bu, 0xd1907258u, 0xee42f276u}}},
+      {2u, 0x700000003ull, 0x75bcd15ull, 2u, {{0x3c2ec60cu, 0x4e0941c6u, 0x6f160b80u, 0x1d3dc888u}}},
+      {2u, 0xffffffffffffffffull, 0x63ull, 255u, {{0xe2f613a1u, 0xc6271cddu, 0xa31771a2u, 0xbbd272e8u}}},
+      {3u, 0xc00000000ull, 0x5ull, 0u, {{0x813d9ef1u, 0xc87f8a96u, 0x69a0adc0u, 0xb30a7688u}}},
+      {3u, 0x10000004dull, 0x800000001ull, 17u, {{0xbcf8f035u, 0x73453014u, 0x5062f27au, 0x2949dc94u}}},
+  };
+  for (size_t i = 0; i < sizeof gold / sizeof gold[0]; ++i) {
+    const sg_ctr4 b = sg_rng_block(0x123456789ABCDEF0ull, gold[i].s, gold[i].e, gold[i].k, gold[i].d);
+    CU_ASSERT(memcmp(&b, &gold[i].w, sizeof b) == 0);
+  }
+  uint64_t z = 0x9E3779B97F4A7C15ull;
+  size_t bad = 0;
+  for (int i = 0; i < 100000; ++i) {
+    z = z * 6364136223846793005ull + 1442695040888963407ull;
+    const uint64_t e = z ^ (z >> 29), k = (z >> 7) & ((1ull << 40) - 1);
+    const uint32_t d = (uint32_t)(z >> 56), kind = SG_STREAM_FIRING + (uint32_t)(i % 3);
+    const uint64_t el = kind == SG_STREAM_FIRING ? (e & 0xFFFFFFFFu) : e;   /* firing: instance 0 */
+    sg_ctr4 n = sg_rng_counter(kind, el, k, d), o = old_counter(kind, el, k, d);
+    bad += memcmp(&n, &o, sizeof n) != 0;
+  }
+  CU_ASSERT_EQUAL(bad, 0);
+}
+
+/* Connect calls are told apart in ctr.w: instances 0, 2^15, 2^16, 2^31, 2^32 - 1 give distinct
+ * counters and different words for the same (element, step, draw) (the old layout kept 15 bits of
+ * the call, so 0, 2^15 and 2^16 collided), and nothing else of the counter depends on the call. */
+static void test_rng_connect_instances_distinct(void) {
+  static const uint32_t inst[] = {0u, 1u << 15, 1u << 16, 1u << 31, 0xFFFFFFFFu};
+  const size_t n = sizeof inst / sizeof inst[0];
+  const uint64_t seed = 0x123456789ABCDEF0ull;
+  const uint32_t elems[] = {0u, 1u, 12345u, 0xFFFFFFFFu};
+  for (size_t q = 0; q < sizeof elems / sizeof elems[0]; ++q) {
+    sg_ctr4 c[5], w[5];
+    for (size_t i = 0; i < n; ++i) {
+      c[i] = sg_rng_counter(SG_STREAM_CONNECT, sg_rng_elem(inst[i], elems[q]), 77, 5);
+      w[i] = sg_rng_block(seed, SG_STREAM_CONNECT, sg_rng_elem(inst[i], elems[q]), 77, 5);
+      CU_ASSERT_EQUAL(c[i].c[3], inst[i]);
+      CU_ASSERT_EQUAL(c[i].c[2], elems[q]);
+      CU_ASSERT_EQUAL(c[i].c[0], 77u);
+      CU_ASSERT_EQUAL(c[i].c[1], (5u << 8) | (SG_STREAM_CONNECT << 16));
+      /* the cuRAND mapping: subsequence (w, z), offset 4 (y, x) without overflow */
+      CU_ASSERT(c[i].c[1] < (1u << 30));
+    }
+    for (size_t i = 0; i < n; ++i)
+      for (size_t j = i + 1; j < n; ++j) {
+        CU_ASSERT(memcmp(&c[i], &c[j], sizeof c[i]) != 0);
+        for (int k = 0; k < 4; ++k) CU_ASSERT(w[i].c[k] != w[j].c[k]);
+      }
+    /* and connect counters never equal a firing / generator counter (the kind differs) */
+    for (size_t i = 0; i < n; ++i)
+      for (uint32_t kind = SG_STREAM_FIRING; kind <= SG_STREAM_NOISE; ++kind) {
+        const sg_ctr4 o = sg_rng_counter(kind, sg_rng_elem(inst[i], elems[q]), 77, 5);
+        CU_ASSERT(memcmp(&o, &c[i], sizeof o) != 0);
+      }
+  }
 }
 
 static void test_rng_u01_never_0_or_1(void) {
@@ -420,6 +493,8 @@ static void test_rng_normal_gof(void) {
 
 static CU_TestInfo tests[] = {
     {"counter_layout", test_rng_counter_layout},
+    {"generator_bits_unchanged", test_rng_generator_bits_unchanged},
+    {"connect_instances_distinct", test_rng_connect_instances_distinct},
     {"u01_never_0_or_1", test_rng_u01_never_0_or_1},
     {"determinism", test_rng_determinism},
     {"cursor_exhaustion_fallbacks", test_rng_cursor_exhaustion},

@@ -1,25 +1,39 @@
-/* sg/rng.h - counter-based random numbers for both backends (DESIGN.md 2.3): every random number is
- * Philox4x32-10 of (seed, stream, element, step, draw); no RNG state lives between steps.
+/* sg/rng.h - counter-based random numbers for both backends (DESIGN.md 2.3, docs/rng.md): every
+ * random number is Philox4x32-10 of (seed, stream kind, instance, element, step, draw); no RNG state
+ * lives between steps.
  *
  * COUNTER LAYOUT (binding; changing it changes every random result):
  *
  *   key   k0 = lo32(seed)              k1 = hi32(seed)
  *   ctr.x = bits  0..31 of step        (step is a 40-bit field: 2^40 steps = 3.5 years at 0.1 ms;
  *   ctr.y = bits 32..39 of step         larger steps wrap modulo 2^40)
- *         | (draw   & 0xFF)   << 8     (draw block 0..255, 4 words = 2 53-bit uniforms each)
- *         | (stream & 0xFFFF) << 16    (see SG_STREAM_*)
- *   ctr.z = lo32(element)              ctr.w = hi32(element)
- *         (element = global node id; for connect-time draws the target id, with the "step" field
- *          counting draws per target)
+ *         | (draw & 0xFF)   << 8       (draw block 0..255, 4 words = 2 53-bit uniforms each)
+ *         | (kind & 0x3FFF) << 16      (stream kind < 2^14, see SG_STREAM_*; bits 30, 31 stay 0)
+ *   ctr.z = element                    (32 bits: what the draw is for, see below)
+ *   ctr.w = instance                   (32 bits: which one of a kind that has many, see below)
  *
- * CURAND EQUIVALENCE. With v = (uint64)ctr.y << 32 | ctr.x,
- *     curand_init(seed, element, 4 * v, &s); curand4(&s)    gives the same four words, and so does
- *     curand_Philox4x32_10(ctr, make_uint2(k0, k1))         (cuRAND's internal round function),
- * because curand_init puts the subsequence in (z, w) and adds offset/4 to (x, y) as one 64-bit number
- * (../shared/notes/toolchain.md 3b). The curand_init form holds only while 4 * v < 2^64, i.e. for
- * stream < 0x4000; for larger streams (e.g. SG_STREAM_CONNECT) the offset would overflow, so device code
- * calls sg_rng_block() (our SG_HD Philox, identical bits, 1 Philox evaluation instead of 3) or
- * curand_Philox4x32_10 directly.
+ * The functions take element and instance as one 64-bit "element" argument,
+ * sg_rng_elem(instance, element) = (uint64)instance << 32 | element, so ctr.z = lo32 and ctr.w = hi32
+ * of it. Per kind:
+ *   SG_STREAM_FIRING   element = the neuron's global id, instance 0, step = the time step
+ *   SG_STREAM_POISSON  element = target index j in the generator's target list,
+ *                      instance = the poisson_generator's global id, step = the time step
+ *   SG_STREAM_NOISE    element = target index j, instance = the noise_generator's global id,
+ *                      step = the time step
+ *   SG_STREAM_CONNECT  element = the target's (or, by rule, the source's) global id or 0,
+ *                      instance = the index of the sg_connect call (count of earlier successful
+ *                      calls, < 2^32: call 2^32 is refused), step = a per-element draw counter
+ *                      (host/connect.c documents each rule)
+ * Node ids are < 2^32 and step fields < 2^40, so no index is truncated and two different draws never
+ * share a counter in a network the API accepts.
+ *
+ * CURAND EQUIVALENCE. With v = (uint64)ctr.y << 32 | ctr.x (< 2^62, since kind < 2^14),
+ *     curand_init(seed, (uint64)ctr.w << 32 | ctr.z, 4 * v, &s); curand4(&s)   gives the same four
+ * words, and so does curand_Philox4x32_10(ctr, make_uint2(k0, k1)) (cuRAND's internal round
+ * function), because curand_init puts the subsequence in (z, w) and adds offset/4 to (x, y) as one
+ * 64-bit number. 4 * v never overflows for any kind, so the mapping holds for every stream, connect
+ * draws included; device code still calls sg_rng_block() (our SG_HD Philox, identical bits, one
+ * Philox evaluation instead of three).
  *
  * UNIFORMS. sg_u01_53(w0, w1): z = w0 ^ (w1 << 21) (53 bits, as curand_uniform2_double),
  * u = z * 2^-53 + 2^-54, which lies in [2^-54, 1]: the single z = 2^53 - 1 (words 0x001FFFFF,
@@ -50,24 +64,27 @@
 
 SG_EXTERN_C_BEGIN
 
-/* ---- streams (16-bit field) ---- */
-#define SG_STREAM_FIRING 1u     /* neuron firing decisions, element = global node id */
-#define SG_STREAM_POISSON 2u    /* Poisson counts, element = target (one generator per target) */
-#define SG_STREAM_NOISE 3u      /* noise generator draws, element = target */
-#define SG_STREAM_CONNECT 0x8000u
-/* the n-th sg_connect call (its "step" field counts draws per target) */
-#define SG_STREAM_CONNECT_CALL(n) (SG_STREAM_CONNECT | ((uint32_t)(n)&0x7FFFu))
-/* per-generator streams (DESIGN.md 2.3), for when several generators of a kind may drive one target */
-#define SG_STREAM_POISSON_GEN(g) (0x4000u | ((uint32_t)(g)&0x3FFFu))
-#define SG_STREAM_NOISE_GEN(g) (0x2000u | ((uint32_t)(g)&0x1FFFu))
+/* ---- stream kinds (14-bit field of ctr.y) ---- */
+#define SG_STREAM_FIRING 1u     /* neuron firing decisions: element = global node id, instance 0 */
+#define SG_STREAM_POISSON 2u    /* Poisson counts: element = target index, instance = generator gid */
+#define SG_STREAM_NOISE 3u      /* noise generator draws: element = target index, instance = generator gid */
+#define SG_STREAM_CONNECT 4u    /* sg_connect draws: element per rule, instance = connect call index */
+#define SG_STREAM_KIND_MAX 0x3FFFu
 
 #define SG_RNG_STEP_BITS 40
 #define SG_RNG_MAX_DRAWS 256u          /* draw blocks per (seed, stream, element, step) */
 #define SG_RNG_EXHAUSTED_U01 0.5       /* what sg_uniform returns once a cursor is exhausted */
 
-/** The Philox counter of (stream, element, step, draw) in the layout above. */
+/** The 64-bit element argument of (instance, element): ctr.w = instance, ctr.z = element. */
+SG_HD uint64_t sg_rng_elem(uint32_t instance, uint32_t element) {
+  return ((uint64_t)instance << 32) | element;
+}
+
+/** The Philox counter of (stream kind, element = sg_rng_elem(instance, element), step, draw) in the
+ * layout above. */
 SG_HD sg_ctr4 sg_rng_counter(uint32_t stream, uint64_t element, uint64_t step, uint32_t draw) {
-  return sg_ctr4_make((uint32_t)step, (uint32_t)((step >> 32) & 0xFFu) | ((draw & 0xFFu) << 8) | ((stream & 0xFFFFu) << 16),
+  return sg_ctr4_make((uint32_t)step,
+                      (uint32_t)((step >> 32) & 0xFFu) | ((draw & 0xFFu) << 8) | ((stream & SG_STREAM_KIND_MAX) << 16),
                       (uint32_t)element, (uint32_t)(element >> 32));
 }
 

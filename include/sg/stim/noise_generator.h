@@ -4,7 +4,8 @@
  * k+1 and goes to slot k + d. In an active step with k >= next_draw every target j draws
  *   I_j = mean + sqrt(std^2 + y1 std_mod^2) N(0,1),   then next_draw = k + dt_steps,
  * so the value grid is anchored at the first active step. Between draws the same value is
- * sent every step. Draw: Philox(seed, SG_STREAM_NOISE, element = gid << 32 | j, step = k).
+ * sent every step. Draw: Philox(seed, SG_STREAM_NOISE, instance (ctr.w) = gid, element
+ * (ctr.z) = target index j, step = k): the 64-bit element argument gid << 32 | j (docs/rng.md).
  * Modulation (std_mod > 0): (y0, y1) start at (cos(w t + phi), sin(w t + phi)) at each run
  * start (host libm) and rotate by w h in every active step before the draw.
  */

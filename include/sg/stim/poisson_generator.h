@@ -2,9 +2,10 @@
  *
  * In every active step k (t_min < k <= t_max) each target j draws its own count
  * n ~ Poisson(rate h 1e-3) and receives one event of multiplicity n stamped k+1, so emitted
- * stamps lie in (start + h, stop + h]. Draw: Philox(seed, SG_STREAM_POISSON,
- * element = generator gid << 32 | target index j, step = k). Targets never share draws; use
- * a parrot_neuron for a shared train.
+ * stamps lie in (start + h, stop + h]. Draw: Philox(seed, SG_STREAM_POISSON, instance (ctr.w)
+ * = generator gid, element (ctr.z) = target index j, step = k), i.e. the 64-bit element argument
+ * gid << 32 | j = sg_rng_elem(gid, j) (docs/rng.md). Targets never share draws; use a
+ * parrot_neuron for a shared train.
  */
 /* SPDX-License-Identifier: MIT */
 #ifndef SG_STIM_POISSON_GENERATOR_H
@@ -23,6 +24,11 @@ enum {
 #undef X
   SG_POISSON_GENERATOR_N_PARAMS
 };
+
+/* Largest mean count per step, rate x h x 1e-3: counts are uint32 and saturate near 4.3e9 (and
+ * sg_poisson needs lambda well below that). sg_set refuses a rate above SG_POISSON_LAMBDA_MAX /
+ * (h x 1e-3) Hz, i.e. 1e13 Hz at h = 0.1 ms. */
+#define SG_POISSON_LAMBDA_MAX 1e9
 
 /* Per-run constants of one generator (host computes exp(-lambda) with libm, once). */
 typedef struct sg_poisson_coef { double lambda, emlambda; int64_t t_min, t_max; } sg_poisson_coef;
