@@ -90,6 +90,8 @@ typedef struct thr_data {
   int64_t cv[BLK + 16];      /* values to add */
   uint32_t pc[BLK + 16];     /* Poisson counts of a block (windows) */
   struct dblk *bl;           /* delivery: the step's synapse blocks */
+  uint64_t bad_step;         /* first step whose update made a node non-finite (UINT64_MAX: none) */
+  uint32_t bad_row;          /* and the lowest such node of this thread (gid - 1) */
 } thr_data;
 
 /* a block of at most BLK synapses of one row segment: they all go to one slot */
@@ -684,13 +686,22 @@ static inline void push_spike(thr_data *me, uint32_t node, uint32_t m, uint32_t 
   me->n_spk++;
 }
 
+/* a node whose state became non-finite (SG_STEP_NONFINITE): the earliest step, lowest node */
+static inline void note_nonfinite(thr_data *me, uint64_t step, uint32_t row) {
+  if (step < me->bad_step || (step == me->bad_step && row < me->bad_row)) {
+    me->bad_step = step;
+    me->bad_row = row;
+  }
+}
+
 #define UPDATE_SCALAR(M)                                                                       \
   do {                                                                                         \
     const sg_##M##_coef *cbase = (const sg_##M##_coef *)pop->coef;                             \
     const uint64_t stride = pop->coef_per_node ? 1u : 0u;                                      \
     for (uint64_t i = lo; i < hi; ++i) {                                                       \
       const uint32_t m = sg_##M##_step(cbase + i * stride, &view, i, slot, &ctx);             \
-      if (m) push_spike(me, (uint32_t)(pop->first - 1 + i), m, wstep);                         \
+      if (m == SG_STEP_NONFINITE) note_nonfinite(me, ctx.step, (uint32_t)(pop->first - 1 + i)); \
+      else if (m) push_spike(me, (uint32_t)(pop->first - 1 + i), m, wstep);                   \
     }                                                                                          \
   } while (0)
 
@@ -974,6 +985,8 @@ static void run_steps(sg_sim *sim, cpu_data *d, uint64_t n_steps, int t, int T) 
       for (uint32_t w = 0; w < W && st == SG_OK; ++w) st = record_step(sim, d, T, k + w, w);
       sim->step = k + W;
       if (st) d->stop = (int)st;
+      for (int q = 0; q < T; ++q)   /* every thread has finished this window's updates */
+        if (d->th[q]->bad_step != UINT64_MAX && !d->stop) d->stop = -1;
     }
     if (T > 1) barrier(d, T);
     if (d->stop) break;
@@ -993,6 +1006,7 @@ static sg_status cpu_run(sg_sim *sim, uint64_t n_steps) {
       make_ptab(&d->ptab[g], G->lambda, G->emlambda);
   }
   d->stop = 0;
+  for (int q = 0; q < T; ++q) d->th[q]->bad_step = UINT64_MAX, d->th[q]->bad_row = UINT32_MAX;
   atomic_store(&d->bar_count, 0u);
   atomic_store(&d->bar_gen, 0u);
   if (T == 1) {
@@ -1012,6 +1026,14 @@ static sg_status cpu_run(sg_sim *sim, uint64_t n_steps) {
       if ((st = make_split(sim, d, 1))) return st;
       run_steps(sim, d, n_steps, 0, 1);
     }
+  }
+  if (d->stop == -1) {   /* a node's state became non-finite: the first such node of the run */
+    uint64_t step = UINT64_MAX;
+    uint32_t row = UINT32_MAX;
+    for (int q = 0; q < T; ++q)
+      if (d->th[q]->bad_step < step || (d->th[q]->bad_step == step && d->th[q]->bad_row < row))
+        step = d->th[q]->bad_step, row = d->th[q]->bad_row;
+    return sg_i_nonfinite_error(sim, row, step);
   }
   return (sg_status)d->stop;
 }

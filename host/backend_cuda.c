@@ -500,8 +500,9 @@ static uint64_t gen_row_len(const sg_csr *c, uint64_t row) {
 
 /* Steps per run() call from sg_simulate (the flush interval). */
 static uint64_t chunk_steps(const sg_sim *sim) {
-  uint64_t chunk = (uint64_t)(sim->cfg.flush_interval_ms / sim->h + 0.5);
-  return chunk < 1 ? 1 : chunk;
+  const double steps = sim->cfg.flush_interval_ms / sim->h + 0.5;   /* bounded before converting */
+  if (!(steps < (double)((uint64_t)1 << 40))) return (uint64_t)1 << 40;
+  return steps < 1.0 ? 1 : (uint64_t)steps;
 }
 
 static sg_status cu_init(sg_sim *sim, cu_data **out) {
@@ -1060,7 +1061,7 @@ static sg_status cu_run(sg_sim *sim, uint64_t n_steps) {
     uint64_t mm_used = 0;
     const uint64_t S = plan_batch(sim, d, n_steps - done, &mm_used);
     const uint64_t step0 = sim->step;
-    *d->h_ctl = (sg_cu_ctl){.step = step0, .base = step0};
+    *d->h_ctl = (sg_cu_ctl){.step = step0, .base = step0, .bad_key = UINT64_MAX};
     CU_TRY(cudaMemcpyAsync(d->d_ctl, d->h_ctl, sizeof *d->h_ctl, cudaMemcpyHostToDevice, d->stream));
     if (d->n_mm_ent)
       CU_TRY(cudaMemcpyAsync(d->d_due, d->h_due, S * d->n_mm * sizeof(uint64_t), cudaMemcpyHostToDevice, d->stream));
@@ -1082,6 +1083,8 @@ static sg_status cu_run(sg_sim *sim, uint64_t n_steps) {
       CU_TRY(cudaMemcpyAsync(d->h_mm_buf, d->d_mm_buf, mm_used * sizeof(double), cudaMemcpyDeviceToHost, d->stream));
     CU_TRY(cudaStreamSynchronize(d->stream));
     const sg_cu_ctl ctl = *d->h_ctl;
+    if (ctl.fault == SG_CU_FAULT_NONFINITE && ctl.step == step0 + S && ctl.bad_key != UINT64_MAX)
+      return sg_i_nonfinite_error(sim, (uint32_t)(ctl.bad_key & 0xFFFFFFFFu), step0 + (ctl.bad_key >> 32));
     if (ctl.fault || ctl.step != step0 + S || ctl.rec_n > d->rec_cap) {
       char spk_msg[160];
       snprintf(spk_msg, sizeof spk_msg, " spike list overflow (more spikes in one step than its %u entries)", d->spk_cap);

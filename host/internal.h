@@ -13,7 +13,7 @@
 #include "sg/model.h"
 #include "sg/model_list.h"
 
-#define SG_MSG_LEN 512
+#define SG_MSG_LEN 1024
 #define SG_NAME_LEN 64
 
 /* ---- model descriptors (host/models.c expands the model headers' tables) --------------- */
@@ -233,6 +233,11 @@ sg_status sg_i_fail(sg_sim *sim, sg_status code, const char *fmt, ...)
 #endif
   ;
 sg_pop *sg_i_pop_of(const sg_sim *sim, uint64_t gid);         /* NULL if out of range */
+/* A node's state became non-finite in the update of `step` (a step function returned
+ * SG_STEP_NONFINITE; row = global id - 1): stops the simulation for good (sim->poisoned) with
+ * SG_ERR_OVERFLOW naming the node, its population and model, the time and its parameter values.
+ * Recordings up to the stop are kept. Both backends report it the same way. */
+sg_status sg_i_nonfinite_error(sg_sim *sim, uint32_t row, uint64_t step);
 sg_status sg_i_nodes_pop(sg_sim *sim, sg_nodes nodes, const char *what, sg_pop **out);
 void sg_i_pop_free(sg_pop *pop);
 sg_status sg_i_pop_alloc_state(sg_sim *sim, sg_pop *pop);    /* (re)size state rows from widths */

@@ -248,3 +248,21 @@ const sg_model_desc *sg_i_model_find(const char *name) {
     if (strcmp(sg_i_models[i]->name, name) == 0) return sg_i_models[i];
   return NULL;
 }
+
+sg_status sg_i_nonfinite_error(sg_sim *sim, uint32_t row, uint64_t step) {
+  const uint64_t gid = (uint64_t)row + 1;
+  const sg_pop *pop = sg_i_pop_of(sim, gid);
+  char params[SG_MSG_LEN * 3 / 4] = "";
+  if (pop) {
+    size_t len = 0;
+    for (uint32_t p = 0; p < pop->model->n_params && len + 40 < sizeof params; ++p)
+      len += (size_t)snprintf(params + len, sizeof params - len, "%s%s = %.17g", p ? ", " : "", pop->model->params[p].name,
+                              sg_i_param(pop, p, gid - pop->first));
+  }
+  sim->poisoned = 1;
+  snprintf(sim->backend_reason, sizeof sim->backend_reason, "the state of node %llu became non-finite", (unsigned long long)gid);
+  return sg_i_fail(sim, SG_ERR_OVERFLOW,
+                   "sg_simulate: the state of node %llu (%s %s) became non-finite (NaN or infinite) in the update from t = %g ms to %g ms; the simulation stopped and cannot continue (recordings up to there are kept). Its parameters: %s",
+                   (unsigned long long)gid, pop ? pop->model->name : "?", pop ? pop->name : "?", (double)step * sim->h,
+                   (double)(step + 1) * sim->h, params);
+}

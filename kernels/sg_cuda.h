@@ -25,7 +25,8 @@ SG_EXTERN_C_BEGIN
 enum {
   SG_CU_FAULT_SPIKE_LIST = 1u,   /* more spikes in one step than the spike list holds     */
   SG_CU_FAULT_REC_BUF = 2u,      /* spike-recorder buffer full                              */
-  SG_CU_FAULT_MM_BUF = 4u        /* multimeter sample outside its buffer                    */
+  SG_CU_FAULT_MM_BUF = 4u,       /* multimeter sample outside its buffer                    */
+  SG_CU_FAULT_NONFINITE = 8u     /* a node's state became non-finite (SG_STEP_NONFINITE)    */
 };
 
 /* Control block: one per simulation, in device memory; the host writes it at the start of a
@@ -37,6 +38,8 @@ typedef struct sg_cu_ctl {
   uint64_t rec_n;       /* entries in the spike-recorder buffer                               */
   uint64_t n_spikes;    /* statistics over the batch: spike-list entries                      */
   uint64_t n_events;    /* statistics over the batch: synaptic events delivered               */
+  uint64_t bad_key;     /* first non-finite node: (step - base) << 32 | row, the smallest
+                           (the host sets UINT64_MAX)                                         */
   uint32_t spk_n;       /* entries in this step's spike list                                  */
   uint32_t fault;       /* SG_CU_FAULT_* bits                                                 */
 } sg_cu_ctl;

@@ -32,6 +32,12 @@
       const uint64_t i = w0 + (threadIdx.x & 31u);                                                      \
       uint32_t m = 0;                                                                                   \
       if (i < a.n) m = sg_##M##_step(coef + i * coef_stride, &view, i, slot, &ctx);                     \
+      if (m == SG_STEP_NONFINITE) {                                                                     \
+        atomicMin((unsigned long long *)&a.ctl->bad_key,                                                \
+                  (unsigned long long)((k - a.ctl->base) << 32 | (a.first_id - 1u + i)));               \
+        atomicOr(&a.ctl->fault, (unsigned)SG_CU_FAULT_NONFINITE);                                       \
+        m = 0;                                                                                          \
+      }                                                                                                 \
       const uint32_t q = sg_cu_warp_append(m != 0u, &a.ctl->spk_n);                                     \
       if (m != 0u) {                                                                                    \
         if (q < a.spk_cap) {                                                                            \

@@ -654,6 +654,17 @@ static void test_cuda_equiv_spike_list_overflow(void) {
   free(t_ref); free(t); free(s_ref); free(s);
 }
 
+/* A glif_cond state that becomes non-finite stops the cuda run with the cpu's error
+ * (tests/test_nonfinite.c, which runs the cpu cases). */
+void sg_test_nonfinite_case(sg_backend backend, int threads);
+static void test_cuda_equiv_nonfinite(void) {
+  if (!device_present()) {
+    fprintf(stderr, "\n  (no device: %s not run)", __func__);
+    return;
+  }
+  sg_test_nonfinite_case(SG_BACKEND_CUDA, 0);
+}
+
 /* ---- the device's view of the shared code ------------------------------------------------------- */
 #ifdef SG_HAVE_CUDA
 #define DEVICE_OR_SKIP()                                                                     \
@@ -838,6 +849,7 @@ static CU_TestInfo tests[] = {
   {"glif_cond, all recordables", test_cuda_equiv_glif},
   {"long and short rows", test_cuda_equiv_rows},
   {"a spike list over capacity stops the run with an error, keeping the exact prefix", test_cuda_equiv_spike_list_overflow},
+  {"a non-finite state stops the run with the cpu's error", test_cuda_equiv_nonfinite},
   CU_TEST_INFO_NULL,
 };
 

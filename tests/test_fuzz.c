@@ -513,7 +513,10 @@ static void one_call(fz *z, const char *root) {
   if (st != SG_OK) {
     z->errors++;
     CHECK(sg_errmsg(sim)[0] != 0, "status %s without a message", sg_status_str(st));
-    const int io = st == SG_ERR_IO || st == SG_ERR_HDF5 || st == SG_ERR_INTERRUPTED || st == SG_ERR_NOMEM;
+    /* errors of a running simulation keep the steps that ran: I/O, interrupts, memory, and a
+     * neuron whose state became non-finite (the run stops there for good) */
+    const int io = st == SG_ERR_IO || st == SG_ERR_HDF5 || st == SG_ERR_INTERRUPTED || st == SG_ERR_NOMEM ||
+                   (st == SG_ERR_OVERFLOW && strstr(sg_errmsg(sim), "became non-finite"));
     if (!is_sim || !io) CHECK(sg_steps(sim) == steps_before, "a failed call moved the time (%s: %s)", sg_status_str(st), sg_errmsg(sim));
     sg_memory m;
     CHECK(sg_memory_report(sim, &m) == SG_OK && m.n_nodes == nodes_before, "a failed call changed the node count");

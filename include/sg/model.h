@@ -33,6 +33,12 @@ enum sg_check {
   SG_CHK_ANY_INF     /* any value but NaN                         */
 };
 
+/* A step function returns the spike multiplicity of the node (0: no spike), or this flag alone when
+ * the node's state became non-finite (NaN or infinite): both backends then stop the run with an
+ * error naming the node (sg_i_nonfinite_error), instead of going on with a neuron that can never
+ * spike again. Checked where a model can blow up (glif_cond's integrator), one comparison a step. */
+#define SG_STEP_NONFINITE 0x80000000u
+
 /* What a step function gets besides its own state. */
 typedef struct sg_step_ctx {
   uint64_t seed;       /* Philox key                                          */

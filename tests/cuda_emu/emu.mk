@@ -51,7 +51,7 @@ $(EMU_DIR)/tests/suites.h:
 EMU_LIB_OBJ := $(HOST_SRC:%.c=$(EMU_DIR)/%.o) $(EMU_KERN_OBJ) $(EMU_DIR)/emu.o
 EMU_LINK = $(CXX) -fopenmp -o $@ $^ $(CUNIT_LIBS) $(HDF5_LIBS) -lm -ldl -lpthread $(SG_EMU_SAN)
 
-$(EMU_RUN): $(EMU_DIR)/tests/test_cuda_equiv.o $(EMU_DIR)/tests/test_main.o $(EMU_LIB_OBJ)
+$(EMU_RUN): $(EMU_DIR)/tests/test_cuda_equiv.o $(EMU_DIR)/tests/test_nonfinite.o $(EMU_DIR)/tests/test_main.o $(EMU_LIB_OBJ)
 	$(EMU_LINK)
 
 # bench/throughput against the emulation: the benchmark networks, cpu vs emulated cuda, by hash

@@ -70,3 +70,6 @@ inline unsigned long long atomicAdd(unsigned long long *p, unsigned long long v)
   const unsigned long long o = *p; *p = o + v; return o;
 }
 inline unsigned atomicOr(unsigned *p, unsigned v) { const unsigned o = *p; *p = o | v; return o; }
+inline unsigned long long atomicMin(unsigned long long *p, unsigned long long v) {
+  const unsigned long long o = *p; *p = v < o ? v : o; return o;
+}

@@ -575,6 +575,10 @@ SG_HD uint32_t sg_glif_cond_step(const sg_glif_cond_coef *SG_RESTRICT c, const s
   s[SG_GLIF_COND_S_threshold_voltage][i] = tv;
   s[SG_GLIF_COND_S_refractory_steps][i] = refr;
   s[SG_GLIF_COND_S_integration_step][i] = hs;
+  /* a blown-up integration (e.g. C_m = 1e-7 pF) leaves V non-finite, and NaN never crosses the
+   * threshold: report it (SG_STEP_NONFINITE) rather than fall silent. !(|V| <= max) is also true
+   * for NaN. */
+  if (!(fabs(y[0]) <= 1.7976931348623157e308)) return SG_STEP_NONFINITE;
   return spike;
 }
 
