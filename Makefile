@@ -58,8 +58,8 @@ CFLAGS    += -std=c11 -ffp-contract=off -fno-math-errno -fopenmp -fPIC $(WARN) -
 LDLIBS    += $(HDF5_LIBS) -lm -ldl -lpthread
 LDFLAGS   += -fopenmp
 ifeq ($(SAN),1)
-  CFLAGS  += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-  LDFLAGS += -fsanitize=address,undefined
+  CFLAGS  += -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all -fno-omit-frame-pointer
+  LDFLAGS += -fsanitize=address,undefined,float-cast-overflow
   override BUILD := $(BUILD)/san
 endif
 # Python loading an ASan-built library needs the sanitizer runtimes preloaded.

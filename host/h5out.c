@@ -4,6 +4,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "h5out.h"
 
+#include <errno.h>
 #include <hdf5.h>
 #include <math.h>
 #include <stdarg.h>
@@ -47,7 +48,10 @@ struct sg_h5 {
   int swmr;          /* 1 once H5Fstart_swmr_write ran (first append); 0 while objects may be created */
   int report_f32;    /* report data stored as float32 (sg_h5_meta.report_float32) */
   char *path;
-  sg_status failed;  /* sticky: the first failed append (or SWMR switch); refuses the rest */
+  char *tmp_path;    /* while non-NULL the file lives under this name, moved to `path` once it
+                        is in SWMR mode (or closed): a reader never meets a half-made file */
+  sg_status failed;  /* sticky: a failure that leaves the file in an unknown state (SWMR switch,
+                        reopen, rollback); refuses the rest. A failed append is not sticky. */
   char failmsg[512];
   h5pop *pops;
   int n_pops, cap_pops;
@@ -352,11 +356,38 @@ static hid_t latest_fapl(void) {
   return fapl;
 }
 
+/* "<dir>/.<name>.partial": hidden, and not "*.h5", so nothing takes it for output. */
+static char *tmp_name(const char *path) {
+  const char *slash = strrchr(path, '/');
+  const char *base = slash ? slash + 1 : path;
+  size_t dl = (size_t)(base - path), bl = strlen(base);
+  char *s = (char *)malloc(dl + bl + 10);
+  if (!s) return NULL;
+  memcpy(s, path, dl);
+  s[dl] = '.';
+  memcpy(s + dl + 1, base, bl);
+  memcpy(s + dl + 1 + bl, ".partial", 9);
+  return s;
+}
+
+/* Moves the file from its temporary name to its own (atomically replacing an older file). */
+static int publish(ctx *c, sg_h5 *f) {
+  if (!f->tmp_path) return 0;
+  if (rename(f->tmp_path, f->path) != 0) {
+    fail_msg(c, SG_ERR_IO, "%s: rename from %s failed: %s", f->path, f->tmp_path, strerror(errno));
+    return -1;
+  }
+  free(f->tmp_path);
+  f->tmp_path = NULL;
+  return 0;
+}
+
 static void free_handle(sg_h5 *f) {
   if (!f) return;
   for (int i = 0; i < f->n_pops; ++i) free(f->pops[i].path);
   free(f->pops);
   free(f->path);
+  free(f->tmp_path);
   free(f);
 }
 
@@ -381,8 +412,12 @@ static sg_status create_file(const char *path, const sg_h5_meta *meta, int kind,
   }
   f->kind = kind;
   f->report_f32 = meta && meta->report_float32;
+  if (!(f->tmp_path = tmp_name(path))) {
+    fail_msg(&c, SG_ERR_NOMEM, "%s: out of memory", path);
+    goto fail;
+  }
   TRY(&c, fapl = latest_fapl(), "/", "H5Pset_libver_bounds");
-  WTRY(&c, f->file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl), "/", "H5Fcreate");
+  WTRY(&c, f->file = H5Fcreate(f->tmp_path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl), "/", "H5Fcreate");
   xclose(&fapl);
   WTRY(&c, g = H5Gcreate2(f->file, top, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), top,
        "H5Gcreate2");
@@ -392,7 +427,8 @@ static sg_status create_file(const char *path, const sg_h5_meta *meta, int kind,
                    &meta->resolution_ms) < 0 ||
         attr_write(&c, f->file, "/", "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, &meta->seed) < 0 ||
         (meta->backend && attr_str(&c, f->file, "/", "backend", meta->backend) < 0) ||
-        (meta->version && attr_str(&c, f->file, "/", "version", meta->version) < 0))
+        (meta->version && attr_str(&c, f->file, "/", "version", meta->version) < 0) ||
+        (meta->run_id && attr_str(&c, f->file, "/", "run_id", meta->run_id) < 0))
       goto fail;
     if (meta->network_json) {
       WTRY(&c, g = H5Gcreate2(f->file, "/metadata", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
@@ -410,7 +446,7 @@ fail:
   xclose(&fapl);
   if (f && f->file >= 0) {
     xclose(&f->file);
-    remove(path); /* do not leave a half-made file behind */
+    remove(f->tmp_path); /* do not leave a half-made file behind */
   }
   free_handle(f);
   return ctx_end(&c);
@@ -431,11 +467,25 @@ sg_status sg_h5_report_create(const char *path, const sg_h5_meta *meta, sg_h5 **
  * HDF5 1.10 does not support creating objects in that mode, so adding a population after the
  * first append closes the file and reopens it in normal mode; the next append restarts SWMR. */
 static int enter_swmr(ctx *c, sg_h5 *f) {
-  if (f->swmr) return 0;
-  WTRY(c, H5Fstart_swmr_write(f->file), "/", "H5Fstart_swmr_write");
-  f->swmr = 1;
+  if (!f->swmr) {
+    if (injected()) {
+      fail_msg(c, SG_ERR_HDF5, "%s: /: H5Fstart_swmr_write failed: injected failure (sg_h5_fail_after)", c->path);
+      goto sticky;
+    }
+    if (H5Fstart_swmr_write(f->file) < 0) {
+      fail_h5(c, "/", "H5Fstart_swmr_write");
+      goto sticky;
+    }
+    f->swmr = 1;
+  }
+  if (f->tmp_path) { /* first time: flushed in SWMR mode, then under its own name */
+    WTRY(c, H5Fflush(f->file, H5F_SCOPE_LOCAL), "/", "H5Fflush");
+    if (publish(c, f) < 0) goto fail;
+  }
   return 0;
-fail:
+fail: /* the file is in SWMR mode, only not yet flushed or renamed: the next call retries */
+  return -1;
+sticky:
   f->failed = c->st; /* the file is in an unknown mode: no more appends */
   snprintf(f->failmsg, sizeof f->failmsg, "%s", c->msg);
   return -1;
@@ -456,7 +506,7 @@ static int leave_swmr(ctx *c, sg_h5 *f) {
   TRY(c, H5Fclose(file), "/", "H5Fclose");
   f->swmr = 0;
   TRY(c, fapl = latest_fapl(), "/", "H5Pset_libver_bounds");
-  TRY(c, f->file = H5Fopen(f->path, H5F_ACC_RDWR, fapl), "/", "H5Fopen");
+  TRY(c, f->file = H5Fopen(f->tmp_path ? f->tmp_path : f->path, H5F_ACC_RDWR, fapl), "/", "H5Fopen");
   TRY(c, dapl = chunk_dapl(), "/", "H5Pset_chunk_cache");
   for (int i = 0; i < f->n_pops; ++i) {
     h5pop *p = &f->pops[i];
@@ -677,14 +727,13 @@ static h5pop *get_pop(ctx *c, sg_h5 *f, int kind, int pop, const char *fn) {
   return &f->pops[pop];
 }
 
-/* After a failed append: remember the failure (sticky), shrink the datasets back to the last
- * good block and flush that state, so the file on disk is the one of the last good block. */
+/* After a failed append: shrink the datasets back to the last good block and flush that state,
+ * so the file is the one of the last good block and the next append may retry the block (a
+ * full disk is often transient). Only a failed shrink makes the failure sticky. */
 static void append_failed(ctx *c, sg_h5 *f, h5pop *p) {
   ctx r; /* a nested context only for its message; auto-print is already off */
   memset(&r, 0, sizeof r);
   r.path = c->path;
-  f->failed = c->st;
-  snprintf(f->failmsg, sizeof f->failmsg, "%s", c->msg);
   if (f->kind == KIND_SPIKES) {
     hsize_t n = p->n;
     TRY(&r, H5Dset_extent(p->d_main, &n), p->path, "rollback H5Dset_extent");
@@ -695,11 +744,14 @@ static void append_failed(ctx *c, sg_h5 *f, h5pop *p) {
     TRY(&r, H5Dset_extent(p->d_main, dims), p->path, "rollback H5Dset_extent");
     if (write_rows(&r, p->d_aux, p->path, H5T_NATIVE_DOUBLE, 1, 1, 0, 1, &stop) < 0) goto fail;
   }
-  TRY(&r, H5Fflush(f->file, H5F_SCOPE_LOCAL), p->path, "rollback H5Fflush");
+  /* a failed flush here (the disk still full) is left to the next append's flush */
+  if (H5Fflush(f->file, H5F_SCOPE_LOCAL) < 0) H5Eclear2(H5E_DEFAULT);
   return;
 fail: {
     size_t used = strlen(c->msg);
     snprintf(c->msg + used, sizeof c->msg - used, " (and the rollback failed: %s)", r.msg);
+    f->failed = c->st;
+    snprintf(f->failmsg, sizeof f->failmsg, "%s", c->msg);
   }
 }
 
@@ -780,6 +832,7 @@ sg_status sg_h5_flush(sg_h5 *f, char *err, size_t errlen) {
     fail_msg(&c, SG_ERR_ARG, "sg_h5_flush: file is NULL");
     return ctx_end(&c);
   }
+  if (f->failed == SG_OK && enter_swmr(&c, f) < 0) return ctx_end(&c);
   WTRY(&c, H5Fflush(f->file, H5F_SCOPE_LOCAL), "/", "H5Fflush");
 fail:
   return ctx_end(&c);
@@ -802,7 +855,9 @@ sg_status sg_h5_close(sg_h5 *f, char *err, size_t errlen) {
     if (injected()) fail_msg(&c, SG_ERR_HDF5, "%s: /: H5Fclose failed: injected failure "
                              "(sg_h5_fail_after)", c.path);
     if (H5Fclose(f->file) < 0) fail_h5(&c, "/", "H5Fclose");
+    f->file = H5I_INVALID_HID;
   }
+  publish(&c, f); /* a file closed before any append or flush: under its own name now */
   sg_status st = ctx_end(&c);
   free_handle(f);
   return st;

@@ -3,9 +3,13 @@
  *
  * CRASH SAFETY AND RECOVERY OF A KILLED RUN'S FILES.
  *     h5clear -s FILE.h5        (h5clear: Debian package hdf5-tools)
- * Files use HDF5's latest (1.10) format. Objects are created in normal mode; the first append
- * switches the file to SWMR write mode (H5Fstart_swmr_write), in which HDF5 orders its metadata
- * writes so that the file is consistent at every instant, and every append ends with H5Fflush.
+ * Files use HDF5's latest (1.10) format. A file is made under a temporary name
+ * (".<name>.partial" in the same folder) and its objects are created in normal mode; the first
+ * sg_h5_flush or append switches it to SWMR write mode (H5Fstart_swmr_write), in which HDF5
+ * orders its metadata writes so that the file is consistent at every instant, flushes it and
+ * only then renames it to its own name, so a file under its own name can be opened by an SWMR
+ * reader at any moment, also when the run was killed before its first block (sg_h5_close also
+ * renames a file that never got that far). Every append ends with H5Fflush.
  * So a run that is killed (SIGKILL, OOM killer, a crash) keeps every block whose append
  * returned SG_OK, bit for bit, and nothing is lost before it. Its superblock still says "open
  * for SWMR writing", so plain readers (h5py's default, libsonata, h5dump) refuse it with "file
@@ -34,8 +38,12 @@
  * failures (cannot create, read, write) are SG_ERR_IO; other HDF5 failures SG_ERR_HDF5. HDF5's
  * automatic error printing is switched off during each call (and restored afterwards).
  * A failed append rolls the population back to its last good block and flushes that state, so
- * the file stays readable up to the last successful append; the handle then refuses further
- * appends and populations (the failure is sticky) but must still be closed with sg_h5_close.
+ * the file stays readable up to the last successful append, and the handle stays usable: the
+ * caller retries the same block later (a full disk is often transient: once space is freed the
+ * retry succeeds and the file is as if nothing had failed). Only failures that leave the file in
+ * an unknown state (the switch to SWMR mode, the reopen after a late population, a failed
+ * rollback) are sticky: the handle then refuses further appends and populations but must still
+ * be closed with sg_h5_close.
  *
  * A handle is not thread-safe; use one handle per thread. */
 /* SPDX-License-Identifier: MIT */
@@ -55,8 +63,9 @@ extern "C" {
 typedef struct sg_h5 sg_h5;
 
 /* Run metadata written as attributes of the file's root group at create time:
- * resolution_ms (float64), seed (uint64), backend and version (variable-length UTF-8 strings;
- * a NULL field is not written). network_json (NULL = none) may be megabytes, so it is stored
+ * resolution_ms (float64), seed (uint64), backend, version and run_id (variable-length UTF-8
+ * strings; a NULL field is not written). run_id identifies the run that wrote the file (the
+ * simulator uses 32 random hex digits), so a file left by an earlier run is recognisable. network_json (NULL = none) may be megabytes, so it is stored
  * as the scalar variable-length UTF-8 string dataset /metadata/network_json
  * (h5py: f["metadata/network_json"].asstr()[()]).
  * report_float32 (report files only): 0 stores report data as float64, exactly the values
@@ -70,10 +79,12 @@ typedef struct sg_h5_meta {
   const char *version;
   const char *network_json;
   int report_float32;
+  const char *run_id;
 } sg_h5_meta;
 
-/* Creates (truncating any existing file) a SONATA spike file at `path` with an empty /spikes
- * group and the metadata `meta` (NULL = none). *out is NULL on failure. */
+/* Creates a SONATA spike file for `path` with an empty /spikes group and the metadata `meta`
+ * (NULL = none); it is written under a temporary name and replaces any existing `path` at the
+ * first flush or append (see above). *out is NULL on failure. */
 sg_status sg_h5_spikes_create(const char *path, const sg_h5_meta *meta, sg_h5 **out, char *err,
                               size_t errlen);
 
@@ -95,8 +106,8 @@ sg_status sg_h5_spikes_population(sg_h5 *f, const char *name, uint64_t first_glo
 sg_status sg_h5_spikes_append(sg_h5 *f, int pop, const double *times_ms, const uint64_t *node_ids,
                               size_t n, char *err, size_t errlen);
 
-/* Creates (truncating) a SONATA report file at `path` with an empty /report group and `meta`
- * (NULL = none) as for spike files. */
+/* Creates a SONATA report file for `path` with an empty /report group and `meta` (NULL = none),
+ * as for spike files. */
 sg_status sg_h5_report_create(const char *path, const sg_h5_meta *meta, sg_h5 **out, char *err,
                               size_t errlen);
 
@@ -118,7 +129,9 @@ sg_status sg_h5_report_population(sg_h5 *f, const char *name, const uint64_t *no
 sg_status sg_h5_report_append(sg_h5 *f, int pop, const double *rows, size_t n_rows, char *err,
                               size_t errlen);
 
-/* H5Fflush of the whole file. Appends already flush; this is for callers that want to be sure. */
+/* Switches the file to SWMR write mode if it is not yet (so it is published under its own name
+ * and readable by SWMR readers from now on, also after a kill) and flushes it. Call it once the
+ * populations are made; appends flush by themselves. */
 sg_status sg_h5_flush(sg_h5 *f, char *err, size_t errlen);
 
 /* Closes every object and the file and frees f, also after a failure. NULL is a no-op (SG_OK).

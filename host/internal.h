@@ -21,7 +21,7 @@ typedef enum sg_kind { SG_KIND_NEURON = 0, SG_KIND_GENERATOR = 1, SG_KIND_RECORD
 
 typedef struct sg_param_row { const char *name, *unit; double def; int check; const char *doc; } sg_param_row;
 typedef struct sg_vec_row { const char *name, *unit; int check; const char *doc; } sg_vec_row;
-typedef struct sg_state_row { const char *name, *unit; double init; const char *doc; } sg_state_row;
+typedef struct sg_state_row { const char *name, *unit; double init; int check; const char *doc; } sg_state_row;
 typedef struct sg_vec { double *v; size_t len; } sg_vec;
 
 struct sg_pop;
@@ -179,10 +179,19 @@ typedef struct sg_backend_ops {
 extern const sg_backend_ops sg_i_cpu_backend;
 extern const sg_backend_ops sg_i_cuda_backend;  /* stub in CPU-only builds */
 
+/* The output folder held by one run (record.c): the flock'ed lock file, the folder's identity
+ * in the in-process registry, and the run identifier written into every file. */
+typedef struct sg_out_claim {
+  int fd;                            /* <output_dir>/.spikegpu.lock, or -1            */
+  uint64_t dev, ino;                 /* the folder (registry key); 0, 0 = none         */
+  char run_id[33];                   /* 32 hex digits                                  */
+} sg_out_claim;
+
 /* ---- the simulation -------------------------------------------------------------------- */
 struct sg_sim {
   sg_config cfg;
   char output_dir[4096];
+  sg_out_claim out_claim;            /* held from sg_sim_new to sg_sim_free            */
   double h;                          /* resolution, ms */
   int64_t tics_per_step;
   uint64_t step;                     /* steps simulated so far */
@@ -232,6 +241,12 @@ sg_status sg_i_fail(sg_sim *sim, sg_status code, const char *fmt, ...)
   __attribute__((format(printf, 3, 4)))
 #endif
   ;
+/* The same for calls that have no simulation yet (sg_sim_new): the message into err[len]. */
+sg_status sg_i_errout(char *err, size_t len, sg_status code, const char *fmt, ...)
+#if defined(__GNUC__)
+  __attribute__((format(printf, 4, 5)))
+#endif
+  ;
 sg_pop *sg_i_pop_of(const sg_sim *sim, uint64_t gid);         /* NULL if out of range */
 /* A node's state became non-finite in the update of `step` (a step function returned
  * SG_STEP_NONFINITE; row = global id - 1): stops the simulation for good (sim->poisoned) with
@@ -241,6 +256,10 @@ sg_status sg_i_nonfinite_error(sg_sim *sim, uint32_t row, uint64_t step);
 sg_status sg_i_nodes_pop(sg_sim *sim, sg_nodes nodes, const char *what, sg_pop **out);
 void sg_i_pop_free(sg_pop *pop);
 sg_status sg_i_pop_alloc_state(sg_sim *sim, sg_pop *pop);    /* (re)size state rows from widths */
+/* Refuses (naming both) output files of recorder population self (NULL: one being created with
+ * name, model, n) recording vars that another recorder population also writes (host/sim.c). */
+sg_status sg_i_check_files(sg_sim *sim, const char *fn, const sg_pop *self, const char *name,
+                           const sg_model_desc *model, uint64_t n, const char *const *vars, size_t n_vars);
 sg_status sg_i_prepare(sg_sim *sim);                          /* CSR, ports, coefs, ring, recorders */
 void sg_i_csr_free(sg_csr *c);
 void sg_i_edges_free(sg_edges *e);
@@ -261,6 +280,10 @@ sg_status sg_i_record_flush(sg_sim *sim, int final);
 void sg_i_record_free(sg_sim *sim);
 sg_status sg_i_srec_push(sg_sim *sim, sg_spike_rec *r, uint64_t stamp, uint64_t sender, uint32_t mult);
 sg_status sg_i_mm_row(sg_sim *sim, sg_multimeter *m, uint64_t stamp, double **row);
+/* Claims output_dir for one run (lock, in-process registry, overwrite_files check) or says why
+ * not; release frees it (also after a failed claim: no-op). record.c */
+sg_status sg_i_output_claim(const char *dir, int overwrite, int verbose, sg_out_claim *out, char *err, size_t errlen);
+void sg_i_output_release(sg_out_claim *c, const char *dir);
 int sg_i_mm_due(const sg_multimeter *m, uint64_t stamp);
 /* Memory accounting */
 uint64_t sg_i_host_mem_available(void);

@@ -14,7 +14,7 @@
 
 #define GC_PARAM_ROW(name, unit, def, chk, doc) {#name, unit, def, chk, doc},
 #define GC_VEC_ROW(name, unit, chk, doc) {#name, unit, chk, doc},
-#define GC_STATE_ROW(name, unit, init, doc) {#name, unit, init, doc},
+#define GC_STATE_ROW(name, unit, init, chk, doc) {#name, unit, init, chk, doc},
 
 static const sg_param_row gc_params[] = {SG_GLIF_COND_PARAMS(GC_PARAM_ROW)};
 static const sg_vec_row gc_vecs[] = {SG_GLIF_COND_VECS(GC_VEC_ROW)};

@@ -23,7 +23,7 @@
 
 #define SG_PARAM_ROW(name, unit, def, chk, doc) {#name, unit, def, chk, doc},
 #define SG_VEC_ROW(name, unit, chk, doc) {#name, unit, chk, doc},
-#define SG_STATE_ROW(name, unit, init, doc) {#name, unit, init, doc},
+#define SG_STATE_ROW(name, unit, init, chk, doc) {#name, unit, init, chk, doc},
 
 const char *sg_i_check_text(int check) {
   switch (check) {

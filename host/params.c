@@ -75,6 +75,10 @@ static int check_value(const sg_sim *sim, int chk, double v, char *msg, size_t l
   return 0;
 }
 
+/* Validation class of state row k, from the model's state table (models with their own
+ * set_state check there as well). */
+static int state_check(const sg_model_desc *m, uint32_t k) { return m->state[k].check; }
+
 /* Node i's parameters and vectors, with an optional override, for the model's check(). */
 static void node_params(const sg_pop *pop, uint64_t i, double *p, sg_vec *vecs) {
   for (uint32_t k = 0; k < pop->model->n_params; ++k) p[k] = sg_i_param(pop, k, i);
@@ -127,6 +131,28 @@ static sg_status frozen_check(sg_sim *sim, const char *fn, sg_pop *pop, const ch
   return SG_OK;
 }
 
+/* A multimeter that has recorded keeps its window (start, stop, origin): its report files hold
+ * one time axis, mapping/time = [start, stop, step], so samples of a moved window could not be
+ * placed on it. Setting the value it has is allowed. */
+static sg_status window_frozen_check(sg_sim *sim, const char *fn, const sg_pop *pop, uint64_t lo,
+                                     uint64_t hi, uint32_t k, const double *values, int per_node) {
+  const char *pname = pop->model->params[k].name;
+  if (pop->model->id != SG_MODEL_multimeter ||
+      (strcmp(pname, "start") != 0 && strcmp(pname, "stop") != 0 && strcmp(pname, "origin") != 0))
+    return SG_OK;
+  for (size_t j = 0; j < sim->n_mm; ++j) {
+    const sg_multimeter *mm = &sim->mm[j];
+    /* cap_rows: a row was stored once (n_rows drops back to 0 after flushes) */
+    if (mm->cap_rows == 0 || mm->gid < pop->first + lo || mm->gid >= pop->first + hi) continue;
+    const uint64_t i = mm->gid - pop->first;
+    const double was = sg_i_param(pop, k, i), now = values[per_node ? i - lo : 0];
+    if (now != was)
+      return sg_i_fail(sim, SG_ERR_STATE, "%s: multimeter %s (node %llu): %s = %g ms: cannot change from %g ms after the multimeter has recorded (its report files have one time axis, mapping/time): allowed %g ms; for another window create a new multimeter",
+                       fn, pop->name, (unsigned long long)mm->gid, pname, now, was, was);
+  }
+  return SG_OK;
+}
+
 static sg_status set_values(sg_sim *sim, const char *fn, sg_nodes nodes, const char *name,
                             const double *values, int per_node) {
   if (!sim) return SG_ERR_ARG;
@@ -145,7 +171,7 @@ static sg_status set_values(sg_sim *sim, const char *fn, sg_nodes nodes, const c
   const uint64_t lo = nodes.first - pop->first, hi = lo + nodes.n;
   const uint64_t nv = per_node ? nodes.n : 1;
   char msg[256];
-  const int chk = kind == FOUND_PARAM ? m->params[k].check : SG_CHK_ANY;
+  const int chk = kind == FOUND_PARAM ? m->params[k].check : state_check(m, k);
   for (uint64_t j = 0; j < nv; ++j)
     if (check_value(sim, chk, values[j], msg, sizeof msg))
       return sg_i_fail(sim, SG_ERR_ARG, "%s: %s.%s%s%s (node %llu)", fn, m->name, name,
@@ -173,6 +199,7 @@ static sg_status set_values(sg_sim *sim, const char *fn, sg_nodes nodes, const c
     return SG_OK;
   }
 
+  if ((st = window_frozen_check(sim, fn, pop, lo, hi, k, values, per_node))) return st;
   if ((st = cross_check(sim, fn, pop, lo, hi, kind, k, values, per_node, NULL))) return st;
   /* commit; a model that adjusts state on a parameter change needs the state on the host */
   if (m->params_changed && sim->state_on_device && (st = sim->backend->sync(sim))) return st;
@@ -434,6 +461,7 @@ sg_status sg_set_strs(sg_sim *sim, sg_nodes nodes, const char *name, const char 
       if (strcmp(v[q], v[j]) == 0)
         return sg_i_fail(sim, SG_ERR_ARG, "%s: record_from[%zu] = '%s' repeats record_from[%zu]", fn, j, v[j], q);
   }
+  if ((st = sg_i_check_files(sim, fn, pop, pop->name, pop->model, pop->n, v, len))) return st;
   char (*names)[SG_NAME_LEN] = NULL;
   if (len) {
     names = calloc(len, sizeof *names);
@@ -463,8 +491,10 @@ sg_status sg_get(sg_sim *sim, uint64_t node_id, const char *name, double *out) {
   if (kind == FOUND_VEC) return sg_i_fail(sim, SG_ERR_ARG, "%s: %s.%s is a vector: use sg_get_vec", fn, m->name, name);
   sg_status st;
   if (sim->state_on_device && (st = sim->backend->sync(sim))) return st;
+  /* before get_state: a vector row has no one value (glif_cond's g, dg, ASCurrents) */
+  if (pop->width[k] != 1)
+    return sg_i_fail(sim, SG_ERR_ARG, "%s: %s.%s is a vector state of %u values: use sg_get_vec", fn, m->name, name, pop->width[k]);
   if (m->get_state) { *out = m->get_state(pop, k, i); return SG_OK; }
-  if (pop->width[k] != 1) return sg_i_fail(sim, SG_ERR_ARG, "%s: %s.%s is a vector state: use sg_get_vec", fn, m->name, name);
   *out = pop->state[k][i];
   return SG_OK;
 }
@@ -525,7 +555,7 @@ sg_status sg_model_info(const char *model, const sg_entry_info **entries, size_t
       if (m->vec_default && m->vec_default(i, &dv) == 0) { t[j].def_vec = dv.v; t[j].def_len = dv.len; }
     }
     for (uint32_t i = 0; i < m->n_state; ++i, ++j)
-      t[j] = (sg_entry_info){m->state[i].name, m->state[i].unit, "any finite number", m->state[i].doc, m->state[i].init, SG_ENTRY_STATE, NULL, 0};
+      t[j] = (sg_entry_info){m->state[i].name, m->state[i].unit, sg_i_check_text(state_check(m, i)), m->state[i].doc, m->state[i].init, SG_ENTRY_STATE, NULL, 0};
     info_counts[m->id] = cnt;
     info_tables[m->id] = t;   /* lives for the process: a static table built once */
   }

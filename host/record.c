@@ -6,14 +6,189 @@
  * watch the same neurons with different windows, hence one spike file per recorder.
  * Memory stays bounded with keep_in_memory = 0: flushed blocks are dropped. */
 /* SPDX-License-Identifier: MIT */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "h5out.h"
 #include "internal.h"
 #include "sg/stim/recorders.h"
+
+/* ---- the output folder: one run at a time ------------------------------------------------- */
+/* A run holds an exclusive flock() on <output_dir>/.spikegpu.lock from sg_sim_new to
+ * sg_sim_free. flock belongs to the open file description, so the kernel drops it when the
+ * process dies in any way (kill -9 included), and unlike a POSIX record lock it is not lost when
+ * some other descriptor of the file closes. It also conflicts within one process (a second
+ * open), but the registry below says so clearly and covers file systems without flock. */
+#define LOCK_NAME ".spikegpu.lock"
+
+typedef struct claimed_dir { uint64_t dev, ino; } claimed_dir;
+static pthread_mutex_t g_claims_mu = PTHREAD_MUTEX_INITIALIZER;
+static claimed_dir *g_claims;
+static size_t g_n_claims, g_cap_claims;
+
+/* Adds (dev, ino) to the registry; 0 if it was already there. */
+static int registry_add(uint64_t dev, uint64_t ino) {
+  int added = 0;
+  pthread_mutex_lock(&g_claims_mu);
+  size_t i = 0;
+  while (i < g_n_claims && !(g_claims[i].dev == dev && g_claims[i].ino == ino)) ++i;
+  if (i == g_n_claims) {
+    if (g_n_claims == g_cap_claims) {
+      size_t cap = g_cap_claims ? 2 * g_cap_claims : 8;
+      claimed_dir *c = realloc(g_claims, cap * sizeof *c);
+      if (!c) { pthread_mutex_unlock(&g_claims_mu); return -1; }
+      g_claims = c;
+      g_cap_claims = cap;
+    }
+    g_claims[g_n_claims++] = (claimed_dir){dev, ino};
+    added = 1;
+  }
+  pthread_mutex_unlock(&g_claims_mu);
+  return added;
+}
+
+static void registry_remove(uint64_t dev, uint64_t ino) {
+  pthread_mutex_lock(&g_claims_mu);
+  for (size_t i = 0; i < g_n_claims; ++i)
+    if (g_claims[i].dev == dev && g_claims[i].ino == ino) {
+      g_claims[i] = g_claims[--g_n_claims];
+      break;
+    }
+  if (!g_n_claims) { free(g_claims); g_claims = NULL; g_cap_claims = 0; }
+  pthread_mutex_unlock(&g_claims_mu);
+}
+
+/* 32 hex digits: 128 random bits, or (no getrandom) pid, time and a counter. */
+static void make_run_id(char out[33]) {
+  unsigned char b[16];
+  if (getrandom(b, sizeof b, GRND_NONBLOCK) != (ssize_t)sizeof b) {
+    static _Atomic unsigned counter;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    const uint64_t x = ((uint64_t)getpid() << 32) ^ (uint64_t)counter++, y = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+    memcpy(b, &x, 8);
+    memcpy(b + 8, &y, 8);
+  }
+  for (int i = 0; i < 16; ++i) snprintf(out + 2 * i, 3, "%02x", b[i]);
+}
+
+/* The name of the first (by name) "*.h5" file in dir and how many there are. */
+static size_t find_h5(const char *dir, char *first, size_t len) {
+  DIR *d = opendir(dir);
+  size_t n = 0;
+  first[0] = 0;
+  if (!d) return 0;
+  struct dirent *e;
+  char path[4200];
+  while ((e = readdir(d))) {
+    const size_t l = strlen(e->d_name);
+    if (l < 4 || strcmp(e->d_name + l - 3, ".h5") != 0) continue;
+    struct stat st;
+    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    if (!n++ || strcmp(e->d_name, first) < 0) snprintf(first, len, "%s", e->d_name);
+  }
+  closedir(d);
+  return n;
+}
+
+sg_status sg_i_output_claim(const char *dir, int overwrite, int verbose, sg_out_claim *out, char *err, size_t errlen) {
+  out->fd = -1;
+  out->dev = out->ino = 0;
+  make_run_id(out->run_id);
+  struct stat ds;
+  if (stat(dir, &ds) != 0)
+    return sg_i_errout(err, errlen, SG_ERR_IO, "output_dir '%s': %s", dir, strerror(errno));
+  const int added = registry_add((uint64_t)ds.st_dev, (uint64_t)ds.st_ino);
+  if (added < 0) return sg_i_errout(err, errlen, SG_ERR_NOMEM, "output_dir '%s': out of memory", dir);
+  if (!added)
+    return sg_i_errout(err, errlen, SG_ERR_STATE, "output_dir '%s' is in use by another simulation of this process (pid %ld) until its sg_sim_free: allowed a folder no other run writes to",
+                     dir, (long)getpid());
+  char lp[4200];
+  snprintf(lp, sizeof lp, "%s/%s", dir, LOCK_NAME);
+  sg_status st = SG_OK;
+  int fd = -1;
+  /* the lock file is unlinked at release: retry when it was replaced between open and flock */
+  for (int tries = 0; tries < 100 && fd < 0 && st == SG_OK; ++tries) {
+    fd = open(lp, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (fd < 0) {
+      st = sg_i_errout(err, errlen, SG_ERR_IO, "output_dir '%s': cannot create the lock file %s: %s: allowed a folder that can be written to", dir, lp, strerror(errno));
+      break;
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      const int e = errno;
+      if (e == EWOULDBLOCK || e == EINTR) {
+        char holder[256] = "";
+        const ssize_t k = pread(fd, holder, sizeof holder - 1, 0);
+        holder[k > 0 ? k : 0] = 0;
+        holder[strcspn(holder, "\n")] = 0;
+        st = sg_i_errout(err, errlen, SG_ERR_STATE, "output_dir '%s' is in use by another run (%s; lock file %s): allowed a folder no other run writes to",
+                       dir, holder[0] ? holder : "holder unknown", lp);
+        close(fd);
+        fd = -1;
+        break;
+      }
+      /* no flock on this file system (some NFS or FUSE mounts): the registry still guards this process */
+      if (verbose) fprintf(stderr, "spikegpu: output_dir '%s': flock not available (%s): other processes are not kept out\n", dir, strerror(e));
+    }
+    struct stat a, b;
+    if (fstat(fd, &a) != 0 || stat(lp, &b) != 0 || a.st_ino != b.st_ino || a.st_dev != b.st_dev) {
+      close(fd);   /* released and unlinked by its holder meanwhile: take the new one */
+      fd = -1;
+    }
+  }
+  if (st == SG_OK && fd < 0)
+    st = sg_i_errout(err, errlen, SG_ERR_IO, "output_dir '%s': the lock file %s keeps changing: allowed a folder no other run writes to", dir, lp);
+  /* files of an earlier, finished run (NEST's overwrite_files) */
+  char first[256];
+  const size_t n_h5 = st == SG_OK ? find_h5(dir, first, sizeof first) : 0;
+  if (n_h5 && !overwrite)
+    st = sg_i_errout(err, errlen, SG_ERR_STATE, "output_dir '%s' already holds %s/%s%s from an earlier run: allowed overwrite_files = 1 to replace such files, or a folder without .h5 files",
+                   dir, dir, first, n_h5 > 1 ? " and more .h5 files" : "");
+  if (st != SG_OK) {
+    if (fd >= 0) close(fd);
+    registry_remove((uint64_t)ds.st_dev, (uint64_t)ds.st_ino);
+    return st;
+  }
+  /* who holds it, for the message of a refused second run */
+  char host[128] = "?", info[320];
+  if (gethostname(host, sizeof host) != 0) snprintf(host, sizeof host, "?");
+  host[sizeof host - 1] = 0;
+  const int len = snprintf(info, sizeof info, "pid %ld on %s, run_id %s\n", (long)getpid(), host, out->run_id);
+  if (ftruncate(fd, 0) != 0 || pwrite(fd, info, (size_t)len, 0) != len) { /* the lock holds without the text */ }
+  out->fd = fd;
+  out->dev = (uint64_t)ds.st_dev;
+  out->ino = (uint64_t)ds.st_ino;
+  return SG_OK;
+}
+
+void sg_i_output_release(sg_out_claim *c, const char *dir) {
+  if (!c || (c->fd < 0 && !c->dev && !c->ino)) return;
+  if (c->fd >= 0) {
+    char lp[4200];
+    snprintf(lp, sizeof lp, "%s/%s", dir, LOCK_NAME);
+    struct stat a, b;
+    /* still ours under that name: remove it while locked (a claim that opened it meanwhile
+     * sees the name gone and retries) */
+    if (fstat(c->fd, &a) == 0 && stat(lp, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev) unlink(lp);
+    close(c->fd);
+  }
+  registry_remove(c->dev, c->ino);
+  c->fd = -1;
+  c->dev = c->ino = 0;
+}
 
 /* ---- setup ------------------------------------------------------------------------------- */
 static int64_t steps_of(const sg_sim *sim, double ms) {
@@ -59,6 +234,23 @@ sg_status sg_i_record_alloc(sg_sim *sim) {
   return SG_OK;
 }
 
+/* s as the inside of a JSON string (RFC 8259 §7): '"' and '\' escaped, control characters
+ * as \uXXXX (\b \f \n \r \t by name); other bytes (UTF-8 included) as they are. out holds at
+ * least 6 * strlen(s) + 1 bytes. */
+static const char *json_escape(const char *s, char *out) {
+  static const char hex[] = "0123456789abcdef";
+  char *o = out;
+  for (const unsigned char *p = (const unsigned char *)s; *p; ++p) {
+    const char *named = *p == '"' ? "\\\"" : *p == '\\' ? "\\\\" : *p == '\b' ? "\\b" : *p == '\f' ? "\\f"
+                      : *p == '\n' ? "\\n" : *p == '\r' ? "\\r" : *p == '\t' ? "\\t" : NULL;
+    if (named) { memcpy(o, named, 2); o += 2; }
+    else if (*p < 0x20 || *p == 0x7f) { memcpy(o, "\\u00", 4); o[4] = hex[*p >> 4]; o[5] = hex[*p & 15]; o += 6; }
+    else *o++ = (char)*p;
+  }
+  *o = '\0';
+  return out;
+}
+
 static sg_h5_meta make_meta(sg_sim *sim, char **json_out) {
   /* the network as JSON: populations with their uniform parameters */
   size_t cap = 4096, len = 0;
@@ -80,8 +272,9 @@ static sg_h5_meta make_meta(sg_sim *sim, char **json_out) {
   APPEND("{\"resolution_ms\": %.17g, \"seed\": %llu, \"populations\": [", sim->h, (unsigned long long)sim->cfg.seed);
   for (size_t p = 0; p < sim->n_pops; ++p) {
     const sg_pop *pop = sim->pops[p];
+    char esc[6 * SG_NAME_LEN + 1];
     APPEND("%s{\"name\": \"%s\", \"model\": \"%s\", \"first_id\": %llu, \"n\": %llu, \"params\": {",
-           p ? ", " : "", pop->name, pop->model->name, (unsigned long long)pop->first, (unsigned long long)pop->n);
+           p ? ", " : "", json_escape(pop->name, esc), pop->model->name, (unsigned long long)pop->first, (unsigned long long)pop->n);
     for (uint32_t k = 0; k < pop->model->n_params; ++k) {
       const double v = pop->params[k].uniform;
       if (pop->params[k].each) APPEND("%s\"%s\": \"per node\"", k ? ", " : "", pop->model->params[k].name);
@@ -99,6 +292,7 @@ static sg_h5_meta make_meta(sg_sim *sim, char **json_out) {
   meta.seed = sim->cfg.seed;
   meta.backend = sim->backend ? sim->backend->name : "";
   meta.version = sg_version();
+  meta.run_id = sim->out_claim.run_id;
   meta.network_json = js;
   /* libsonata reads report data only as float32; float64 keeps every bit (config choice) */
   meta.report_float32 = sim->cfg.report_double ? 0 : 1;
@@ -180,6 +374,36 @@ static void close_mm_files(sg_multimeter *m) {
   m->h5 = NULL;
 }
 
+/* Report populations of multimeter m's files: one per target population. */
+static size_t n_report_pops(const sg_sim *sim, const sg_multimeter *m) {
+  size_t n = 0;
+  for (size_t t = 0; t < m->n_targets; ++t) {
+    const sg_pop *tp = sg_i_pop_of(sim, m->targets[t]);
+    int seen = 0;
+    for (size_t q = 0; q < t && !seen; ++q) seen = sg_i_pop_of(sim, m->targets[q]) == tp;
+    n += !seen;
+  }
+  return n;
+}
+
+/* Every neuron population connected to an open spike file gets its (empty) population now,
+ * before the file goes to SWMR mode, rather than at its first spike. */
+static sg_status make_spike_pops(sg_sim *sim, char *err, size_t errlen) {
+  if (!sim->rec_row) return SG_OK;
+  for (uint64_t row = 0; row < sim->csr.n_rows; ++row) {
+    if (sim->rec_row[row + 1] == sim->rec_row[row]) continue;
+    const sg_pop *pop = sg_i_pop_of(sim, row + 1);
+    if (!pop) continue;
+    for (uint64_t k = sim->rec_row[row]; k < sim->rec_row[row + 1]; ++k) {
+      sg_spike_rec *r = &sim->srec[sim->rec_idx[k]];
+      if (!r->h5 || r->h5_pop[pop->index] >= 0) continue;
+      const sg_status st = sg_h5_spikes_population(((rec_file *)r->h5)->f, pop->name, pop->first, &r->h5_pop[pop->index], err, errlen);
+      if (st) return sg_i_fail(sim, st, "spike_recorder %llu: %s", (unsigned long long)r->gid, err);
+    }
+  }
+  return SG_OK;
+}
+
 static sg_status open_files(sg_sim *sim) {
   if (!sim->cfg.output_dir) return SG_OK;
   char *json = NULL;
@@ -237,7 +461,7 @@ static sg_status open_files(sg_sim *sim) {
       sg_h5 *f = NULL;
       st = sg_h5_report_create(path, &meta, &f, err, sizeof err);
       if (st) { st = sg_i_fail(sim, st, "multimeter %llu: %s", (unsigned long long)m->gid, err); break; }
-      if (!(m->h5[v] = rec_file_new(f, 1))) {
+      if (!(m->h5[v] = rec_file_new(f, n_report_pops(sim, m)))) {
         sg_h5_close(f, NULL, 0);
         st = sg_i_fail(sim, SG_ERR_NOMEM, "recorders: out of memory");
         break;
@@ -269,6 +493,16 @@ static sg_status open_files(sg_sim *sim) {
     if (st) close_mm_files(m);
   }
   free(json);
+  if (st == SG_OK) st = make_spike_pops(sim, err, sizeof err);
+  /* every file made: to SWMR mode, flushed and under its own name, so an SWMR reader can open
+   * it from now on even if the run is killed before its first block */
+  for (size_t j = 0; j < sim->n_srec && st == SG_OK; ++j)
+    if (sim->srec[j].h5 && (st = sg_h5_flush(((rec_file *)sim->srec[j].h5)->f, err, sizeof err)))
+      st = sg_i_fail(sim, st, "spike_recorder %llu: %s", (unsigned long long)sim->srec[j].gid, err);
+  for (size_t j = 0; j < sim->n_mm && st == SG_OK; ++j)
+    for (size_t v = 0; sim->mm[j].h5 && v < sim->mm[j].n_vars && st == SG_OK; ++v)
+      if (sim->mm[j].h5[v] && (st = sg_h5_flush(((rec_file *)sim->mm[j].h5[v])->f, err, sizeof err)))
+        st = sg_i_fail(sim, st, "multimeter %llu: %s", (unsigned long long)sim->mm[j].gid, err);
   return st;
 }
 
@@ -440,7 +674,7 @@ static sg_status flush_srec(sg_sim *sim, sg_spike_rec *r) {
     if (st == SG_OK && p < x->n_slots) x->ahead[p] = k;
   }
   free(t); free(id);
-  if (st) return sg_i_fail(sim, st, "spike_recorder %llu: writing spikes failed (in-memory data kept): %s", (unsigned long long)r->gid, err);
+  if (st) return sg_i_fail(sim, st, "spike_recorder %llu: writing spikes failed (kept in memory, written at the next flush): %s", (unsigned long long)r->gid, err);
   memset(((rec_file *)r->h5)->ahead, 0, ((rec_file *)r->h5)->n_slots * sizeof(size_t));
   r->n_flushed = r->n;
   if (!sim->cfg.keep_in_memory) { r->n = r->n_flushed = 0; }
@@ -457,14 +691,15 @@ static sg_status flush_mm(sg_sim *sim, sg_multimeter *m) {
   sg_status st = SG_OK;
   for (size_t v = 0; v < m->n_vars && st == SG_OK; ++v) {
     rec_file *x = m->h5[v];
-    const size_t done = x->ahead[0];   /* rows taken by an earlier, failed flush */
-    if (done >= rows) continue;
     int handle = 0;
     for (size_t t = 0; t < nt && st == SG_OK; ++t) {
       const sg_pop *tp = sg_i_pop_of(sim, m->targets[t]);
       int seen = 0;
       for (size_t q = 0; q < t; ++q) if (sg_i_pop_of(sim, m->targets[q]) == tp) seen = 1;
       if (seen) continue;
+      /* rows this population took in an earlier, failed flush (one slot per population) */
+      const size_t done = (size_t)handle < x->n_slots ? x->ahead[handle] : 0;
+      if (done >= rows) { ++handle; continue; }
       size_t cnt = 0;
       for (size_t q = 0; q < nt; ++q)
         if (sg_i_pop_of(sim, m->targets[q]) == tp) {
@@ -476,13 +711,16 @@ static sg_status flush_mm(sg_sim *sim, sg_multimeter *m) {
       if (cnt != nt)
         for (size_t r = 0; r < rows - done; ++r) memmove(buf + r * cnt, buf + r * nt, cnt * sizeof *buf);
       st = sg_h5_report_append(x->f, handle, buf, rows - done, err, sizeof err);
+      if (st == SG_OK && (size_t)handle < x->n_slots) x->ahead[handle] = rows;
       ++handle;
     }
-    if (st == SG_OK) x->ahead[0] = rows;
   }
   free(buf);
-  if (st) return sg_i_fail(sim, st, "multimeter %llu: writing samples failed (in-memory data kept): %s", (unsigned long long)m->gid, err);
-  for (size_t v = 0; v < m->n_vars; ++v) ((rec_file *)m->h5[v])->ahead[0] = 0;
+  if (st) return sg_i_fail(sim, st, "multimeter %llu: writing samples failed (kept in memory, written at the next flush): %s", (unsigned long long)m->gid, err);
+  for (size_t v = 0; v < m->n_vars; ++v) {
+    rec_file *x = m->h5[v];
+    memset(x->ahead, 0, x->n_slots * sizeof *x->ahead);
+  }
   m->n_flushed_rows = m->n_rows;
   if (!sim->cfg.keep_in_memory) m->n_rows = m->n_flushed_rows = 0;
   return SG_OK;

@@ -2,9 +2,12 @@
  * and sg_simulate's outer loop (chunks between recorder flushes, progress line). */
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <omp.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +65,7 @@ void sg_config_default(sg_config *cfg) {
   cfg->flush_interval_ms = 100.0;
   cfg->cuda_block_size = 0;
   cfg->verbose = 1;
+  cfg->overwrite_files = 0;
 }
 
 /* The shortest "%.Ng" text of v that reads back as v (0.15, not 0.14999999999999999), for
@@ -74,12 +78,7 @@ static const char *num(double v, char *buf, size_t len) {
   return buf;
 }
 
-static sg_status errout(char *err, size_t len, sg_status code, const char *fmt, ...)
-#if defined(__GNUC__)
-  __attribute__((format(printf, 4, 5)))
-#endif
-  ;
-static sg_status errout(char *err, size_t len, sg_status code, const char *fmt, ...) {
+sg_status sg_i_errout(char *err, size_t len, sg_status code, const char *fmt, ...) {
   if (err && len) {
     va_list ap;
     va_start(ap, fmt);
@@ -105,36 +104,49 @@ static int mkdir_p(const char *path) {
 }
 
 sg_status sg_sim_new(const sg_config *cfg_in, sg_sim **out, char *err, size_t errlen) {
-  if (!out) return errout(err, errlen, SG_ERR_ARG, "sg_sim_new: out is NULL");
+  if (!out) return sg_i_errout(err, errlen, SG_ERR_ARG, "sg_sim_new: out is NULL");
   *out = NULL;
   sg_config cfg;
   if (cfg_in) cfg = *cfg_in; else sg_config_default(&cfg);
   const double h = cfg.resolution_ms;
   char nb[40];
   if (!(h > 0.0) || !isfinite(h))
-    return errout(err, errlen, SG_ERR_ARG, "resolution_ms = %s: allowed > 0 and finite, a multiple of the tic (0.001 ms)", num(h, nb, sizeof nb));
+    return sg_i_errout(err, errlen, SG_ERR_ARG, "resolution_ms = %s: allowed > 0 and finite, a multiple of the tic (0.001 ms)", num(h, nb, sizeof nb));
   if (h > 1e6)
-    return errout(err, errlen, SG_ERR_ARG, "resolution_ms = %s: allowed at most 1e6 ms", num(h, nb, sizeof nb));
-  const double tics = h * SG_TICS_PER_MS;
-  if (fabs(tics - floor(tics + 0.5)) > 1e-9 * tics || floor(tics + 0.5) < 1.0)
-    return errout(err, errlen, SG_ERR_ARG,
+    return sg_i_errout(err, errlen, SG_ERR_ARG, "resolution_ms = %s: allowed at most 1e6 ms", num(h, nb, sizeof nb));
+  /* Time is a whole number of tics per step (sim->tics_per_step), so h must be one: up to the
+   * rounding of its decimal text (0.1 is 0.1000000000000000055..., 0.1 * 3 is 0.30000000000000004),
+   * nothing else. A value further off (0.1000000001) is refused, not rounded: with it sg_time(),
+   * the propagators and the tic grid of spike and delay times would disagree. */
+  const double tics = floor(h * SG_TICS_PER_MS + 0.5);
+  if (tics < 1.0)
+    return sg_i_errout(err, errlen, SG_ERR_ARG,
                   "resolution_ms = %s: allowed a positive multiple of the tic (0.001 ms)", num(h, nb, sizeof nb));
+  if (fabs(h - tics / SG_TICS_PER_MS) > 4.0 * DBL_EPSILON * h) {
+    char nb2[40];
+    return sg_i_errout(err, errlen, SG_ERR_ARG,
+                  "resolution_ms = %s: allowed a multiple of the tic (0.001 ms), as time is kept in whole tics per step; the nearest is %s ms",
+                  num(h, nb, sizeof nb), num(tics / SG_TICS_PER_MS, nb2, sizeof nb2));
+  }
   if (cfg.backend != SG_BACKEND_AUTO && cfg.backend != SG_BACKEND_CPU && cfg.backend != SG_BACKEND_CUDA)
-    return errout(err, errlen, SG_ERR_ARG, "backend = %d: allowed SG_BACKEND_AUTO (0), SG_BACKEND_CPU (1), SG_BACKEND_CUDA (2)", (int)cfg.backend);
+    return sg_i_errout(err, errlen, SG_ERR_ARG, "backend = %d: allowed SG_BACKEND_AUTO (0), SG_BACKEND_CPU (1), SG_BACKEND_CUDA (2)", (int)cfg.backend);
   if (cfg.threads < 0 || cfg.threads > 4096)
-    return errout(err, errlen, SG_ERR_ARG, "threads = %d: allowed 0 (OpenMP default) .. 4096", cfg.threads);
-  if (!(cfg.flush_interval_ms > 0.0) || !isfinite(cfg.flush_interval_ms))
-    return errout(err, errlen, SG_ERR_ARG, "flush_interval_ms = %s: allowed > 0 and finite", num(cfg.flush_interval_ms, nb, sizeof nb));
+    return sg_i_errout(err, errlen, SG_ERR_ARG, "threads = %d: allowed 0 (OpenMP default) .. 4096", cfg.threads);
+  /* bounded like every time (9e12 ms = 9e15 tics): flush_interval_ms / h becomes a step count */
+  if (!(cfg.flush_interval_ms > 0.0) || !(cfg.flush_interval_ms <= 9e12))
+    return sg_i_errout(err, errlen, SG_ERR_ARG, "flush_interval_ms = %s: allowed > 0, finite and at most 9e12 ms", num(cfg.flush_interval_ms, nb, sizeof nb));
   if (cfg.cuda_block_size < 0 || cfg.cuda_block_size > 1024 || (cfg.cuda_block_size % 32) != 0)
-    return errout(err, errlen, SG_ERR_ARG, "cuda_block_size = %d: allowed 0 (default) or a multiple of 32 up to 1024", cfg.cuda_block_size);
+    return sg_i_errout(err, errlen, SG_ERR_ARG, "cuda_block_size = %d: allowed 0 (default) or a multiple of 32 up to 1024", cfg.cuda_block_size);
   if (cfg.report_double != 0 && cfg.report_double != 1)
-    return errout(err, errlen, SG_ERR_ARG, "report_double = %d: allowed 0 or 1", cfg.report_double);
+    return sg_i_errout(err, errlen, SG_ERR_ARG, "report_double = %d: allowed 0 or 1", cfg.report_double);
   if (cfg.keep_in_memory != 0 && cfg.keep_in_memory != 1)
-    return errout(err, errlen, SG_ERR_ARG, "keep_in_memory = %d: allowed 0 or 1", cfg.keep_in_memory);
+    return sg_i_errout(err, errlen, SG_ERR_ARG, "keep_in_memory = %d: allowed 0 or 1", cfg.keep_in_memory);
+  if (cfg.overwrite_files != 0 && cfg.overwrite_files != 1)
+    return sg_i_errout(err, errlen, SG_ERR_ARG, "overwrite_files = %d: allowed 0 or 1", cfg.overwrite_files);
   if (cfg.output_dir && (strlen(cfg.output_dir) == 0 || strlen(cfg.output_dir) >= 3800))
-    return errout(err, errlen, SG_ERR_ARG, "output_dir is %zu characters long: allowed 1 .. 3799 (or NULL for no files)", strlen(cfg.output_dir));
+    return sg_i_errout(err, errlen, SG_ERR_ARG, "output_dir is %zu characters long: allowed 1 .. 3799 (or NULL for no files)", strlen(cfg.output_dir));
   if (!cfg.output_dir && !cfg.keep_in_memory)
-    return errout(err, errlen, SG_ERR_ARG, "keep_in_memory = 0 needs an output_dir: recordings would be lost");
+    return sg_i_errout(err, errlen, SG_ERR_ARG, "keep_in_memory = 0 needs an output_dir: recordings would be lost");
 
   /* backend choice: once, with the reason kept */
   const sg_backend_ops *backend = &sg_i_cpu_backend;
@@ -147,7 +159,7 @@ sg_status sg_sim_new(const sg_config *cfg_in, sg_sim **out, char *err, size_t er
       backend = &sg_i_cuda_backend;
       snprintf(reason, sizeof reason, "cuda: %s", why);
     } else if (cfg.backend == SG_BACKEND_CUDA) {
-      return errout(err, errlen, SG_ERR_NO_DEVICE, "backend cuda requested but %s", why);
+      return sg_i_errout(err, errlen, SG_ERR_NO_DEVICE, "backend cuda requested but %s", why);
     } else {
       snprintf(reason, sizeof reason, "cpu (cuda: %s)", why);
     }
@@ -155,23 +167,34 @@ sg_status sg_sim_new(const sg_config *cfg_in, sg_sim **out, char *err, size_t er
 
   if (cfg.output_dir) {
     int e = mkdir_p(cfg.output_dir);
-    if (e) return errout(err, errlen, SG_ERR_IO, "output_dir '%s' cannot be created: %s: allowed a directory that exists or can be made, and written to", cfg.output_dir, strerror(e));
+    if (e) return sg_i_errout(err, errlen, SG_ERR_IO, "output_dir '%s' cannot be created: %s: allowed a directory that exists or can be made, and written to", cfg.output_dir, strerror(e));
     /* files are created at the first sg_simulate: say now, not after the network is built */
     if (access(cfg.output_dir, W_OK | X_OK) != 0) {
       e = errno;
-      return errout(err, errlen, SG_ERR_IO, "output_dir '%s' is not writable: %s: allowed a directory that can be written to", cfg.output_dir, strerror(e));
+      return sg_i_errout(err, errlen, SG_ERR_IO, "output_dir '%s' is not writable: %s: allowed a directory that can be written to", cfg.output_dir, strerror(e));
     }
+  }
+  /* the folder for this run alone: a second writer is refused here, not after the network is built */
+  sg_out_claim claim = {.fd = -1};
+  if (cfg.output_dir) {
+    sg_status cs = sg_i_output_claim(cfg.output_dir, cfg.overwrite_files, cfg.verbose, &claim, err, errlen);
+    if (cs) return cs;
   }
 
   sg_sim *sim = calloc(1, sizeof *sim);
-  if (!sim) return errout(err, errlen, SG_ERR_NOMEM, "sg_sim_new: out of memory");
+  if (!sim) {
+    sg_i_output_release(&claim, cfg.output_dir);
+    return sg_i_errout(err, errlen, SG_ERR_NOMEM, "sg_sim_new: out of memory");
+  }
+  sim->out_claim = claim;
   sim->cfg = cfg;
   if (cfg.output_dir) {
     snprintf(sim->output_dir, sizeof sim->output_dir, "%s", cfg.output_dir);
     sim->cfg.output_dir = sim->output_dir;
   }
-  sim->h = h;
-  sim->tics_per_step = (int64_t)floor(tics + 0.5);
+  sim->tics_per_step = (int64_t)tics;   /* 1 .. 1e9 (h <= 1e6 ms) */
+  sim->h = (double)sim->tics_per_step / SG_TICS_PER_MS;   /* the grid value: h itself for 0.1, 0.25, ... */
+  sim->cfg.resolution_ms = sim->h;
   sim->backend = backend;
   snprintf(sim->backend_reason, sizeof sim->backend_reason, "%s", reason);
   sim->dirty = 1;
@@ -204,6 +227,7 @@ void sg_sim_free(sg_sim *sim) {
   sg_i_record_flush(sim, 1);
   if (sim->backend && sim->backend->release) sim->backend->release(sim);
   sg_i_record_free(sim);
+  sg_i_output_release(&sim->out_claim, sim->output_dir);   /* after the files are closed */
   sg_i_stim_free(sim);
   for (size_t i = 0; i < sim->n_pops; ++i) sg_i_pop_free(sim->pops[i]);
   free(sim->pops);
@@ -244,6 +268,108 @@ sg_status sg_i_nodes_pop(sg_sim *sim, sg_nodes nodes, const char *what, sg_pop *
                      pop->name, (unsigned long long)pop->first, (unsigned long long)(pop->first + pop->n - 1));
   *out = pop;
   return SG_OK;
+}
+
+/* ---- names and the output files they give ------------------------------------------------- */
+/* The files of one recorder population and variable (host/record.c names them): node i writes
+ * <name>[_<i> when n > 1][_<var> for a multimeter].h5 in the output folder. */
+typedef struct file_family {
+  const char *name;
+  uint64_t n;
+  const char *var;   /* NULL: spike_recorder */
+} file_family;
+
+static void family_file(const file_family *f, uint64_t i, char *buf, size_t len) {
+  char idx[24] = "";
+  if (f->n > 1) snprintf(idx, sizeof idx, "_%llu", (unsigned long long)i);
+  snprintf(buf, len, "%s%s%s%s.h5", f->name, idx, f->var ? "_" : "", f->var ? f->var : "");
+}
+
+/* Is s one of f's files? The index is a maximal digit run without leading zeros (a '_' or '.'
+ * follows it), so the parse is unambiguous. */
+static int family_has(const file_family *f, const char *s) {
+  const size_t ln = strlen(f->name);
+  if (strncmp(s, f->name, ln) != 0) return 0;
+  s += ln;
+  if (f->n > 1) {
+    if (s[0] != '_' || s[1] < '0' || s[1] > '9' || (s[1] == '0' && s[2] >= '0' && s[2] <= '9')) return 0;
+    uint64_t i = 0;
+    for (++s; *s >= '0' && *s <= '9'; ++s) {
+      if (i >= f->n) return 0;
+      i = 10 * i + (uint64_t)(*s - '0');
+    }
+    if (i >= f->n) return 0;
+  }
+  if (f->var) {
+    const size_t lv = strlen(f->var);
+    if (s[0] != '_' || strncmp(s + 1, f->var, lv) != 0) return 0;
+    s += 1 + lv;
+  }
+  return strcmp(s, ".h5") == 0;
+}
+
+/* A file both families write, into file; 0 if none. */
+static int families_meet(const file_family *a, const file_family *b, char *file, size_t len) {
+  const size_t la = strlen(a->name), lb = strlen(b->name);
+  if (strncmp(a->name, b->name, la < lb ? la : lb) != 0) return 0;   /* files start with the name */
+  if (a->n > b->n) { const file_family *t = a; a = b; b = t; }
+  for (uint64_t i = 0; i < a->n; ++i) {
+    family_file(a, i, file, len);
+    if (family_has(b, file)) return 1;
+  }
+  return 0;
+}
+
+static void family_what(const file_family *f, const char *model, char *buf, size_t len) {
+  if (f->var) snprintf(buf, len, "%s '%s' recording %s", model, f->name, f->var);
+  else snprintf(buf, len, "%s '%s'", model, f->name);
+}
+
+sg_status sg_i_check_files(sg_sim *sim, const char *fn, const sg_pop *self, const char *name,
+                           const sg_model_desc *model, uint64_t n, const char *const *vars, size_t n_vars) {
+  const int mm = model->id == SG_MODEL_multimeter;
+  if (!mm && model->id != SG_MODEL_spike_recorder) return SG_OK;
+  char file[2 * SG_NAME_LEN + 32], a[2 * SG_NAME_LEN + 48], b[2 * SG_NAME_LEN + 48];
+  for (size_t v = 0; v < (mm ? n_vars : 1); ++v) {
+    const file_family mine = {name, n, mm ? vars[v] : NULL};
+    for (size_t p = 0; p < sim->n_pops; ++p) {
+      const sg_pop *o = sim->pops[p];
+      const int omm = o->model->id == SG_MODEL_multimeter;
+      if (o == self || (!omm && o->model->id != SG_MODEL_spike_recorder)) continue;
+      for (size_t q = 0; q < (omm ? o->n_record_from : 1); ++q) {
+        const file_family other = {o->name, o->n, omm ? o->record_from[q] : NULL};
+        if (!families_meet(&mine, &other, file, sizeof file)) continue;
+        family_what(&mine, model->name, a, sizeof a);
+        family_what(&other, o->model->name, b, sizeof b);
+        return sg_i_fail(sim, SG_ERR_ARG, "%s: %s would write %s, the output file of %s (nodes %llu..%llu): allowed names whose files differ (a spike_recorder writes <name>.h5, a multimeter <name>_<variable>.h5, with _<index> after the name when n > 1): choose another name",
+                         fn, a, file, b, (unsigned long long)o->first, (unsigned long long)(o->first + o->n - 1));
+      }
+    }
+  }
+  return SG_OK;
+}
+
+/* A population name: 1..SG_NAME_LEN-1 characters, no '/' or spaces, not "." or ".." (HDF5
+ * paths), not another population's default name <model>_<digits> (only its own default). */
+static sg_status check_name(sg_sim *sim, const sg_model_desc *m, uint64_t first, uint64_t n, const char *name) {
+  if (strlen(name) == 0 || strlen(name) >= SG_NAME_LEN || strpbrk(name, "/ \t\n"))
+    return sg_i_fail(sim, SG_ERR_ARG, "sg_create: name '%s': allowed 1..%d characters, no '/' or spaces", name, SG_NAME_LEN - 1);
+  if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+    return sg_i_fail(sim, SG_ERR_ARG, "sg_create: name '%s': allowed a name other than '.' and '..' (they are paths in HDF5 files)", name);
+  char own[SG_NAME_LEN + 24];
+  snprintf(own, sizeof own, "%s_%llu", m->name, (unsigned long long)first);
+  for (size_t i = 0; i < sg_i_n_models && strcmp(name, own) != 0; ++i) {
+    const size_t l = strlen(sg_i_models[i]->name);
+    if (strncmp(name, sg_i_models[i]->name, l) == 0 && name[l] == '_' && name[l + 1] &&
+        strspn(name + l + 1, "0123456789") == strlen(name + l + 1))
+      return sg_i_fail(sim, SG_ERR_ARG, "sg_create: name '%s' has the form of a default name (%s_<first id>, given to unnamed %s populations): allowed another name, or '%s' (this population's own default)",
+                       name, sg_i_models[i]->name, sg_i_models[i]->name, own);
+  }
+  for (size_t i = 0; i < sim->n_pops; ++i)
+    if (strcmp(sim->pops[i]->name, name) == 0)
+      return sg_i_fail(sim, SG_ERR_ARG, "sg_create: name '%s' is already used by nodes %llu..%llu", name,
+                       (unsigned long long)sim->pops[i]->first, (unsigned long long)(sim->pops[i]->first + sim->pops[i]->n - 1));
+  return sg_i_check_files(sim, "sg_create", NULL, name, m, n, NULL, 0);
 }
 
 sg_nodes sg_slice(sg_nodes nodes, uint64_t start, uint64_t n) {
@@ -302,13 +428,10 @@ sg_status sg_create_named(sg_sim *sim, const char *model, uint64_t n, const char
   if (n == 0 || n > ((uint64_t)1 << 32) - 1 - sim->n_nodes)
     return sg_i_fail(sim, SG_ERR_ARG, "sg_create: n = %llu: allowed 1 .. %llu (at most 2^32 - 1 nodes in all)",
                      (unsigned long long)n, (unsigned long long)(((uint64_t)1 << 32) - 1 - sim->n_nodes));
-  if (name && (strlen(name) == 0 || strlen(name) >= SG_NAME_LEN || strpbrk(name, "/ \t\n")))
-    return sg_i_fail(sim, SG_ERR_ARG, "sg_create: name '%s': allowed 1..%d characters, no '/' or spaces", name, SG_NAME_LEN - 1);
-  if (name)
-    for (size_t i = 0; i < sim->n_pops; ++i)
-      if (strcmp(sim->pops[i]->name, name) == 0)
-        return sg_i_fail(sim, SG_ERR_ARG, "sg_create: name '%s' is already used by nodes %llu..%llu", name,
-                         (unsigned long long)sim->pops[i]->first, (unsigned long long)(sim->pops[i]->first + sim->pops[i]->n - 1));
+  char dflt[SG_NAME_LEN];
+  snprintf(dflt, sizeof dflt, "%s_%llu", m->name, (unsigned long long)(sim->n_nodes + 1));
+  sg_status st = check_name(sim, m, sim->n_nodes + 1, n, name ? name : dflt);
+  if (st) return st;
   const double need = (double)n * (8.0 * (m->n_state + 2) + 8.0);
   const uint64_t avail = sg_i_host_mem_available();
   if (avail && need > 0.9 * (double)avail)
@@ -332,8 +455,7 @@ sg_status sg_create_named(sg_sim *sim, const char *model, uint64_t n, const char
   pop->first = sim->n_nodes + 1;
   pop->n = n;
   pop->index = (uint32_t)sim->n_pops;
-  if (name) snprintf(pop->name, sizeof pop->name, "%s", name);
-  else snprintf(pop->name, sizeof pop->name, "%s_%llu", m->name, (unsigned long long)pop->first);
+  snprintf(pop->name, sizeof pop->name, "%s", name ? name : dflt);
   pop->params = calloc(m->n_params ? m->n_params : 1, sizeof *pop->params);
   pop->vecs = calloc(m->n_vecs ? m->n_vecs : 1, sizeof *pop->vecs);
   if (!pop->params || !pop->vecs) { sg_i_pop_free(pop); return sg_i_fail(sim, SG_ERR_NOMEM, "sg_create: out of memory"); }
@@ -341,7 +463,7 @@ sg_status sg_create_named(sg_sim *sim, const char *model, uint64_t n, const char
   if (m->vec_default)
     for (uint32_t v = 0; v < m->n_vecs; ++v)
       if (m->vec_default(v, &pop->vecs[v].uniform)) { sg_i_pop_free(pop); return sg_i_fail(sim, SG_ERR_NOMEM, "sg_create: out of memory"); }
-  sg_status st = sg_i_pop_alloc_state(sim, pop);
+  st = sg_i_pop_alloc_state(sim, pop);
   if (st) { sg_i_pop_free(pop); return st; }
   if (m->init_state)
     for (uint64_t i = 0; i < n; ++i) m->init_state(pop, i);
@@ -363,8 +485,55 @@ sg_status sg_node_model(sg_sim *sim, uint64_t node_id, const char **model, sg_no
 }
 
 /* ---- running ---------------------------------------------------------------------------- */
-static volatile sig_atomic_t sg_interrupted = 0;
-static void on_sigint(int sig) { (void)sig; sg_interrupted = 1; }
+/* Ctrl-C. The first sg_simulate to start (of any simulation, in any thread) installs on_sigint
+ * and keeps the handler it replaced; the last one to end puts that handler back. sigint_lock
+ * guards the count and the saved handler, so concurrent runs in several threads cannot leave
+ * on_sigint installed. The handler only counts SIGINTs: a run notes the count when it starts
+ * and is interrupted once the count has changed, so one Ctrl-C reaches every simulation running
+ * at that moment and none of them consumes it for the others. */
+static pthread_mutex_t sigint_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned sigint_users;            /* running sg_simulate calls; under sigint_lock */
+static struct sigaction sigint_prev;     /* the handler before the first of them         */
+static atomic_ulong sigint_count;        /* SIGINTs received while installed             */
+_Static_assert(ATOMIC_LONG_LOCK_FREE == 2, "the SIGINT counter must be lock-free to be used in a signal handler");
+static void on_sigint(int sig) { (void)sig; atomic_fetch_add_explicit(&sigint_count, 1ul, memory_order_relaxed); }
+
+/* Installs on_sigint for one more run; returns the SIGINT count at its start. */
+static unsigned long sigint_acquire(void) {
+  pthread_mutex_lock(&sigint_lock);
+  if (sigint_users++ == 0) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sa.sa_flags = SA_RESTART;   /* system calls of the HDF5 writer are not cut short */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &sigint_prev);
+  }
+  const unsigned long c = atomic_load(&sigint_count);
+  pthread_mutex_unlock(&sigint_lock);
+  return c;
+}
+
+static void sigint_release(void) {
+  pthread_mutex_lock(&sigint_lock);
+  if (--sigint_users == 0) sigaction(SIGINT, &sigint_prev, NULL);
+  pthread_mutex_unlock(&sigint_lock);
+}
+
+static int sigint_since(unsigned long c0) { return atomic_load(&sigint_count) != c0; }
+
+/* Steps of the next sub-run: what takes SG_SUBRUN_S of wall time at the rate of the last one
+ * (n steps in dt s), at least 1 and at most 8x the current size, so that one fast sub-run (a
+ * quiet phase, timer noise) cannot make the next one overshoot much. SIGINT is checked after
+ * every sub-run: SG_SUBRUN_S = 0.05 keeps the reaction well within 0.1 s. */
+#define SG_SUBRUN_S 0.05
+static uint64_t subrun_steps(uint64_t cur, uint64_t n, double dt) {
+  const double cap = 8.0 * (double)(cur > n ? cur : n);
+  double want = dt > 0.0 ? (double)n * (SG_SUBRUN_S / dt) : cap;
+  if (!(want < cap)) want = cap;
+  if (want > 1099511627776.0) want = 1099511627776.0;   /* 2^40: never more steps than a run has */
+  return want < 1.0 ? 1 : (uint64_t)want;
+}
 
 static double now_s(void) {
   struct timespec ts;
@@ -427,28 +596,41 @@ sg_status sg_simulate(sg_sim *sim, double t_ms) {
   }
   if (n_steps == 0) return SG_OK;
 
-  uint64_t chunk = (uint64_t)(sim->cfg.flush_interval_ms / sim->h + 0.5);
-  if (chunk < 1) chunk = 1;
+  /* flush_interval_ms <= 9e12 (sg_sim_new): the quotient fits; a chunk never exceeds 2^40 steps */
+  const double chunk_d = floor(sim->cfg.flush_interval_ms / sim->h + 0.5);
+  const uint64_t chunk = chunk_d < 1.0 ? 1 : chunk_d >= 1099511627776.0 ? ((uint64_t)1 << 40) : (uint64_t)chunk_d;
   if ((st = check_record_memory(sim, n_steps, chunk))) return st;
 
-  /* SIGINT ends the run at the next chunk boundary (a step boundary), after the chunk's
-   * recordings were flushed. SA_RESTART: system calls of the HDF5 writer are not cut short. */
-  struct sigaction sa, old;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_sigint;
-  sa.sa_flags = SA_RESTART;
-  sigemptyset(&sa.sa_mask);
-  sg_interrupted = 0;
-  sigaction(SIGINT, &sa, &old);
-
+  /* The recorders flush every `chunk` steps. Within a chunk the backend runs sub-runs of about
+   * SG_SUBRUN_S wall time each (results do not depend on how runs are split), and SIGINT is
+   * checked after each: it ends the run at that step boundary, after flushing what was recorded. */
+  const unsigned long sigint0 = sigint_acquire();
   const double t0 = now_s();
   double last_print = t0;
   const uint64_t start_step = sim->step, end_step = sim->step + n_steps;
   const uint64_t updates0 = sim->stats.neuron_updates;
+  uint64_t sub = 1;
+  int interrupted = 0;
   while (sim->step < end_step) {
     uint64_t todo = end_step - sim->step;
     if (todo > chunk) todo = chunk;
-    st = sim->backend->run(sim, todo);
+    const uint64_t chunk_end = sim->step + todo;
+    while (sim->step < chunk_end) {
+      const uint64_t n = chunk_end - sim->step < sub ? chunk_end - sim->step : sub;
+      const double ts = now_s();
+      if ((st = sim->backend->run(sim, n))) break;
+      const double t = now_s();
+      sub = subrun_steps(sub, n, t - ts);
+      if (sim->cfg.progress && t - last_print > 1.0 && t - t0 > 2.0) {
+        const double done = (double)(sim->step - start_step) / (double)n_steps;
+        const double rtf = (double)(sim->step - start_step) * sim->h * 1e-3 / (t - t0);
+        fprintf(stderr, "\rspikegpu: t = %.1f ms  %5.1f%%  %.3g x real time  %.3g updates/s   ",
+                sg_time(sim), 100.0 * done, rtf,
+                (double)(sim->stats.neuron_updates - updates0) / (t - t0));
+        last_print = t;
+      }
+      if ((interrupted = sigint_since(sigint0))) break;
+    }
     if (st) {
       /* keep what was recorded up to the failure: flush it (the run's error is reported) */
       char msg[SG_MSG_LEN];
@@ -459,29 +641,20 @@ sg_status sg_simulate(sg_sim *sim, double t_ms) {
     }
     st = sg_i_record_flush(sim, 0);
     if (st) break;
-    if (sg_interrupted) {
+    if (interrupted) {
       st = sg_i_fail(sim, SG_ERR_INTERRUPTED, "sg_simulate: interrupted (SIGINT) at t = %g ms (step %llu); recordings up to it were flushed",
                      sg_time(sim), (unsigned long long)sim->step);
       break;
     }
-    const double t = now_s();
-    if (sim->cfg.progress && t - last_print > 1.0 && t - t0 > 2.0) {
-      const double done = (double)(sim->step - start_step) / (double)n_steps;
-      const double rtf = (double)(sim->step - start_step) * sim->h * 1e-3 / (t - t0);
-      fprintf(stderr, "\rspikegpu: t = %.1f ms  %5.1f%%  %.3g x real time  %.3g updates/s   ",
-              sg_time(sim), 100.0 * done, rtf,
-              (double)(sim->stats.neuron_updates - updates0) / (t - t0));
-      last_print = t;
-    }
   }
-  /* a SIGINT during the last chunk still ends the caller's loop: it is not swallowed */
-  if (st == SG_OK && sg_interrupted)
+  /* a SIGINT during the last sub-run still ends the caller's loop: it is not swallowed */
+  if (st == SG_OK && sigint_since(sigint0))
     st = sg_i_fail(sim, SG_ERR_INTERRUPTED, "sg_simulate: interrupted (SIGINT) at t = %g ms (step %llu), the end of this run; recordings up to it were flushed",
                    sg_time(sim), (unsigned long long)sim->step);
   const double t1 = now_s();
   if (sim->cfg.progress && t1 - t0 > 2.0) fprintf(stderr, "\n");
   sim->stats.wall_s += t1 - t0;
-  sigaction(SIGINT, &old, NULL);
+  sigint_release();
   return st;
 }
 

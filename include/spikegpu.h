@@ -62,18 +62,25 @@ typedef struct sg_sim sg_sim;
 typedef enum sg_backend { SG_BACKEND_AUTO = 0, SG_BACKEND_CPU = 1, SG_BACKEND_CUDA = 2 } sg_backend;
 
 typedef struct sg_config {
-  double resolution_ms;    /* h, > 0, a multiple of the tic (0.001 ms); default 0.1             */
+  double resolution_ms;    /* h, > 0, a multiple of the tic (0.001 ms) up to the rounding of its  */
+                           /* decimal text (0.1000000001 is refused, not rounded); default 0.1 */
   uint64_t seed;           /* Philox key; any value; default 143202461 (NEST's default seed)    */
   sg_backend backend;      /* auto (default): cuda when a usable device exists, else cpu        */
   int threads;             /* cpu backend OpenMP threads; 0 = OpenMP default                    */
   const char *output_dir;  /* HDF5 output folder (created); NULL = no files, memory only        */
   int keep_in_memory;      /* 1 (default): recordings stay readable through sg_spikes/sg_samples */
   int progress;            /* 1: progress line on stderr for runs > 2 s wall; default 0          */
-  double flush_interval_ms;/* simulated time between recorder flushes to HDF5; default 100 ms   */
+  double flush_interval_ms;/* simulated time between recorder flushes to HDF5, > 0 and at most  */
+                           /* 9e12 ms; default 100 ms (Ctrl-C is checked every ~0.1 s anyway)   */
   int cuda_block_size;     /* threads per block for the cuda backend; 0 = default (256)          */
   int verbose;             /* 1: print the backend choice and reason on stderr; default 1       */
   int report_double;       /* multimeter HDF5 data as float64 (bit-exact) instead of float32,
                               the type libsonata reads; default 0 (float32). In memory: float64 */
+  int overwrite_files;     /* NEST's overwrite_files: 0 (default): sg_sim_new refuses an
+                              output_dir that already holds .h5 files (an earlier run's), naming
+                              one; 1: this run's files replace those of the same name. Either
+                              way a run holds output_dir exclusively until sg_sim_free, and a
+                              second run (any process) writing there is refused at sg_sim_new */
 } sg_config;
 
 void sg_config_default(sg_config *cfg);
@@ -109,6 +116,9 @@ sg_status sg_set_vecs(sg_sim *sim, sg_nodes nodes, size_t count, const char *con
 /* Multimeter record_from and other string-list parameters. */
 sg_status sg_set_strs(sg_sim *sim, sg_nodes nodes, const char *name, const char *const *v,
                       size_t len);
+/* One scalar parameter or state value of one node; a vector (a vector parameter, or a state
+ * with one value per receptor or after-spike current, e.g. glif_cond's g) is an error naming
+ * sg_get_vec. */
 sg_status sg_get(sg_sim *sim, uint64_t node_id, const char *name, double *out);
 /* Vector parameters: copies at most cap values, *len gets the full length. */
 sg_status sg_get_vec(sg_sim *sim, uint64_t node_id, const char *name, double *out, size_t cap,
@@ -194,7 +204,11 @@ sg_status sg_get_connections(sg_sim *sim, sg_nodes pre, sg_nodes post, uint64_t 
 
 /* ---- running --------------------------------------------------------------------------- */
 /* Advances the simulation by t_ms (a multiple of the resolution). Can be called repeatedly;
- * ten runs of 100 ms give exactly what one run of 1000 ms gives. */
+ * ten runs of 100 ms give exactly what one run of 1000 ms gives. Ctrl-C (SIGINT) ends it at a
+ * step boundary within about 0.1 s of wall time, after flushing the recordings, with
+ * SG_ERR_INTERRUPTED; it reaches every simulation running at that moment (any thread). While
+ * runs are in progress the library's SIGINT handler is installed; the handler before is put
+ * back when the last of them ends. */
 sg_status sg_simulate(sg_sim *sim, double t_ms);
 double sg_time(const sg_sim *sim);             /* simulated time so far, ms */
 uint64_t sg_steps(const sg_sim *sim);

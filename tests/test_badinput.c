@@ -392,6 +392,16 @@ static const double *NINE_WITH(int i, double x) { memcpy(g_arr, NINE, sizeof g_a
   X(set_glif_V_reset_above_V_th, ARG, "V_reset = -40", "V_th = -51.68", "smaller than the threshold", OK0, \
     sg_set(S, F->c, "V_reset", -40.0), OK0)                                                        \
   X(set_glif_C_m_zero, ARG, "C_m", "= 0", "allowed > 0", OK0, sg_set(S, F->c, "C_m", 0.0), OK0)    \
+  X(set_gl_refr_tick_half, ARG, "gl_exp.refr_tick", "= 0.5", "allowed an integer in [0, 2^32)", OK0, \
+    sg_set(S, F->g, "refr_tick", 0.5), OK0)                                                        \
+  X(set_gl_refr_tick_neg, ARG, "gl_exp.refr_tick", "= -1", "allowed an integer", OK0,              \
+    sg_set(S, F->g, "refr_tick", -1.0), OK0)                                                       \
+  X(set_gl_refr_tick_huge, ARG, "gl_exp.refr_tick", "= 1e+308", "[0, 2^32)", OK0,                  \
+    sg_set(S, F->g, "refr_tick", 1e308), OK0)                                                      \
+  X(set_each_gl_refr_tick_half, ARG, "refr_tick", "= 0.5", "node 3", OK0,                         \
+    sg_set_each(S, F->g, "refr_tick", D_(0, 2, 0.5)), OK0)                                         \
+  X(get_glif_vector_state, ARG, "glif_cond.g", "vector state", "use sg_get_vec", OK0,              \
+    sg_get(S, 4, "g", &od), OK0)                                                                   \
   X(set_glif_bool_two, ARG, "spike_dependent_threshold", "= 2", "allowed 0 or 1", OK0,             \
     sg_set(S, F->c, "spike_dependent_threshold", 2.0), OK0)                                        \
   X(set_glif_bad_combination, ARG, "adapting_threshold = 1", "allowed", "GLIF5", OK0,              \
@@ -614,6 +624,25 @@ static const double *NINE_WITH(int i, double x) { memcpy(g_arr, NINE, sizeof g_a
     sg_create_named(S, "gl_exp", 1, "a123456789b123456789c123456789d123456789e123456789f123456789g123", &on), OK0) \
   X(create_named_duplicate, ARG, "'exc' is already used", "1..3", 0, OK0,                          \
     sg_create_named(S, "gl_exp", 1, "exc", &on), OK0)                                              \
+  X(create_named_dot, ARG, "name '.'", "allowed a name other than '.' and '..'", 0, OK0,           \
+    sg_create_named(S, "gl_exp", 1, ".", &on), OK0)                                                \
+  X(create_named_dotdot, ARG, "name '..'", "allowed a name other than '.' and '..'", 0, OK0,       \
+    sg_create_named(S, "spike_recorder", 1, "..", &on), OK0)                                       \
+  X(create_named_default_form, ARG, "'spike_recorder_23'", "form of a default name", "'spike_recorder_16'", OK0, \
+    sg_create_named(S, "spike_recorder", 1, "spike_recorder_23", &on), OK0)                        \
+  X(create_named_file_collision, ARG, "spike_recorder 'multimeter_13_V_m' would write multimeter_13_V_m.h5", \
+    "multimeter 'multimeter_13' recording V_m (nodes 13..13)", "allowed names whose files differ", OK0, \
+    sg_create_named(S, "spike_recorder", 1, "multimeter_13_V_m", &on), OK0)                        \
+  X(set_strs_file_collision, ARG, "multimeter 'multimeter_14' recording V_m would write multimeter_14_1_V_m.h5", \
+    "spike_recorder 'multimeter_14_1_V_m' (nodes 16..16)", "allowed names whose files differ",     \
+    sg_create_named(S, "spike_recorder", 1, "multimeter_14_1_V_m", &on),                           \
+    sg_set_strs(S, F->mm2, "record_from", NAMES("V_m"), 1), OK0)                                   \
+  X(set_mm_start_recorded, STATE, "multimeter multimeter_13 (node 13): start = 1 ms", "cannot change from 0 ms after the multimeter has recorded", \
+    "create a new multimeter", OK0, sg_set(S, F->mm, "start", 1.0), OK0)                           \
+  X(set_mm_stop_recorded, STATE, "stop = 100 ms", "allowed inf ms", "create a new multimeter", OK0, \
+    sg_set(S, F->mm, "stop", 100.0), OK0)                                                          \
+  X(set_each_mm_origin_recorded, STATE, "origin = 2 ms", "has recorded", "create a new multimeter", OK0, \
+    sg_set_each(S, F->mm, "origin", D_(2)), OK0)                                                   \
   /* -- receptor types that do not exist ------------------------------------------------------- */ \
   X(connect_gl_receptor_1, ARG, "receptor_type = 1", "gl_exp", "allowed 0", OK0,                   \
     sg_connect(S, F->g, F->g, NULL, SY(1, 1, 1)), OK0)                                             \
@@ -800,12 +829,17 @@ typedef struct cfg_row { const char *name; sg_status want; const char *m[3]; } c
   X(flush_zero, ARG, "flush_interval_ms = 0", "allowed > 0", 0, c.flush_interval_ms = 0.0)          \
   X(flush_nan, ARG, "flush_interval_ms = nan", "allowed > 0", 0, c.flush_interval_ms = NAN)         \
   X(flush_inf, ARG, "flush_interval_ms = inf", "finite", 0, c.flush_interval_ms = INFINITY)         \
+  X(flush_huge, ARG, "flush_interval_ms = 1e+300", "at most 9e12 ms", 0, c.flush_interval_ms = 1e300) \
+  X(resolution_near_tic, ARG, "resolution_ms = 0.10000000001", "multiple of the tic (0.001 ms)", "nearest is 0.1 ms", c.resolution_ms = 0.10000000001) \
+  X(resolution_near_tic2, ARG, "resolution_ms = 0.1000000001", "multiple of the tic (0.001 ms)", "nearest is 0.1 ms", c.resolution_ms = 0.1000000001) \
   X(block_33, ARG, "cuda_block_size = 33", "multiple of 32", 0, c.cuda_block_size = 33)             \
   X(block_neg, ARG, "cuda_block_size = -32", "allowed 0", 0, c.cuda_block_size = -32)               \
   X(block_2048, ARG, "cuda_block_size = 2048", "up to 1024", 0, c.cuda_block_size = 2048)           \
   X(keep_2, ARG, "keep_in_memory = 2", "allowed 0 or 1", 0, c.keep_in_memory = 2)                   \
   X(keep_0_no_dir, ARG, "keep_in_memory = 0", "output_dir", 0, c.keep_in_memory = 0)                \
   X(report_double_2, ARG, "report_double = 2", "allowed 0 or 1", 0, c.report_double = 2)            \
+  X(overwrite_2, ARG, "overwrite_files = 2", "allowed 0 or 1", 0, c.overwrite_files = 2)            \
+  X(overwrite_neg, ARG, "overwrite_files = -1", "allowed 0 or 1", 0, c.overwrite_files = -1)        \
   X(dir_empty, ARG, "output_dir", "allowed 1", 0, c.output_dir = "")                                \
   X(dir_long, ARG, "output_dir is 4000 characters long", "allowed", 0, c.output_dir = long_dir)     \
   X(dir_under_file, SG_ERR_IO, "output_dir", "under_file/out", "Not a directory", c.output_dir = under_file) \

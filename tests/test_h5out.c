@@ -249,7 +249,8 @@ static void sonata_check(const char *path) {
 }
 
 static const sg_h5_meta test_meta = {0.1, 0xFEDCBA9876543210ull, "cpu", "0.1.0 (test)",
-                                     "{\"populations\": [\"exc\", \"inh\"]}", 0};
+                                     "{\"populations\": [\"exc\", \"inh\"]}", 0,
+                                     "0123456789abcdef0123456789abcdef"};
 
 /* ---- round trips ---------------------------------------------------------------------- */
 
@@ -304,6 +305,49 @@ static void check_root_meta(hid_t f, const sg_h5_meta *m) {
   CU_ASSERT_EQUAL(seed, m->seed);
   CU_ASSERT(attr_str_is(f, "/", "backend", m->backend));
   CU_ASSERT(attr_str_is(f, "/", "version", m->version));
+  if (m->run_id) CU_ASSERT(attr_str_is(f, "/", "run_id", m->run_id));
+}
+
+/* A file appears under its own name only once it is in SWMR mode (sg_h5_flush), so an SWMR
+ * reader can open it at any moment, as after a kill before the first block (here: while the
+ * writer still holds it, which is the state a kill leaves on disk). */
+static void test_h5out_swmr_from_creation(void) {
+  char dir[256], sp[512], partial[512], rp[512], err[ERRLEN] = "";
+  if (make_tmp(dir, sizeof dir)) { CU_FAIL("mkdtemp"); return; }
+  join(sp, sizeof sp, dir, "s.h5");
+  join(partial, sizeof partial, dir, ".s.h5.partial");
+  join(rp, sizeof rp, dir, "r.h5");
+  sg_h5 *f = NULL, *r = NULL;
+  int p = -1, q = -1;
+  const uint64_t ids[2] = {0, 1};
+  ASSERT_OK(sg_h5_spikes_create(sp, &test_meta, &f, err, sizeof err));
+  ASSERT_OK(sg_h5_spikes_population(f, "exc", 1, &p, err, sizeof err));
+  CU_ASSERT(!file_exists(sp) && file_exists(partial));  /* not yet readable: not there */
+  ASSERT_OK(sg_h5_flush(f, err, sizeof err));
+  CU_ASSERT(file_exists(sp) && !file_exists(partial));
+  ASSERT_OK(sg_h5_report_create(rp, &test_meta, &r, err, sizeof err));
+  ASSERT_OK(sg_h5_report_population(r, "exc", ids, 2, 0.1, 0.1, "mV", &q, err, sizeof err));
+  ASSERT_OK(sg_h5_flush(r, err, sizeof err));
+  const char *paths[2] = {sp, rp};
+  for (int k = 0; k < 2; ++k) {
+    hid_t h = H5Fopen(paths[k], H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, H5P_DEFAULT);
+    CU_ASSERT(h >= 0);
+    if (h < 0) continue;
+    check_root_meta(h, &test_meta);
+    hsize_t d[2] = {9, 9};
+    void *v = read_all(h, k ? "/report/exc/data" : "/spikes/exc/timestamps", H5T_NATIVE_DOUBLE, d);
+    CU_ASSERT(d[0] == 0);   /* the empty datasets are there */
+    free(v);
+    H5Fclose(h);
+  }
+  ASSERT_OK(sg_h5_close(f, err, sizeof err));
+  ASSERT_OK(sg_h5_close(r, err, sizeof err));
+  /* a file closed without any flush or append is put under its name too */
+  ASSERT_OK(sg_h5_spikes_create(sp, NULL, &f, err, sizeof err));
+  ASSERT_OK(sg_h5_close(f, err, sizeof err));
+  CU_ASSERT(file_exists(sp) && !file_exists(partial));
+  assert_no_open_ids();
+  remove_tree(dir);
 }
 
 /* Reads /metadata/network_json (scalar variable-length UTF-8 string). Caller frees. */
@@ -736,9 +780,10 @@ static long report_prefix(hid_t h, const char *pop, size_t n_nodes, double t0, d
 
 /* Writes into a spike file and a report file, with an injected failure at write number
  * `inject` (0 = none). Returns how many writes failed; checks after each run that the files
- * hold exactly the blocks whose appends succeeded, that a failed append refuses the next one,
- * and (under valgrind) that no path leaks. */
-static int inject_run(const char *dir, int inject) {
+ * hold exactly the blocks whose appends succeeded, that a failed append can be retried at once
+ * (counted in *retried; only a failed switch to SWMR mode is sticky and refuses the rest), and
+ * (under valgrind) that no path leaks. */
+static int inject_run(const char *dir, int inject, int *retried) {
   enum { B = 5000, NN = 3, R = 20 };
   char sp[512], rp[512], err[ERRLEN] = "";
   join(sp, sizeof sp, dir, "inj_spikes.h5");
@@ -775,16 +820,18 @@ static int inject_run(const char *dir, int inject) {
         if (pop < 0) continue;
         fill_spikes((uint64_t)ok_sp[w], B, t, id);
         st = sg_h5_spikes_append(f, pop, t, id, B, err, sizeof err);
+        if (st != SG_OK && !sticky) {
+          ++failures;
+          CU_ASSERT(st == SG_ERR_HDF5 && strstr(err, "injected") && strstr(err, sp));
+          st = sg_h5_spikes_append(f, pop, t, id, B, err, sizeof err); /* the same block again */
+          if (st == SG_OK) ++*retried;
+          else sticky = 1;
+        }
         if (st == SG_OK) {
           CU_ASSERT(!sticky);
           ok_sp[w] += B;
         } else {
-          if (!sticky) {
-            ++failures;
-            CU_ASSERT(st == SG_ERR_HDF5 && strstr(err, "injected") && strstr(err, sp));
-          } else {
-            CU_ASSERT(strstr(err, "earlier failure") != NULL);
-          }
+          CU_ASSERT(strstr(err, "earlier failure") != NULL);
           sticky = 1;
         }
       }
@@ -822,14 +869,18 @@ static int inject_run(const char *dir, int inject) {
         if (pop < 0) continue;
         fill_rows((uint64_t)ok_rows[w], R, NN, v);
         st = sg_h5_report_append(r, pop, v, R, err, sizeof err);
+        if (st != SG_OK && !sticky) {
+          ++failures;
+          CU_ASSERT(st == SG_ERR_HDF5 && strstr(err, "injected") && strstr(err, rp));
+          st = sg_h5_report_append(r, pop, v, R, err, sizeof err); /* the same rows again */
+          if (st == SG_OK) ++*retried;
+          else sticky = 1;
+        }
         if (st == SG_OK) {
           CU_ASSERT(!sticky);
           ok_rows[w] += R;
         } else {
-          if (!sticky) {
-            ++failures;
-            CU_ASSERT(st == SG_ERR_HDF5 && strstr(err, "injected") && strstr(err, rp));
-          }
+          CU_ASSERT(strstr(err, "earlier failure") != NULL);
           sticky = 1;
         }
       }
@@ -855,27 +906,43 @@ static void test_h5out_injected_failures(void) {
   void *data;
   H5Eget_auto2(H5E_DEFAULT, &fn, &data);
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-  CU_ASSERT_EQUAL(inject_run(dir, 0), 0);
+  int retried = 0, in_append = 0;
+  CU_ASSERT_EQUAL(inject_run(dir, 0, &retried), 0);
   int n = 1, points = 0;
-  /* every write of the scenario fails once: exactly one failure per run (the first; later
-   * appends are refused), until n runs past the last write */
+  /* every write of the scenario fails once: exactly one failure per run, until n runs past the
+   * last write. A failed append is retried at once and must then succeed, the file holding every
+   * block exactly once (a full disk that is freed again); only the SWMR switch stays refused. */
   for (; n < 1000; ++n) {
-    int fails = inject_run(dir, n);
+    const int before = retried;
+    int fails = inject_run(dir, n, &retried);
     if (fails == 0) break;
     CU_ASSERT_EQUAL(fails, 1); /* the one injected failure; nothing else fails */
     points += fails;
+    in_append += retried > before;
   }
-  printf("\n    %d injection points, each leaving the files readable up to the last good block ",
-         n - 1);
+  printf("\n    %d injection points, each leaving the files readable up to the last good block; "
+         "%d failed appends succeeded when retried ", n - 1, in_append);
   CU_ASSERT(n > 100 && n < 1000);
+  CU_ASSERT(in_append > 50); /* most injection points are inside appends */
   H5Eset_auto2(H5E_DEFAULT, fn, data);
   assert_no_open_ids();
   remove_tree(dir);
   (void)points;
 }
 
+/* A file of `kib` KiB (space to free later). */
+static void make_filler(const char *path, int kib) {
+  static char buf[1024];
+  FILE *fp = fopen(path, "wb");
+  CU_ASSERT_FATAL(fp != NULL);
+  for (int i = 0; i < kib; ++i) CU_ASSERT_EQUAL(fwrite(buf, 1, sizeof buf, fp), sizeof buf);
+  CU_ASSERT_EQUAL(fclose(fp), 0);
+}
+
 /* A genuinely full filesystem: a 1 MiB tmpfs (needs root and mount; else skipped). Not 256 KiB:
- * the first 128 KiB chunks of timestamps and node_ids alone fill that, so no block would fit. */
+ * the first 128 KiB chunks of timestamps and node_ids alone fill that, so no block would fit.
+ * Once the disk is full, space is freed (a filler file removed) and the failed block is
+ * appended again: it must succeed and the file hold every block exactly once. */
 static void test_h5out_full_filesystem(void) {
   char dir[256], mnt[512], sp[512], rp[512], err[ERRLEN] = "";
   if (make_tmp(dir, sizeof dir)) { CU_FAIL("mkdtemp"); return; }
@@ -890,6 +957,9 @@ static void test_h5out_full_filesystem(void) {
   }
   join(sp, sizeof sp, mnt, "spikes.h5");
   join(rp, sizeof rp, mnt, "report.h5");
+  char filler[512];
+  join(filler, sizeof filler, mnt, "filler");
+  make_filler(filler, 320); /* more than the next chunks of timestamps and node_ids (2 x 128 KiB) */
   enum { B = 1000, NN = 50, R = 20 };
   static double t[B], v[R * NN];
   static uint64_t id[B];
@@ -910,6 +980,16 @@ static void test_h5out_full_filesystem(void) {
   CU_ASSERT(st == SG_ERR_IO || st == SG_ERR_HDF5);
   CU_ASSERT(strstr(err, sp) != NULL);
   CU_ASSERT(good > 0);
+  /* space freed: the same block again, then one more */
+  CU_ASSERT_EQUAL(unlink(filler), 0);
+  for (int i = 0; i < 2; ++i) {
+    if (i) fill_spikes((uint64_t)good, B, t, id);
+    st = sg_h5_spikes_append(f, p, t, id, B, err, sizeof err);
+    if (st) printf("\n    retry after freeing space: %s", err);
+    CU_ASSERT_EQUAL(st, SG_OK);
+    if (st == SG_OK) good += B;
+  }
+  printf("\n    space freed: %ld spikes in the file", good);
   sg_status cst = sg_h5_close(f, err, sizeof err);
   if (cst != SG_OK) printf("\n    close: %s", err);
   if (cst != SG_OK) { /* the superblock may still say "open": the documented recovery */
@@ -925,6 +1005,7 @@ static void test_h5out_full_filesystem(void) {
   }
   /* a report file next to it, on the now nearly full filesystem */
   remove(sp);
+  make_filler(filler, 192);
   st = sg_h5_report_create(rp, NULL, &r, err, sizeof err);
   if (st == SG_OK) st = sg_h5_report_population(r, "a", nids, NN, 0.0, 0.1, "mV", &q, err, sizeof err);
   CU_ASSERT_EQUAL(st, SG_OK);
@@ -937,6 +1018,15 @@ static void test_h5out_full_filesystem(void) {
   CU_ASSERT(st == SG_ERR_IO || st == SG_ERR_HDF5);
   CU_ASSERT(strstr(err, rp) != NULL);
   CU_ASSERT(rows > 0);
+  CU_ASSERT_EQUAL(unlink(filler), 0);
+  for (int i = 0; i < 2; ++i) {
+    if (i) fill_rows((uint64_t)rows, R, NN, v);
+    st = sg_h5_report_append(r, q, v, R, err, sizeof err);
+    if (st) printf("\n    retry after freeing space: %s", err);
+    CU_ASSERT_EQUAL(st, SG_OK);
+    if (st == SG_OK) rows += R;
+  }
+  printf("\n    space freed: %ld rows in the file", rows);
   cst = sg_h5_close(r, err, sizeof err);
   if (cst != SG_OK) {
     printf("\n    close: %s", err);
@@ -1165,6 +1255,7 @@ static CU_TestInfo tests[] = {
     {"large_json", test_h5out_large_json},
     {"bad_args", test_h5out_bad_args},
     {"unwritable_path", test_h5out_unwritable_path},
+    {"swmr_from_creation", test_h5out_swmr_from_creation},
     {"injected_failures", test_h5out_injected_failures},
     {"full_filesystem", test_h5out_full_filesystem},
     {"kill", test_h5out_kill},

@@ -117,6 +117,7 @@ int main(int argc, char **argv) {
     cfg.seed = seed0 + s;
     cfg.threads = threads;
     cfg.output_dir = out;
+    cfg.overwrite_files = 1;   /* an example replaces the files of its previous run */
     cfg.verbose = 0;
     cfg.backend = be;
     char err[512], name[64];

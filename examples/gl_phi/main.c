@@ -106,6 +106,7 @@ int main(int argc, char **argv) {
   cfg.resolution_ms = h;
   cfg.seed = seed;
   cfg.output_dir = out;
+  cfg.overwrite_files = 1;   /* an example replaces the files of its previous run */
   cfg.verbose = 0;
   cfg.threads = threads;
   cfg.backend = !strcmp(backend, "cpu") ? SG_BACKEND_CPU : !strcmp(backend, "cuda") ? SG_BACKEND_CUDA : SG_BACKEND_AUTO;

@@ -70,6 +70,7 @@ int main(int argc, char **argv) {
   cfg.seed = seed;
   cfg.threads = threads;
   cfg.output_dir = out;
+  cfg.overwrite_files = 1;   /* an example replaces the files of its previous run */
   cfg.progress = 1;
   cfg.keep_in_memory = 0;          /* long runs: the HDF5 file is the record */
   cfg.backend = !strcmp(backend, "cpu") ? SG_BACKEND_CPU : !strcmp(backend, "cuda") ? SG_BACKEND_CUDA : SG_BACKEND_AUTO;

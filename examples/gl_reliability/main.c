@@ -59,6 +59,7 @@ static int run(const char *tag, int frozen, uint64_t trials, double T, double v0
   cfg.resolution_ms = 0.1;
   cfg.seed = seed;
   cfg.output_dir = out;
+  cfg.overwrite_files = 1;   /* an example replaces the files of its previous run */
   cfg.verbose = 0;
   cfg.threads = threads;
   cfg.backend = backend;

@@ -9,6 +9,7 @@ int main(void) {
   sg_config cfg;
   sg_config_default(&cfg);               /* h = 0.1 ms, backend auto, seed 143202461 */
   cfg.output_dir = "build/minimal";      /* SONATA files; NULL = memory only */
+  cfg.overwrite_files = 1;               /* replace the files of an earlier run (default: refuse) */
   sg_sim *sim;
   char err[256];
   if (sg_sim_new(&cfg, &sim, err, sizeof err)) { fprintf(stderr, "%s\n", err); return 1; }

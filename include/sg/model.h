@@ -4,7 +4,7 @@
  * A model header (include/sg/models/<m>.h, include/sg/stim/<d>.h) holds, in this order:
  *   SG_<M>_PARAMS(X)   X(name, unit, default, check, doc)     scalar parameters
  *   SG_<M>_VECS(X)     X(name, unit, check, doc)              vector parameters (optional)
- *   SG_<M>_STATE(X)    X(name, unit, initial, doc)            scalar state = recordables
+ *   SG_<M>_STATE(X)    X(name, unit, initial, check, doc)     scalar state = recordables
  *   sg_<m>_coef        the per-run coefficients (NEST's Variables_), filled on the host by
  *   sg_<m>_prepare()   from parameters and h, once per run (libm allowed: host only)
  *   sg_<m>_step()      SG_HD, one neuron, one step; no libm, no globals, no I/O

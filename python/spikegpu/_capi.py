@@ -57,6 +57,7 @@ class sg_config(ctypes.Structure):
         ("cuda_block_size", c_int),
         ("verbose", c_int),
         ("report_double", c_int),
+        ("overwrite_files", c_int),
     ]
 
 
@@ -250,11 +251,60 @@ def dec(b):
 
 
 def enc(s, what="name"):
-    """str -> bytes for C, rejecting what C cannot take."""
-    if isinstance(s, bytes):
-        return s
+    """str -> bytes for C, refusing what C cannot take with the package's ArgumentError.
+
+    Names (models, parameters, populations, rules, ...) are str only, everywhere: bytes are
+    refused rather than passed on undecoded (one rule for every name; decode them first)."""
+    from .errors import ArgumentError
+    if isinstance(s, (bytes, bytearray)):
+        raise ArgumentError(f"{what} = {s!r}: allowed a str (bytes are not accepted: decode them first)")
     if not isinstance(s, str):
-        raise TypeError(f"{what} must be a str, got {type(s).__name__} {s!r}")
+        raise ArgumentError(f"{what} = {s!r}: allowed a str, got {type(s).__name__}")
     if "\0" in s:
-        raise ValueError(f"{what} {s!r} contains a NUL character")
-    return s.encode("utf-8")
+        raise ArgumentError(f"{what} = {s!r}: contains a NUL character: allowed a str without NUL")
+    try:
+        return s.encode("utf-8")
+    except UnicodeEncodeError as e:
+        raise ArgumentError(f"{what} = {s!r}: not encodable as UTF-8 ({e.reason})") from None
+
+
+# Ranges of the C integer types that cross ctypes: a Python int outside is refused, never
+# truncated (ctypes itself keeps the low bits silently: 2**32 + 1 becomes 1 in a c_int).
+C_INT_RANGES = {
+    "int": (-2**31, 2**31 - 1),
+    "uint32": (0, 2**32 - 1),
+    "uint64": (0, 2**64 - 1),
+    "size_t": (0, 2**(8 * ctypes.sizeof(ctypes.c_size_t)) - 1),
+}
+
+
+def c_integer(what, v, ctype="int", lo=None, hi=None, allowed=None):
+    """v as a Python int for a C parameter of type ctype ("int", "uint32", "uint64", "size_t"),
+    range-checked (optionally within [lo, hi] as well); bools, non-integers (also 2.0) and
+    out-of-range values raise ArgumentError naming the parameter and what is allowed."""
+    from .errors import ArgumentError
+    import numbers
+    tlo, thi = C_INT_RANGES[ctype]
+    lo = tlo if lo is None else max(lo, tlo)
+    hi = thi if hi is None else min(hi, thi)
+    if allowed is None:
+        allowed = f"an integer in [{lo}, {hi}]"
+    if isinstance(v, bool) or type(v).__name__ == "bool_" or not isinstance(v, numbers.Integral):
+        raise ArgumentError(f"{what} = {v!r}: allowed {allowed}")
+    v = int(v)
+    if not lo <= v <= hi:
+        raise ArgumentError(f"{what} = {v!r}: allowed {allowed}")
+    return v
+
+
+def to_double(what, v):
+    """v (a real number, not a bool) as a Python float for a C double; ints too large for a
+    double and other non-numbers raise ArgumentError naming the parameter."""
+    from .errors import ArgumentError
+    import numbers
+    if v is None or isinstance(v, (str, bytes, bytearray)) or not isinstance(v, numbers.Real):
+        raise ArgumentError(f"{what} = {v!r}: allowed a number")
+    try:
+        return float(v)
+    except (OverflowError, TypeError, ValueError) as e:
+        raise ArgumentError(f"{what} = {v!r}: allowed a number that fits a double ({e})") from None

@@ -9,11 +9,14 @@ multimeter named "mm" one ``out/mm_<variable>.h5`` per recorded variable (unname
   sorted by time;
 * report file: ``/report/<population>/data`` (float64, n_samples x n_nodes, attribute units),
   ``mapping/node_ids`` (0-based), ``mapping/time`` = [t_start, t_stop (exclusive), dt] (ms);
-* both: root attributes resolution_ms, seed, backend, version, and
-  ``/metadata/network_json`` (populations with name, model, first_id, n, params).
+* both: root attributes resolution_ms, seed, backend, version, run_id (32 hex digits, one per
+  run: files of different runs are told apart by it), and ``/metadata/network_json``
+  (populations with name, model, first_id, n, params).
 
-Files are flushed block by block during the run, so they can be read after a crash, and while a
-run is writing them with ``HDF5_USE_FILE_LOCKING=FALSE``.
+Files are in HDF5's SWMR write mode from their creation and flushed block by block during the
+run, so they can be read at any time: while a run is writing them, and after a run was killed
+(even before its first block). The readers here open such a file as an SWMR reader
+(``h5py.File(path, "r", swmr=True)``) when a plain open is refused.
 """
 from __future__ import annotations
 
@@ -32,18 +35,26 @@ def _h5py():
     return h5py
 
 
+def _open(path):
+    """Opens read-only; a file still being written, or left by a killed run, as an SWMR reader."""
+    h5py = _h5py()
+    try:
+        return h5py.File(path, "r")
+    except OSError:
+        return h5py.File(path, "r", swmr=True)
+
+
 def network(path):
     """The network description stored in a spikegpu HDF5 file (a dict)."""
-    with _h5py().File(path, "r") as f:
+    with _open(path) as f:
         return json.loads(f["metadata/network_json"].asstr()[()])
 
 
 def read_spikes(path, population=None):
     """Spikes of a spike file as ``{"senders": uint64 global ids, "times": float64 ms}``, sorted
     by (time, sender) like ``recorder.events``. population: one population name, or None = all."""
-    h5py = _h5py()
     senders, times = [], []
-    with h5py.File(path, "r") as f:
+    with _open(path) as f:
         pops = [population] if population is not None else list(f["spikes"])
         for name in pops:
             g = f["spikes"][name]
@@ -58,19 +69,21 @@ def read_spikes(path, population=None):
 def read_samples(path, population=None):
     """Samples of a report file (one multimeter variable) as ``{"senders", "times", "values"}``,
     sorted by (time, sender) like ``multimeter.events``; also ``"unit"`` (a str)."""
-    h5py = _h5py()
     first_ids = {p["name"]: p["first_id"] for p in network(path)["populations"]}
     senders, times, values, unit = [], [], [], ""
-    with h5py.File(path, "r") as f:
+    with _open(path) as f:
         pops = [population] if population is not None else list(f["report"])
         for name in pops:
             g = f["report"][name]
-            data = g["data"][:]
+            # row k holds time t0 + k dt, for t0 <= t < t1 (a multimeter's window and interval
+            # cannot change once it has recorded, so one axis holds every row); rows past t1
+            # are a block a killed run had not committed yet
+            t0, t1, dt = g["mapping/time"][:]
+            data = g["data"][: max(0, min(g["data"].shape[0], int(np.rint((t1 - t0) / dt))))]
             unit = g["data"].attrs.get("units", unit)
             if isinstance(unit, bytes):
                 unit = unit.decode()
             ids = g["mapping/node_ids"][:].astype(np.uint64) + np.uint64(first_ids[name])
-            t0, _, dt = g["mapping/time"][:]
             # sample times are whole steps; computed as step * h they equal events["times"] bits
             h = float(f.attrs["resolution_ms"])
             t = np.rint((t0 + np.arange(data.shape[0], dtype=np.float64) * dt) / h) * h

@@ -22,9 +22,12 @@ class Distribution:
 
     __slots__ = ("kind", "name", "a", "b", "lo", "hi")
 
-    def __init__(self, kind, name, a=0.0, b=0.0, lo=-math.inf, hi=math.inf):
+    def __init__(self, kind, name, a=0.0, b=0.0, lo=-math.inf, hi=math.inf, names=("a", "b", "lo", "hi")):
         self.kind, self.name = kind, name
-        self.a, self.b, self.lo, self.hi = float(a), float(b), float(lo), float(hi)
+        # numbers only (None, str, or an int too large for a double raise ArgumentError);
+        # the ranges themselves are checked by the C library at connect
+        self.a, self.b, self.lo, self.hi = (_capi.to_double(f"random.{name}: {k}", v)
+                                            for k, v in zip(names, (a, b, lo, hi)))
 
     def __repr__(self):
         args = {
@@ -51,24 +54,25 @@ class Distribution:
 
 def uniform(min=0.0, max=1.0):
     """Uniform on [min, max) (``nest.random.uniform``)."""
-    return Distribution(_capi.SG_DIST_UNIFORM, "uniform", min, max)
+    return Distribution(_capi.SG_DIST_UNIFORM, "uniform", min, max, names=("min", "max", "lo", "hi"))
 
 
 def normal(mean=0.0, std=1.0):
     """Normal with mean and standard deviation (``nest.random.normal``)."""
-    return Distribution(_capi.SG_DIST_NORMAL, "normal", mean, std)
+    return Distribution(_capi.SG_DIST_NORMAL, "normal", mean, std, names=("mean", "std", "lo", "hi"))
 
 
 def normal_clipped(mean=0.0, std=1.0, min=-math.inf, max=math.inf):
     """Normal redrawn until it lies in [min, max] (NEST's ``normal_clipped`` distributions)."""
-    return Distribution(_capi.SG_DIST_NORMAL_CLIPPED, "normal_clipped", mean, std, min, max)
+    return Distribution(_capi.SG_DIST_NORMAL_CLIPPED, "normal_clipped", mean, std, min, max,
+                        names=("mean", "std", "min", "max"))
 
 
 def lognormal(mean=0.0, std=1.0):
     """exp(N(mean, std)): mean and std of the underlying normal (``nest.random.lognormal``)."""
-    return Distribution(_capi.SG_DIST_LOGNORMAL, "lognormal", mean, std)
+    return Distribution(_capi.SG_DIST_LOGNORMAL, "lognormal", mean, std, names=("mean", "std", "lo", "hi"))
 
 
 def exponential(beta=1.0):
     """Exponential with scale beta (mean beta) (``nest.random.exponential``)."""
-    return Distribution(_capi.SG_DIST_EXPONENTIAL, "exponential", beta)
+    return Distribution(_capi.SG_DIST_EXPONENTIAL, "exponential", beta, names=("beta", "b", "lo", "hi"))

@@ -76,13 +76,14 @@ def defaults(model):
 
 def _entries(model):
     """{name: info dict} of a model, cached."""
+    bmodel = _capi.enc(model, "model")   # a str without NUL, or ArgumentError
     got = _info_cache.get(model)
     if got is not None:
         return got
     L = _capi.lib()
     ptr = ctypes.POINTER(_capi.sg_entry_info)()
     n = ctypes.c_size_t()
-    st = L.sg_model_info(_capi.enc(model, "model"), ctypes.byref(ptr), ctypes.byref(n))
+    st = L.sg_model_info(bmodel, ctypes.byref(ptr), ctypes.byref(n))
     if st != _capi.SG_OK:
         raise from_status(st, f"model_info: unknown model '{model}': allowed {', '.join(models())}"
                           if st == _capi.STATUS["SG_ERR_UNKNOWN"] else f"model_info('{model}') failed")
@@ -135,7 +136,10 @@ def _as_float(name, v):
     if isinstance(v, (bool, np.bool_)):
         return 1.0 if v else 0.0
     if _is_scalar(v):
-        return float(v)
+        try:
+            return float(v)
+        except (OverflowError, TypeError, ValueError) as e:
+            raise ArgumentError(f"{name} = {v!r}: allowed a number that fits a double ({e})") from None
     raise ArgumentError(f"{name} = {v!r}: allowed a number")
 
 
@@ -145,7 +149,7 @@ def _as_array(name, v, ndim=1):
         raise ArgumentError(f"{name} = {v!r}: allowed a number or a sequence of numbers")
     try:
         a = np.ascontiguousarray(v, dtype=np.float64)
-    except (TypeError, ValueError) as e:
+    except (TypeError, ValueError, OverflowError) as e:
         raise ArgumentError(f"{name} = {v!r}: allowed numbers ({e})") from None
     if ndim is not None and a.ndim != ndim:
         raise ArgumentError(f"{name}: got an array of shape {a.shape}: allowed {ndim} dimension(s)")
@@ -200,6 +204,10 @@ class Simulator:
     report_double : bool
         Write multimeter HDF5 data as float64 (bit-exact) instead of float32, the type
         libsonata reads (default False). ``.events`` are float64 either way.
+    overwrite_files : bool
+        NEST's ``overwrite_files``: False (default) refuses an ``output`` folder that already
+        holds .h5 files of an earlier run (the error names one); True replaces files of the same
+        name. A folder another run (any process) is writing to is refused either way.
 
     Use it as a context manager (``with spikegpu.Simulator() as sim: ...``) or call
     :meth:`close`; either frees the C handle and closes the output files.
@@ -207,7 +215,7 @@ class Simulator:
 
     def __init__(self, resolution=0.1, seed=None, backend="auto", threads=0, output=None,
                  keep_in_memory=True, progress=False, flush_interval=100.0, cuda_block_size=0,
-                 verbose=False, report_double=False):
+                 verbose=False, report_double=False, overwrite_files=False):
         L = _capi.lib()
         cfg = _capi.sg_config()
         L.sg_config_default(ctypes.byref(cfg))
@@ -215,25 +223,29 @@ class Simulator:
             raise ArgumentError(f"backend = {backend!r}: allowed 'auto', 'cpu', 'cuda'")
         cfg.resolution_ms = _as_float("resolution", resolution)
         if seed is not None:
-            if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or not 0 <= seed < 2**64:
-                raise ArgumentError(f"seed = {seed!r}: allowed an integer in [0, 2^64)")
-            cfg.seed = int(seed)
+            cfg.seed = _capi.c_integer("seed", seed, "uint64", allowed="an integer in [0, 2^64)")
         cfg.backend = _capi.BACKENDS[backend]
-        if isinstance(threads, bool) or not isinstance(threads, numbers.Integral):
-            raise ArgumentError(f"threads = {threads!r}: allowed an integer >= 0")
-        cfg.threads = int(threads)
+        # every integer is range-checked here: ctypes would keep the low bits of 2**32 + 1 silently
+        cfg.threads = _capi.c_integer("threads", threads, "int", 0,
+                                      allowed="an integer in [0, 2^31) (0 = OpenMP's default)")
         self._output = None
         if output is not None:
-            self._output = os.fspath(output)
-            cfg.output_dir = _capi.enc(self._output, "output")
+            try:
+                out = os.fspath(output)
+            except TypeError:
+                raise ArgumentError(f"output = {output!r}: allowed a path (str or os.PathLike) or None") from None
+            self._output = os.fsdecode(out)
+            if "\0" in self._output:
+                raise ArgumentError(f"output = {output!r}: contains a NUL character: allowed a path without NUL")
+            cfg.output_dir = os.fsencode(self._output)
         cfg.keep_in_memory = 1 if keep_in_memory else 0
         cfg.progress = 1 if progress else 0
         cfg.flush_interval_ms = _as_float("flush_interval", flush_interval)
-        if isinstance(cuda_block_size, bool) or not isinstance(cuda_block_size, numbers.Integral):
-            raise ArgumentError(f"cuda_block_size = {cuda_block_size!r}: allowed an integer")
-        cfg.cuda_block_size = int(cuda_block_size)
+        cfg.cuda_block_size = _capi.c_integer("cuda_block_size", cuda_block_size, "int",
+                                              allowed="an integer (0 or a multiple of 32 up to 1024)")
         cfg.verbose = 1 if verbose else 0
         cfg.report_double = 1 if report_double else 0
+        cfg.overwrite_files = 1 if overwrite_files else 0
         err = ctypes.create_string_buffer(1024)
         handle = _capi.SIM_P()
         st = L.sg_sim_new(ctypes.byref(cfg), ctypes.byref(handle), err, len(err))
@@ -325,16 +337,14 @@ class Simulator:
         length n, vectors), or a list of n dicts, one per node. name: population name used for
         HDF5 groups and file names (default "<model>_<first id>").
         """
-        if isinstance(n, bool) or not isinstance(n, numbers.Integral):
-            raise ArgumentError(f"create: n = {n!r}: allowed an integer >= 1")
-        if n < 1:
-            raise ArgumentError(f"create: n = {n}: allowed an integer >= 1")
+        n = _capi.c_integer("create: n", n, "uint64", 1, allowed="an integer in [1, 2^64)")
+        bmodel = _capi.enc(model, "create: model")
         out = _capi.sg_nodes()
         if name is None:
-            st = self._lib.sg_create(self._h(), _capi.enc(model, "model"), int(n), ctypes.byref(out))
+            st = self._lib.sg_create(self._h(), bmodel, n, ctypes.byref(out))
         else:
-            st = self._lib.sg_create_named(self._h(), _capi.enc(model, "model"), int(n),
-                                           _capi.enc(name, "name"), ctypes.byref(out))
+            st = self._lib.sg_create_named(self._h(), bmodel, n, _capi.enc(name, "create: name"),
+                                           ctypes.byref(out))
         self._check(st)
         self._pops.append(_Pop(int(out.first), int(out.n), model,
                                name if name is not None else f"{model}_{int(out.first)}"))
@@ -403,14 +413,11 @@ class Simulator:
                 v = spec.pop(key)
                 if needed is not None and key not in needed:
                     raise ArgumentError(f"connect: '{key}' does not apply to rule {rule}")
-                if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Integral) or v < 0:
-                    if isinstance(v, numbers.Real) and not isinstance(v, bool) and float(v).is_integer() and v >= 0:
-                        v = int(v)
-                    else:
-                        raise ArgumentError(f"connect: {key} = {v!r}: allowed an integer >= 0")
-                if v >= 2**64:
-                    raise ArgumentError(f"connect: {key} = {v!r}: allowed an integer >= 0 below 2^64")
-                setattr(cs, key, int(v))
+                if (isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_, numbers.Integral))
+                        and math.isfinite(v) and float(v).is_integer()):
+                    v = int(v)   # 10.0 is taken as 10 (NEST accepts it)
+                setattr(cs, key, _capi.c_integer(f"connect: {key}", v, "uint64",
+                                                 allowed="an integer in [0, 2^64)"))
         if "p" in spec:
             v = spec.pop("p")
             if needed is not None and "p" not in needed:
@@ -438,9 +445,8 @@ class Simulator:
                 self._fill_value(getattr(ss, key), key, spec.pop(key), keep)
         if "receptor_type" in spec:
             v = spec.pop("receptor_type")
-            if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Integral) or not -2**31 <= v < 2**31:
-                raise ArgumentError(f"connect: receptor_type = {v!r}: allowed an integer >= 0")
-            ss.receptor_type = int(v)
+            ss.receptor_type = _capi.c_integer("connect: receptor_type", v, "int",
+                                               allowed="an integer >= 0 (below 2^31)")
         if spec:
             raise ArgumentError(f"connect: syn_spec has unknown entries {sorted(spec)}: allowed "
                                 f"synapse_model, weight, delay, receptor_type")
@@ -451,7 +457,7 @@ class Simulator:
             value._fill(v)
         elif _is_scalar(value) and not isinstance(value, (bool, np.bool_)):
             v.kind = _capi.SG_VALUE_SCALAR
-            v.value = float(value)
+            v.value = _as_float(f"connect: {key}", value)
         else:
             a = _as_array(f"connect: {key}", value, ndim=None).ravel()  # row-major = NEST's order
             keep.append(a)
@@ -658,7 +664,8 @@ class NodeCollection:
 
     def _c(self):
         self._sim._h()
-        return _capi.sg_nodes(self._first, self._n)
+        return _capi.sg_nodes(_capi.c_integer("nodes: first id", self._first, "uint64"),
+                              _capi.c_integer("nodes: count", self._n, "uint64"))
 
     def _segs(self):
         return self._sim._segments(self._first, self._n)

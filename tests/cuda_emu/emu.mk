@@ -118,7 +118,7 @@ check-cuda-emu-mutants: $(EMU_RUN)
 .PHONY: check-cuda-emu-asan
 check-cuda-emu-asan:
 	$(MAKE) --no-print-directory BUILD=$(BUILD)/emu-san \
-	  SG_EMU_SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" check-cuda-emu
+	  SG_EMU_SAN="-fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all -fno-omit-frame-pointer" check-cuda-emu
 
 # make check-cuda-emu-faults: every fallible CUDA call of a small run (prepares, uploads, graph
 # capture and launches, recording downloads, state downloads) fails once in turn, and every third

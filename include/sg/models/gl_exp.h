@@ -41,11 +41,13 @@
   X(I_e,     "pA", 0.0,   SG_CHK_ANY,    "constant external current")                       \
   X(reset_after_spike, "bool", 1.0, SG_CHK_BOOL, "reset V_m to V_reset at a spike")
 
-/* X(name, unit, initial, doc); every state row is recordable */
+/* X(name, unit, initial, check, doc); every state row is recordable. refr_tick is a count that
+ * the step decrements by 1 to exactly 0, so only a whole number can be set (0.5, -1 or 1e308
+ * would keep the neuron refractory for ever). */
 #define SG_GL_EXP_STATE(X)                                                                  \
-  X(V_m,       "mV",    -65.0, "membrane potential")                                        \
-  X(refr_tick, "steps", 0.0,   "refractory steps left")                                     \
-  X(I_stim,    "pA",    0.0,   "input current read at the end of the last step")
+  X(V_m,       "mV",    -65.0, SG_CHK_ANY,        "membrane potential")                     \
+  X(refr_tick, "steps", 0.0,   SG_CHK_INT_NONNEG, "refractory steps left")                  \
+  X(I_stim,    "pA",    0.0,   SG_CHK_ANY,        "input current read at the end of the last step")
 
 enum {
 #define X(name, unit, def, chk, doc) SG_GL_EXP_P_##name,
@@ -54,7 +56,7 @@ enum {
   SG_GL_EXP_N_PARAMS
 };
 enum {
-#define X(name, unit, init, doc) SG_GL_EXP_S_##name,
+#define X(name, unit, init, chk, doc) SG_GL_EXP_S_##name,
   SG_GL_EXP_STATE(X)
 #undef X
   SG_GL_EXP_N_STATE

@@ -121,17 +121,17 @@
  * ASC) are vectors. The initial values listed are what a fresh node reports; init_state sets
  * the internal (relative) form. */
 #define SG_GLIF_COND_STATE(X)                                                                 \
-  X(V_m,               "mV",    -78.85, "membrane potential (stored relative to E_L)")       \
-  X(ASCurrents_sum,    "pA",    0.0,    "mean of the after-spike currents over the last non-refractory step") \
-  X(I,                 "pA",    0.0,    "external current read at the end of the last step, used in the next") \
-  X(threshold,         "mV",    -51.68, "total threshold (stored relative to E_L)")           \
-  X(threshold_spike,   "mV",    0.0,    "spike component of the threshold (relative)")        \
-  X(threshold_voltage, "mV",    0.0,    "voltage component of the threshold (relative)")      \
-  X(refractory_steps,  "steps", 0.0,    "refractory steps left")                             \
-  X(integration_step,  "ms",    0.0,    "RKF45 step size carried to the next step (0 = h)")   \
-  X(dg,                "nS/ms", 0.0,    "first alpha state per receptor")                     \
-  X(g,                 "nS",    0.0,    "synaptic conductance per receptor")                  \
-  X(ASCurrents,        "pA",    0.0,    "after-spike currents")
+  X(V_m,               "mV",    -78.85, SG_CHK_ANY, "membrane potential (stored relative to E_L)")       \
+  X(ASCurrents_sum,    "pA",    0.0, SG_CHK_ANY,    "mean of the after-spike currents over the last non-refractory step") \
+  X(I,                 "pA",    0.0, SG_CHK_ANY,    "external current read at the end of the last step, used in the next") \
+  X(threshold,         "mV",    -51.68, SG_CHK_ANY, "total threshold (stored relative to E_L)")           \
+  X(threshold_spike,   "mV",    0.0, SG_CHK_ANY,    "spike component of the threshold (relative)")        \
+  X(threshold_voltage, "mV",    0.0, SG_CHK_ANY,    "voltage component of the threshold (relative)")      \
+  X(refractory_steps,  "steps", 0.0, SG_CHK_ANY,    "refractory steps left")                             \
+  X(integration_step,  "ms",    0.0, SG_CHK_ANY,    "RKF45 step size carried to the next step (0 = h)")   \
+  X(dg,                "nS/ms", 0.0, SG_CHK_ANY,    "first alpha state per receptor")                     \
+  X(g,                 "nS",    0.0, SG_CHK_ANY,    "synaptic conductance per receptor")                  \
+  X(ASCurrents,        "pA",    0.0, SG_CHK_ANY,    "after-spike currents")
 
 enum {
 #define X(name, unit, def, chk, doc) SG_GLIF_COND_P_##name,
@@ -146,7 +146,7 @@ enum {
   SG_GLIF_COND_N_VECS
 };
 enum {
-#define X(name, unit, init, doc) SG_GLIF_COND_S_##name,
+#define X(name, unit, init, chk, doc) SG_GLIF_COND_S_##name,
   SG_GLIF_COND_STATE(X)
 #undef X
   SG_GLIF_COND_N_STATE
