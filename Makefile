@@ -48,7 +48,7 @@ HDF5_CFLAGS := $(shell pkg-config --cflags hdf5 2>/dev/null)
 HDF5_LIBS   := $(shell pkg-config --libs hdf5 2>/dev/null)
 CUNIT_LIBS  := $(shell pkg-config --libs cunit 2>/dev/null)
 
-# ---- flags: no fast-math, no contraction, so both backends give the same bits (DESIGN.md 2.5) --
+# ---- flags: no fast-math, no contraction, so both backends give the same bits (docs/design.md §2.5)
 ARCH      := $(if $(filter 1,$(PORTABLE)),-march=x86-64-v3,-march=native)
 OPT       ?= -O3 $(ARCH)
 WARN      := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wundef -Wno-unused-function
@@ -142,6 +142,8 @@ $(BUILD)/bench/%: bench/%.c $(LIB_A)
 test: all
 	@echo "== CUnit suites ($(TEST_BIN)) =="
 	SG_BUILD=$(BUILD) $(TEST_BIN)
+	tests/check_standalone.sh
+	tests/check_layering.sh $(BUILD)
 	@echo "== Python suites (pytest) =="
 	$(MAKE) --no-print-directory test-py
 

@@ -11,7 +11,7 @@
  * Napkin math: sg_connect writes the edges (20 B per synapse); the build reads them and writes
  * the CSR (8 B) plus a 4 B row/delay word in two cache-friendly passes (host/csr.c). All of it
  * is fresh memory, so first-touch page faults are a large share (~1 s per GiB on the 2-core
- * development VM, not parallel). DESIGN.md 9 asks for < 5 s for 1e8 synapses on 2 cores.
+ * development VM, not parallel). docs/design.md §9 asks for < 5 s for 1e8 synapses on 2 cores.
  *
  * Measured 2026-11-24 on the 2-core development VM (Xeon, shared: load average 5-7 from other
  * jobs, so these are upper bounds), 1e8 synapses, scalar weight/delay:

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """bench/gpu_report.py - turns what the GPU check returns (gpucheck/check.sh: the tarball, or its
 logs folder) into the Markdown of bench/RESULTS.md's GPU section: the steps and their verdicts, the
-figures against the DESIGN.md section 9 floor, the per-kernel timing, and the cpu-vs-cuda hashes.
+figures against the docs/design.md §9 floor, the per-kernel timing, and the cpu-vs-cuda hashes.
 
     python3 bench/gpu_report.py gpucheck.tgz [--bandwidth 3.0e12]
     python3 bench/gpu_report.py LOGDIR

@@ -1,4 +1,4 @@
-/* host/backend_cpu.c - the reference backend: the step loop of DESIGN.md 4 in plain C + OpenMP.
+/* host/backend_cpu.c - the reference backend: the step loop of docs/design.md §4 in plain C + OpenMP.
  *
  * Step k: (1) generators add their events for stamp k+1 into slots k + d; (2) every neuron
  * population runs its SG_HD step on slot k (read and cleared) and lists its spikes; (3) the
@@ -31,8 +31,9 @@
  * yield), see barrier(). With one thread there is no parallel region, no barrier and no filter.
  * bench/RESULTS.md has the measurements behind these choices.
  *
- * VECTORISED HOT LOOPS (identical bits to the scalar definitions; tests/test_engine.c and the
- * bench --hash runs check it):
+ * VECTORISED HOT LOOPS (identical bits to the scalar definitions; in host/cpu_fast.h and gl_exp.h,
+ * checked twin by twin against them by tests/test_twins.c, end to end by tests/test_engine.c and
+ * the bench --hash runs):
  *   - Philox4x32-10 for 8 counters per AVX-512 instruction (vpmuludq gives the 32x32->64 bit
  *     products; the high words of the 64-bit lanes are never looked at), scalar sg_rng_block
  *     otherwise;
@@ -57,22 +58,17 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#if defined(__AVX512F__) && defined(__AVX512DQ__) && defined(__AVX512VL__)
-#include <immintrin.h>
-#define SG_CPU_AVX512 1
-#else
-#define SG_CPU_AVX512 0
-#endif
-
 #include "internal.h"
+#include "sg/csr.h"
 #include "sg/models/all.h"
+#include "sg/ring.h"
 #include "sg/stim/device.h"
 #include "sg/stim/noise_generator.h"
 #include "sg/stim/poisson_generator.h"
 #include "sg/stim/step_current_generator.h"
+#include "cpu_fast.h"   /* fast twins: Philox words, Q31.32 adds, Poisson table */
 
 #define BLK 256              /* nodes, targets or synapses handled per inner block */
-#define PTAB_MAX 64          /* Poisson inversion table entries (sg_poisson stalls within ~45) */
 
 SG_STATIC_ASSERT(BLK == SG_GL_EXP_BLOCK, "gl_exp block size");
 
@@ -102,14 +98,6 @@ typedef struct dblk {
   uint32_t n, mult;
 } dblk;
 #define DBLK_CAP 1024
-
-/* Poisson generator g: inversion table of its lambda (valid when lambda < 10 and F stalls) */
-typedef struct ptab {
-  double lambda, emlambda;   /* what the table was made for */
-  int valid;
-  uint32_t m;                /* entries: F[0 .. m-1]; F[m ..] = +inf */
-  double F[PTAB_MAX + 4];
-} ptab;
 
 typedef struct cpu_data {
   uint32_t R;                /* ring slots allocated */
@@ -304,8 +292,8 @@ static sg_status cpu_prepare(sg_sim *sim) {
     memset(ring, 0, bytes);
     if (sim->ring && d->R) {
       for (uint64_t k = sim->step; k < sim->step + d->R; ++k) {
-        const int64_t *src = sim->ring + (k & (d->R - 1)) * d->n_inputs;
-        memcpy(ring + (k & (R - 1)) * ni, src, d->n_inputs * sizeof *ring);
+        const int64_t *src = sg_ring_slot_const(sim->ring, k, sg_ring_mask(d->R), d->n_inputs);
+        memcpy(sg_ring_slot(ring, k, sg_ring_mask(R), ni), src, d->n_inputs * sizeof *ring);
       }
     }
     free(sim->ring);
@@ -337,12 +325,12 @@ static sg_status cpu_prepare(sg_sim *sim) {
       }
       if (!targets) continue;
       const uint64_t s0 = c->row_seg[row], s1 = c->row_seg[row + 1];
-      const uint64_t n = c->seg_end[s1 - 1] - (s0 == 0 ? 0 : c->seg_end[s0 - 1]);
+      const uint64_t n = sg_csr_span_len(c->seg_end, s0, s1);
       d->pcnt[g] = malloc((size_t)(n + BLK) * sizeof(uint32_t));
       if (!d->pcnt[g]) return sg_i_fail(sim, SG_ERR_NOMEM, "cpu backend: out of memory");
       d->ptab[g].lambda = NAN;
       /* windows need each Poisson generator's targets in input order (all_to_all gives that) */
-      const uint64_t first = s0 == 0 ? 0 : c->seg_end[s0 - 1];
+      const uint64_t first = sg_csr_seg_begin(c->seg_end, s0);
       for (uint64_t j = first + 1; j < first + n; ++j)
         if (c->input[j] < c->input[j - 1]) { ordered = 0; break; }
     }
@@ -357,92 +345,6 @@ static sg_status cpu_prepare(sg_sim *sim) {
 static sg_status cpu_sync(sg_sim *sim) { (void)sim; return SG_OK; }
 
 /* ---- vector building blocks ------------------------------------------------------------------- */
-/* Words 0 and 1 of Philox4x32-10 (sg/philox.h) with key `seed` and counters (cx, cy, lo32(e),
- * hi32(e)) for the elements e = e0 .. e0 + cnt - 1. */
-static void philox_w01(uint64_t seed, uint32_t cx, uint32_t cy, uint64_t e0, uint32_t cnt, uint32_t *w0,
-                       uint32_t *w1) {
-  uint32_t j = 0;
-#if SG_CPU_AVX512
-  const __m512i M0 = _mm512_set1_epi64(SG_PHILOX_M0), M1 = _mm512_set1_epi64(SG_PHILOX_M1);
-  const __m512i lane = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0), lo32 = _mm512_set1_epi64(0xFFFFFFFFll);
-  __m512i K0[10], K1[10];
-  {
-    uint32_t k0 = (uint32_t)seed, k1 = (uint32_t)(seed >> 32);
-    for (int r = 0; r < 10; ++r) {
-      K0[r] = _mm512_set1_epi64(k0);
-      K1[r] = _mm512_set1_epi64(k1);
-      k0 += SG_PHILOX_W0;
-      k1 += SG_PHILOX_W1;
-    }
-  }
-  const __m512i X = _mm512_set1_epi64(cx), Y = _mm512_set1_epi64(cy);
-  for (; j + 32 <= cnt; j += 32) {
-    __m512i a0 = X, a1 = Y, b0 = X, b1 = Y, c0 = X, c1 = Y, d0 = X, d1 = Y;
-    __m512i ea = _mm512_add_epi64(_mm512_set1_epi64((long long)(e0 + j)), lane);
-    __m512i eb = _mm512_add_epi64(ea, _mm512_set1_epi64(8));
-    __m512i ec = _mm512_add_epi64(ea, _mm512_set1_epi64(16));
-    __m512i ed = _mm512_add_epi64(ea, _mm512_set1_epi64(24));
-    __m512i a2 = ea, a3 = _mm512_srli_epi64(ea, 32), b2 = eb, b3 = _mm512_srli_epi64(eb, 32);
-    __m512i c2 = ec, c3 = _mm512_srli_epi64(ec, 32), d2 = ed, d3 = _mm512_srli_epi64(ed, 32);
-    for (int r = 0; r < 10; ++r) {
-#define SG_PHILOX_ROUND(x0, x1, x2, x3)                                                 \
-      do {                                                                              \
-        const __m512i p0 = _mm512_mul_epu32(x0, M0), p1 = _mm512_mul_epu32(x2, M1);     \
-        x0 = _mm512_ternarylogic_epi64(_mm512_srli_epi64(p1, 32), x1, K0[r], 0x96);     \
-        x1 = p1;                                                                        \
-        x2 = _mm512_ternarylogic_epi64(_mm512_srli_epi64(p0, 32), x3, K1[r], 0x96);     \
-        x3 = p0;                                                                        \
-      } while (0)
-      SG_PHILOX_ROUND(a0, a1, a2, a3);
-      SG_PHILOX_ROUND(b0, b1, b2, b3);
-      SG_PHILOX_ROUND(c0, c1, c2, c3);
-      SG_PHILOX_ROUND(d0, d1, d2, d3);
-    }
-    _mm256_storeu_si256((__m256i *)(w0 + j), _mm512_cvtepi64_epi32(_mm512_and_si512(a0, lo32)));
-    _mm256_storeu_si256((__m256i *)(w1 + j), _mm512_cvtepi64_epi32(_mm512_and_si512(a1, lo32)));
-    _mm256_storeu_si256((__m256i *)(w0 + j + 8), _mm512_cvtepi64_epi32(_mm512_and_si512(b0, lo32)));
-    _mm256_storeu_si256((__m256i *)(w1 + j + 8), _mm512_cvtepi64_epi32(_mm512_and_si512(b1, lo32)));
-    _mm256_storeu_si256((__m256i *)(w0 + j + 16), _mm512_cvtepi64_epi32(_mm512_and_si512(c0, lo32)));
-    _mm256_storeu_si256((__m256i *)(w1 + j + 16), _mm512_cvtepi64_epi32(_mm512_and_si512(c1, lo32)));
-    _mm256_storeu_si256((__m256i *)(w0 + j + 24), _mm512_cvtepi64_epi32(_mm512_and_si512(d0, lo32)));
-    _mm256_storeu_si256((__m256i *)(w1 + j + 24), _mm512_cvtepi64_epi32(_mm512_and_si512(d1, lo32)));
-  }
-  for (; j + 8 <= cnt; j += 8) {
-    __m512i a0 = X, a1 = Y;
-    __m512i a2 = _mm512_add_epi64(_mm512_set1_epi64((long long)(e0 + j)), lane), a3 = _mm512_srli_epi64(a2, 32);
-    for (int r = 0; r < 10; ++r) SG_PHILOX_ROUND(a0, a1, a2, a3);
-#undef SG_PHILOX_ROUND
-    _mm256_storeu_si256((__m256i *)(w0 + j), _mm512_cvtepi64_epi32(_mm512_and_si512(a0, lo32)));
-    _mm256_storeu_si256((__m256i *)(w1 + j), _mm512_cvtepi64_epi32(_mm512_and_si512(a1, lo32)));
-  }
-#endif
-  for (; j < cnt; ++j) {
-    const uint64_t e = e0 + j;
-    const sg_ctr4 b = sg_philox4x32_10(sg_ctr4_make(cx, cy, (uint32_t)e, (uint32_t)(e >> 32)), (uint32_t)seed,
-                                       (uint32_t)(seed >> 32));
-    w0[j] = b.c[0];
-    w1[j] = b.c[1];
-  }
-}
-
-/* The counter words x, y of sg_rng_counter(stream, ., step, draw 0). */
-static inline uint32_t ctr_x(uint64_t step) { return (uint32_t)step; }
-static inline uint32_t ctr_y(uint32_t stream, uint64_t step) {
-  return (uint32_t)((step >> 32) & 0xFFu) | ((stream & 0xFFFFu) << 16);
-}
-
-/* sg_fx_from_double((double)w) without branches (vectorises); the same integer for every float. */
-static inline int64_t fx_of_float(float w) {
-  const double v = (double)w * 0x1p32;
-  const double m = v < 0.0 ? -0x1p52 : 0x1p52;
-  double r = fabs(v) < 0x1p52 ? (v + m) - m : v;
-  r = r == r ? r : 0.0;
-  r = r > -0x1p63 ? r : -0x1p63;
-  r = r < 0x1p63 ? r : 0x1.fffffffffffffp62;
-  const int64_t q = (int64_t)r;
-  return v >= 0x1p63 ? INT64_MAX : q;
-}
-
 /* Keeps the entries whose input lies in [lo, lo + len): inputs to ci, weights to cw (and, when
  * cnt is not NULL, counts to cc, dropping zero counts). Returns how many were kept. */
 static inline uint32_t compact(const uint32_t *SG_RESTRICT in, const float *SG_RESTRICT w,
@@ -477,29 +379,12 @@ static inline uint32_t compact(const uint32_t *SG_RESTRICT in, const float *SG_R
   return c;
 }
 
-/* slot[in[j]] += Q31.32(w[j]) * mult for j < n */
-static inline void add_events(int64_t *SG_RESTRICT slot, const uint32_t *SG_RESTRICT in, const float *SG_RESTRICT w,
-                              uint32_t n, uint32_t mult, int64_t *SG_RESTRICT cv) {
-  for (uint32_t j = 0; j < n; ++j) cv[j] = fx_of_float(w[j]);
-  if (mult != 1)
-    for (uint32_t j = 0; j < n; ++j) cv[j] = sg_fx_mul_count(cv[j], mult);
-  for (uint32_t j = 0; j < n; ++j) slot[in[j]] += cv[j];
-}
-
-/* slot[in[j]] += Q31.32(w[j]) * cnt[j] for j < n */
-static inline void add_counts(int64_t *SG_RESTRICT slot, const uint32_t *SG_RESTRICT in, const float *SG_RESTRICT w,
-                              const uint32_t *SG_RESTRICT cnt, uint32_t n, int64_t *SG_RESTRICT cv) {
-  for (uint32_t j = 0; j < n; ++j) cv[j] = sg_fx_mul_count(fx_of_float(w[j]), cnt[j]);
-  for (uint32_t j = 0; j < n; ++j) slot[in[j]] += cv[j];
-}
-
 /* ---- (1) generators ------------------------------------------------------------------------- */
-static inline uint64_t row_first_syn(const sg_csr *c, uint64_t s0) { return s0 == 0 ? 0 : c->seg_end[s0 - 1]; }
 
 /* spike, step current and noise generators (master only, nobody else touches the ring then) */
 static void run_serial_generators(sg_sim *sim, uint64_t k) {
   const sg_csr *c = &sim->gen_csr;
-  const uint32_t mask = sim->ring_len - 1;
+  const uint32_t mask = sg_ring_mask(sim->ring_len);
   const uint64_t ni = sim->n_inputs;
   for (size_t g = 0; g < sim->n_gens; ++g) {
     sg_gen *G = &sim->gens[g];
@@ -512,7 +397,7 @@ static void run_serial_generators(sg_sim *sim, uint64_t k) {
       continue;
     }
     const uint64_t s0 = c->row_seg[row], s1 = c->row_seg[row + 1];
-    const uint64_t first_syn = row_first_syn(c, s0);
+    const uint64_t first_syn = sg_csr_seg_begin(c->seg_end, s0);
     switch (G->model) {
     case SG_MODEL_spike_generator:
       while (G->ev_pos < G->ev_n && sim->gen_t[G->ev_off + G->ev_pos] <= (int64_t)k + 1) {
@@ -520,7 +405,7 @@ static void run_serial_generators(sg_sim *sim, uint64_t k) {
         const int64_t S = sim->gen_t[e];
         if (S != (int64_t)k + 1 || !sg_window_spike(G->t_min, G->t_max, S) || sim->gen_m[e] == 0) continue;
         for (uint64_t s = s0, j = first_syn; s < s1; ++s) {
-          int64_t *slot = sim->ring + ((k + c->seg_delay[s]) & mask) * ni;
+          int64_t *slot = sg_ring_slot(sim->ring, k + c->seg_delay[s], mask, ni);
           for (; j < c->seg_end[s]; ++j)
             slot[c->input[j]] += sg_fx_mul_count(sg_fx_from_double((double)c->weight[j] * sim->gen_w[e]), sim->gen_m[e]);
         }
@@ -530,7 +415,7 @@ static void run_serial_generators(sg_sim *sim, uint64_t k) {
       if (!sg_window_current(G->t_min, G->t_max, (int64_t)k)) break;
       const double amp = sg_step_current_amplitude(sim->gen_t + G->ev_off, sim->gen_w + G->ev_off, (uint32_t)G->ev_n, (int64_t)k + 1);
       for (uint64_t s = s0, j = first_syn; s < s1; ++s) {
-        int64_t *slot = sim->ring + ((k + c->seg_delay[s]) & mask) * ni;
+        int64_t *slot = sg_ring_slot(sim->ring, k + c->seg_delay[s], mask, ni);
         for (; j < c->seg_end[s]; ++j) slot[c->input[j]] += sg_fx_from_double(amp * (double)c->weight[j]);
       }
       break;
@@ -545,40 +430,13 @@ static void run_serial_generators(sg_sim *sim, uint64_t k) {
         G->next_draw = (int64_t)k + G->dt_steps;
       }
       for (uint64_t s = s0, j = first_syn; s < s1; ++s) {
-        int64_t *slot = sim->ring + ((k + c->seg_delay[s]) & mask) * ni;
+        int64_t *slot = sg_ring_slot(sim->ring, k + c->seg_delay[s], mask, ni);
         for (; j < c->seg_end[s]; ++j) slot[c->input[j]] += sg_fx_from_double(vals[j - first_syn] * (double)c->weight[j]);
       }
       break;
     }
     default: break;
     }
-  }
-}
-
-/* The inversion table of sg_poisson for (lambda, emlambda): F_0 = e^-lambda, F_j = F_{j-1} + p_j
- * with p_j = p_{j-1} lambda / j, the same operations as its loop, up to the first j where the sum
- * no longer changes (m = j). Then sg_poisson(u) = #{j < m : u > F_j}. */
-static void make_ptab(ptab *P, double lambda, double emlambda) {
-  P->lambda = lambda;
-  P->emlambda = emlambda;
-  P->valid = 0;
-  P->m = 0;
-  if (!(lambda > 0.0) || !(lambda < SG_POISSON_PTRS_MIN)) return;
-  double p = emlambda, F = p, kd = 0.0;
-  P->F[0] = F;
-  for (uint32_t k = 1; k <= PTAB_MAX; ++k) {
-    kd += 1.0;
-    p = p * lambda / kd;
-    const double Fn = F + p;
-    if (Fn == F) {
-      P->m = k;
-      P->valid = 1;
-      for (uint32_t q = k; q < PTAB_MAX + 4; ++q) P->F[q] = INFINITY;
-      return;
-    }
-    if (k == PTAB_MAX) return;   /* no stall within the table: scalar sg_poisson */
-    F = Fn;
-    P->F[k] = F;
   }
 }
 
@@ -595,43 +453,24 @@ static void poisson_counts(const sg_sim *sim, const sg_gen *G, const ptab *P, ui
     for (uint32_t j = 0; j < n; ++j) cb[j] = sg_poisson_generator_count(&pc, sim->cfg.seed, G->gid, jr + j, k);
     return;
   }
-  const double F0 = P->F[0], F1 = P->F[1], F2 = P->F[2], F3 = P->F[3];
-  const uint32_t m = P->m;
   philox_w01(sim->cfg.seed, ctr_x(k), ctr_y(SG_STREAM_POISSON, k), (G->gid << 32) + jr, n, me->w0, me->w1);
-  const uint32_t *SG_RESTRICT w0 = me->w0, *SG_RESTRICT w1 = me->w1;
-  uint32_t more = 0;
-  for (uint32_t j = 0; j < n; ++j) {
-    const uint64_t z = (uint64_t)w0[j] ^ ((uint64_t)w1[j] << 21);
-    double u = (double)z * 0x1p-53 + 0x1p-54;
-    u = u < 1.0 ? u : 0x1.fffffffffffffp-1;
-    const uint32_t q = (uint32_t)(u > F0) + (uint32_t)(u > F1) + (uint32_t)(u > F2) + (uint32_t)(u > F3);
-    cb[j] = q;
-    more |= q == 4;
-  }
-  if (more && m > 4)
-    for (uint32_t j = 0; j < n; ++j) {
-      if (cb[j] != 4) continue;
-      const double u = sg_u01_53(w0[j], w1[j]);
-      uint32_t q = 4;
-      while (q < m && u > P->F[q]) ++q;
-      cb[j] = q;
-    }
+  ptab_counts(P, me->w0, me->w1, n, cb);
 }
 
 /* One thread: counts and events of every active Poisson generator, block by block. */
 static void poisson_single(sg_sim *sim, cpu_data *d, thr_data *me, uint64_t k) {
   const sg_csr *c = &sim->gen_csr;
-  const uint32_t mask = sim->ring_len - 1;
+  const uint32_t mask = sg_ring_mask(sim->ring_len);
   const uint32_t ni = (uint32_t)sim->n_inputs;
   for (size_t g = 0; g < d->n_gens; ++g) {
     if (!poisson_active(sim, d, g, k)) continue;
     const sg_gen *G = &sim->gens[g];
     const uint64_t row = G->gid - 1, s0 = c->row_seg[row], s1 = c->row_seg[row + 1];
-    const uint64_t first = row_first_syn(c, s0);
+    const uint64_t first = sg_csr_seg_begin(c->seg_end, s0);
     uint32_t *cnt = d->pcnt[g];
     for (uint64_t s = s0; s < s1; ++s) {
-      int64_t *slot = sim->ring + ((k + c->seg_delay[s]) & mask) * sim->n_inputs;
-      const uint64_t jb = row_first_syn(c, s), je = c->seg_end[s];
+      int64_t *slot = sg_ring_slot(sim->ring, k + c->seg_delay[s], mask, sim->n_inputs);
+      const uint64_t jb = sg_csr_seg_begin(c->seg_end, s), je = c->seg_end[s];
       for (uint64_t b = jb; b < je; b += BLK) {
         const uint32_t n = (uint32_t)(je - b < BLK ? je - b : BLK);
         poisson_counts(sim, G, &d->ptab[g], k, b - first, n, cnt, me);
@@ -649,7 +488,7 @@ static void poisson_draw(sg_sim *sim, cpu_data *d, thr_data *me, uint64_t k, int
     if (!poisson_active(sim, d, g, k)) continue;
     const sg_gen *G = &sim->gens[g];
     const uint64_t row = G->gid - 1, s0 = c->row_seg[row], s1 = c->row_seg[row + 1];
-    const uint64_t J = c->seg_end[s1 - 1] - row_first_syn(c, s0);
+    const uint64_t J = sg_csr_span_len(c->seg_end, s0, s1);
     const uint64_t jlo = J * (uint64_t)t / (uint64_t)T, jhi = J * (uint64_t)(t + 1) / (uint64_t)T;
     for (uint64_t b = jlo; b < jhi; b += BLK)
       poisson_counts(sim, G, &d->ptab[g], k, b, (uint32_t)(jhi - b < BLK ? jhi - b : BLK), d->pcnt[g] + b, me);
@@ -659,16 +498,16 @@ static void poisson_draw(sg_sim *sim, cpu_data *d, thr_data *me, uint64_t k, int
 /* P3: the Poisson events into the inputs this thread owns */
 static void poisson_apply(sg_sim *sim, cpu_data *d, thr_data *me, uint64_t k, uint32_t lo, uint32_t len) {
   const sg_csr *c = &sim->gen_csr;
-  const uint32_t mask = sim->ring_len - 1;
+  const uint32_t mask = sg_ring_mask(sim->ring_len);
   for (size_t g = 0; g < d->n_gens; ++g) {
     if (!poisson_active(sim, d, g, k)) continue;
     const sg_gen *G = &sim->gens[g];
     const uint64_t row = G->gid - 1, s0 = c->row_seg[row], s1 = c->row_seg[row + 1];
-    const uint64_t first = row_first_syn(c, s0);
+    const uint64_t first = sg_csr_seg_begin(c->seg_end, s0);
     const uint32_t *cnt = d->pcnt[g];
     for (uint64_t s = s0; s < s1; ++s) {
-      int64_t *slot = sim->ring + ((k + c->seg_delay[s]) & mask) * sim->n_inputs;
-      const uint64_t jb = row_first_syn(c, s), je = c->seg_end[s];
+      int64_t *slot = sg_ring_slot(sim->ring, k + c->seg_delay[s], mask, sim->n_inputs);
+      const uint64_t jb = sg_csr_seg_begin(c->seg_end, s), je = c->seg_end[s];
       for (uint64_t b = jb; b < je; b += BLK) {
         const uint32_t n = (uint32_t)(je - b < BLK ? je - b : BLK);
         const uint32_t m = compact(c->input + b, c->weight + b, cnt + (b - first), n, lo, len, me->ci, me->cw, me->cc);
@@ -706,7 +545,7 @@ static inline void note_nonfinite(thr_data *me, uint64_t step, uint32_t row) {
   } while (0)
 
 static void update_neurons(sg_sim *sim, thr_data *me, uint64_t k, int t, int T) {
-  int64_t *slot_k = sim->ring + (k & (sim->ring_len - 1)) * sim->n_inputs;
+  int64_t *slot_k = sg_ring_slot(sim->ring, k, sg_ring_mask(sim->ring_len), sim->n_inputs);
   const uint32_t wstep = 0;
   me->n_spk = 0;
   for (size_t p = 0; p < sim->n_pops; ++p) {
@@ -775,7 +614,7 @@ static inline uint64_t lower_bound_u32(const uint32_t *in, uint64_t a, uint64_t 
 static void deliver_window(const sg_sim *sim, thr_data *me, thr_data *const *lists, int n_lists, uint64_t k,
                            uint32_t W, uint32_t lo, uint32_t len, int owned, int count) {
   const sg_csr *c = &sim->csr;
-  const uint32_t mask = sim->ring_len - 1;
+  const uint32_t mask = sg_ring_mask(sim->ring_len);
   const uint64_t ni = sim->n_inputs;
   uint64_t events = 0;
   size_t nb = 0;
@@ -788,10 +627,10 @@ static void deliver_window(const sg_sim *sim, thr_data *me, thr_data *const *lis
       const uint32_t mult = src->mul[q];
       const uint64_t s0 = c->row_seg[row], s1 = c->row_seg[row + 1];
       if (s0 == s1) continue;
-      if (count) events += c->seg_end[s1 - 1] - row_first_syn(c, s0);
+      if (count) events += sg_csr_span_len(c->seg_end, s0, s1);
       for (uint64_t s = s0; s < s1; ++s) {
-        int64_t *slot = sim->ring + ((k + w + c->seg_delay[s]) & mask) * ni;
-        uint64_t jb = row_first_syn(c, s), je = c->seg_end[s];
+        int64_t *slot = sg_ring_slot(sim->ring, k + w + c->seg_delay[s], mask, ni);
+        uint64_t jb = sg_csr_seg_begin(c->seg_end, s), je = c->seg_end[s];
         if (owned) {
           jb = lower_bound_u32(c->input, jb, je, lo);
           je = lower_bound_u32(c->input, jb, je, lo + len);
@@ -876,22 +715,22 @@ static uint64_t lower_input(const uint32_t *in, uint64_t lo, uint64_t hi, uint64
 static void window_poisson(sg_sim *sim, cpu_data *d, thr_data *me, const sg_pop *pop, uint64_t b, uint32_t cnt,
                            uint64_t kk) {
   const sg_csr *c = &sim->gen_csr;
-  const uint32_t mask = sim->ring_len - 1;
+  const uint32_t mask = sg_ring_mask(sim->ring_len);
   const uint32_t ni = (uint32_t)sim->n_inputs;
   for (size_t g = 0; g < d->n_gens; ++g) {
     if (!poisson_active(sim, d, g, kk)) continue;
     const sg_gen *G = &sim->gens[g];
     const uint64_t row = G->gid - 1, s0 = c->row_seg[row], s1 = c->row_seg[row + 1];
-    const uint64_t first = row_first_syn(c, s0), end = c->seg_end[s1 - 1];
+    const uint64_t first = sg_csr_seg_begin(c->seg_end, s0), end = c->seg_end[s1 - 1];
     for (uint32_t q = 0; q < pop->n_ports; ++q) {
       const uint64_t a = pop->input_base + (uint64_t)q * pop->n + b;
       const uint64_t ja = lower_input(c->input, first, end, a), jb = lower_input(c->input, ja, end, a + cnt);
       if (ja == jb) continue;
       for (uint64_t s = s0; s < s1; ++s) {
-        const uint64_t sb = row_first_syn(c, s), se = c->seg_end[s];
+        const uint64_t sb = sg_csr_seg_begin(c->seg_end, s), se = c->seg_end[s];
         const uint64_t x0 = sb > ja ? sb : ja, x1 = se < jb ? se : jb;
         if (x0 >= x1) continue;
-        int64_t *slot = sim->ring + ((kk + c->seg_delay[s]) & mask) * sim->n_inputs;
+        int64_t *slot = sg_ring_slot(sim->ring, kk + c->seg_delay[s], mask, sim->n_inputs);
         for (uint64_t x = x0; x < x1; x += BLK) {
           const uint32_t n = (uint32_t)(x1 - x < BLK ? x1 - x : BLK);
           poisson_counts(sim, G, &d->ptab[g], kk, x - first, n, me->pc, me);
@@ -905,7 +744,7 @@ static void window_poisson(sg_sim *sim, cpu_data *d, thr_data *me, const sg_pop 
 
 /* W steps from k of this thread's share of every population, block by block */
 static void run_window(sg_sim *sim, cpu_data *d, thr_data *me, uint64_t k, uint32_t W, int t, int T) {
-  const uint32_t mask = sim->ring_len - 1;
+  const uint32_t mask = sg_ring_mask(sim->ring_len);
   me->n_spk = 0;
   for (size_t p = 0; p < sim->n_pops; ++p) {
     sg_pop *pop = sim->pops[p];
@@ -922,7 +761,7 @@ static void run_window(sg_sim *sim, cpu_data *d, thr_data *me, uint64_t k, uint3
         const uint64_t kk = k + wstep;
         if (d->n_gens) window_poisson(sim, d, me, pop, b, cnt, kk);
         const sg_step_ctx ctx = {sim->cfg.seed, kk, pop->first, n};
-        int64_t *slot = sim->ring + (kk & mask) * sim->n_inputs + pop->input_base;
+        int64_t *slot = sg_ring_slot(sim->ring, kk, mask, sim->n_inputs) + pop->input_base;
         if (vec) {
           const sg_gl_exp_coef *c = (const sg_gl_exp_coef *)pop->coef;
           philox_w01(sim->cfg.seed, ctr_x(kk), ctr_y(SG_STREAM_FIRING, kk), pop->first + b, cnt, me->w0, me->w1);

@@ -3,7 +3,7 @@
  *
  * The device runs the step loop of host/backend_cpu.c with the kernels of kernels/ (see
  * kernels/sg_cuda.h): the same SG_HD model, generator and fixed-point code, integer atomics into
- * an int64 ring, so results are bit-identical to the cpu backend (DESIGN.md 2.1).
+ * an int64 ring, so results are bit-identical to the cpu backend (docs/design.md §2.1).
  *
  * prepare: device memory is counted first and compared with what the device has free (a clear
  *   "needs X GiB, Y GiB free" error, nothing allocated); then everything is uploaded and one step is
@@ -55,7 +55,9 @@ const sg_backend_ops sg_i_cuda_backend = {"cuda", stub_prepare, stub_run, stub_s
 
 #include "../kernels/sg_cuda.h"
 #include "cuda_timing.h"
+#include "sg/csr.h"
 #include "sg/model_list.h"
+#include "sg/ring.h"
 
 /* Probes once per process (the first CUDA call), keeps the answer and the reason. */
 int sg_cuda_available(char *why, size_t len) {
@@ -389,7 +391,7 @@ static cudaError_t enqueue_step(cu_data *d, uint64_t seed, sg_cu_timing *tm) {
   for (size_t p = 0; p < d->n_pops; ++p) {
     const cu_pop *cp = &d->pops[p];
     const sg_cu_update_args a = {.ring = d->d_ring, .n_inputs = d->ni, .input_base = cp->pop->input_base,
-                                 .first_id = cp->pop->first, .n = cp->n, .seed = seed, .mask = d->R - 1,
+                                 .first_id = cp->pop->first, .n = cp->n, .seed = seed, .mask = sg_ring_mask(d->R),
                                  .spk_cap = d->spk_cap, .ctl = d->d_ctl, .spk_row = d->d_spk_row,
                                  .spk_mult = d->d_spk_mult};
     if ((e = sg_cuda_update_neurons(cp->model, cp->d_coef, cp->coef_per_node, &cp->view, &a, cp->grid, cp->block, d->stream)) !=
@@ -400,7 +402,7 @@ static cudaError_t enqueue_step(cu_data *d, uint64_t seed, sg_cu_timing *tm) {
   if ((e = sg_cuda_scan_spikes(d->d_ctl, d->d_row_ptr, d->spk, b[SG_CU_K_SCAN], d->stream)) != cudaSuccess) return e;
   LAUNCHED("scan_spikes");
   if (d->n_syn) {
-    if ((e = sg_cuda_deliver_spikes(d->d_ctl, d->csr, d->spk, d->d_ring, d->ni, d->R - 1, d->grid_deliver,
+    if ((e = sg_cuda_deliver_spikes(d->d_ctl, d->csr, d->spk, d->d_ring, d->ni, sg_ring_mask(d->R), d->grid_deliver,
                                     b[SG_CU_K_DELIVER], d->stream)) != cudaSuccess)
       return e;
     LAUNCHED("deliver_spikes");
@@ -489,13 +491,6 @@ static sg_status alloc_upload(sg_sim *sim, cu_data *d, const cu_array *a, size_t
   char call[160];
   snprintf(call, sizeof call, "%s(%s, %zu bytes)", what, a[i - 1].name, a[i - 1].bytes);
   return cu_fail(sim, e, call, __LINE__, 0);
-}
-
-static uint64_t gen_row_len(const sg_csr *c, uint64_t row) {
-  if (!c->row_seg || row >= c->n_rows) return 0;
-  const uint64_t s0 = c->row_seg[row], s1 = c->row_seg[row + 1];
-  if (s0 == s1) return 0;
-  return c->seg_end[s1 - 1] - (s0 == 0 ? 0 : c->seg_end[s0 - 1]);
 }
 
 /* Steps per run() call from sg_simulate (the flush interval). */
@@ -622,7 +617,7 @@ static sg_status plan_network(sg_sim *sim, const cu_data *d, cu_plan *pl) {
   sz->spikes = 16.0 * (double)pl->spk_cap;
   pl->n_syn = c->row_seg ? c->n_syn : 0; pl->n_seg = c->row_seg ? c->n_seg : 0;
   sz->csr = 16.0 * (double)(pl->n_nodes + 1) + 12.0 * (double)pl->n_seg + 8.0 * (double)pl->n_syn;
-  for (size_t g = 0; g < sim->n_gens; ++g) pl->n_gs += gen_row_len(gc, sim->gens[g].gid - 1);
+  for (size_t g = 0; g < sim->n_gens; ++g) pl->n_gs += sg_i_csr_row_len(gc, sim->gens[g].gid - 1);
   sz->gens = (double)sim->n_gens * (double)sizeof(sg_cu_gen) + 20.0 * (double)pl->n_gs + 20.0 * (double)sim->n_gen_ev +
              8.0 * (double)sim->n_gen_vals;
   pl->R = sim->ring_len; pl->ni = sim->n_inputs;
@@ -737,12 +732,14 @@ static sg_status relayout_ring(sg_sim *sim, cu_data *d, uint32_t R, uint64_t ni)
   if (d->d_ring && d->R && d->ni) {
     uint64_t k = sim->step, left = d->R;
     const uint64_t oldR = d->R, old_ni = d->ni, cp_ni = old_ni < ni ? old_ni : ni;
+    const uint64_t old_mask = sg_ring_mask(d->R), new_mask = sg_ring_mask(R);
     while (left && cp_ni) {
-      const uint64_t os = k & (oldR - 1), ns = k & ((uint64_t)R - 1);
+      const uint64_t os = k & old_mask, ns = k & new_mask;
       uint64_t run = oldR - os;
       if ((uint64_t)R - ns < run) run = (uint64_t)R - ns;
       if (left < run) run = left;
-      CU_TRY(cudaMemcpy2DAsync(new_ring + ns * ni1, ni1 * sizeof(int64_t), d->d_ring + os * old_ni,
+      CU_TRY(cudaMemcpy2DAsync(sg_ring_slot(new_ring, k, new_mask, ni1), ni1 * sizeof(int64_t),
+                               sg_ring_slot(d->d_ring, k, old_mask, old_ni),
                                old_ni * sizeof(int64_t), cp_ni * sizeof(int64_t), run, cudaMemcpyDeviceToDevice,
                                d->stream));
       k += run;
@@ -797,7 +794,7 @@ static sg_status upload_csr(sg_sim *sim, cu_data *d, const cu_plan *pl) {
   for (uint64_t r = 0; r <= n_nodes; ++r) {   /* rows past the CSR's are empty, at its end */
     const int in_csr = n_syn && r <= c->n_rows;
     row_seg[r] = in_csr ? c->row_seg[r] : n_seg;
-    row_ptr[r] = !in_csr ? n_syn : row_seg[r] == 0 ? 0 : c->seg_end[row_seg[r] - 1];
+    row_ptr[r] = !in_csr ? n_syn : sg_csr_seg_begin(c->seg_end, row_seg[r]);
   }
   d->n_syn = n_syn;
   const cu_array rows[] = {DEV_ARRAY(d->d_row_ptr, row_ptr, n_nodes + 1),
@@ -841,7 +838,7 @@ static sg_status stage_generators(sg_sim *sim, uint64_t n_gs, gen_stage *s) {
     H->has_targets = gc->row_seg && row < gc->n_rows && gc->row_seg[row] != gc->row_seg[row + 1];
     if (!H->has_targets) continue;
     const uint64_t s0 = gc->row_seg[row], s1 = gc->row_seg[row + 1];
-    const uint64_t first_syn = s0 == 0 ? 0 : gc->seg_end[s0 - 1];
+    const uint64_t first_syn = sg_csr_seg_begin(gc->seg_end, s0);
     for (uint64_t seg = s0, j = first_syn; seg < s1; ++seg)
       for (; j < gc->seg_end[seg]; ++j, ++e) {
         s->gen[e] = (uint32_t)g;
@@ -876,7 +873,7 @@ static sg_status upload_generators(sg_sim *sim, cu_data *d, const cu_plan *pl) {
     goto done;
   d->gen_args = (sg_cu_gen_args){.gens = d->d_gens, .n_gens = d->n_gens, .ev_t = d->d_ev_t, .ev_w = d->d_ev_w,
                                  .ev_m = d->d_ev_m, .vals = d->d_vals, .ring = d->d_ring, .n_inputs = d->ni,
-                                 .seed = sim->cfg.seed, .mask = d->R - 1, .ctl = d->d_ctl};
+                                 .seed = sim->cfg.seed, .mask = sg_ring_mask(d->R), .ctl = d->d_ctl};
   d->gen_syn = (sg_cu_gen_syn){.gen = d->d_gs_gen, .j = d->d_gs_j, .delay = d->d_gs_delay, .input = d->d_gs_input,
                                .weight = d->d_gs_weight, .n = n_gs};
   d->grid_gens = sg_cuda_grid(d->n_gens, d->blk[SG_CU_K_PREPARE_GENS], d->n_sm);

@@ -2,7 +2,7 @@
  * edges (sim->edges), validated completely before anything is committed; the connection
  * queries sg_num_connections / sg_get_connections; the spec defaults and sg_value makers.
  *
- * RANDOM DRAWS (DESIGN.md 2.3, docs/rng.md). Every random number of an sg_connect call comes
+ * RANDOM DRAWS (docs/design.md §2.3, docs/rng.md). Every random number of an sg_connect call comes
  * from one Philox block sg_rng_block(seed, SG_STREAM_CONNECT, sg_rng_elem(call, element), step,
  * draw), with
  *   call = sim->n_connect_calls in ctr.w (the count of successful calls before this one, all 32
@@ -78,9 +78,11 @@
 #include <string.h>
 
 #include "internal.h"
+#include "sg/csr.h"
 #include "sg/fixed.h"
 #include "sg/math.h"
 #include "sg/model_list.h"
+#include "sg/ring.h"
 #include "sg/rng.h"
 
 /* Port values of recorder edges (in sim->edges only; csr.c moves them to rec_row / mm). */
@@ -808,8 +810,7 @@ static sg_status check_ring(sg_sim *sim, uint32_t dmax) {
   if (dmax <= sim->max_delay) return SG_OK;   /* the ring does not grow */
   const uint64_t avail = sg_i_host_mem_available();
   if (!avail) return SG_OK;
-  uint32_t R = 2;
-  while (R <= dmax) R <<= 1;
+  const uint32_t R = sg_ring_len(dmax);
   const double inputs = ring_inputs(sim), bytes = (double)R * inputs * 8.0, limit = 0.8 * (double)avail;
   if (!(bytes > limit)) return SG_OK;
   /* the longest delay that fits: R' - 1 steps for the largest power of two R' with R' x inputs x 8 <= limit */
@@ -1265,9 +1266,9 @@ static void gather_csr_row(const sg_sim *sim, const sg_csr *c, const decoder *D,
                            int current, sg_nodes post, gather *g, int *fail) {
   if (!c->row_seg || row >= c->n_rows) return;
   for (uint64_t s = c->row_seg[row]; s < c->row_seg[row + 1]; ++s) {
-    const uint64_t start = s == 0 ? 0 : c->seg_end[s - 1];
+    const uint64_t start = sg_csr_seg_begin(c->seg_end, s), end = sg_csr_seg_end(c->seg_end, s);
     const double d = steps_ms(sim, c->seg_delay[s]);
-    for (uint64_t k = start; k < c->seg_end[s]; ++k) {
+    for (uint64_t k = start; k < end; ++k) {
       int rec;
       const uint64_t tgt = decode_input(D, c->input[k], current, &rec);
       if (!in_range(tgt, post)) continue;
@@ -1280,7 +1281,7 @@ static uint64_t count_csr_row(const sg_csr *c, const decoder *D, uint64_t row, s
   if (!c->row_seg || row >= c->n_rows) return 0;
   const uint64_t s0 = c->row_seg[row], s1 = c->row_seg[row + 1];
   if (s0 == s1) return 0;
-  const uint64_t a = s0 == 0 ? 0 : c->seg_end[s0 - 1], b = c->seg_end[s1 - 1];
+  const uint64_t a = sg_csr_seg_begin(c->seg_end, s0), b = c->seg_end[s1 - 1];
   if (post.n == 0) return b - a;
   uint64_t n = 0;
   for (uint64_t k = a; k < b; ++k) {

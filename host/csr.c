@@ -2,7 +2,7 @@
  * rows the backends deliver through: sim->csr (neuron sources), sim->gen_csr (generator
  * sources), sim->rec_row / rec_idx (neuron -> spike_recorder) and the multimeters' target lists.
  *
- * LAYOUT (DESIGN.md 3). Rows are all nodes (n_rows = n_nodes, row = gid - 1). A row's synapses
+ * LAYOUT (docs/design.md §3.3). Rows are all nodes (n_rows = n_nodes, row = gid - 1). A row's synapses
  * are sorted by (delay, input), stably (connection order within equal pairs), and cut into
  * segments of equal delay: segments row_seg[r] .. row_seg[r+1]-1, segment s holds synapses
  * seg_end[s-1] (0 for s = 0) .. seg_end[s]-1 with delay seg_delay[s] steps. A synapse is
@@ -43,6 +43,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "sg/csr.h"
 #include "sg/model_list.h"
 #ifndef SG_PORT_SPIKE_RECORDER
 #define SG_PORT_SPIKE_RECORDER 0xFFFFu   /* neuron -> spike_recorder */
@@ -57,15 +58,9 @@ void sg_i_csr_free(sg_csr *c) {
   memset(c, 0, sizeof *c);
 }
 
-static inline uint64_t row_begin(const sg_csr *c, uint64_t row) {
-  const uint64_t s = c->row_seg[row];
-  return s == 0 ? 0 : c->seg_end[s - 1];
-}
-static inline uint64_t row_len_of(const sg_csr *c, uint64_t row) {
+uint64_t sg_i_csr_row_len(const sg_csr *c, uint64_t row) {
   if (!c->row_seg || row >= c->n_rows) return 0;
-  const uint64_t s0 = c->row_seg[row], s1 = c->row_seg[row + 1];
-  if (s0 == s1) return 0;
-  return c->seg_end[s1 - 1] - row_begin(c, row);
+  return sg_csr_row_len(c->row_seg, c->seg_end, row);
 }
 
 static int threads_of(const sg_sim *sim) {
@@ -289,7 +284,7 @@ static int finish_bucket(new_csr *C, const sg_csr *old, const uint8_t *is_gen, i
     uint64_t q = C->off[r] - a0;
     if (is_gen[r] == k && old->row_seg && r < old->n_rows)
       for (uint64_t s = old->row_seg[r]; s < old->row_seg[r + 1]; ++s) {
-        const uint64_t x = s == 0 ? 0 : old->seg_end[s - 1], y = old->seg_end[s];
+        const uint64_t x = sg_csr_seg_begin(old->seg_end, s), y = sg_csr_seg_end(old->seg_end, s);
         memcpy(B->in + q, old->input + x, (size_t)(y - x) * sizeof *B->in);
         memcpy(B->w + q, old->weight + x, (size_t)(y - x) * sizeof *B->w);
         for (uint64_t i = 0; i < y - x; ++i) B->d[q + i] = (uint16_t)old->seg_delay[s];
@@ -457,7 +452,7 @@ sg_status sg_i_build_csr(sg_sim *sim) {
     for (uint64_t r = 0; r < n_rows; ++r) {
       N[k].off[r] = acc;
       if (is_gen[r] != k) continue;
-      acc += row_len_of(oc[k], r);
+      acc += sg_i_csr_row_len(oc[k], r);
       for (int c = 0; c < nch; ++c) acc += cnt[(size_t)c * n_rows + r];
     }
     N[k].off[n_rows] = acc;
@@ -490,7 +485,7 @@ sg_status sg_i_build_csr(sg_sim *sim) {
       const uint64_t r0 = b << bshift, r1 = r0 + ((uint64_t)1 << bshift) < n_rows ? r0 + ((uint64_t)1 << bshift) : n_rows;
       uint64_t pos = N[k].off[r0];
       for (uint64_t r = r0; r < r1; ++r)
-        if (is_gen[r] == k) pos += row_len_of(oc[k], r);
+        if (is_gen[r] == k) pos += sg_i_csr_row_len(oc[k], r);
       for (int c = 0; c < nch; ++c) {
         uint64_t n = 0;
         for (uint64_t r = r0; r < r1; ++r)

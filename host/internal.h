@@ -5,9 +5,12 @@
 #ifndef SG_INTERNAL_H
 #define SG_INTERNAL_H
 
+#include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #include "spikegpu.h"
 #include "sg/model.h"
@@ -15,6 +18,22 @@
 
 #define SG_MSG_LEN 1024
 #define SG_NAME_LEN 64
+
+/* Largest time accepted anywhere, ms: times are kept in int64 tics of 1 us, and 9e12 ms = 9e15
+ * tics (< 2^63) leaves room for sums of origin, start and stop. Messages quote it as written
+ * here with SG_I_STR(SG_I_MAX_TIME_MS) ("9e12"). */
+#define SG_I_MAX_TIME_MS 9e12
+#define SG_I_STR_(x) #x
+#define SG_I_STR(x) SG_I_STR_(x)
+/* The shortest "%.Ng" text of v that reads back as v (0.15, not 0.14999999999999999), for
+ * messages that quote a user's value; returns buf. Inline here: every layer of host/ uses it. */
+static inline const char *sg_i_num(double v, char *buf, size_t len) {
+  for (int prec = 6; prec <= 17; ++prec) {
+    snprintf(buf, len, "%.*g", prec, v);
+    if (!isfinite(v) || strtod(buf, NULL) == v) break;
+  }
+  return buf;
+}
 
 /* ---- model descriptors (host/models.c expands the model headers' tables) --------------- */
 typedef enum sg_kind { SG_KIND_NEURON = 0, SG_KIND_GENERATOR = 1, SG_KIND_RECORDER = 2 } sg_kind;
@@ -63,7 +82,6 @@ typedef struct sg_model_desc {
 extern const sg_model_desc *const sg_i_models[];
 extern const size_t sg_i_n_models;
 const sg_model_desc *sg_i_model_find(const char *name);
-const char *sg_i_check_text(int check);
 struct sg_pop;
 /* Index of recordable `name` of population pop's model, or UINT32_MAX; the model's recordables
  * (or its state rows) are listed into list as "a, b, c" ("(none)" if there are none). */
@@ -235,7 +253,8 @@ struct sg_sim {
   int poisoned;                      /* an unrecoverable error happened (e.g. CUDA)       */
 };
 
-/* ---- helpers used across host/ --------------------------------------------------------- */
+/* ---- helpers used across host/ (tests/check_layering.sh lists host/'s layers) ---------- */
+/* Errors (host/status.c): the message into sim->msg; returns code. */
 sg_status sg_i_fail(sg_sim *sim, sg_status code, const char *fmt, ...)
 #if defined(__GNUC__)
   __attribute__((format(printf, 3, 4)))
@@ -247,22 +266,24 @@ sg_status sg_i_errout(char *err, size_t len, sg_status code, const char *fmt, ..
   __attribute__((format(printf, 4, 5)))
 #endif
   ;
+/* Populations (host/pop.c) */
 sg_pop *sg_i_pop_of(const sg_sim *sim, uint64_t gid);         /* NULL if out of range */
 /* A node's state became non-finite in the update of `step` (a step function returned
  * SG_STEP_NONFINITE; row = global id - 1): stops the simulation for good (sim->poisoned) with
  * SG_ERR_OVERFLOW naming the node, its population and model, the time and its parameter values.
  * Recordings up to the stop are kept. Both backends report it the same way. */
-sg_status sg_i_nonfinite_error(sg_sim *sim, uint32_t row, uint64_t step);
+sg_status sg_i_nonfinite_error(sg_sim *sim, uint32_t row, uint64_t step);   /* host/models.c */
 sg_status sg_i_nodes_pop(sg_sim *sim, sg_nodes nodes, const char *what, sg_pop **out);
 void sg_i_pop_free(sg_pop *pop);
 sg_status sg_i_pop_alloc_state(sg_sim *sim, sg_pop *pop);    /* (re)size state rows from widths */
 /* Refuses (naming both) output files of recorder population self (NULL: one being created with
- * name, model, n) recording vars that another recorder population also writes (host/sim.c). */
+ * name, model, n) recording vars that another recorder population also writes (host/create.c). */
 sg_status sg_i_check_files(sg_sim *sim, const char *fn, const sg_pop *self, const char *name,
                            const sg_model_desc *model, uint64_t n, const char *const *vars, size_t n_vars);
 sg_status sg_i_prepare(sg_sim *sim);                          /* CSR, ports, coefs, ring, recorders */
 void sg_i_csr_free(sg_csr *c);
-void sg_i_edges_free(sg_edges *e);
+uint64_t sg_i_csr_row_len(const sg_csr *c, uint64_t row);   /* synapses of a row; 0 if absent (csr.c) */
+void sg_i_edges_free(sg_edges *e);                            /* host/connect.c: edges' owner */
 sg_status sg_i_edges_reserve(sg_sim *sim, sg_edges *e, size_t extra);
 /* Build both CSRs from sim->edges (merging any existing CSR back in). connect.c/csr.c */
 sg_status sg_i_build_csr(sg_sim *sim);
@@ -285,7 +306,7 @@ sg_status sg_i_mm_row(sg_sim *sim, sg_multimeter *m, uint64_t stamp, double **ro
 sg_status sg_i_output_claim(const char *dir, int overwrite, int verbose, sg_out_claim *out, char *err, size_t errlen);
 void sg_i_output_release(sg_out_claim *c, const char *dir);
 int sg_i_mm_due(const sg_multimeter *m, uint64_t stamp);
-/* Memory accounting */
+/* Memory accounting (host/mem.c): MemAvailable in bytes, 0 if unknown. */
 uint64_t sg_i_host_mem_available(void);
 
 #endif

@@ -40,8 +40,8 @@ static void gc_unpack(const sg_vec *vecs, const double **v, size_t *len) {
 
 static int gc_check(const double *p, const sg_vec *vecs, char *msg, size_t len) {
   /* t_ref becomes an int64 step count (sg_ms_to_steps_ceil): bounded like every device time */
-  if (p[SG_GLIF_COND_P_t_ref] > 9e12) {
-    snprintf(msg, len, "t_ref = %g ms: allowed at most 9e+12 ms (times are kept in integer tics)", p[SG_GLIF_COND_P_t_ref]);
+  if (p[SG_GLIF_COND_P_t_ref] > SG_I_MAX_TIME_MS) {
+    snprintf(msg, len, "t_ref = %g ms: allowed at most %g ms (times are kept in integer tics)", p[SG_GLIF_COND_P_t_ref], SG_I_MAX_TIME_MS);
     return 1;
   }
   const double *v[SG_GLIF_COND_N_VECS];

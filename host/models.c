@@ -17,28 +17,9 @@
 #include "sg/stim/spike_generator.h"
 #include "sg/stim/step_current_generator.h"
 
-/* Device times (spike and amplitude times) are kept in int64 tics of 1 us: 9e12 ms = 9e15 tics
- * leaves room for origin + start + stop sums (params.c applies the same bound to SG_CHK_TIME). */
-#define SG_MAX_DEVICE_TIME_MS 9e12
-
 #define SG_PARAM_ROW(name, unit, def, chk, doc) {#name, unit, def, chk, doc},
 #define SG_VEC_ROW(name, unit, chk, doc) {#name, unit, chk, doc},
 #define SG_STATE_ROW(name, unit, init, chk, doc) {#name, unit, init, chk, doc},
-
-const char *sg_i_check_text(int check) {
-  switch (check) {
-  case SG_CHK_POS: return "> 0";
-  case SG_CHK_NONNEG: return ">= 0";
-  case SG_CHK_UNIT: return "[0, 1]";
-  case SG_CHK_BOOL: return "0 or 1";
-  case SG_CHK_INT_NONNEG: return "an integer >= 0";
-  case SG_CHK_INT_POS: return "an integer >= 1";
-  case SG_CHK_TIME: return ">= 0 and a multiple of the resolution";
-  case SG_CHK_TIME_INF: return ">= 0 and a multiple of the resolution, or inf";
-  case SG_CHK_ANY_INF: return "any number but NaN";
-  default: return "any finite number";
-  }
-}
 
 /* ---- recordables ---------------------------------------------------------------------- */
 static uint32_t n_recordables(const sg_pop *pop) {
@@ -89,8 +70,8 @@ static void gl_exp_prepare(const double *p, const sg_vec *v, double h, int64_t t
 /* t_ref becomes an int64 step count (sg_ms_to_steps_ceil): bounded like every device time. */
 static int gl_exp_check(const double *p, const sg_vec *v, char *msg, size_t len) {
   (void)v;
-  if (p[SG_GL_EXP_P_t_ref] > SG_MAX_DEVICE_TIME_MS) {
-    snprintf(msg, len, "t_ref = %g ms: allowed at most %g ms (times are kept in integer tics)", p[SG_GL_EXP_P_t_ref], SG_MAX_DEVICE_TIME_MS);
+  if (p[SG_GL_EXP_P_t_ref] > SG_I_MAX_TIME_MS) {
+    snprintf(msg, len, "t_ref = %g ms: allowed at most %g ms (times are kept in integer tics)", p[SG_GL_EXP_P_t_ref], SG_I_MAX_TIME_MS);
     return 1;
   }
   return 0;
@@ -130,8 +111,8 @@ static int spike_generator_check(const double *p, const sg_vec *v, char *msg, si
     return 1;
   }
   for (size_t i = 0; i < t->len; ++i)
-    if (t->v[i] > SG_MAX_DEVICE_TIME_MS) {
-      snprintf(msg, len, "spike_times[%zu] = %g ms: allowed at most %g ms (times are kept in integer tics)", i, t->v[i], SG_MAX_DEVICE_TIME_MS);
+    if (t->v[i] > SG_I_MAX_TIME_MS) {
+      snprintf(msg, len, "spike_times[%zu] = %g ms: allowed at most %g ms (times are kept in integer tics)", i, t->v[i], SG_I_MAX_TIME_MS);
       return 1;
     }
   for (size_t i = 1; i < t->len; ++i)
@@ -179,8 +160,8 @@ static int step_current_check(const double *p, const sg_vec *v, char *msg, size_
     return 1;
   }
   for (size_t i = 0; i < t->len; ++i)
-    if (t->v[i] > SG_MAX_DEVICE_TIME_MS) {
-      snprintf(msg, len, "amplitude_times[%zu] = %g ms: allowed at most %g ms (times are kept in integer tics)", i, t->v[i], SG_MAX_DEVICE_TIME_MS);
+    if (t->v[i] > SG_I_MAX_TIME_MS) {
+      snprintf(msg, len, "amplitude_times[%zu] = %g ms: allowed at most %g ms (times are kept in integer tics)", i, t->v[i], SG_I_MAX_TIME_MS);
       return 1;
     }
   for (size_t i = 1; i < t->len; ++i)

@@ -34,44 +34,30 @@ static sg_status unknown_name(sg_sim *sim, const char *fn, const sg_model_desc *
   return sg_i_fail(sim, SG_ERR_UNKNOWN, "%s: %s has no parameter '%s': allowed %s", fn, m->name, name ? name : "(null)", list);
 }
 
-/* The shortest "%.Ng" text of v that reads back as v (0.15, not 0.14999999999999999). */
-static const char *num(double v, char *buf, size_t len) {
-  for (int prec = 6; prec <= 17; ++prec) {
-    snprintf(buf, len, "%.*g", prec, v);
-    if (!isfinite(v) || strtod(buf, NULL) == v) break;
-  }
-  return buf;
-}
-
 /* Checks one value against its row's class. 0 = fine, else fills msg. */
 static int check_value(const sg_sim *sim, int chk, double v, char *msg, size_t len) {
   const char *why = NULL;
-  switch (chk) {
-  case SG_CHK_ANY: if (!isfinite(v)) why = "allowed any finite number"; break;
-  case SG_CHK_ANY_INF: if (isnan(v)) why = "allowed any number but NaN"; break;
-  case SG_CHK_POS: if (!(v > 0.0) || !isfinite(v)) why = "allowed > 0 (finite)"; break;
-  case SG_CHK_NONNEG: if (!(v >= 0.0) || !isfinite(v)) why = "allowed >= 0 (finite)"; break;
-  case SG_CHK_UNIT: if (!(v >= 0.0 && v <= 1.0)) why = "allowed [0, 1]"; break;
-  case SG_CHK_BOOL: if (!(v == 0.0 || v == 1.0)) why = "allowed 0 or 1"; break;
-  case SG_CHK_INT_NONNEG: if (!(v >= 0.0) || v != floor(v) || v > 4294967295.0) why = "allowed an integer in [0, 2^32)"; break;
-  case SG_CHK_INT_POS: if (!(v >= 1.0) || v != floor(v) || v > 4294967295.0) why = "allowed an integer in [1, 2^32)"; break;
-  case SG_CHK_TIME:
-  case SG_CHK_TIME_INF:
-    if (chk == SG_CHK_TIME_INF && v == INFINITY) break;
-    if (!(v >= 0.0) || !isfinite(v)) { why = chk == SG_CHK_TIME ? "allowed >= 0 (finite), a multiple of the resolution" : "allowed >= 0, a multiple of the resolution, or inf"; break; }
-    if (v * SG_TICS_PER_MS > 9e15) { why = "allowed at most 9e12 ms (times are kept in integer tics)"; break; }
-    {
+  switch (chk) {   /* the class's own test (sg/model.h); unknown classes accept anything */
+#define SG_CHECK_CASE_(name, text, refusal, accepts) \
+  case SG_CHK_##name: if (!(accepts)) why = "allowed " refusal; break;
+  SG_CHECK_LIST(SG_CHECK_CASE_)
+#undef SG_CHECK_CASE_
+  default: break;
+  }
+  /* times, finite and >= 0 by now: kept in integer tics, on the grid */
+  if (!why && (chk == SG_CHK_TIME || chk == SG_CHK_TIME_INF) && isfinite(v)) {
+    if (v * SG_TICS_PER_MS > SG_I_MAX_TIME_MS * SG_TICS_PER_MS) {
+      why = "allowed at most " SG_I_STR(SG_I_MAX_TIME_MS) " ms (times are kept in integer tics)";
+    } else {
       const int64_t tics = sg_ms_to_tics(v);
       if (fabs((double)tics - v * SG_TICS_PER_MS) > 1e-6 * (1.0 + fabs(v * SG_TICS_PER_MS)) || tics % sim->tics_per_step) {
         char nb[40];
-        snprintf(msg, len, "= %s ms: allowed a multiple of the resolution %g ms", num(v, nb, sizeof nb), sim->h);
+        snprintf(msg, len, "= %s ms: allowed a multiple of the resolution %g ms", sg_i_num(v, nb, sizeof nb), sim->h);
         return 1;
       }
     }
-    break;
-  default: break;
   }
-  if (why) { char nb[40]; snprintf(msg, len, "= %s: %s", num(v, nb, sizeof nb), why); return 1; }
+  if (why) { char nb[40]; snprintf(msg, len, "= %s: %s", sg_i_num(v, nb, sizeof nb), why); return 1; }
   return 0;
 }
 
@@ -548,14 +534,14 @@ sg_status sg_model_info(const char *model, const sg_entry_info **entries, size_t
     if (!t) return SG_ERR_NOMEM;
     size_t j = 0;
     for (uint32_t i = 0; i < m->n_params; ++i, ++j)
-      t[j] = (sg_entry_info){m->params[i].name, m->params[i].unit, sg_i_check_text(m->params[i].check), m->params[i].doc, m->params[i].def, SG_ENTRY_PARAM, NULL, 0};
+      t[j] = (sg_entry_info){m->params[i].name, m->params[i].unit, sg_check_text(m->params[i].check), m->params[i].doc, m->params[i].def, SG_ENTRY_PARAM, NULL, 0};
     for (uint32_t i = 0; i < m->n_vecs; ++i, ++j) {
-      t[j] = (sg_entry_info){m->vecs[i].name, m->vecs[i].unit, sg_i_check_text(m->vecs[i].check), m->vecs[i].doc, NAN, SG_ENTRY_VECTOR, NULL, 0};
+      t[j] = (sg_entry_info){m->vecs[i].name, m->vecs[i].unit, sg_check_text(m->vecs[i].check), m->vecs[i].doc, NAN, SG_ENTRY_VECTOR, NULL, 0};
       sg_vec dv = {NULL, 0};
       if (m->vec_default && m->vec_default(i, &dv) == 0) { t[j].def_vec = dv.v; t[j].def_len = dv.len; }
     }
     for (uint32_t i = 0; i < m->n_state; ++i, ++j)
-      t[j] = (sg_entry_info){m->state[i].name, m->state[i].unit, sg_i_check_text(state_check(m, i)), m->state[i].doc, m->state[i].init, SG_ENTRY_STATE, NULL, 0};
+      t[j] = (sg_entry_info){m->state[i].name, m->state[i].unit, sg_check_text(state_check(m, i)), m->state[i].doc, m->state[i].init, SG_ENTRY_STATE, NULL, 0};
     info_counts[m->id] = cnt;
     info_tables[m->id] = t;   /* lives for the process: a static table built once */
   }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "sg/ring.h"
 
 static int pop_any_each(const sg_pop *pop) {
   for (uint32_t k = 0; k < pop->model->n_params; ++k)
@@ -54,8 +55,7 @@ sg_status sg_i_prepare(sg_sim *sim) {
     sim->n_inputs += (uint64_t)np * pop->n;
   }
   /* 2. ring length: smallest power of two > max delay */
-  uint32_t R = 2;
-  while (R <= sim->max_delay) R <<= 1;
+  const uint32_t R = sg_ring_len(sim->max_delay);
   const double ring_bytes = (double)R * (double)sim->n_inputs * 8.0;
   const uint64_t avail = sg_i_host_mem_available();
   if (avail && ring_bytes > 0.8 * (double)avail)

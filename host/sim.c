@@ -1,5 +1,7 @@
-/* host/sim.c - simulation lifecycle: configuration, backend choice, populations, errors,
- * and sg_simulate's outer loop (chunks between recorder flushes, progress line). */
+/* host/sim.c - the top of host/: configuration, backend choice, sg_sim_new/free, and
+ * sg_simulate's outer loop (chunks between recorder flushes, SIGINT, progress line, run stats).
+ * Errors live in status.c, populations in pop.c and create.c, memory checks in mem.c
+ * (tests/check_layering.sh keeps host/ free of circles). */
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
 #include <float.h>
@@ -16,35 +18,6 @@
 #include <unistd.h>
 
 #include "internal.h"
-
-static const char *const status_names[] = {
-#define X(code, text) #code ": " text,
-  SG_STATUS_LIST(X)
-#undef X
-};
-
-const char *sg_status_str(sg_status code) {
-  if ((int)code < 0 || code >= SG_STATUS_COUNT) return "SG_ERR_?: unknown status code";
-  return status_names[code];
-}
-
-const char *sg_version(void) {
-#ifdef SG_HAVE_CUDA
-  return "0.1.0 (cuda + cpu build)";
-#else
-  return "0.1.0 (cpu-only build)";
-#endif
-}
-
-sg_status sg_i_fail(sg_sim *sim, sg_status code, const char *fmt, ...) {
-  if (sim) {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(sim->msg, sizeof sim->msg, fmt, ap);
-    va_end(ap);
-  }
-  return code;
-}
 
 const char *sg_errmsg(const sg_sim *sim) { return sim ? sim->msg : "sim is NULL"; }
 const char *sg_backend_used(const sg_sim *sim) { return sim && sim->backend ? sim->backend->name : "none"; }
@@ -66,26 +39,6 @@ void sg_config_default(sg_config *cfg) {
   cfg->cuda_block_size = 0;
   cfg->verbose = 1;
   cfg->overwrite_files = 0;
-}
-
-/* The shortest "%.Ng" text of v that reads back as v (0.15, not 0.14999999999999999), for
- * messages that quote a user's value. */
-static const char *num(double v, char *buf, size_t len) {
-  for (int prec = 6; prec <= 17; ++prec) {
-    snprintf(buf, len, "%.*g", prec, v);
-    if (!isfinite(v) || strtod(buf, NULL) == v) break;
-  }
-  return buf;
-}
-
-sg_status sg_i_errout(char *err, size_t len, sg_status code, const char *fmt, ...) {
-  if (err && len) {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, len, fmt, ap);
-    va_end(ap);
-  }
-  return code;
 }
 
 static int mkdir_p(const char *path) {
@@ -111,9 +64,9 @@ sg_status sg_sim_new(const sg_config *cfg_in, sg_sim **out, char *err, size_t er
   const double h = cfg.resolution_ms;
   char nb[40];
   if (!(h > 0.0) || !isfinite(h))
-    return sg_i_errout(err, errlen, SG_ERR_ARG, "resolution_ms = %s: allowed > 0 and finite, a multiple of the tic (0.001 ms)", num(h, nb, sizeof nb));
+    return sg_i_errout(err, errlen, SG_ERR_ARG, "resolution_ms = %s: allowed > 0 and finite, a multiple of the tic (0.001 ms)", sg_i_num(h, nb, sizeof nb));
   if (h > 1e6)
-    return sg_i_errout(err, errlen, SG_ERR_ARG, "resolution_ms = %s: allowed at most 1e6 ms", num(h, nb, sizeof nb));
+    return sg_i_errout(err, errlen, SG_ERR_ARG, "resolution_ms = %s: allowed at most 1e6 ms", sg_i_num(h, nb, sizeof nb));
   /* Time is a whole number of tics per step (sim->tics_per_step), so h must be one: up to the
    * rounding of its decimal text (0.1 is 0.1000000000000000055..., 0.1 * 3 is 0.30000000000000004),
    * nothing else. A value further off (0.1000000001) is refused, not rounded: with it sg_time(),
@@ -121,20 +74,20 @@ sg_status sg_sim_new(const sg_config *cfg_in, sg_sim **out, char *err, size_t er
   const double tics = floor(h * SG_TICS_PER_MS + 0.5);
   if (tics < 1.0)
     return sg_i_errout(err, errlen, SG_ERR_ARG,
-                  "resolution_ms = %s: allowed a positive multiple of the tic (0.001 ms)", num(h, nb, sizeof nb));
+                  "resolution_ms = %s: allowed a positive multiple of the tic (0.001 ms)", sg_i_num(h, nb, sizeof nb));
   if (fabs(h - tics / SG_TICS_PER_MS) > 4.0 * DBL_EPSILON * h) {
     char nb2[40];
     return sg_i_errout(err, errlen, SG_ERR_ARG,
                   "resolution_ms = %s: allowed a multiple of the tic (0.001 ms), as time is kept in whole tics per step; the nearest is %s ms",
-                  num(h, nb, sizeof nb), num(tics / SG_TICS_PER_MS, nb2, sizeof nb2));
+                  sg_i_num(h, nb, sizeof nb), sg_i_num(tics / SG_TICS_PER_MS, nb2, sizeof nb2));
   }
   if (cfg.backend != SG_BACKEND_AUTO && cfg.backend != SG_BACKEND_CPU && cfg.backend != SG_BACKEND_CUDA)
     return sg_i_errout(err, errlen, SG_ERR_ARG, "backend = %d: allowed SG_BACKEND_AUTO (0), SG_BACKEND_CPU (1), SG_BACKEND_CUDA (2)", (int)cfg.backend);
   if (cfg.threads < 0 || cfg.threads > 4096)
     return sg_i_errout(err, errlen, SG_ERR_ARG, "threads = %d: allowed 0 (OpenMP default) .. 4096", cfg.threads);
   /* bounded like every time (9e12 ms = 9e15 tics): flush_interval_ms / h becomes a step count */
-  if (!(cfg.flush_interval_ms > 0.0) || !(cfg.flush_interval_ms <= 9e12))
-    return sg_i_errout(err, errlen, SG_ERR_ARG, "flush_interval_ms = %s: allowed > 0, finite and at most 9e12 ms", num(cfg.flush_interval_ms, nb, sizeof nb));
+  if (!(cfg.flush_interval_ms > 0.0) || !(cfg.flush_interval_ms <= SG_I_MAX_TIME_MS))
+    return sg_i_errout(err, errlen, SG_ERR_ARG, "flush_interval_ms = %s: allowed > 0, finite and at most " SG_I_STR(SG_I_MAX_TIME_MS) " ms", sg_i_num(cfg.flush_interval_ms, nb, sizeof nb));
   if (cfg.cuda_block_size < 0 || cfg.cuda_block_size > 1024 || (cfg.cuda_block_size % 32) != 0)
     return sg_i_errout(err, errlen, SG_ERR_ARG, "cuda_block_size = %d: allowed 0 (default) or a multiple of 32 up to 1024", cfg.cuda_block_size);
   if (cfg.report_double != 0 && cfg.report_double != 1)
@@ -203,25 +156,6 @@ sg_status sg_sim_new(const sg_config *cfg_in, sg_sim **out, char *err, size_t er
   return SG_OK;
 }
 
-void sg_i_pop_free(sg_pop *pop) {
-  if (!pop) return;
-  const sg_model_desc *m = pop->model;
-  for (uint32_t p = 0; p < m->n_params; ++p) free(pop->params[p].each);
-  for (uint32_t v = 0; v < m->n_vecs; ++v) {
-    free(pop->vecs[v].uniform.v);
-    if (pop->vecs[v].each) {
-      for (uint64_t i = 0; i < pop->n; ++i) free(pop->vecs[v].each[i].v);
-      free(pop->vecs[v].each);
-    }
-  }
-  free(pop->params);
-  free(pop->vecs);
-  for (int r = 0; r < SG_MAX_STATE_ROWS; ++r) free(pop->state[r]);
-  free(pop->coef);
-  free(pop->record_from);
-  free(pop);
-}
-
 void sg_sim_free(sg_sim *sim) {
   if (!sim) return;
   sg_i_record_flush(sim, 1);
@@ -241,247 +175,6 @@ void sg_sim_free(sg_sim *sim) {
   free(sim->spk_buf);
   free(sim->spk_mult);
   free(sim);
-}
-
-/* ---- populations ------------------------------------------------------------------------ */
-sg_pop *sg_i_pop_of(const sg_sim *sim, uint64_t gid) {
-  if (!sim || gid == 0 || gid > sim->n_nodes) return NULL;
-  size_t lo = 0, hi = sim->n_pops;         /* pops are sorted by first id */
-  while (hi - lo > 1) {
-    size_t mid = (lo + hi) / 2;
-    if (sim->pops[mid]->first <= gid) lo = mid; else hi = mid;
-  }
-  return sim->pops[lo];
-}
-
-sg_status sg_i_nodes_pop(sg_sim *sim, sg_nodes nodes, const char *what, sg_pop **out) {
-  if (nodes.n == 0)
-    return sg_i_fail(sim, SG_ERR_ARG, "%s: nodes {first %llu, n 0} is empty: allowed n >= 1", what, (unsigned long long)nodes.first);
-  if (nodes.first == 0 || nodes.first > sim->n_nodes || nodes.n > sim->n_nodes - nodes.first + 1)
-    return sg_i_fail(sim, SG_ERR_ARG, "%s: node ids %llu..%llu out of range: allowed 1..%llu",
-                     what, (unsigned long long)nodes.first,
-                     (unsigned long long)(nodes.first + nodes.n - 1), (unsigned long long)sim->n_nodes);
-  sg_pop *pop = sg_i_pop_of(sim, nodes.first);
-  if (nodes.first + nodes.n > pop->first + pop->n)
-    return sg_i_fail(sim, SG_ERR_ARG, "%s: node ids %llu..%llu span several populations: allowed ids of one population (%s: %llu..%llu)",
-                     what, (unsigned long long)nodes.first, (unsigned long long)(nodes.first + nodes.n - 1),
-                     pop->name, (unsigned long long)pop->first, (unsigned long long)(pop->first + pop->n - 1));
-  *out = pop;
-  return SG_OK;
-}
-
-/* ---- names and the output files they give ------------------------------------------------- */
-/* The files of one recorder population and variable (host/record.c names them): node i writes
- * <name>[_<i> when n > 1][_<var> for a multimeter].h5 in the output folder. */
-typedef struct file_family {
-  const char *name;
-  uint64_t n;
-  const char *var;   /* NULL: spike_recorder */
-} file_family;
-
-static void family_file(const file_family *f, uint64_t i, char *buf, size_t len) {
-  char idx[24] = "";
-  if (f->n > 1) snprintf(idx, sizeof idx, "_%llu", (unsigned long long)i);
-  snprintf(buf, len, "%s%s%s%s.h5", f->name, idx, f->var ? "_" : "", f->var ? f->var : "");
-}
-
-/* Is s one of f's files? The index is a maximal digit run without leading zeros (a '_' or '.'
- * follows it), so the parse is unambiguous. */
-static int family_has(const file_family *f, const char *s) {
-  const size_t ln = strlen(f->name);
-  if (strncmp(s, f->name, ln) != 0) return 0;
-  s += ln;
-  if (f->n > 1) {
-    if (s[0] != '_' || s[1] < '0' || s[1] > '9' || (s[1] == '0' && s[2] >= '0' && s[2] <= '9')) return 0;
-    uint64_t i = 0;
-    for (++s; *s >= '0' && *s <= '9'; ++s) {
-      if (i >= f->n) return 0;
-      i = 10 * i + (uint64_t)(*s - '0');
-    }
-    if (i >= f->n) return 0;
-  }
-  if (f->var) {
-    const size_t lv = strlen(f->var);
-    if (s[0] != '_' || strncmp(s + 1, f->var, lv) != 0) return 0;
-    s += 1 + lv;
-  }
-  return strcmp(s, ".h5") == 0;
-}
-
-/* A file both families write, into file; 0 if none. */
-static int families_meet(const file_family *a, const file_family *b, char *file, size_t len) {
-  const size_t la = strlen(a->name), lb = strlen(b->name);
-  if (strncmp(a->name, b->name, la < lb ? la : lb) != 0) return 0;   /* files start with the name */
-  if (a->n > b->n) { const file_family *t = a; a = b; b = t; }
-  for (uint64_t i = 0; i < a->n; ++i) {
-    family_file(a, i, file, len);
-    if (family_has(b, file)) return 1;
-  }
-  return 0;
-}
-
-static void family_what(const file_family *f, const char *model, char *buf, size_t len) {
-  if (f->var) snprintf(buf, len, "%s '%s' recording %s", model, f->name, f->var);
-  else snprintf(buf, len, "%s '%s'", model, f->name);
-}
-
-sg_status sg_i_check_files(sg_sim *sim, const char *fn, const sg_pop *self, const char *name,
-                           const sg_model_desc *model, uint64_t n, const char *const *vars, size_t n_vars) {
-  const int mm = model->id == SG_MODEL_multimeter;
-  if (!mm && model->id != SG_MODEL_spike_recorder) return SG_OK;
-  char file[2 * SG_NAME_LEN + 32], a[2 * SG_NAME_LEN + 48], b[2 * SG_NAME_LEN + 48];
-  for (size_t v = 0; v < (mm ? n_vars : 1); ++v) {
-    const file_family mine = {name, n, mm ? vars[v] : NULL};
-    for (size_t p = 0; p < sim->n_pops; ++p) {
-      const sg_pop *o = sim->pops[p];
-      const int omm = o->model->id == SG_MODEL_multimeter;
-      if (o == self || (!omm && o->model->id != SG_MODEL_spike_recorder)) continue;
-      for (size_t q = 0; q < (omm ? o->n_record_from : 1); ++q) {
-        const file_family other = {o->name, o->n, omm ? o->record_from[q] : NULL};
-        if (!families_meet(&mine, &other, file, sizeof file)) continue;
-        family_what(&mine, model->name, a, sizeof a);
-        family_what(&other, o->model->name, b, sizeof b);
-        return sg_i_fail(sim, SG_ERR_ARG, "%s: %s would write %s, the output file of %s (nodes %llu..%llu): allowed names whose files differ (a spike_recorder writes <name>.h5, a multimeter <name>_<variable>.h5, with _<index> after the name when n > 1): choose another name",
-                         fn, a, file, b, (unsigned long long)o->first, (unsigned long long)(o->first + o->n - 1));
-      }
-    }
-  }
-  return SG_OK;
-}
-
-/* A population name: 1..SG_NAME_LEN-1 characters, no '/' or spaces, not "." or ".." (HDF5
- * paths), not another population's default name <model>_<digits> (only its own default). */
-static sg_status check_name(sg_sim *sim, const sg_model_desc *m, uint64_t first, uint64_t n, const char *name) {
-  if (strlen(name) == 0 || strlen(name) >= SG_NAME_LEN || strpbrk(name, "/ \t\n"))
-    return sg_i_fail(sim, SG_ERR_ARG, "sg_create: name '%s': allowed 1..%d characters, no '/' or spaces", name, SG_NAME_LEN - 1);
-  if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
-    return sg_i_fail(sim, SG_ERR_ARG, "sg_create: name '%s': allowed a name other than '.' and '..' (they are paths in HDF5 files)", name);
-  char own[SG_NAME_LEN + 24];
-  snprintf(own, sizeof own, "%s_%llu", m->name, (unsigned long long)first);
-  for (size_t i = 0; i < sg_i_n_models && strcmp(name, own) != 0; ++i) {
-    const size_t l = strlen(sg_i_models[i]->name);
-    if (strncmp(name, sg_i_models[i]->name, l) == 0 && name[l] == '_' && name[l + 1] &&
-        strspn(name + l + 1, "0123456789") == strlen(name + l + 1))
-      return sg_i_fail(sim, SG_ERR_ARG, "sg_create: name '%s' has the form of a default name (%s_<first id>, given to unnamed %s populations): allowed another name, or '%s' (this population's own default)",
-                       name, sg_i_models[i]->name, sg_i_models[i]->name, own);
-  }
-  for (size_t i = 0; i < sim->n_pops; ++i)
-    if (strcmp(sim->pops[i]->name, name) == 0)
-      return sg_i_fail(sim, SG_ERR_ARG, "sg_create: name '%s' is already used by nodes %llu..%llu", name,
-                       (unsigned long long)sim->pops[i]->first, (unsigned long long)(sim->pops[i]->first + sim->pops[i]->n - 1));
-  return sg_i_check_files(sim, "sg_create", NULL, name, m, n, NULL, 0);
-}
-
-sg_nodes sg_slice(sg_nodes nodes, uint64_t start, uint64_t n) {
-  sg_nodes s = {0, 0};
-  if (start >= nodes.n || n > nodes.n - start) return s;
-  s.first = nodes.first + start;
-  s.n = n;
-  return s;
-}
-
-static uint32_t row_width(const sg_pop *pop, uint32_t r) {
-  return pop->model->state_width ? pop->model->state_width(pop, r) : 1u;
-}
-
-sg_status sg_i_pop_alloc_state(sg_sim *sim, sg_pop *pop) {
-  const sg_model_desc *m = pop->model;
-  double *fresh[SG_MAX_STATE_ROWS] = {0};
-  uint32_t w[SG_MAX_STATE_ROWS] = {0};
-  for (uint32_t r = 0; r < m->n_state; ++r) {
-    w[r] = row_width(pop, r);
-    if (w[r] == pop->width[r] && pop->state[r]) continue;
-    fresh[r] = calloc((size_t)(w[r] ? w[r] : 1) * pop->n, sizeof(double));
-    if (!fresh[r]) {
-      for (uint32_t q = 0; q < r; ++q) free(fresh[q]);
-      return sg_i_fail(sim, SG_ERR_NOMEM, "%s: cannot allocate state for %llu nodes", pop->name, (unsigned long long)pop->n);
-    }
-    for (uint32_t c = 0; c < w[r]; ++c)
-      for (uint64_t i = 0; i < pop->n; ++i) fresh[r][c * pop->n + i] = m->state[r].init;
-  }
-  for (uint32_t r = 0; r < m->n_state; ++r)
-    if (fresh[r]) {
-      free(pop->state[r]);
-      pop->state[r] = fresh[r];
-      pop->width[r] = w[r];
-    }
-  return SG_OK;
-}
-
-sg_status sg_create(sg_sim *sim, const char *model, uint64_t n, sg_nodes *out) {
-  return sg_create_named(sim, model, n, NULL, out);
-}
-
-sg_status sg_create_named(sg_sim *sim, const char *model, uint64_t n, const char *name, sg_nodes *out) {
-  if (!sim) return SG_ERR_ARG;
-  if (!model) return sg_i_fail(sim, SG_ERR_ARG, "sg_create: model is NULL");
-  if (!out) return sg_i_fail(sim, SG_ERR_ARG, "sg_create: out is NULL");
-  const sg_model_desc *m = sg_i_model_find(model);
-  if (!m) {
-    char list[512] = "";
-    for (size_t i = 0; i < sg_i_n_models; ++i) {
-      strncat(list, sg_i_models[i]->name, sizeof list - strlen(list) - 3);
-      if (i + 1 < sg_i_n_models) strncat(list, ", ", sizeof list - strlen(list) - 1);
-    }
-    return sg_i_fail(sim, SG_ERR_UNKNOWN, "sg_create: unknown model '%s': allowed %s", model, list);
-  }
-  if (n == 0 || n > ((uint64_t)1 << 32) - 1 - sim->n_nodes)
-    return sg_i_fail(sim, SG_ERR_ARG, "sg_create: n = %llu: allowed 1 .. %llu (at most 2^32 - 1 nodes in all)",
-                     (unsigned long long)n, (unsigned long long)(((uint64_t)1 << 32) - 1 - sim->n_nodes));
-  char dflt[SG_NAME_LEN];
-  snprintf(dflt, sizeof dflt, "%s_%llu", m->name, (unsigned long long)(sim->n_nodes + 1));
-  sg_status st = check_name(sim, m, sim->n_nodes + 1, n, name ? name : dflt);
-  if (st) return st;
-  const double need = (double)n * (8.0 * (m->n_state + 2) + 8.0);
-  const uint64_t avail = sg_i_host_mem_available();
-  if (avail && need > 0.9 * (double)avail)
-    return sg_i_fail(sim, SG_ERR_NOMEM, "sg_create: %llu %s nodes need %.2f GiB, %.2f GiB available",
-                     (unsigned long long)n, model, need / 1073741824.0, (double)avail / 1073741824.0);
-  if (sim->n_pops == sim->cap_pops) {
-    size_t cap = sim->cap_pops ? 2 * sim->cap_pops : 8;
-    sg_pop **p = realloc(sim->pops, cap * sizeof *p);
-    if (!p) return sg_i_fail(sim, SG_ERR_NOMEM, "sg_create: out of memory");
-    sim->pops = p;
-    sim->cap_pops = cap;
-  }
-  double *absw = realloc(sim->abs_w_sum, (sim->n_nodes + n) * sizeof(double));
-  if (!absw) return sg_i_fail(sim, SG_ERR_NOMEM, "sg_create: out of memory");
-  sim->abs_w_sum = absw;
-  memset(absw + sim->n_nodes, 0, n * sizeof(double));
-
-  sg_pop *pop = calloc(1, sizeof *pop);
-  if (!pop) return sg_i_fail(sim, SG_ERR_NOMEM, "sg_create: out of memory");
-  pop->model = m;
-  pop->first = sim->n_nodes + 1;
-  pop->n = n;
-  pop->index = (uint32_t)sim->n_pops;
-  snprintf(pop->name, sizeof pop->name, "%s", name ? name : dflt);
-  pop->params = calloc(m->n_params ? m->n_params : 1, sizeof *pop->params);
-  pop->vecs = calloc(m->n_vecs ? m->n_vecs : 1, sizeof *pop->vecs);
-  if (!pop->params || !pop->vecs) { sg_i_pop_free(pop); return sg_i_fail(sim, SG_ERR_NOMEM, "sg_create: out of memory"); }
-  for (uint32_t p = 0; p < m->n_params; ++p) pop->params[p].uniform = m->params[p].def;
-  if (m->vec_default)
-    for (uint32_t v = 0; v < m->n_vecs; ++v)
-      if (m->vec_default(v, &pop->vecs[v].uniform)) { sg_i_pop_free(pop); return sg_i_fail(sim, SG_ERR_NOMEM, "sg_create: out of memory"); }
-  st = sg_i_pop_alloc_state(sim, pop);
-  if (st) { sg_i_pop_free(pop); return st; }
-  if (m->init_state)
-    for (uint64_t i = 0; i < n; ++i) m->init_state(pop, i);
-  sim->pops[sim->n_pops++] = pop;
-  sim->n_nodes += n;
-  sim->dirty = 1;
-  out->first = pop->first;
-  out->n = n;
-  return SG_OK;
-}
-
-sg_status sg_node_model(sg_sim *sim, uint64_t node_id, const char **model, sg_nodes *population) {
-  if (!sim) return SG_ERR_ARG;
-  sg_pop *pop = sg_i_pop_of(sim, node_id);
-  if (!pop) return sg_i_fail(sim, SG_ERR_ARG, "sg_node_model: node id %llu out of range: allowed 1..%llu", (unsigned long long)node_id, (unsigned long long)sim->n_nodes);
-  if (model) *model = pop->model->name;
-  if (population) { population->first = pop->first; population->n = pop->n; }
-  return SG_OK;
 }
 
 /* ---- running ---------------------------------------------------------------------------- */
@@ -564,27 +257,24 @@ static sg_status check_record_memory(sg_sim *sim, uint64_t n_steps, uint64_t chu
   return SG_OK;
 }
 
-/* Largest time accepted anywhere, ms: times are kept in int64 tics (9e15 tics < 2^63). */
-#define SG_MAX_TIME_MS 9e12
-
 sg_status sg_simulate(sg_sim *sim, double t_ms) {
   if (!sim) return SG_ERR_ARG;
   char nb[40];
   if (sim->poisoned)
     return sg_i_fail(sim, SG_ERR_STATE, "sg_simulate: an earlier error left this simulation unusable (%s); recorded data up to it was kept", sim->backend_reason);
   if (!(t_ms >= 0.0) || !isfinite(t_ms))
-    return sg_i_fail(sim, SG_ERR_ARG, "sg_simulate: t = %s ms: allowed >= 0 and finite, a multiple of the resolution %g ms", num(t_ms, nb, sizeof nb), sim->h);
+    return sg_i_fail(sim, SG_ERR_ARG, "sg_simulate: t = %s ms: allowed >= 0 and finite, a multiple of the resolution %g ms", sg_i_num(t_ms, nb, sizeof nb), sim->h);
   const double max_steps = (double)((uint64_t)1 << 40) - 1.0 - (double)sim->step;
-  if (t_ms > SG_MAX_TIME_MS || t_ms / sim->h > max_steps + 0.5)
+  if (t_ms > SG_I_MAX_TIME_MS || t_ms / sim->h > max_steps + 0.5)
     return sg_i_fail(sim, SG_ERR_ARG, "sg_simulate: t = %s ms at t = %g ms would pass 2^40 steps (%g ms at resolution %g ms), the limit of the random-number counters: allowed at most %g ms more",
-                     num(t_ms, nb, sizeof nb), sg_time(sim), (double)((uint64_t)1 << 40) * sim->h, sim->h, max_steps * sim->h);
+                     sg_i_num(t_ms, nb, sizeof nb), sg_time(sim), (double)((uint64_t)1 << 40) * sim->h, sim->h, max_steps * sim->h);
   const int64_t tics = sg_ms_to_tics(t_ms);
   if (fabs((double)tics - t_ms * SG_TICS_PER_MS) > 1e-6 * (1.0 + fabs(t_ms * SG_TICS_PER_MS)) || tics % sim->tics_per_step)
-    return sg_i_fail(sim, SG_ERR_ARG, "sg_simulate: t = %s ms: allowed a multiple of the resolution %g ms", num(t_ms, nb, sizeof nb), sim->h);
+    return sg_i_fail(sim, SG_ERR_ARG, "sg_simulate: t = %s ms: allowed a multiple of the resolution %g ms", sg_i_num(t_ms, nb, sizeof nb), sim->h);
   const uint64_t n_steps = (uint64_t)(tics / sim->tics_per_step);
   if (sim->step + n_steps >= ((uint64_t)1 << 40))
     return sg_i_fail(sim, SG_ERR_ARG, "sg_simulate: t = %s ms at t = %g ms would pass 2^40 steps (%g ms at resolution %g ms), the limit of the random-number counters: allowed at most %g ms more",
-                     num(t_ms, nb, sizeof nb), sg_time(sim), (double)((uint64_t)1 << 40) * sim->h, sim->h, max_steps * sim->h);
+                     sg_i_num(t_ms, nb, sizeof nb), sg_time(sim), (double)((uint64_t)1 << 40) * sim->h, sim->h, max_steps * sim->h);
   if (sim->cfg.threads > 0) omp_set_num_threads(sim->cfg.threads);
   sg_status st = SG_OK;
   if (sim->dirty) {
@@ -663,35 +353,4 @@ sg_status sg_run_stats_get(sg_sim *sim, sg_run_stats *out) {
   if (!out) return sg_i_fail(sim, SG_ERR_ARG, "sg_run_stats_get: out is NULL");
   *out = sim->stats;
   return SG_OK;
-}
-
-/* MemAvailable, read at most every 50 ms: connect and create ask several times per call, and a
- * read of /proc/meminfo costs tens of microseconds of kernel time. */
-static _Atomic uint64_t mem_cached;
-static _Atomic int64_t mem_cached_at_ns = -1;
-
-static uint64_t host_mem_read(void);
-uint64_t sg_i_host_mem_available(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  const int64_t now = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-  const int64_t at = mem_cached_at_ns;
-  if (at >= 0 && now - at < 50000000) return mem_cached;
-  const uint64_t v = host_mem_read();
-  mem_cached = v;
-  mem_cached_at_ns = now;
-  return v;
-}
-
-static uint64_t host_mem_read(void) {
-  long pages = sysconf(_SC_AVPHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
-  FILE *f = fopen("/proc/meminfo", "r");
-  if (f) {
-    char line[256];
-    unsigned long long kb;
-    while (fgets(line, sizeof line, f))
-      if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1) { fclose(f); return (uint64_t)kb * 1024u; }
-    fclose(f);
-  }
-  return (pages > 0 && psize > 0) ? (uint64_t)pages * (uint64_t)psize : 0;
 }

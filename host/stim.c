@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "sg/csr.h"
 
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
@@ -33,16 +34,7 @@ static int64_t steps_of(const sg_sim *sim, double ms) {
   return sg_ms_to_tics(ms) / sim->tics_per_step;   /* validated to be on the grid */
 }
 
-/* The shortest "%.Ng" text of v that reads back as v (6.05, not 6.0499999999999998). */
-static const char *num(double v, char *buf, size_t len) {
-  for (int prec = 6; prec <= 17; ++prec) {
-    snprintf(buf, len, "%.*g", prec, v);
-    if (!isfinite(v) || strtod(buf, NULL) == v) break;
-  }
-  return buf;
-}
-
-/* A device time to a grid step (spec 6.1): nearest tic; a grid point is taken as is; else
+/* A device time to a grid step (docs/timing.md §7.2): nearest tic; a grid point is taken as is; else
  * error, or up to the end of its step when allowed (precise_times rounds up as well). */
 static sg_status time_to_grid(sg_sim *sim, const sg_pop *pop, uint64_t i, const char *what,
                               size_t idx, double t, int round_up, int64_t *out) {
@@ -52,18 +44,10 @@ static sg_status time_to_grid(sg_sim *sim, const sg_pop *pop, uint64_t i, const 
   char nb[40];
   return sg_i_fail(sim, SG_ERR_ARG,
                    "%s node %llu: %s[%zu] = %s ms is not representable at resolution %g ms: allowed multiples of the resolution (or set allow_offgrid_times)",
-                   pop->model->name, (unsigned long long)(pop->first + i), what, idx, num(t, nb, sizeof nb), sim->h);
+                   pop->model->name, (unsigned long long)(pop->first + i), what, idx, sg_i_num(t, nb, sizeof nb), sim->h);
 }
 
-static uint64_t row_len(const sg_csr *c, uint64_t row) {
-  if (!c->row_seg || row >= c->n_rows) return 0;
-  const uint64_t s0 = c->row_seg[row], s1 = c->row_seg[row + 1];
-  if (s0 == s1) return 0;
-  const uint64_t start = s0 == 0 ? 0 : c->seg_end[s0 - 1];
-  return c->seg_end[s1 - 1] - start;
-}
-
-/* ---- fixed-point headroom of generator input (DESIGN.md 2.4) ------------------------------------
+/* ---- fixed-point headroom of generator input (docs/fixed-point.md §5.2)---------------------------------
  * Connect bounds sum |w| per target by 2^30 with each connection delivering |w| per step. A
  * generator event delivers more: a Poisson count or a spike multiplicity times the weight factor,
  * an amplitude in pA times the weight. F_g bounds that factor for generator g over any run (a
@@ -132,7 +116,7 @@ static uint64_t node_of_input(const sg_sim *sim, uint64_t input) {
 static int row_range(const sg_csr *c, uint64_t row, uint64_t *j0, uint64_t *j1) {
   if (!c->row_seg || row >= c->n_rows || c->row_seg[row] == c->row_seg[row + 1]) return 0;
   const uint64_t s0 = c->row_seg[row], s1 = c->row_seg[row + 1];
-  *j0 = s0 == 0 ? 0 : c->seg_end[s0 - 1];
+  *j0 = sg_csr_seg_begin(c->seg_end, s0);
   *j1 = c->seg_end[s1 - 1];
   return *j1 > *j0;
 }
@@ -251,7 +235,7 @@ sg_status sg_i_stim_prepare(sg_sim *sim) {
       else if (pop->model->id == SG_MODEL_step_current_generator)
         n_ev += sg_i_vec(pop, SG_STEP_CURRENT_GENERATOR_V_amplitude_times, i)->len;
       else if (pop->model->id == SG_MODEL_noise_generator)
-        n_vals += row_len(&sim->gen_csr, pop->first + i - 1);
+        n_vals += sg_i_csr_row_len(&sim->gen_csr, pop->first + i - 1);
     }
   }
   sg_gen *gens = calloc(n_gens ? n_gens : 1, sizeof *gens);
@@ -286,10 +270,10 @@ sg_status sg_i_stim_prepare(sg_sim *sim) {
       G->t_min = origin + start;
       G->t_max = stop_ms == INFINITY ? INT64_MAX : origin + steps_of(sim, stop_ms);
       if ((id == SG_MODEL_poisson_generator || id == SG_MODEL_noise_generator) &&
-          row_len(&sim->gen_csr, G->gid - 1) > (uint64_t)UINT32_MAX + 1) {
+          sg_i_csr_row_len(&sim->gen_csr, G->gid - 1) > (uint64_t)UINT32_MAX + 1) {
         /* its draws tell targets apart by a 32-bit index in ctr.z (docs/rng.md) */
         st = sg_i_fail(sim, SG_ERR_OVERFLOW, "%s node %llu: %llu connections: allowed at most 2^32 per generator (each draws for its own targets, numbered in 32 bits)",
-                       pop->model->name, (unsigned long long)G->gid, (unsigned long long)row_len(&sim->gen_csr, G->gid - 1));
+                       pop->model->name, (unsigned long long)G->gid, (unsigned long long)sg_i_csr_row_len(&sim->gen_csr, G->gid - 1));
         break;
       }
       if (id == SG_MODEL_poisson_generator) {
@@ -321,7 +305,7 @@ sg_status sg_i_stim_prepare(sg_sim *sim) {
         G->cos_wh = cos(omega * h);
         G->sin_wh = sin(omega * h);
         G->val_off = vals;
-        const uint64_t nt = row_len(&sim->gen_csr, G->gid - 1);
+        const uint64_t nt = sg_i_csr_row_len(&sim->gen_csr, G->gid - 1);
         G->val_n = nt;
         vals += nt;
         G->next_draw = 0;

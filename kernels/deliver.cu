@@ -1,4 +1,4 @@
-/* kernels/deliver.cu - spike delivery through the CSR (DESIGN.md 3), and the end of a step.
+/* kernels/deliver.cu - spike delivery through the CSR (docs/design.md §3.3), and the end of a step.
  *
  * scan_spikes_kernel: one block. Exclusive prefix sum of the row lengths of this step's spikes
  * (the spike list length is known only on the device, so the scan loops over it in block-sized
@@ -16,12 +16,14 @@
  * the work is balanced whatever the out-degrees.
  * Determinism class: bit-exact and run-to-run reproducible. The order of the atomic additions
  * varies, but integer addition is associative and commutative, and each event's fixed-point value
- * is computed by the same sg_fx_* code as on the CPU (DESIGN.md 2.4).
+ * is computed by the same sg_fx_* code as on the CPU (docs/design.md §2.4).
  *
  * advance_step_kernel: one thread: k += 1, the spike list is emptied for the next step. */
 /* SPDX-License-Identifier: MIT */
 #include <cuda_runtime.h>
 
+#include "sg/csr.h"
+#include "sg/ring.h"
 #include "sg_cu_device.h"
 
 __global__ void scan_spikes_kernel(sg_cu_ctl *ctl, const uint64_t *__restrict__ row_ptr, sg_cu_spikes sp) {
@@ -84,13 +86,9 @@ __global__ void deliver_spikes_kernel(const sg_cu_ctl *ctl, sg_cu_csr c, sg_cu_s
     const uint32_t q = lo - 1;
     const uint32_t row = sp.row[q];
     const uint64_t j = c.row_ptr[row] + (e - sp.prefix[q]);
-    /* segment: the first of the row whose end exceeds j */
-    uint64_t s_lo = c.row_seg[row], s_hi = c.row_seg[row + 1] - 1;
-    while (s_lo < s_hi) {
-      const uint64_t mid = s_lo + (s_hi - s_lo) / 2;
-      if (c.seg_end[mid] <= j) s_lo = mid + 1; else s_hi = mid;
-    }
-    int64_t *slot = ring + ((k + c.seg_delay[s_lo]) & mask) * n_inputs;
+    /* the delay of its segment: the first of the row whose end exceeds j */
+    const uint32_t delay = sg_csr_delay_of(c.seg_end, c.seg_delay, c.row_seg[row], c.row_seg[row + 1], j);
+    int64_t *slot = sg_ring_slot(ring, k + delay, mask, n_inputs);
     sg_cu_ring_add(&slot[c.input[j]], sg_fx_mul_count(sg_fx_from_double((double)c.weight[j]), sp.mult[q]));
   }
 }

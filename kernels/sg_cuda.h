@@ -3,7 +3,7 @@
  * launchers. Every launcher enqueues on the given stream and returns the launch status
  * (cudaGetLastError()), so the host checks every launch. Kernel names: <verb>_<noun>_kernel.
  *
- * The step loop on the device (DESIGN.md 4), step k read from sg_cu_ctl.step so that one
+ * The step loop on the device (docs/design.md §4), step k read from sg_cu_ctl.step so that one
  * captured step graph can be replayed: (1) prepare_generators_kernel + stimulate_targets_kernel,
  * (2) update_<model>_kernel per population (appends spikes), (3) scan_spikes_kernel +
  * deliver_spikes_kernel, (4) record_spikes_kernel + sample_multimeters_kernel,

@@ -16,6 +16,7 @@
 #include <cuda_runtime.h>
 
 #include "sg/model_list.h"
+#include "sg/ring.h"
 #include "sg/stim/device.h"
 #include "sg/stim/noise_generator.h"
 #include "sg/stim/poisson_generator.h"
@@ -74,7 +75,7 @@ __global__ void stimulate_targets_kernel(sg_cu_gen_args a, sg_cu_gen_syn gs) {
     if (!G->active) continue;
     const uint64_t j = gs.j[e];
     const double w = (double)gs.weight[e];
-    int64_t *dst = a.ring + ((k + gs.delay[e]) & a.mask) * a.n_inputs + gs.input[e];
+    int64_t *dst = sg_ring_slot(a.ring, k + gs.delay[e], a.mask, a.n_inputs) + gs.input[e];
     switch (G->model) {
     case SG_MODEL_spike_generator:
       for (uint64_t q = G->e0; q < G->e1; ++q) {

@@ -15,13 +15,14 @@
 
 #include "sg/model_list.h"
 #include "sg/models/all.h"
+#include "sg/ring.h"
 #include "sg_cu_device.h"
 
 #define SG_CU_UPDATE_KERNEL(M)                                                                          \
   __global__ void update_##M##_kernel(const sg_##M##_coef *__restrict__ coef, uint64_t coef_stride,     \
                                       sg_view view, sg_cu_update_args a) {                              \
     const uint64_t k = a.ctl->step;                                                                     \
-    int64_t *slot = a.ring + (k & a.mask) * a.n_inputs + a.input_base;                                  \
+    int64_t *slot = sg_ring_slot(a.ring, k, a.mask, a.n_inputs) + a.input_base;                         \
     sg_step_ctx ctx;                                                                                    \
     ctx.seed = a.seed;                                                                                  \
     ctx.step = k;                                                                                       \

@@ -2,8 +2,9 @@
 # tests/check_headers.sh - every shared header compiles alone, in both languages it is used from:
 #   C11 with gcc  (-std=c11 -Wall -Wextra -Werror -ffp-contract=off)
 #   CUDA C++17 with nvcc (-x cu -std=c++17 -fmad=false, warnings are errors), from a __global__ kernel
-# For the numeric core (math.h, philox.h, rng.h, fixed.h) the test translation unit calls every public
-# function, on the host (C) and from the kernel (CUDA); other headers are included alone.
+# For the numeric core (math.h, philox.h, rng.h, fixed.h) and the index helpers (ring.h, csr.h) the test
+# translation unit calls every public function, on the host (C) and from the kernel (CUDA); other
+# headers are included alone.
 # nvcc is skipped, and said so, when it is not found (NVCC=/path/to/nvcc picks one; NVCC= skips it).
 #
 # Usage: tests/check_headers.sh [header ...]     (default: include/sg/*.h include/sg/*/*.h)
@@ -48,6 +49,15 @@ body_for() {
       echo 'int64_t v = sg_fx_from_double(x); o[0] = sg_fx_to_double(v);
             l[0] = sg_fx_mul_count(v, i); l[1] = sg_fx_add(v, SG_FX_ONE); u[0] = (uint32_t)sg_fx_in_range(x);
             o[1] = SG_FX_MAX_ABS_SUM + SG_FX_FRAC_BITS;' ;;
+    include/sg/ring.h)
+      echo 'int64_t r[8] = {0}; const uint32_t R = sg_ring_len(i), m = sg_ring_mask(R);
+            int64_t *s = sg_ring_slot(r, i + 3u, m & 3u, 2u); const int64_t *t = sg_ring_slot_const(r, i, 3u, 2u);
+            u[0] = R; l[0] = (int64_t)sg_ring_index(i, m, 5u) + (s - r) + (t - r);' ;;
+    include/sg/csr.h)
+      echo 'const uint64_t rs[3] = {0, 2, 3}, se[3] = {4, 6, 9}; const uint32_t sd[3] = {1, 2, 3};
+            l[0] = (int64_t)(sg_csr_seg_begin(se, i % 3u) + sg_csr_seg_end(se, i % 3u) + sg_csr_span_len(se, 0, 2));
+            l[1] = (int64_t)(sg_csr_row_begin(rs, se, i % 2u) + sg_csr_row_len(rs, se, i % 2u));
+            l[2] = (int64_t)sg_csr_seg_of(se, 0, 3, i % 9u); u[0] = sg_csr_delay_of(se, sd, 0, 3, i % 9u);' ;;
     *) echo '/* included alone */' ;;
   esac
 }

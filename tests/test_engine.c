@@ -1,5 +1,5 @@
-/* tests/test_engine.c - the CPU engine against NEST's timing semantics (nest-values.md T6,
- * nest-behaviour.md 6-7): generators' activity windows, parrots, recorders, multimeter sample
+/* tests/test_engine.c - the CPU engine against NEST's timing semantics (NEST 3.10 scenarios T6,
+ * docs/timing.md §3-§8): generators' activity windows, parrots, recorders, multimeter sample
  * times, delay rounding, split runs, thread-count independence. Exact values throughout. */
 /* SPDX-License-Identifier: MIT */
 #include <math.h>
@@ -250,7 +250,7 @@ static void test_engine_delay_rounding(void) {
   sg_sim_free(sim);
 }
 
-/* Multimeter sample times (spec 6.7): M15 interval 0.5, offset 0.3, start 0.6, stop 2.3 ->
+/* Multimeter sample times (docs/timing.md §7.8): M15 interval 0.5, offset 0.3, start 0.6, stop 2.3 ->
  * 0.8, 1.3, 1.8, 2.3; M16 default interval 1.0 -> 1, 2, 3, 4, 5 (spikegpu has no end-of-run
  * lag, so 5.0 is there too); M17 interval 1.0, offset 0.1 -> 1.1, 2.1, 3.1, 4.1. */
 static void sample_steps(double interval, double offset, double start, double stop, const long *want, size_t nw) {
@@ -366,7 +366,7 @@ static void test_engine_gl_exp_delta_input(void) {
   sg_sim_free(sim);
 }
 
-/* gl_exp refractoriness and reset with simultaneous input (spec 4.2): with p >= 1 the neuron
+/* gl_exp refractoriness and reset with simultaneous input (docs/models.md §1.2): with p >= 1 the neuron
  * fires every step, also while refractory (NESTML semantics), V is reset each time and the
  * delta input is added after the reset. */
 static void test_engine_gl_exp_refractory_reset(void) {
@@ -404,7 +404,7 @@ static void test_engine_gl_exp_refractory_reset(void) {
   sg_sim_free(sim);
 }
 
-/* gl_exp Phi measurement (spec 4.3a): h = 1 ms, tau_m = 1e99, no reset, 12 voltages, 25 s.
+/* gl_exp Phi measurement (docs/models.md §1.3 a): h = 1 ms, tau_m = 1e99, no reset, 12 voltages, 25 s.
  * V must stay bit-identical; spike counts follow Binomial(25000, 1e-3 Phi(V)). Checked with a
  * two-sided normal-approximation test at |z| < 4.5 (false alarm ~7e-6 per count) where the mean
  * is >= 5, and by the exact Poisson tail P(N >= n) > 1e-6 below that; three seeds. */

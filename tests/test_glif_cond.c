@@ -1,7 +1,7 @@
 /* tests/test_glif_cond.c - glif_cond model unit tests: the header's check, prepare and step
  * driven directly (no engine). Oracles: an independent RKF45/NEST-update reimplementation
- * below (written from nest-behaviour.md 1.5-1.9 with glibc pow), and NEST 3.10 numbers from
- * shared/refdata/nest-values.md and tests/data/ (T2, T5 replayed step by step, M11, M13). */
+ * below (written from docs/models.md §2.5-§2.9 with glibc pow), and NEST 3.10 numbers from
+ * tests/data/ (README.md there) (T2, T5 replayed step by step, M11, M13). */
 /* SPDX-License-Identifier: MIT */
 #include <math.h>
 #include <stdio.h>
@@ -680,7 +680,7 @@ static void test_glif_cond_M11_reset(void) {
     }
     SG_ASSERT_DBL_EXACT(ts_first, ts_ref[0]);
     SG_ASSERT_DBL_EXACT(ts_first, 0.37);
-    if (q == 0 && n_spikes > 0) {   /* the numbers quoted in nest-values.md T6 M11 */
+    if (q == 0 && n_spikes > 0) {   /* the NEST 3.10 numbers of T6 M11 */
       SG_ASSERT_DBL_EXACT(Vprev_at[0], -52.228812820172806);
       SG_ASSERT_DBL_EXACT(V_at[0], -55.01576256403456);
       const long first4[4] = {21, 62, 104, 146};
@@ -751,7 +751,7 @@ static const char *const T5_VARS[8] = {"V_m", "I", "g_1", "g_2", "threshold", "t
 static void t5_replay(double h, const char *tag) {
   char name[128];
   const long n_steps = lround(400.0 / h);
-  /* inputs by slot (nest-values.md T5; generator timing of nest-behaviour.md 6.1, 6.3) */
+  /* inputs by slot (NEST 3.10 scenario T5; generator timing of docs/timing.md §7.2, §7.4) */
   double *cur = calloc((size_t)n_steps + 4, sizeof(double));
   double *e1 = calloc((size_t)n_steps + 4, sizeof(double)), *e2 = calloc((size_t)n_steps + 4, sizeof(double));
   const long amp_step[3] = {lround(5.0 / h), lround(150.0 / h), lround(250.0 / h)};

@@ -1,6 +1,6 @@
 /* tests/test_glif_nest.c - glif_cond against NEST 3.10, through the public API only
  * (sg_create / sg_set / sg_connect / sg_simulate / sg_spikes / sg_samples, cpu backend).
- * Scenarios and numbers: shared/refdata/nest-values.md T1-det, T2, T3, T5, T6 (M1, M2, M11,
+ * Scenarios and numbers: NEST 3.10 reference scenarios T1-det, T2, T3, T5, T6 (M1, M2, M11,
  * M12, M13) and NEST's glif_cond example (deterministic part); reference files in tests/data
  * (written by tests/data/gen_nest_refs.py from NEST 3.10, format in tests/data/README.md).
  * Every comparison is exact: doubles with ==, spike times as step indices (round(t / h)).
@@ -291,7 +291,7 @@ static void t5(double h, const char *tag) {
   char base[64];
   snprintf(base, sizeof base, "glif_cond_T5_h%s", tag);
   for (int l = 0; l < 5; ++l) compare_neuron(sim, mm.first, sr.first, n[l].first, l + 1, h, base, ALL8, 8);
-  /* the numbers quoted in nest-values.md T5 (h = 0.1): spike counts per level */
+  /* the NEST 3.10 numbers of scenario T5 (h = 0.1, tests/data/README.md): spike counts per level */
   if (h == 0.1) {
     const size_t counts[5] = {21, 32, 11, 12, 11};
     long tmp[64];
@@ -304,7 +304,7 @@ static void test_glif_nest_T5_h01(void) { t5(0.1, "0.1"); }
 static void test_glif_nest_T5_h005(void) { t5(0.05, "0.05"); }
 static void test_glif_nest_T5_h001(void) { t5(0.01, "0.01"); }
 
-/* T5's quoted samples (nest-values.md), h = 0.1, straight from the md: level 1 and 5 */
+/* T5's NEST 3.10 samples (tests/data/README.md), h = 0.1, as quoted: level 1 and 5 */
 static void test_glif_nest_T5_quoted(void) {
   const double h = 0.1;
   sg_sim *sim = new_sim(h);
@@ -807,7 +807,7 @@ static void test_glif_nest_params(void) {
   SG_ASSERT_DBL_EXACT(v, -78.85);
   TRY(sg_get(sim, nrn.first, "threshold", &v));
   SG_ASSERT_DBL_EXACT(v, -51.68);
-  /* E_L changed alone: V_m, V_th, V_reset keep their absolute values (nest-behaviour.md 1.2) */
+  /* E_L changed alone: V_m, V_th, V_reset keep their absolute values (docs/models.md §2.2) */
   TRY(sg_set(sim, nrn, "E_L", -70.0));
   TRY(sg_get(sim, nrn.first, "V_m", &v));
   SG_ASSERT_DBL_EXACT(v, -78.85);
@@ -858,7 +858,7 @@ static CU_TestInfo tests[] = {
   {"T5 h=0.1 every recordable and spike exact", test_glif_nest_T5_h01},
   {"T5 h=0.05 every recordable and spike exact", test_glif_nest_T5_h005},
   {"T5 h=0.01 every recordable and spike exact", test_glif_nest_T5_h001},
-  {"T5 samples quoted in nest-values.md", test_glif_nest_T5_quoted},
+  {"T5 samples quoted from NEST 3.10", test_glif_nest_T5_quoted},
   {"T1-det five levels h=0.01", test_glif_nest_T1det},
   {"T2 multiplicity", test_glif_nest_T2},
   {"T3 one run == 50 runs", test_glif_nest_T3_split_runs},

@@ -184,7 +184,7 @@ static void test_math_exp_edge(void) {
   SG_ASSERT_DBL_EXACT(sg_exp(-1000.0), 0.0);
   SG_ASSERT_DBL_EXACT(sg_exp(-708.3964185322641), exp(-708.3964185322641));  /* ~2^-1022 */
   SG_ASSERT_DBL_EXACT(sg_exp(-740.0), exp(-740.0));
-  /* glibc's own counterexample from toolchain.md: runtime glibc 0x1.afe512b6f124fp-3, MPFR ...125p-3 */
+  /* glibc's own counterexample (docs/gpu.md §6): runtime glibc 0x1.afe512b6f124fp-3, MPFR ...125p-3 */
   SG_ASSERT_DBL_EXACT(sg_exp(-0x1.8e72a62e8c8dp+0), 0x1.afe512b6f125p-3);
 }
 

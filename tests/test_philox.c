@@ -27,7 +27,7 @@ static void test_philox_kat(void) {
             0x5001e420u, 0x24126ea1u);
 }
 
-/* the reference round function of ../shared/notes/toolchain.md 3b, written independently */
+/* the reference round function of docs/gpu.md §4, written independently */
 static sg_ctr4 ref_philox(sg_ctr4 x, uint32_t k0, uint32_t k1) {
   for (int r = 0; r < 10; ++r) {
     if (r) {

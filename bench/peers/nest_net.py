@@ -1,8 +1,8 @@
 """bench/peers/nest_net.py - the benchmark networks of bench/throughput.c in NEST 3.10 (run by
 bench/run.py inside its NEST venv; prints one JSON line like bench/throughput).
 
-The GL neuron (gl_exp) is NEST's pp_psc_delta as a GL surrogate (../shared/spec/nest-behaviour.md
-5): c_1 = 0, c_2 = exp((V_r - V_b) / a) / b, c_3 = 1 / a, V_m relative to rest (V_r), dead_time =
+The GL neuron (gl_exp) is NEST's pp_psc_delta as a GL surrogate (docs/models.md
+§1.4): c_1 = 0, c_2 = exp((V_r - V_b) / a) / b, c_3 = 1 / a, V_m relative to rest (V_r), dead_time =
 t_ref, with_reset. Differences that remain (input before the hazard, hazard 1 - exp(-rate h),
 no firing and integration during dead time) shift rates a little: run.py prints every
 simulator's rate so the comparison can be judged.

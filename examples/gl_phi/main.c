@@ -3,7 +3,7 @@
  *   build/examples/gl_phi [--time T_ms] [--replicas M] [--seed S] [--threads n] [--backend B]
  *                         [--out DIR] [--no-plot]
  *
- * NESTML GL tutorial, experiment (a) (nest-behaviour.md 4.3): gl_exp neurons are clamped at 12
+ * NESTML GL tutorial, experiment (a) (docs/models.md §1.3): gl_exp neurons are clamped at 12
  * voltages linspace(-60, -45, 12) (tau_m = 1e99 so V never moves, no reset at a spike:
  * reset_after_spike = 0, a = 1.2 mV, b = 27, V_b = -51.3 mV), h = 1 ms, 25 s. The firing
  * probability per step is 1e-3 h Phi(V), so the spike count of a neuron is

@@ -3,7 +3,7 @@
  *   build/examples/gl_reliability [--trials N] [--time T_ms] [--seed S] [--threads n] [--backend B]
  *                                 [--out DIR] [--no-plot]
  *
- * NESTML GL tutorial, experiment (b) (nest-behaviour.md 4.3): 50 gl_exp neurons, one per
+ * NESTML GL tutorial, experiment (b) (docs/models.md §1.3): 50 gl_exp neurons, one per
  * "trial" (tau_m 10 ms, t_ref 2 ms, C_m 250 pF, V_r = V_reset = -65 mV, a 1.2 mV, b 27,
  * V_b -51.3 mV), h = 0.1 ms, 500 ms, all started at one common V_m drawn from
  * uniform(-65, -50) mV (seeded C generator), recorded by a spike recorder and a multimeter

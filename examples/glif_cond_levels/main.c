@@ -4,7 +4,7 @@
  *   build/examples/glif_cond_levels [--time T_ms] [--seed S] [--no-poisson] [--threads n] [--backend B]
  *                                   [--out DIR] [--no-plot]
  *
- * Five glif_cond neurons (nest-behaviour.md 2): "lif" (GLIF1), "lif_r" (GLIF2, spike-dependent
+ * Five glif_cond neurons (docs/models.md §2.11): "lif" (GLIF1), "lif_r" (GLIF2, spike-dependent
  * threshold), "lif_asc" (GLIF3, after-spike currents), "lif_r_asc" (GLIF4), "lif_r_asc_a"
  * (GLIF5, plus voltage-dependent threshold), all other parameters NEST's defaults (two
  * receptors: tau_syn 0.2 / 2 ms, E_rev 0 / -85 mV). h = 0.05 ms, 1000 ms. Input:

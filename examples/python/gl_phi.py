@@ -2,7 +2,7 @@
 """Measures the firing-rate function Phi(V) of the Galves-Loecherbach neuron gl_exp.
 
 spikegpu translation of the NESTML GL tutorial's ``measure_numerical_Phi_function``
-(nest-behaviour.md section 4.3 a): for each of 12 voltages in linspace(-60, -45) one gl_exp
+(docs/models.md §1.3 a): for each of 12 voltages in linspace(-60, -45) one gl_exp
 neuron is clamped (tau_m = 1e99, no reset at a spike) and recorded for 25 s at h = 1 ms, without
 resetting the kernel in between; the rate n_spikes / 25 s is compared with the theory
 Phi(V) = exp((V - V_b) / a) / b.

@@ -2,7 +2,7 @@
 """Spike-time reliability of Galves-Loecherbach neurons: constant vs frozen Poisson input.
 
 spikegpu translation of the NESTML GL tutorial's ``evaluate_neuron`` experiment
-(nest-behaviour.md section 4.3 b): 50 gl_exp neurons, one per "trial", start from one common
+(docs/models.md §1.3 b): 50 gl_exp neurons, one per "trial", start from one common
 V_m and receive either a constant current (I_e = 550 pA) or the same ("frozen") 2 kHz Poisson
 spike train through a parrot neuron (+1 mV per spike). With constant input the stochastic
 neurons drift apart and the PSTH is flat; the frozen train makes them fire at reproducible times,

@@ -2,7 +2,7 @@
 """The five GLIF levels of glif_cond driven by spikes, a current step and Poisson input.
 
 spikegpu translation of NEST's example ``pynest/examples/glif_cond_neuron.py`` (same network,
-same parameters, see nest-behaviour.md section 2): one glif_cond neuron per level (lif, lif_r,
+same parameters, see docs/models.md §2.11): one glif_cond neuron per level (lif, lif_r,
 lif_asc, lif_r_asc, lif_r_asc_a), excitatory and inhibitory spike generators on receptors 1 and
 2, a 400 pA current step from 200 to 500 ms, 15 kHz Poisson input through a parrot neuron from
 600 to 900 ms, a multimeter and a spike recorder; h = 0.05 ms, 1000 ms.

@@ -1,4 +1,4 @@
-/* sg/fixed.h - Q31.32 fixed point for order-independent input accumulation (DESIGN.md 2.4).
+/* sg/fixed.h - Q31.32 fixed point for order-independent input accumulation (docs/design.md §2.4, docs/fixed-point.md).
  *
  * A value v (pA, nS or mV: NEST units) is the int64 round(v * 2^32): resolution 2^-32 = 2.3e-10, range
  * +-2^31 = +-2.1e9. Every synaptic event adds its weight (times its multiplicity) to an int64 ring-buffer
@@ -7,8 +7,8 @@
  * atomicAdd on unsigned long long). Sums are exact modulo 2^64 (two's complement wrap-around), so
  * intermediate overflow is harmless as long as the final slot value is in range.
  *
- * SG_FX_MAX_ABS_SUM = 2^30 is the per-target bound enforced at connect time (../shared/notes/
- * toolchain.md 5): the sum of |w| over all connections into one ring-buffer input must be < 2^30. A slot
+ * SG_FX_MAX_ABS_SUM = 2^30 is the per-target bound enforced at connect time
+ * (docs/fixed-point.md §5): the sum of |w| over all connections into one ring-buffer input must be < 2^30. A slot
  * sum is then below 2^30 in magnitude whatever arrives in one step (each connection delivers at most one
  * event per step), half the representable range: a factor 2 of headroom for the rounding of each term
  * (< 2^-33 each), currents and stimulators added to the same slot. Events with a multiplicity m > 1

@@ -19,19 +19,46 @@
 #include "sg/fixed.h"
 #include <math.h>
 
-/* Validation classes of a parameter row. The allowed-range text comes from sg_check_text(). */
+/* Validation classes of a parameter row: the one list. Adding a class is one line here.
+ *   X(NAME, text, refusal, accepts)
+ *   NAME     the class is SG_CHK_NAME (the first, ANY = 0, is also the class of unknown values)
+ *   text     the allowed range as listed to users (sg_check_text: sg_model_info, docs)
+ *   refusal  what a refused value's message says after "= <value>: allowed "
+ *   accepts  the test, an expression of the double v (host/params.c expands it)
+ * Times (TIME, TIME_INF) are further checked against the resolution and the time limit by
+ * host/params.c when finite. */
+#define SG_CHECK_LIST(X)                                                                                     \
+  X(ANY,        "any finite number",                "any finite number",       isfinite(v))                 \
+  X(POS,        "> 0",                              "> 0 (finite)",            v > 0.0 && isfinite(v))      \
+  X(NONNEG,     ">= 0",                             ">= 0 (finite)",           v >= 0.0 && isfinite(v))     \
+  X(UNIT,       "[0, 1]",                           "[0, 1]",                  v >= 0.0 && v <= 1.0)        \
+  X(BOOL,       "0 or 1",                           "0 or 1",                  v == 0.0 || v == 1.0)        \
+  X(INT_NONNEG, "an integer >= 0",                  "an integer in [0, 2^32)",                                \
+    v >= 0.0 && v == floor(v) && !(v > 4294967295.0))                                                        \
+  X(INT_POS,    "an integer >= 1",                  "an integer in [1, 2^32)",                                \
+    v >= 1.0 && v == floor(v) && !(v > 4294967295.0))                                                        \
+  X(TIME,       ">= 0 and a multiple of the resolution",                                                     \
+    ">= 0 (finite), a multiple of the resolution",  v >= 0.0 && isfinite(v))                                 \
+  X(TIME_INF,   ">= 0 and a multiple of the resolution, or inf",                                             \
+    ">= 0, a multiple of the resolution, or inf",   v == INFINITY || (v >= 0.0 && isfinite(v)))              \
+  X(ANY_INF,    "any number but NaN",               "any number but NaN",      !isnan(v))
+
 enum sg_check {
-  SG_CHK_ANY = 0,    /* any finite value                          */
-  SG_CHK_POS,        /* > 0                                       */
-  SG_CHK_NONNEG,     /* >= 0                                      */
-  SG_CHK_UNIT,       /* in [0, 1]                                 */
-  SG_CHK_BOOL,       /* 0 or 1                                    */
-  SG_CHK_INT_NONNEG, /* integer >= 0                              */
-  SG_CHK_INT_POS,    /* integer >= 1                              */
-  SG_CHK_TIME,       /* >= 0 and a multiple of the resolution     */
-  SG_CHK_TIME_INF,   /* like SG_CHK_TIME, +inf allowed            */
-  SG_CHK_ANY_INF     /* any value but NaN                         */
+#define SG_CHECK_ENUM_(name, text, refusal, accepts) SG_CHK_##name,
+  SG_CHECK_LIST(SG_CHECK_ENUM_)
+#undef SG_CHECK_ENUM_
+  SG_CHK_COUNT_   /* number of classes */
 };
+
+/* The allowed range of a class as listed to users ("> 0"); unknown classes read as SG_CHK_ANY. */
+static inline const char *sg_check_text(int check) {
+  static const char *const text[] = {
+#define SG_CHECK_TEXT_(name, text, refusal, accepts) text,
+      SG_CHECK_LIST(SG_CHECK_TEXT_)
+#undef SG_CHECK_TEXT_
+  };
+  return text[check >= 0 && check < (int)SG_CHK_COUNT_ ? check : (int)SG_CHK_ANY];
+}
 
 /* A step function returns the spike multiplicity of the node (0: no spike), or this flag alone when
  * the node's state became non-finite (NaN or infinite): both backends then stop the run with an

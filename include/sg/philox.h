@@ -1,8 +1,8 @@
 /* sg/philox.h - Philox4x32-10 (Salmon, Moraes, Dror, Shaw: "Parallel random numbers: as easy as 1, 2, 3",
- * SC'11), the counter-based generator behind every random number in spikegpu (DESIGN.md 2.3).
+ * SC'11), the counter-based generator behind every random number in spikegpu (docs/design.md §2.3).
  *
  * sg_philox4x32_10(ctr, k0, k1) is bit for bit cuRAND's `curand_Philox4x32_10(ctr, {k0, k1})` and the
- * Random123 reference `philox4x32(ctr, key)` with 10 rounds (../shared/notes/toolchain.md 3b): words in
+ * Random123 reference `philox4x32(ctr, key)` with 10 rounds (docs/gpu.md §4): words in
  * the order x, y, z, w = c[0], c[1], c[2], c[3]. Checked by tests/test_philox.c (the three Random123
  * known-answer vectors) and tests/test_curand_host.c (cuRAND's host Philox generator, word by word).
  * The counter layout used by spikegpu is in sg/rng.h. */

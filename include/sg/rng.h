@@ -1,4 +1,4 @@
-/* sg/rng.h - counter-based random numbers for both backends (DESIGN.md 2.3, docs/rng.md): every
+/* sg/rng.h - counter-based random numbers for both backends (docs/design.md §2.3, docs/rng.md): every
  * random number is Philox4x32-10 of (seed, stream kind, instance, element, step, draw); no RNG state
  * lives between steps.
  *

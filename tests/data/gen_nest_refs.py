@@ -9,8 +9,8 @@ spikegpu test suite, only to regenerate these files:
     /tmp/nestvenv/bin/python tests/data/gen_nest_refs.py
 
 Options:  --outdir DIR   write there instead of the directory of this script
-          --no-check     skip the comparison with the numbers quoted in
-                         shared/refdata/nest-values.md (embedded below)
+          --no-check     skip the comparison with the NEST 3.10 numbers recorded
+                         when the scenarios were specified (embedded below)
 
 All files share one text format (see README.md in this directory):
   * lines starting with '#' are comments / header ('# key: value');
@@ -84,11 +84,11 @@ def check(label, got, want):
     else:
         ok = float(got) == float(want)
     if not ok:
-        CHECK_FAILURES.append(f"{label}: got {got!r}, nest-values.md says {want!r}")
+        CHECK_FAILURES.append(f"{label}: got {got!r}, the recorded NEST value is {want!r}")
 
 
 def check_close(label, got, want, decimals):
-    """for values quoted rounded in nest-values.md"""
+    """for recorded NEST values quoted rounded"""
     CHECK_COUNT[0] += 1
     if isinstance(want, (list, tuple)):
         ok = len(got) == len(want) and all(round(float(a), decimals) == round(float(b), decimals)
@@ -96,7 +96,7 @@ def check_close(label, got, want, decimals):
     else:
         ok = round(float(got), decimals) == round(float(want), decimals)
     if not ok:
-        CHECK_FAILURES.append(f"{label}: got {got!r}, nest-values.md says {want!r} "
+        CHECK_FAILURES.append(f"{label}: got {got!r}, the recorded NEST value is {want!r} "
                               f"(compared to {decimals} decimals)")
 
 
@@ -277,7 +277,7 @@ def build_example(poisson_rate):
 
 
 EXAMPLE_DESC = """\
-NEST's pynest example glif_cond_neuron.py, rebuilt from spec nest-behaviour.md section 2:
+NEST's pynest example glif_cond_neuron.py, rebuilt from its parameters (docs/models.md section 2.11):
 ResetKernel, resolution h = 0.05 ms, 1 thread, default seed.  Nodes 1-5: glif_cond
 lif, lif_r, lif_asc, lif_r_asc, lif_r_asc_a (only the three level flags set).
 Node 6 spike_generator times [10,100,150] spike_weights [20,20,20] -> neurons receptor 1,
@@ -326,7 +326,7 @@ def gen_example(outdir):
       (sample before the spike and the spike sample showing the reset).
   Rows of (1) and (2) exist for all five neurons.
   Multimeter lag: NEST returns 19999 samples per neuron (0.05 ... 999.95 ms); the sample
-  at 1000.0 ms is not delivered by Simulate(1000) (spec 6.7).  The summary file covers all
+  at 1000.0 ms is not delivered by Simulate(1000) (docs/timing.md section 9.1).  The summary file covers all
   19999 samples."""
     desc = EXAMPLE_DESC + """
 DETERMINISTIC VARIANT: the poisson_generator (node 9) is kept with all its connections but its
@@ -363,7 +363,7 @@ glif_cond_example_det_spikes.csv.""", ["neuron", "step", "time_ms"])
 # --------------------------------------------------------------------------------------
 
 T5_DESC = """\
-Scenario T5 of shared/refdata/nest-values.md (spec-validation scenario S1).
+Scenario T5 (tests/data/README.md): bitwise NEST replica check, all five levels.
 ResetKernel, resolution h, 1 thread.  Nodes 1-5 glif_cond lif, lif_r, lif_asc, lif_r_asc,
 lif_r_asc_a (only the level flags set, all else default).
 step_current_generator amplitude_times [5,150,250] amplitude_values [300,150,500] start 0
@@ -400,7 +400,7 @@ T5_EXPECTED_SPIKES = {
     ],
 }
 
-# (t, neuron, {var: value}) from nest-values.md T5 (h = 0.1); empty g cells = lif row values
+# (t, neuron, {var: value}) recorded from NEST for T5 (h = 0.1); empty g cells = lif row values
 _T5_LIF = {
     2.5: (-74.75088553528678, -51.68, 0.0, 0.0, 0.0, 7.357677881119386, 0.0, 0.0),
     3.5: (-73.06197180302979, -51.68, 0.0, 0.0, 0.0, 0.1735106374916492, 3.509470283987965, 0.0),
@@ -476,7 +476,7 @@ def gen_t5(outdir, do_check):
 
         sel = f"""\
   (1) every {dec}th sample: step % {dec} == 0 (t = 1, 2, 3, ... ms, same grid for every h);
-  (2) the times quoted in nest-values.md T5: {', '.join(str(t) for t in T5_EXTRA_TIMES)} ms;
+  (2) the recorded NEST check times of T5: {', '.join(str(t) for t in T5_EXTRA_TIMES)} ms;
   (3) full resolution in the windows 59.9-60.5 ms and 200.2-201.5 ms (bounds inclusive);
   (4) for every spike of a neuron at step s: that neuron's rows at steps s-1 and s.
   Rows of (1)-(3) exist for all five neurons.  NEST returns {nsteps - 1} samples
@@ -507,7 +507,7 @@ def gen_t5(outdir, do_check):
 # --------------------------------------------------------------------------------------
 
 T1_DESC = """\
-Scenario T1-det of shared/refdata/nest-values.md: NEST's testsuite test_glif_cond.py with the
+Scenario T1-det (tests/data/README.md): NEST's testsuite test_glif_cond.py with the
 Poisson part disabled.  For each level separately: ResetKernel, resolution 0.01, rng_seed
 123456, 1 thread; one glif_cond (level flags, V_m = -78.85, else default);
 spike_generator espikes times [10,100,400,700] -> nrn receptor 1;
@@ -518,7 +518,7 @@ step_current_generator amplitude_times [600] values [100] start 600 stop 900 -> 
 spike_recorder; multimeter record_from [V_m] interval 0.01.  All connections default delay
 1.0 ms (so min_delay = max_delay = 1.0).  Simulate(1000.0).
 NEST returns 99900 V_m samples (0.01 ... 999.00 ms): the last min_delay (1 ms) of samples
-is not delivered by Simulate(1000) (spec 6.7).
+is not delivered by Simulate(1000) (docs/timing.md section 9.1).
 neuron column = level index (each level is a separate kernel in which the neuron is node 1)."""
 
 T1_EXPECTED_SPIKES = [
@@ -586,7 +586,7 @@ def gen_t1(outdir, do_check):
 
     sel = """\
   (1) every 500th sample: step % 500 == 0 (t = 5, 10, 15, ... ms);
-  (2) the times quoted in nest-values.md T1-det: 50, 99.5, 300.5, 601, 605, 650, 905 ms;
+  (2) the recorded NEST check times of T1-det: 50, 99.5, 300.5, 601, 605, 650, 905 ms;
   (3) for every spike of a level at step s: that level's rows at steps s-1 and s.
   Rows of (1) and (2) exist for all five levels.  The summary covers all 99900
   samples per level."""
@@ -609,7 +609,7 @@ def gen_t1(outdir, do_check):
 
 def gen_t2(outdir, do_check):
     o = Out(outdir, "glif_cond_T2.csv", "glif_cond_T2 (multiplicity)", """\
-Scenario T2 of shared/refdata/nest-values.md (NEST testsuite
+Scenario T2 (tests/data/README.md; NEST testsuite
 test_neurons_handle_multiplicity.py, glif_cond and parrot cases).
 Record format: tag,name,n,v1,...,vn  (n = number of values that follow).
  glif part: ResetKernel (h = 0.1); n1, n2 = glif_cond (GLIF1) each with tau_syn [1.0],
@@ -688,7 +688,7 @@ Record format: tag,name,n,v1,...,vn  (n = number of values that follow).
 # --------------------------------------------------------------------------------------
 
 MICRO_DESC = """\
-Timing micro-scenarios M1-M18 of shared/refdata/nest-values.md T6 (deterministic ones) plus a
+Timing micro-scenarios M1-M18 of T6 (tests/data/README.md; deterministic ones) plus a
 few extra device facts (D*).  Defaults unless stated: ResetKernel, h = 0.1, one glif_cond with
 default parameters (GLIF1), static_synapse weight 1.
 Record format (one fact per line):   id,case,quantity,n,v1,...,vn
@@ -1224,7 +1224,7 @@ def main():
     if not only or "micro" in only:
         gen_micro(a.outdir, do_check)
     if do_check:
-        print(f"checks against nest-values.md: {CHECK_COUNT[0]} run, "
+        print(f"checks against recorded NEST values: {CHECK_COUNT[0]} run, "
               f"{len(CHECK_FAILURES)} mismatches", file=sys.stderr)
         for f in CHECK_FAILURES:
             print("MISMATCH " + f, file=sys.stderr)

@@ -3,7 +3,7 @@
  * Stochastic leaky neuron: V relaxes exponentially to V_r + tau_m (I_e + I) / C_m, and in every
  * step fires with probability p = 1e-3 h Phi(V), Phi(V) = exp((V - V_b) / a) / b in Hz.
  *
- * Update of step k (NESTML semantics, nest-behaviour.md 4.2):
+ * Update of step k (NESTML semantics, docs/models.md §1.2):
  *   1. S = delta input of slot k (mV, weights sum as Q31.32);
  *   2. not refractory: V <- V P + x_p (1 - P), x_p = V_r + tau_m (I_e + I_stim) / C_m, exact;
  *      refractory: refr_tick -= 1 and V is held;
@@ -17,7 +17,7 @@
  *
  * Differences from NESTML: tau_m, C_m, a, b must be > 0 and t_ref >= 0 (NESTML checks none);
  * tau_syn is accepted and unused, as in the tutorial model.
- * See also: pp_psc_delta (NEST), nest-behaviour.md 5 for the mapping.
+ * See also: pp_psc_delta (NEST), docs/models.md §1.4 for the mapping.
  */
 /* SPDX-License-Identifier: MIT */
 #ifndef SG_MODELS_GL_EXP_H

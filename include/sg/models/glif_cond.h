@@ -16,7 +16,7 @@
  *   A:   threshold_voltage theta_v follows the voltage (th_voltage_index, th_voltage_decay).
  * Total threshold theta = theta_s + theta_v + (V_th - E_L); a spike is V > theta (strict).
  *
- * Integration scheme (nest-behaviour.md 1.6): in every step NEST runs GSL's legacy
+ * Integration scheme (docs/models.md §2.6): in every step NEST runs GSL's legacy
  * gsl_odeiv_evolve_apply with the RKF45 stepper and the standard "y" control
  * (eps_abs 1e-3, eps_rel 0) from t = 0 until t = h, carrying the suggested step size from step
  * to step and across simulate calls (state row integration_step). The step below is a
@@ -26,7 +26,7 @@
  * final when the suggestion EXCEEDS the remaining time, h0 > t1 - t0; there is no nextafter
  * adjustment; checked against libgsl.so.27 call for call).
  *
- * Update of step k, NEST's order (nest-behaviour.md 1.8):
+ * Update of step k, NEST's order (docs/models.md §2.8):
  *   1. integrate (0, h] with the refractory counter, the buffered current I and
  *      ASCurrents_sum as they were at the start of the step;
  *   2. not refractory: R: theta_s decays one step; ASCurrents_sum <- exact mean of the ASCs over
@@ -73,7 +73,7 @@
  *     With glibc's pow in place of sg_pow the step matched that replica in every one of 6e7
  *     steps; a pow that rounds like glibc's would make NEST agreement unconditional.
  * References: Teeter C et al. (2018) Nat Commun 9:709; NEST models/glif_cond.{h,cpp}.
- * See also: nest-behaviour.md 1 (the contract), gl_exp.h (the template).
+ * See also: docs/models.md §2 (the contract), gl_exp.h (the template).
  */
 /* SPDX-License-Identifier: MIT */
 #ifndef SG_MODELS_GLIF_COND_H

@@ -1,7 +1,7 @@
 /* sg/stim/device.h - what every stimulation and recording device shares: the activity window.
  *
  * origin, start, stop (ms) are multiples of h; in steps t_min = origin + start and
- * t_max = origin + stop (stop may be +inf: t_max = INT64_MAX). NEST's rules (spec 6):
+ * t_max = origin + stop (stop may be +inf: t_max = INT64_MAX). NEST's rules (docs/timing.md §7.1):
  *   spike sources (spike_generator, recorders): stamp S counts if t_min < S <= t_max;
  *   poisson_generator: step k (stamp k+1) is active if t_min < k <= t_max;
  *   current sources (step_current, noise): step k (stamp k+1) is active if t_min < k+2 <= t_max.

@@ -1,0 +1,201 @@
+/* host/cpu_fast.h - the cpu backend's fast twins, each with the name of its plain reference.
+ *
+ * host/backend_cpu.c runs these instead of the plain definitions of include/sg/ (vectorised or
+ * table-driven; the same bits for every input, by construction). tests/test_twins.c compiles the same
+ * code and compares each one directly with its reference, over edge cases and random inputs. Host
+ * only (not SG_HD): the cuda backend calls the references themselves. The fourth twin, the gl_exp block
+ * step sg_gl_exp_step_block, lives next to its reference sg_gl_exp_step in include/sg/models/gl_exp.h.
+ */
+/* SPDX-License-Identifier: MIT */
+#ifndef SG_CPU_FAST_H
+#define SG_CPU_FAST_H
+
+#include <math.h>
+#include <stdint.h>
+
+#include "sg/fixed.h"
+#include "sg/hd.h"
+#include "sg/philox.h"
+#include "sg/rng.h"
+
+#if defined(__AVX512F__) && defined(__AVX512DQ__) && defined(__AVX512VL__)
+#include <immintrin.h>
+#define SG_CPU_AVX512 1
+#else
+#define SG_CPU_AVX512 0
+#endif
+
+#define PTAB_MAX 64          /* Poisson inversion table entries (sg_poisson stalls within ~45) */
+
+/* Poisson generator g: inversion table of its lambda (valid when lambda < 10 and F stalls) */
+typedef struct ptab {
+  double lambda, emlambda;   /* what the table was made for */
+  int valid;
+  uint32_t m;                /* entries: F[0 .. m-1]; F[m ..] = +inf */
+  double F[PTAB_MAX + 4];
+} ptab;
+
+/* ---- Philox words ---------------------------------------------------------------------------- */
+/* Plain reference: sg_philox4x32_10 (sg/philox.h); with ctr_x/ctr_y, sg_rng_block (sg/rng.h).
+ * Words 0 and 1 of Philox4x32-10 (sg/philox.h) with key `seed` and counters (cx, cy, lo32(e),
+ * hi32(e)) for the elements e = e0 .. e0 + cnt - 1. */
+static void philox_w01(uint64_t seed, uint32_t cx, uint32_t cy, uint64_t e0, uint32_t cnt, uint32_t *w0,
+                       uint32_t *w1) {
+  uint32_t j = 0;
+#if SG_CPU_AVX512
+  const __m512i M0 = _mm512_set1_epi64(SG_PHILOX_M0), M1 = _mm512_set1_epi64(SG_PHILOX_M1);
+  const __m512i lane = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0), lo32 = _mm512_set1_epi64(0xFFFFFFFFll);
+  __m512i K0[10], K1[10];
+  {
+    uint32_t k0 = (uint32_t)seed, k1 = (uint32_t)(seed >> 32);
+    for (int r = 0; r < 10; ++r) {
+      K0[r] = _mm512_set1_epi64(k0);
+      K1[r] = _mm512_set1_epi64(k1);
+      k0 += SG_PHILOX_W0;
+      k1 += SG_PHILOX_W1;
+    }
+  }
+  const __m512i X = _mm512_set1_epi64(cx), Y = _mm512_set1_epi64(cy);
+  for (; j + 32 <= cnt; j += 32) {
+    __m512i a0 = X, a1 = Y, b0 = X, b1 = Y, c0 = X, c1 = Y, d0 = X, d1 = Y;
+    __m512i ea = _mm512_add_epi64(_mm512_set1_epi64((long long)(e0 + j)), lane);
+    __m512i eb = _mm512_add_epi64(ea, _mm512_set1_epi64(8));
+    __m512i ec = _mm512_add_epi64(ea, _mm512_set1_epi64(16));
+    __m512i ed = _mm512_add_epi64(ea, _mm512_set1_epi64(24));
+    __m512i a2 = ea, a3 = _mm512_srli_epi64(ea, 32), b2 = eb, b3 = _mm512_srli_epi64(eb, 32);
+    __m512i c2 = ec, c3 = _mm512_srli_epi64(ec, 32), d2 = ed, d3 = _mm512_srli_epi64(ed, 32);
+    for (int r = 0; r < 10; ++r) {
+#define SG_PHILOX_ROUND(x0, x1, x2, x3)                                                 \
+      do {                                                                              \
+        const __m512i p0 = _mm512_mul_epu32(x0, M0), p1 = _mm512_mul_epu32(x2, M1);     \
+        x0 = _mm512_ternarylogic_epi64(_mm512_srli_epi64(p1, 32), x1, K0[r], 0x96);     \
+        x1 = p1;                                                                        \
+        x2 = _mm512_ternarylogic_epi64(_mm512_srli_epi64(p0, 32), x3, K1[r], 0x96);     \
+        x3 = p0;                                                                        \
+      } while (0)
+      SG_PHILOX_ROUND(a0, a1, a2, a3);
+      SG_PHILOX_ROUND(b0, b1, b2, b3);
+      SG_PHILOX_ROUND(c0, c1, c2, c3);
+      SG_PHILOX_ROUND(d0, d1, d2, d3);
+    }
+    _mm256_storeu_si256((__m256i *)(w0 + j), _mm512_cvtepi64_epi32(_mm512_and_si512(a0, lo32)));
+    _mm256_storeu_si256((__m256i *)(w1 + j), _mm512_cvtepi64_epi32(_mm512_and_si512(a1, lo32)));
+    _mm256_storeu_si256((__m256i *)(w0 + j + 8), _mm512_cvtepi64_epi32(_mm512_and_si512(b0, lo32)));
+    _mm256_storeu_si256((__m256i *)(w1 + j + 8), _mm512_cvtepi64_epi32(_mm512_and_si512(b1, lo32)));
+    _mm256_storeu_si256((__m256i *)(w0 + j + 16), _mm512_cvtepi64_epi32(_mm512_and_si512(c0, lo32)));
+    _mm256_storeu_si256((__m256i *)(w1 + j + 16), _mm512_cvtepi64_epi32(_mm512_and_si512(c1, lo32)));
+    _mm256_storeu_si256((__m256i *)(w0 + j + 24), _mm512_cvtepi64_epi32(_mm512_and_si512(d0, lo32)));
+    _mm256_storeu_si256((__m256i *)(w1 + j + 24), _mm512_cvtepi64_epi32(_mm512_and_si512(d1, lo32)));
+  }
+  for (; j + 8 <= cnt; j += 8) {
+    __m512i a0 = X, a1 = Y;
+    __m512i a2 = _mm512_add_epi64(_mm512_set1_epi64((long long)(e0 + j)), lane), a3 = _mm512_srli_epi64(a2, 32);
+    for (int r = 0; r < 10; ++r) SG_PHILOX_ROUND(a0, a1, a2, a3);
+#undef SG_PHILOX_ROUND
+    _mm256_storeu_si256((__m256i *)(w0 + j), _mm512_cvtepi64_epi32(_mm512_and_si512(a0, lo32)));
+    _mm256_storeu_si256((__m256i *)(w1 + j), _mm512_cvtepi64_epi32(_mm512_and_si512(a1, lo32)));
+  }
+#endif
+  for (; j < cnt; ++j) {
+    const uint64_t e = e0 + j;
+    const sg_ctr4 b = sg_philox4x32_10(sg_ctr4_make(cx, cy, (uint32_t)e, (uint32_t)(e >> 32)), (uint32_t)seed,
+                                       (uint32_t)(seed >> 32));
+    w0[j] = b.c[0];
+    w1[j] = b.c[1];
+  }
+}
+
+/* Plain reference: sg_rng_counter (sg/rng.h).
+ * The counter words x, y of sg_rng_counter(stream, ., step, draw 0). */
+static inline uint32_t ctr_x(uint64_t step) { return (uint32_t)step; }
+static inline uint32_t ctr_y(uint32_t stream, uint64_t step) {
+  return (uint32_t)((step >> 32) & 0xFFu) | ((stream & SG_STREAM_KIND_MAX) << 16);
+}
+
+/* ---- Q31.32 conversion and accumulation ------------------------------------------------------ */
+/* Plain reference: sg_fx_from_double (sg/fixed.h).
+ * sg_fx_from_double((double)w) without branches (vectorises); the same integer for every float. */
+static inline int64_t fx_of_float(float w) {
+  const double v = (double)w * 0x1p32;
+  const double m = v < 0.0 ? -0x1p52 : 0x1p52;
+  double r = fabs(v) < 0x1p52 ? (v + m) - m : v;
+  r = r == r ? r : 0.0;
+  r = r > -0x1p63 ? r : -0x1p63;
+  r = r < 0x1p63 ? r : 0x1.fffffffffffffp62;
+  const int64_t q = (int64_t)r;
+  return v >= 0x1p63 ? INT64_MAX : q;
+}
+
+/* Plain reference: slot[in[j]] += sg_fx_mul_count(sg_fx_from_double((double)w[j]), mult) (sg/fixed.h).
+ * slot[in[j]] += Q31.32(w[j]) * mult for j < n */
+static inline void add_events(int64_t *SG_RESTRICT slot, const uint32_t *SG_RESTRICT in, const float *SG_RESTRICT w,
+                              uint32_t n, uint32_t mult, int64_t *SG_RESTRICT cv) {
+  for (uint32_t j = 0; j < n; ++j) cv[j] = fx_of_float(w[j]);
+  if (mult != 1)
+    for (uint32_t j = 0; j < n; ++j) cv[j] = sg_fx_mul_count(cv[j], mult);
+  for (uint32_t j = 0; j < n; ++j) slot[in[j]] += cv[j];
+}
+
+/* Plain reference: slot[in[j]] += sg_fx_mul_count(sg_fx_from_double((double)w[j]), cnt[j]) (sg/fixed.h).
+ * slot[in[j]] += Q31.32(w[j]) * cnt[j] for j < n */
+static inline void add_counts(int64_t *SG_RESTRICT slot, const uint32_t *SG_RESTRICT in, const float *SG_RESTRICT w,
+                              const uint32_t *SG_RESTRICT cnt, uint32_t n, int64_t *SG_RESTRICT cv) {
+  for (uint32_t j = 0; j < n; ++j) cv[j] = sg_fx_mul_count(fx_of_float(w[j]), cnt[j]);
+  for (uint32_t j = 0; j < n; ++j) slot[in[j]] += cv[j];
+}
+
+/* ---- Poisson counts for lambda < 10 ----------------------------------------------------------- */
+/* Plain reference: the inversion loop of sg_poisson (sg/rng.h), lambda < SG_POISSON_PTRS_MIN.
+ * The inversion table of sg_poisson for (lambda, emlambda): F_0 = e^-lambda, F_j = F_{j-1} + p_j
+ * with p_j = p_{j-1} lambda / j, the same operations as its loop, up to the first j where the sum
+ * no longer changes (m = j). Then sg_poisson(u) = #{j < m : u > F_j}. */
+static void make_ptab(ptab *P, double lambda, double emlambda) {
+  P->lambda = lambda;
+  P->emlambda = emlambda;
+  P->valid = 0;
+  P->m = 0;
+  if (!(lambda > 0.0) || !(lambda < SG_POISSON_PTRS_MIN)) return;
+  double p = emlambda, F = p, kd = 0.0;
+  P->F[0] = F;
+  for (uint32_t k = 1; k <= PTAB_MAX; ++k) {
+    kd += 1.0;
+    p = p * lambda / kd;
+    const double Fn = F + p;
+    if (Fn == F) {
+      P->m = k;
+      P->valid = 1;
+      for (uint32_t q = k; q < PTAB_MAX + 4; ++q) P->F[q] = INFINITY;
+      return;
+    }
+    if (k == PTAB_MAX) return;   /* no stall within the table: scalar sg_poisson */
+    F = Fn;
+    P->F[k] = F;
+  }
+}
+
+/* Counts of n targets from their Philox words 0, 1 through the table P (P->valid).
+ * Plain reference: sg_poisson (sg/rng.h) with the uniform sg_u01_53(w0[j], w1[j]). */
+static inline void ptab_counts(const ptab *P, const uint32_t *SG_RESTRICT w0, const uint32_t *SG_RESTRICT w1,
+                               uint32_t n, uint32_t *SG_RESTRICT cb) {
+  const double F0 = P->F[0], F1 = P->F[1], F2 = P->F[2], F3 = P->F[3];
+  const uint32_t m = P->m;
+  uint32_t more = 0;
+  for (uint32_t j = 0; j < n; ++j) {
+    const uint64_t z = (uint64_t)w0[j] ^ ((uint64_t)w1[j] << 21);
+    double u = (double)z * 0x1p-53 + 0x1p-54;
+    u = u < 1.0 ? u : 0x1.fffffffffffffp-1;
+    const uint32_t q = (uint32_t)(u > F0) + (uint32_t)(u > F1) + (uint32_t)(u > F2) + (uint32_t)(u > F3);
+    cb[j] = q;
+    more |= q == 4;
+  }
+  if (more && m > 4)
+    for (uint32_t j = 0; j < n; ++j) {
+      if (cb[j] != 4) continue;
+      const double u = sg_u01_53(w0[j], w1[j]);
+      uint32_t q = 4;
+      while (q < m && u > P->F[q]) ++q;
+      cb[j] = q;
+    }
+}
+
+#endif /* SG_CPU_FAST_H */

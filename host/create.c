@@ -1,0 +1,187 @@
+/* host/create.c - sg_create: model lookup, population names and the output files they give,
+ * memory check, a new population; sg_node_model. The first step of the flow
+ * create/set -> connect -> CSR -> prepare -> step -> record -> HDF5. */
+/* SPDX-License-Identifier: MIT */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* ---- names and the output files they give ------------------------------------------------- */
+/* The files of one recorder population and variable (host/record.c names them): node i writes
+ * <name>[_<i> when n > 1][_<var> for a multimeter].h5 in the output folder. */
+typedef struct file_family {
+  const char *name;
+  uint64_t n;
+  const char *var;   /* NULL: spike_recorder */
+} file_family;
+
+static void family_file(const file_family *f, uint64_t i, char *buf, size_t len) {
+  char idx[24] = "";
+  if (f->n > 1) snprintf(idx, sizeof idx, "_%llu", (unsigned long long)i);
+  snprintf(buf, len, "%s%s%s%s.h5", f->name, idx, f->var ? "_" : "", f->var ? f->var : "");
+}
+
+/* Is s one of f's files? The index is a maximal digit run without leading zeros (a '_' or '.'
+ * follows it), so the parse is unambiguous. */
+static int family_has(const file_family *f, const char *s) {
+  const size_t ln = strlen(f->name);
+  if (strncmp(s, f->name, ln) != 0) return 0;
+  s += ln;
+  if (f->n > 1) {
+    if (s[0] != '_' || s[1] < '0' || s[1] > '9' || (s[1] == '0' && s[2] >= '0' && s[2] <= '9')) return 0;
+    uint64_t i = 0;
+    for (++s; *s >= '0' && *s <= '9'; ++s) {
+      if (i >= f->n) return 0;
+      i = 10 * i + (uint64_t)(*s - '0');
+    }
+    if (i >= f->n) return 0;
+  }
+  if (f->var) {
+    const size_t lv = strlen(f->var);
+    if (s[0] != '_' || strncmp(s + 1, f->var, lv) != 0) return 0;
+    s += 1 + lv;
+  }
+  return strcmp(s, ".h5") == 0;
+}
+
+/* A file both families write, into file; 0 if none. */
+static int families_meet(const file_family *a, const file_family *b, char *file, size_t len) {
+  const size_t la = strlen(a->name), lb = strlen(b->name);
+  if (strncmp(a->name, b->name, la < lb ? la : lb) != 0) return 0;   /* files start with the name */
+  if (a->n > b->n) { const file_family *t = a; a = b; b = t; }
+  for (uint64_t i = 0; i < a->n; ++i) {
+    family_file(a, i, file, len);
+    if (family_has(b, file)) return 1;
+  }
+  return 0;
+}
+
+static void family_what(const file_family *f, const char *model, char *buf, size_t len) {
+  if (f->var) snprintf(buf, len, "%s '%s' recording %s", model, f->name, f->var);
+  else snprintf(buf, len, "%s '%s'", model, f->name);
+}
+
+sg_status sg_i_check_files(sg_sim *sim, const char *fn, const sg_pop *self, const char *name,
+                           const sg_model_desc *model, uint64_t n, const char *const *vars, size_t n_vars) {
+  const int mm = model->id == SG_MODEL_multimeter;
+  if (!mm && model->id != SG_MODEL_spike_recorder) return SG_OK;
+  char file[2 * SG_NAME_LEN + 32], a[2 * SG_NAME_LEN + 48], b[2 * SG_NAME_LEN + 48];
+  for (size_t v = 0; v < (mm ? n_vars : 1); ++v) {
+    const file_family mine = {name, n, mm ? vars[v] : NULL};
+    for (size_t p = 0; p < sim->n_pops; ++p) {
+      const sg_pop *o = sim->pops[p];
+      const int omm = o->model->id == SG_MODEL_multimeter;
+      if (o == self || (!omm && o->model->id != SG_MODEL_spike_recorder)) continue;
+      for (size_t q = 0; q < (omm ? o->n_record_from : 1); ++q) {
+        const file_family other = {o->name, o->n, omm ? o->record_from[q] : NULL};
+        if (!families_meet(&mine, &other, file, sizeof file)) continue;
+        family_what(&mine, model->name, a, sizeof a);
+        family_what(&other, o->model->name, b, sizeof b);
+        return sg_i_fail(sim, SG_ERR_ARG, "%s: %s would write %s, the output file of %s (nodes %llu..%llu): allowed names whose files differ (a spike_recorder writes <name>.h5, a multimeter <name>_<variable>.h5, with _<index> after the name when n > 1): choose another name",
+                         fn, a, file, b, (unsigned long long)o->first, (unsigned long long)(o->first + o->n - 1));
+      }
+    }
+  }
+  return SG_OK;
+}
+
+/* A population name: 1..SG_NAME_LEN-1 characters, no '/' or spaces, not "." or ".." (HDF5
+ * paths), not another population's default name <model>_<digits> (only its own default). */
+static sg_status check_name(sg_sim *sim, const sg_model_desc *m, uint64_t first, uint64_t n, const char *name) {
+  if (strlen(name) == 0 || strlen(name) >= SG_NAME_LEN || strpbrk(name, "/ \t\n"))
+    return sg_i_fail(sim, SG_ERR_ARG, "sg_create: name '%s': allowed 1..%d characters, no '/' or spaces", name, SG_NAME_LEN - 1);
+  if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+    return sg_i_fail(sim, SG_ERR_ARG, "sg_create: name '%s': allowed a name other than '.' and '..' (they are paths in HDF5 files)", name);
+  char own[SG_NAME_LEN + 24];
+  snprintf(own, sizeof own, "%s_%llu", m->name, (unsigned long long)first);
+  for (size_t i = 0; i < sg_i_n_models && strcmp(name, own) != 0; ++i) {
+    const size_t l = strlen(sg_i_models[i]->name);
+    if (strncmp(name, sg_i_models[i]->name, l) == 0 && name[l] == '_' && name[l + 1] &&
+        strspn(name + l + 1, "0123456789") == strlen(name + l + 1))
+      return sg_i_fail(sim, SG_ERR_ARG, "sg_create: name '%s' has the form of a default name (%s_<first id>, given to unnamed %s populations): allowed another name, or '%s' (this population's own default)",
+                       name, sg_i_models[i]->name, sg_i_models[i]->name, own);
+  }
+  for (size_t i = 0; i < sim->n_pops; ++i)
+    if (strcmp(sim->pops[i]->name, name) == 0)
+      return sg_i_fail(sim, SG_ERR_ARG, "sg_create: name '%s' is already used by nodes %llu..%llu", name,
+                       (unsigned long long)sim->pops[i]->first, (unsigned long long)(sim->pops[i]->first + sim->pops[i]->n - 1));
+  return sg_i_check_files(sim, "sg_create", NULL, name, m, n, NULL, 0);
+}
+
+sg_status sg_create(sg_sim *sim, const char *model, uint64_t n, sg_nodes *out) {
+  return sg_create_named(sim, model, n, NULL, out);
+}
+
+sg_status sg_create_named(sg_sim *sim, const char *model, uint64_t n, const char *name, sg_nodes *out) {
+  if (!sim) return SG_ERR_ARG;
+  if (!model) return sg_i_fail(sim, SG_ERR_ARG, "sg_create: model is NULL");
+  if (!out) return sg_i_fail(sim, SG_ERR_ARG, "sg_create: out is NULL");
+  const sg_model_desc *m = sg_i_model_find(model);
+  if (!m) {
+    char list[512] = "";
+    for (size_t i = 0; i < sg_i_n_models; ++i) {
+      strncat(list, sg_i_models[i]->name, sizeof list - strlen(list) - 3);
+      if (i + 1 < sg_i_n_models) strncat(list, ", ", sizeof list - strlen(list) - 1);
+    }
+    return sg_i_fail(sim, SG_ERR_UNKNOWN, "sg_create: unknown model '%s': allowed %s", model, list);
+  }
+  if (n == 0 || n > ((uint64_t)1 << 32) - 1 - sim->n_nodes)
+    return sg_i_fail(sim, SG_ERR_ARG, "sg_create: n = %llu: allowed 1 .. %llu (at most 2^32 - 1 nodes in all)",
+                     (unsigned long long)n, (unsigned long long)(((uint64_t)1 << 32) - 1 - sim->n_nodes));
+  char dflt[SG_NAME_LEN];
+  snprintf(dflt, sizeof dflt, "%s_%llu", m->name, (unsigned long long)(sim->n_nodes + 1));
+  sg_status st = check_name(sim, m, sim->n_nodes + 1, n, name ? name : dflt);
+  if (st) return st;
+  const double need = (double)n * (8.0 * (m->n_state + 2) + 8.0);
+  const uint64_t avail = sg_i_host_mem_available();
+  if (avail && need > 0.9 * (double)avail)
+    return sg_i_fail(sim, SG_ERR_NOMEM, "sg_create: %llu %s nodes need %.2f GiB, %.2f GiB available",
+                     (unsigned long long)n, model, need / 1073741824.0, (double)avail / 1073741824.0);
+  if (sim->n_pops == sim->cap_pops) {
+    size_t cap = sim->cap_pops ? 2 * sim->cap_pops : 8;
+    sg_pop **p = realloc(sim->pops, cap * sizeof *p);
+    if (!p) return sg_i_fail(sim, SG_ERR_NOMEM, "sg_create: out of memory");
+    sim->pops = p;
+    sim->cap_pops = cap;
+  }
+  double *absw = realloc(sim->abs_w_sum, (sim->n_nodes + n) * sizeof(double));
+  if (!absw) return sg_i_fail(sim, SG_ERR_NOMEM, "sg_create: out of memory");
+  sim->abs_w_sum = absw;
+  memset(absw + sim->n_nodes, 0, n * sizeof(double));
+
+  sg_pop *pop = calloc(1, sizeof *pop);
+  if (!pop) return sg_i_fail(sim, SG_ERR_NOMEM, "sg_create: out of memory");
+  pop->model = m;
+  pop->first = sim->n_nodes + 1;
+  pop->n = n;
+  pop->index = (uint32_t)sim->n_pops;
+  snprintf(pop->name, sizeof pop->name, "%s", name ? name : dflt);
+  pop->params = calloc(m->n_params ? m->n_params : 1, sizeof *pop->params);
+  pop->vecs = calloc(m->n_vecs ? m->n_vecs : 1, sizeof *pop->vecs);
+  if (!pop->params || !pop->vecs) { sg_i_pop_free(pop); return sg_i_fail(sim, SG_ERR_NOMEM, "sg_create: out of memory"); }
+  for (uint32_t p = 0; p < m->n_params; ++p) pop->params[p].uniform = m->params[p].def;
+  if (m->vec_default)
+    for (uint32_t v = 0; v < m->n_vecs; ++v)
+      if (m->vec_default(v, &pop->vecs[v].uniform)) { sg_i_pop_free(pop); return sg_i_fail(sim, SG_ERR_NOMEM, "sg_create: out of memory"); }
+  st = sg_i_pop_alloc_state(sim, pop);
+  if (st) { sg_i_pop_free(pop); return st; }
+  if (m->init_state)
+    for (uint64_t i = 0; i < n; ++i) m->init_state(pop, i);
+  sim->pops[sim->n_pops++] = pop;
+  sim->n_nodes += n;
+  sim->dirty = 1;
+  out->first = pop->first;
+  out->n = n;
+  return SG_OK;
+}
+
+sg_status sg_node_model(sg_sim *sim, uint64_t node_id, const char **model, sg_nodes *population) {
+  if (!sim) return SG_ERR_ARG;
+  sg_pop *pop = sg_i_pop_of(sim, node_id);
+  if (!pop) return sg_i_fail(sim, SG_ERR_ARG, "sg_node_model: node id %llu out of range: allowed 1..%llu", (unsigned long long)node_id, (unsigned long long)sim->n_nodes);
+  if (model) *model = pop->model->name;
+  if (population) { population->first = pop->first; population->n = pop->n; }
+  return SG_OK;
+}
