@@ -558,12 +558,11 @@ static void update_neurons(sg_sim *sim, thr_data *me, uint64_t k, int t, int T) 
     for (uint32_t r = 0; r < pop->model->n_state; ++r) view.s[r] = pop->state[r];
     const sg_step_ctx ctx = {sim->cfg.seed, k, pop->first, n};
     int64_t *slot = slot_k + pop->input_base;
-    if (pop->model->id == SG_MODEL_gl_exp && !pop->coef_per_node) {
-      const sg_gl_exp_coef *c = (const sg_gl_exp_coef *)pop->coef;
+    if (pop->model->cpu_block_step && !pop->coef_per_node) {
       for (uint64_t b = lo; b < hi; b += BLK) {
         const uint32_t cnt = (uint32_t)(hi - b < BLK ? hi - b : BLK);
         philox_w01(sim->cfg.seed, ctr_x(k), ctr_y(SG_STREAM_FIRING, k), pop->first + b, cnt, me->w0, me->w1);
-        const uint32_t ns = sg_gl_exp_step_block(c, &view, b, cnt, slot, &ctx, me->w0, me->w1, me->idx);
+        const uint32_t ns = pop->model->cpu_block_step(pop->coef, &view, b, cnt, slot, &ctx, me->w0, me->w1, me->idx);
         for (uint32_t q = 0; q < ns; ++q) push_spike(me, (uint32_t)(pop->first - 1 + b + me->idx[q]), 1, 0);
       }
     } else {
@@ -754,7 +753,7 @@ static void run_window(sg_sim *sim, cpu_data *d, thr_data *me, uint64_t k, uint3
     sg_view view;
     memset(&view, 0, sizeof view);
     for (uint32_t r = 0; r < pop->model->n_state; ++r) view.s[r] = pop->state[r];
-    const int vec = pop->model->id == SG_MODEL_gl_exp && !pop->coef_per_node;
+    const int vec = pop->model->cpu_block_step && !pop->coef_per_node;
     for (uint64_t b = tlo; b < thi; b += BLK) {
       const uint32_t cnt = (uint32_t)(thi - b < BLK ? thi - b : BLK);
       for (uint32_t wstep = 0; wstep < W; ++wstep) {
@@ -763,9 +762,8 @@ static void run_window(sg_sim *sim, cpu_data *d, thr_data *me, uint64_t k, uint3
         const sg_step_ctx ctx = {sim->cfg.seed, kk, pop->first, n};
         int64_t *slot = sg_ring_slot(sim->ring, kk, mask, sim->n_inputs) + pop->input_base;
         if (vec) {
-          const sg_gl_exp_coef *c = (const sg_gl_exp_coef *)pop->coef;
           philox_w01(sim->cfg.seed, ctr_x(kk), ctr_y(SG_STREAM_FIRING, kk), pop->first + b, cnt, me->w0, me->w1);
-          const uint32_t ns = sg_gl_exp_step_block(c, &view, b, cnt, slot, &ctx, me->w0, me->w1, me->idx);
+          const uint32_t ns = pop->model->cpu_block_step(pop->coef, &view, b, cnt, slot, &ctx, me->w0, me->w1, me->idx);
           for (uint32_t q = 0; q < ns; ++q) push_spike(me, (uint32_t)(pop->first - 1 + b + me->idx[q]), 1, wstep);
         } else {
           const uint64_t lo = b, hi = b + cnt;

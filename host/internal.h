@@ -62,6 +62,14 @@ typedef struct sg_model_desc {
   uint32_t (*n_ports)(const struct sg_pop *pop);
   int (*spike_port)(const struct sg_pop *pop, int receptor);
   int (*current_port)(const struct sg_pop *pop, int receptor);
+  /* Optional CPU fast path (host/backend_cpu.c) for populations with one coefficient set: steps
+   * nodes i0 .. i0 + cnt - 1 in one call, given the firing stream's words w0/w1 of those nodes
+   * (made in bulk), and writes the indices (relative to i0) of the nodes that spiked, each with
+   * multiplicity 1, into spk (cnt <= 256, the backend's block); returns their number. It gives
+   * exactly the bits of cnt calls of the model's SG_HD step (tests/test_twins.c compares them).
+   * NULL: the scalar step. */
+  uint32_t (*cpu_block_step)(const void *coef, const sg_view *v, uint64_t i0, uint32_t cnt, int64_t *slot,
+                             const sg_step_ctx *ctx, const uint32_t *w0, const uint32_t *w1, uint32_t *spk);
   /* Width of state row r (1 unless the row is a vector, e.g. per receptor). NULL = all 1. */
   uint32_t (*state_width)(const struct sg_pop *pop, uint32_t row);
   /* Recordables: names and how to read one (NULL = the state rows as they are). */

@@ -76,11 +76,15 @@ static int gl_exp_check(const double *p, const sg_vec *v, char *msg, size_t len)
   }
   return 0;
 }
+static uint32_t gl_exp_block(const void *coef, const sg_view *v, uint64_t i0, uint32_t cnt, int64_t *slot,
+                             const sg_step_ctx *ctx, const uint32_t *w0, const uint32_t *w1, uint32_t *spk) {
+  return sg_gl_exp_step_block((const sg_gl_exp_coef *)coef, v, i0, cnt, slot, ctx, w0, w1, spk);
+}
 const sg_model_desc sg_i_model_gl_exp = {
   .name = "gl_exp", .kind = SG_KIND_NEURON, .id = SG_MODEL_gl_exp,
   .params = gl_exp_params, .n_params = SG_GL_EXP_N_PARAMS, .check = gl_exp_check,
   .state = gl_exp_state, .n_state = SG_GL_EXP_N_STATE,
-  .coef_size = sizeof(sg_gl_exp_coef), .prepare = gl_exp_prepare,
+  .coef_size = sizeof(sg_gl_exp_coef), .prepare = gl_exp_prepare, .cpu_block_step = gl_exp_block,
   .n_ports = two_ports, .spike_port = port0_if_r0, .current_port = port1_if_r0,
 };
 
