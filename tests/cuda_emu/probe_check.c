@@ -36,7 +36,9 @@ int main(int argc, char **argv) {
   const int usable = sg_cuda_available(why, sizeof why);
   sg_sim *sim = NULL;
   if (new_sim(SG_BACKEND_AUTO, &sim, err, sizeof err) != SG_OK) return fail("sg_sim_new(auto)", err);
-  const char *used = sg_backend_used(sim), *reason = sg_backend_reason(sim);
+  char used[16], reason[400];   /* copies: the simulation is freed before they are printed */
+  snprintf(used, sizeof used, "%s", sg_backend_used(sim));
+  snprintf(reason, sizeof reason, "%s", sg_backend_reason(sim));
   if (want_image) {
     if (!usable) return fail("the emulated device should be usable", why);
     if (strcmp(used, "cuda") != 0) return fail("auto should pick cuda", reason);
