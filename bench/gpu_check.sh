@@ -216,7 +216,7 @@ sanitize() {   # sanitize STEP TOOL-ARGS...
 }
 if begin memcheck device cs; then sanitize memcheck --tool memcheck --leak-check full --show-backtrace device; fi
 if begin synccheck device cs; then sanitize synccheck --tool synccheck; fi
-if begin racecheck device cs; then sanitize racecheck --tool racecheck --racecheck-report hazard; fi
+if begin racecheck device cs; then sanitize racecheck --tool racecheck; fi
 
 # throughput STEP ARGS...: one bench run; its JSON line goes to results.jsonl with "step"
 throughput() {

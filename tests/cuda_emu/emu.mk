@@ -27,7 +27,7 @@ $(EMU_DIR)/src/%: % tests/cuda_emu/emu.mk
 
 $(EMU_DIR)/kernels/%.o: $(EMU_DIR)/src/kernels/%.cu $(EMU_KERN_GEN) tests/cuda_emu/emu_kernel.h
 	@mkdir -p $(dir $@)
-	$(CXX) $(EMU_CXXFLAGS) -I$(EMU_DIR)/src/kernels -Iinclude -Ihost -x c++ -c $< -o $@
+	$(CXX) $(EMU_CXXFLAGS) -MMD -MP -I$(EMU_DIR)/src/kernels -Iinclude -Ihost -x c++ -c $< -o $@
 
 $(EMU_DIR)/kernels_fmad/%.o: $(EMU_DIR)/src/kernels_fmad/%.cu $(EMU_KERN_GEN) tests/cuda_emu/emu_kernel.h
 	@mkdir -p $(dir $@)
@@ -41,11 +41,14 @@ $(EMU_DIR)/emu.o: tests/cuda_emu/emu.cpp tests/cuda_emu/emu_kernel.h tests/cuda_
 EMU_CC := $(CC) $(EMU_CPPFLAGS) -I$(EMU_DIR)/tests -Itests -std=c11 $(EMU_CFLAGS)
 $(EMU_DIR)/%.o: %.c $(EMU_DIR)/tests/suites.h
 	@mkdir -p $(dir $@)
-	$(EMU_CC) -c $< -o $@
+	$(EMU_CC) -MMD -MP -c $< -o $@
 
 $(EMU_DIR)/tests/suites.h:
 	@mkdir -p $(dir $@)
 	echo 'X(cuda_equiv)' > $@
+
+# header dependencies of the emulated objects (a changed header rebuilds what includes it)
+-include $(wildcard $(EMU_DIR)/host/*.d $(EMU_DIR)/kernels/*.d $(EMU_DIR)/tests/*.d $(EMU_DIR)/tests/cuda_emu/*.d $(EMU_DIR)/bench/*.d)
 
 # the library under emulation, and the link of a program against it
 EMU_LIB_OBJ := $(HOST_SRC:%.c=$(EMU_DIR)/%.o) $(EMU_KERN_OBJ) $(EMU_DIR)/emu.o
