@@ -791,7 +791,7 @@ static sg_status check_mem(sg_sim *sim, const char *fn, const char *what, double
 /* Ring-buffer inputs that sg_i_prepare would assign now (host/prepare.c, step 1): the ranges
  * already assigned, plus a new range for each neuron population that has none yet or whose port
  * count changed. */
-static double ring_inputs(const sg_sim *sim) {
+double sg_i_ring_inputs(const sg_sim *sim) {
   double n = (double)sim->n_inputs;
   for (size_t p = 0; p < sim->n_pops; ++p) {
     const sg_pop *pop = sim->pops[p];
@@ -811,7 +811,7 @@ static sg_status check_ring(sg_sim *sim, uint32_t dmax) {
   const uint64_t avail = sg_i_host_mem_available();
   if (!avail) return SG_OK;
   const uint32_t R = sg_ring_len(dmax);
-  const double inputs = ring_inputs(sim), bytes = (double)R * inputs * 8.0, limit = 0.8 * (double)avail;
+  const double inputs = sg_i_ring_inputs(sim), bytes = (double)R * inputs * 8.0, limit = 0.8 * (double)avail;
   if (!(bytes > limit)) return SG_OK;
   /* the longest delay that fits: R' - 1 steps for the largest power of two R' with R' x inputs x 8 <= limit */
   uint32_t Rok = 0;

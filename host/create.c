@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "sg/ring.h"
 
 /* ---- names and the output files they give ------------------------------------------------- */
 /* The files of one recorder population and variable (host/record.c names them): node i writes
@@ -169,6 +170,20 @@ sg_status sg_create_named(sg_sim *sim, const char *model, uint64_t n, const char
   if (st) { sg_i_pop_free(pop); return st; }
   if (m->init_state)
     for (uint64_t i = 0; i < n; ++i) m->init_state(pop, i);
+  /* new neurons add ring inputs: with the longest delay so far the ring must still fit, by the
+   * rule of sg_connect's check and sg_i_prepare (0.8 x available memory), refused here rather than
+   * at sg_simulate */
+  if (m->kind == SG_KIND_NEURON && sim->max_delay > 0) {
+    const uint64_t avail_now = sg_i_host_mem_available();
+    const uint32_t R = sg_ring_len(sim->max_delay);
+    const double inputs = sg_i_ring_inputs(sim) + (double)m->n_ports(pop) * (double)n, bytes = (double)R * inputs * 8.0;
+    if (avail_now && bytes > 0.8 * (double)avail_now) {
+      sg_i_pop_free(pop);
+      return sg_i_fail(sim, SG_ERR_NOMEM, "sg_create: %llu %s nodes: with the longest delay so far (%u steps, %g ms) the ring buffer would need %u slots x %.0f inputs x 8 bytes = %.2f GiB, more than 80%% of the %.2f GiB of host memory available: allowed fewer nodes, or shorter delays",
+                       (unsigned long long)n, model, sim->max_delay, (double)((int64_t)sim->max_delay * sim->tics_per_step) / SG_TICS_PER_MS,
+                       R, inputs, bytes / 1073741824.0, (double)avail_now / 1073741824.0);
+    }
+  }
   sim->pops[sim->n_pops++] = pop;
   sim->n_nodes += n;
   sim->dirty = 1;

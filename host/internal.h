@@ -286,6 +286,9 @@ void sg_i_pop_free(sg_pop *pop);
 sg_status sg_i_pop_alloc_state(sg_sim *sim, sg_pop *pop);    /* (re)size state rows from widths */
 /* Refuses (naming both) output files of recorder population self (NULL: one being created with
  * name, model, n) recording vars that another recorder population also writes (host/create.c). */
+/* Ring-buffer inputs that sg_i_prepare would assign now (connect.c): sg_connect and sg_create
+ * check with it that the ring (slots x inputs x 8 bytes) still fits before they commit. */
+double sg_i_ring_inputs(const sg_sim *sim);
 sg_status sg_i_check_files(sg_sim *sim, const char *fn, const sg_pop *self, const char *name,
                            const sg_model_desc *model, uint64_t n, const char *const *vars, size_t n_vars);
 sg_status sg_i_prepare(sg_sim *sim);                          /* CSR, ports, coefs, ring, recorders */

@@ -899,6 +899,30 @@ static void test_connect_ring_too_big(void) {
   sg_sim_free(sim);
 }
 
+/* The other way round: after a long delay fits, an sg_create whose neurons would make the ring
+ * too big is refused at sg_create (not at the next sg_simulate), leaving the network as it was. */
+static void test_connect_ring_create_refused(void) {
+  const uint64_t avail = sg_i_host_mem_available();
+  if (!avail) { printf("\n    skipped: available memory unknown"); return; }
+  sg_sim *sim = new_sim(0.1, 19);
+  sg_nodes a = create(sim, "gl_exp", 10);
+  sg_syn_spec ss = syn(sg_scalar(1.0), sg_scalar(6000.0));   /* 65536 slots x 20 inputs: 10 MiB */
+  OK(sg_connect(sim, sg_slice(a, 0, 1), sg_slice(a, 1, 1), NULL, &ss));
+  const uint64_t nodes = sim->n_nodes;
+  const size_t pops = sim->n_pops;
+  /* 1 MiB of ring per gl_exp neuron at this delay */
+  const uint64_t n = (uint64_t)(1.25 * (double)avail / 1048576.0) + 1;
+  sg_nodes b;
+  EXPECT_ERR(sg_create(sim, "gl_exp", n, &b), SG_ERR_NOMEM, "longest delay so far (60000 steps, 6000 ms)",
+             "ring buffer would need 65536 slots");
+  CU_ASSERT_EQUAL(sim->n_nodes, nodes);
+  CU_ASSERT_EQUAL(sim->n_pops, pops);
+  /* devices add no ring inputs, and a small population still fits */
+  create(sim, "spike_recorder", 1);
+  create(sim, "gl_exp", 10);
+  sg_sim_free(sim);
+}
+
 /* pairwise_bernoulli whose expected count (p x pairs) cannot fit is refused at once instead of
  * counting ~p x 10^10 connections first (83 s in the report that found it). */
 static void test_connect_bernoulli_estimate(void) {
@@ -1101,6 +1125,7 @@ static CU_TestInfo tests[] = {
   {"call index: 32,769 calls, no repeated target lists", test_connect_call_index_no_repeat},
   {"call index: 0, 2^15, 2^16, 2^31, 2^32-1 differ; 2^32 refused", test_connect_call_index_limit},
   {"delay whose ring cannot fit refused at connect", test_connect_ring_too_big},
+  {"neurons whose ring inputs cannot fit refused at create", test_connect_ring_create_refused},
   {"pairwise_bernoulli too big refused at once", test_connect_bernoulli_estimate},
   CU_TEST_INFO_NULL,
 };
