@@ -94,6 +94,16 @@ LIB_SO    := $(BUILD)/libspikegpu.so
 TEST_SRC  := $(wildcard tests/*.c)
 TEST_OBJ  := $(TEST_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN  := $(BUILD)/tests/run
+
+# The test runner's library: the shipped objects, except the files that expand the model list
+# (found by grep), rebuilt in $(BUILD)/testlib with -DSG_TEST_MODELS -Itests so that the
+# test-only models of tests/models/ are in (include/sg/model_list.h). Test models come last in
+# the id order, so the objects shared with the shipped library agree on every other id.
+PAREN_ := (
+TEST_MODEL_TUS := $(shell grep -l 'SG_NEURON_LIST$(PAREN_)\|SG_MODEL_LIST$(PAREN_)\|SG_N_MODELS' $(HOST_SRC) $(if $(KERN_OBJ),$(KERN_SRC)))
+TEST_MODEL_OBJ := $(patsubst %.cu,$(BUILD)/testlib/%.o,$(TEST_MODEL_TUS:%.c=$(BUILD)/testlib/%.o))
+TEST_LIB_A     := $(BUILD)/libspikegpu-test.a
+TEST_LIB_OBJ   := $(filter-out $(patsubst %.cu,$(BUILD)/%.o,$(TEST_MODEL_TUS:%.c=$(BUILD)/%.o)),$(LIB_OBJ)) $(TEST_MODEL_OBJ)
 SUITES_H  := $(BUILD)/tests/suites.h
 
 EX_SRC    := $(wildcard examples/*/main.c)
@@ -102,7 +112,7 @@ BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 .PHONY: all lib test test-py run bench bench-full clean check-asan check-headers docs help valgrind-quick print-nvcc
-all: lib $(TEST_BIN) $(EX_BIN) $(BENCH_BIN)
+all: lib $(TEST_LIB_A) $(TEST_BIN) $(EX_BIN) $(BENCH_BIN)
 lib: $(LIB_A) $(LIB_SO)
 
 $(BUILD)/%.o: %.c
@@ -120,6 +130,16 @@ $(LIB_A): $(LIB_OBJ)
 $(LIB_SO): $(LIB_OBJ)
 	$(CC) -shared $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(BUILD)/testlib/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -DSG_TEST_MODELS -Itests $(CFLAGS) -c $< -o $@
+$(BUILD)/testlib/kernels/%.o: kernels/%.cu
+	@mkdir -p $(dir $@)
+	$(NVCC) $(CPPFLAGS) -DSG_TEST_MODELS -Itests $(NVCCFLAGS) -MMD -MP -c $< -o $@
+$(TEST_LIB_A): $(TEST_LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
 # Test suites are found by file name: tests/test_<name>.c defines `sg_suite_<name>`.
 $(SUITES_H): $(TEST_SRC)
 	@mkdir -p $(dir $@)
@@ -128,8 +148,8 @@ $(SUITES_H): $(TEST_SRC)
 $(BUILD)/tests/test_main.o: $(SUITES_H)
 $(BUILD)/tests/test_main.o: CPPFLAGS += -I$(BUILD)/tests
 
-$(TEST_BIN): $(TEST_OBJ) $(LIB_A)
-	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(LIB_A) $(CUNIT_LIBS) $(LDLIBS)
+$(TEST_BIN): $(TEST_OBJ) $(TEST_LIB_A)
+	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(TEST_LIB_A) $(CUNIT_LIBS) $(LDLIBS)
 
 $(BUILD)/examples/%: examples/%/main.c $(LIB_A)
 	@mkdir -p $(dir $@)
@@ -144,6 +164,7 @@ test: all
 	SG_BUILD=$(BUILD) $(TEST_BIN)
 	tests/check_standalone.sh
 	tests/check_layering.sh $(BUILD)
+	tests/check_shipped.sh $(BUILD)
 	@echo "== Python suites (pytest) =="
 	$(MAKE) --no-print-directory test-py
 
@@ -183,7 +204,7 @@ help:
 print-nvcc:
 	@echo $(strip $(NVCC))
 
--include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(TEST_MODEL_OBJ:.o=.d)
 
 # make check-cuda-emu: the cuda backend under a host emulation of the CUDA runtime (no GPU needed)
 include tests/cuda_emu/emu.mk

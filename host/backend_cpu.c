@@ -567,7 +567,7 @@ static void update_neurons(sg_sim *sim, thr_data *me, uint64_t k, int t, int T) 
       }
     } else {
       switch (pop->model->id) {
-#define X(M) case SG_MODEL_##M: UPDATE_SCALAR(M); break;
+#define X(M, M_UPPER) case SG_MODEL_##M: UPDATE_SCALAR(M); break;
         SG_NEURON_LIST(X)
 #undef X
       default: break;
@@ -768,7 +768,7 @@ static void run_window(sg_sim *sim, cpu_data *d, thr_data *me, uint64_t k, uint3
         } else {
           const uint64_t lo = b, hi = b + cnt;
           switch (pop->model->id) {
-#define X(M) case SG_MODEL_##M: UPDATE_SCALAR(M); break;
+#define X(M, M_UPPER) case SG_MODEL_##M: UPDATE_SCALAR(M); break;
             SG_NEURON_LIST(X)
 #undef X
           default: break;

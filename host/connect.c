@@ -191,6 +191,7 @@ enum { CLS_SPIKE = 0, CLS_CURRENT, CLS_SREC, CLS_MM };
 
 typedef struct pair_info {
   uint16_t port;       /* ring port, or SG_PORT_SPIKE_RECORDER / SG_PORT_MULTIMETER */
+  uint16_t port_neg;   /* ring port of a negative weight (models that route by sign) */
   uint8_t cls;
   uint8_t unit_weight; /* parrot target or recorder edge: weight stored as 1.0      */
 } pair_info;
@@ -408,7 +409,7 @@ static inline int put_edge(plan *P, uint64_t i, uint64_t sgid, uint64_t tgid, ui
   e->tgt[j] = (uint32_t)(tgid - 1);
   e->weight[j] = wf;
   e->delay[j] = ds;
-  e->port[j] = pi.port;
+  e->port[j] = wf < 0.0f ? pi.port_neg : pi.port;
   e->receptor[j] = P->receptor;
   return 0;
 }
@@ -610,8 +611,9 @@ static void accepted_receptors(const sg_pop *pop, int current, char *buf, size_t
   buf[0] = 0;
   int any = 0;
   for (int r = 0; r < 256; ++r) {
-    const int port = current ? pop->model->current_port(pop, r) : pop->model->spike_port(pop, r);
-    if (port < 0) continue;
+    const int accepted = current ? pop->model->current_port(pop, r) >= 0
+                                 : pop->model->spike_port(pop, r, 1.0) >= 0 && pop->model->spike_port(pop, r, -1.0) >= 0;
+    if (!accepted) continue;
     const size_t l = strlen(buf);
     snprintf(buf + l, len - l, "%s%d", any ? ", " : "", r);
     any = 1;
@@ -644,23 +646,26 @@ static sg_status pair_of(sg_sim *sim, const sg_pop *sp, const sg_pop *tp, int re
   const sg_model_desc *sm = sp->model, *tm = tp->model;
   memset(out, 0, sizeof *out);
   const char *allowed = "allowed neuron -> neuron, generator -> neuron, neuron -> spike_recorder, multimeter -> neuron";
-  int port = -1, current = 0;
+  /* spikes: the port of each sign (a model may route by it); both must be accepted */
+  int port = -1, port_neg = -1, current = 0;
   if (sm->kind == SG_KIND_NEURON && tm->kind == SG_KIND_NEURON) {
     out->cls = CLS_SPIKE;
-    port = tm->spike_port(tp, receptor);
+    port = tm->spike_port(tp, receptor, 1.0);
+    port_neg = tm->spike_port(tp, receptor, -1.0);
   } else if (sm->kind == SG_KIND_GENERATOR && tm->kind == SG_KIND_NEURON) {
     current = is_current_source(sm);
     out->cls = current ? CLS_CURRENT : CLS_SPIKE;
-    port = current ? tm->current_port(tp, receptor) : tm->spike_port(tp, receptor);
+    port = current ? tm->current_port(tp, receptor) : tm->spike_port(tp, receptor, 1.0);
+    port_neg = current ? port : tm->spike_port(tp, receptor, -1.0);
   } else if (sm->kind == SG_KIND_NEURON && tm->id == SG_MODEL_spike_recorder) {
     out->cls = CLS_SREC;
-    if (tm->spike_port(tp, receptor) < 0) port = -1; else port = SG_PORT_SPIKE_RECORDER;
+    port = port_neg = tm->spike_port(tp, receptor, 1.0) < 0 ? -1 : (int)SG_PORT_SPIKE_RECORDER;
   } else if (sm->id == SG_MODEL_multimeter && tm->kind == SG_KIND_NEURON) {
     out->cls = CLS_MM;
     if (receptor != 0)
       return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: receptor_type = %d is not accepted by multimeter -> %s connections: allowed 0",
                        receptor, tm->name);
-    port = SG_PORT_MULTIMETER;
+    port = port_neg = SG_PORT_MULTIMETER;
     sg_status st = check_multimeter(sim, sp, tp);
     if (st) return st;
   } else {
@@ -669,16 +674,18 @@ static sg_status pair_of(sg_sim *sim, const sg_pop *sp, const sg_pop *tp, int re
                      tm->name, kind_name(tm->kind), (unsigned long long)tp->first, (unsigned long long)(tp->first + tp->n - 1),
                      allowed);
   }
-  if (port < 0) {
+  if (port < 0 || port_neg < 0) {
     char acc[256];
     accepted_receptors(tp, current, acc, sizeof acc);
     return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: receptor_type = %d is not accepted by %s for %s input from %s: allowed %s",
                      receptor, tm->name, current ? "current" : "spike", sm->name, acc);
   }
-  if (port > 0xFFFF || (out->cls <= CLS_CURRENT && port >= (int)SG_PORT_MULTIMETER))
+  const int port_max = port > port_neg ? port : port_neg;
+  if (port_max > 0xFFFF || (out->cls <= CLS_CURRENT && port_max >= (int)SG_PORT_MULTIMETER))
     return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: %s receptor %d maps to port %d: allowed ports < %u",
-                     tm->name, receptor, port, SG_PORT_MULTIMETER);
+                     tm->name, receptor, port_max, SG_PORT_MULTIMETER);
   out->port = (uint16_t)port;
+  out->port_neg = (uint16_t)port_neg;
   out->unit_weight = (uint8_t)(out->cls >= CLS_SREC ||
                                (out->cls == CLS_SPIKE && tm->id == SG_MODEL_parrot_neuron));
   return SG_OK;
@@ -1199,7 +1206,9 @@ static int decoder_init(const sg_sim *sim, decoder *D) {
     for (uint32_t k = 0; k < pop->n_ports; ++k) q->rec_spike[k] = q->rec_current[k] = -1;
     const int rmax = 256 + 4 * (int)pop->n_ports;
     for (int r = rmax - 1; r >= 0; --r) {   /* downwards: the lowest receptor of a port wins */
-      const int ps = pop->model->spike_port(pop, r), pc = pop->model->current_port(pop, r);
+      const int ps = pop->model->spike_port(pop, r, 1.0), pn = pop->model->spike_port(pop, r, -1.0);
+      const int pc = pop->model->current_port(pop, r);
+      if (pn >= 0 && pn < (int)pop->n_ports) q->rec_spike[pn] = r;
       if (ps >= 0 && ps < (int)pop->n_ports) q->rec_spike[ps] = r;
       if (pc >= 0 && pc < (int)pop->n_ports) q->rec_current[pc] = r;
     }

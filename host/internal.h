@@ -15,16 +15,11 @@
 #include "spikegpu.h"
 #include "sg/model.h"
 #include "sg/model_list.h"
+#include "sg/model_host.h"
 
 #define SG_MSG_LEN 1024
 #define SG_NAME_LEN 64
 
-/* Largest time accepted anywhere, ms: times are kept in int64 tics of 1 us, and 9e12 ms = 9e15
- * tics (< 2^63) leaves room for sums of origin, start and stop. Messages quote it as written
- * here with SG_I_STR(SG_I_MAX_TIME_MS) ("9e12"). */
-#define SG_I_MAX_TIME_MS 9e12
-#define SG_I_STR_(x) #x
-#define SG_I_STR(x) SG_I_STR_(x)
 /* The shortest "%.Ng" text of v that reads back as v (0.15, not 0.14999999999999999), for
  * messages that quote a user's value; returns buf. Inline here: every layer of host/ uses it. */
 static inline const char *sg_i_num(double v, char *buf, size_t len) {
@@ -38,10 +33,6 @@ static inline const char *sg_i_num(double v, char *buf, size_t len) {
 /* ---- model descriptors (host/models.c expands the model headers' tables) --------------- */
 typedef enum sg_kind { SG_KIND_NEURON = 0, SG_KIND_GENERATOR = 1, SG_KIND_RECORDER = 2 } sg_kind;
 
-typedef struct sg_param_row { const char *name, *unit; double def; int check; const char *doc; } sg_param_row;
-typedef struct sg_vec_row { const char *name, *unit; int check; const char *doc; } sg_vec_row;
-typedef struct sg_state_row { const char *name, *unit; double init; int check; const char *doc; } sg_state_row;
-typedef struct sg_vec { double *v; size_t len; } sg_vec;
 
 struct sg_pop;
 typedef struct sg_model_desc {
@@ -60,7 +51,11 @@ typedef struct sg_model_desc {
   void (*prepare)(const double *p, const sg_vec *vecs, double h, int64_t tics_per_step, void *coef);
   /* Input ports of a population and the port of a receptor (-1: not accepted). */
   uint32_t (*n_ports)(const struct sg_pop *pop);
-  int (*spike_port)(const struct sg_pop *pop, int receptor);
+  /* The port of a spike of this weight for receptor r (-1: not accepted). A model may route by
+   * the weight's sign (NEST's iaf_psc_*: excitatory and inhibitory synapses), by nothing else:
+   * sg_connect asks once per (population pair, receptor) with +1 and -1 and routes each edge by
+   * the sign of its stored weight (0 and -0 count as positive). */
+  int (*spike_port)(const struct sg_pop *pop, int receptor, double weight);
   int (*current_port)(const struct sg_pop *pop, int receptor);
   /* Optional CPU fast path (host/backend_cpu.c) for populations with one coefficient set: steps
    * nodes i0 .. i0 + cnt - 1 in one call, given the firing stream's words w0/w1 of those nodes

@@ -1,7 +1,8 @@
 /* host/models.c - the model list: every model header's tables expanded into the descriptors
  * that the parameter API, sg_model_info, the HDF5 writer and the docs read.
- * Adding a neuron model: its header in include/sg/models/, a descriptor here, a case in the
- * backends' dispatch (host/backend_cpu.c, kernels/update.cu). */
+ * Neuron models: one descriptor per line of SG_NEURON_LIST, generated below from the model's
+ * header (SG_NEURON_DESC); nothing here changes when a model is added. Devices have no step
+ * function and their descriptors are written out here. */
 /* SPDX-License-Identifier: MIT */
 #include <math.h>
 #include <stdio.h>
@@ -9,17 +10,12 @@
 
 #include "internal.h"
 #include "models.h"
-#include "sg/models/gl_exp.h"
-#include "sg/models/parrot_neuron.h"
+#include "sg/models/all.h"
 #include "sg/stim/noise_generator.h"
 #include "sg/stim/poisson_generator.h"
 #include "sg/stim/recorders.h"
 #include "sg/stim/spike_generator.h"
 #include "sg/stim/step_current_generator.h"
-
-#define SG_PARAM_ROW(name, unit, def, chk, doc) {#name, unit, def, chk, doc},
-#define SG_VEC_ROW(name, unit, chk, doc) {#name, unit, chk, doc},
-#define SG_STATE_ROW(name, unit, init, chk, doc) {#name, unit, init, chk, doc},
 
 /* ---- recordables ---------------------------------------------------------------------- */
 static uint32_t n_recordables(const sg_pop *pop) {
@@ -53,51 +49,34 @@ void sg_i_recordable_list(const sg_pop *pop, char *list, size_t len) {
 }
 
 /* ---- receptors ------------------------------------------------------------------------ */
-static uint32_t two_ports(const sg_pop *pop) { (void)pop; return 2; }
 static uint32_t no_ports(const sg_pop *pop) { (void)pop; return 0; }
-static int port0_if_r0(const sg_pop *pop, int r) { (void)pop; return r == 0 ? 0 : -1; }
-static int port1_if_r0(const sg_pop *pop, int r) { (void)pop; return r == 0 ? 1 : -1; }
-static int parrot_spike_port(const sg_pop *pop, int r) { (void)pop; return r == 0 ? 0 : r == 1 ? 1 : -1; }
+static int spike_port0_if_r0(const sg_pop *pop, int r, double w) { (void)pop; (void)w; return r == 0 ? 0 : -1; }
+static int no_spike_port(const sg_pop *pop, int r, double w) { (void)pop; (void)r; (void)w; return -1; }
 static int no_port(const sg_pop *pop, int r) { (void)pop; (void)r; return -1; }
 
-/* ---- gl_exp ----------------------------------------------------------------------------- */
-static const sg_param_row gl_exp_params[] = {SG_GL_EXP_PARAMS(SG_PARAM_ROW)};
-static const sg_state_row gl_exp_state[] = {SG_GL_EXP_STATE(SG_STATE_ROW)};
-static void gl_exp_prepare(const double *p, const sg_vec *v, double h, int64_t tps, void *coef) {
-  (void)v;
-  sg_gl_exp_prepare(p, h, tps, (sg_gl_exp_coef *)coef);
-}
-/* t_ref becomes an int64 step count (sg_ms_to_steps_ceil): bounded like every device time. */
-static int gl_exp_check(const double *p, const sg_vec *v, char *msg, size_t len) {
-  (void)v;
-  if (p[SG_GL_EXP_P_t_ref] > SG_I_MAX_TIME_MS) {
-    snprintf(msg, len, "t_ref = %g ms: allowed at most %g ms (times are kept in integer tics)", p[SG_GL_EXP_P_t_ref], SG_I_MAX_TIME_MS);
-    return 1;
-  }
-  return 0;
-}
-static uint32_t gl_exp_block(const void *coef, const sg_view *v, uint64_t i0, uint32_t cnt, int64_t *slot,
-                             const sg_step_ctx *ctx, const uint32_t *w0, const uint32_t *w1, uint32_t *spk) {
-  return sg_gl_exp_step_block((const sg_gl_exp_coef *)coef, v, i0, cnt, slot, ctx, w0, w1, spk);
-}
-const sg_model_desc sg_i_model_gl_exp = {
-  .name = "gl_exp", .kind = SG_KIND_NEURON, .id = SG_MODEL_gl_exp,
-  .params = gl_exp_params, .n_params = SG_GL_EXP_N_PARAMS, .check = gl_exp_check,
-  .state = gl_exp_state, .n_state = SG_GL_EXP_N_STATE,
-  .coef_size = sizeof(sg_gl_exp_coef), .prepare = gl_exp_prepare, .cpu_block_step = gl_exp_block,
-  .n_ports = two_ports, .spike_port = port0_if_r0, .current_port = port1_if_r0,
-};
-
-/* ---- parrot_neuron ---------------------------------------------------------------------- */
-static void parrot_prepare(const double *p, const sg_vec *v, double h, int64_t tps, void *coef) {
-  (void)v;
-  sg_parrot_neuron_prepare(p, h, tps, (sg_parrot_neuron_coef *)coef);
-}
-const sg_model_desc sg_i_model_parrot_neuron = {
-  .name = "parrot_neuron", .kind = SG_KIND_NEURON, .id = SG_MODEL_parrot_neuron,
-  .coef_size = sizeof(sg_parrot_neuron_coef), .prepare = parrot_prepare,
-  .n_ports = two_ports, .spike_port = parrot_spike_port, .current_port = no_port,
-};
+/* ---- neuron models: one descriptor per line of the list ------------------------------------
+ * From the header of model m (sg/model.h lists the contract): the SG_<M>_PARAMS and _STATE
+ * tables, sg_<m>_coef and sg_<m>_prepare, the port map sg_<m>_n_ports / _spike_port /
+ * _current_port, and SG_<M>_HOOKS, designated initialisers of the optional hooks (check,
+ * vectors, recordables, state access, the CPU block step; empty for none). The tables get a
+ * zero row at the end so that a model without parameters still has a valid array. */
+#define SG_NEURON_DESC(m, M)                                                                            \
+  static const sg_param_row m##_params_[] = {SG_##M##_PARAMS(SG_PARAM_ROW){0}};                         \
+  static const sg_state_row m##_state_[] = {SG_##M##_STATE(SG_STATE_ROW){0}};                           \
+  static void m##_prepare_(const double *p, const sg_vec *v, double h, int64_t tps, void *coef) {       \
+    sg_##m##_prepare(p, v, h, tps, (sg_##m##_coef *)coef);                                              \
+  }                                                                                                     \
+  const sg_model_desc sg_i_model_##m = {                                                                \
+    .name = #m, .kind = SG_KIND_NEURON, .id = SG_MODEL_##m,                                             \
+    .params = m##_params_, .n_params = SG_##M##_N_PARAMS,                                               \
+    .state = m##_state_, .n_state = SG_##M##_N_STATE,                                                   \
+    .coef_size = sizeof(sg_##m##_coef), .prepare = m##_prepare_,                                        \
+    .n_ports = sg_##m##_n_ports, .spike_port = sg_##m##_spike_port,                                     \
+    .current_port = sg_##m##_current_port,                                                              \
+    SG_##M##_HOOKS                                                                                      \
+  };
+SG_NEURON_LIST(SG_NEURON_DESC)
+#undef SG_NEURON_DESC
 
 /* ---- devices ---------------------------------------------------------------------------- */
 static const sg_param_row sg_params[] = {SG_SPIKE_GENERATOR_PARAMS(SG_PARAM_ROW)};
@@ -141,14 +120,14 @@ const sg_model_desc sg_i_model_spike_generator = {
   .name = "spike_generator", .kind = SG_KIND_GENERATOR, .id = SG_MODEL_spike_generator,
   .params = sg_params, .n_params = SG_SPIKE_GENERATOR_N_PARAMS,
   .vecs = sg_vecs, .n_vecs = SG_SPIKE_GENERATOR_N_VECS, .check = spike_generator_check,
-  .n_ports = no_ports, .spike_port = no_port, .current_port = no_port,
+  .n_ports = no_ports, .spike_port = no_spike_port, .current_port = no_port,
 };
 
 static const sg_param_row pg_params[] = {SG_POISSON_GENERATOR_PARAMS(SG_PARAM_ROW)};
 const sg_model_desc sg_i_model_poisson_generator = {
   .name = "poisson_generator", .kind = SG_KIND_GENERATOR, .id = SG_MODEL_poisson_generator,
   .params = pg_params, .n_params = SG_POISSON_GENERATOR_N_PARAMS,
-  .n_ports = no_ports, .spike_port = no_port, .current_port = no_port,
+  .n_ports = no_ports, .spike_port = no_spike_port, .current_port = no_port,
 };
 
 static const sg_param_row scg_params[] = {SG_STEP_CURRENT_GENERATOR_PARAMS(SG_PARAM_ROW)};
@@ -179,7 +158,7 @@ const sg_model_desc sg_i_model_step_current_generator = {
   .name = "step_current_generator", .kind = SG_KIND_GENERATOR, .id = SG_MODEL_step_current_generator,
   .params = scg_params, .n_params = SG_STEP_CURRENT_GENERATOR_N_PARAMS,
   .vecs = scg_vecs, .n_vecs = SG_STEP_CURRENT_GENERATOR_N_VECS, .check = step_current_check,
-  .n_ports = no_ports, .spike_port = no_port, .current_port = no_port,
+  .n_ports = no_ports, .spike_port = no_spike_port, .current_port = no_port,
 };
 
 static const sg_param_row ng_params[] = {SG_NOISE_GENERATOR_PARAMS(SG_PARAM_ROW)};
@@ -194,14 +173,14 @@ static int noise_check(const double *p, const sg_vec *v, char *msg, size_t len) 
 const sg_model_desc sg_i_model_noise_generator = {
   .name = "noise_generator", .kind = SG_KIND_GENERATOR, .id = SG_MODEL_noise_generator,
   .params = ng_params, .n_params = SG_NOISE_GENERATOR_N_PARAMS, .check = noise_check,
-  .n_ports = no_ports, .spike_port = no_port, .current_port = no_port,
+  .n_ports = no_ports, .spike_port = no_spike_port, .current_port = no_port,
 };
 
 static const sg_param_row sr_params[] = {SG_SPIKE_RECORDER_PARAMS(SG_PARAM_ROW)};
 const sg_model_desc sg_i_model_spike_recorder = {
   .name = "spike_recorder", .kind = SG_KIND_RECORDER, .id = SG_MODEL_spike_recorder,
   .params = sr_params, .n_params = SG_SPIKE_RECORDER_N_PARAMS,
-  .n_ports = no_ports, .spike_port = port0_if_r0, .current_port = no_port,
+  .n_ports = no_ports, .spike_port = spike_port0_if_r0, .current_port = no_port,
 };
 
 static const sg_param_row mm_params[] = {SG_MULTIMETER_PARAMS(SG_PARAM_ROW)};
@@ -216,12 +195,12 @@ static int multimeter_check(const double *p, const sg_vec *v, char *msg, size_t 
 const sg_model_desc sg_i_model_multimeter = {
   .name = "multimeter", .kind = SG_KIND_RECORDER, .id = SG_MODEL_multimeter,
   .params = mm_params, .n_params = SG_MULTIMETER_N_PARAMS, .check = multimeter_check,
-  .n_ports = no_ports, .spike_port = no_port, .current_port = no_port,
+  .n_ports = no_ports, .spike_port = no_spike_port, .current_port = no_port,
 };
 
 /* ---- the list --------------------------------------------------------------------------- */
 const sg_model_desc *const sg_i_models[] = {
-#define X(name) &sg_i_model_##name,
+#define X(name, NAME) &sg_i_model_##name,
   SG_MODEL_LIST(X)
 #undef X
 };

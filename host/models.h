@@ -6,7 +6,7 @@
 #include "internal.h"
 #include "sg/model_list.h"
 
-#define X(name) extern const sg_model_desc sg_i_model_##name;
+#define X(name, NAME) extern const sg_model_desc sg_i_model_##name;
 SG_MODEL_LIST(X)
 #undef X
 

@@ -86,3 +86,11 @@ sg_status sg_i_pop_alloc_state(sg_sim *sim, sg_pop *pop) {
     }
   return SG_OK;
 }
+
+/* ---- a population as model headers see it (sg/model_host.h) ------------------------------------ */
+uint64_t sg_pop_size(const sg_pop *pop) { return pop->n; }
+uint64_t sg_pop_first(const sg_pop *pop) { return pop->first; }
+double sg_pop_param(const sg_pop *pop, uint32_t p, uint64_t i) { return sg_i_param(pop, p, i); }
+const sg_vec *sg_pop_vec(const sg_pop *pop, uint32_t v, uint64_t i) { return sg_i_vec(pop, v, i); }
+double *sg_pop_state(const sg_pop *pop, uint32_t row) { return row < SG_MAX_STATE_ROWS ? pop->state[row] : NULL; }
+uint32_t sg_pop_state_width(const sg_pop *pop, uint32_t row) { return row < SG_MAX_STATE_ROWS ? pop->width[row] : 0; }

@@ -50,7 +50,7 @@
       }                                                                                                 \
     }                                                                                                   \
   }
-#define X(M) SG_CU_UPDATE_KERNEL(M)
+#define X(M, M_UPPER) SG_CU_UPDATE_KERNEL(M)
 SG_NEURON_LIST(X)
 #undef X
 
@@ -62,7 +62,7 @@ extern "C" unsigned sg_cuda_block_for(int which, int model, unsigned want) {
   switch (which) {
   case SG_CU_K_UPDATE:
     switch (model) {
-#define X(M) case SG_MODEL_##M: return sg_cu_cap_block((const void *)update_##M##_kernel, want);
+#define X(M, M_UPPER) case SG_MODEL_##M: return sg_cu_cap_block((const void *)update_##M##_kernel, want);
       SG_NEURON_LIST(X)
 #undef X
     default: return 0;
@@ -76,7 +76,7 @@ extern "C" unsigned sg_cuda_block_for(int which, int model, unsigned want) {
 
 extern "C" int sg_cuda_has_update(int model) {
   switch (model) {
-#define X(M) case SG_MODEL_##M: return 1;
+#define X(M, M_UPPER) case SG_MODEL_##M: return 1;
     SG_NEURON_LIST(X)
 #undef X
   default: return 0;
@@ -90,7 +90,7 @@ extern "C" cudaError_t sg_cuda_update_neurons(int model, const void *coef, int c
   if (grid == 0) return cudaErrorInvalidConfiguration;
   const uint64_t stride = coef_per_node ? 1u : 0u;
   switch (model) {
-#define X(M)                                                                                            \
+#define X(M, M_UPPER)                                                                                            \
   case SG_MODEL_##M:                                                                                    \
     update_##M##_kernel<<<grid, block, 0, s>>>((const sg_##M##_coef *)coef, stride, *view, *a);         \
     break;

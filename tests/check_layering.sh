@@ -14,7 +14,7 @@
 # (backends) -> record -> HDF5:
 #
 #   0 ground   status (errors, sg_i_fail), mem (host memory), pop (population storage, lookup),
-#              model_glif_cond, models (model descriptors)
+#              models (model descriptors, generated from the model headers)
 #   1 network  create (sg_create, names), connect (edges), csr (edges -> CSR), stim (generators'
 #              limits and tables), params (sg_set/sg_get)
 #   2 output   h5out (HDF5 files), record (recorders, output folder)
@@ -34,7 +34,7 @@
 # use of a higher layer; 2: no objects (run `make` first).
 set -u
 LAYERS='
-0 status mem pop model_glif_cond models
+0 status mem pop models
 1 create connect csr stim params
 2 h5out record
 3 prepare cuda_timing backend_cpu backend_cuda

@@ -8,6 +8,7 @@
 
 #include <CUnit/CUnit.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct sg_test_suite {
   const char *name;
@@ -27,5 +28,12 @@ typedef struct sg_test_suite {
 
 /* Size scale for statistical tests: SG_TEST_QUICK=1 (valgrind runs) shrinks them. */
 int sg_test_quick(void);
+
+/* A cpu-backend simulation (verbose off; output_dir may be NULL), or NULL with the reason on
+ * stderr. */
+struct sg_sim;
+struct sg_sim *sg_test_cpu_sim(double h, uint64_t seed, int threads, const char *output_dir);
+/* /metadata/network_json of an open HDF5 file (hid_t), malloc'd; NULL if absent. */
+char *sg_test_network_json(int64_t file);
 
 #endif

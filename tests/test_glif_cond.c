@@ -77,7 +77,7 @@ static void g_start(gnode *g, double h) {
     fprintf(stderr, "\n  unexpected check failure: %s\n", msg);
     CU_FAIL("check");
   }
-  sg_glif_cond_prepare(g->p, g->v, g->len, h, g->tps, &g->c);
+  sg_glif_cond_prepare_arrays(g->p, g->v, g->len, h, g->tps, &g->c);
   memset(g->st, 0, sizeof g->st);
   for (uint32_t r = 0; r < SG_GLIF_COND_N_STATE; ++r) g->view.s[r] = g->st[r];
   g->st[SG_GLIF_COND_S_threshold][0] = g->c.th_inf;
@@ -368,7 +368,7 @@ static int ref_update(ref_neuron *n, const double *spk, double cur) {
   return spike;
 }
 
-/* builds the reference from the same parameters, independently of sg_glif_cond_prepare */
+/* builds the reference from the same parameters, independently of sg_glif_cond_prepare_arrays */
 static void ref_init(ref_neuron *n, const gnode *g, double h) {
   h = opaque(h);
   memset(n, 0, sizeof *n);

@@ -350,23 +350,6 @@ static void test_h5out_swmr_from_creation(void) {
   remove_tree(dir);
 }
 
-/* Reads /metadata/network_json (scalar variable-length UTF-8 string). Caller frees. */
-static char *read_json(hid_t f) {
-  hid_t d = H5Dopen2(f, "/metadata/network_json", H5P_DEFAULT);
-  if (d < 0) return NULL;
-  hid_t mt = H5Tcopy(H5T_C_S1);
-  H5Tset_size(mt, H5T_VARIABLE);
-  H5Tset_cset(mt, H5T_CSET_UTF8);
-  char *s = NULL, *copy = NULL;
-  if (H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, &s) >= 0 && s) {
-    copy = strdup(s);
-    H5free_memory(s);
-  }
-  H5Tclose(mt);
-  H5Dclose(d);
-  return copy;
-}
-
 static void test_h5out_spikes_roundtrip(void) {
   char dir[256], path[512], err[ERRLEN] = "";
   if (make_tmp(dir, sizeof dir)) { CU_FAIL("mkdtemp"); return; }
@@ -412,7 +395,7 @@ static void test_h5out_spikes_roundtrip(void) {
   check_spike_pop(h, "/spikes/exc", &re, 1);
   check_spike_pop(h, "/spikes/inh", &ri, 801);
   check_root_meta(h, &test_meta);
-  char *js = read_json(h);
+  char *js = sg_test_network_json(h);
   CU_ASSERT(js && strcmp(js, test_meta.network_json) == 0);
   free(js);
   H5Fclose(h);
@@ -574,7 +557,7 @@ static void test_h5out_large_json(void) {
   ASSERT_OK(sg_h5_close(f, err, sizeof err));
   hid_t h = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
   CU_ASSERT_FATAL(h >= 0);
-  char *back = read_json(h);
+  char *back = sg_test_network_json(h);
   CU_ASSERT(back && strlen(back) == at && strcmp(back, js) == 0);
   check_root_meta(h, &m);
   free(back);

@@ -9,7 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <hdf5.h>
+
 #include "sg_test.h"
+#include "spikegpu.h"
 
 #define X(name) extern const sg_test_suite sg_suite_##name;
 #include "suites.h"
@@ -24,6 +27,37 @@ static const sg_test_suite *const all_suites[] = {
 int sg_test_quick(void) {
   const char *q = getenv("SG_TEST_QUICK");
   return q && *q && strcmp(q, "0") != 0;
+}
+
+sg_sim *sg_test_cpu_sim(double h, uint64_t seed, int threads, const char *output_dir) {
+  sg_config cfg;
+  sg_config_default(&cfg);
+  cfg.resolution_ms = h;
+  cfg.seed = seed;
+  cfg.backend = SG_BACKEND_CPU;
+  cfg.threads = threads;
+  cfg.verbose = 0;
+  cfg.output_dir = output_dir;
+  sg_sim *sim = NULL;
+  char err[256] = "";
+  if (sg_sim_new(&cfg, &sim, err, sizeof err) != SG_OK) fprintf(stderr, "\n  sg_sim_new: %s\n", err);
+  return sim;
+}
+
+char *sg_test_network_json(int64_t file) {
+  hid_t d = H5Dopen2((hid_t)file, "/metadata/network_json", H5P_DEFAULT);
+  if (d < 0) return NULL;
+  hid_t mt = H5Tcopy(H5T_C_S1);
+  H5Tset_size(mt, H5T_VARIABLE);
+  H5Tset_cset(mt, H5T_CSET_UTF8);
+  char *s = NULL, *copy = NULL;
+  if (H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, &s) >= 0 && s) {
+    copy = strdup(s);
+    H5free_memory(s);
+  }
+  H5Tclose(mt);
+  H5Dclose(d);
+  return copy;
 }
 
 static int wanted(const char *name, int argc, char **argv) {

@@ -79,7 +79,7 @@ static void gl_coef(sg_gl_exp_coef *c, int variant) {
   case 7: p[SG_GL_EXP_P_b] = 1e300; break;   /* p_scale 1e-304: firing needs t > 1000, beyond the bound */
   default: break;
   }
-  sg_gl_exp_prepare(p, h, (int64_t)(h * 1000.0 + 0.5), c);
+  sg_gl_exp_prepare(p, NULL, h, (int64_t)(h * 1000.0 + 0.5), c);
   if (variant == 6) { c->P = 1.0; c->one_minus_P = 0.0; }  /* tau_m huge: V held exactly */
 }
 enum { GL_VARIANTS = 8 };

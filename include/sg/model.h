@@ -1,15 +1,26 @@
 /* sg/model.h - what every model header shares: validation classes, the per-step context handed
  * to a step function, and the input conventions of the ring buffer.
  *
- * A model header (include/sg/models/<m>.h, include/sg/stim/<d>.h) holds, in this order:
+ * The contract of a neuron model header include/sg/models/<m>.h (M = <m> in upper case), whose
+ * one line X(<m>, <M>) in sg/model_list.h registers it:
  *   SG_<M>_PARAMS(X)   X(name, unit, default, check, doc)     scalar parameters
- *   SG_<M>_VECS(X)     X(name, unit, check, doc)              vector parameters (optional)
  *   SG_<M>_STATE(X)    X(name, unit, initial, check, doc)     scalar state = recordables
+ *   SG_<M>_N_PARAMS, SG_<M>_N_STATE, SG_<M>_P_<name>, SG_<M>_S_<name>   their enums
  *   sg_<m>_coef        the per-run coefficients (NEST's Variables_), filled on the host by
- *   sg_<m>_prepare()   from parameters and h, once per run (libm allowed: host only)
- *   sg_<m>_step()      SG_HD, one neuron, one step; no libm, no globals, no I/O
- * host/models.c expands the tables into descriptors read by the parameter API, the HDF5
- * writer and the docs; the backends call prepare and step.
+ *   sg_<m>_prepare(p, vecs, h, tics_per_step, coef)   once per run (libm allowed: host only)
+ *   sg_<m>_step(coef, view, i, slot, ctx)   SG_HD, one neuron, one step; returns the spike
+ *                      multiplicity; no libm, no globals, no I/O
+ * and a host section (#if !defined(__CUDACC__), may use sg/model_host.h):
+ *   sg_<m>_n_ports(pop), sg_<m>_spike_port(pop, receptor, weight), sg_<m>_current_port(pop,
+ *                      receptor)   the port map (-1: receptor not accepted; a spike's port may
+ *                      depend on the sign of its weight)
+ *   SG_<M>_HOOKS       designated initialisers of the optional descriptor fields (host/internal.h,
+ *                      sg_model_desc): .check, .vecs/.n_vecs/.vec_default (SG_<M>_VECS tables),
+ *                      .state_width, recordables, state access, .init_state, .cpu_block_step;
+ *                      empty when there are none.
+ * host/models.c generates the descriptor from these (read by the parameter API, the HDF5 writer
+ * and the docs); the backends call prepare and step. Devices (include/sg/stim/<d>.h) have the
+ * tables only; their descriptors are written out in host/models.c.
  */
 /* SPDX-License-Identifier: MIT */
 #ifndef SG_MODEL_H
@@ -65,6 +76,9 @@ static inline const char *sg_check_text(int check) {
  * error naming the node (sg_i_nonfinite_error), instead of going on with a neuron that can never
  * spike again. Checked where a model can blow up (glif_cond's integrator), one comparison a step. */
 #define SG_STEP_NONFINITE 0x80000000u
+
+/* A vector parameter's value (glif_cond's per-receptor time constants): len doubles. */
+typedef struct sg_vec { double *v; size_t len; } sg_vec;
 
 /* What a step function gets besides its own state. */
 typedef struct sg_step_ctx {

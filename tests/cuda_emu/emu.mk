@@ -5,10 +5,10 @@
 # nvcc itself is not used.
 EMU_DIR     := $(BUILD)/emu
 EMU_CUDA_INC ?= $(firstword $(if $(CUDA_TOP),$(CUDA_TOP)/include) $(wildcard /usr/local/cuda/include))
-EMU_CPPFLAGS := -Itests/cuda_emu/include -Iinclude -Ihost -D_POSIX_C_SOURCE=200809L -DSG_HAVE_CUDA=1 $(HDF5_CFLAGS)
+EMU_CPPFLAGS := -DSG_TEST_MODELS -Itests/cuda_emu/include -Iinclude -Ihost -D_POSIX_C_SOURCE=200809L -DSG_HAVE_CUDA=1 $(HDF5_CFLAGS)
 EMU_CFLAGS  := -O2 -g -ffp-contract=off -fno-math-errno -fopenmp -Wall -Wextra -Wno-unused-function $(SG_EMU_SAN)
 # the kernels as C++: every launch rewritten to emu::launch, emu_kernel.h force-included
-EMU_CXXFLAGS := -std=c++17 -O2 -g -ffp-contract=off -fno-math-errno -Wall -Wno-unused-function -D__CUDACC__ \
+EMU_CXXFLAGS := -std=c++17 -O2 -g -ffp-contract=off -fno-math-errno -Wall -Wno-unused-function -D__CUDACC__ -DSG_TEST_MODELS -Itests \
                 -DSG_EMU_WITH_CURAND -Itests/cuda_emu/include -include tests/cuda_emu/emu_kernel.h -idirafter $(EMU_CUDA_INC) $(SG_EMU_SAN)
 # the negative control: the same math kernel with contraction into FMA, as nvcc -fmad=true does
 EMU_FMAD_FLAGS := -ffp-contract=fast -mfma

@@ -76,8 +76,9 @@ typedef struct sg_gl_exp_coef {
 
 #ifndef __CUDA_ARCH__
 /* Host only, once per run: propagators from parameters (libm allowed here). */
-static inline void sg_gl_exp_prepare(const double *p, double h, int64_t tics_per_step,
+static inline void sg_gl_exp_prepare(const double *p, const sg_vec *vecs, double h, int64_t tics_per_step,
                                      sg_gl_exp_coef *c) {
+  (void)vecs;
   c->P = exp(-h / p[SG_GL_EXP_P_tau_m]);
   c->one_minus_P = -expm1(-h / p[SG_GL_EXP_P_tau_m]);
   c->V_r = p[SG_GL_EXP_P_V_r];
@@ -191,6 +192,37 @@ static inline uint32_t sg_gl_exp_step_block(const sg_gl_exp_coef *SG_RESTRICT c,
   }
   return ns;
 }
+#endif
+
+/* ---- host hooks (host/models.c builds the descriptor from them) ------------------------------ */
+#if !defined(__CUDACC__)
+#include <stdio.h>
+#include "sg/model_host.h"
+
+/* receptor 0: spikes (port 0, either sign) and currents (port 1) */
+static uint32_t sg_gl_exp_n_ports(const struct sg_pop *pop) { (void)pop; return SG_GL_EXP_N_PORTS; }
+static int sg_gl_exp_spike_port(const struct sg_pop *pop, int r, double w) {
+  (void)pop; (void)w;
+  return r == 0 ? SG_GL_EXP_PORT_SPIKES : -1;
+}
+static int sg_gl_exp_current_port(const struct sg_pop *pop, int r) { (void)pop; return r == 0 ? SG_GL_EXP_PORT_CURRENT : -1; }
+
+/* t_ref becomes an int64 step count (sg_ms_to_steps_ceil): bounded like every device time. */
+static int sg_gl_exp_check(const double *p, const sg_vec *v, char *msg, size_t len) {
+  (void)v;
+  if (p[SG_GL_EXP_P_t_ref] > SG_I_MAX_TIME_MS) {
+    snprintf(msg, len, "t_ref = %g ms: allowed at most %g ms (times are kept in integer tics)", p[SG_GL_EXP_P_t_ref], SG_I_MAX_TIME_MS);
+    return 1;
+  }
+  return 0;
+}
+
+static uint32_t sg_gl_exp_block_hook(const void *coef, const sg_view *v, uint64_t i0, uint32_t cnt, int64_t *slot,
+                                     const sg_step_ctx *ctx, const uint32_t *w0, const uint32_t *w1, uint32_t *spk) {
+  return sg_gl_exp_step_block((const sg_gl_exp_coef *)coef, v, i0, cnt, slot, ctx, w0, w1, spk);
+}
+
+#define SG_GL_EXP_HOOKS .check = sg_gl_exp_check, .cpu_block_step = sg_gl_exp_block_hook,
 #endif
 
 #endif

@@ -183,7 +183,7 @@ typedef struct sg_glif_cond_coef {
 } sg_glif_cond_coef;
 
 /* Input ports of a node with n_rec receptors. */
-SG_HD uint32_t sg_glif_cond_n_ports(uint32_t n_rec) { return n_rec + 1u; }
+SG_HD uint32_t sg_glif_cond_ports_for(uint32_t n_rec) { return n_rec + 1u; }
 
 #ifndef __CUDA_ARCH__
 /* NEST's defaults of the vector parameters. v: SG_GLIF_COND_V_*. Returns the length and
@@ -300,8 +300,8 @@ static inline int sg_glif_cond_check(const double *p, const double *const *vec, 
 
 /* Host only, once per run (NEST's pre_run_hook): the coefficients in NEST's exact form, with
  * glibc's exp, so both backends start from NEST's bits. Assumes check() passed. */
-static inline void sg_glif_cond_prepare(const double *p, const double *const *vec, const size_t *len,
-                                        double h, int64_t tics_per_step, sg_glif_cond_coef *c) {
+static inline void sg_glif_cond_prepare_arrays(const double *p, const double *const *vec, const size_t *len,
+                                               double h, int64_t tics_per_step, sg_glif_cond_coef *c) {
   memset(c, 0, sizeof *c);
   const double G = p[SG_GLIF_COND_P_g_m], C_m = p[SG_GLIF_COND_P_C_m], E_L = p[SG_GLIF_COND_P_E_L];
   const double t_ref = p[SG_GLIF_COND_P_t_ref];
@@ -349,6 +349,14 @@ static inline void sg_glif_cond_prepare(const double *p, const double *const *ve
     c->E_rev[r] = vec[SG_GLIF_COND_V_E_rev][r];
     c->jump[r] = 1.0 * 2.718281828459045 / tau;   /* NEST: 1.0 * numerics::e / tau */
   }
+}
+/* The uniform form (sg/model.h): the vector parameters as sg_vec, in SG_GLIF_COND_VECS order. */
+static inline void sg_glif_cond_prepare(const double *p, const sg_vec *vecs, double h, int64_t tics_per_step,
+                                        sg_glif_cond_coef *c) {
+  const double *v[SG_GLIF_COND_N_VECS];
+  size_t l[SG_GLIF_COND_N_VECS];
+  for (uint32_t k = 0; k < SG_GLIF_COND_N_VECS; ++k) { v[k] = vecs[k].v; l[k] = vecs[k].len; }
+  sg_glif_cond_prepare_arrays(p, v, l, h, tics_per_step, c);
 }
 #endif /* !__CUDA_ARCH__ */
 
@@ -581,5 +589,227 @@ SG_HD uint32_t sg_glif_cond_step(const sg_glif_cond_coef *SG_RESTRICT c, const s
   if (!(fabs(y[0]) <= 1.7976931348623157e308)) return SG_STEP_NONFINITE;
   return spike;
 }
+
+/* ---- host hooks: the descriptor's tables, ports, state widths, NEST's recordables (V_m and
+ *      threshold absolute), state access with NEST's rules, and the E_L bookkeeping ------------ */
+#if !defined(__CUDACC__)
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "sg/model_host.h"
+
+static const sg_vec_row sg_glif_cond_vec_rows[] = {SG_GLIF_COND_VECS(SG_VEC_ROW)};
+
+/* ---- parameters ----------------------------------------------------------------------------- */
+static int sg_glif_cond_vec_default(uint32_t v, sg_vec *out) {
+  const double *vals;
+  const size_t n = sg_glif_cond_vec_default_values(v, &vals);
+  out->v = NULL;
+  out->len = n;
+  if (n) {
+    out->v = malloc(n * sizeof(double));
+    if (!out->v) { out->len = 0; return 1; }
+    memcpy(out->v, vals, n * sizeof(double));
+  }
+  return 0;
+}
+
+static void sg_glif_cond_unpack(const sg_vec *vecs, const double **v, size_t *len) {
+  for (uint32_t k = 0; k < SG_GLIF_COND_N_VECS; ++k) { v[k] = vecs[k].v; len[k] = vecs[k].len; }
+}
+
+static int sg_glif_cond_check_vecs(const double *p, const sg_vec *vecs, char *msg, size_t len) {
+  /* t_ref becomes an int64 step count (sg_ms_to_steps_ceil): bounded like every device time */
+  if (p[SG_GLIF_COND_P_t_ref] > SG_I_MAX_TIME_MS) {
+    snprintf(msg, len, "t_ref = %g ms: allowed at most %g ms (times are kept in integer tics)", p[SG_GLIF_COND_P_t_ref], SG_I_MAX_TIME_MS);
+    return 1;
+  }
+  const double *v[SG_GLIF_COND_N_VECS];
+  size_t l[SG_GLIF_COND_N_VECS];
+  sg_glif_cond_unpack(vecs, v, l);
+  return sg_glif_cond_check(p, v, l, msg, len);
+}
+
+
+/* Receptor and ASC counts are equal across a population (sg_set_vec refuses a length change
+ * for part of it), so node 0 speaks for all. */
+static uint32_t sg_glif_cond_n_rec(const struct sg_pop *pop) {
+  return (uint32_t)sg_pop_vec(pop, SG_GLIF_COND_V_tau_syn, 0)->len;
+}
+static uint32_t sg_glif_cond_n_asc(const struct sg_pop *pop) {
+  return (uint32_t)sg_pop_vec(pop, SG_GLIF_COND_V_asc_decay, 0)->len;
+}
+
+/* ---- ports: spike receptors 1..n -> ports 0..n-1, current receptor 0 -> port n --------------- */
+static uint32_t sg_glif_cond_n_ports(const struct sg_pop *pop) { return sg_glif_cond_ports_for(sg_glif_cond_n_rec(pop)); }
+static int sg_glif_cond_spike_port(const struct sg_pop *pop, int r, double w) {
+  (void)w;
+  return r >= 1 && (uint32_t)r <= sg_glif_cond_n_rec(pop) ? r - 1 : -1;
+}
+static int sg_glif_cond_current_port(const struct sg_pop *pop, int r) { return r == 0 ? (int)sg_glif_cond_n_rec(pop) : -1; }
+
+static uint32_t sg_glif_cond_state_width(const struct sg_pop *pop, uint32_t row) {
+  switch (row) {
+  case SG_GLIF_COND_S_dg:
+  case SG_GLIF_COND_S_g: return sg_glif_cond_n_rec(pop);
+  case SG_GLIF_COND_S_ASCurrents: return sg_glif_cond_n_asc(pop);
+  default: return 1;
+  }
+}
+
+/* ---- recordables, in NEST's order: ASCurrents_sum, I, V_m, g_1..g_n, threshold,
+ *      threshold_spike, threshold_voltage ------------------------------------------------------ */
+enum { GC_R_ASC_SUM = 0, GC_R_I = 1, GC_R_V_M = 2, GC_R_G = 3 };
+
+static uint32_t sg_glif_cond_n_recordables(const struct sg_pop *pop) { return 6 + sg_glif_cond_n_rec(pop); }
+
+static void sg_glif_cond_recordable_name(const struct sg_pop *pop, uint32_t j, char *buf, size_t len) {
+  const uint32_t nr = sg_glif_cond_n_rec(pop);
+  static const char *const tail[3] = {"threshold", "threshold_spike", "threshold_voltage"};
+  if (j == GC_R_ASC_SUM) snprintf(buf, len, "ASCurrents_sum");
+  else if (j == GC_R_I) snprintf(buf, len, "I");
+  else if (j == GC_R_V_M) snprintf(buf, len, "V_m");
+  else if (j < GC_R_G + nr) snprintf(buf, len, "g_%u", j - GC_R_G + 1);
+  else if (j < GC_R_G + nr + 3) snprintf(buf, len, "%s", tail[j - GC_R_G - nr]);
+  else if (len) buf[0] = '\0';
+}
+
+static double sg_glif_cond_recordable_value(const struct sg_pop *pop, uint32_t j, uint64_t i) {
+  const uint32_t nr = sg_glif_cond_n_rec(pop);
+  const double E_L = sg_pop_param(pop, SG_GLIF_COND_P_E_L, i);
+  if (j == GC_R_ASC_SUM) return sg_pop_state(pop, SG_GLIF_COND_S_ASCurrents_sum)[i];
+  if (j == GC_R_I) return sg_pop_state(pop, SG_GLIF_COND_S_I)[i];
+  if (j == GC_R_V_M) return sg_pop_state(pop, SG_GLIF_COND_S_V_m)[i] + E_L;
+  if (j < GC_R_G + nr) return sg_pop_state(pop, SG_GLIF_COND_S_g)[(uint64_t)(j - GC_R_G) * sg_pop_size(pop) + i];
+  switch (j - GC_R_G - nr) {
+  case 0: return sg_pop_state(pop, SG_GLIF_COND_S_threshold)[i] + E_L;
+  case 1: return sg_pop_state(pop, SG_GLIF_COND_S_threshold_spike)[i];
+  case 2: return sg_pop_state(pop, SG_GLIF_COND_S_threshold_voltage)[i];
+  default: return NAN;
+  }
+}
+
+/* ---- state access ------------------------------------------------------------------------------ */
+static double sg_glif_cond_get_state(const struct sg_pop *pop, uint32_t row, uint64_t i) {
+  const double *s = sg_pop_state(pop, row);
+  if (row == SG_GLIF_COND_S_V_m || row == SG_GLIF_COND_S_threshold)
+    return s[i] + sg_pop_param(pop, SG_GLIF_COND_P_E_L, i);
+  if (sg_pop_state_width(pop, row) != 1) return NAN;   /* vector rows: sg_get_vec */
+  return s[i];
+}
+
+/* 1 if flag parameter k is off for node i (or, with i == UINT64_MAX, for any node). */
+static int sg_glif_cond_flag_off(const struct sg_pop *pop, uint32_t k, uint64_t i, uint64_t *which) {
+  if (i != UINT64_MAX) { *which = i; return sg_pop_param(pop, k, i) == 0.0; }
+  for (uint64_t q = 0; q < sg_pop_size(pop); ++q)
+    if (sg_pop_param(pop, k, q) == 0.0) { *which = q; return 1; }
+  return 0;
+}
+
+/* Settable as in NEST: V_m (absolute), threshold_spike (R only), threshold_voltage (A only);
+ * ASCurrents (ASC only) through sg_set_vec. The rest is read-only. i == UINT64_MAX: only check. */
+static int sg_glif_cond_set_state(struct sg_pop *pop, uint32_t row, uint64_t i, double value, char *msg, size_t len) {
+  uint64_t q;
+  switch (row) {
+  case SG_GLIF_COND_S_V_m:
+    if (i != UINT64_MAX) sg_pop_state(pop, row)[i] = value - sg_pop_param(pop, SG_GLIF_COND_P_E_L, i);
+    return 0;
+  case SG_GLIF_COND_S_threshold_spike:
+    if (sg_glif_cond_flag_off(pop, SG_GLIF_COND_P_spike_dependent_threshold, i, &q)) {
+      snprintf(msg, len, "the threshold spike component is not supported or settable: spike_dependent_threshold is off (node %llu)",
+               (unsigned long long)(sg_pop_first(pop) + q));
+      return 1;
+    }
+    if (i != UINT64_MAX) sg_pop_state(pop, row)[i] = value;
+    return 0;
+  case SG_GLIF_COND_S_threshold_voltage:
+    if (sg_glif_cond_flag_off(pop, SG_GLIF_COND_P_adapting_threshold, i, &q)) {
+      snprintf(msg, len, "the threshold voltage component is not supported or settable: adapting_threshold is off (node %llu)",
+               (unsigned long long)(sg_pop_first(pop) + q));
+      return 1;
+    }
+    if (i != UINT64_MAX) sg_pop_state(pop, row)[i] = value;
+    return 0;
+  case SG_GLIF_COND_S_ASCurrents:
+    snprintf(msg, len, "ASCurrents is a vector of %u values: use sg_set_vec", sg_glif_cond_n_asc(pop));
+    return 1;
+  default:
+    snprintf(msg, len, "read-only: allowed to set V_m, threshold_spike (spike_dependent_threshold on), "
+             "threshold_voltage (adapting_threshold on), ASCurrents (after_spike_currents on, sg_set_vec)");
+    return 1;
+  }
+}
+
+/* Vector state: only ASCurrents (ASC on, length len(asc_decay)). Checks before writing. */
+static int sg_glif_cond_set_state_vec(struct sg_pop *pop, uint32_t row, uint64_t i, const double *v, size_t len,
+                            char *msg, size_t mlen) {
+  if (row != SG_GLIF_COND_S_ASCurrents) {
+    snprintf(msg, mlen, "read-only: only ASCurrents is a settable vector state");
+    return 1;
+  }
+  if (sg_pop_param(pop, SG_GLIF_COND_P_after_spike_currents, i) == 0.0) {
+    snprintf(msg, mlen, "after spike currents are not supported or settable: after_spike_currents is off (node %llu)",
+             (unsigned long long)(sg_pop_first(pop) + i));
+    return 1;
+  }
+  const uint32_t n_asc = sg_glif_cond_n_asc(pop);
+  if (len != n_asc) {
+    snprintf(msg, mlen, "%zu values: after spike current values must have the same size (%u) as asc_decay", len, n_asc);
+    return 1;
+  }
+  for (size_t j = 0; j < len; ++j)
+    if (!isfinite(v[j])) {
+      snprintf(msg, mlen, "ASCurrents[%zu] = %g: allowed any finite number", j, v[j]);
+      return 1;
+    }
+  for (uint32_t j = 0; j < n_asc; ++j) sg_pop_state(pop, row)[(uint64_t)j * sg_pop_size(pop) + i] = v[j];
+  return 0;
+}
+
+/* NEST: changing E_L alone keeps V_m absolute (the relative value moves by -delta E_L);
+ * V_th and V_reset are parameters stored absolute here, so they keep theirs by construction. */
+static void sg_glif_cond_params_changed(struct sg_pop *pop, uint64_t i, const double *old_p, const double *new_p) {
+  const double d = new_p[SG_GLIF_COND_P_E_L] - old_p[SG_GLIF_COND_P_E_L];
+  if (d != 0.0) sg_pop_state(pop, SG_GLIF_COND_S_V_m)[i] -= d;
+}
+
+/* A fresh node: V_m = E_L (relative 0), threshold = V_th, ASCurrents = asc_init (spikegpu's
+ * documented deviation; NEST keeps zeros), everything else 0 (integration_step 0 = h). */
+static void sg_glif_cond_init_state(struct sg_pop *pop, uint64_t i) {
+  const uint64_t n = sg_pop_size(pop);
+  const double E_L = sg_pop_param(pop, SG_GLIF_COND_P_E_L, i);
+  sg_pop_state(pop, SG_GLIF_COND_S_V_m)[i] = 0.0;
+  sg_pop_state(pop, SG_GLIF_COND_S_threshold)[i] = sg_pop_param(pop, SG_GLIF_COND_P_V_th, i) - E_L;
+  sg_pop_state(pop, SG_GLIF_COND_S_threshold_spike)[i] = 0.0;
+  sg_pop_state(pop, SG_GLIF_COND_S_threshold_voltage)[i] = 0.0;
+  sg_pop_state(pop, SG_GLIF_COND_S_refractory_steps)[i] = 0.0;
+  sg_pop_state(pop, SG_GLIF_COND_S_integration_step)[i] = 0.0;
+  sg_pop_state(pop, SG_GLIF_COND_S_I)[i] = 0.0;
+  for (uint32_t r = 0; r < sg_pop_state_width(pop, SG_GLIF_COND_S_dg); ++r) {
+    sg_pop_state(pop, SG_GLIF_COND_S_dg)[(uint64_t)r * n + i] = 0.0;
+    sg_pop_state(pop, SG_GLIF_COND_S_g)[(uint64_t)r * n + i] = 0.0;
+  }
+  const sg_vec *init = sg_pop_vec(pop, SG_GLIF_COND_V_asc_init, i);
+  const int asc_on = sg_pop_param(pop, SG_GLIF_COND_P_after_spike_currents, i) != 0.0;
+  double sum = 0.0;
+  for (uint32_t j = 0; j < sg_pop_state_width(pop, SG_GLIF_COND_S_ASCurrents); ++j) {
+    const double a = j < init->len ? init->v[j] : 0.0;
+    sg_pop_state(pop, SG_GLIF_COND_S_ASCurrents)[(uint64_t)j * n + i] = a;
+    sum += a;
+  }
+  sg_pop_state(pop, SG_GLIF_COND_S_ASCurrents_sum)[i] = asc_on ? sum : 0.0;
+}
+
+
+#define SG_GLIF_COND_HOOKS                                                                          \
+  .vecs = sg_glif_cond_vec_rows, .n_vecs = SG_GLIF_COND_N_VECS,                                     \
+  .vec_default = sg_glif_cond_vec_default, .check = sg_glif_cond_check_vecs,                        \
+  .state_width = sg_glif_cond_state_width,                                                          \
+  .n_recordables = sg_glif_cond_n_recordables, .recordable_name = sg_glif_cond_recordable_name,     \
+  .recordable_value = sg_glif_cond_recordable_value,                                                \
+  .set_state = sg_glif_cond_set_state, .get_state = sg_glif_cond_get_state,                         \
+  .set_state_vec = sg_glif_cond_set_state_vec,                                                      \
+  .params_changed = sg_glif_cond_params_changed, .init_state = sg_glif_cond_init_state,
+#endif /* !__CUDACC__ */
 
 #endif

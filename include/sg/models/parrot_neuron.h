@@ -21,9 +21,9 @@ enum { SG_PARROT_NEURON_PORT_SPIKES = 0, SG_PARROT_NEURON_PORT_IGNORED = 1,
 typedef struct sg_parrot_neuron_coef { int unused; } sg_parrot_neuron_coef;
 
 #ifndef __CUDA_ARCH__
-static inline void sg_parrot_neuron_prepare(const double *p, double h, int64_t tics_per_step,
-                                            sg_parrot_neuron_coef *c) {
-  (void)p; (void)h; (void)tics_per_step;
+static inline void sg_parrot_neuron_prepare(const double *p, const sg_vec *vecs, double h,
+                                            int64_t tics_per_step, sg_parrot_neuron_coef *c) {
+  (void)p; (void)vecs; (void)h; (void)tics_per_step;
   c->unused = 0;
 }
 #endif
@@ -38,5 +38,17 @@ SG_HD uint32_t sg_parrot_neuron_step(const sg_parrot_neuron_coef *SG_RESTRICT c,
   /* counts are whole multiples of 2^32; a negative or overflowed count cannot occur */
   return count > 0 ? (uint32_t)(count >> SG_FX_FRAC_BITS) : 0u;
 }
+
+/* ---- host hooks --------------------------------------------------------------------------------- */
+#if !defined(__CUDACC__)
+#include "sg/model_host.h"
+static uint32_t sg_parrot_neuron_n_ports(const struct sg_pop *pop) { (void)pop; return SG_PARROT_NEURON_N_PORTS; }
+static int sg_parrot_neuron_spike_port(const struct sg_pop *pop, int r, double w) {
+  (void)pop; (void)w;
+  return r == 0 ? SG_PARROT_NEURON_PORT_SPIKES : r == 1 ? SG_PARROT_NEURON_PORT_IGNORED : -1;
+}
+static int sg_parrot_neuron_current_port(const struct sg_pop *pop, int r) { (void)pop; (void)r; return -1; }
+#define SG_PARROT_NEURON_HOOKS
+#endif
 
 #endif
