@@ -660,7 +660,7 @@ static sg_status pair_of(sg_sim *sim, const sg_pop *sp, const sg_pop *tp, int re
   } else if (sm->kind == SG_KIND_NEURON && tm->id == SG_MODEL_spike_recorder) {
     out->cls = CLS_SREC;
     port = port_neg = tm->spike_port(tp, receptor, 1.0) < 0 ? -1 : (int)SG_PORT_SPIKE_RECORDER;
-  } else if (sm->id == SG_MODEL_multimeter && tm->kind == SG_KIND_NEURON) {
+  } else if (sg_i_is_multimeter(sm) && tm->kind == SG_KIND_NEURON) {
     out->cls = CLS_MM;
     if (receptor != 0)
       return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: receptor_type = %d is not accepted by multimeter -> %s connections: allowed 0",
@@ -1374,7 +1374,7 @@ static sg_status query(sg_sim *sim, const char *fn, sg_nodes pre, sg_nodes post,
         const uint64_t tgt = j < sim->n_srec ? sim->srec[j].gid : 0;
         if (in_range(tgt, post)) fail |= gather_push(&g, tgt, 1.0, steps_ms(sim, 1), 0);
       }
-    if (spop && spop->model->id == SG_MODEL_multimeter)
+    if (spop && sg_i_is_multimeter(spop->model))
       for (size_t j = 0; j < sim->n_mm; ++j)
         if (sim->mm[j].gid == s)
           for (size_t k = 0; k < sim->mm[j].n_targets && !fail; ++k)

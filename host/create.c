@@ -66,14 +66,14 @@ static void family_what(const file_family *f, const char *model, char *buf, size
 
 sg_status sg_i_check_files(sg_sim *sim, const char *fn, const sg_pop *self, const char *name,
                            const sg_model_desc *model, uint64_t n, const char *const *vars, size_t n_vars) {
-  const int mm = model->id == SG_MODEL_multimeter;
+  const int mm = sg_i_is_multimeter(model);
   if (!mm && model->id != SG_MODEL_spike_recorder) return SG_OK;
   char file[2 * SG_NAME_LEN + 32], a[2 * SG_NAME_LEN + 48], b[2 * SG_NAME_LEN + 48];
   for (size_t v = 0; v < (mm ? n_vars : 1); ++v) {
     const file_family mine = {name, n, mm ? vars[v] : NULL};
     for (size_t p = 0; p < sim->n_pops; ++p) {
       const sg_pop *o = sim->pops[p];
-      const int omm = o->model->id == SG_MODEL_multimeter;
+      const int omm = sg_i_is_multimeter(o->model);
       if (o == self || (!omm && o->model->id != SG_MODEL_spike_recorder)) continue;
       for (size_t q = 0; q < (omm ? o->n_record_from : 1); ++q) {
         const file_family other = {o->name, o->n, omm ? o->record_from[q] : NULL};
@@ -108,7 +108,9 @@ static sg_status check_name(sg_sim *sim, const sg_model_desc *m, uint64_t first,
     if (strcmp(sim->pops[i]->name, name) == 0)
       return sg_i_fail(sim, SG_ERR_ARG, "sg_create: name '%s' is already used by nodes %llu..%llu", name,
                        (unsigned long long)sim->pops[i]->first, (unsigned long long)(sim->pops[i]->first + sim->pops[i]->n - 1));
-  return sg_i_check_files(sim, "sg_create", NULL, name, m, n, NULL, 0);
+  static const char *const voltmeter_vars[] = {"V_m"};   /* a voltmeter's files from the start */
+  const int vm = m->id == SG_MODEL_voltmeter;
+  return sg_i_check_files(sim, "sg_create", NULL, name, m, n, vm ? voltmeter_vars : NULL, vm ? 1 : 0);
 }
 
 sg_status sg_create(sg_sim *sim, const char *model, uint64_t n, sg_nodes *out) {
@@ -170,6 +172,12 @@ sg_status sg_create_named(sg_sim *sim, const char *model, uint64_t n, const char
   if (st) { sg_i_pop_free(pop); return st; }
   if (m->init_state)
     for (uint64_t i = 0; i < n; ++i) m->init_state(pop, i);
+  if (m->id == SG_MODEL_voltmeter) {   /* NEST's voltmeter: a multimeter recording V_m */
+    pop->record_from = calloc(1, sizeof *pop->record_from);
+    if (!pop->record_from) { sg_i_pop_free(pop); return sg_i_fail(sim, SG_ERR_NOMEM, "sg_create: out of memory"); }
+    snprintf(pop->record_from[0], sizeof pop->record_from[0], "V_m");
+    pop->n_record_from = 1;
+  }
   /* new neurons add ring inputs: with the longest delay so far the ring must still fit, by the
    * rule of sg_connect's check and sg_i_prepare (0.8 x available memory), refused here rather than
    * at sg_simulate */

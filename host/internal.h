@@ -82,6 +82,11 @@ typedef struct sg_model_desc {
   void (*init_state)(struct sg_pop *pop, uint64_t i);
 } sg_model_desc;
 
+/* multimeter, or voltmeter (a multimeter whose record_from starts as {V_m}) */
+static inline int sg_i_is_multimeter(const sg_model_desc *m) {
+  return m->id == SG_MODEL_multimeter || m->id == SG_MODEL_voltmeter;
+}
+
 extern const sg_model_desc *const sg_i_models[];
 extern const size_t sg_i_n_models;
 const sg_model_desc *sg_i_model_find(const char *name);

@@ -197,6 +197,12 @@ const sg_model_desc sg_i_model_multimeter = {
   .params = mm_params, .n_params = SG_MULTIMETER_N_PARAMS, .check = multimeter_check,
   .n_ports = no_ports, .spike_port = no_spike_port, .current_port = no_port,
 };
+/* the same parameters; sg_create sets its record_from to {V_m} */
+const sg_model_desc sg_i_model_voltmeter = {
+  .name = "voltmeter", .kind = SG_KIND_RECORDER, .id = SG_MODEL_voltmeter,
+  .params = mm_params, .n_params = SG_MULTIMETER_N_PARAMS, .check = multimeter_check,
+  .n_ports = no_ports, .spike_port = no_spike_port, .current_port = no_port,
+};
 
 /* ---- the list --------------------------------------------------------------------------- */
 const sg_model_desc *const sg_i_models[] = {

@@ -29,7 +29,7 @@ static sg_status unknown_name(sg_sim *sim, const char *fn, const sg_model_desc *
   for (uint32_t i = 0; i < m->n_params; ++i) ADD(m->params[i].name);
   for (uint32_t i = 0; i < m->n_vecs; ++i) ADD(m->vecs[i].name);
   for (uint32_t i = 0; i < m->n_state; ++i) ADD(m->state[i].name);
-  if (m->id == SG_MODEL_multimeter) ADD("record_from");
+  if (sg_i_is_multimeter(m)) ADD("record_from");
 #undef ADD
   return sg_i_fail(sim, SG_ERR_UNKNOWN, "%s: %s has no parameter '%s': allowed %s", fn, m->name, name ? name : "(null)", list);
 }
@@ -111,7 +111,7 @@ static sg_status cross_check(sg_sim *sim, const char *fn, sg_pop *pop, uint64_t 
 }
 
 static sg_status frozen_check(sg_sim *sim, const char *fn, sg_pop *pop, const char *name) {
-  if (pop->model->id == SG_MODEL_multimeter && pop->has_device_connections &&
+  if (sg_i_is_multimeter(pop->model) && pop->has_device_connections &&
       (strcmp(name, "interval") == 0 || strcmp(name, "offset") == 0 || strcmp(name, "record_from") == 0))
     return sg_i_fail(sim, SG_ERR_STATE, "%s: multimeter %s: '%s' cannot be changed after the multimeter has been connected", fn, pop->name, name);
   return SG_OK;
@@ -123,7 +123,7 @@ static sg_status frozen_check(sg_sim *sim, const char *fn, sg_pop *pop, const ch
 static sg_status window_frozen_check(sg_sim *sim, const char *fn, const sg_pop *pop, uint64_t lo,
                                      uint64_t hi, uint32_t k, const double *values, int per_node) {
   const char *pname = pop->model->params[k].name;
-  if (pop->model->id != SG_MODEL_multimeter ||
+  if (!sg_i_is_multimeter(pop->model) ||
       (strcmp(pname, "start") != 0 && strcmp(pname, "stop") != 0 && strcmp(pname, "origin") != 0))
     return SG_OK;
   for (size_t j = 0; j < sim->n_mm; ++j) {
@@ -434,7 +434,7 @@ sg_status sg_set_strs(sg_sim *sim, sg_nodes nodes, const char *name, const char 
   sg_pop *pop;
   sg_status st = sg_i_nodes_pop(sim, nodes, fn, &pop);
   if (st) return st;
-  if (pop->model->id != SG_MODEL_multimeter || strcmp(name, "record_from") != 0)
+  if (!sg_i_is_multimeter(pop->model) || strcmp(name, "record_from") != 0)
     return sg_i_fail(sim, SG_ERR_UNKNOWN, "%s: %s has no string-list parameter '%s': allowed multimeter.record_from", fn, pop->model->name, name);
   if ((st = frozen_check(sim, fn, pop, name))) return st;
   if (nodes.n != pop->n)

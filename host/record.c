@@ -200,7 +200,7 @@ sg_status sg_i_record_alloc(sg_sim *sim) {
   for (size_t p = 0; p < sim->n_pops; ++p) {
     const sg_pop *pop = sim->pops[p];
     if (pop->model->id == SG_MODEL_spike_recorder) n_sr += pop->n;
-    if (pop->model->id == SG_MODEL_multimeter) n_mm += pop->n;
+    if (sg_i_is_multimeter(pop->model)) n_mm += pop->n;
   }
   if (n_sr > sim->n_srec) {
     sg_spike_rec *r = realloc(sim->srec, n_sr * sizeof *r);
@@ -778,7 +778,7 @@ sg_status sg_samples(sg_sim *sim, uint64_t multimeter, const char *var, double *
   if (!var) return sg_i_fail(sim, SG_ERR_ARG, "sg_samples: var is NULL");
   if (cap && (!times || !senders || !values)) return sg_i_fail(sim, SG_ERR_ARG, "sg_samples: an output array is NULL with cap = %zu", cap);
   const sg_pop *pop = sg_i_pop_of(sim, multimeter);
-  if (!pop || pop->model->id != SG_MODEL_multimeter)
+  if (!pop || !sg_i_is_multimeter(pop->model))
     return sg_i_fail(sim, SG_ERR_ARG, "sg_samples: node %llu is %s: allowed a multimeter", (unsigned long long)multimeter,
                      pop ? pop->model->name : "out of range");
   if (!sim->cfg.keep_in_memory)

@@ -644,6 +644,49 @@ static void test_engine_noise_blocks(void) {
   sg_sim_free(sim);
 }
 
+/* voltmeter: a multimeter recording V_m unless told otherwise, with the multimeter's default
+ * interval (1 ms): its samples are the V_m samples of a multimeter, bit for bit; its record_from
+ * can be changed; a target without V_m (parrot) is refused at connect, naming the recordables. */
+static void test_engine_voltmeter(void) {
+  sg_sim *sim = new_sim(0.1, 7);
+  sg_nodes nrn, pg, vm, mm, par;
+  OK(sg_create(sim, "gl_exp", 20, &nrn));
+  OK(sg_create(sim, "poisson_generator", 1, &pg));
+  OK(sg_set(sim, pg, "rate", 2000.0));
+  sg_syn_spec s = syn(2.5, 1.0, 0);
+  OK(sg_connect(sim, pg, nrn, NULL, &s));
+  OK(sg_create(sim, "voltmeter", 1, &vm));
+  OK(sg_create(sim, "multimeter", 1, &mm));
+  const char *vars[] = {"V_m"};
+  OK(sg_set_strs(sim, mm, "record_from", vars, 1));
+  OK(sg_connect(sim, vm, nrn, NULL, NULL));
+  OK(sg_connect(sim, mm, nrn, NULL, NULL));
+  OK(sg_simulate(sim, 50.0));
+  static double t1[2000], v1[2000], t2[2000], v2[2000];
+  static uint64_t s1[2000], s2[2000];
+  size_t n1 = 0, n2 = 0;
+  OK(sg_samples(sim, vm.first, "V_m", t1, s1, v1, 2000, &n1));
+  OK(sg_samples(sim, mm.first, "V_m", t2, s2, v2, 2000, &n2));
+  CU_ASSERT_EQUAL(n1, 50 * 20);   /* at 1, 2, ..., 50 ms */
+  CU_ASSERT(n1 == n2 && memcmp(t1, t2, n1 * sizeof *t1) == 0 && memcmp(v1, v2, n1 * sizeof *v1) == 0 &&
+            memcmp(s1, s2, n1 * sizeof *s1) == 0);
+  SG_ASSERT_DBL_EXACT(t1[0], 1.0);
+  CU_ASSERT(v1[0] != v1[20 * 49]);   /* V_m moved */
+  /* a voltmeter may record something else, like a multimeter */
+  sg_nodes vm2;
+  OK(sg_create(sim, "voltmeter", 1, &vm2));
+  const char *rf[] = {"I_stim"};
+  OK(sg_set_strs(sim, vm2, "record_from", rf, 1));
+  OK(sg_connect(sim, vm2, nrn, NULL, NULL));
+  /* parrots have no V_m */
+  sg_nodes vm3;
+  OK(sg_create(sim, "parrot_neuron", 2, &par));
+  OK(sg_create(sim, "voltmeter", 1, &vm3));
+  CU_ASSERT_EQUAL(sg_connect(sim, vm3, par, NULL, NULL), SG_ERR_UNKNOWN);
+  CU_ASSERT(strstr(sg_errmsg(sim), "voltmeter") && strstr(sg_errmsg(sim), "'V_m'"));
+  sg_sim_free(sim);
+}
+
 static CU_TestInfo tests[] = {
   {"parrot multiplicity (T2)", test_engine_parrot_multiplicity},
   {"spike_generator window (M7)", test_engine_spike_generator_window},
@@ -660,6 +703,7 @@ static CU_TestInfo tests[] = {
   {"threads and split runs identical", test_engine_threads_and_split_runs_identical},
   {"poisson counts per target", test_engine_poisson_counts},
   {"noise_generator blocks (M10)", test_engine_noise_blocks},
+  {"voltmeter = multimeter recording V_m every 1 ms", test_engine_voltmeter},
   CU_TEST_INFO_NULL,
 };
 

@@ -37,7 +37,8 @@
   X(step_current_generator, STEP_CURRENT_GENERATOR) \
   X(noise_generator, NOISE_GENERATOR)               \
   X(spike_recorder, SPIKE_RECORDER)                 \
-  X(multimeter, MULTIMETER)
+  X(multimeter, MULTIMETER)                         \
+  X(voltmeter, VOLTMETER)
 
 #define SG_MODEL_LIST(X) SG_CORE_NEURON_LIST(X) SG_DEVICE_LIST(X) SG_TEST_NEURON_LIST(X)
 

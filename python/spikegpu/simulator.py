@@ -170,7 +170,7 @@ class _Pop:
 
     def __init__(self, first, n, model, name):
         self.first, self.n, self.model, self.name = first, n, model, name
-        self.record_from = []
+        self.record_from = ["V_m"] if model == "voltmeter" else []
 
 
 class Simulator:
@@ -546,6 +546,8 @@ class Simulator:
 
 
 # ---- node collections ---------------------------------------------------------------------------
+# recorders with record_from (a voltmeter is a multimeter that starts with ["V_m"])
+_MULTIMETERS = ("multimeter", "voltmeter")
 _SPECIAL_GET = ("global_id", "model", "events", "n_events", "record_from")
 
 
@@ -693,7 +695,7 @@ class NodeCollection:
                 for k in _entries(p.model):
                     if k not in keys:
                         keys.append(k)
-                if p.model == "multimeter" and "record_from" not in keys:
+                if p.model in _MULTIMETERS and "record_from" not in keys:
                     keys.append("record_from")
             return {k: self._get1(k) for k in keys}
         return {n: self._get1(n) for n in names}
@@ -716,9 +718,9 @@ class NodeCollection:
         if name == "record_from":
             segs = self._segs()
             for p, _, _ in segs:
-                if p.model != "multimeter":
+                if p.model not in _MULTIMETERS:
                     raise UnknownNameError(f"get: {p.model} has no parameter 'record_from' "
-                                           f"(multimeters only)")
+                                           f"(multimeters and voltmeters only)")
             rf = [list(p.record_from) for p, _, k in segs for _ in range(k)]
             return rf[0] if all(r == rf[0] for r in rf) else rf
         L = sim._lib
@@ -967,8 +969,8 @@ class NodeCollection:
 
     def _kind_of(self, gid):
         p = self._sim._pop_of(gid)
-        if p.model not in ("spike_recorder", "multimeter"):
-            raise ArgumentError(f"events: node {gid} is a {p.model}: allowed a spike_recorder or a multimeter")
+        if p.model not in ("spike_recorder",) + _MULTIMETERS:
+            raise ArgumentError(f"events: node {gid} is a {p.model}: allowed a spike_recorder, a multimeter or a voltmeter")
         return p
 
     def _n_events_of(self, gid):

@@ -26,7 +26,7 @@ def test_models_lists_every_model():
     for m in ("gl_exp", "parrot_neuron", "spike_generator", "poisson_generator",
               "step_current_generator", "noise_generator", "spike_recorder", "multimeter"):
         assert m in names
-    assert set(spikegpu.models("recorder")) == {"spike_recorder", "multimeter"}
+    assert set(spikegpu.models("recorder")) == {"spike_recorder", "multimeter", "voltmeter"}
     assert "gl_exp" in spikegpu.models("neuron")
     assert "poisson_generator" in spikegpu.models(kind="generator")
     with pytest.raises(spikegpu.ArgumentError):

@@ -237,3 +237,24 @@ def test_hdf5_readers(tmp_path):
     np.testing.assert_array_equal(sm["values"], vm["V_m"].astype(np.float32))
     net = hdf5.network(tmp_path / "sr.h5")
     assert [p["name"] for p in net["populations"]][1:] == ["a", "b", "sr", "mm"]
+
+
+def test_voltmeter_is_a_multimeter_of_V_m(tmp_path):
+    """NEST's voltmeter: record_from starts as ["V_m"], interval 1 ms; samples equal a
+    multimeter's; it writes <name>_V_m.h5."""
+    h5py = pytest.importorskip("h5py")
+    out = tmp_path / "out"
+    with spikegpu.Simulator(seed=5, backend="cpu", threads=1, output=out) as sim:
+        n = sim.create("gl_exp", 6, {"I_e": 500.0}, name="exc")
+        vm = sim.create("voltmeter", name="volt")
+        mm = sim.create("multimeter", params={"record_from": ["V_m"]}, name="mm")
+        assert vm.get("record_from") == ["V_m"] and vm.get("interval") == 1.0
+        sim.connect(vm, n)
+        sim.connect(mm, n)
+        sim.simulate(30.0)
+        a, b = vm.events, mm.events
+    assert len(a["times"]) == 30 * 6 and a["times"][0] == 1.0
+    for k in ("times", "senders", "V_m"):
+        np.testing.assert_array_equal(a[k], b[k])
+    with h5py.File(out / "volt_V_m.h5", "r") as f:
+        assert f["report/exc/data"].shape == (30, 6)

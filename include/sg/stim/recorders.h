@@ -1,10 +1,12 @@
-/* sg/stim/recorders.h - spike_recorder and multimeter parameters (NEST semantics).
+/* sg/stim/recorders.h - spike_recorder, multimeter and voltmeter parameters (NEST semantics).
  *
  * spike_recorder: keeps spikes with t_min < stamp <= t_max; multiplicity m is written m times.
  * multimeter: a sample with timestamp (k+1) h holds the target's state after its update of
  * step k. With offset 0 samples fall on positive multiples of interval (never at 0); with an
  * offset on offset + j interval; a multimeter created at T0 skips timestamps <= T0 (<= T0 + h
  * with an offset, NEST's quirk). Samples are kept when t_min < t <= t_max.
+ * voltmeter: NEST's multimeter that records V_m unless told otherwise (record_from = {V_m} at
+ * creation; the same parameters, defaults and sampling).
  * Unlike NEST, after sg_simulate(T) every sample up to and including T is available (NEST
  * holds back the last min_delay; compare the common prefix).
  */
