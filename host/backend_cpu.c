@@ -62,10 +62,9 @@
 #include "sg/csr.h"
 #include "sg/models/all.h"
 #include "sg/ring.h"
-#include "sg/stim/device.h"
+#include "sg/stim/advance.h"
 #include "sg/stim/noise_generator.h"
 #include "sg/stim/poisson_generator.h"
-#include "sg/stim/step_current_generator.h"
 #include "cpu_fast.h"   /* fast twins: Philox words, Q31.32 adds, Poisson table */
 
 #define BLK 256              /* nodes, targets or synapses handled per inner block */
@@ -318,12 +317,11 @@ static sg_status cpu_prepare(sg_sim *sim) {
     for (size_t g = 0; g < sim->n_gens; ++g) {
       const sg_gen *G = &sim->gens[g];
       const uint64_t row = G->gid - 1;
-      const int targets = c->row_seg && c->row_seg[row] != c->row_seg[row + 1];
       if (G->model != SG_MODEL_poisson_generator) {
-        if (targets) d->has_serial = 1; else d->idle_gens = 1;
+        if (G->has_targets) d->has_serial = 1; else d->idle_gens = 1;
         continue;
       }
-      if (!targets) continue;
+      if (!G->has_targets) continue;
       const uint64_t s0 = c->row_seg[row], s1 = c->row_seg[row + 1];
       const uint64_t n = sg_csr_span_len(c->seg_end, s0, s1);
       d->pcnt[g] = malloc((size_t)(n + BLK) * sizeof(uint32_t));
@@ -381,29 +379,25 @@ static inline uint32_t compact(const uint32_t *SG_RESTRICT in, const float *SG_R
 
 /* ---- (1) generators ------------------------------------------------------------------------- */
 
-/* spike, step current and noise generators (master only, nobody else touches the ring then) */
+/* spike, step current and noise generators (master only, nobody else touches the ring then):
+ * sg_gen_advance (include/sg/stim/advance.h, also the cuda backend's) moves each to step k and
+ * says what the step sends; the generator's targets get it here. */
 static void run_serial_generators(sg_sim *sim, uint64_t k) {
   const sg_csr *c = &sim->gen_csr;
   const uint32_t mask = sg_ring_mask(sim->ring_len);
   const uint64_t ni = sim->n_inputs;
   for (size_t g = 0; g < sim->n_gens; ++g) {
     sg_gen *G = &sim->gens[g];
-    if (G->model == SG_MODEL_poisson_generator) continue;
+    if (G->model == SG_MODEL_poisson_generator) continue;   /* nothing serial: the threads draw its counts */
+    const sg_gen_step now = sg_gen_advance(G, sim->gen_t, sim->gen_w, (int64_t)k);
+    if (!now.active) continue;   /* generators without targets end here, their state moved */
     const uint64_t row = G->gid - 1;
-    if (!c->row_seg || c->row_seg[row] == c->row_seg[row + 1]) {
-      /* no targets: spike generators still advance their read position */
-      if (G->model == SG_MODEL_spike_generator)
-        while (G->ev_pos < G->ev_n && sim->gen_t[G->ev_off + G->ev_pos] <= (int64_t)k + 1) G->ev_pos++;
-      continue;
-    }
     const uint64_t s0 = c->row_seg[row], s1 = c->row_seg[row + 1];
     const uint64_t first_syn = sg_csr_seg_begin(c->seg_end, s0);
     switch (G->model) {
     case SG_MODEL_spike_generator:
-      while (G->ev_pos < G->ev_n && sim->gen_t[G->ev_off + G->ev_pos] <= (int64_t)k + 1) {
-        const uint64_t e = G->ev_off + G->ev_pos++;
-        const int64_t S = sim->gen_t[e];
-        if (S != (int64_t)k + 1 || !sg_window_spike(G->t_min, G->t_max, S) || sim->gen_m[e] == 0) continue;
+      for (uint64_t e = G->ev_off + now.e0; e < G->ev_off + now.e1; ++e) {
+        if (!sg_gen_spike_sends(G, sim->gen_t, sim->gen_m, e, (int64_t)k)) continue;
         for (uint64_t s = s0, j = first_syn; s < s1; ++s) {
           int64_t *slot = sg_ring_slot(sim->ring, k + c->seg_delay[s], mask, ni);
           for (; j < c->seg_end[s]; ++j)
@@ -411,23 +405,17 @@ static void run_serial_generators(sg_sim *sim, uint64_t k) {
         }
       }
       break;
-    case SG_MODEL_step_current_generator: {
-      if (!sg_window_current(G->t_min, G->t_max, (int64_t)k)) break;
-      const double amp = sg_step_current_amplitude(sim->gen_t + G->ev_off, sim->gen_w + G->ev_off, (uint32_t)G->ev_n, (int64_t)k + 1);
+    case SG_MODEL_step_current_generator:
       for (uint64_t s = s0, j = first_syn; s < s1; ++s) {
         int64_t *slot = sg_ring_slot(sim->ring, k + c->seg_delay[s], mask, ni);
-        for (; j < c->seg_end[s]; ++j) slot[c->input[j]] += sg_fx_from_double(amp * (double)c->weight[j]);
+        for (; j < c->seg_end[s]; ++j) slot[c->input[j]] += sg_fx_from_double(now.amp * (double)c->weight[j]);
       }
       break;
-    }
     case SG_MODEL_noise_generator: {
-      if (!sg_window_current(G->t_min, G->t_max, (int64_t)k)) break;
-      const sg_noise_coef nc = {G->mean, G->std2, G->std_mod2, G->cos_wh, G->sin_wh, G->t_min, G->t_max, G->dt_steps};
-      if (G->std_mod2 != 0.0) sg_noise_rotate(&nc, &G->y0, &G->y1);
       double *vals = sim->gen_vals + G->val_off;
-      if ((int64_t)k >= G->next_draw) {
+      if (now.draw) {
+        const sg_noise_coef nc = sg_gen_noise_coef(G);
         for (uint64_t j = 0; j < G->val_n; ++j) vals[j] = sg_noise_generator_draw(&nc, sim->cfg.seed, G->gid, j, k, G->y1);
-        G->next_draw = (int64_t)k + G->dt_steps;
       }
       for (uint64_t s = s0, j = first_syn; s < s1; ++s) {
         int64_t *slot = sg_ring_slot(sim->ring, k + c->seg_delay[s], mask, ni);
@@ -441,15 +429,14 @@ static void run_serial_generators(sg_sim *sim, uint64_t k) {
 }
 
 static inline int poisson_active(const sg_sim *sim, const cpu_data *d, size_t g, uint64_t k) {
-  const sg_gen *G = &sim->gens[g];
-  return d->pcnt[g] && sg_window_poisson(G->t_min, G->t_max, (int64_t)k) && G->lambda > 0.0;
+  return d->pcnt[g] && sg_gen_poisson_active(&sim->gens[g], (int64_t)k);
 }
 
 /* Counts of targets jr .. jr + n - 1 (n <= BLK, relative to the generator's first target) in step k. */
 static void poisson_counts(const sg_sim *sim, const sg_gen *G, const ptab *P, uint64_t k, uint64_t jr, uint32_t n,
                            uint32_t *SG_RESTRICT cb, thr_data *me) {
   if (!P->valid) {
-    const sg_poisson_coef pc = {G->lambda, G->emlambda, G->t_min, G->t_max};
+    const sg_poisson_coef pc = sg_gen_poisson_coef(G);
     for (uint32_t j = 0; j < n; ++j) cb[j] = sg_poisson_generator_count(&pc, sim->cfg.seed, G->gid, jr + j, k);
     return;
   }

@@ -336,20 +336,22 @@ static sg_status pull_state(sg_sim *sim, cu_data *d, int for_prepare) {
         st = sg_i_fail(sim, SG_ERR_STATE, "cuda backend: generator table changed while the state was on the device");
         goto fail;
       }
-      for (uint64_t g = 0; g < d->n_gens; ++g) {
-        sim->gens[g].ev_pos = gens[g].ev_pos; sim->gens[g].next_draw = gens[g].next_draw;
-        sim->gens[g].y0 = gens[g].y0; sim->gens[g].y1 = gens[g].y1;
+      for (uint64_t g = 0; g < d->n_gens; ++g) {   /* what sg_gen_advance carries between steps */
+        const sg_gen *D = &gens[g].g;
+        sim->gens[g].ev_pos = D->ev_pos; sim->gens[g].next_draw = D->next_draw;
+        sim->gens[g].y0 = D->y0; sim->gens[g].y1 = D->y1;
       }
       if (d->n_vals) memcpy(sim->gen_vals, vals, d->n_vals * sizeof *vals);
     } else {
       uint64_t q = 0;   /* both tables are in gid order */
       for (size_t g = 0; g < sim->n_gens; ++g) {
         sg_gen *G = &sim->gens[g];
-        while (q < d->n_gens && gens[q].gid < G->gid) ++q;
-        if (q == d->n_gens || gens[q].gid != G->gid || G->model != SG_MODEL_noise_generator) continue;
-        G->next_draw = gens[q].next_draw;
-        if (gens[q].val_n == G->val_n) {
-          if (G->val_n) memcpy(sim->gen_vals + G->val_off, vals + gens[q].val_off, G->val_n * sizeof(double));
+        while (q < d->n_gens && gens[q].g.gid < G->gid) ++q;
+        if (q == d->n_gens || gens[q].g.gid != G->gid || G->model != SG_MODEL_noise_generator) continue;
+        const sg_gen *D = &gens[q].g;
+        G->next_draw = D->next_draw;
+        if (D->val_n == G->val_n) {
+          if (G->val_n) memcpy(sim->gen_vals + G->val_off, vals + D->val_off, G->val_n * sizeof(double));
         } else {
           G->next_draw = 0;
         }
@@ -828,15 +830,9 @@ static sg_status stage_generators(sg_sim *sim, uint64_t n_gs, gen_stage *s) {
   uint64_t e = 0;
   for (size_t g = 0; g < sim->n_gens; ++g) {
     const sg_gen *G = &sim->gens[g];
-    sg_cu_gen *H = &s->gens[g];
     const uint64_t row = G->gid - 1;
-    *H = (sg_cu_gen){.gid = G->gid, .model = G->model, .t_min = G->t_min, .t_max = G->t_max, .lambda = G->lambda,
-                     .emlambda = G->emlambda, .mean = G->mean, .std2 = G->std2, .std_mod2 = G->std_mod2,
-                     .cos_wh = G->cos_wh, .sin_wh = G->sin_wh, .y0 = G->y0, .y1 = G->y1, .dt_steps = G->dt_steps,
-                     .next_draw = G->next_draw, .val_off = G->val_off, .val_n = G->val_n, .ev_off = G->ev_off,
-                     .ev_n = G->ev_n, .ev_pos = G->ev_pos};   /* the per-step fields start at 0 */
-    H->has_targets = gc->row_seg && row < gc->n_rows && gc->row_seg[row] != gc->row_seg[row + 1];
-    if (!H->has_targets) continue;
+    s->gens[g].g = *G;   /* the record itself; its step (now) starts at 0 (calloc) */
+    if (!G->has_targets) continue;
     const uint64_t s0 = gc->row_seg[row], s1 = gc->row_seg[row + 1];
     const uint64_t first_syn = sg_csr_seg_begin(gc->seg_end, s0);
     for (uint64_t seg = s0, j = first_syn; seg < s1; ++seg)

@@ -16,6 +16,7 @@
 #include "sg/model.h"
 #include "sg/model_list.h"
 #include "sg/model_host.h"
+#include "sg/stim/advance.h"   /* sg_gen: the generator records of sim->gens */
 
 #define SG_MSG_LEN 1024
 #define SG_NAME_LEN 64
@@ -178,21 +179,6 @@ typedef struct sg_multimeter {
   void **h5;                         /* per variable: open report file or NULL */
 } sg_multimeter;
 
-/* ---- generators, as both backends run them (host/stim.c builds them) -------------------- */
-typedef struct sg_gen {
-  uint64_t gid;                      /* generator global id (its gen_csr row is gid - 1)   */
-  int model;                         /* SG_MODEL_*                                          */
-  int64_t t_min, t_max;              /* activity window, steps                              */
-  /* poisson_generator */
-  double lambda, emlambda;
-  /* noise_generator */
-  double mean, std2, std_mod2, cos_wh, sin_wh, y0, y1;
-  int64_t dt_steps, next_draw;
-  uint64_t val_off, val_n;           /* per-target current values in sim->gen_vals          */
-  /* spike_generator / step_current_generator: entries in sim->gen_t / gen_w / gen_m      */
-  uint64_t ev_off, ev_n, ev_pos;     /* ev_pos: next entry to emit                          */
-} sg_gen;
-
 /* ---- backends -------------------------------------------------------------------------- */
 typedef struct sg_backend_ops {
   const char *name;
@@ -241,7 +227,7 @@ struct sg_sim {
   uint32_t ring_len;                 /* R: power of two > max delay                       */
   int64_t *ring;                     /* [R * n_inputs] (cpu backend; the cuda one has its own) */
 
-  sg_gen *gens; size_t n_gens;
+  sg_gen *gens; size_t n_gens;       /* sg/stim/advance.h; built by host/stim.c */
   int64_t *gen_t;                    /* spike stamps / amplitude change stamps (steps)      */
   double *gen_w;                     /* spike weight factors / amplitudes                  */
   uint32_t *gen_m;                   /* spike multiplicities                               */

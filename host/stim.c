@@ -1,7 +1,7 @@
-/* host/stim.c - turns generator nodes into the flat sg_gen records both backends run:
- * spike times and amplitude times converted to steps with NEST's grid rules, Poisson and
- * noise constants computed once per run with libm (host only). Runtime state that must
- * survive between sg_simulate calls (noise draws, next draw step) is carried over. */
+/* host/stim.c - turns generator nodes into the flat sg_gen records both backends run
+ * (include/sg/stim/advance.h): spike times and amplitude times converted to steps with NEST's
+ * grid rules, Poisson and noise constants computed once per run with libm (host only). Runtime
+ * state that must survive between sg_simulate calls (noise draws, next draw step) is carried over. */
 /* SPDX-License-Identifier: MIT */
 #include <math.h>
 #include <stdio.h>
@@ -259,6 +259,7 @@ sg_status sg_i_stim_prepare(sg_sim *sim) {
       sg_gen *G = &gens[g];
       G->gid = pop->first + i;
       G->model = id;
+      G->has_targets = sg_i_csr_row_len(&sim->gen_csr, G->gid - 1) != 0;
       const int64_t origin = steps_of(sim, sg_i_param(pop, 0, i));   /* device rows come first */
       const int64_t start = steps_of(sim, sg_i_param(pop, 1, i));
       const double stop_ms = sg_i_param(pop, 2, i);

@@ -18,6 +18,7 @@
 #include <cuda_runtime_api.h>
 
 #include "sg/model.h"
+#include "sg/stim/advance.h"
 
 SG_EXTERN_C_BEGIN
 
@@ -50,24 +51,12 @@ typedef struct sg_cu_rec_ev {
   uint32_t row, mult;
 } sg_cu_rec_ev;
 
-/* A generator as the device runs it: a copy of the host's sg_gen (host/internal.h) plus the
- * per-step values prepare_generators_kernel hands to stimulate_targets_kernel. */
+/* A generator as the device holds it: the record both backends run (include/sg/stim/advance.h)
+ * and what prepare_generators_kernel's sg_gen_advance found for this step, which
+ * stimulate_targets_kernel reads. */
 typedef struct sg_cu_gen {
-  uint64_t gid;
-  int32_t model;             /* SG_MODEL_*                                                    */
-  int32_t has_targets;       /* the CPU skips generators without targets (spike_generator
-                                still advances its read position)                           */
-  int64_t t_min, t_max;
-  double lambda, emlambda;                                   /* poisson_generator            */
-  double mean, std2, std_mod2, cos_wh, sin_wh, y0, y1;       /* noise_generator              */
-  int64_t dt_steps, next_draw;
-  uint64_t val_off, val_n;
-  uint64_t ev_off, ev_n, ev_pos;                             /* spike / step current events  */
-  /* per step, written by prepare_generators_kernel */
-  uint64_t e0, e1;           /* spike_generator: events [e0, e1) passed in this step          */
-  double amp;                /* step_current_generator: amplitude of this step                */
-  int32_t active;            /* the generator sends in this step                              */
-  int32_t draw;              /* noise_generator: new values are drawn in this step            */
+  sg_gen g;
+  sg_gen_step now;
 } sg_cu_gen;
 
 /* Everything a neuron update kernel needs besides the population's coefficients and view. */
