@@ -898,39 +898,54 @@ static int threads_now(const sg_sim *sim) {
   return sim->cfg.threads > 0 ? sim->cfg.threads : omp_get_max_threads();
 }
 
-sg_status sg_connect(sg_sim *sim, sg_nodes pre, sg_nodes post, const sg_conn_spec *conn,
-                     const sg_syn_spec *syn) {
-  if (!sim) return SG_ERR_ARG;
-  if (sim->n_connect_calls > UINT32_MAX)
-    return sg_i_fail(sim, SG_ERR_OVERFLOW, "sg_connect: %llu sg_connect calls have succeeded in this simulation: allowed at most %llu (2^32), since each call's random draws are told apart by a 32-bit call index (docs/rng.md); connect larger node groups per call",
-                     (unsigned long long)sim->n_connect_calls, (unsigned long long)UINT32_MAX + 1);
+/* What the phases of one sg_connect call share. Every buffer starts NULL and connect_free frees
+ * them all, whether the call fails or succeeds. Before commit_call nothing of sim changes but the
+ * edge list's capacity and the room past its end (sg_i_edges_reserve, generate_edges). */
+typedef struct connect_call {
+  sg_sim *sim;
+  sg_nodes pre, post;
   sg_conn_spec cs;
   sg_syn_spec ss;
-  if (conn) cs = *conn; else sg_conn_spec_default(&cs);
-  if (syn) ss = *syn; else sg_syn_spec_default(&ss);
-  if (!cs.rule) cs.rule = "all_to_all";
-  if (!ss.model) ss.model = "static_synapse";
-  sg_status st;
-  if ((st = check_nodes(sim, "sg_connect", "pre", pre))) return st;
-  if ((st = check_nodes(sim, "sg_connect", "post", post))) return st;
+  plan P;                 /* owns P.sp, P.tp, P.pairs and P.off */
+  uint64_t total;         /* new edges */
+  int per_target;         /* the rule makes the edges target by target */
+  double *delta;          /* [npost] sum of |weight| of each target's new edges */
+  uint8_t *hit;           /* [npost] 1: the target gets a new edge that delivers */
+  uint32_t dmin, dmax;    /* delays of the new edges that deliver (dmax 0: none) */
+} connect_call;
 
-  plan P;
-  memset(&P, 0, sizeof P);
-  P.sim = sim;
-  P.rule = rule_of(cs.rule);
-  if (P.rule < 0)
-    return sg_i_fail(sim, SG_ERR_UNKNOWN, "sg_connect: rule '%s' is unknown: allowed all_to_all, one_to_one, fixed_indegree, fixed_outdegree, fixed_total_number, pairwise_bernoulli", cs.rule);
-  if (strcmp(ss.model, "static_synapse") != 0)
-    return sg_i_fail(sim, SG_ERR_UNKNOWN, "sg_connect: synapse model '%s' is unknown: allowed static_synapse", ss.model);
-  if (cs.allow_autapses != 0 && cs.allow_autapses != 1)
-    return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: allow_autapses = %d: allowed 0 or 1", cs.allow_autapses);
-  if (cs.allow_multapses != 0 && cs.allow_multapses != 1)
-    return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: allow_multapses = %d: allowed 0 or 1", cs.allow_multapses);
-  P.autapses = cs.allow_autapses;
-  P.multapses = cs.allow_multapses;
-  P.pre0 = pre.first; P.npre = pre.n; P.post0 = post.first; P.npost = post.n;
+/* The spec's names and flags. */
+static sg_status check_spec(connect_call *c) {
+  sg_sim *sim = c->sim;
+  const sg_conn_spec *cs = &c->cs;
+  plan *P = &c->P;
+  sg_status st;
+  if ((st = check_nodes(sim, "sg_connect", "pre", c->pre))) return st;
+  if ((st = check_nodes(sim, "sg_connect", "post", c->post))) return st;
+  P->sim = sim;
+  P->rule = rule_of(cs->rule);
+  if (P->rule < 0)
+    return sg_i_fail(sim, SG_ERR_UNKNOWN, "sg_connect: rule '%s' is unknown: allowed all_to_all, one_to_one, fixed_indegree, fixed_outdegree, fixed_total_number, pairwise_bernoulli", cs->rule);
+  if (strcmp(c->ss.model, "static_synapse") != 0)
+    return sg_i_fail(sim, SG_ERR_UNKNOWN, "sg_connect: synapse model '%s' is unknown: allowed static_synapse", c->ss.model);
+  if (cs->allow_autapses != 0 && cs->allow_autapses != 1)
+    return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: allow_autapses = %d: allowed 0 or 1", cs->allow_autapses);
+  if (cs->allow_multapses != 0 && cs->allow_multapses != 1)
+    return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: allow_multapses = %d: allowed 0 or 1", cs->allow_multapses);
+  P->autapses = cs->allow_autapses;
+  P->multapses = cs->allow_multapses;
+  P->pre0 = c->pre.first; P->npre = c->pre.n; P->post0 = c->post.first; P->npost = c->post.n;
+  return SG_OK;
+}
+
+/* The rule's own parameters against the sizes of pre and post. */
+static sg_status check_rule(connect_call *c) {
+  sg_sim *sim = c->sim;
+  const sg_conn_spec *cs = &c->cs;
+  const sg_nodes pre = c->pre, post = c->post;
+  plan *P = &c->P;
   const int overlap = pre.first < post.first + post.n && post.first < pre.first + pre.n;
-  switch (P.rule) {
+  switch (P->rule) {
   case R_ONE:
     if (pre.n != post.n)
       return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: one_to_one needs pre and post of the same size: pre has %llu nodes, post %llu",
@@ -938,19 +953,19 @@ sg_status sg_connect(sg_sim *sim, sg_nodes pre, sg_nodes post, const sg_conn_spe
     break;
   case R_IN:
   case R_OUT: {
-    const int in = P.rule == R_IN;
+    const int in = P->rule == R_IN;
     const char *nm = in ? "indegree" : "outdegree";
-    const uint64_t K = in ? cs.indegree : cs.outdegree, n = in ? pre.n : post.n;
+    const uint64_t K = in ? cs->indegree : cs->outdegree, n = in ? pre.n : post.n;
     const char *side = in ? "pre" : "post";
-    P.K = K;
+    P->K = K;
     if (K > ((uint64_t)1 << 32))
       return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: %s = %llu: allowed at most 2^32", nm, (unsigned long long)K);
-    if (!P.multapses && K > n)
+    if (!P->multapses && K > n)
       return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: %s = %llu > %llu nodes in %s with allow_multapses = 0: allowed %s <= %llu",
                        nm, (unsigned long long)K, (unsigned long long)n, side, nm, (unsigned long long)n);
-    if (K > 0 && !P.autapses && overlap) {
+    if (K > 0 && !P->autapses && overlap) {
       /* an element that is also on the other side has one candidate less */
-      if (!P.multapses && K > n - 1)
+      if (!P->multapses && K > n - 1)
         return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: %s = %llu with allow_autapses = 0 and allow_multapses = 0: nodes in both pre and post have only %llu candidates: allowed %s <= %llu",
                          nm, (unsigned long long)K, (unsigned long long)(n - 1), nm, (unsigned long long)(n - 1));
       if (n == 1)
@@ -960,137 +975,160 @@ sg_status sg_connect(sg_sim *sim, sg_nodes pre, sg_nodes post, const sg_conn_spe
     break;
   }
   case R_TOTAL:
-    P.K = cs.N;
-    if (!P.multapses)
+    P->K = cs->N;
+    if (!P->multapses)
       return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: fixed_total_number with allow_multapses = 0: allowed allow_multapses = 1 (as in NEST)");
-    if (cs.N > ((uint64_t)1 << 40))
-      return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: N = %llu: allowed at most 2^40", (unsigned long long)cs.N);
-    if (cs.N > 0 && !P.autapses && pre.n == 1 && post.n == 1 && pre.first == post.first)
+    if (cs->N > ((uint64_t)1 << 40))
+      return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: N = %llu: allowed at most 2^40", (unsigned long long)cs->N);
+    if (cs->N > 0 && !P->autapses && pre.n == 1 && post.n == 1 && pre.first == post.first)
       return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: fixed_total_number N = %llu with allow_autapses = 0: the only pair %llu -> %llu is an autapse",
-                       (unsigned long long)cs.N, (unsigned long long)pre.first, (unsigned long long)post.first);
+                       (unsigned long long)cs->N, (unsigned long long)pre.first, (unsigned long long)post.first);
     break;
   case R_BERN:
-    if (!(cs.p >= 0.0 && cs.p <= 1.0))
-      return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: p = %g is out of range: allowed [0, 1]", cs.p);
-    P.p = cs.p;
-    P.log1mp = log1m(cs.p);
+    if (!(cs->p >= 0.0 && cs->p <= 1.0))
+      return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: p = %g is out of range: allowed [0, 1]", cs->p);
+    P->p = cs->p;
+    P->log1mp = log1m(cs->p);
     break;
   default: break;
   }
-  if (ss.receptor_type < 0 || ss.receptor_type > 0xFFFF)
-    return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: receptor_type = %d: allowed 0..65535 (and what the target accepts)", ss.receptor_type);
+  return SG_OK;
+}
 
-  /* populations and directions */
-  span *sp = NULL, *tp = NULL;
-  pair_info *pairs = NULL;
-  uint64_t *off = NULL;
-  double *delta = NULL;
-  uint8_t *hit = NULL;
-  if ((st = spans_of(sim, pre, &sp, &P.n_sp))) goto done;
-  if ((st = spans_of(sim, post, &tp, &P.n_tp))) goto done;
-  P.sp = sp; P.tp = tp;
-  pairs = malloc(P.n_sp * P.n_tp * sizeof *pairs);
-  if (!pairs) { st = sg_i_fail(sim, SG_ERR_NOMEM, "sg_connect: out of memory"); goto done; }
-  P.pairs = pairs;
-  for (size_t i = 0; i < P.n_sp; ++i)
-    for (size_t j = 0; j < P.n_tp; ++j)
-      if ((st = pair_of(sim, sp[i].pop, tp[j].pop, ss.receptor_type, &pairs[i * P.n_tp + j]))) goto done;
+/* The receptor's range (what each target accepts is plan_pairs' check). */
+static sg_status check_receptor(connect_call *c) {
+  if (c->ss.receptor_type < 0 || c->ss.receptor_type > 0xFFFF)
+    return sg_i_fail(c->sim, SG_ERR_ARG, "sg_connect: receptor_type = %d: allowed 0..65535 (and what the target accepts)", c->ss.receptor_type);
+  return SG_OK;
+}
 
-  /* values */
-  P.w = ss.weight;
-  P.d = ss.delay;
-  if ((st = check_value(sim, &P, "weight", &ss.weight, 0))) goto done;
-  if ((st = check_value(sim, &P, "delay", &ss.delay, 1))) goto done;
-  if (P.d_fixed) {   /* a scalar delay that the ring cannot hold is refused before any work */
+/* Populations and directions: the spans of pre and post, and what each (source, target)
+ * population pair makes. */
+static sg_status plan_pairs(connect_call *c) {
+  sg_sim *sim = c->sim;
+  plan *P = &c->P;
+  sg_status st;
+  if ((st = spans_of(sim, c->pre, &P->sp, &P->n_sp))) return st;
+  if ((st = spans_of(sim, c->post, &P->tp, &P->n_tp))) return st;
+  P->pairs = malloc(P->n_sp * P->n_tp * sizeof *P->pairs);
+  if (!P->pairs) return sg_i_fail(sim, SG_ERR_NOMEM, "sg_connect: out of memory");
+  for (size_t i = 0; i < P->n_sp; ++i)
+    for (size_t j = 0; j < P->n_tp; ++j)
+      if ((st = pair_of(sim, P->sp[i].pop, P->tp[j].pop, c->ss.receptor_type, &P->pairs[i * P->n_tp + j]))) return st;
+  return SG_OK;
+}
+
+/* Values (weight, delay), the rest of the plan, and what can be refused before any work. */
+static sg_status plan_values(connect_call *c) {
+  sg_sim *sim = c->sim;
+  plan *P = &c->P;
+  sg_status st;
+  P->w = c->ss.weight;
+  P->d = c->ss.delay;
+  if ((st = check_value(sim, P, "weight", &c->ss.weight, 0))) return st;
+  if ((st = check_value(sim, P, "delay", &c->ss.delay, 1))) return st;
+  if (P->d_fixed) {   /* a scalar delay that the ring cannot hold is refused before any work */
     int delivers = 0;
-    for (size_t i = 0; i < P.n_sp * P.n_tp && !delivers; ++i) delivers = pairs[i].cls <= CLS_CURRENT;
-    if (delivers && (st = check_ring(sim, P.d_val))) goto done;
+    for (size_t i = 0; i < P->n_sp * P->n_tp && !delivers; ++i) delivers = P->pairs[i].cls <= CLS_CURRENT;
+    if (delivers && (st = check_ring(sim, P->d_val))) return st;
   }
 
-  P.receptor = (uint16_t)ss.receptor_type;
-  P.seed = sim->cfg.seed;
-  P.stream = SG_STREAM_CONNECT;
-  P.call = (uint32_t)sim->n_connect_calls;   /* < 2^32: checked on entry */
-  P.err_elem = UINT64_MAX;
-  P.err_code = SG_OK;
-  P.e = &sim->edges;
-  P.base = sim->edges.n;
-  P.n_threads = threads_now(sim);
+  P->receptor = (uint16_t)c->ss.receptor_type;
+  P->seed = sim->cfg.seed;
+  P->stream = SG_STREAM_CONNECT;
+  P->call = (uint32_t)sim->n_connect_calls;   /* < 2^32: checked on entry */
+  P->err_elem = UINT64_MAX;
+  P->err_code = SG_OK;
+  P->e = &sim->edges;
+  P->base = sim->edges.n;
+  P->n_threads = threads_now(sim);
 
   /* pairwise_bernoulli: the count is random, and counting walks every new connection (minutes for
    * 10^10 pairs). Refuse at once when even a count 10 standard deviations below the expected
    * p x pairs (a smaller count has probability < 1e-23) would not fit the edge list. */
-  if (P.rule == R_BERN && P.p > 0.0 && (st = check_bern_estimate(sim, &P))) goto done;
+  if (P->rule == R_BERN && P->p > 0.0 && (st = check_bern_estimate(sim, P))) return st;
+  return SG_OK;
+}
 
-  /* counts per element */
+/* Counts per element (their prefix sums in P.off), the total, and room for it in the edge list. */
+static sg_status count_connections(connect_call *c) {
+  sg_sim *sim = c->sim;
+  plan *P = &c->P;
+  sg_status st;
   uint64_t total = 0;
-  const int per_target = P.rule == R_ALL || P.rule == R_ONE || P.rule == R_IN || P.rule == R_BERN;
-  if (P.rule == R_TOTAL) {
-    total = P.K;
+  c->per_target = P->rule == R_ALL || P->rule == R_ONE || P->rule == R_IN || P->rule == R_BERN;
+  if (P->rule == R_TOTAL) {
+    total = P->K;
   } else {
-    P.n_elem = P.rule == R_OUT ? P.npre : P.npost;
-    if ((st = check_mem(sim, "sg_connect", "the per-node work arrays", (double)(P.n_elem + 1) * 17.0))) goto done;
-    off = malloc((size_t)(P.n_elem + 1) * sizeof *off);
-    if (!off) { st = sg_i_fail(sim, SG_ERR_NOMEM, "sg_connect: out of memory"); goto done; }
-    P.off = off;
+    P->n_elem = P->rule == R_OUT ? P->npre : P->npost;
+    if ((st = check_mem(sim, "sg_connect", "the per-node work arrays", (double)(P->n_elem + 1) * 17.0))) return st;
+    uint64_t *off = P->off = malloc((size_t)(P->n_elem + 1) * sizeof *off);
+    if (!off) return sg_i_fail(sim, SG_ERR_NOMEM, "sg_connect: out of memory");
     off[0] = 0;
-    const int64_t ne = (int64_t)P.n_elem;
-#pragma omp parallel for schedule(dynamic, 256) num_threads(P.n_threads)
-    for (int64_t x = 0; x < ne; ++x) off[x + 1] = gen_element(&P, NULL, (uint64_t)x, 0);
-    for (uint64_t x = 0; x < P.n_elem; ++x) {
-      if (off[x + 1] > UINT64_MAX - off[x]) { st = sg_i_fail(sim, SG_ERR_OVERFLOW, "sg_connect: connection count overflows"); goto done; }
+    const int64_t ne = (int64_t)P->n_elem;
+#pragma omp parallel for schedule(dynamic, 256) num_threads(P->n_threads)
+    for (int64_t x = 0; x < ne; ++x) off[x + 1] = gen_element(P, NULL, (uint64_t)x, 0);
+    for (uint64_t x = 0; x < P->n_elem; ++x) {
+      if (off[x + 1] > UINT64_MAX - off[x]) return sg_i_fail(sim, SG_ERR_OVERFLOW, "sg_connect: connection count overflows");
       off[x + 1] += off[x];
     }
-    total = off[P.n_elem];
+    total = off[P->n_elem];
   }
-  if (total > (uint64_t)(SIZE_MAX / EDGE_BYTES)) {
-    st = sg_i_fail(sim, SG_ERR_OVERFLOW, "sg_connect: %llu connections: too many", (unsigned long long)total);
-    goto done;
-  }
-  {
-    double scratch_bytes = 0.0;
-    if ((P.rule == R_IN || P.rule == R_OUT) && !P.multapses)
-      scratch_bytes = (double)P.n_threads * (double)(P.rule == R_IN ? P.npre : P.npost) * 4.25 + (double)P.n_threads * (double)P.K * 4.0;
-    const double grow = sim->edges.n + total > sim->edges.cap ? (double)(sim->edges.n + total - sim->edges.cap) * EDGE_BYTES : 0.0;
-    char what[96];
-    snprintf(what, sizeof what, "%llu new connections", (unsigned long long)total);
-    if ((st = check_mem(sim, "sg_connect", what, grow + scratch_bytes + (double)P.npost * 9.0))) goto done;
-  }
-  if ((st = sg_i_edges_reserve(sim, &sim->edges, (size_t)total))) goto done;
+  if (total > (uint64_t)(SIZE_MAX / EDGE_BYTES))
+    return sg_i_fail(sim, SG_ERR_OVERFLOW, "sg_connect: %llu connections: too many", (unsigned long long)total);
+  c->total = total;
+  double scratch_bytes = 0.0;
+  if ((P->rule == R_IN || P->rule == R_OUT) && !P->multapses)
+    scratch_bytes = (double)P->n_threads * (double)(P->rule == R_IN ? P->npre : P->npost) * 4.25 + (double)P->n_threads * (double)P->K * 4.0;
+  const double grow = sim->edges.n + total > sim->edges.cap ? (double)(sim->edges.n + total - sim->edges.cap) * EDGE_BYTES : 0.0;
+  char what[96];
+  snprintf(what, sizeof what, "%llu new connections", (unsigned long long)total);
+  if ((st = check_mem(sim, "sg_connect", what, grow + scratch_bytes + (double)P->npost * 9.0))) return st;
+  return sg_i_edges_reserve(sim, &sim->edges, (size_t)total);
+}
 
-  /* generate; per-target rules also sum |w| of each target's new edges while they are hot in
-   * cache (connection order), the other rules in one pass afterwards */
-  delta = calloc((size_t)P.npost, sizeof *delta);
-  hit = calloc((size_t)P.npost, 1);
-  if (!delta || !hit) { st = sg_i_fail(sim, SG_ERR_NOMEM, "sg_connect: out of memory"); goto done; }
-  sg_edges *E = &sim->edges;
-  const size_t b = P.base;
+/* Generate into the reserved room past the edge list's end. Per-target rules also sum |w| of
+ * each target's new edges while they are hot in cache (connection order); sum_targets does it
+ * for the other rules. */
+static sg_status generate_edges(connect_call *c) {
+  sg_sim *sim = c->sim;
+  plan *P = &c->P;
+  const uint64_t total = c->total;
+  c->delta = calloc((size_t)P->npost, sizeof *c->delta);
+  c->hit = calloc((size_t)P->npost, 1);
+  if (!c->delta || !c->hit) return sg_i_fail(sim, SG_ERR_NOMEM, "sg_connect: out of memory");
+  double *delta = c->delta;
+  uint8_t *hit = c->hit;
+  const sg_edges *E = &sim->edges;
+  const size_t b = P->base;
+  const uint64_t *off = P->off;
+  const int per_target = c->per_target;
   uint32_t dmin = UINT32_MAX, dmax = 0;
-  if (P.rule == R_TOTAL) {
+  if (P->rule == R_TOTAL) {
     const int64_t n = (int64_t)total;
-#pragma omp parallel for schedule(dynamic, 4096) num_threads(P.n_threads)
+#pragma omp parallel for schedule(dynamic, 4096) num_threads(P->n_threads)
     for (int64_t i = 0; i < n; ++i) {
-      if ((uint64_t)i > err_elem_now(&P)) continue;
-      gen_total_pair(&P, (uint64_t)i);
+      if ((uint64_t)i > err_elem_now(P)) continue;
+      gen_total_pair(P, (uint64_t)i);
     }
   } else {
-    const int64_t ne = (int64_t)P.n_elem;
-#pragma omp parallel num_threads(P.n_threads) reduction(min : dmin) reduction(max : dmax)
+    const int64_t ne = (int64_t)P->n_elem;
+#pragma omp parallel num_threads(P->n_threads) reduction(min : dmin) reduction(max : dmax)
     {
       scratch S = {0};
 #pragma omp for schedule(dynamic, 64)
       for (int64_t x = 0; x < ne; ++x) {
-        if ((uint64_t)x > err_elem_now(&P)) continue;
-        gen_element(&P, &S, (uint64_t)x, 1);
+        if ((uint64_t)x > err_elem_now(P)) continue;
+        gen_element(P, &S, (uint64_t)x, 1);
         /* after any error the call fails: a failed element's slots are unwritten, skip them */
-        if (!per_target || err_elem_now(&P) != UINT64_MAX) continue;
+        if (!per_target || err_elem_now(P) != UINT64_MAX) continue;
         double sum = 0.0;
         uint8_t h = 0;
         for (uint64_t i = b + off[x]; i < b + off[x + 1]; ++i)
           if (E->port[i] < SG_PORT_MULTIMETER) {
             sum += fabs((double)E->weight[i]);
             h = 1;
-            if (!P.d_fixed) {
+            if (!P->d_fixed) {
               if (E->delay[i] < dmin) dmin = E->delay[i];
               if (E->delay[i] > dmax) dmax = E->delay[i];
             }
@@ -1102,36 +1140,61 @@ sg_status sg_connect(sg_sim *sim, sg_nodes pre, sg_nodes post, const sg_conn_spe
       free(S.list);
     }
   }
-  if (P.err_code) { st = sg_i_fail(sim, P.err_code, "%s", P.err_msg); goto done; }
-  if (!per_target)
-    for (uint64_t i = b; i < b + total; ++i)
+  c->dmin = dmin;
+  c->dmax = dmax;
+  if (P->err_code) return sg_i_fail(sim, P->err_code, "%s", P->err_msg);
+  return SG_OK;
+}
+
+/* |w| sums and delay range of the rules that are not per target (one pass over the new
+ * edges); a scalar delay is the range of every rule whose edges deliver. Cannot fail. */
+static sg_status sum_targets(connect_call *c) {
+  const plan *P = &c->P;
+  const sg_edges *E = &c->sim->edges;
+  const size_t b = P->base;
+  uint32_t dmin = c->dmin, dmax = c->dmax;
+  if (!c->per_target)
+    for (uint64_t i = b; i < b + c->total; ++i)
       if (E->port[i] < SG_PORT_MULTIMETER) {
-        const uint64_t t = E->tgt[i] + 1 - P.post0;
-        delta[t] += fabs((double)E->weight[i]);
-        hit[t] = 1;
-        if (!P.d_fixed) {
+        const uint64_t t = E->tgt[i] + 1 - P->post0;
+        c->delta[t] += fabs((double)E->weight[i]);
+        c->hit[t] = 1;
+        if (!P->d_fixed) {
           if (E->delay[i] < dmin) dmin = E->delay[i];
           if (E->delay[i] > dmax) dmax = E->delay[i];
         }
       }
-  if (P.d_fixed)
-    for (uint64_t t = 0; t < P.npost; ++t)
-      if (hit[t]) { dmin = dmax = P.d_val; break; }
+  if (P->d_fixed)
+    for (uint64_t t = 0; t < P->npost; ++t)
+      if (c->hit[t]) { dmin = dmax = P->d_val; break; }
+  c->dmin = dmin;
+  c->dmax = dmax;
+  return SG_OK;
+}
 
-  if (dmax > 0 && (st = check_ring(sim, dmax))) goto done;
+/* The ring for the longest new delay, and the overflow bound: old sum + |w| of the new edges
+ * (connection order) per target. */
+static sg_status check_targets(connect_call *c) {
+  sg_sim *sim = c->sim;
+  const plan *P = &c->P;
+  sg_status st;
+  if (c->dmax > 0 && (st = check_ring(sim, c->dmax))) return st;
+  for (uint64_t t = 0; t < P->npost; ++t)
+    if (c->hit[t] && sim->abs_w_sum[P->post0 + t - 1] + c->delta[t] > (double)SG_FX_MAX_ABS_SUM)
+      return sg_i_fail(sim, SG_ERR_OVERFLOW, "sg_connect: target %llu: the sum of |weight| of its incoming connections would be %.17g > %.17g (2^30), which the 64-bit fixed-point input could overflow: allowed smaller weights or fewer connections",
+                       (unsigned long long)(P->post0 + t), sim->abs_w_sum[P->post0 + t - 1] + c->delta[t], (double)SG_FX_MAX_ABS_SUM);
+  return SG_OK;
+}
 
-  /* overflow bound: old sum + |w| of the new edges (connection order) per target */
-  for (uint64_t t = 0; t < P.npost; ++t)
-    if (hit[t] && sim->abs_w_sum[P.post0 + t - 1] + delta[t] > (double)SG_FX_MAX_ABS_SUM) {
-      st = sg_i_fail(sim, SG_ERR_OVERFLOW, "sg_connect: target %llu: the sum of |weight| of its incoming connections would be %.17g > %.17g (2^30), which the 64-bit fixed-point input could overflow: allowed smaller weights or fewer connections",
-                     (unsigned long long)(P.post0 + t), sim->abs_w_sum[P.post0 + t - 1] + delta[t], (double)SG_FX_MAX_ABS_SUM);
-      goto done;
-    }
-
-  /* commit */
-  E->n += (size_t)total;
-  for (uint64_t t = 0; t < P.npost; ++t)
-    if (hit[t]) sim->abs_w_sum[P.post0 + t - 1] += delta[t];
+/* Commit: nothing can fail from here on. */
+static void commit_call(connect_call *c) {
+  sg_sim *sim = c->sim;
+  const plan *P = &c->P;
+  const uint8_t *hit = c->hit;
+  const uint32_t dmin = c->dmin, dmax = c->dmax;
+  sim->edges.n += (size_t)c->total;
+  for (uint64_t t = 0; t < P->npost; ++t)
+    if (hit[t]) sim->abs_w_sum[P->post0 + t - 1] += c->delta[t];
   if (dmax > 0) {
     if (sim->max_delay == 0 || sim->min_delay == 0) { sim->min_delay = dmin; sim->max_delay = dmax; }
     else {
@@ -1139,22 +1202,53 @@ sg_status sg_connect(sg_sim *sim, sg_nodes pre, sg_nodes post, const sg_conn_spe
       if (dmax > sim->max_delay) sim->max_delay = dmax;
     }
   }
-  for (size_t j = 0; j < P.n_tp; ++j) {
+  for (size_t j = 0; j < P->n_tp; ++j) {
     int any = 0;
-    for (uint64_t g = tp[j].first; g < tp[j].end && !any; ++g) any = hit[g - P.post0];
-    if (any) tp[j].pop->has_connections = 1;
+    for (uint64_t g = P->tp[j].first; g < P->tp[j].end && !any; ++g) any = hit[g - P->post0];
+    if (any) P->tp[j].pop->has_connections = 1;
   }
-  if (total > 0) {
-    for (size_t i = 0; i < P.n_sp; ++i)
-      if (sp[i].pop->model->kind != SG_KIND_NEURON) sp[i].pop->has_device_connections = 1;
-    for (size_t j = 0; j < P.n_tp; ++j)
-      if (tp[j].pop->model->kind != SG_KIND_NEURON) tp[j].pop->has_device_connections = 1;
+  if (c->total > 0) {
+    for (size_t i = 0; i < P->n_sp; ++i)
+      if (P->sp[i].pop->model->kind != SG_KIND_NEURON) P->sp[i].pop->has_device_connections = 1;
+    for (size_t j = 0; j < P->n_tp; ++j)
+      if (P->tp[j].pop->model->kind != SG_KIND_NEURON) P->tp[j].pop->has_device_connections = 1;
   }
   sim->n_connect_calls++;
   sim->dirty = 1;
-  st = SG_OK;
-done:
-  free(sp); free(tp); free(pairs); free(off); free(delta); free(hit);
+}
+
+/* The one cleanup of a call, on success and failure alike. */
+static void connect_free(connect_call *c) {
+  free(c->P.sp); free(c->P.tp); free(c->P.pairs); free(c->P.off); free(c->delta); free(c->hit);
+  memset(c, 0, sizeof *c);
+}
+
+/* The phases up to the commit, in order; the first that fails ends the call (it has set the
+ * error). */
+static sg_status (*const connect_phases[])(connect_call *) = {
+  check_spec, check_rule, check_receptor, plan_pairs, plan_values, count_connections,
+  generate_edges, sum_targets, check_targets,
+};
+
+sg_status sg_connect(sg_sim *sim, sg_nodes pre, sg_nodes post, const sg_conn_spec *conn,
+                     const sg_syn_spec *syn) {
+  if (!sim) return SG_ERR_ARG;
+  if (sim->n_connect_calls > UINT32_MAX)
+    return sg_i_fail(sim, SG_ERR_OVERFLOW, "sg_connect: %llu sg_connect calls have succeeded in this simulation: allowed at most %llu (2^32), since each call's random draws are told apart by a 32-bit call index (docs/rng.md); connect larger node groups per call",
+                     (unsigned long long)sim->n_connect_calls, (unsigned long long)UINT32_MAX + 1);
+  connect_call c;
+  memset(&c, 0, sizeof c);
+  c.sim = sim;
+  c.pre = pre;
+  c.post = post;
+  if (conn) c.cs = *conn; else sg_conn_spec_default(&c.cs);
+  if (syn) c.ss = *syn; else sg_syn_spec_default(&c.ss);
+  if (!c.cs.rule) c.cs.rule = "all_to_all";
+  if (!c.ss.model) c.ss.model = "static_synapse";
+  sg_status st = SG_OK;
+  for (size_t i = 0; !st && i < sizeof connect_phases / sizeof *connect_phases; ++i) st = connect_phases[i](&c);
+  if (!st) commit_call(&c);
+  connect_free(&c);
   return st;
 }
 

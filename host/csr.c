@@ -333,141 +333,193 @@ static int finish_bucket(new_csr *C, const sg_csr *old, const uint8_t *is_gen, i
   return 0;
 }
 
-sg_status sg_i_build_csr(sg_sim *sim) {
-  const sg_edges *E = &sim->edges;
-  const uint64_t n_rows = sim->n_nodes;
-  if (E->n == 0) return extend_rows(sim);
-  if (n_rows > 0xFFFFFFFFull)
-    return sg_i_fail(sim, SG_ERR_OVERFLOW, "building the connectivity: %llu nodes: allowed < 2^32", (unsigned long long)n_rows);
-  const size_t ne = E->n;
-  const int T = threads_of(sim);
-  const sg_csr *oc[2] = {&sim->csr, &sim->gen_csr};
-  sg_status st = SG_OK;
-
-  uint8_t *is_gen = NULL;     /* the CSR a row belongs to: 1 = generator source */
-  uint64_t *cnt = NULL;       /* [nch][n_rows] new synapses per (chunk, row) */
-  uint64_t *bpos = NULL;      /* [2][nch][nb] first-pass write positions */
-  uint64_t *rec_cnt = NULL, *srec_tab = NULL, *mm_tab = NULL, *rec_row = NULL;
-  uint32_t *rec_idx = NULL;
-  size_t *mm_add = NULL;
-  uint64_t **mm_new = NULL;
-  bucket_scratch *BS = NULL;
-  size_t **dev = NULL, *n_dev = NULL;   /* per chunk: indices of recorder edges */
+/* ---- sg_i_build_csr, phase by phase ------------------------------------------------------ */
+/* What the phases of one build share. Every buffer starts NULL; build_free frees whatever is
+ * left, after a failure and after commit_build alike (commit_build takes what it keeps and
+ * leaves NULL behind), so every path out of the build goes through it. */
+typedef struct csr_build {
+  sg_sim *sim;
+  const sg_edges *E;
+  uint64_t n_rows;
+  size_t ne;                  /* new edges */
+  int T;                      /* threads */
+  int nch;                    /* chunks of the edge list */
+  const sg_csr *oc[2];        /* the CSRs of earlier builds: neuron, generator sources */
+  uint8_t *is_gen;            /* the CSR a row belongs to: 1 = generator source */
+  uint64_t *cnt;              /* [nch][n_rows] new synapses per (chunk, row) */
+  uint64_t *bpos;             /* [2][nch][nb] first-pass write positions */
+  uint64_t *rec_cnt;          /* [n_rows + 1] spike-recorder entries per row (then next free slot) */
+  uint64_t *srec_tab, *mm_tab;   /* (gid, index) of the recorders, sorted by gid */
+  uint64_t *rec_row;          /* [n_rows + 1] new spike-recorder rows */
+  uint32_t *rec_idx;          /* their entries: index into sim->srec */
+  size_t *mm_add;             /* per multimeter: new targets (then next free slot) */
+  uint64_t **mm_new;          /* per multimeter: its new target list, NULL if unchanged */
+  bucket_scratch *BS;         /* per thread, second pass */
+  size_t **dev, *n_dev;       /* per chunk: indices of recorder edges */
   new_csr N[2];
-  memset(N, 0, sizeof N);
-  uint64_t nb = 0;
+  uint64_t nb;                /* buckets */
+  int bshift;                 /* a bucket is 2^bshift rows */
+} csr_build;
 
-  /* chunks: as many as threads while the count table stays small next to the edges */
+static sg_status build_nomem(csr_build *b) {
+  return sg_i_fail(b->sim, SG_ERR_NOMEM, "building the connectivity: out of memory (%zu new connections)", b->ne);
+}
+
+/* Chunks: as many as threads while the count table stays small next to the edges; the build
+ * is refused up front when its memory estimate exceeds 90% of what is available. */
+static sg_status plan_chunks(csr_build *b) {
+  const uint64_t n_rows = b->n_rows;
+  const size_t ne = b->ne;
+  const int T = b->T;
   int nch = T;
   while (nch > 1 && (double)nch * (double)n_rows * 8.0 > (double)ne * 4.0 + 67108864.0) --nch;
   if ((uint64_t)nch > ne) nch = (int)ne;
-  {
-    double bytes = (double)n_rows * (1.0 + 8.0 * nch + 8.0 * 2 + 8.0 * 2 + 8.0 * 3) + (double)ne * 12.0;
-    for (int k = 0; k < 2; ++k) bytes += (double)oc[k]->n_syn * 8.0 + (double)oc[k]->n_seg * 12.0;
-    bytes += (double)T * 4.0 * 1048576.0;   /* scratch */
-    const uint64_t avail = sg_i_host_mem_available();
-    if (avail && bytes > 0.9 * (double)avail)
-      return sg_i_fail(sim, SG_ERR_NOMEM, "building the connectivity of %zu new connections (and %llu existing synapses) needs %.2f GiB of host memory, %.2f GiB available",
-                       ne, (unsigned long long)(oc[0]->n_syn + oc[1]->n_syn), bytes / GIB, (double)avail / GIB);
-  }
+  b->nch = nch;
+  double bytes = (double)n_rows * (1.0 + 8.0 * nch + 8.0 * 2 + 8.0 * 2 + 8.0 * 3) + (double)ne * 12.0;
+  for (int k = 0; k < 2; ++k) bytes += (double)b->oc[k]->n_syn * 8.0 + (double)b->oc[k]->n_seg * 12.0;
+  bytes += (double)T * 4.0 * 1048576.0;   /* scratch */
+  const uint64_t avail = sg_i_host_mem_available();
+  if (avail && bytes > 0.9 * (double)avail)
+    return sg_i_fail(b->sim, SG_ERR_NOMEM, "building the connectivity of %zu new connections (and %llu existing synapses) needs %.2f GiB of host memory, %.2f GiB available",
+                     ne, (unsigned long long)(b->oc[0]->n_syn + b->oc[1]->n_syn), bytes / GIB, (double)avail / GIB);
+  return SG_OK;
+}
 
-  is_gen = calloc((size_t)n_rows, 1);
-  cnt = calloc((size_t)nch * (size_t)n_rows, sizeof *cnt);
-  rec_cnt = calloc((size_t)n_rows + 1, sizeof *rec_cnt);
+/* Per-row tables, and which rows are generator sources. */
+static sg_status alloc_rows(csr_build *b) {
+  const sg_sim *sim = b->sim;
+  const uint64_t n_rows = b->n_rows;
+  new_csr *N = b->N;
+  b->is_gen = calloc((size_t)n_rows, 1);
+  b->cnt = calloc((size_t)b->nch * (size_t)n_rows, sizeof *b->cnt);
+  b->rec_cnt = calloc((size_t)n_rows + 1, sizeof *b->rec_cnt);
   for (int k = 0; k < 2; ++k) {
     N[k].off = calloc((size_t)n_rows + 1, sizeof(uint64_t));
     N[k].row_seg = calloc((size_t)n_rows + 1, sizeof(uint64_t));
   }
-  if (!is_gen || !cnt || !rec_cnt || !N[0].off || !N[1].off || !N[0].row_seg || !N[1].row_seg) goto nomem;
+  if (!b->is_gen || !b->cnt || !b->rec_cnt || !N[0].off || !N[1].off || !N[0].row_seg || !N[1].row_seg) return build_nomem(b);
   for (size_t p = 0; p < sim->n_pops; ++p) {
     const sg_pop *pop = sim->pops[p];
-    if (pop->model->kind == SG_KIND_GENERATOR) memset(is_gen + pop->first - 1, 1, (size_t)pop->n);
+    if (pop->model->kind == SG_KIND_GENERATOR) memset(b->is_gen + pop->first - 1, 1, (size_t)pop->n);
   }
+  return SG_OK;
+}
 
-  /* recorder tables: (gid, index) sorted by gid */
-  srec_tab = malloc((sim->n_srec ? sim->n_srec : 1) * 2 * sizeof *srec_tab);
-  mm_tab = malloc((sim->n_mm ? sim->n_mm : 1) * 2 * sizeof *mm_tab);
-  mm_add = calloc(sim->n_mm ? sim->n_mm : 1, sizeof *mm_add);
-  mm_new = calloc(sim->n_mm ? sim->n_mm : 1, sizeof *mm_new);
-  if (!srec_tab || !mm_tab || !mm_add || !mm_new) goto nomem;
-  for (size_t j = 0; j < sim->n_srec; ++j) { srec_tab[2 * j] = sim->srec[j].gid; srec_tab[2 * j + 1] = j; }
-  for (size_t j = 0; j < sim->n_mm; ++j) { mm_tab[2 * j] = sim->mm[j].gid; mm_tab[2 * j + 1] = j; }
-  qsort(srec_tab, sim->n_srec, 2 * sizeof *srec_tab, cmp_u64pair);
-  qsort(mm_tab, sim->n_mm, 2 * sizeof *mm_tab, cmp_u64pair);
+/* Recorder tables: (gid, index) sorted by gid. */
+static sg_status recorder_tables(csr_build *b) {
+  const sg_sim *sim = b->sim;
+  b->srec_tab = malloc((sim->n_srec ? sim->n_srec : 1) * 2 * sizeof *b->srec_tab);
+  b->mm_tab = malloc((sim->n_mm ? sim->n_mm : 1) * 2 * sizeof *b->mm_tab);
+  b->mm_add = calloc(sim->n_mm ? sim->n_mm : 1, sizeof *b->mm_add);
+  b->mm_new = calloc(sim->n_mm ? sim->n_mm : 1, sizeof *b->mm_new);
+  if (!b->srec_tab || !b->mm_tab || !b->mm_add || !b->mm_new) return build_nomem(b);
+  for (size_t j = 0; j < sim->n_srec; ++j) { b->srec_tab[2 * j] = sim->srec[j].gid; b->srec_tab[2 * j + 1] = j; }
+  for (size_t j = 0; j < sim->n_mm; ++j) { b->mm_tab[2 * j] = sim->mm[j].gid; b->mm_tab[2 * j + 1] = j; }
+  qsort(b->srec_tab, sim->n_srec, 2 * sizeof *b->srec_tab, cmp_u64pair);
+  qsort(b->mm_tab, sim->n_mm, 2 * sizeof *b->mm_tab, cmp_u64pair);
+  return SG_OK;
+}
 
-  /* 1. counts: synapses per (chunk, row); recorder edges listed (few), in edge order */
-  dev = calloc((size_t)nch, sizeof *dev);
-  n_dev = calloc((size_t)nch, sizeof *n_dev);
-  if (!dev || !n_dev) goto nomem;
-  {
-    int bad = 0, oom = 0;
+/* 1. counts: synapses per (chunk, row); recorder edges listed (few), in edge order */
+static sg_status count_edges(csr_build *b) {
+  const sg_edges *E = b->E;
+  const uint64_t n_rows = b->n_rows;
+  const size_t ne = b->ne;
+  const int nch = b->nch;
+  uint64_t *cnt = b->cnt;
+  b->dev = calloc((size_t)nch, sizeof *b->dev);
+  b->n_dev = calloc((size_t)nch, sizeof *b->n_dev);
+  if (!b->dev || !b->n_dev) return build_nomem(b);
+  size_t **dev = b->dev, *n_dev = b->n_dev;
+  int bad = 0, oom = 0;
 #pragma omp parallel for schedule(static, 1) num_threads(nch) reduction(| : bad, oom)
-    for (int c = 0; c < nch; ++c) {
-      const size_t i0 = ne * (size_t)c / (size_t)nch, i1 = ne * (size_t)(c + 1) / (size_t)nch;
-      uint64_t *my = cnt + (size_t)c * n_rows;
-      size_t cap = 0;
-      for (size_t i = i0; i < i1; ++i) {
-        const uint32_t s = E->src[i];
-        if (s >= n_rows) { bad = 1; continue; }
-        if (E->port[i] < SG_PORT_MULTIMETER) { my[s]++; continue; }
-        if (n_dev[c] == cap) {
-          cap = cap ? 2 * cap : 1024;
-          size_t *d = realloc(dev[c], cap * sizeof *d);
-          if (!d) { oom = 1; break; }
-          dev[c] = d;
-        }
-        dev[c][n_dev[c]++] = i;
+  for (int c = 0; c < nch; ++c) {
+    const size_t i0 = ne * (size_t)c / (size_t)nch, i1 = ne * (size_t)(c + 1) / (size_t)nch;
+    uint64_t *my = cnt + (size_t)c * n_rows;
+    size_t cap = 0;
+    for (size_t i = i0; i < i1; ++i) {
+      const uint32_t s = E->src[i];
+      if (s >= n_rows) { bad = 1; continue; }
+      if (E->port[i] < SG_PORT_MULTIMETER) { my[s]++; continue; }
+      if (n_dev[c] == cap) {
+        cap = cap ? 2 * cap : 1024;
+        size_t *d = realloc(dev[c], cap * sizeof *d);
+        if (!d) { oom = 1; break; }
+        dev[c] = d;
       }
+      dev[c][n_dev[c]++] = i;
     }
-    if (oom) goto nomem;
-    if (bad) { st = sg_i_fail(sim, SG_ERR_STATE, "building the connectivity: an edge refers to a node id > %llu", (unsigned long long)n_rows); goto fail; }
   }
-  for (int c = 0; c < nch; ++c)
-    for (size_t q = 0; q < n_dev[c]; ++q) {
-      const size_t i = dev[c][q];
-      if (E->tgt[i] >= n_rows) {
-        st = sg_i_fail(sim, SG_ERR_STATE, "building the connectivity: an edge refers to a node id > %llu", (unsigned long long)n_rows);
-        goto fail;
-      }
+  if (oom) return build_nomem(b);
+  if (bad) return sg_i_fail(b->sim, SG_ERR_STATE, "building the connectivity: an edge refers to a node id > %llu", (unsigned long long)n_rows);
+  return SG_OK;
+}
+
+/* 1 (continued). Recorder edges: each names a recorder with a record; counted per spike-recorder
+ * row and per multimeter. */
+static sg_status count_recorder_edges(csr_build *b) {
+  sg_sim *sim = b->sim;
+  const sg_edges *E = b->E;
+  const uint64_t n_rows = b->n_rows;
+  for (int c = 0; c < b->nch; ++c)
+    for (size_t q = 0; q < b->n_dev[c]; ++q) {
+      const size_t i = b->dev[c][q];
+      if (E->tgt[i] >= n_rows)
+        return sg_i_fail(sim, SG_ERR_STATE, "building the connectivity: an edge refers to a node id > %llu", (unsigned long long)n_rows);
       if (E->port[i] == SG_PORT_SPIKE_RECORDER) {
-        if (find_gid(srec_tab, sim->n_srec, (uint64_t)E->tgt[i] + 1) < 0) {
-          st = sg_i_fail(sim, SG_ERR_STATE, "building the connectivity: spike_recorder %llu has no record (sg_i_record_alloc must run first)", (unsigned long long)E->tgt[i] + 1);
-          goto fail;
-        }
-        rec_cnt[E->src[i] + 1]++;
+        if (find_gid(b->srec_tab, sim->n_srec, (uint64_t)E->tgt[i] + 1) < 0)
+          return sg_i_fail(sim, SG_ERR_STATE, "building the connectivity: spike_recorder %llu has no record (sg_i_record_alloc must run first)", (unsigned long long)E->tgt[i] + 1);
+        b->rec_cnt[E->src[i] + 1]++;
       } else {
-        const int64_t j = find_gid(mm_tab, sim->n_mm, (uint64_t)E->src[i] + 1);
-        if (j < 0) {
-          st = sg_i_fail(sim, SG_ERR_STATE, "building the connectivity: multimeter %llu has no record (sg_i_record_alloc must run first)", (unsigned long long)E->src[i] + 1);
-          goto fail;
-        }
-        mm_add[j]++;
+        const int64_t j = find_gid(b->mm_tab, sim->n_mm, (uint64_t)E->src[i] + 1);
+        if (j < 0)
+          return sg_i_fail(sim, SG_ERR_STATE, "building the connectivity: multimeter %llu has no record (sg_i_record_alloc must run first)", (unsigned long long)E->src[i] + 1);
+        b->mm_add[j]++;
       }
     }
+  return SG_OK;
+}
 
-  /* 2. row offsets of both CSRs (a row's old synapses, then its new ones) and buckets of
-   *    2^bshift rows holding about BUCKET_SYNAPSES synapses each */
+/* 2. row offsets of both CSRs (a row's old synapses, then its new ones) */
+static sg_status row_offsets(csr_build *b) {
+  const uint64_t n_rows = b->n_rows;
+  const int nch = b->nch;
   for (int k = 0; k < 2; ++k) {
+    new_csr *C = &b->N[k];
     uint64_t acc = 0;
     for (uint64_t r = 0; r < n_rows; ++r) {
-      N[k].off[r] = acc;
-      if (is_gen[r] != k) continue;
-      acc += sg_i_csr_row_len(oc[k], r);
-      for (int c = 0; c < nch; ++c) acc += cnt[(size_t)c * n_rows + r];
+      C->off[r] = acc;
+      if (b->is_gen[r] != k) continue;
+      acc += sg_i_csr_row_len(b->oc[k], r);
+      for (int c = 0; c < nch; ++c) acc += b->cnt[(size_t)c * n_rows + r];
     }
-    N[k].off[n_rows] = acc;
-    N[k].n_syn = acc;
-    if (acc > SIZE_MAX / 12) goto nomem;
+    C->off[n_rows] = acc;
+    C->n_syn = acc;
+    if (acc > SIZE_MAX / 12) return build_nomem(b);
   }
+  return SG_OK;
+}
+
+/* Rows r0 .. r1-1 of bucket bk. */
+static void bucket_rows(const csr_build *b, uint64_t bk, uint64_t *r0, uint64_t *r1) {
+  const uint64_t step = (uint64_t)1 << b->bshift;
+  *r0 = bk << b->bshift;
+  *r1 = *r0 + step < b->n_rows ? *r0 + step : b->n_rows;
+}
+
+/* 2 (continued). buckets of 2^bshift rows holding about BUCKET_SYNAPSES synapses each; the
+ *    arrays of both new CSRs */
+static sg_status make_buckets(csr_build *b) {
+  const uint64_t n_rows = b->n_rows;
+  new_csr *N = b->N;
   int bshift = 0;
-  {
-    const double avg = (double)(N[0].n_syn + N[1].n_syn) / (double)(n_rows ? n_rows : 1);
-    while (bshift < 16 && (double)((uint64_t)2 << bshift) * avg <= BUCKET_SYNAPSES) ++bshift;
-    while (bshift < 16 && ((n_rows + ((uint64_t)1 << bshift) - 1) >> bshift) > MAX_BUCKETS) ++bshift;
-  }
-  nb = (n_rows + ((uint64_t)1 << bshift) - 1) >> bshift;
-  bpos = calloc(2 * (size_t)nch * (size_t)nb + 1, sizeof *bpos);
-  if (!bpos) goto nomem;
+  const double avg = (double)(N[0].n_syn + N[1].n_syn) / (double)(n_rows ? n_rows : 1);
+  while (bshift < 16 && (double)((uint64_t)2 << bshift) * avg <= BUCKET_SYNAPSES) ++bshift;
+  while (bshift < 16 && ((n_rows + ((uint64_t)1 << bshift) - 1) >> bshift) > MAX_BUCKETS) ++bshift;
+  b->bshift = bshift;
+  const uint64_t nb = b->nb = (n_rows + ((uint64_t)1 << bshift) - 1) >> bshift;
+  b->bpos = calloc(2 * (size_t)b->nch * (size_t)nb + 1, sizeof *b->bpos);
+  if (!b->bpos) return build_nomem(b);
   for (int k = 0; k < 2; ++k) {
     const size_t ns = (size_t)(N[k].n_syn ? N[k].n_syn : 1);
     N[k].input = malloc(ns * sizeof *N[k].input);
@@ -475,198 +527,263 @@ sg_status sg_i_build_csr(sg_sim *sim) {
     N[k].rd = malloc(ns * sizeof *N[k].rd);   /* only the new synapses' pages are touched */
     N[k].bseg_end = calloc((size_t)nb, sizeof *N[k].bseg_end);
     N[k].bseg_delay = calloc((size_t)nb, sizeof *N[k].bseg_delay);
-    if (!N[k].input || !N[k].weight || !N[k].rd || !N[k].bseg_end || !N[k].bseg_delay) goto nomem;
+    if (!N[k].input || !N[k].weight || !N[k].rd || !N[k].bseg_end || !N[k].bseg_delay) return build_nomem(b);
   }
-  /* first-pass positions: bucket b of CSR k starts after its rows' old synapses; chunks follow
-   * each other inside it */
+  return SG_OK;
+}
+
+/* 2 (continued). first-pass positions: bucket b of CSR k starts after its rows' old synapses;
+ *    chunks follow each other inside it. The counts are not needed after this. Cannot fail. */
+static sg_status bucket_positions(csr_build *b) {
+  const uint64_t n_rows = b->n_rows, nb = b->nb;
+  const int nch = b->nch;
   for (int k = 0; k < 2; ++k) {
-    uint64_t *bp = bpos + (size_t)k * nch * nb;
-    for (uint64_t b = 0; b < nb; ++b) {
-      const uint64_t r0 = b << bshift, r1 = r0 + ((uint64_t)1 << bshift) < n_rows ? r0 + ((uint64_t)1 << bshift) : n_rows;
-      uint64_t pos = N[k].off[r0];
+    uint64_t *bp = b->bpos + (size_t)k * nch * nb;
+    for (uint64_t bk = 0; bk < nb; ++bk) {
+      uint64_t r0, r1;
+      bucket_rows(b, bk, &r0, &r1);
+      uint64_t pos = b->N[k].off[r0];
       for (uint64_t r = r0; r < r1; ++r)
-        if (is_gen[r] == k) pos += sg_i_csr_row_len(oc[k], r);
+        if (b->is_gen[r] == k) pos += sg_i_csr_row_len(b->oc[k], r);
       for (int c = 0; c < nch; ++c) {
         uint64_t n = 0;
         for (uint64_t r = r0; r < r1; ++r)
-          if (is_gen[r] == k) n += cnt[(size_t)c * n_rows + r];
-        bp[(size_t)c * nb + b] = pos;
+          if (b->is_gen[r] == k) n += b->cnt[(size_t)c * n_rows + r];
+        bp[(size_t)c * nb + bk] = pos;
         pos += n;
       }
     }
   }
-  free(cnt); cnt = NULL;
+  free(b->cnt); b->cnt = NULL;
+  return SG_OK;
+}
 
-  /* 3. first pass: each chunk appends its edges to the buckets (few write streams at a time) */
-  {
-    int bad = 0;
-    uint64_t bad_tgt = 0;
+/* 3. first pass: each chunk appends its edges to the buckets (few write streams at a time) */
+static sg_status scatter_edges(csr_build *b) {
+  const sg_sim *sim = b->sim;
+  const sg_edges *E = b->E;
+  const size_t ne = b->ne;
+  const int nch = b->nch, bshift = b->bshift;
+  const uint64_t nb = b->nb;
+  const uint8_t *is_gen = b->is_gen;
+  uint64_t *bpos = b->bpos;
+  new_csr *N = b->N;
+  int bad = 0;
+  uint64_t bad_tgt = 0;
 #pragma omp parallel for schedule(static, 1) num_threads(nch) reduction(| : bad) reduction(max : bad_tgt)
-    for (int c = 0; c < nch; ++c) {
-      const size_t i0 = ne * (size_t)c / (size_t)nch, i1 = ne * (size_t)(c + 1) / (size_t)nch;
-      uint64_t *bp[2] = {bpos + (size_t)c * nb, bpos + ((size_t)nch + (size_t)c) * nb};
-      tcache tc = {NULL, 1, 0};
-      for (size_t i = i0; i < i1; ++i) {
-        const uint16_t port = E->port[i];
-        if (port >= SG_PORT_MULTIMETER) continue;
-        const uint32_t s = E->src[i];
-        const uint64_t tg = (uint64_t)E->tgt[i] + 1;
-        const sg_pop *tp = pop_cached(sim, &tc, tg);
-        if (!tp || !tp->inputs_assigned || port >= tp->n_ports ||
-            tp->input_base + (uint64_t)tp->n_ports * tp->n > 0x100000000ull) {
-          bad = 1;
-          if (tg > bad_tgt) bad_tgt = tg;
-          continue;
-        }
-        const int k = is_gen[s];
-        const uint64_t p = bp[k][s >> bshift]++;
-        N[k].input[p] = (uint32_t)(tp->input_base + (uint64_t)port * tp->n + (tg - tp->first));
-        N[k].weight[p] = E->weight[i];
-        N[k].rd[p] = ((s & (((uint32_t)1 << bshift) - 1)) << 16) | (E->delay[i] & 0xFFFFu);
+  for (int c = 0; c < nch; ++c) {
+    const size_t i0 = ne * (size_t)c / (size_t)nch, i1 = ne * (size_t)(c + 1) / (size_t)nch;
+    uint64_t *bp[2] = {bpos + (size_t)c * nb, bpos + ((size_t)nch + (size_t)c) * nb};
+    tcache tc = {NULL, 1, 0};
+    for (size_t i = i0; i < i1; ++i) {
+      const uint16_t port = E->port[i];
+      if (port >= SG_PORT_MULTIMETER) continue;
+      const uint32_t s = E->src[i];
+      const uint64_t tg = (uint64_t)E->tgt[i] + 1;
+      const sg_pop *tp = pop_cached(sim, &tc, tg);
+      if (!tp || !tp->inputs_assigned || port >= tp->n_ports ||
+          tp->input_base + (uint64_t)tp->n_ports * tp->n > 0x100000000ull) {
+        bad = 1;
+        if (tg > bad_tgt) bad_tgt = tg;
+        continue;
       }
+      const int k = is_gen[s];
+      const uint64_t p = bp[k][s >> bshift]++;
+      N[k].input[p] = (uint32_t)(tp->input_base + (uint64_t)port * tp->n + (tg - tp->first));
+      N[k].weight[p] = E->weight[i];
+      N[k].rd[p] = ((s & (((uint32_t)1 << bshift) - 1)) << 16) | (E->delay[i] & 0xFFFFu);
     }
-    if (bad) {
-      const sg_pop *tp = sg_i_pop_of(sim, bad_tgt);
-      st = sg_i_fail(sim, SG_ERR_STATE, "building the connectivity: target %llu (%s) has no ring-buffer input for its port (inputs assigned %d, %u ports): sg_i_prepare must assign inputs first",
+  }
+  if (bad) {
+    const sg_pop *tp = sg_i_pop_of(sim, bad_tgt);
+    return sg_i_fail(b->sim, SG_ERR_STATE, "building the connectivity: target %llu (%s) has no ring-buffer input for its port (inputs assigned %d, %u ports): sg_i_prepare must assign inputs first",
                      (unsigned long long)bad_tgt, tp ? tp->name : "?", tp ? tp->inputs_assigned : 0, tp ? tp->n_ports : 0);
-      goto fail;
-    }
   }
+  return SG_OK;
+}
 
-  /* 4. second pass, bucket by bucket: rows gathered, sorted by (delay, input), segmented */
-  BS = calloc((size_t)T, sizeof *BS);
-  if (!BS) goto nomem;
-  {
-    int bad = 0;
-    const int64_t nbi = (int64_t)nb;
+/* 4. second pass, bucket by bucket: rows gathered, sorted by (delay, input), segmented */
+static sg_status sort_buckets(csr_build *b) {
+  const int T = b->T;
+  b->BS = calloc((size_t)T, sizeof *b->BS);
+  if (!b->BS) return build_nomem(b);
+  int bad = 0;
+  const int64_t nbi = (int64_t)b->nb;
 #pragma omp parallel num_threads(T) reduction(| : bad)
-    {
-      bucket_scratch *B = &BS[omp_get_thread_num()];
+  {
+    bucket_scratch *B = &b->BS[omp_get_thread_num()];
 #pragma omp for schedule(dynamic, 1)
-      for (int64_t b = 0; b < nbi; ++b) {
-        const uint64_t r0 = (uint64_t)b << bshift;
-        const uint64_t r1 = r0 + ((uint64_t)1 << bshift) < n_rows ? r0 + ((uint64_t)1 << bshift) : n_rows;
-        for (int k = 0; k < 2 && !bad; ++k)
-          if (finish_bucket(&N[k], oc[k], is_gen, k, (uint64_t)b, r0, r1, B)) bad = 1;
-      }
+    for (int64_t bk = 0; bk < nbi; ++bk) {
+      uint64_t r0, r1;
+      bucket_rows(b, (uint64_t)bk, &r0, &r1);
+      for (int k = 0; k < 2 && !bad; ++k)
+        if (finish_bucket(&b->N[k], b->oc[k], b->is_gen, k, (uint64_t)bk, r0, r1, B)) bad = 1;
     }
-    for (int t = 0; t < T; ++t) bucket_scratch_free(&BS[t]);
-    if (bad) goto nomem;
   }
-  for (int k = 0; k < 2; ++k) { free(N[k].rd); N[k].rd = NULL; }
+  for (int t = 0; t < T; ++t) bucket_scratch_free(&b->BS[t]);
+  if (bad) return build_nomem(b);
+  for (int k = 0; k < 2; ++k) { free(b->N[k].rd); b->N[k].rd = NULL; }
+  return SG_OK;
+}
 
-  /* 5. segments into place */
+/* 5. segments into place */
+static sg_status place_segments(csr_build *b) {
+  const uint64_t n_rows = b->n_rows;
   for (int k = 0; k < 2; ++k) {
-    new_csr *C = &N[k];
+    new_csr *C = &b->N[k];
     for (uint64_t r = 0; r < n_rows; ++r) C->row_seg[r + 1] += C->row_seg[r];
     C->n_seg = C->row_seg[n_rows];
     C->seg_end = malloc((size_t)(C->n_seg ? C->n_seg : 1) * sizeof *C->seg_end);
     C->seg_delay = malloc((size_t)(C->n_seg ? C->n_seg : 1) * sizeof *C->seg_delay);
-    if (!C->seg_end || !C->seg_delay) goto nomem;
+    if (!C->seg_end || !C->seg_delay) return build_nomem(b);
     uint32_t md = 0;
-    const int64_t nbi = (int64_t)nb;
-#pragma omp parallel for schedule(dynamic, 16) num_threads(T) reduction(max : md)
-    for (int64_t b = 0; b < nbi; ++b) {
-      const uint64_t r0 = (uint64_t)b << bshift;
-      const uint64_t r1 = r0 + ((uint64_t)1 << bshift) < n_rows ? r0 + ((uint64_t)1 << bshift) : n_rows;
+    const int64_t nbi = (int64_t)b->nb;
+#pragma omp parallel for schedule(dynamic, 16) num_threads(b->T) reduction(max : md)
+    for (int64_t bk = 0; bk < nbi; ++bk) {
+      uint64_t r0, r1;
+      bucket_rows(b, (uint64_t)bk, &r0, &r1);
       const uint64_t s0 = C->row_seg[r0], s1 = C->row_seg[r1];
       if (s1 > s0) {
-        memcpy(C->seg_end + s0, C->bseg_end[b], (size_t)(s1 - s0) * sizeof *C->seg_end);
-        memcpy(C->seg_delay + s0, C->bseg_delay[b], (size_t)(s1 - s0) * sizeof *C->seg_delay);
+        memcpy(C->seg_end + s0, C->bseg_end[bk], (size_t)(s1 - s0) * sizeof *C->seg_end);
+        memcpy(C->seg_delay + s0, C->bseg_delay[bk], (size_t)(s1 - s0) * sizeof *C->seg_delay);
         for (uint64_t s = s0; s < s1; ++s) if (C->seg_delay[s] > md) md = C->seg_delay[s];
       }
-      free(C->bseg_end[b]); C->bseg_end[b] = NULL;
-      free(C->bseg_delay[b]); C->bseg_delay[b] = NULL;
+      free(C->bseg_end[bk]); C->bseg_end[bk] = NULL;
+      free(C->bseg_delay[bk]); C->bseg_delay[bk] = NULL;
     }
     C->max_delay = md;
   }
+  return SG_OK;
+}
 
-  /* 6. spike-recorder rows: old entries, then new ones in connection order */
-  {
-    const uint64_t old_rows = sim->rec_row ? sim->csr.n_rows : 0;
-    for (uint64_t r = 0; r < n_rows; ++r)
-      rec_cnt[r + 1] += r < old_rows ? sim->rec_row[r + 1] - sim->rec_row[r] : 0;
-    for (uint64_t r = 0; r < n_rows; ++r) rec_cnt[r + 1] += rec_cnt[r];
-    rec_row = malloc(((size_t)n_rows + 1) * sizeof *rec_row);
-    rec_idx = malloc((size_t)(rec_cnt[n_rows] ? rec_cnt[n_rows] : 1) * sizeof *rec_idx);
-    if (!rec_row || !rec_idx) goto nomem;
-    memcpy(rec_row, rec_cnt, ((size_t)n_rows + 1) * sizeof *rec_row);
-    for (uint64_t r = 0; r < n_rows; ++r) {
-      uint64_t p = rec_cnt[r];
-      if (r < old_rows)
-        for (uint64_t q = sim->rec_row[r]; q < sim->rec_row[r + 1]; ++q) rec_idx[p++] = sim->rec_idx[q];
-      rec_cnt[r] = p;   /* next free slot of row r */
-    }
-    for (int c = 0; c < nch; ++c)
-      for (size_t q = 0; q < n_dev[c]; ++q) {
-        const size_t i = dev[c][q];
-        if (E->port[i] == SG_PORT_SPIKE_RECORDER)
-          rec_idx[rec_cnt[E->src[i]]++] = (uint32_t)find_gid(srec_tab, sim->n_srec, (uint64_t)E->tgt[i] + 1);
-      }
+/* 6. spike-recorder rows: old entries, then new ones in connection order */
+static sg_status recorder_rows(csr_build *b) {
+  const sg_sim *sim = b->sim;
+  const sg_edges *E = b->E;
+  const uint64_t n_rows = b->n_rows;
+  uint64_t *rec_cnt = b->rec_cnt;
+  const uint64_t old_rows = sim->rec_row ? sim->csr.n_rows : 0;
+  for (uint64_t r = 0; r < n_rows; ++r)
+    rec_cnt[r + 1] += r < old_rows ? sim->rec_row[r + 1] - sim->rec_row[r] : 0;
+  for (uint64_t r = 0; r < n_rows; ++r) rec_cnt[r + 1] += rec_cnt[r];
+  b->rec_row = malloc(((size_t)n_rows + 1) * sizeof *b->rec_row);
+  b->rec_idx = malloc((size_t)(rec_cnt[n_rows] ? rec_cnt[n_rows] : 1) * sizeof *b->rec_idx);
+  if (!b->rec_row || !b->rec_idx) return build_nomem(b);
+  uint32_t *rec_idx = b->rec_idx;
+  memcpy(b->rec_row, rec_cnt, ((size_t)n_rows + 1) * sizeof *b->rec_row);
+  for (uint64_t r = 0; r < n_rows; ++r) {
+    uint64_t p = rec_cnt[r];
+    if (r < old_rows)
+      for (uint64_t q = sim->rec_row[r]; q < sim->rec_row[r + 1]; ++q) rec_idx[p++] = sim->rec_idx[q];
+    rec_cnt[r] = p;   /* next free slot of row r */
   }
+  for (int c = 0; c < b->nch; ++c)
+    for (size_t q = 0; q < b->n_dev[c]; ++q) {
+      const size_t i = b->dev[c][q];
+      if (E->port[i] == SG_PORT_SPIKE_RECORDER)
+        rec_idx[rec_cnt[E->src[i]]++] = (uint32_t)find_gid(b->srec_tab, sim->n_srec, (uint64_t)E->tgt[i] + 1);
+    }
+  return SG_OK;
+}
 
-  /* 7. multimeter targets: new arrays (old targets, then new ones) */
+/* 7. multimeter targets: new arrays (old targets, then new ones) */
+static sg_status multimeter_targets(csr_build *b) {
+  const sg_sim *sim = b->sim;
+  const sg_edges *E = b->E;
+  size_t *mm_add = b->mm_add;
+  uint64_t **mm_new = b->mm_new;
   for (size_t j = 0; j < sim->n_mm; ++j) {
     if (!mm_add[j]) continue;
     const size_t n = sim->mm[j].n_targets + mm_add[j];
     mm_new[j] = malloc(n * sizeof **mm_new);
-    if (!mm_new[j]) goto nomem;
+    if (!mm_new[j]) return build_nomem(b);
     if (sim->mm[j].n_targets) memcpy(mm_new[j], sim->mm[j].targets, sim->mm[j].n_targets * sizeof **mm_new);
     mm_add[j] = sim->mm[j].n_targets;   /* now: next free slot */
   }
-  for (int c = 0; c < nch; ++c)
-    for (size_t q = 0; q < n_dev[c]; ++q) {
-      const size_t i = dev[c][q];
+  for (int c = 0; c < b->nch; ++c)
+    for (size_t q = 0; q < b->n_dev[c]; ++q) {
+      const size_t i = b->dev[c][q];
       if (E->port[i] == SG_PORT_MULTIMETER) {
-        const int64_t j = find_gid(mm_tab, sim->n_mm, (uint64_t)E->src[i] + 1);
+        const int64_t j = find_gid(b->mm_tab, sim->n_mm, (uint64_t)E->src[i] + 1);
         mm_new[j][mm_add[j]++] = (uint64_t)E->tgt[i] + 1;
       }
     }
-
-  /* 8. commit: nothing can fail from here on */
-  {
-    sg_csr *dst[2] = {&sim->csr, &sim->gen_csr};
-    for (int k = 0; k < 2; ++k) {
-      sg_i_csr_free(dst[k]);
-      sg_csr *c = dst[k];
-      c->n_rows = n_rows;
-      c->row_seg = N[k].row_seg;
-      c->seg_delay = N[k].seg_delay;
-      c->seg_end = N[k].seg_end;
-      c->input = N[k].input;
-      c->weight = N[k].weight;
-      c->n_seg = N[k].n_seg;
-      c->n_syn = N[k].n_syn;
-      c->max_delay = N[k].max_delay;
-      N[k].row_seg = NULL; N[k].seg_delay = NULL; N[k].seg_end = NULL;
-      N[k].input = NULL; N[k].weight = NULL;
-      new_csr_free(&N[k], nb);
-    }
-    free(sim->rec_row);
-    free(sim->rec_idx);
-    sim->rec_row = rec_row;
-    sim->rec_idx = rec_idx;
-    for (size_t j = 0; j < sim->n_mm; ++j)
-      if (mm_new[j]) {
-        free(sim->mm[j].targets);
-        sim->mm[j].targets = mm_new[j];
-        sim->mm[j].n_targets = mm_add[j];
-      }
-    sg_i_edges_free(&sim->edges);
-  }
-  free(is_gen); free(rec_cnt); free(srec_tab); free(mm_tab); free(mm_add); free(mm_new);
-  free(bpos); free(BS);
-  free_dev(dev, n_dev, nch);
   return SG_OK;
+}
 
-nomem:
-  st = sg_i_fail(sim, SG_ERR_NOMEM, "building the connectivity: out of memory (%zu new connections)", ne);
-fail:
-  for (int k = 0; k < 2; ++k) new_csr_free(&N[k], nb);
-  if (mm_new)
-    for (size_t j = 0; j < sim->n_mm; ++j) free(mm_new[j]);
-  free(is_gen); free(cnt); free(rec_cnt); free(srec_tab); free(mm_tab); free(mm_add); free(mm_new);
-  free(rec_row); free(rec_idx); free(bpos); free(BS);
-  free_dev(dev, n_dev, nch);
+/* 8. commit: nothing can fail from here on. What sim keeps is taken out of b (NULL left
+ *    behind), the rest is build_free's. */
+static void commit_build(csr_build *b) {
+  sg_sim *sim = b->sim;
+  sg_csr *dst[2] = {&sim->csr, &sim->gen_csr};
+  for (int k = 0; k < 2; ++k) {
+    new_csr *N = &b->N[k];
+    sg_i_csr_free(dst[k]);
+    sg_csr *c = dst[k];
+    c->n_rows = b->n_rows;
+    c->row_seg = N->row_seg;
+    c->seg_delay = N->seg_delay;
+    c->seg_end = N->seg_end;
+    c->input = N->input;
+    c->weight = N->weight;
+    c->n_seg = N->n_seg;
+    c->n_syn = N->n_syn;
+    c->max_delay = N->max_delay;
+    N->row_seg = NULL; N->seg_delay = NULL; N->seg_end = NULL;
+    N->input = NULL; N->weight = NULL;
+  }
+  free(sim->rec_row);
+  free(sim->rec_idx);
+  sim->rec_row = b->rec_row;
+  sim->rec_idx = b->rec_idx;
+  b->rec_row = NULL; b->rec_idx = NULL;
+  for (size_t j = 0; j < sim->n_mm; ++j)
+    if (b->mm_new[j]) {
+      free(sim->mm[j].targets);
+      sim->mm[j].targets = b->mm_new[j];
+      sim->mm[j].n_targets = b->mm_add[j];
+      b->mm_new[j] = NULL;
+    }
+  sg_i_edges_free(&sim->edges);
+}
+
+/* The one cleanup of a build: frees what is left in b. */
+static void build_free(csr_build *b) {
+  for (int k = 0; k < 2; ++k) new_csr_free(&b->N[k], b->nb);
+  if (b->mm_new)
+    for (size_t j = 0; j < b->sim->n_mm; ++j) free(b->mm_new[j]);
+  free(b->is_gen); free(b->cnt); free(b->rec_cnt); free(b->srec_tab); free(b->mm_tab); free(b->mm_add); free(b->mm_new);
+  free(b->rec_row); free(b->rec_idx); free(b->bpos); free(b->BS);
+  free_dev(b->dev, b->n_dev, b->nch);
+  memset(b, 0, sizeof *b);
+}
+
+/* The phases up to the commit, in order; the first that fails ends the build (it has set the
+ * error). */
+static sg_status (*const build_phases[])(csr_build *) = {
+  plan_chunks, alloc_rows, recorder_tables, count_edges, count_recorder_edges, row_offsets,
+  make_buckets, bucket_positions, scatter_edges, sort_buckets, place_segments, recorder_rows,
+  multimeter_targets,
+};
+
+sg_status sg_i_build_csr(sg_sim *sim) {
+  const sg_edges *E = &sim->edges;
+  const uint64_t n_rows = sim->n_nodes;
+  if (E->n == 0) return extend_rows(sim);
+  if (n_rows > 0xFFFFFFFFull)
+    return sg_i_fail(sim, SG_ERR_OVERFLOW, "building the connectivity: %llu nodes: allowed < 2^32", (unsigned long long)n_rows);
+  csr_build b;
+  memset(&b, 0, sizeof b);
+  b.sim = sim;
+  b.E = E;
+  b.n_rows = n_rows;
+  b.ne = E->n;
+  b.T = threads_of(sim);
+  b.oc[0] = &sim->csr;
+  b.oc[1] = &sim->gen_csr;
+  sg_status st = SG_OK;
+  for (size_t i = 0; !st && i < sizeof build_phases / sizeof *build_phases; ++i) st = build_phases[i](&b);
+  if (!st) commit_build(&b);
+  build_free(&b);
   return st;
 }
