@@ -571,7 +571,7 @@ static const char *kind_name(sg_kind k) {
 }
 
 static int is_current_source(const sg_model_desc *m) {
-  return m->id == SG_MODEL_step_current_generator || m->id == SG_MODEL_noise_generator;
+  return m->id == SG_MODEL_step_current_generator || m->id == SG_MODEL_dc_generator || m->id == SG_MODEL_noise_generator;
 }
 
 static sg_status check_nodes(sg_sim *sim, const char *fn, const char *what, sg_nodes x) {

@@ -11,6 +11,7 @@
 #include "internal.h"
 #include "models.h"
 #include "sg/models/all.h"
+#include "sg/stim/dc_generator.h"
 #include "sg/stim/noise_generator.h"
 #include "sg/stim/poisson_generator.h"
 #include "sg/stim/recorders.h"
@@ -158,6 +159,13 @@ const sg_model_desc sg_i_model_step_current_generator = {
   .name = "step_current_generator", .kind = SG_KIND_GENERATOR, .id = SG_MODEL_step_current_generator,
   .params = scg_params, .n_params = SG_STEP_CURRENT_GENERATOR_N_PARAMS,
   .vecs = scg_vecs, .n_vecs = SG_STEP_CURRENT_GENERATOR_N_VECS, .check = step_current_check,
+  .n_ports = no_ports, .spike_port = no_spike_port, .current_port = no_port,
+};
+
+static const sg_param_row dc_params[] = {SG_DC_GENERATOR_PARAMS(SG_PARAM_ROW)};
+const sg_model_desc sg_i_model_dc_generator = {
+  .name = "dc_generator", .kind = SG_KIND_GENERATOR, .id = SG_MODEL_dc_generator,
+  .params = dc_params, .n_params = SG_DC_GENERATOR_N_PARAMS,
   .n_ports = no_ports, .spike_port = no_spike_port, .current_port = no_port,
 };
 

@@ -19,6 +19,7 @@
 #include "sg/stim/poisson_generator.h"
 #include "sg/stim/spike_generator.h"
 #include "sg/stim/step_current_generator.h"
+#include "sg/stim/dc_generator.h"
 
 void sg_i_stim_free(sg_sim *sim) {
   free(sim->gens); sim->gens = NULL; sim->n_gens = 0;
@@ -173,7 +174,8 @@ static sg_status check_headroom(sg_sim *sim, const sg_gen *gens, size_t n_gens) 
         const sg_pop *gp = sg_i_pop_of(sim, gens[g].gid);
         const char *what = gens[g].model == SG_MODEL_poisson_generator ? "rate x h (the mean count per step)"
                          : gens[g].model == SG_MODEL_spike_generator ? "|spike_weights| x spike_multiplicities"
-                         : gens[g].model == SG_MODEL_step_current_generator ? "|amplitude_values|"
+                         : gens[g].model == SG_MODEL_step_current_generator
+                             ? (gp && gp->model->id == SG_MODEL_dc_generator ? "|amplitude|" : "|amplitude_values|")
                          : "|mean| + 13 sqrt(std^2 + std_mod^2)";
         st = sg_i_fail(sim, SG_ERR_OVERFLOW,
                        "%s node %llu -> node %llu: events of up to %.6g x weight %g, with the target's other input (sum |w| = %.6g), could reach %.6g per step > %.17g (2^30), which the 64-bit fixed-point input could overflow: allowed smaller %s or weights",
@@ -234,6 +236,8 @@ sg_status sg_i_stim_prepare(sg_sim *sim) {
         n_ev += sg_i_vec(pop, SG_SPIKE_GENERATOR_V_spike_times, i)->len;
       else if (pop->model->id == SG_MODEL_step_current_generator)
         n_ev += sg_i_vec(pop, SG_STEP_CURRENT_GENERATOR_V_amplitude_times, i)->len;
+      else if (pop->model->id == SG_MODEL_dc_generator)
+        n_ev += 1;
       else if (pop->model->id == SG_MODEL_noise_generator)
         n_vals += sg_i_csr_row_len(&sim->gen_csr, pop->first + i - 1);
     }
@@ -361,6 +365,16 @@ sg_status sg_i_stim_prepare(sg_sim *sim) {
                            (unsigned long long)G->gid, j, t->v[j]);
         }
         ev += t->len;
+      } else if (id == SG_MODEL_dc_generator) {
+        /* a step_current_generator whose one amplitude is in force from stamp 0 on: the same
+         * window rule and the same per-step code on both backends */
+        G->model = SG_MODEL_step_current_generator;
+        G->ev_off = ev;
+        G->ev_n = 1;
+        gt[ev] = 0;
+        gw[ev] = sg_i_param(pop, SG_DC_GENERATOR_P_amplitude, i);
+        gm[ev] = 1u;
+        ev += 1;
       }
     }
   }

@@ -644,6 +644,58 @@ static void test_engine_noise_blocks(void) {
   sg_sim_free(sim);
 }
 
+/* dc_generator (NEST's activity rule of current sources, as M3-M5): with a gl_exp target, delay
+ * 0.1 ms, amplitude a, origin o, start s, stop e: I_stim = a in the samples o + s + 0.1 ..
+ * o + e, 0 elsewhere; a changed amplitude acts from the next run on; two generators add up. */
+static void dc_case(double origin, double start, double stop, double amp, double *I_out /* 40: 0.1..4.0 */) {
+  sg_sim *sim = new_sim(0.1, 1);
+  sg_nodes nrn, dc, mm;
+  OK(sg_create(sim, "gl_exp", 1, &nrn));
+  OK(sg_set(sim, nrn, "b", 1e300));   /* firing off */
+  OK(sg_create(sim, "dc_generator", 1, &dc));
+  OK(sg_set(sim, dc, "amplitude", amp));
+  OK(sg_set(sim, dc, "origin", origin));
+  OK(sg_set(sim, dc, "start", start));
+  if (stop < INFINITY) OK(sg_set(sim, dc, "stop", stop));
+  OK(sg_create(sim, "multimeter", 1, &mm));
+  OK(sg_set(sim, mm, "interval", 0.1));
+  const char *vars[] = {"I_stim"};
+  OK(sg_set_strs(sim, mm, "record_from", vars, 1));
+  sg_syn_spec sy = syn(1.0, 0.1, 0);
+  OK(sg_connect(sim, dc, nrn, NULL, &sy));
+  OK(sg_connect(sim, mm, nrn, NULL, NULL));
+  OK(sg_simulate(sim, 2.0));
+  OK(sg_set(sim, dc, "amplitude", 2.0 * amp));   /* from the next run on */
+  OK(sg_simulate(sim, 2.0));
+  double t[64];
+  uint64_t snd[64];
+  size_t n;
+  OK(sg_samples(sim, mm.first, "I_stim", t, snd, I_out, 64, &n));
+  CU_ASSERT_EQUAL(n, 40);
+  sg_sim_free(sim);
+}
+
+static void test_engine_dc_generator(void) {
+  double I[64];
+  dc_case(0.0, 1.0, 3.0, 450.0, I);
+  /* the last step of the first run (k = 19) sent 450 into slot 20, shown at 2.1; the second run
+   * sends 900 from its first step (k = 20, slot 21) on: shown from 2.2 */
+  for (int k = 1; k <= 40; ++k) SG_ASSERT_DBL_EXACT(I[k - 1], k < 11 ? 0.0 : k <= 21 ? 450.0 : k <= 30 ? 900.0 : 0.0);
+  dc_case(0.5, 0.0, INFINITY, -100.25, I);   /* origin only; stop inf */
+  for (int k = 1; k <= 40; ++k) SG_ASSERT_DBL_EXACT(I[k - 1], k < 6 ? 0.0 : k <= 21 ? -100.25 : -200.5);
+  /* dc_generator refuses unknown and malformed parameters like every model */
+  sg_sim *sim = new_sim(0.1, 1);
+  sg_nodes dc;
+  OK(sg_create(sim, "dc_generator", 1, &dc));
+  CU_ASSERT_EQUAL(sg_set(sim, dc, "amplitude", NAN), SG_ERR_ARG);
+  CU_ASSERT_EQUAL(sg_set(sim, dc, "start", 0.05), SG_ERR_ARG);
+  CU_ASSERT(strstr(sg_errmsg(sim), "start") != NULL);
+  double a = 1.0;
+  OK(sg_get(sim, dc.first, "amplitude", &a));
+  SG_ASSERT_DBL_EXACT(a, 0.0);
+  sg_sim_free(sim);
+}
+
 /* voltmeter: a multimeter recording V_m unless told otherwise, with the multimeter's default
  * interval (1 ms): its samples are the V_m samples of a multimeter, bit for bit; its record_from
  * can be changed; a target without V_m (parrot) is refused at connect, naming the recordables. */
@@ -704,6 +756,7 @@ static CU_TestInfo tests[] = {
   {"poisson counts per target", test_engine_poisson_counts},
   {"noise_generator blocks (M10)", test_engine_noise_blocks},
   {"voltmeter = multimeter recording V_m every 1 ms", test_engine_voltmeter},
+  {"dc_generator windows, origin, amplitude between runs", test_engine_dc_generator},
   CU_TEST_INFO_NULL,
 };
 

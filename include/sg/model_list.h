@@ -35,6 +35,7 @@
   X(spike_generator, SPIKE_GENERATOR)               \
   X(poisson_generator, POISSON_GENERATOR)           \
   X(step_current_generator, STEP_CURRENT_GENERATOR) \
+  X(dc_generator, DC_GENERATOR)                     \
   X(noise_generator, NOISE_GENERATOR)               \
   X(spike_recorder, SPIKE_RECORDER)                 \
   X(multimeter, MULTIMETER)                         \
