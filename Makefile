@@ -20,7 +20,6 @@ CC        ?= gcc
 BUILD     ?= build
 PORTABLE  ?= 0
 SAN       ?= 0
-PYTHON    ?= /usr/bin/python3
 
 CUDA_HOME ?= $(patsubst %/bin/nvcc,%,$(shell command -v nvcc 2>/dev/null))
 NVCC      ?= $(or $(wildcard $(CUDA_HOME)/bin/nvcc),$(shell command -v nvcc 2>/dev/null))
@@ -43,6 +42,25 @@ ifneq ($(strip $(DEPS_MISSING)),)
   endif
 endif
 endif
+
+# ---- the Python of the Python suites, the plots and `make docs` ----------------------------------
+# The first of PY_CANDIDATES that imports numpy, h5py and pytest (a pyenv python3 first on PATH may
+# lack Debian's packages); none: a virtual environment in $(BUILD)/pyenv, made with pip on first
+# use. `make PYTHON=...` overrides. Tests and examples get it as SG_PYTHON.
+PY_CANDIDATES ?= python3 /usr/bin/python3 python3.13 python3.12 python3.11
+ifndef PYTHON
+  PYTHON := $(shell for p in $(PY_CANDIDATES); do q=$$(command -v $$p 2>/dev/null) && \
+              $$q -c 'import numpy, h5py, pytest' >/dev/null 2>&1 && { echo $$q; break; }; done)
+  ifeq ($(PYTHON),)
+    PYTHON := $(abspath $(BUILD))/pyenv/bin/python
+    PY_VENV := $(PYTHON)
+  endif
+endif
+export SG_PYTHON := $(PYTHON)
+$(abspath $(BUILD))/pyenv/bin/python:
+	@echo "spikegpu: no Python with numpy, h5py and pytest among $(PY_CANDIDATES): making $(BUILD)/pyenv"
+	python3 -m venv $(BUILD)/pyenv
+	$(BUILD)/pyenv/bin/pip install -q numpy h5py pytest matplotlib
 
 HDF5_CFLAGS := $(shell pkg-config --cflags hdf5 2>/dev/null)
 HDF5_LIBS   := $(shell pkg-config --libs hdf5 2>/dev/null)
@@ -168,21 +186,22 @@ test: all
 	@echo "== Python suites (pytest) =="
 	$(MAKE) --no-print-directory test-py
 
-test-py: lib
+test-py: lib $(PY_VENV)
+	@echo "spikegpu: Python suites with $(PYTHON)"
 	$(PY_SAN_ENV) SG_LIB=$(abspath $(LIB_SO)) SG_BUILD=$(abspath $(BUILD)) PYTHONPATH=$(abspath python) \
 	  $(PYTHON) -m pytest -q -p no:cacheprovider python/tests
 
-run: all
+run: all $(PY_VENV)
 	$(BUILD)/examples/gl_population --out $(BUILD)/run
 
-bench: all
+bench: all $(PY_VENV)
 	$(PYTHON) bench/run.py --build $(BUILD)
 
-bench-full: all
+bench-full: all $(PY_VENV)
 	$(PYTHON) bench/run.py --build $(BUILD) --full
 
 # The README's model reference is generated from the model tables (examples/model_docs).
-docs: $(BUILD)/examples/model_docs
+docs: $(BUILD)/examples/model_docs $(PY_VENV)
 	@$(PYTHON) -c "import sys,subprocess; r=open('README.md').read(); a='<!-- models:begin -->'; b='<!-- models:end -->'; \
 	t=subprocess.run(['$(BUILD)/examples/model_docs'],capture_output=True,text=True,check=True).stdout; \
 	i=r.index(a)+len(a); j=r.index(b); open('README.md','w').write(r[:i]+'\n'+t+r[j:])"

@@ -3,7 +3,7 @@
  *  1. SIGKILL: a child process runs a real simulation (gl_exp network, Poisson drive, a
  *     spike_recorder and a multimeter, output_dir, flush every 10 ms) and is killed mid-run
  *     once its files show flushed blocks. The parent reopens every file with the HDF5 C API
- *     (and with h5py through /usr/bin/python3 when available; a skip is reported) and checks a
+ *     (and with h5py through $SG_PYTHON or /usr/bin/python3 when available; a skip is reported) and checks a
  *     consistent prefix: spike times sorted, ids in range, report rows complete up to
  *     mapping/time's stop, the prefix ending on a flush boundary, and every value bit-identical to
  *     an uninterrupted run with the same seed made in the parent.
@@ -371,7 +371,8 @@ static int compare(const leftover *L, const ref *R, uint64_t first_id, double t_
 
 /* h5py (if present) must read the same prefix. */
 static void h5py_check(const char *dir, const leftover *L) {
-  if (access("/usr/bin/python3", X_OK) != 0) { printf("\n    h5py check skipped: /usr/bin/python3 not found "); return; }
+  const char *py = sg_test_python();
+  if (strchr(py, '/') && access(py, X_OK) != 0) { printf("\n    h5py check skipped: %s not found ", py); return; }
   char script[] =
     "import sys\n"
     "try:\n"
@@ -404,7 +405,7 @@ static void h5py_check(const char *dir, const leftover *L) {
   if (!f) return;
   fputs(script, f);
   fclose(f);
-  snprintf(cmd, sizeof cmd, "/usr/bin/python3 '%s' '%s' 2>&1", sp, dir);
+  snprintf(cmd, sizeof cmd, "'%s' '%s' '%s' 2>&1", py, sp, dir);
   FILE *p = popen(cmd, "r");
   if (!p) { printf("\n    h5py check skipped: popen failed "); return; }
   char line[512];

@@ -27,7 +27,6 @@
 /* ---- helpers -------------------------------------------------------------------------- */
 
 #define ERRLEN 512
-#define PY "/usr/bin/python3"
 
 static uint64_t splitmix(uint64_t *s) {
   uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
@@ -1105,17 +1104,19 @@ static long run_killed_child(const char *sp, const char *rp, int stop_after, lon
 }
 
 static int have_h5py(void) {
-  return access(PY, X_OK) == 0 && run_cmd(PY " -c 'import h5py, numpy' 2>/dev/null") == 0;
+  char cmd[512];
+  snprintf(cmd, sizeof cmd, "'%s' -c 'import h5py, numpy' 2>/dev/null", sg_test_python());
+  return run_cmd(cmd) == 0;
 }
 
 static void h5py_check(const char *mode, const char *sp, const char *rp, long blocks) {
   char script[600], cmd[2400];
   if (!have_h5py()) {
-    printf("\n    skipped h5py check (%s): " PY " with h5py and numpy not available", mode);
+    printf("\n    skipped h5py check (%s): %s with h5py and numpy not available", mode, sg_test_python());
     return;
   }
   CU_ASSERT_FATAL(script_path(script, sizeof script, "h5_kill_check.py") == 0);
-  snprintf(cmd, sizeof cmd, PY " '%s' %s '%s' '%s' %ld %ld %d %.17g %.17g", script, mode, sp, rp,
+  snprintf(cmd, sizeof cmd, "'%s' '%s' %s '%s' '%s' %ld %ld %d %.17g %.17g", sg_test_python(), script, mode, sp, rp,
            blocks * KB, blocks * KROWS, KNODES, KT0, KDT);
   printf("\n    ");
   int r = run_cmd(cmd);

@@ -29,6 +29,11 @@ int sg_test_quick(void) {
   return q && *q && strcmp(q, "0") != 0;
 }
 
+const char *sg_test_python(void) {
+  const char *p = getenv("SG_PYTHON");
+  return p && *p ? p : "/usr/bin/python3";
+}
+
 sg_sim *sg_test_cpu_sim(double h, uint64_t seed, int threads, const char *output_dir) {
   sg_config cfg;
   sg_config_default(&cfg);

@@ -44,6 +44,12 @@
 
 #include "spikegpu.h"
 
+/* The Python for the plot: $SG_PYTHON (make sets it to one with h5py and matplotlib), else python3. */
+static const char *sg_python(void) {
+  const char *p = getenv("SG_PYTHON");
+  return p && *p ? p : "python3";
+}
+
 #define MAX_W 64
 #define MAX_SEEDS 32
 #define TAIL_MS 200.0
@@ -215,9 +221,9 @@ int main(int argc, char **argv) {
   fflush(stdout);
   if (plot) {
     char cmd[4096];
-    snprintf(cmd, sizeof cmd, "/usr/bin/python3 examples/gl_criticality/plot.py '%s' '%s/gl_criticality.png' "
+    snprintf(cmd, sizeof cmd, "%s examples/gl_criticality/plot.py '%s' '%s/gl_criticality.png' "
              "--time %.17g --neurons %llu --indegree %llu --seed %llu --seeds %llu --wmin %.17g --wmax %.17g --nw %d "
-             "--v-reset %.17g --kick-time %.17g --kick-rate %.17g",
+             "--v-reset %.17g --kick-time %.17g --kick-rate %.17g", sg_python(),
              out, out, T, N, K, seed0, S, w0, w1, nw, v_reset, Tk, kick_rate);
     if (system(cmd) == 0) printf("figure: %s/gl_criticality.png\n", out);
     else { fprintf(stderr, "plotting failed (needs python3-h5py, python3-matplotlib): %s\n", cmd); return 3; }

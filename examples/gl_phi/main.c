@@ -25,6 +25,12 @@
 
 #include "spikegpu.h"
 
+/* The Python for the plot: $SG_PYTHON (make sets it to one with h5py and matplotlib), else python3. */
+static const char *sg_python(void) {
+  const char *p = getenv("SG_PYTHON");
+  return p && *p ? p : "python3";
+}
+
 #define NV 12
 
 #define CHECK(call)                                                                         \
@@ -180,7 +186,7 @@ int main(int argc, char **argv) {
   fflush(stdout);
   if (plot) {
     char cmd[4096];
-    snprintf(cmd, sizeof cmd, "/usr/bin/python3 examples/gl_phi/plot.py '%s/spikes.h5' '%s/gl_phi.png' %.17g %llu", out, out, T, M);
+    snprintf(cmd, sizeof cmd, "%s examples/gl_phi/plot.py '%s/spikes.h5' '%s/gl_phi.png' %.17g %llu", sg_python(), out, out, T, M);
     if (system(cmd) == 0) printf("figure: %s/gl_phi.png\n", out);
     else { fprintf(stderr, "plotting failed (needs python3-h5py, python3-matplotlib): %s\n", cmd); return 3; }
   }

@@ -15,6 +15,12 @@
 
 #include "spikegpu.h"
 
+/* The Python for the plot: $SG_PYTHON (make sets it to one with h5py and matplotlib), else python3. */
+static const char *sg_python(void) {
+  const char *p = getenv("SG_PYTHON");
+  return p && *p ? p : "python3";
+}
+
 #define CHECK(call)                                                                    \
   do {                                                                                 \
     sg_status st_ = (call);                                                            \
@@ -136,7 +142,7 @@ int main(int argc, char **argv) {
   printf("output: %s/spikes.h5\n", out);
   if (plot) {
     char cmd[2048];
-    snprintf(cmd, sizeof cmd, "/usr/bin/python3 examples/gl_population/plot.py %s/spikes.h5 %s/gl_population.png %.17g", out, out, T);
+    snprintf(cmd, sizeof cmd, "%s examples/gl_population/plot.py %s/spikes.h5 %s/gl_population.png %.17g", sg_python(), out, out, T);
     if (system(cmd) == 0) printf("figure: %s/gl_population.png\n", out);
     else fprintf(stderr, "plotting failed (needs python3-h5py, python3-matplotlib): %s\n", cmd);
   }

@@ -27,6 +27,12 @@
 
 #include "spikegpu.h"
 
+/* The Python for the plot: $SG_PYTHON (make sets it to one with h5py and matplotlib), else python3. */
+static const char *sg_python(void) {
+  const char *p = getenv("SG_PYTHON");
+  return p && *p ? p : "python3";
+}
+
 #define BIN_MS 5.0
 #define T_FROM 100.0
 
@@ -186,7 +192,7 @@ int main(int argc, char **argv) {
   fflush(stdout);
   if (plot) {
     char cmd[4096];
-    snprintf(cmd, sizeof cmd, "/usr/bin/python3 examples/gl_reliability/plot.py '%s' '%s/gl_reliability.png' %.17g %.17g", out, out, T, v0);
+    snprintf(cmd, sizeof cmd, "%s examples/gl_reliability/plot.py '%s' '%s/gl_reliability.png' %.17g %.17g", sg_python(), out, out, T, v0);
     if (system(cmd) == 0) printf("figure: %s/gl_reliability.png\n", out);
     else { fprintf(stderr, "plotting failed (needs python3-h5py, python3-matplotlib): %s\n", cmd); return 3; }
   }

@@ -28,6 +28,12 @@
 
 #include "spikegpu.h"
 
+/* The Python for the plot: $SG_PYTHON (make sets it to one with h5py and matplotlib), else python3. */
+static const char *sg_python(void) {
+  const char *p = getenv("SG_PYTHON");
+  return p && *p ? p : "python3";
+}
+
 #define NLEV 5
 
 #define CHECK(call)                                                                         \
@@ -171,7 +177,7 @@ int main(int argc, char **argv) {
   fflush(stdout);
   if (plot) {
     char cmd[4096];
-    snprintf(cmd, sizeof cmd, "/usr/bin/python3 examples/glif_cond_levels/plot.py '%s' '%s/glif_cond_levels.png'", out, out);
+    snprintf(cmd, sizeof cmd, "%s examples/glif_cond_levels/plot.py '%s' '%s/glif_cond_levels.png'", sg_python(), out, out);
     if (system(cmd) == 0) printf("figure: %s/glif_cond_levels.png\n", out);
     else { fprintf(stderr, "plotting failed (needs python3-h5py, python3-matplotlib): %s\n", cmd); return 3; }
   }

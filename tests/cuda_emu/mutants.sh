@@ -10,7 +10,12 @@ emu=$1
 cxx=$2
 cc=$3
 list=tests/cuda_emu/mutants.txt
-objs=$(ls "$emu"/host/*.o "$emu"/kernels/*.o "$emu"/kernels_fmad/*.o "$emu"/tests/test_*.o "$emu"/emu.o | sort)
+# the emulated objects whose source still exists (an object of a removed source would be linked
+# in beside its successor)
+objs=$(for o in "$emu"/host/*.o "$emu"/kernels/*.o "$emu"/kernels_fmad/*.o "$emu"/tests/test_*.o; do
+         rel=${o#"$emu"/}; rel=${rel%.o}
+         if [ -f "$rel.c" ] || [ -f "$rel.cu" ]; then echo "$o"; fi
+       done | sort; echo "$emu/emu.o")
 mkdir -p "$emu/mut"
 n=0
 caught=0
