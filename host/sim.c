@@ -221,6 +221,10 @@ static int sigint_since(unsigned long c0) { return atomic_load(&sigint_count) !=
  * every sub-run: SG_SUBRUN_S = 0.05 keeps the reaction well within 0.1 s. */
 #define SG_SUBRUN_S 0.05
 static uint64_t subrun_steps(uint64_t cur, uint64_t n, double dt) {
+  /* a fixed length instead, for counting launches and waits per step under the CUDA emulation,
+   * whose steps are slow enough to make every sub-run one step (bench/cuda_profile_emu.sh) */
+  const char *fixed = getenv("SG_SUBRUN_STEPS");
+  if (fixed && strtoull(fixed, NULL, 10) > 0) return strtoull(fixed, NULL, 10);
   const double cap = 8.0 * (double)(cur > n ? cur : n);
   double want = dt > 0.0 ? (double)n * (SG_SUBRUN_S / dt) : cap;
   if (!(want < cap)) want = cap;

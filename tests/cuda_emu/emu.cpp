@@ -25,6 +25,12 @@
  * cudaErrorIllegalAddress instead and every later call fails the same way, as a real context
  * does after a device fault. SG_EMU_COUNT_FILE=path writes the number of fallible calls at exit.
  *
+ * Launch profile: SG_EMU_PROFILE_FILE=path writes at exit, as JSON, the kernels executed (per kernel
+ * and in all, graph replays included), the graph launches, the host waits (stream, event and
+ * device synchronisations, synchronous copies) and the bytes copied each way, so that launches
+ * and host synchronisations per simulated step can be counted without a GPU
+ * (bench/cuda_profile_emu.sh, `make cuda-profile-emu`).
+ *
  * SG_EMU_NO_KERNEL_IMAGE=1 makes cudaFuncGetAttributes fail with cudaErrorNoKernelImageForDevice, as a
  * real device does whose architecture the build has no image for (tests/cuda_emu/probe_check.c).
  * Events (cudaEventRecord, cudaEventElapsedTime) take the host clock when the stream reaches them.
@@ -34,6 +40,8 @@
  * occupancy), nvcc's code generation (contraction is emulated by the compiler flags only), speed.
  * Those need the GPU: bench/gpu_check.sh (make gpu-check) runs the same suite there. Test harness only. */
 /* SPDX-License-Identifier: MIT */
+#include <cxxabi.h>
+#include <dlfcn.h>
 #include <ucontext.h>
 #include <time.h>
 #include <unistd.h>
@@ -44,6 +52,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "emu_kernel.h"
@@ -75,6 +84,40 @@ bool fail_sticky = false, context_dead = false, replaying = false;
 /* the queued work of each stream (nullptr: the legacy default stream), run when waited for */
 std::map<cudaStream_t, std::vector<std::function<void()>>> queued;
 bool executing = false;   /* inside a stream's queue: launches run at once */
+
+/* the launch profile (SG_EMU_PROFILE_FILE) */
+struct Profile {
+  std::map<const void *, unsigned long long> kernels;   /* executions per kernel address */
+  unsigned long long graph_launches = 0, host_waits = 0, h2d_bytes = 0, d2h_bytes = 0;
+} prof;
+void write_profile(const char *path) {
+  FILE *o = fopen(path, "w");
+  if (!o) return;
+  unsigned long long total = 0;
+  for (auto &k : prof.kernels) total += k.second;
+  fprintf(o, "{\"kernel_executions\": %llu, \"graph_launches\": %llu, \"host_waits\": %llu, "
+             "\"h2d_bytes\": %llu, \"d2h_bytes\": %llu, \"kernels\": {",
+          total, prof.graph_launches, prof.host_waits, prof.h2d_bytes, prof.d2h_bytes);
+  bool first = true;
+  for (auto &k : prof.kernels) {
+    Dl_info info;
+    const char *name = "?";
+    char *dem = nullptr;
+    if (k.first && dladdr(k.first, &info) && info.dli_sname) {
+      int st = 0;
+      dem = abi::__cxa_demangle(info.dli_sname, nullptr, nullptr, &st);
+      name = dem && st == 0 ? dem : info.dli_sname;
+    }
+    std::string n(name);
+    const size_t paren = n.find('(');   /* the name without its parameter list */
+    if (paren != std::string::npos) n.resize(paren);
+    fprintf(o, "%s\"%s\": %llu", first ? "" : ", ", n.c_str(), k.second);
+    first = false;
+    free(dem);
+  }
+  fprintf(o, "}}\n");
+  fclose(o);
+}
 std::map<const char *, size_t> pinned;   /* cudaMallocHost blocks: start -> bytes */
 
 void enqueue(cudaStream_t s, std::function<void()> op) { queued[s].push_back(std::move(op)); }
@@ -193,11 +236,13 @@ struct Setup {
     fail_at = f ? strtoull(f, nullptr, 10) : 0;
     fail_sticky = k && *k && strcmp(k, "0") != 0;
     if (f && fail_at) return;   /* the fault runs stay quiet */
+    if (getenv("SG_EMU_PROFILE_FILE")) return;   /* so do the profile runs */
     fprintf(stderr, "cuda_emu: CUDA runtime emulated on the host (tests/cuda_emu): kernels run as fibers, "
                     "this is not a GPU run\n");
   }
   ~Setup() {
     for (Fiber &f : fibers) free(f.stack);
+    if (const char *pf = getenv("SG_EMU_PROFILE_FILE")) write_profile(pf);
     if (const char *cf = getenv("SG_EMU_COUNT_FILE")) {
       if (FILE *o = fopen(cf, "w")) {
         fprintf(o, "%llu\n", n_fallible);
@@ -223,7 +268,8 @@ unsigned long long emu::collective(int kind, unsigned long long value, int arg) 
   return fibers[current].out;
 }
 
-void emu::launch_fn(unsigned grid, unsigned block, cudaStream_t stream, std::function<void()> body) {
+void emu::launch_fn(unsigned grid, unsigned block, cudaStream_t stream, std::function<void()> body,
+                    const void *kernel) {
   if (grid == 0 || grid > 0x7fffffffu || block == 0 || block > 1024) {
     sticky_error = cudaErrorInvalidConfiguration;
     return;
@@ -236,13 +282,14 @@ void emu::launch_fn(unsigned grid, unsigned block, cudaStream_t stream, std::fun
     return;
   }
   if (capturing) {
-    captured.push_back([grid, block, stream, body]() { emu::launch_fn(grid, block, stream, body); });
+    captured.push_back([grid, block, stream, body, kernel]() { emu::launch_fn(grid, block, stream, body, kernel); });
     return;
   }
   if (!executing) {
-    enqueue(stream, [grid, block, stream, body]() { emu::launch_fn(grid, block, stream, body); });
+    enqueue(stream, [grid, block, stream, body, kernel]() { emu::launch_fn(grid, block, stream, body, kernel); });
     return;
   }
+  prof.kernels[kernel]++;
   std::vector<unsigned> blocks(grid);
   for (unsigned b = 0; b < grid; ++b) blocks[b] = b;
   std::shuffle(blocks.begin(), blocks.end(), order_rng);
@@ -332,21 +379,26 @@ cudaError_t cudaMemGetInfo(size_t *free_b, size_t *total_b) {
   *total_b = (size_t)80 << 30;
   return cudaSuccess;
 }
-cudaError_t cudaMemcpy(void *d, const void *s, size_t n, enum cudaMemcpyKind) {
+cudaError_t cudaMemcpy(void *d, const void *s, size_t n, enum cudaMemcpyKind kind) {
   INJECT(cudaErrorInvalidValue);
   if (capturing) die("synchronous cudaMemcpy during stream capture");
   drain(nullptr);   /* the legacy default stream only */
+  prof.host_waits++;
+  (kind == cudaMemcpyHostToDevice ? prof.h2d_bytes : prof.d2h_bytes) += n;
   memcpy(d, s, n);
   return cudaSuccess;
 }
 cudaError_t cudaMemcpyAsync(void *d, const void *s, size_t n, enum cudaMemcpyKind kind, cudaStream_t st) {
   INJECT(cudaErrorInvalidValue);
   if (capturing) die("cudaMemcpyAsync during stream capture (not used by the backend)");
+  if (kind == cudaMemcpyHostToDevice) prof.h2d_bytes += n;
+  else if (kind == cudaMemcpyDeviceToHost) prof.d2h_bytes += n;
   if (kind == cudaMemcpyHostToDevice && !is_pinned(s)) {   /* staged now */
     std::vector<char> staged((const char *)s, (const char *)s + n);
     enqueue(st, [d, staged]() { memcpy(d, staged.data(), staged.size()); });
   } else if (kind == cudaMemcpyDeviceToHost && !is_pinned(d)) {   /* pageable destination: synchronous */
     drain(st);
+    prof.host_waits++;
     memcpy(d, s, n);
   } else {
     enqueue(st, [d, s, n]() { memcpy(d, s, n); });
@@ -380,6 +432,7 @@ cudaError_t cudaStreamSynchronize(cudaStream_t s) {
   INJECT(cudaErrorInvalidValue);
   if (capturing) return cudaErrorStreamCaptureInvalidated;
   drain(s);
+  prof.host_waits++;
   return cudaSuccess;
 }
 cudaError_t cudaStreamBeginCapture(cudaStream_t, enum cudaStreamCaptureMode) {
@@ -406,6 +459,7 @@ cudaError_t cudaGraphExecDestroy(cudaGraphExec_t e) { delete e; return cudaSucce
 cudaError_t cudaGraphLaunch(cudaGraphExec_t e, cudaStream_t st) {
   INJECT(cudaErrorInvalidValue);
   const std::vector<std::function<void()>> launches = e->launches;   /* the exec may be destroyed before it runs */
+  prof.graph_launches++;
   enqueue(st, [launches]() {
     replaying = true;
     for (auto &launch : launches) launch();
@@ -430,6 +484,7 @@ cudaError_t cudaEventRecord(cudaEvent_t ev, cudaStream_t st) {
 cudaError_t cudaEventSynchronize(cudaEvent_t) {
   INJECT(cudaErrorInvalidValue);
   drain_all();
+  prof.host_waits++;
   return cudaSuccess;
 }
 cudaError_t cudaEventElapsedTime(float *ms, cudaEvent_t a, cudaEvent_t b) {

@@ -52,7 +52,7 @@ $(EMU_DIR)/tests/suites.h:
 
 # the library under emulation, and the link of a program against it
 EMU_LIB_OBJ := $(HOST_SRC:%.c=$(EMU_DIR)/%.o) $(EMU_KERN_OBJ) $(EMU_DIR)/emu.o
-EMU_LINK = $(CXX) -fopenmp -o $@ $^ $(CUNIT_LIBS) $(HDF5_LIBS) -lm -ldl -lpthread $(SG_EMU_SAN)
+EMU_LINK = $(CXX) -fopenmp -rdynamic -o $@ $^ $(CUNIT_LIBS) $(HDF5_LIBS) -lm -ldl -lpthread $(SG_EMU_SAN)
 
 $(EMU_RUN): $(EMU_DIR)/tests/test_cuda_equiv.o $(EMU_DIR)/tests/test_nonfinite.o $(EMU_DIR)/tests/test_main.o $(EMU_LIB_OBJ)
 	$(EMU_LINK)
@@ -135,3 +135,9 @@ $(EMU_FAULT): $(EMU_DIR)/tests/cuda_emu/fault_check.o $(EMU_LIB_OBJ)
 .PHONY: check-cuda-emu-faults
 check-cuda-emu-faults: $(EMU_FAULT)
 	tests/cuda_emu/faults.sh $(EMU_FAULT) $(EMU_DIR)/faults $(EMU_FAULT_EVERY)
+
+# make cuda-profile-emu: kernel launches, graph launches and host waits per simulated step of the
+# cuda backend on the benchmark networks, counted under the emulation (bench/cuda_profile_emu.sh)
+.PHONY: cuda-profile-emu
+cuda-profile-emu: $(EMU_TP)
+	bench/cuda_profile_emu.sh $(EMU_TP)

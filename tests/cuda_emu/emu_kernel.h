@@ -43,9 +43,11 @@ namespace emu {
 extern emu_dim3 thread_idx, block_idx, block_dim, grid_dim;
 struct cfg_t { unsigned grid, block; cudaStream_t stream; };
 inline cfg_t cfg(unsigned grid, unsigned block, size_t = 0, cudaStream_t s = 0) { return {grid, block, s}; }
-void launch_fn(unsigned grid, unsigned block, cudaStream_t stream, std::function<void()> body);
+/* kernel: the kernel's address, for the launch profile (SG_EMU_PROFILE_FILE) */
+void launch_fn(unsigned grid, unsigned block, cudaStream_t stream, std::function<void()> body,
+               const void *kernel = nullptr);
 template <class K, class... A> void launch(cfg_t c, K kernel, A... args) {   /* arguments by value, as CUDA */
-  launch_fn(c.grid, c.block, c.stream, [=]() { kernel(args...); });
+  launch_fn(c.grid, c.block, c.stream, [=]() { kernel(args...); }, (const void *)kernel);
 }
 /* kind: 0 ballot, 1 shfl, 2 shfl_up (per warp), 3 __syncthreads (per block) */
 unsigned long long collective(int kind, unsigned long long value, int arg);
