@@ -517,11 +517,23 @@ class Simulator:
                 for k, _ in _capi.sg_memory._fields_}
 
     def stats(self):
-        """Run statistics: dict with wall_s, neuron_updates, spikes, syn_events (all runs)."""
+        """Run statistics of all simulate() calls so far: a dict with wall_s, neuron_updates,
+        spikes, syn_events, and
+
+        - ``rtf``: the real-time factor, wall_s / simulated seconds, as NEST and the literature
+          define it (lower is faster; below 1 is faster than real time);
+        - ``x_real_time``: its inverse, simulated seconds / wall_s ("x real time").
+
+        Both are None before any time was simulated."""
         s = _capi.sg_run_stats()
         self._check(self._lib.sg_run_stats_get(self._h(), ctypes.byref(s)))
-        return {k: (float(getattr(s, k)) if k == "wall_s" else int(getattr(s, k)))
-                for k, _ in _capi.sg_run_stats._fields_}
+        out = {k: (float(getattr(s, k)) if k == "wall_s" else int(getattr(s, k)))
+               for k, _ in _capi.sg_run_stats._fields_}
+        sim_s = self.time * 1e-3
+        ok = sim_s > 0.0 and out["wall_s"] > 0.0
+        out["rtf"] = out["wall_s"] / sim_s if ok else None
+        out["x_real_time"] = sim_s / out["wall_s"] if ok else None
+        return out
 
     # -- internals used by NodeCollection ---------------------------------------------------------
     def _pop_of(self, gid):

@@ -116,7 +116,10 @@ def test_memory_and_stats(sim):
     assert m["n_nodes"] == 20 and m["n_synapses"] == 80
     assert isinstance(m["total_bytes"], int) and isinstance(m["bytes_per_synapse"], float)
     s = sim.stats()
-    assert set(s) == {"wall_s", "neuron_updates", "spikes", "syn_events"}
+    assert set(s) == {"wall_s", "neuron_updates", "spikes", "syn_events", "rtf", "x_real_time"}
+    # issue 21: NEST's real-time factor is wall / simulated time (not its inverse)
+    assert s["rtf"] == pytest.approx(s["wall_s"] / 0.050)
+    assert s["x_real_time"] == pytest.approx(0.050 / s["wall_s"])
     assert s["neuron_updates"] == 20 * 500
     assert s["spikes"] > 0 and s["syn_events"] > 0 and s["wall_s"] > 0
 
