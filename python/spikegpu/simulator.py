@@ -209,62 +209,132 @@ class Simulator:
         holds .h5 files of an earlier run (the error names one); True replaces files of the same
         name. A folder another run (any process) is writing to is refused either way.
 
+    Every setting is also an attribute (``sim.resolution``, ``sim.seed``, ...). Setting one
+    takes effect while the simulation is empty (no node created, no time simulated), as NEST
+    accepts kernel settings only then; afterwards it raises StateError. An attribute that is
+    not a setting cannot be set (AttributeError), so a misspelt setting is never ignored.
+
     Use it as a context manager (``with spikegpu.Simulator() as sim: ...``) or call
     :meth:`close`; either frees the C handle and closes the output files.
     """
 
+    # The constructor's settings, in order. Each is also an attribute: reading it gives the value
+    # in use, setting it takes effect (a new C simulation is made with it) while no node exists
+    # and no time was simulated, as NEST allows kernel settings only then; later it raises.
+    _SETTINGS = ("resolution", "seed", "backend", "threads", "output", "keep_in_memory", "progress",
+                 "flush_interval", "cuda_block_size", "verbose", "report_double", "overwrite_files")
+
+    __slots__ = ("_handle", "_lib", "_pops", "_kw", "_used", "_finalizer", "__weakref__")
+
     def __init__(self, resolution=0.1, seed=None, backend="auto", threads=0, output=None,
                  keep_in_memory=True, progress=False, flush_interval=100.0, cuda_block_size=0,
                  verbose=False, report_double=False, overwrite_files=False):
+        object.__setattr__(self, "_handle", None)
+        kw = dict(resolution=resolution, seed=seed, backend=backend, threads=threads, output=output,
+                  keep_in_memory=keep_in_memory, progress=progress, flush_interval=flush_interval,
+                  cuda_block_size=cuda_block_size, verbose=verbose, report_double=report_double,
+                  overwrite_files=overwrite_files)
+        handle, used = self._new_handle(kw)
+        object.__setattr__(self, "_lib", _capi.lib())
+        object.__setattr__(self, "_pops", [])
+        self._adopt(handle, kw, used)
+
+    @staticmethod
+    def _new_handle(kw):
+        """A C simulation made with the settings kw; returns (handle, the values in use)."""
         L = _capi.lib()
         cfg = _capi.sg_config()
         L.sg_config_default(ctypes.byref(cfg))
-        if backend not in _capi.BACKENDS:
+        backend = kw["backend"]
+        if not isinstance(backend, str) or backend not in _capi.BACKENDS:
             raise ArgumentError(f"backend = {backend!r}: allowed 'auto', 'cpu', 'cuda'")
-        cfg.resolution_ms = _as_float("resolution", resolution)
-        if seed is not None:
-            cfg.seed = _capi.c_integer("seed", seed, "uint64", allowed="an integer in [0, 2^64)")
+        cfg.resolution_ms = _as_float("resolution", kw["resolution"])
+        if kw["seed"] is not None:
+            cfg.seed = _capi.c_integer("seed", kw["seed"], "uint64", allowed="an integer in [0, 2^64)")
         cfg.backend = _capi.BACKENDS[backend]
         # every integer is range-checked here: ctypes would keep the low bits of 2**32 + 1 silently
-        cfg.threads = _capi.c_integer("threads", threads, "int", 0,
+        cfg.threads = _capi.c_integer("threads", kw["threads"], "int", 0,
                                       allowed="an integer in [0, 2^31) (0 = OpenMP's default)")
-        self._output = None
-        if output is not None:
+        out = None
+        if kw["output"] is not None:
             try:
-                out = os.fspath(output)
+                out = os.fsdecode(os.fspath(kw["output"]))
             except TypeError:
-                raise ArgumentError(f"output = {output!r}: allowed a path (str or os.PathLike) or None") from None
-            self._output = os.fsdecode(out)
-            if "\0" in self._output:
-                raise ArgumentError(f"output = {output!r}: contains a NUL character: allowed a path without NUL")
-            cfg.output_dir = os.fsencode(self._output)
-        cfg.keep_in_memory = 1 if keep_in_memory else 0
-        cfg.progress = 1 if progress else 0
-        cfg.flush_interval_ms = _as_float("flush_interval", flush_interval)
-        cfg.cuda_block_size = _capi.c_integer("cuda_block_size", cuda_block_size, "int",
+                raise ArgumentError(f"output = {kw['output']!r}: allowed a path (str or os.PathLike) "
+                                    f"or None") from None
+            if "\0" in out:
+                raise ArgumentError(f"output = {kw['output']!r}: contains a NUL character: allowed a "
+                                    f"path without NUL")
+            cfg.output_dir = os.fsencode(out)
+        cfg.keep_in_memory = 1 if kw["keep_in_memory"] else 0
+        cfg.progress = 1 if kw["progress"] else 0
+        cfg.flush_interval_ms = _as_float("flush_interval", kw["flush_interval"])
+        cfg.cuda_block_size = _capi.c_integer("cuda_block_size", kw["cuda_block_size"], "int",
                                               allowed="an integer (0 or a multiple of 32 up to 1024)")
-        cfg.verbose = 1 if verbose else 0
-        cfg.report_double = 1 if report_double else 0
-        cfg.overwrite_files = 1 if overwrite_files else 0
+        cfg.verbose = 1 if kw["verbose"] else 0
+        cfg.report_double = 1 if kw["report_double"] else 0
+        cfg.overwrite_files = 1 if kw["overwrite_files"] else 0
         err = ctypes.create_string_buffer(1024)
         handle = _capi.SIM_P()
         st = L.sg_sim_new(ctypes.byref(cfg), ctypes.byref(handle), err, len(err))
         if st != _capi.SG_OK:
             raise from_status(st, _capi.dec(err.value))
-        self._handle = handle
-        self._lib = L
-        self._pops = []
-        self.resolution = float(cfg.resolution_ms)
-        self.seed = int(cfg.seed)
-        self.keep_in_memory = bool(keep_in_memory)
-        self._finalizer = weakref.finalize(self, L.sg_sim_free, handle)
+        used = dict(kw, resolution=float(cfg.resolution_ms), seed=int(cfg.seed), output=out,
+                    threads=int(cfg.threads), flush_interval=float(cfg.flush_interval_ms),
+                    cuda_block_size=int(cfg.cuda_block_size))
+        for k in ("keep_in_memory", "progress", "verbose", "report_double", "overwrite_files"):
+            used[k] = bool(kw[k])
+        return handle, used
+
+    def _adopt(self, handle, kw, used):
+        object.__setattr__(self, "_handle", handle)
+        object.__setattr__(self, "_kw", kw)
+        object.__setattr__(self, "_used", used)
+        object.__setattr__(self, "_finalizer", weakref.finalize(self, self._lib.sg_sim_free, handle))
+
+    def _reconfigure(self, name, value):
+        """Setting `name` = value: a new C simulation with it, allowed while the simulation is
+        empty (no node, no simulated time). A refused value leaves everything as it was."""
+        self._h()
+        if self._pops or self.steps:
+            raise StateError(f"Simulator.{name} = {value!r}: settings can change only before the first "
+                             f"node is created and before simulate (now {self.num_nodes} nodes, "
+                             f"t = {self.time:g} ms), as in NEST: create a new Simulator "
+                             f"(spikegpu.nest: nest.ResetKernel()) to change it")
+        kw = dict(self._kw, **{name: value})
+        if kw["output"] is None and self._kw["output"] is None:
+            handle, used = self._new_handle(kw)       # raises before the old one is touched
+            self._finalizer()
+            self._adopt(handle, kw, used)
+            return
+        # an output folder is held by one simulation at a time: release it first, and take the
+        # old settings back if the new ones are refused
+        old = self._kw
+        self._finalizer()
+        object.__setattr__(self, "_handle", None)
+        try:
+            handle, used = self._new_handle(kw)
+        except Error:
+            handle, used = self._new_handle(old)
+            self._adopt(handle, old, used)
+            raise
+        self._adopt(handle, kw, used)
+
+    def __setattr__(self, name, value):
+        prop = getattr(type(self), name, None)
+        if isinstance(prop, property) and prop.fset is not None:
+            prop.fset(self, value)
+            return
+        if isinstance(prop, property):
+            raise AttributeError(f"Simulator.{name} is read-only")
+        raise AttributeError(f"Simulator has no setting '{name}': allowed {', '.join(self._SETTINGS)}")
 
     # -- lifetime -------------------------------------------------------------------------------
     def close(self):
         """Frees the C simulation (flushes and closes HDF5 output). Idempotent."""
         if self._handle is not None:
             self._finalizer()
-            self._handle = None
+            object.__setattr__(self, "_handle", None)
 
     @property
     def closed(self):
@@ -306,8 +376,13 @@ class Simulator:
 
     @property
     def backend(self):
-        """"cpu" or "cuda"."""
+        """"cpu" or "cuda": the backend in use. Setting it ("auto", "cpu", "cuda"), like every
+        setting, takes effect only while the simulation is empty."""
         return _capi.dec(self._lib.sg_backend_used(self._h()))
+
+    @backend.setter
+    def backend(self, value):
+        self._reconfigure("backend", value)
 
     @property
     def backend_reason(self):
@@ -315,9 +390,103 @@ class Simulator:
         return _capi.dec(self._lib.sg_backend_reason(self._h()))
 
     @property
+    def resolution(self):
+        """Time step h in ms (NEST's ``resolution``)."""
+        return self._used["resolution"]
+
+    @resolution.setter
+    def resolution(self, value):
+        self._reconfigure("resolution", value)
+
+    @property
+    def seed(self):
+        """Seed of every random number (NEST's ``rng_seed``)."""
+        return self._used["seed"]
+
+    @seed.setter
+    def seed(self, value):
+        self._reconfigure("seed", value)
+
+    @property
+    def threads(self):
+        """OpenMP threads of the cpu backend, 0 = OpenMP's default."""
+        return self._used["threads"]
+
+    @threads.setter
+    def threads(self, value):
+        self._reconfigure("threads", value)
+
+    @property
     def output(self):
         """The HDF5 output folder, or None."""
-        return self._output
+        return self._used["output"]
+
+    @output.setter
+    def output(self, value):
+        self._reconfigure("output", value)
+
+    @property
+    def keep_in_memory(self):
+        """Recordings readable through ``.events`` (else only in the HDF5 files)."""
+        return self._used["keep_in_memory"]
+
+    @keep_in_memory.setter
+    def keep_in_memory(self, value):
+        self._reconfigure("keep_in_memory", value)
+
+    @property
+    def progress(self):
+        """Progress line on stderr for runs longer than 2 s wall time (NEST's ``print_time``)."""
+        return self._used["progress"]
+
+    @progress.setter
+    def progress(self, value):
+        self._reconfigure("progress", value)
+
+    @property
+    def flush_interval(self):
+        """Simulated ms between recorder flushes to HDF5."""
+        return self._used["flush_interval"]
+
+    @flush_interval.setter
+    def flush_interval(self, value):
+        self._reconfigure("flush_interval", value)
+
+    @property
+    def cuda_block_size(self):
+        """Threads per CUDA block, 0 = default."""
+        return self._used["cuda_block_size"]
+
+    @cuda_block_size.setter
+    def cuda_block_size(self, value):
+        self._reconfigure("cuda_block_size", value)
+
+    @property
+    def verbose(self):
+        """Print the backend choice on stderr when the simulation is made."""
+        return self._used["verbose"]
+
+    @verbose.setter
+    def verbose(self, value):
+        self._reconfigure("verbose", value)
+
+    @property
+    def report_double(self):
+        """Multimeter HDF5 data as float64 instead of float32."""
+        return self._used["report_double"]
+
+    @report_double.setter
+    def report_double(self, value):
+        self._reconfigure("report_double", value)
+
+    @property
+    def overwrite_files(self):
+        """NEST's ``overwrite_files``: replace .h5 files of an earlier run in ``output``."""
+        return self._used["overwrite_files"]
+
+    @overwrite_files.setter
+    def overwrite_files(self, value):
+        self._reconfigure("overwrite_files", value)
 
     @property
     def num_nodes(self):
