@@ -22,12 +22,12 @@ from .errors import (ArgumentError, CudaError, Error, FileIOError, HDF5Error, Mo
                      NoDeviceError, NumericOverflowError, OutOfMemoryError, SimulationInterrupted,
                      StateError, UnknownNameError)
 from .simulator import (NodeCollection, Simulator, cuda_available, defaults, library_path,
-                        library_version, model_info, model_kind, models)
+                        library_version, model_info, model_kind, models, recordables)
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Simulator", "NodeCollection", "models", "model_info", "model_kind", "defaults",
+    "Simulator", "NodeCollection", "models", "model_info", "model_kind", "defaults", "recordables",
     "cuda_available", "library_version", "library_path", "random", "hdf5", "Error", "ArgumentError",
     "UnknownNameError", "OutOfMemoryError", "CudaError", "NoDeviceError", "HDF5Error",
     "FileIOError", "StateError", "NumericOverflowError", "ModelError", "SimulationInterrupted",

@@ -25,7 +25,7 @@ from .errors import ArgumentError, Error, StateError, UnknownNameError, from_sta
 from .random import Distribution
 
 __all__ = ["Simulator", "NodeCollection", "models", "model_info", "model_kind", "defaults",
-           "cuda_available", "library_version", "library_path"]
+           "recordables", "cuda_available", "library_version", "library_path"]
 
 DEFAULT_SEED = 143202461  # NEST's default rng_seed, as sg_config_default
 
@@ -57,15 +57,59 @@ def model_kind(model):
 
 
 def model_info(model):
-    """Parameters, vectors and state variables of a model: a list of dicts with keys
-    ``name``, ``unit``, ``default`` (a float; a float64 array for vector parameters), ``allowed``
-    (e.g. "> 0"), ``doc`` and ``kind`` ("param", "vector", "state" or "recordable").
+    """Parameters, vectors, state variables and recordables of a model: a list of dicts with keys
+    ``name``, ``unit``, ``default`` (a float; a float64 array for vector parameters; None for a
+    recordable that is not a table entry), ``allowed`` (e.g. "> 0"), ``doc``, ``kind`` ("param",
+    "vector", "state" or "recordable") and ``recordable`` (True if a multimeter can record it).
 
-    Multimeters additionally take ``record_from`` (a list of recordable names), which is not a
-    numeric entry and so is not listed.
+    Entries of kind "recordable" are recordables that are not themselves parameters or state,
+    e.g. glif_cond's ``g_1``, ``g_2`` (one per receptor, elements of the vector state ``g``):
+    they can be recorded, not set or read with get(). :func:`recordables` lists every recordable
+    in NEST's order. Multimeters additionally take ``record_from`` (a list of recordable names),
+    which is not a numeric entry and so is not listed.
     """
-    return [{k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in e.items()}
-            for e in _entries(model).values()]
+    rec = recordables(model)
+    out = []
+    for e in _entries(model).values():
+        d = {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in e.items()}
+        d["recordable"] = e["name"] in rec
+        out.append(d)
+    table = _entries(model)
+    for r in rec:
+        if r in table:
+            continue
+        # NEST's per-receptor names: g_1 is element 1 of the vector state g
+        base, _, idx = r.rpartition("_")
+        b = table.get(base) if idx.isdigit() else None
+        out.append({"name": r, "unit": b["unit"] if b else "", "default": None, "allowed": "",
+                    "doc": f"{b['doc']}: element {idx} of {base}" if b else "recordable",
+                    "kind": "recordable", "recordable": True})
+    return out
+
+
+def recordables(model):
+    """The names a multimeter's ``record_from`` takes for a node of `model` with default
+    parameters, in NEST's order (NEST's ``GetDefaults(model, "recordables")``); [] for models
+    without any. A node's own list, which follows its vector parameters (glif_cond's g_1 .. g_n
+    for n = len(tau_syn)), is ``nodes.get("recordables")``."""
+    bmodel = _capi.enc(model, "model")
+    L = _capi.lib()
+    n = ctypes.c_size_t()
+    st = L.sg_model_recordables(bmodel, None, 0, ctypes.byref(n))
+    if st == _capi.STATUS["SG_ERR_UNKNOWN"]:
+        raise UnknownNameError(f"recordables: unknown model '{model}': allowed {', '.join(models())}")
+    if st != _capi.SG_OK:
+        raise from_status(st, f"recordables('{model}') failed")
+    buf = ctypes.create_string_buffer(n.value + 1)
+    st = L.sg_model_recordables(bmodel, buf, len(buf), ctypes.byref(n))
+    if st != _capi.SG_OK:
+        raise from_status(st, f"recordables('{model}') failed")
+    return _split_names(buf.value)
+
+
+def _split_names(b):
+    s = _capi.dec(b)
+    return s.split(",") if s else []
 
 
 def defaults(model):
@@ -225,6 +269,7 @@ class Simulator:
                  "flush_interval", "cuda_block_size", "verbose", "report_double", "overwrite_files")
 
     __slots__ = ("_handle", "_lib", "_pops", "_kw", "_used", "_finalizer", "__weakref__")
+    _nc = None   # NodeCollection (set below its definition): the class of the collections given out
 
     def __init__(self, resolution=0.1, seed=None, backend="auto", threads=0, output=None,
                  keep_in_memory=True, progress=False, flush_interval=100.0, cuda_block_size=0,
@@ -496,7 +541,7 @@ class Simulator:
     @property
     def populations(self):
         """All populations in creation order, as NodeCollections."""
-        return [NodeCollection(self, p.first, p.n) for p in self._pops]
+        return [self._nc(self, p.first, p.n) for p in self._pops]
 
     # -- building -------------------------------------------------------------------------------
     def create(self, model, n=1, params=None, name=None):
@@ -517,9 +562,15 @@ class Simulator:
         self._check(st)
         self._pops.append(_Pop(int(out.first), int(out.n), model,
                                name if name is not None else f"{model}_{int(out.first)}"))
-        nodes = NodeCollection(self, int(out.first), int(out.n))
+        nodes = self._nc(self, int(out.first), int(out.n))
         if params is not None:
-            nodes.set(params)
+            try:
+                nodes.set(params)
+            except BaseException:
+                # a refused parameter: the nodes go again (ids given out again), as if never made
+                self._check(self._lib.sg_create_undo(self._h(), out))
+                self._pops.pop()
+                raise
         return nodes
 
     def connect(self, pre, post, conn_spec=None, syn_spec=None):
@@ -729,7 +780,8 @@ class Simulator:
 # ---- node collections ---------------------------------------------------------------------------
 # recorders with record_from (a voltmeter is a multimeter that starts with ["V_m"])
 _MULTIMETERS = ("multimeter", "voltmeter")
-_SPECIAL_GET = ("global_id", "model", "events", "n_events", "record_from")
+_RECORDERS = ("spike_recorder",) + _MULTIMETERS
+_SPECIAL_GET = ("global_id", "model", "events", "n_events", "record_from", "recordables")
 
 
 class NodeCollection:
@@ -777,7 +829,7 @@ class NodeCollection:
                 i += n
             if not 0 <= i < n:
                 raise IndexError(f"index {key} out of range for a NodeCollection of {n} nodes")
-            return NodeCollection(self._sim, self._first + i, 1)
+            return type(self)(self._sim, self._first + i, 1)
         if isinstance(key, slice):
             start, stop, step = key.indices(n)
             idx = range(start, stop, step)
@@ -798,15 +850,15 @@ class NodeCollection:
             raise ArgumentError(f"NodeCollection[{key!r}] is not contiguous: spikegpu node collections "
                                 f"are contiguous id ranges; use a step of 1 (e.g. nodes[2:5]) or "
                                 f"loop over single nodes")
-        return NodeCollection(self._sim, self._first + idx[0], len(idx))
+        return type(self)(self._sim, self._first + idx[0], len(idx))
 
     def __add__(self, other):
         if not isinstance(other, NodeCollection) or other._sim is not self._sim:
             return NotImplemented
         if other._first == self._first + self._n:
-            return NodeCollection(self._sim, self._first, self._n + other._n)
+            return type(self)(self._sim, self._first, self._n + other._n)
         if self._first == other._first + other._n:
-            return NodeCollection(self._sim, other._first, self._n + other._n)
+            return type(self)(self._sim, other._first, self._n + other._n)
         raise ArgumentError(f"{self!r} + {other!r}: the ranges are not adjacent; spikegpu node "
                             f"collections are contiguous id ranges")
 
@@ -860,9 +912,10 @@ class NodeCollection:
         ``get("V_m")``: a float if all nodes share the value, else a float64 array with one
         value per node (booleans as bool); vectors (spike_times, tau_syn, g, ...) as an array, or a
         list of arrays when they differ between nodes. ``get("V_m", "C_m")`` or
-        ``get(["V_m", "C_m"])``: a dict. ``get()``: a dict of every entry of the model.
-        Also "global_id", "model", "record_from" (multimeters), "events" and "n_events"
-        (recorders).
+        ``get(["V_m", "C_m"])``: a dict. ``get()``: a dict of every entry of the model, with
+        "recordables" for neurons and "events" and "n_events" for recorders, as NEST's.
+        Also "global_id", "model", "record_from" (multimeters) and "recordables" (the names a
+        multimeter can record from these nodes; a list, or a list per node where they differ).
         """
         if output != "":
             raise ArgumentError(f"get: output = {output!r}: allowed ''")
@@ -876,8 +929,10 @@ class NodeCollection:
                 for k in _entries(p.model):
                     if k not in keys:
                         keys.append(k)
-                if p.model in _MULTIMETERS and "record_from" not in keys:
-                    keys.append("record_from")
+                extra = (("record_from",) if p.model in _MULTIMETERS else ()) + (
+                    ("events", "n_events") if p.model in _RECORDERS else
+                    ("recordables",) if model_kind(p.model) == "neuron" else ())
+                keys += [k for k in extra if k not in keys]
             return {k: self._get1(k) for k in keys}
         return {n: self._get1(n) for n in names}
 
@@ -896,6 +951,17 @@ class NodeCollection:
         if name == "n_events":
             ev = [self._n_events_of(g) for g in self]
             return ev[0] if self._n == 1 else np.array(ev, dtype=np.int64)
+        if name == "recordables":
+            per_pop = []
+            for p, first, k in self._segs():   # a population shares its vector lengths: one node speaks
+                n = ctypes.c_size_t()
+                sim._check(sim._lib.sg_node_recordables(h, first, None, 0, ctypes.byref(n)))
+                buf = ctypes.create_string_buffer(n.value + 1)
+                sim._check(sim._lib.sg_node_recordables(h, first, buf, len(buf), ctypes.byref(n)))
+                per_pop.append((_split_names(buf.value), k))
+            if all(r == per_pop[0][0] for r, _ in per_pop):
+                return list(per_pop[0][0])
+            return [list(r) for r, k in per_pop for _ in range(k)]
         if name == "record_from":
             segs = self._segs()
             for p, _, _ in segs:
@@ -973,7 +1039,7 @@ class NodeCollection:
                 raise ArgumentError(f"set: a list of parameter dicts needs one dict per node "
                                     f"({self._n}), got {len(params)} items")
             for gid, d in zip(self, params):
-                NodeCollection(self._sim, gid, 1).set(d)
+                type(self)(self._sim, gid, 1).set(d)
             return
         if not isinstance(params, dict):
             raise ArgumentError(f"set: params = {params!r}: allowed a dict, a list of dicts or keywords")
@@ -1150,7 +1216,7 @@ class NodeCollection:
 
     def _kind_of(self, gid):
         p = self._sim._pop_of(gid)
-        if p.model not in ("spike_recorder",) + _MULTIMETERS:
+        if p.model not in _RECORDERS:
             raise ArgumentError(f"events: node {gid} is a {p.model}: allowed a spike_recorder, a multimeter or a voltmeter")
         return p
 
@@ -1193,3 +1259,6 @@ class NodeCollection:
                 ev["senders"], ev["times"] = s[:k], t[:k]
             ev[var] = v[:k]
         return ev
+
+
+Simulator._nc = NodeCollection   # the class of the collections a Simulator gives out
