@@ -208,6 +208,17 @@ def _uptr(a):
     return a.ctypes.data_as(_capi.P_UINT64)
 
 
+def conn_spec_dict(spec, what="connect"):
+    """A conn_spec (None, a rule name or a dict) as a new dict, or None."""
+    if spec is None:
+        return None
+    if isinstance(spec, str):
+        return {"rule": spec}
+    if not isinstance(spec, dict):
+        raise ArgumentError(f"{what}: conn_spec = {spec!r}: allowed None, a rule name or a dict")
+    return dict(spec)
+
+
 # ---- simulator ----------------------------------------------------------------------------------
 class _Pop:
     __slots__ = ("first", "n", "model", "name", "record_from")
@@ -337,16 +348,29 @@ class Simulator:
         object.__setattr__(self, "_used", used)
         object.__setattr__(self, "_finalizer", weakref.finalize(self, self._lib.sg_sim_free, handle))
 
-    def _reconfigure(self, name, value):
-        """Setting `name` = value: a new C simulation with it, allowed while the simulation is
-        empty (no node, no simulated time). A refused value leaves everything as it was."""
+    def configure(self, **settings):
+        """Changes several settings at once (e.g. ``configure(resolution=1.0, seed=5)``), all or
+        none: allowed while the simulation is empty, like setting the attributes one by one."""
+        for name in settings:
+            if name not in self._SETTINGS:
+                raise ArgumentError(f"configure: '{name}' is not a setting: allowed {', '.join(self._SETTINGS)}")
+        if settings:
+            self._reconfigure(settings)
+
+    def _reconfigure(self, changes, value=None):
+        """Settings changed (a dict, or one name and its value): a new C simulation with them,
+        allowed while the simulation is empty (no node, no simulated time). A refused value
+        leaves everything as it was."""
+        if isinstance(changes, str):
+            changes = {changes: value}
         self._h()
         if self._pops or self.steps:
-            raise StateError(f"Simulator.{name} = {value!r}: settings can change only before the first "
+            what = ", ".join(f"Simulator.{k} = {v!r}" for k, v in changes.items())
+            raise StateError(f"{what}: settings can change only before the first "
                              f"node is created and before simulate (now {self.num_nodes} nodes, "
                              f"t = {self.time:g} ms), as in NEST: create a new Simulator "
                              f"(spikegpu.nest: nest.ResetKernel()) to change it")
-        kw = dict(self._kw, **{name: value})
+        kw = dict(self._kw, **changes)
         if kw["output"] is None and self._kw["output"] is None:
             handle, used = self._new_handle(kw)       # raises before the old one is touched
             self._finalizer()
@@ -604,13 +628,9 @@ class Simulator:
                   "pairwise_bernoulli": ("p",)}
 
     def _fill_conn(self, cs, spec, keep):
+        spec = conn_spec_dict(spec)
         if spec is None:
             return
-        if isinstance(spec, str):
-            spec = {"rule": spec}
-        if not isinstance(spec, dict):
-            raise ArgumentError(f"connect: conn_spec = {spec!r}: allowed None, a rule name or a dict")
-        spec = dict(spec)
         rule = spec.pop("rule", "all_to_all")
         if not isinstance(rule, str):
             raise ArgumentError(f"connect: rule = {rule!r}: allowed a rule name")
@@ -804,7 +824,10 @@ class NodeCollection:
         return self._n
 
     def __iter__(self):
-        return iter(range(self._first, self._first + self._n))
+        return iter(self._ids_range())
+
+    def _ids_range(self):
+        return range(self._first, self._first + self._n)
 
     def __contains__(self, gid):
         return isinstance(gid, numbers.Integral) and self._first <= gid < self._first + self._n
@@ -864,7 +887,7 @@ class NodeCollection:
 
     def tolist(self):
         """Global ids as a list of ints."""
-        return list(self)
+        return list(self._ids_range())
 
     @property
     def ids(self):
@@ -874,7 +897,7 @@ class NodeCollection:
     @property
     def global_id(self):
         """The id of a single node (int), else a tuple of ids (as NEST)."""
-        return self._first if self._n == 1 else tuple(self)
+        return self._first if self._n == 1 else tuple(self._ids_range())
 
     @property
     def first(self):
@@ -946,10 +969,10 @@ class NodeCollection:
         if name == "model":
             return self.model
         if name == "events":
-            ev = [self._events_of(g) for g in self]
+            ev = [self._events_of(g) for g in self._ids_range()]
             return ev[0] if self._n == 1 else ev
         if name == "n_events":
-            ev = [self._n_events_of(g) for g in self]
+            ev = [self._n_events_of(g) for g in self._ids_range()]
             return ev[0] if self._n == 1 else np.array(ev, dtype=np.int64)
         if name == "recordables":
             per_pop = []
@@ -1038,7 +1061,7 @@ class NodeCollection:
             if len(params) != self._n or not all(isinstance(d, dict) for d in params):
                 raise ArgumentError(f"set: a list of parameter dicts needs one dict per node "
                                     f"({self._n}), got {len(params)} items")
-            for gid, d in zip(self, params):
+            for gid, d in zip(self._ids_range(), params):
                 type(self)(self._sim, gid, 1).set(d)
             return
         if not isinstance(params, dict):
@@ -1108,7 +1131,7 @@ class NodeCollection:
         if name == "record_from":
             return [list(p.record_from) for p, _, _ in self._segs()]
         try:
-            return [self.__class__(self._sim, f, k).get(name) for _, f, k in self._segs()]
+            return [NodeCollection(self._sim, f, k).get(name) for _, f, k in self._segs()]
         except Error:
             return None
 
@@ -1117,7 +1140,7 @@ class NodeCollection:
             return
         for (_, f, k), v in zip(self._segs(), saved):
             try:
-                self.__class__(self._sim, f, k)._set1(name, v)
+                NodeCollection(self._sim, f, k)._set1(name, v)
             except Error:  # pragma: no cover - best effort
                 pass
 
