@@ -86,12 +86,23 @@ def test_reset_kernel_forgets_everything():
 
 
 def test_print_time_progress(capsys):
-    nest.print_time = True
-    nest.Create("gl_exp", 2)
-    nest.Simulate(20.0)
+    def run(print_time):
+        nest.ResetKernel()
+        nest.local_num_threads = 1
+        nest.print_time = print_time
+        n = nest.Create("gl_exp", 20, {"I_e": 900.0})
+        sr = nest.Create("spike_recorder")
+        nest.Connect(n, sr)
+        nest.Simulate(300.0)
+        assert nest.biological_time == 300.0
+        return sr.events
+    quiet = run(False)
+    assert capsys.readouterr().out == ""
+    loud = run(True)
     out = capsys.readouterr().out
-    assert "[ 100% ] Model time: 20.0 ms, Real-time factor:" in out
-    assert nest.biological_time == 20.0
+    assert "[ 100% ] Model time: 300.0 ms, Real-time factor:" in out
+    np.testing.assert_array_equal(quiet["times"], loud["times"])      # the pieces change nothing
+    np.testing.assert_array_equal(quiet["senders"], loud["senders"])
 
 
 def test_prepare_run_cleanup():
