@@ -11,7 +11,8 @@ machine, in the same run, at the same thread counts.
 
 Every run prints one line and appends one JSON object to bench/results.jsonl: the fields of
 bench/throughput.c (simulator, backend, threads, network, neurons, synapses, h_ms, t_sim_ms, build_s,
-wall_s, cpu_s, rtf, neuron_updates_per_s, syn_events_per_s, spikes, rate_hz, peak_rss_bytes,
+wall_s, cpu_s, rtf (wall / simulated time, NEST's real-time factor), x_real_time (simulated / wall),
+neuron_updates_per_s, syn_events_per_s, spikes, rate_hz, peak_rss_bytes,
 host_bytes, device_bytes, bytes_per_synapse, record) plus session, date, cpu_model, cores, load_before,
 load_after (1-minute load average), commit and cmd.
 
@@ -141,10 +142,11 @@ class Bench:
         self.results.append(res)
         with open(self.a.out, "a") as f:
             f.write(json.dumps(res) + "\n")
-        log("  %-8s %-15s net %s n %-8d thr %d rec %d  T %6.0f ms  wall %8.3f s  build %7.2f s  rtf %8.4f  "
+        log("  %-8s %-15s net %s n %-8d thr %d rec %d  T %6.0f ms  wall %8.3f s  build %7.2f s  rtf %8.4f (%7.3g x real time)  "
             "upd/s %9.3g  ev/s %9.3g  rate %5.2f Hz  rss %6.0f MiB  load %.1f" % (
                 res["simulator"], res["backend"], res["network"], res["neurons"], res["threads"], res["record"],
-                res["t_sim_ms"], res["wall_s"], res["build_s"], res["rtf"], res["neuron_updates_per_s"],
+                res["t_sim_ms"], res["wall_s"], res["build_s"], res["rtf"], 1.0 / res["rtf"],
+                res["neuron_updates_per_s"],
                 res["syn_events_per_s"], res["rate_hz"], res["peak_rss_bytes"] / 1048576.0, lb or -1))
         return res
 
@@ -284,7 +286,7 @@ def build_net(B, threads):
             continue
         res = {"simulator": "spikegpu", "version": None, "backend": "cpu", "threads": thr, "network": "build",
                "neurons": 100000, "synapses": nsyn, "h_ms": 0.1, "t_sim_ms": 0.0, "warmup_ms": 0, "record": False,
-               "build_s": tot, "connect_s": conn, "csr_s": csr, "wall_s": tot, "cpu_s": None, "rtf": None,
+               "build_s": tot, "connect_s": conn, "csr_s": csr, "wall_s": tot, "cpu_s": None, "rtf": None, "x_real_time": None,
                "neuron_updates_per_s": None, "syn_events_per_s": None, "spikes": 0, "rate_hz": None,
                "peak_rss_bytes": None, "host_bytes": None, "device_bytes": 0, "bytes_per_synapse": bps,
                "session": B.session, "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
@@ -392,7 +394,7 @@ def report(a):
     rows = [r for r in rows if r["session"] == sess]
     print("session %s, %s, %d cores, commit %s" % (sess, rows[0]["cpu_model"], rows[0]["cores"], rows[0]["commit"]))
     print()
-    print("| simulator | net | neurons | K | threads | record | T (ms) | build (s) | wall (s) | s per sim. s | rtf | "
+    print("| simulator | net | neurons | K | threads | record | T (ms) | build (s) | wall (s) | rtf | x real time | "
           "updates/s | events/s | rate (Hz) | peak RSS (MiB) | B/syn | load |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
@@ -404,8 +406,8 @@ def report(a):
         k = r["synapses"] // max(r["neurons"], 1)
         print("| %s | %s | %d | %d | %d | %s | %.0f | %.2f | %.3f | %.3f | %.4g | %.3g | %.3g | %.2f | %.0f | %s | %.1f |" % (
             r["simulator"], r["network"], r["neurons"], r.get("k", k if r["network"] == "b" else 0), r["threads"],
-            "yes" if r["record"] else "no", r["t_sim_ms"], r["build_s"], r["wall_s"], r["wall_s"] / (r["t_sim_ms"] * 1e-3),
-            r["rtf"], r["neuron_updates_per_s"], r["syn_events_per_s"], r["rate_hz"], r["peak_rss_bytes"] / 1048576.0,
+            "yes" if r["record"] else "no", r["t_sim_ms"], r["build_s"], r["wall_s"], r["rtf"],
+            1.0 / r["rtf"], r["neuron_updates_per_s"], r["syn_events_per_s"], r["rate_hz"], r["peak_rss_bytes"] / 1048576.0,
             "%.1f" % r["bytes_per_synapse"] if r.get("bytes_per_synapse") else "-", r["load_before"] or -1))
     summary(rows)
 

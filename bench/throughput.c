@@ -28,7 +28,9 @@
  * default set on the auto backend (the GPU bundle runs every bench program that way).
  *
  * JSON fields: simulator, backend, threads, network, neurons, synapses, h_ms, t_sim_ms, build_s,
- * wall_s, cpu_s (user + system time of all threads during the run), rtf (simulated / wall time), neuron_updates_per_s, syn_events_per_s, spikes, rate_hz,
+ * wall_s, cpu_s (user + system time of all threads during the run), rtf (the real-time factor:
+ * wall / simulated time, the convention of NEST and the literature, lower is faster),
+ * x_real_time (its inverse: simulated / wall time), neuron_updates_per_s, syn_events_per_s, spikes, rate_hz,
  * peak_rss_bytes (getrusage ru_maxrss), host_bytes and bytes_per_synapse (sg_memory_report),
  * device_bytes (cuda backend: the device copy; 0 on cpu), record, warmup_ms, hash (with --hash). */
 /* SPDX-License-Identifier: MIT */
@@ -251,12 +253,12 @@ static int run(const opts *o) {
   char net[8] = {o->net, 0};
   printf("{\"simulator\": \"spikegpu\", \"version\": \"%s\", \"backend\": \"%s\", \"threads\": %d, "
          "\"network\": \"%s\", \"neurons\": %llu, \"synapses\": %llu, \"h_ms\": 0.1, \"t_sim_ms\": %.17g, "
-         "\"warmup_ms\": %.17g, \"record\": %s, \"build_s\": %.6f, \"wall_s\": %.6f, \"cpu_s\": %.6f, \"rtf\": %.6g, "
+         "\"warmup_ms\": %.17g, \"record\": %s, \"build_s\": %.6f, \"wall_s\": %.6f, \"cpu_s\": %.6f, \"rtf\": %.6g, \"x_real_time\": %.6g, "
          "\"neuron_updates_per_s\": %.6g, \"syn_events_per_s\": %.6g, \"spikes\": %llu, \"rate_hz\": %.4f, "
          "\"peak_rss_bytes\": %lld, \"host_bytes\": %llu, \"device_bytes\": %llu, \"bytes_per_synapse\": %.4f",
          sg_version(), sg_backend_used(sim), o->threads, net, (unsigned long long)o->n,
          (unsigned long long)mem.n_synapses, o->t_ms, o->warmup_ms, o->record ? "true" : "false", build_s,
-         wall, cpu, o->t_ms * 1e-3 / wall, (double)upd / wall, (double)ev / wall, (unsigned long long)spikes, rate,
+         wall, cpu, wall / (o->t_ms * 1e-3), o->t_ms * 1e-3 / wall, (double)upd / wall, (double)ev / wall, (unsigned long long)spikes, rate,
          (long long)ru.ru_maxrss * 1024LL, (unsigned long long)mem.total_bytes,
          (unsigned long long)(cuda ? mem.total_bytes : 0), mem.bytes_per_synapse);
   if (o->hash) printf(", \"hash\": \"%016llx\"", (unsigned long long)hash);

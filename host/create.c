@@ -154,20 +154,11 @@ sg_status sg_create_named(sg_sim *sim, const char *model, uint64_t n, const char
   sim->abs_w_sum = absw;
   memset(absw + sim->n_nodes, 0, n * sizeof(double));
 
-  sg_pop *pop = calloc(1, sizeof *pop);
+  sg_pop *pop = sg_i_pop_new(m, n);
   if (!pop) return sg_i_fail(sim, SG_ERR_NOMEM, "sg_create: out of memory");
-  pop->model = m;
   pop->first = sim->n_nodes + 1;
-  pop->n = n;
   pop->index = (uint32_t)sim->n_pops;
   snprintf(pop->name, sizeof pop->name, "%s", name ? name : dflt);
-  pop->params = calloc(m->n_params ? m->n_params : 1, sizeof *pop->params);
-  pop->vecs = calloc(m->n_vecs ? m->n_vecs : 1, sizeof *pop->vecs);
-  if (!pop->params || !pop->vecs) { sg_i_pop_free(pop); return sg_i_fail(sim, SG_ERR_NOMEM, "sg_create: out of memory"); }
-  for (uint32_t p = 0; p < m->n_params; ++p) pop->params[p].uniform = m->params[p].def;
-  if (m->vec_default)
-    for (uint32_t v = 0; v < m->n_vecs; ++v)
-      if (m->vec_default(v, &pop->vecs[v].uniform)) { sg_i_pop_free(pop); return sg_i_fail(sim, SG_ERR_NOMEM, "sg_create: out of memory"); }
   st = sg_i_pop_alloc_state(sim, pop);
   if (st) { sg_i_pop_free(pop); return st; }
   if (m->init_state)
@@ -197,6 +188,37 @@ sg_status sg_create_named(sg_sim *sim, const char *model, uint64_t n, const char
   sim->dirty = 1;
   out->first = pop->first;
   out->n = n;
+  return SG_OK;
+}
+
+/* The last population goes again, as if never created: only while nothing refers to it, i.e.
+ * no connection (its edges, pending until the CSR build, are the only place one would be) and
+ * no sg_i_prepare (which sizes rings, CSR rows, generators and recorders by the node count). */
+sg_status sg_create_undo(sg_sim *sim, sg_nodes nodes) {
+  static const char fn[] = "sg_create_undo";
+  if (!sim) return SG_ERR_ARG;
+  sg_pop *pop = sim->n_pops ? sim->pops[sim->n_pops - 1] : NULL;
+  if (!pop)
+    return sg_i_fail(sim, SG_ERR_ARG, "%s: nodes %llu..%llu: no population exists: allowed the last population created",
+                     fn, (unsigned long long)nodes.first, (unsigned long long)(nodes.first + nodes.n - 1));
+  if (nodes.first != pop->first || nodes.n != pop->n)
+    return sg_i_fail(sim, SG_ERR_ARG, "%s: nodes {first %llu, n %llu}: allowed only the last population created, %s (nodes %llu..%llu)",
+                     fn, (unsigned long long)nodes.first, (unsigned long long)nodes.n, pop->name,
+                     (unsigned long long)pop->first, (unsigned long long)(pop->first + pop->n - 1));
+  if (pop->prepared)
+    return sg_i_fail(sim, SG_ERR_STATE, "%s: %s (nodes %llu..%llu) has been simulated: allowed only a population created since the last sg_simulate",
+                     fn, pop->name, (unsigned long long)pop->first, (unsigned long long)(pop->first + pop->n - 1));
+  const uint64_t lo = pop->first - 1, hi = lo + pop->n;   /* edge node indices are id - 1 */
+  int connected = pop->has_connections || pop->has_device_connections;
+  for (size_t e = 0; e < sim->edges.n && !connected; ++e)
+    connected = (sim->edges.src[e] >= lo && sim->edges.src[e] < hi) || (sim->edges.tgt[e] >= lo && sim->edges.tgt[e] < hi);
+  if (connected)
+    return sg_i_fail(sim, SG_ERR_STATE, "%s: %s (nodes %llu..%llu) has connections: allowed only a population without any",
+                     fn, pop->name, (unsigned long long)pop->first, (unsigned long long)(pop->first + pop->n - 1));
+  sim->n_pops--;
+  sim->n_nodes -= pop->n;
+  sim->dirty = 1;
+  sg_i_pop_free(pop);
   return SG_OK;
 }
 

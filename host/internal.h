@@ -96,6 +96,9 @@ struct sg_pop;
  * (or its state rows) are listed into list as "a, b, c" ("(none)" if there are none). */
 uint32_t sg_i_recordable_find(const struct sg_pop *pop, const char *name);
 void sg_i_recordable_list(const struct sg_pop *pop, char *list, size_t len);
+/* The recordables' names joined by sep into buf (as snprintf: at most cap bytes with the NUL);
+ * returns the length of the whole text. */
+size_t sg_i_recordable_names(const struct sg_pop *pop, const char *sep, char *buf, size_t cap);
 
 /* ---- populations --------------------------------------------------------------------- */
 typedef struct sg_pval { double uniform; double *each; } sg_pval;      /* each == NULL: uniform */
@@ -118,6 +121,7 @@ typedef struct sg_pop {
   int coef_per_node;
   int has_connections;               /* incoming spike connections exist (ports frozen)     */
   int has_device_connections;        /* a recorder/generator is connected (device frozen)   */
+  int prepared;                      /* part of an sg_i_prepare (sg_create_undo refuses it) */
   /* multimeter only */
   char (*record_from)[SG_NAME_LEN]; size_t n_record_from;
 } sg_pop;
@@ -268,6 +272,9 @@ sg_pop *sg_i_pop_of(const sg_sim *sim, uint64_t gid);         /* NULL if out of 
  * Recordings up to the stop are kept. Both backends report it the same way. */
 sg_status sg_i_nonfinite_error(sg_sim *sim, uint32_t row, uint64_t step);   /* host/models.c */
 sg_status sg_i_nodes_pop(sg_sim *sim, sg_nodes nodes, const char *what, sg_pop **out);
+/* A population of n nodes of model m with the model's default parameters and vectors, not yet
+ * in a simulation (no ids, no state rows: sg_i_pop_alloc_state makes them); NULL if out of memory. */
+sg_pop *sg_i_pop_new(const sg_model_desc *m, uint64_t n);
 void sg_i_pop_free(sg_pop *pop);
 sg_status sg_i_pop_alloc_state(sg_sim *sim, sg_pop *pop);    /* (re)size state rows from widths */
 /* Refuses (naming both) output files of recorder population self (NULL: one being created with

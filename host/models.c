@@ -37,16 +37,21 @@ uint32_t sg_i_recordable_find(const sg_pop *pop, const char *name) {
   return UINT32_MAX;
 }
 
-void sg_i_recordable_list(const sg_pop *pop, char *list, size_t len) {
-  char buf[SG_NAME_LEN];
+size_t sg_i_recordable_names(const sg_pop *pop, const char *sep, char *buf, size_t cap) {
+  char name[SG_NAME_LEN];
   const uint32_t nr = n_recordables(pop);
-  list[0] = 0;
+  size_t need = 0;
+  if (cap) buf[0] = 0;
   for (uint32_t q = 0; q < nr; ++q) {
-    recordable_name(pop, q, buf, sizeof buf);
-    const size_t l = strlen(list);
-    snprintf(list + l, len - l, "%s%s", q ? ", " : "", buf);
+    recordable_name(pop, q, name, sizeof name);
+    const int k = snprintf(need < cap ? buf + need : NULL, need < cap ? cap - need : 0, "%s%s", q ? sep : "", name);
+    need += k > 0 ? (size_t)k : 0;
   }
-  if (nr == 0) snprintf(list, len, "(none)");
+  return need;
+}
+
+void sg_i_recordable_list(const sg_pop *pop, char *list, size_t len) {
+  if (sg_i_recordable_names(pop, ", ", list, len) == 0) snprintf(list, len, "(none)");
 }
 
 /* ---- receptors ------------------------------------------------------------------------ */

@@ -522,6 +522,43 @@ const char *sg_model_kind(const char *model) {
   return m->kind == SG_KIND_NEURON ? "neuron" : m->kind == SG_KIND_GENERATOR ? "generator" : "recorder";
 }
 
+/* Recordables as a comma-separated list into buf (a too small nonzero cap is refused: a list cut
+ * inside a name would look valid). Returns the status; msg gets the reason. */
+static sg_status recordables_out(const sg_pop *pop, char *buf, size_t cap, size_t *len, char *msg, size_t msglen) {
+  const size_t need = sg_i_recordable_names(pop, ",", NULL, 0);
+  if (len) *len = need;
+  if (cap == 0) return SG_OK;
+  if (!buf) { snprintf(msg, msglen, "buf is NULL with cap = %zu: allowed a buffer, or cap = 0 to ask for the length", cap); return SG_ERR_ARG; }
+  if (cap <= need) {
+    buf[0] = 0;
+    snprintf(msg, msglen, "cap = %zu bytes: allowed at least %zu (the list and its NUL), or 0 to ask for the length", cap, need + 1);
+    return SG_ERR_ARG;
+  }
+  sg_i_recordable_names(pop, ",", buf, cap);
+  return SG_OK;
+}
+
+sg_status sg_model_recordables(const char *model, char *buf, size_t cap, size_t *len) {
+  const sg_model_desc *m = sg_i_model_find(model);
+  if (!m) return SG_ERR_UNKNOWN;
+  sg_pop *pop = sg_i_pop_new(m, 1);   /* one node with the defaults: the recordables may depend on them */
+  if (!pop) return SG_ERR_NOMEM;
+  char msg[160];
+  const sg_status st = recordables_out(pop, buf, cap, len, msg, sizeof msg);
+  sg_i_pop_free(pop);
+  return st;
+}
+
+sg_status sg_node_recordables(sg_sim *sim, uint64_t node_id, char *buf, size_t cap, size_t *len) {
+  static const char fn[] = "sg_node_recordables";
+  if (!sim) return SG_ERR_ARG;
+  const sg_pop *pop = sg_i_pop_of(sim, node_id);
+  if (!pop) return sg_i_fail(sim, SG_ERR_ARG, "%s: node id %llu out of range: allowed 1..%llu", fn, (unsigned long long)node_id, (unsigned long long)sim->n_nodes);
+  char msg[160];
+  const sg_status st = recordables_out(pop, buf, cap, len, msg, sizeof msg);
+  return st ? sg_i_fail(sim, st, "%s: %s", fn, msg) : SG_OK;
+}
+
 static sg_entry_info *info_tables[SG_N_MODELS];
 static size_t info_counts[SG_N_MODELS];
 

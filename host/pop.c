@@ -6,11 +6,26 @@
 
 #include "internal.h"
 
+sg_pop *sg_i_pop_new(const sg_model_desc *m, uint64_t n) {
+  sg_pop *pop = calloc(1, sizeof *pop);
+  if (!pop) return NULL;
+  pop->model = m;
+  pop->n = n;
+  pop->params = calloc(m->n_params ? m->n_params : 1, sizeof *pop->params);
+  pop->vecs = calloc(m->n_vecs ? m->n_vecs : 1, sizeof *pop->vecs);
+  if (!pop->params || !pop->vecs) { sg_i_pop_free(pop); return NULL; }
+  for (uint32_t p = 0; p < m->n_params; ++p) pop->params[p].uniform = m->params[p].def;
+  if (m->vec_default)
+    for (uint32_t v = 0; v < m->n_vecs; ++v)
+      if (m->vec_default(v, &pop->vecs[v].uniform)) { sg_i_pop_free(pop); return NULL; }
+  return pop;
+}
+
 void sg_i_pop_free(sg_pop *pop) {
   if (!pop) return;
   const sg_model_desc *m = pop->model;
-  for (uint32_t p = 0; p < m->n_params; ++p) free(pop->params[p].each);
-  for (uint32_t v = 0; v < m->n_vecs; ++v) {
+  for (uint32_t p = 0; p < m->n_params && pop->params; ++p) free(pop->params[p].each);
+  for (uint32_t v = 0; v < m->n_vecs && pop->vecs; ++v) {
     free(pop->vecs[v].uniform.v);
     if (pop->vecs[v].each) {
       for (uint64_t i = 0; i < pop->n; ++i) free(pop->vecs[v].each[i].v);

@@ -40,6 +40,7 @@ static sg_status prepare_coefs(sg_sim *sim, sg_pop *pop) {
 
 sg_status sg_i_prepare(sg_sim *sim) {
   sg_status st;
+  for (size_t p = 0; p < sim->n_pops; ++p) sim->pops[p]->prepared = 1;   /* from here on it is referred to */
   /* 1. ring inputs: a population keeps its range once assigned; a population whose port
    *    count changed (no connections yet, else the change was refused) gets a new range. */
   for (size_t p = 0; p < sim->n_pops; ++p) {

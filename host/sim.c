@@ -317,9 +317,10 @@ sg_status sg_simulate(sg_sim *sim, double t_ms) {
       sub = subrun_steps(sub, n, t - ts);
       if (sim->cfg.progress && t - last_print > 1.0 && t - t0 > 2.0) {
         const double done = (double)(sim->step - start_step) / (double)n_steps;
-        const double rtf = (double)(sim->step - start_step) * sim->h * 1e-3 / (t - t0);
-        fprintf(stderr, "\rspikegpu: t = %.1f ms  %5.1f%%  %.3g x real time  %.3g updates/s   ",
-                sg_time(sim), 100.0 * done, rtf,
+        /* the real-time factor as NEST and the literature define it: wall / simulated time */
+        const double sim_s = (double)(sim->step - start_step) * sim->h * 1e-3;
+        fprintf(stderr, "\rspikegpu: t = %.1f ms  %5.1f%%  rtf %.3g (%.3g x real time)  %.3g updates/s   ",
+                sg_time(sim), 100.0 * done, (t - t0) / sim_s, sim_s / (t - t0),
                 (double)(sim->stats.neuron_updates - updates0) / (t - t0));
         last_print = t;
       }

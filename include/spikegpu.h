@@ -102,6 +102,11 @@ sg_status sg_create(sg_sim *sim, const char *model, uint64_t n, sg_nodes *out);
 /* Same with a population name (used for HDF5 groups and files); NULL gives "<model>_<first id>". */
 sg_status sg_create_named(sg_sim *sim, const char *model, uint64_t n, const char *name,
                           sg_nodes *out);
+/* Removes the population nodes again, as if never created: for a front end whose parameters for
+ * a new population were refused, so that a failed create leaves nothing behind. Allowed for the
+ * last population created, while no connection involves it and no sg_simulate has run since it
+ * was created (SG_ERR_ARG for other nodes, SG_ERR_STATE otherwise); its ids are given out again. */
+sg_status sg_create_undo(sg_sim *sim, sg_nodes nodes);
 /* A sub-range of a population (NEST's slicing): nodes.first+start, count n. */
 sg_nodes sg_slice(sg_nodes nodes, uint64_t start, uint64_t n);
 
@@ -146,6 +151,14 @@ const char *sg_model_name(size_t i);
 /* "neuron", "generator" or "recorder". */
 const char *sg_model_kind(const char *model);
 sg_status sg_model_info(const char *model, const sg_entry_info **entries, size_t *n);
+/* Recordables, the names a multimeter's record_from takes, in NEST's order, as one
+ * comma-separated list ("ASCurrents_sum,I,V_m,g_1,g_2,...") in buf; "" if there are none. *len
+ * (may be NULL) gets the list's length without the NUL: pass cap = 0 to ask for it; a buffer of
+ * 1..len bytes is refused (SG_ERR_ARG), never cut. sg_model_recordables: a node with the model's
+ * defaults (SG_ERR_UNKNOWN for an unknown model); sg_node_recordables: that node, whose vector
+ * parameters may differ (glif_cond records g_1 .. g_n for n = len(tau_syn)). */
+sg_status sg_model_recordables(const char *model, char *buf, size_t cap, size_t *len);
+sg_status sg_node_recordables(sg_sim *sim, uint64_t node_id, char *buf, size_t cap, size_t *len);
 
 /* ---- connections ----------------------------------------------------------------------- */
 typedef struct sg_conn_spec {

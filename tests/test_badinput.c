@@ -64,6 +64,8 @@ static const char *const API_LIST[][2] = {
   {"sg_time", "static_functions + hash"},    {"sg_steps", "static_functions + hash"},
   {"sg_spikes", "CASES spikes_*"},           {"sg_samples", "CASES samples_*"},
   {"sg_memory_report", "CASES memory_report_*"}, {"sg_run_stats_get", "CASES run_stats_*"},
+  {"sg_create_undo", "CASES create_undo_*"}, {"sg_model_recordables", "static_functions"},
+  {"sg_node_recordables", "CASES node_recordables_*"},
 };
 #define N_API (sizeof API_LIST / sizeof API_LIST[0])
 
@@ -711,7 +713,25 @@ static const double *NINE_WITH(int i, double x) { memcpy(g_arr, NINE, sizeof g_a
          sg_set(S, F->pg, "rate", 5e11)),                                                           \
     sg_simulate(S, 1.0), sg_set(S, F->pg, "rate", 2000.0))                                         \
   X(simulate_noise_overflow, OVF, "noise_generator node 11", "(2^30)", "allowed smaller", sg_set(S, F->ng, "mean", 1e12), \
-    sg_simulate(S, 1.0), sg_set(S, F->ng, "mean", 0.0))
+    sg_simulate(S, 1.0), sg_set(S, F->ng, "mean", 0.0))                                            \
+  /* -- a population goes again only while nothing refers to it; recordables never cut ----- */ \
+  X(create_undo_null_sim, ARG, 0, 0, 0, OK0, sg_create_undo(NULL, F->mm2), OK0)                    \
+  X(create_undo_not_last, ARG, "nodes {first 1, n 3}", "allowed only the last population", "multimeter_14", \
+    OK0, sg_create_undo(S, F->g), OK0)                                                             \
+  X(create_undo_part_of_last, ARG, "nodes {first 15, n 1}", "allowed only the last population", 0, \
+    OK0, sg_create_undo(S, NS(15, 1)), OK0)                                                        \
+  X(create_undo_simulated, STATE, "multimeter_14 (nodes 14..15)", "has been simulated", 0, OK0,    \
+    sg_create_undo(S, F->mm2), OK0)                                                                \
+  X(create_undo_connected, STATE, "gl_exp_16", "has connections", 0,                               \
+    THEN(sg_create(S, "gl_exp", 2, &on), sg_connect(S, NS(16, 2), F->g, NULL, NULL)),              \
+    sg_create_undo(S, NS(16, 2)), OK0)                                                             \
+  X(node_recordables_null_sim, ARG, 0, 0, 0, OK0, sg_node_recordables(NULL, 4, (char *)B, 64, &oz), OK0) \
+  X(node_recordables_bad_id, ARG, "node id 16", "allowed 1..15", 0, OK0,                           \
+    sg_node_recordables(S, 16, (char *)B, 64, &oz), OK0)                                           \
+  X(node_recordables_null_buf, ARG, "buf is NULL", "cap = 8", 0, OK0,                              \
+    sg_node_recordables(S, 4, NULL, 8, &oz), OK0)                                                  \
+  X(node_recordables_short_buf, ARG, "cap = 8 bytes", "allowed at least 73", 0, OK0,               \
+    sg_node_recordables(S, 4, (char *)B, 8, &oz), OK0)
 
 enum {
 #define X(name, want, m1, m2, m3, setup, call, fix) C_##name,
@@ -959,6 +979,15 @@ static void test_badinput_static_functions(void) {
   CU_ASSERT_EQUAL(sg_model_info("gl_exp", &e, NULL), SG_ERR_ARG);
   CU_ASSERT_PTR_NULL(e);
   CU_ASSERT_EQUAL(n, 7);
+  char rb[8] = "x";
+  size_t rl = 7;
+  CU_ASSERT_EQUAL(sg_model_recordables(NULL, rb, sizeof rb, &rl), SG_ERR_UNKNOWN);
+  CU_ASSERT_EQUAL(sg_model_recordables("nope", rb, sizeof rb, &rl), SG_ERR_UNKNOWN);
+  CU_ASSERT_EQUAL(sg_model_recordables("gl_exp", NULL, 4, &rl), SG_ERR_ARG);
+  CU_ASSERT_EQUAL(sg_model_recordables("gl_exp", rb, sizeof rb, &rl), SG_ERR_ARG);   /* 20 bytes needed */
+  CU_ASSERT_STRING_EQUAL(rb, "");
+  CU_ASSERT_EQUAL(rl, strlen("V_m,refr_tick,I_stim"));
+  CU_ASSERT_EQUAL(sg_model_recordables("gl_exp", NULL, 0, NULL), SG_OK);
   const sg_nodes x = {5, 10};
   sg_nodes s = sg_slice(x, 10, 1);
   CU_ASSERT(s.first == 0 && s.n == 0);

@@ -204,6 +204,16 @@ static void test_population_tiny(void) {
   const double rate = strtod(p + strlen("mean rate "), NULL);
   fprintf(stderr, "\n  gl_population (2000 neurons, K = 100, 200 ms): %.2f Hz ", rate);
   CU_ASSERT(rate > 0.0 && rate < 200.0);
+  /* issue 21: the real-time factor is NEST's wall / simulated time, its inverse is "x real time" */
+  const char *w = strstr(out, " s wall: real-time factor ");
+  CU_ASSERT_FATAL(w != NULL);
+  const char *line = w;
+  while (line > out && line[-1] != '\n') --line;
+  double T = 0.0, wall = 0.0, rtf = 0.0, speed = 0.0;
+  CU_ASSERT_FATAL(sscanf(line, "simulated %lf ms in %lf s wall: real-time factor %lf (%lf x real time", &T, &wall, &rtf, &speed) == 4);
+  CU_ASSERT(T == 200.0);
+  CU_ASSERT(fabs(rtf * 0.2 - wall) <= 0.006);   /* wall printed with 2 decimals, rtf with 3 */
+  CU_ASSERT(rtf > 0.0 && fabs(rtf * speed - 1.0) < 0.02);
   free(out);
 }
 

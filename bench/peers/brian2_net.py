@@ -93,7 +93,7 @@ def main():
         "warmup_ms": 0, "record": bool(o.record),
         # everything but the run: Python setup, code generation, compilation, synapse creation
         "build_s": (t_end - t_all) - run_s, "wall_s": run_s, "cpu_s": None,
-        "rtf": o.time * 1e-3 / run_s, "neuron_updates_per_s": o.n * steps / run_s,
+        "rtf": run_s / (o.time * 1e-3), "x_real_time": o.time * 1e-3 / run_s, "neuron_updates_per_s": o.n * steps / run_s,
         "syn_events_per_s": spikes * (o.k if o.net == "b" else 0) / run_s, "spikes": spikes,
         "rate_hz": spikes / o.n / (o.time * 1e-3),
         "peak_rss_bytes": max(ru_self.ru_maxrss, ru_child.ru_maxrss) * 1024, "host_bytes": None,

@@ -99,7 +99,7 @@ def main():
         "simulator": "nest", "version": nest.__version__, "backend": "nest", "threads": o.threads,
         "network": o.net, "neurons": o.n, "synapses": int(n_syn), "h_ms": 0.1, "t_sim_ms": o.time,
         "warmup_ms": 0, "record": bool(o.record), "build_s": build_s, "wall_s": wall, "cpu_s": cpu,
-        "rtf": o.time * 1e-3 / wall, "neuron_updates_per_s": o.n * steps / wall,
+        "rtf": wall / (o.time * 1e-3), "x_real_time": o.time * 1e-3 / wall, "neuron_updates_per_s": o.n * steps / wall,
         "syn_events_per_s": spikes * k_out / wall, "spikes": spikes,
         "rate_hz": spikes / o.n / (o.time * 1e-3), "peak_rss_bytes": ru.ru_maxrss * 1024,
         "host_bytes": None, "device_bytes": 0,

@@ -1,5 +1,6 @@
-/* examples/model_docs - prints every model's parameter table as Markdown, from the model
- * tables themselves (sg_model_info), so the README's model reference cannot drift.
+/* examples/model_docs - prints every model's parameter table and its recordables as Markdown,
+ * from the model tables themselves (sg_model_info, sg_model_recordables), so the README's model
+ * reference cannot drift.
  *   build/examples/model_docs            prints the tables
  *   make docs                            rewrites the README section between the markers */
 /* SPDX-License-Identifier: MIT */
@@ -25,6 +26,17 @@ int main(void) {
     size_t n;
     if (sg_model_info(name, &e, &n) != SG_OK) return 1;
     printf("#### `%s` (%s)\n\n", name, sg_model_kind(name));
+    char rec[1024];
+    size_t len = 0;
+    if (sg_model_recordables(name, rec, sizeof rec, &len) != SG_OK) return 1;
+    if (strcmp(sg_model_kind(name), "neuron") == 0) {
+      printf("Recordables (a multimeter's `record_from`): ");
+      if (len == 0) printf("none.\n\n");
+      for (char *p = rec, *c; len && p; p = c ? c + 1 : NULL) {
+        if ((c = strchr(p, ','))) *c = 0;
+        printf("`%s`%s", p, c ? ", " : ".\n\n");
+      }
+    }
     if (n == 0) { printf("No parameters.\n\n"); continue; }
     printf("| name | kind | unit | default | allowed | meaning |\n|---|---|---|---|---|---|\n");
     for (size_t i = 0; i < n; ++i) {

@@ -16,20 +16,21 @@ Example (the PyNEST equivalent in the comments)::
         ev = sr.events                                         # sr.events
         print(ev["senders"], ev["times"])
 """
-from . import hdf5, random
+from . import hdf5, plot, random
 from ._capi import LibraryNotFound
 from .errors import (ArgumentError, CudaError, Error, FileIOError, HDF5Error, ModelError,
-                     NoDeviceError, NumericOverflowError, OutOfMemoryError, SimulationInterrupted,
-                     StateError, UnknownNameError)
+                     NoDeviceError, NotSupportedError, NumericOverflowError, OutOfMemoryError,
+                     SimulationInterrupted, StateError, UnknownNameError)
 from .simulator import (NodeCollection, Simulator, cuda_available, defaults, library_path,
-                        library_version, model_info, model_kind, models)
+                        library_version, model_info, model_kind, models, recordables)
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Simulator", "NodeCollection", "models", "model_info", "model_kind", "defaults",
-    "cuda_available", "library_version", "library_path", "random", "hdf5", "Error", "ArgumentError",
+    "Simulator", "NodeCollection", "models", "model_info", "model_kind", "defaults", "recordables",
+    "cuda_available", "library_version", "library_path", "random", "hdf5", "plot", "Error", "ArgumentError",
     "UnknownNameError", "OutOfMemoryError", "CudaError", "NoDeviceError", "HDF5Error",
     "FileIOError", "StateError", "NumericOverflowError", "ModelError", "SimulationInterrupted",
+    "NotSupportedError",
     "LibraryNotFound", "__version__",
 ]

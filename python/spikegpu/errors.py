@@ -95,6 +95,15 @@ class SimulationInterrupted(Error, KeyboardInterrupt):
     status_name, status_text = "SG_ERR_INTERRUPTED", "interrupted"
 
 
+class NotSupportedError(ArgumentError, NotImplementedError):
+    """A NEST feature spikegpu does not have (raised by :mod:`spikegpu.nest`): the message reads
+    "not supported by spikegpu: <feature>; <the closest alternative>". An ArgumentError (so a
+    ValueError) and a NotImplementedError."""
+
+    def __init__(self, feature, alternative=None):
+        super().__init__(f"not supported by spikegpu: {feature}" + (f"; {alternative}" if alternative else ""))
+
+
 BY_STATUS = {cls.status_name: cls for cls in (
     ArgumentError, UnknownNameError, OutOfMemoryError, CudaError, NoDeviceError, HDF5Error,
     FileIOError, StateError, NumericOverflowError, ModelError, SimulationInterrupted)}

@@ -25,7 +25,7 @@ from .errors import ArgumentError, Error, StateError, UnknownNameError, from_sta
 from .random import Distribution
 
 __all__ = ["Simulator", "NodeCollection", "models", "model_info", "model_kind", "defaults",
-           "cuda_available", "library_version", "library_path"]
+           "recordables", "cuda_available", "library_version", "library_path"]
 
 DEFAULT_SEED = 143202461  # NEST's default rng_seed, as sg_config_default
 
@@ -57,15 +57,59 @@ def model_kind(model):
 
 
 def model_info(model):
-    """Parameters, vectors and state variables of a model: a list of dicts with keys
-    ``name``, ``unit``, ``default`` (a float; a float64 array for vector parameters), ``allowed``
-    (e.g. "> 0"), ``doc`` and ``kind`` ("param", "vector", "state" or "recordable").
+    """Parameters, vectors, state variables and recordables of a model: a list of dicts with keys
+    ``name``, ``unit``, ``default`` (a float; a float64 array for vector parameters; None for a
+    recordable that is not a table entry), ``allowed`` (e.g. "> 0"), ``doc``, ``kind`` ("param",
+    "vector", "state" or "recordable") and ``recordable`` (True if a multimeter can record it).
 
-    Multimeters additionally take ``record_from`` (a list of recordable names), which is not a
-    numeric entry and so is not listed.
+    Entries of kind "recordable" are recordables that are not themselves parameters or state,
+    e.g. glif_cond's ``g_1``, ``g_2`` (one per receptor, elements of the vector state ``g``):
+    they can be recorded, not set or read with get(). :func:`recordables` lists every recordable
+    in NEST's order. Multimeters additionally take ``record_from`` (a list of recordable names),
+    which is not a numeric entry and so is not listed.
     """
-    return [{k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in e.items()}
-            for e in _entries(model).values()]
+    rec = recordables(model)
+    out = []
+    for e in _entries(model).values():
+        d = {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in e.items()}
+        d["recordable"] = e["name"] in rec
+        out.append(d)
+    table = _entries(model)
+    for r in rec:
+        if r in table:
+            continue
+        # NEST's per-receptor names: g_1 is element 1 of the vector state g
+        base, _, idx = r.rpartition("_")
+        b = table.get(base) if idx.isdigit() else None
+        out.append({"name": r, "unit": b["unit"] if b else "", "default": None, "allowed": "",
+                    "doc": f"{b['doc']}: element {idx} of {base}" if b else "recordable",
+                    "kind": "recordable", "recordable": True})
+    return out
+
+
+def recordables(model):
+    """The names a multimeter's ``record_from`` takes for a node of `model` with default
+    parameters, in NEST's order (NEST's ``GetDefaults(model, "recordables")``); [] for models
+    without any. A node's own list, which follows its vector parameters (glif_cond's g_1 .. g_n
+    for n = len(tau_syn)), is ``nodes.get("recordables")``."""
+    bmodel = _capi.enc(model, "model")
+    L = _capi.lib()
+    n = ctypes.c_size_t()
+    st = L.sg_model_recordables(bmodel, None, 0, ctypes.byref(n))
+    if st == _capi.STATUS["SG_ERR_UNKNOWN"]:
+        raise UnknownNameError(f"recordables: unknown model '{model}': allowed {', '.join(models())}")
+    if st != _capi.SG_OK:
+        raise from_status(st, f"recordables('{model}') failed")
+    buf = ctypes.create_string_buffer(n.value + 1)
+    st = L.sg_model_recordables(bmodel, buf, len(buf), ctypes.byref(n))
+    if st != _capi.SG_OK:
+        raise from_status(st, f"recordables('{model}') failed")
+    return _split_names(buf.value)
+
+
+def _split_names(b):
+    s = _capi.dec(b)
+    return s.split(",") if s else []
 
 
 def defaults(model):
@@ -164,6 +208,17 @@ def _uptr(a):
     return a.ctypes.data_as(_capi.P_UINT64)
 
 
+def conn_spec_dict(spec, what="connect"):
+    """A conn_spec (None, a rule name or a dict) as a new dict, or None."""
+    if spec is None:
+        return None
+    if isinstance(spec, str):
+        return {"rule": spec}
+    if not isinstance(spec, dict):
+        raise ArgumentError(f"{what}: conn_spec = {spec!r}: allowed None, a rule name or a dict")
+    return dict(spec)
+
+
 # ---- simulator ----------------------------------------------------------------------------------
 class _Pop:
     __slots__ = ("first", "n", "model", "name", "record_from")
@@ -209,62 +264,146 @@ class Simulator:
         holds .h5 files of an earlier run (the error names one); True replaces files of the same
         name. A folder another run (any process) is writing to is refused either way.
 
+    Every setting is also an attribute (``sim.resolution``, ``sim.seed``, ...). Setting one
+    takes effect while the simulation is empty (no node created, no time simulated), as NEST
+    accepts kernel settings only then; afterwards it raises StateError. An attribute that is
+    not a setting cannot be set (AttributeError), so a misspelt setting is never ignored.
+
     Use it as a context manager (``with spikegpu.Simulator() as sim: ...``) or call
     :meth:`close`; either frees the C handle and closes the output files.
     """
 
+    # The constructor's settings, in order. Each is also an attribute: reading it gives the value
+    # in use, setting it takes effect (a new C simulation is made with it) while no node exists
+    # and no time was simulated, as NEST allows kernel settings only then; later it raises.
+    _SETTINGS = ("resolution", "seed", "backend", "threads", "output", "keep_in_memory", "progress",
+                 "flush_interval", "cuda_block_size", "verbose", "report_double", "overwrite_files")
+
+    __slots__ = ("_handle", "_lib", "_pops", "_kw", "_used", "_finalizer", "__weakref__")
+    _nc = None   # NodeCollection (set below its definition): the class of the collections given out
+
     def __init__(self, resolution=0.1, seed=None, backend="auto", threads=0, output=None,
                  keep_in_memory=True, progress=False, flush_interval=100.0, cuda_block_size=0,
                  verbose=False, report_double=False, overwrite_files=False):
+        object.__setattr__(self, "_handle", None)
+        kw = dict(resolution=resolution, seed=seed, backend=backend, threads=threads, output=output,
+                  keep_in_memory=keep_in_memory, progress=progress, flush_interval=flush_interval,
+                  cuda_block_size=cuda_block_size, verbose=verbose, report_double=report_double,
+                  overwrite_files=overwrite_files)
+        handle, used = self._new_handle(kw)
+        object.__setattr__(self, "_lib", _capi.lib())
+        object.__setattr__(self, "_pops", [])
+        self._adopt(handle, kw, used)
+
+    @staticmethod
+    def _new_handle(kw):
+        """A C simulation made with the settings kw; returns (handle, the values in use)."""
         L = _capi.lib()
         cfg = _capi.sg_config()
         L.sg_config_default(ctypes.byref(cfg))
-        if backend not in _capi.BACKENDS:
+        backend = kw["backend"]
+        if not isinstance(backend, str) or backend not in _capi.BACKENDS:
             raise ArgumentError(f"backend = {backend!r}: allowed 'auto', 'cpu', 'cuda'")
-        cfg.resolution_ms = _as_float("resolution", resolution)
-        if seed is not None:
-            cfg.seed = _capi.c_integer("seed", seed, "uint64", allowed="an integer in [0, 2^64)")
+        cfg.resolution_ms = _as_float("resolution", kw["resolution"])
+        if kw["seed"] is not None:
+            cfg.seed = _capi.c_integer("seed", kw["seed"], "uint64", allowed="an integer in [0, 2^64)")
         cfg.backend = _capi.BACKENDS[backend]
         # every integer is range-checked here: ctypes would keep the low bits of 2**32 + 1 silently
-        cfg.threads = _capi.c_integer("threads", threads, "int", 0,
+        cfg.threads = _capi.c_integer("threads", kw["threads"], "int", 0,
                                       allowed="an integer in [0, 2^31) (0 = OpenMP's default)")
-        self._output = None
-        if output is not None:
+        out = None
+        if kw["output"] is not None:
             try:
-                out = os.fspath(output)
+                out = os.fsdecode(os.fspath(kw["output"]))
             except TypeError:
-                raise ArgumentError(f"output = {output!r}: allowed a path (str or os.PathLike) or None") from None
-            self._output = os.fsdecode(out)
-            if "\0" in self._output:
-                raise ArgumentError(f"output = {output!r}: contains a NUL character: allowed a path without NUL")
-            cfg.output_dir = os.fsencode(self._output)
-        cfg.keep_in_memory = 1 if keep_in_memory else 0
-        cfg.progress = 1 if progress else 0
-        cfg.flush_interval_ms = _as_float("flush_interval", flush_interval)
-        cfg.cuda_block_size = _capi.c_integer("cuda_block_size", cuda_block_size, "int",
+                raise ArgumentError(f"output = {kw['output']!r}: allowed a path (str or os.PathLike) "
+                                    f"or None") from None
+            if "\0" in out:
+                raise ArgumentError(f"output = {kw['output']!r}: contains a NUL character: allowed a "
+                                    f"path without NUL")
+            cfg.output_dir = os.fsencode(out)
+        cfg.keep_in_memory = 1 if kw["keep_in_memory"] else 0
+        cfg.progress = 1 if kw["progress"] else 0
+        cfg.flush_interval_ms = _as_float("flush_interval", kw["flush_interval"])
+        cfg.cuda_block_size = _capi.c_integer("cuda_block_size", kw["cuda_block_size"], "int",
                                               allowed="an integer (0 or a multiple of 32 up to 1024)")
-        cfg.verbose = 1 if verbose else 0
-        cfg.report_double = 1 if report_double else 0
-        cfg.overwrite_files = 1 if overwrite_files else 0
+        cfg.verbose = 1 if kw["verbose"] else 0
+        cfg.report_double = 1 if kw["report_double"] else 0
+        cfg.overwrite_files = 1 if kw["overwrite_files"] else 0
         err = ctypes.create_string_buffer(1024)
         handle = _capi.SIM_P()
         st = L.sg_sim_new(ctypes.byref(cfg), ctypes.byref(handle), err, len(err))
         if st != _capi.SG_OK:
             raise from_status(st, _capi.dec(err.value))
-        self._handle = handle
-        self._lib = L
-        self._pops = []
-        self.resolution = float(cfg.resolution_ms)
-        self.seed = int(cfg.seed)
-        self.keep_in_memory = bool(keep_in_memory)
-        self._finalizer = weakref.finalize(self, L.sg_sim_free, handle)
+        used = dict(kw, resolution=float(cfg.resolution_ms), seed=int(cfg.seed), output=out,
+                    threads=int(cfg.threads), flush_interval=float(cfg.flush_interval_ms),
+                    cuda_block_size=int(cfg.cuda_block_size))
+        for k in ("keep_in_memory", "progress", "verbose", "report_double", "overwrite_files"):
+            used[k] = bool(kw[k])
+        return handle, used
+
+    def _adopt(self, handle, kw, used):
+        object.__setattr__(self, "_handle", handle)
+        object.__setattr__(self, "_kw", kw)
+        object.__setattr__(self, "_used", used)
+        object.__setattr__(self, "_finalizer", weakref.finalize(self, self._lib.sg_sim_free, handle))
+
+    def configure(self, **settings):
+        """Changes several settings at once (e.g. ``configure(resolution=1.0, seed=5)``), all or
+        none: allowed while the simulation is empty, like setting the attributes one by one."""
+        for name in settings:
+            if name not in self._SETTINGS:
+                raise ArgumentError(f"configure: '{name}' is not a setting: allowed {', '.join(self._SETTINGS)}")
+        if settings:
+            self._reconfigure(settings)
+
+    def _reconfigure(self, changes, value=None):
+        """Settings changed (a dict, or one name and its value): a new C simulation with them,
+        allowed while the simulation is empty (no node, no simulated time). A refused value
+        leaves everything as it was."""
+        if isinstance(changes, str):
+            changes = {changes: value}
+        self._h()
+        if self._pops or self.steps:
+            what = ", ".join(f"Simulator.{k} = {v!r}" for k, v in changes.items())
+            raise StateError(f"{what}: settings can change only before the first "
+                             f"node is created and before simulate (now {self.num_nodes} nodes, "
+                             f"t = {self.time:g} ms), as in NEST: create a new Simulator "
+                             f"(spikegpu.nest: nest.ResetKernel()) to change it")
+        kw = dict(self._kw, **changes)
+        if kw["output"] is None and self._kw["output"] is None:
+            handle, used = self._new_handle(kw)       # raises before the old one is touched
+            self._finalizer()
+            self._adopt(handle, kw, used)
+            return
+        # an output folder is held by one simulation at a time: release it first, and take the
+        # old settings back if the new ones are refused
+        old = self._kw
+        self._finalizer()
+        object.__setattr__(self, "_handle", None)
+        try:
+            handle, used = self._new_handle(kw)
+        except Error:
+            handle, used = self._new_handle(old)
+            self._adopt(handle, old, used)
+            raise
+        self._adopt(handle, kw, used)
+
+    def __setattr__(self, name, value):
+        prop = getattr(type(self), name, None)
+        if isinstance(prop, property) and prop.fset is not None:
+            prop.fset(self, value)
+            return
+        if isinstance(prop, property):
+            raise AttributeError(f"Simulator.{name} is read-only")
+        raise AttributeError(f"Simulator has no setting '{name}': allowed {', '.join(self._SETTINGS)}")
 
     # -- lifetime -------------------------------------------------------------------------------
     def close(self):
         """Frees the C simulation (flushes and closes HDF5 output). Idempotent."""
         if self._handle is not None:
             self._finalizer()
-            self._handle = None
+            object.__setattr__(self, "_handle", None)
 
     @property
     def closed(self):
@@ -306,8 +445,13 @@ class Simulator:
 
     @property
     def backend(self):
-        """"cpu" or "cuda"."""
+        """"cpu" or "cuda": the backend in use. Setting it ("auto", "cpu", "cuda"), like every
+        setting, takes effect only while the simulation is empty."""
         return _capi.dec(self._lib.sg_backend_used(self._h()))
+
+    @backend.setter
+    def backend(self, value):
+        self._reconfigure("backend", value)
 
     @property
     def backend_reason(self):
@@ -315,9 +459,103 @@ class Simulator:
         return _capi.dec(self._lib.sg_backend_reason(self._h()))
 
     @property
+    def resolution(self):
+        """Time step h in ms (NEST's ``resolution``)."""
+        return self._used["resolution"]
+
+    @resolution.setter
+    def resolution(self, value):
+        self._reconfigure("resolution", value)
+
+    @property
+    def seed(self):
+        """Seed of every random number (NEST's ``rng_seed``)."""
+        return self._used["seed"]
+
+    @seed.setter
+    def seed(self, value):
+        self._reconfigure("seed", value)
+
+    @property
+    def threads(self):
+        """OpenMP threads of the cpu backend, 0 = OpenMP's default."""
+        return self._used["threads"]
+
+    @threads.setter
+    def threads(self, value):
+        self._reconfigure("threads", value)
+
+    @property
     def output(self):
         """The HDF5 output folder, or None."""
-        return self._output
+        return self._used["output"]
+
+    @output.setter
+    def output(self, value):
+        self._reconfigure("output", value)
+
+    @property
+    def keep_in_memory(self):
+        """Recordings readable through ``.events`` (else only in the HDF5 files)."""
+        return self._used["keep_in_memory"]
+
+    @keep_in_memory.setter
+    def keep_in_memory(self, value):
+        self._reconfigure("keep_in_memory", value)
+
+    @property
+    def progress(self):
+        """Progress line on stderr for runs longer than 2 s wall time (NEST's ``print_time``)."""
+        return self._used["progress"]
+
+    @progress.setter
+    def progress(self, value):
+        self._reconfigure("progress", value)
+
+    @property
+    def flush_interval(self):
+        """Simulated ms between recorder flushes to HDF5."""
+        return self._used["flush_interval"]
+
+    @flush_interval.setter
+    def flush_interval(self, value):
+        self._reconfigure("flush_interval", value)
+
+    @property
+    def cuda_block_size(self):
+        """Threads per CUDA block, 0 = default."""
+        return self._used["cuda_block_size"]
+
+    @cuda_block_size.setter
+    def cuda_block_size(self, value):
+        self._reconfigure("cuda_block_size", value)
+
+    @property
+    def verbose(self):
+        """Print the backend choice on stderr when the simulation is made."""
+        return self._used["verbose"]
+
+    @verbose.setter
+    def verbose(self, value):
+        self._reconfigure("verbose", value)
+
+    @property
+    def report_double(self):
+        """Multimeter HDF5 data as float64 instead of float32."""
+        return self._used["report_double"]
+
+    @report_double.setter
+    def report_double(self, value):
+        self._reconfigure("report_double", value)
+
+    @property
+    def overwrite_files(self):
+        """NEST's ``overwrite_files``: replace .h5 files of an earlier run in ``output``."""
+        return self._used["overwrite_files"]
+
+    @overwrite_files.setter
+    def overwrite_files(self, value):
+        self._reconfigure("overwrite_files", value)
 
     @property
     def num_nodes(self):
@@ -327,7 +565,7 @@ class Simulator:
     @property
     def populations(self):
         """All populations in creation order, as NodeCollections."""
-        return [NodeCollection(self, p.first, p.n) for p in self._pops]
+        return [self._nc(self, p.first, p.n) for p in self._pops]
 
     # -- building -------------------------------------------------------------------------------
     def create(self, model, n=1, params=None, name=None):
@@ -348,9 +586,15 @@ class Simulator:
         self._check(st)
         self._pops.append(_Pop(int(out.first), int(out.n), model,
                                name if name is not None else f"{model}_{int(out.first)}"))
-        nodes = NodeCollection(self, int(out.first), int(out.n))
+        nodes = self._nc(self, int(out.first), int(out.n))
         if params is not None:
-            nodes.set(params)
+            try:
+                nodes.set(params)
+            except BaseException:
+                # a refused parameter: the nodes go again (ids given out again), as if never made
+                self._check(self._lib.sg_create_undo(self._h(), out))
+                self._pops.pop()
+                raise
         return nodes
 
     def connect(self, pre, post, conn_spec=None, syn_spec=None):
@@ -384,13 +628,9 @@ class Simulator:
                   "pairwise_bernoulli": ("p",)}
 
     def _fill_conn(self, cs, spec, keep):
+        spec = conn_spec_dict(spec)
         if spec is None:
             return
-        if isinstance(spec, str):
-            spec = {"rule": spec}
-        if not isinstance(spec, dict):
-            raise ArgumentError(f"connect: conn_spec = {spec!r}: allowed None, a rule name or a dict")
-        spec = dict(spec)
         rule = spec.pop("rule", "all_to_all")
         if not isinstance(rule, str):
             raise ArgumentError(f"connect: rule = {rule!r}: allowed a rule name")
@@ -517,11 +757,23 @@ class Simulator:
                 for k, _ in _capi.sg_memory._fields_}
 
     def stats(self):
-        """Run statistics: dict with wall_s, neuron_updates, spikes, syn_events (all runs)."""
+        """Run statistics of all simulate() calls so far: a dict with wall_s, neuron_updates,
+        spikes, syn_events, and
+
+        - ``rtf``: the real-time factor, wall_s / simulated seconds, as NEST and the literature
+          define it (lower is faster; below 1 is faster than real time);
+        - ``x_real_time``: its inverse, simulated seconds / wall_s ("x real time").
+
+        Both are None before any time was simulated."""
         s = _capi.sg_run_stats()
         self._check(self._lib.sg_run_stats_get(self._h(), ctypes.byref(s)))
-        return {k: (float(getattr(s, k)) if k == "wall_s" else int(getattr(s, k)))
-                for k, _ in _capi.sg_run_stats._fields_}
+        out = {k: (float(getattr(s, k)) if k == "wall_s" else int(getattr(s, k)))
+               for k, _ in _capi.sg_run_stats._fields_}
+        sim_s = self.time * 1e-3
+        ok = sim_s > 0.0 and out["wall_s"] > 0.0
+        out["rtf"] = out["wall_s"] / sim_s if ok else None
+        out["x_real_time"] = sim_s / out["wall_s"] if ok else None
+        return out
 
     # -- internals used by NodeCollection ---------------------------------------------------------
     def _pop_of(self, gid):
@@ -548,7 +800,8 @@ class Simulator:
 # ---- node collections ---------------------------------------------------------------------------
 # recorders with record_from (a voltmeter is a multimeter that starts with ["V_m"])
 _MULTIMETERS = ("multimeter", "voltmeter")
-_SPECIAL_GET = ("global_id", "model", "events", "n_events", "record_from")
+_RECORDERS = ("spike_recorder",) + _MULTIMETERS
+_SPECIAL_GET = ("global_id", "model", "events", "n_events", "record_from", "recordables")
 
 
 class NodeCollection:
@@ -571,7 +824,10 @@ class NodeCollection:
         return self._n
 
     def __iter__(self):
-        return iter(range(self._first, self._first + self._n))
+        return iter(self._ids_range())
+
+    def _ids_range(self):
+        return range(self._first, self._first + self._n)
 
     def __contains__(self, gid):
         return isinstance(gid, numbers.Integral) and self._first <= gid < self._first + self._n
@@ -596,7 +852,7 @@ class NodeCollection:
                 i += n
             if not 0 <= i < n:
                 raise IndexError(f"index {key} out of range for a NodeCollection of {n} nodes")
-            return NodeCollection(self._sim, self._first + i, 1)
+            return type(self)(self._sim, self._first + i, 1)
         if isinstance(key, slice):
             start, stop, step = key.indices(n)
             idx = range(start, stop, step)
@@ -617,21 +873,21 @@ class NodeCollection:
             raise ArgumentError(f"NodeCollection[{key!r}] is not contiguous: spikegpu node collections "
                                 f"are contiguous id ranges; use a step of 1 (e.g. nodes[2:5]) or "
                                 f"loop over single nodes")
-        return NodeCollection(self._sim, self._first + idx[0], len(idx))
+        return type(self)(self._sim, self._first + idx[0], len(idx))
 
     def __add__(self, other):
         if not isinstance(other, NodeCollection) or other._sim is not self._sim:
             return NotImplemented
         if other._first == self._first + self._n:
-            return NodeCollection(self._sim, self._first, self._n + other._n)
+            return type(self)(self._sim, self._first, self._n + other._n)
         if self._first == other._first + other._n:
-            return NodeCollection(self._sim, other._first, self._n + other._n)
+            return type(self)(self._sim, other._first, self._n + other._n)
         raise ArgumentError(f"{self!r} + {other!r}: the ranges are not adjacent; spikegpu node "
                             f"collections are contiguous id ranges")
 
     def tolist(self):
         """Global ids as a list of ints."""
-        return list(self)
+        return list(self._ids_range())
 
     @property
     def ids(self):
@@ -641,7 +897,7 @@ class NodeCollection:
     @property
     def global_id(self):
         """The id of a single node (int), else a tuple of ids (as NEST)."""
-        return self._first if self._n == 1 else tuple(self)
+        return self._first if self._n == 1 else tuple(self._ids_range())
 
     @property
     def first(self):
@@ -679,9 +935,10 @@ class NodeCollection:
         ``get("V_m")``: a float if all nodes share the value, else a float64 array with one
         value per node (booleans as bool); vectors (spike_times, tau_syn, g, ...) as an array, or a
         list of arrays when they differ between nodes. ``get("V_m", "C_m")`` or
-        ``get(["V_m", "C_m"])``: a dict. ``get()``: a dict of every entry of the model.
-        Also "global_id", "model", "record_from" (multimeters), "events" and "n_events"
-        (recorders).
+        ``get(["V_m", "C_m"])``: a dict. ``get()``: a dict of every entry of the model, with
+        "recordables" for neurons and "events" and "n_events" for recorders, as NEST's.
+        Also "global_id", "model", "record_from" (multimeters) and "recordables" (the names a
+        multimeter can record from these nodes; a list, or a list per node where they differ).
         """
         if output != "":
             raise ArgumentError(f"get: output = {output!r}: allowed ''")
@@ -695,8 +952,10 @@ class NodeCollection:
                 for k in _entries(p.model):
                     if k not in keys:
                         keys.append(k)
-                if p.model in _MULTIMETERS and "record_from" not in keys:
-                    keys.append("record_from")
+                extra = (("record_from",) if p.model in _MULTIMETERS else ()) + (
+                    ("events", "n_events") if p.model in _RECORDERS else
+                    ("recordables",) if model_kind(p.model) == "neuron" else ())
+                keys += [k for k in extra if k not in keys]
             return {k: self._get1(k) for k in keys}
         return {n: self._get1(n) for n in names}
 
@@ -710,11 +969,22 @@ class NodeCollection:
         if name == "model":
             return self.model
         if name == "events":
-            ev = [self._events_of(g) for g in self]
+            ev = [self._events_of(g) for g in self._ids_range()]
             return ev[0] if self._n == 1 else ev
         if name == "n_events":
-            ev = [self._n_events_of(g) for g in self]
+            ev = [self._n_events_of(g) for g in self._ids_range()]
             return ev[0] if self._n == 1 else np.array(ev, dtype=np.int64)
+        if name == "recordables":
+            per_pop = []
+            for p, first, k in self._segs():   # a population shares its vector lengths: one node speaks
+                n = ctypes.c_size_t()
+                sim._check(sim._lib.sg_node_recordables(h, first, None, 0, ctypes.byref(n)))
+                buf = ctypes.create_string_buffer(n.value + 1)
+                sim._check(sim._lib.sg_node_recordables(h, first, buf, len(buf), ctypes.byref(n)))
+                per_pop.append((_split_names(buf.value), k))
+            if all(r == per_pop[0][0] for r, _ in per_pop):
+                return list(per_pop[0][0])
+            return [list(r) for r, k in per_pop for _ in range(k)]
         if name == "record_from":
             segs = self._segs()
             for p, _, _ in segs:
@@ -791,8 +1061,8 @@ class NodeCollection:
             if len(params) != self._n or not all(isinstance(d, dict) for d in params):
                 raise ArgumentError(f"set: a list of parameter dicts needs one dict per node "
                                     f"({self._n}), got {len(params)} items")
-            for gid, d in zip(self, params):
-                NodeCollection(self._sim, gid, 1).set(d)
+            for gid, d in zip(self._ids_range(), params):
+                type(self)(self._sim, gid, 1).set(d)
             return
         if not isinstance(params, dict):
             raise ArgumentError(f"set: params = {params!r}: allowed a dict, a list of dicts or keywords")
@@ -861,7 +1131,7 @@ class NodeCollection:
         if name == "record_from":
             return [list(p.record_from) for p, _, _ in self._segs()]
         try:
-            return [self.__class__(self._sim, f, k).get(name) for _, f, k in self._segs()]
+            return [NodeCollection(self._sim, f, k).get(name) for _, f, k in self._segs()]
         except Error:
             return None
 
@@ -870,7 +1140,7 @@ class NodeCollection:
             return
         for (_, f, k), v in zip(self._segs(), saved):
             try:
-                self.__class__(self._sim, f, k)._set1(name, v)
+                NodeCollection(self._sim, f, k)._set1(name, v)
             except Error:  # pragma: no cover - best effort
                 pass
 
@@ -969,7 +1239,7 @@ class NodeCollection:
 
     def _kind_of(self, gid):
         p = self._sim._pop_of(gid)
-        if p.model not in ("spike_recorder",) + _MULTIMETERS:
+        if p.model not in _RECORDERS:
             raise ArgumentError(f"events: node {gid} is a {p.model}: allowed a spike_recorder, a multimeter or a voltmeter")
         return p
 
@@ -1012,3 +1282,6 @@ class NodeCollection:
                 ev["senders"], ev["times"] = s[:k], t[:k]
             ev[var] = v[:k]
         return ev
+
+
+Simulator._nc = NodeCollection   # the class of the collections a Simulator gives out

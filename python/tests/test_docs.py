@@ -18,3 +18,12 @@ def test_readme_model_reference_is_current():
     section = readme[readme.index(begin) + len(begin):readme.index(end)]
     assert section.strip() == tables.strip(), "README model reference is stale: run `make docs`"
     assert "#### `gl_exp` (neuron)" in tables and "| `tau_m` |" in tables
+
+
+def test_readme_shows_the_one_line_migration():
+    """Issue 21: the README shows how a PyNEST script moves to spikegpu (one import line)."""
+    readme = (ROOT / "README.md").read_text()
+    i = readme.index("### A PyNEST script: change one line")
+    block = readme[i:i + 400]
+    assert "import nest " in block and "import spikegpu.nest as nest" in block
+    assert "import spikegpu.nest as nest" in (ROOT / "python" / "README.md").read_text()

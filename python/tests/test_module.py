@@ -44,11 +44,11 @@ def test_model_info_gl_exp():
     assert isinstance(info, list)
     by = {e["name"]: e for e in info}
     for e in info:
-        assert set(e) == {"name", "unit", "default", "allowed", "doc", "kind"}
+        assert set(e) == {"name", "unit", "default", "allowed", "doc", "kind", "recordable"}
         assert e["kind"] in ("param", "vector", "state", "recordable")
     assert by["tau_m"] == {"name": "tau_m", "unit": "ms", "default": 10.0, "allowed": "> 0",
-                           "doc": by["tau_m"]["doc"], "kind": "param"}
-    assert by["V_m"]["kind"] == "state" and by["V_m"]["unit"] == "mV"
+                           "doc": by["tau_m"]["doc"], "kind": "param", "recordable": False}
+    assert by["V_m"]["kind"] == "state" and by["V_m"]["unit"] == "mV" and by["V_m"]["recordable"]
     assert by["reset_after_spike"]["unit"] == "bool"
     # a copy: editing it does not change the cache
     info[0]["name"] = "changed"
@@ -131,3 +131,26 @@ def test_distributions_repr_and_eq():
     for d in (r.uniform(), r.normal(), r.lognormal(), r.exponential(), r.normal_clipped()):
         assert eval("spikegpu." + repr(d).split("spikegpu.")[1], {"spikegpu": spikegpu, "inf": math.inf}) == d
     assert len({r.uniform(0, 1), r.uniform(0, 1)}) == 1
+
+
+# ---- issue 21, item 4: recordables listed per model ----------------------------------------------
+@pytest.mark.skipif("glif_cond" not in spikegpu.models(), reason="glif_cond not built")
+def test_recordables_of_glif_cond():
+    rec = spikegpu.recordables("glif_cond")
+    assert rec == ["ASCurrents_sum", "I", "V_m", "g_1", "g_2", "threshold", "threshold_spike",
+                   "threshold_voltage"]
+    by = {e["name"]: e for e in spikegpu.model_info("glif_cond")}
+    assert by["g_1"]["kind"] == "recordable" and by["g_1"]["recordable"]
+    assert by["g_1"]["unit"] == "nS" and "element 1 of g" in by["g_1"]["doc"]
+    assert by["g"]["kind"] == "state" and not by["g"]["recordable"]      # the vector, via get()
+    assert not by["dg"]["recordable"] and not by["refractory_steps"]["recordable"]
+    assert [e["name"] for e in spikegpu.model_info("glif_cond") if e["recordable"]] != []
+    assert {e["name"] for e in spikegpu.model_info("glif_cond") if e["recordable"]} == set(rec)
+
+
+def test_recordables_of_other_models():
+    assert spikegpu.recordables("gl_exp") == ["V_m", "refr_tick", "I_stim"]
+    assert spikegpu.recordables("parrot_neuron") == []
+    assert spikegpu.recordables("multimeter") == []
+    with pytest.raises(spikegpu.UnknownNameError, match="nope.*gl_exp"):
+        spikegpu.recordables("nope")

@@ -102,7 +102,8 @@ def test_get_forms(sim):
     assert d == {"C_m": 250.0, "tau_m": 10.0}
     assert n.get(["C_m"]) == {"C_m": 250.0}
     full = n.get()
-    assert set(full) == {e["name"] for e in spikegpu.model_info("gl_exp")}
+    assert set(full) == {e["name"] for e in spikegpu.model_info("gl_exp")} | {"recordables"}
+    assert full["recordables"] == spikegpu.recordables("gl_exp")
     assert full["V_m"] == -65.0
     assert n.get("global_id") == (1, 2) and n[0].get("model") == "gl_exp"
     with pytest.raises(spikegpu.ArgumentError):
@@ -292,3 +293,47 @@ def test_set_receptor_vectors_together(sim):
     n.set(tau_syn=[0.5, 1.0, 2.0], E_rev=[0.0, -70.0, -85.0])
     assert list(n[0:1].get("tau_syn")) == [0.5, 1.0, 2.0]
     assert list(n[0:1].get("E_rev")) == [0.0, -70.0, -85.0]
+
+
+# ---- issue 21, item 4: discoverability and atomic create -------------------------------------------
+@pytest.mark.skipif("glif_cond" not in spikegpu.models(), reason="glif_cond not built")
+def test_node_recordables_follow_receptors(sim):
+    g = sim.create("glif_cond", 2)
+    assert g.get("recordables") == spikegpu.recordables("glif_cond")
+    g.set(tau_syn=[0.2, 2.0, 5.0], E_rev=[0.0, -85.0, -70.0])
+    assert "g_3" in g.get("recordables") and "g_3" in g[1].recordables
+    mm = sim.create("multimeter", params={"record_from": g.recordables})   # all recordable
+    sim.connect(mm, g)
+    sim.simulate(1.0)
+    assert set(mm.events) == {"senders", "times"} | set(g.recordables)
+
+
+def test_recorder_get_includes_events(sim):
+    n = sim.create("gl_exp", 3, {"I_e": 1000.0})
+    sr = sim.create("spike_recorder")
+    mm = sim.create("voltmeter")
+    sim.connect(n, sr)
+    sim.connect(mm, n)
+    sim.simulate(100.0)
+    d = sr.get()
+    assert {"events", "n_events", "start", "stop", "origin"} <= set(d)
+    assert d["n_events"] == len(d["events"]["times"]) > 0
+    v = mm.get()
+    assert v["record_from"] == ["V_m"] and len(v["events"]["V_m"]) == v["n_events"] == 3 * 100
+    assert "recordables" not in d and "events" not in n.get()
+
+
+def test_failed_create_leaves_no_nodes(sim):
+    a = sim.create("gl_exp", 2)
+    with pytest.raises(spikegpu.ArgumentError, match="C_m"):
+        sim.create("gl_exp", 1000, params={"tau_m": 5.0, "C_m": -1.0})
+    with pytest.raises(spikegpu.UnknownNameError, match="no_such"):
+        sim.create("parrot_neuron", 10, params={"no_such": 1.0})
+    with pytest.raises(spikegpu.ArgumentError):
+        sim.create("gl_exp", 3, params=[{"V_m": -70.0}] * 2)                # wrong number of dicts
+    assert sim.num_nodes == 2 and len(sim.populations) == 1
+    b = sim.create("gl_exp", 3)
+    assert b.first == 3                                                      # the ids come again
+    sim.connect(a, b)
+    sim.simulate(1.0)
+    assert sim.memory()["n_nodes"] == 5

@@ -116,7 +116,10 @@ def test_memory_and_stats(sim):
     assert m["n_nodes"] == 20 and m["n_synapses"] == 80
     assert isinstance(m["total_bytes"], int) and isinstance(m["bytes_per_synapse"], float)
     s = sim.stats()
-    assert set(s) == {"wall_s", "neuron_updates", "spikes", "syn_events"}
+    assert set(s) == {"wall_s", "neuron_updates", "spikes", "syn_events", "rtf", "x_real_time"}
+    # issue 21: NEST's real-time factor is wall / simulated time (not its inverse)
+    assert s["rtf"] == pytest.approx(s["wall_s"] / 0.050)
+    assert s["x_real_time"] == pytest.approx(0.050 / s["wall_s"])
     assert s["neuron_updates"] == 20 * 500
     assert s["spikes"] > 0 and s["syn_events"] > 0 and s["wall_s"] > 0
 
@@ -258,3 +261,71 @@ def test_voltmeter_is_a_multimeter_of_V_m(tmp_path):
         np.testing.assert_array_equal(a[k], b[k])
     with h5py.File(out / "volt_V_m.h5", "r") as f:
         assert f["report/exc/data"].shape == (30, 6)
+
+
+# ---- issue 21, item 1: every settable attribute takes effect or raises ---------------------------
+def test_settings_take_effect_while_empty():
+    with spikegpu.Simulator(backend="cpu", threads=1) as sim:
+        sim.resolution = 1.0
+        sim.seed = 5
+        assert sim.resolution == 1.0 and sim.seed == 5
+        assert "resolution=1.0" in repr(sim) and "seed=5" in repr(sim)
+        n = sim.create("gl_exp", 3)
+        sim.simulate(10.0)
+        assert sim.steps == 10                       # h = 1 ms in the run, not 0.1
+        assert n.V_m == -65.0
+
+
+def test_seed_set_later_gives_the_run_of_that_seed():
+    def spikes(sim):
+        n = sim.create("gl_exp", 50, {"I_e": 600.0})
+        sr = sim.create("spike_recorder")
+        sim.connect(n, sr)
+        sim.simulate(100.0)
+        return sr.events["times"], sr.events["senders"]
+    with spikegpu.Simulator(backend="cpu", threads=1, seed=7) as a:
+        ref = spikes(a)
+    with spikegpu.Simulator(backend="cpu", threads=1) as b:
+        b.seed = 7
+        got = spikes(b)
+    assert np.array_equal(ref[0], got[0]) and np.array_equal(ref[1], got[1])
+
+
+@pytest.mark.parametrize("name, value", [("resolution", 0.5), ("seed", 3), ("threads", 2),
+                                         ("progress", True), ("backend", "cpu")])
+def test_settings_refused_once_nodes_exist(sim, name, value):
+    before = getattr(sim, name)
+    sim.create("gl_exp")
+    with pytest.raises(spikegpu.StateError) as ei:
+        setattr(sim, name, value)
+    assert name in str(ei.value) and "before the first node" in str(ei.value)
+    assert getattr(sim, name) == before
+
+
+def test_settings_refused_after_simulate(sim):
+    sim.simulate(1.0)
+    with pytest.raises(spikegpu.StateError):
+        sim.resolution = 1.0
+    assert sim.resolution == 0.1
+
+
+def test_bad_setting_value_leaves_the_simulation_as_it_was(tmp_path):
+    with spikegpu.Simulator(backend="cpu", threads=1, output=tmp_path / "o") as sim:
+        with pytest.raises(spikegpu.ArgumentError) as ei:
+            sim.resolution = 0.0005
+        assert "resolution" in str(ei.value) and "0.0005" in str(ei.value)
+        assert sim.resolution == 0.1 and sim.output == str(tmp_path / "o")
+        sim.overwrite_files = True                   # the folder is released and taken again
+        assert sim.overwrite_files
+        n = sim.create("gl_exp", 2)
+        sim.simulate(1.0)
+        assert sim.time == 1.0 and len(n) == 2
+
+
+def test_unknown_or_read_only_attribute_cannot_be_set(sim):
+    with pytest.raises(AttributeError, match="no setting 'resoltion'.*resolution"):
+        sim.resoltion = 1.0
+    with pytest.raises(AttributeError, match="read-only"):
+        sim.time = 5.0
+    assert sim.resolution == 0.1 and sim.time == 0.0
+    assert not hasattr(sim, "__dict__")
