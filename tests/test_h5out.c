@@ -1200,7 +1200,12 @@ static void test_h5out_kill_random(void) {
                                          &g2);
     CU_ASSERT_FATAL(t && id);
     hsize_t n = d1[0] < d2[0] ? d1[0] : d2[0];
-    CU_ASSERT(n >= need && d1[0] <= need + KB && d2[0] <= need + KB);
+    /* `blocks` is what the child had reported; the kill may fall after a block was committed
+     * and before its report reached the pipe, with the next block in flight: up to two more */
+    if (!(n >= need && d1[0] <= need + 2 * KB && d2[0] <= need + 2 * KB))
+      fprintf(stderr, "\n  kill %d: %ld blocks reported, %llu / %llu spike rows", i, blocks,
+              (unsigned long long)d1[0], (unsigned long long)d2[0]);
+    CU_ASSERT(n >= need && d1[0] <= need + 2 * KB && d2[0] <= need + 2 * KB);
     CU_ASSERT(g1 == need && g2 == need);
     int same = 1;
     for (hsize_t j = 0; j < need && j < g1 && j < g2; ++j) {
@@ -1217,8 +1222,11 @@ static void test_h5out_kill_random(void) {
     h = H5Fopen(rp, H5F_ACC_RDONLY, H5P_DEFAULT);
     CU_ASSERT_FATAL(h >= 0);
     long extra = -1, rows = report_prefix(h, "kill", KNODES, KT0, KDT, &extra);
-    /* the report is appended after the spikes, so it holds `blocks` or `blocks + 1` blocks */
-    CU_ASSERT(rows == blocks * KROWS || rows == (blocks + 1) * KROWS);
+    /* the report is appended after the spikes: it holds `blocks`, or one or two blocks more
+     * (a committed block whose report had not reached the pipe, and the block in flight) */
+    if (!(rows >= blocks * KROWS && rows <= (blocks + 2) * KROWS && rows % KROWS == 0))
+      fprintf(stderr, "\n  kill %d: %ld blocks reported, %ld report rows", i, blocks, rows);
+    CU_ASSERT(rows >= blocks * KROWS && rows <= (blocks + 2) * KROWS && rows % KROWS == 0);
     CU_ASSERT(extra >= 0 && extra <= KROWS);
     torn_report += extra > 0;
     committed += blocks;
