@@ -8,11 +8,7 @@
  *     the second with the negative events, their spike_weights negated and a negated connection
  *     weight (the same product), because spikegpu routes a spike to the excitatory or inhibitory
  *     port by the sign of its connection's weight, fixed at connect (docs/models.md §7.5);
- *   - dc_generator (not in spikegpu yet): a step_current_generator with amplitude_times = [h] and
- *     amplitude_values = [amplitude] and the same origin, start and stop. Both are current
- *     generators with NEST's activity rule "active in update k iff t_min < k+2 <= t_max"
- *     (docs/timing.md §7.1), and the step current's amplitude is on from stamp 1 (time h), i.e.
- *     in every update, so the two send the same current in the same updates;
+ *   - dc_generator: as it is (amplitude, origin, start, stop);
  *   - multimeter: interval and record_from as in NEST; voltmeter: a multimeter with NEST's
  *     voltmeter defaults (interval 1 ms, record_from V_m); spike_recorder as it is.
  * NEST's stop = DBL_MAX ("never") is stop = inf here. Samples are compared by step
@@ -263,10 +259,8 @@ static int build(const ref_hdr *H, const char *file, int threads, built *B) {
         B->n_part[n->id] = 2;
       }
     } else if (strcmp(n->model, "dc_generator") == 0) {
-      const double at[1] = {H->h}, av[1] = {num(kv_get(n, "amplitude"))};
-      TRY(sg_create(B->sim, "step_current_generator", 1, &x[0]));
-      TRY(sg_set_vec(B->sim, x[0], "amplitude_times", at, 1));
-      TRY(sg_set_vec(B->sim, x[0], "amplitude_values", av, 1));
+      TRY(sg_create(B->sim, "dc_generator", 1, &x[0]));
+      TRY(sg_set(B->sim, x[0], "amplitude", num(kv_get(n, "amplitude"))));
       if (set_window(B, file, x[0], n)) return 1;
     } else if (strcmp(n->model, "multimeter") == 0) {
       const char *vars[MAX_VARS];
