@@ -9,6 +9,7 @@
 #include <CUnit/CUnit.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 typedef struct sg_test_suite {
   const char *name;
@@ -36,6 +37,8 @@ const char *sg_test_python(void);
  * stderr. */
 struct sg_sim;
 struct sg_sim *sg_test_cpu_sim(double h, uint64_t seed, int threads, const char *output_dir);
+/* tests/data/<name> (or $SG_TEST_DATA/<name>) opened for reading, or NULL with the path on stderr. */
+FILE *sg_test_open_data(const char *name);
 /* /metadata/network_json of an open HDF5 file (hid_t), malloc'd; NULL if absent. */
 char *sg_test_network_json(int64_t file);
 

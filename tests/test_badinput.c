@@ -349,8 +349,8 @@ static const double *NINE_WITH(int i, double x) { memcpy(g_arr, NINE, sizeof g_a
     sg_connect(S, F->g, F->g, NULL, SYV(sg_scalar(1.0), sg_array(NULL, 9))), OK0)                  \
   /* -- unknown names ------------------------------------------------------------------------ */ \
   X(create_unknown_model, UNK, "gl_expp", "allowed", "glif_cond", OK0, sg_create(S, "gl_expp", 1, &on), OK0) \
-  X(create_named_unknown_model, UNK, "iaf_psc_alpha", "allowed", "multimeter", OK0,                \
-    sg_create_named(S, "iaf_psc_alpha", 1, "x", &on), OK0)                                         \
+  X(create_named_unknown_model, UNK, "iaf_cond_alpha", "allowed", "multimeter", OK0,               \
+    sg_create_named(S, "iaf_cond_alpha", 1, "x", &on), OK0)                                        \
   X(set_unknown_param, UNK, "tau_mm", "allowed", "tau_m", OK0, sg_set(S, F->g, "tau_mm", 1.0), OK0) \
   X(set_each_unknown, UNK, "Vm", "allowed", "V_m", OK0, sg_set_each(S, F->g, "Vm", D_(1, 2, 3)), OK0) \
   X(set_vec_unknown, UNK, "spike_timez", "allowed", "spike_times", OK0,                            \

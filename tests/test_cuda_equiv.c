@@ -603,9 +603,11 @@ static void net_generic(sg_sim *sim, net_out *out) {
     }
   CU_ASSERT_FATAL(first_receptor >= 0);   /* a neuron model takes spikes on some receptor */
   OK(sg_create(sim, "step_current_generator", 1, &scg));
-  const double at[] = {1.0, 4.0}, av[] = {300.0, 80.0};
-  OK(sg_set_vec(sim, scg, "amplitude_times", at, 2));
-  OK(sg_set_vec(sim, scg, "amplitude_values", av, 2));
+  /* the last phase makes the LIF models (iaf_psc_*: 15 mV below threshold, 375 pA to reach it at
+   * their defaults) spike within the run: a network that never spikes would prove little */
+  const double at[] = {1.0, 4.0, 6.0}, av[] = {300.0, 80.0, 1200.0};
+  OK(sg_set_vec(sim, scg, "amplitude_times", at, 3));
+  OK(sg_set_vec(sim, scg, "amplitude_values", av, 3));
   sg_syn_spec sc = syn(sg_scalar(1.0), sg_scalar(0.1), 0);
   (void)sg_connect(sim, scg, n, NULL, &sc);   /* refused by models without a current input */
   /* a second population fed by the first (feed-forward: recurrent parrots would double their

@@ -526,7 +526,8 @@ static void one_call(fz *z, const char *root) {
     }
     if (is_sim && io) z->last_sim_ok = 0;
   } else if (is_sim) {
-    z->last_sim_ok = 1;
+    /* sg_simulate(0) runs no step, so it vouches for nothing set since the last run */
+    if (sg_steps(sim) > steps_before) z->last_sim_ok = 1;
   } else if (mutating) {
     z->last_sim_ok = 0;
   }

@@ -598,18 +598,10 @@ static void test_glif_cond_no_hang(void) {
 }
 
 /* ---- reading tests/data ------------------------------------------------------------------- */
-static FILE *open_data(const char *name) {
-  char path[1024];
-  const char *dir = getenv("SG_TEST_DATA");
-  snprintf(path, sizeof path, "%s/%s", dir && *dir ? dir : "tests/data", name);
-  FILE *f = fopen(path, "r");
-  if (!f) fprintf(stderr, "\n  cannot open %s (run from the repository root or set SG_TEST_DATA)\n", path);
-  return f;
-}
 
 /* timing_micro.csv: the values of record (id, case, quantity); returns the count (<= cap) */
 static size_t micro_values(const char *id, const char *cas, const char *qty, double *out, size_t cap) {
-  FILE *f = open_data("timing_micro.csv");
+  FILE *f = sg_test_open_data("timing_micro.csv");
   if (!f) return 0;
   static char line[1 << 20];
   size_t n = 0;
@@ -765,7 +757,7 @@ static void t5_replay(double h, const char *tag) {
 
   /* reference rows: step,time_ms,neuron,8 values */
   snprintf(name, sizeof name, "glif_cond_T5_h%s.csv", tag);
-  FILE *f = open_data(name);
+  FILE *f = sg_test_open_data(name);
   CU_ASSERT_PTR_NOT_NULL_FATAL(f);
   size_t cap = 4096, nrows = 0;
   typedef struct { long step; int neuron; double v[8]; } row_t;
@@ -786,7 +778,7 @@ static void t5_replay(double h, const char *tag) {
   fclose(f);
   CU_ASSERT(nrows > 1000);
   snprintf(name, sizeof name, "glif_cond_T5_h%s_spikes.csv", tag);
-  f = open_data(name);
+  f = sg_test_open_data(name);
   CU_ASSERT_PTR_NOT_NULL_FATAL(f);
   long sp[5][64];
   int nsp[5] = {0};

@@ -107,20 +107,12 @@ static size_t spike_steps_of(sg_sim *sim, uint64_t sr, uint64_t sender, double h
 }
 
 /* ---- reference files ------------------------------------------------------------------------ */
-static FILE *open_data(const char *name) {
-  char path[1024];
-  const char *dir = getenv("SG_TEST_DATA");
-  snprintf(path, sizeof path, "%s/%s", dir && *dir ? dir : "tests/data", name);
-  FILE *f = fopen(path, "r");
-  if (!f) fprintf(stderr, "\n  cannot open %s (run from the repository root or set SG_TEST_DATA)\n", path);
-  return f;
-}
 
 /* timing_micro.csv / glif_cond_T2.csv style: "a,b,c,n,v1,...": the values of the record whose
  * first fields match (fields == NULL are not compared); returns the count (<= cap) */
 static size_t record_values(const char *file, int n_keys, const char *k0, const char *k1, const char *k2,
                             double *out, size_t cap) {
-  FILE *f = open_data(file);
+  FILE *f = sg_test_open_data(file);
   if (!f) return 0;
   static char line[1 << 20];
   const char *keys[3] = {k0, k1, k2};
@@ -177,7 +169,7 @@ static void compare_neuron(sg_sim *sim, uint64_t mm, uint64_t sr, uint64_t gid, 
   }
   /* 1. the selected rows */
   snprintf(name, sizeof name, "%s.csv", base);
-  FILE *f = open_data(name);
+  FILE *f = sg_test_open_data(name);
   CU_ASSERT_PTR_NOT_NULL(f);
   while (f && fgets(line, sizeof line, f)) {
     if (line[0] == '#') continue;
@@ -203,7 +195,7 @@ static void compare_neuron(sg_sim *sim, uint64_t mm, uint64_t sr, uint64_t gid, 
   CU_ASSERT_EQUAL(mismatches, 0);
   /* 2. all samples through the summary: count, then the sequential sum bit for bit */
   snprintf(name, sizeof name, "%s_summary.csv", base);
-  f = open_data(name);
+  f = sg_test_open_data(name);
   CU_ASSERT_PTR_NOT_NULL(f);
   int summaries = 0;
   while (f && fgets(line, sizeof line, f)) {
@@ -231,7 +223,7 @@ static void compare_neuron(sg_sim *sim, uint64_t mm, uint64_t sr, uint64_t gid, 
   CU_ASSERT_EQUAL(summaries, n_vars);
   /* 3. spikes */
   snprintf(name, sizeof name, "%s_spikes.csv", base);
-  f = open_data(name);
+  f = sg_test_open_data(name);
   CU_ASSERT_PTR_NOT_NULL(f);
   static long ref_steps[4096], got_steps[4096];
   size_t n_ref = 0;

@@ -49,6 +49,15 @@ sg_sim *sg_test_cpu_sim(double h, uint64_t seed, int threads, const char *output
   return sim;
 }
 
+FILE *sg_test_open_data(const char *name) {
+  char path[1024];
+  const char *dir = getenv("SG_TEST_DATA");
+  snprintf(path, sizeof path, "%s/%s", dir && *dir ? dir : "tests/data", name);
+  FILE *f = fopen(path, "r");
+  if (!f) fprintf(stderr, "\n  cannot open %s (run from the repository root or set SG_TEST_DATA)\n", path);
+  return f;
+}
+
 char *sg_test_network_json(int64_t file) {
   hid_t d = H5Dopen2((hid_t)file, "/metadata/network_json", H5P_DEFAULT);
   if (d < 0) return NULL;

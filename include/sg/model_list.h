@@ -19,7 +19,10 @@
 #define SG_CORE_NEURON_LIST(X)   \
   X(gl_exp, GL_EXP)               \
   X(parrot_neuron, PARROT_NEURON) \
-  X(glif_cond, GLIF_COND)
+  X(glif_cond, GLIF_COND)         \
+  X(iaf_psc_delta, IAF_PSC_DELTA) \
+  X(iaf_psc_exp, IAF_PSC_EXP)     \
+  X(iaf_psc_alpha, IAF_PSC_ALPHA)
 
 #ifdef SG_TEST_MODELS
 #define SG_TEST_NEURON_LIST(X) \

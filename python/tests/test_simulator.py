@@ -194,8 +194,8 @@ def test_create(sim):
         with pytest.raises(spikegpu.ArgumentError, match="n ="):
             sim.create("gl_exp", bad)
     with pytest.raises(spikegpu.UnknownNameError) as ei:
-        sim.create("iaf_psc_alpha")
-    assert "iaf_psc_alpha" in ei.value.message and "gl_exp" in ei.value.message
+        sim.create("iaf_cond_alpha")
+    assert "iaf_cond_alpha" in ei.value.message and "gl_exp" in ei.value.message
     with pytest.raises(spikegpu.ArgumentError, match="parrots"):
         sim.create("gl_exp", name="parrots")
     with pytest.raises(spikegpu.ArgumentError, match="bad name"):

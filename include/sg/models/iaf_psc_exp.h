@@ -1,0 +1,175 @@
+/* sg/models/iaf_psc_exp.h - leaky integrate-and-fire neuron with exponentially decaying synaptic
+ * currents, NEST 3.10's iaf_psc_exp reproduced bit for bit.
+ *
+ *   C_m dV/dt = -(C_m/tau_m) (V - E_L) + I_syn_ex + I_syn_in + I_e + I_0(t)
+ *   dI_syn_x/dt = -I_syn_x / tau_syn_x         a spike of weight w (pA): I_syn_x += w
+ * A spike of weight w > 0 goes to the excitatory current, w < 0 to the inhibitory one, by the
+ * sign of the stored connection weight (NEST tests s > 0 and sends 0 to the inhibitory buffer;
+ * adding 0 changes no bit in either). V is kept as y = V - E_L. Exact integration
+ * (Rotter & Diesmann 1999): P11 = exp(-h/tau_syn), P22 = exp(-h/tau_m),
+ * P20 = tau_m/C_m (1 - P22), P21 = NEST's IAFPropagator P32 (iaf_common.h; its singular limit
+ * h/C_m exp(-h/tau_m) when tau_syn == tau_m).
+ *
+ * Update of step k (docs/models.md §7.3), Sex/Sin = spike input of slot k by sign (pA),
+ * C0/C1 = current input of slot k on receptors 0 and 1:
+ *   not refractory: y <- (((y P22) + (I_ex P21ex)) + (I_in P21in)) + ((I_e + i_0) P20);
+ *   refractory:     r <- r - 1 (y frozen);
+ *   I_ex <- I_ex P11ex; I_in <- I_in P11in; I_ex <- I_ex + (1 - P11ex) i_1;
+ *   I_ex <- I_ex + Sex; I_in <- I_in + Sin (input keeps arriving while refractory);
+ *   threshold: delta < 1e-10 (default 0): y >= Theta; delta > 1e-10: a uniform U < p with
+ *     p = rho exp((y - Theta)/delta) h 1e-3 (escape noise, tested in every step, also while
+ *     refractory, as NEST does); on a spike r <- steps(t_ref), y <- V_reset, stamp k+1;
+ *   i_0 <- C0; i_1 <- C1 (act from step k+1).
+ * Ports: receptor 0 spikes w >= 0 -> port 0, w < 0 -> port 1; currents: receptor 0 -> port 2
+ * (i_0, added to I_e), receptor 1 -> port 3 (i_1, fed through the excitatory synapse).
+ * Differences from NEST: the escape-noise draws come from spikegpu's Philox stream
+ * (SG_STREAM_FIRING, element = global id, step k; U in (0, 1)), so that case agrees with NEST
+ * only statistically, and exp there is sg_exp. NEST's delta == 1e-10 exactly never fires; kept.
+ * V_th and V_reset are stored absolute (docs/models.md §7.1).
+ * References: Rotter S, Diesmann M (1999) Biol Cybern 81:381-402; Tsodyks M, Uziel A, Markram H
+ * (2000) J Neurosci 20:RC50; NEST models/iaf_psc_exp.
+ * See also: iaf_psc_delta.h, iaf_psc_alpha.h, iaf_common.h.
+ */
+/* SPDX-License-Identifier: MIT */
+#ifndef SG_MODELS_IAF_PSC_EXP_H
+#define SG_MODELS_IAF_PSC_EXP_H
+
+#include "sg/model.h"
+#include "sg/math.h"
+#include "sg/rng.h"
+#include "sg/models/iaf_common.h"
+
+/* X(name, unit, default, check, doc) */
+#define SG_IAF_PSC_EXP_PARAMS(X)                                                                    \
+  SG_IAF_COMMON_PARAMS(X)                                                                           \
+  X(tau_syn_ex, "ms",  2.0,  SG_CHK_POS,    "excitatory synaptic time constant")                    \
+  X(tau_syn_in, "ms",  2.0,  SG_CHK_POS,    "inhibitory synaptic time constant")                    \
+  X(rho,        "1/s", 0.01, SG_CHK_NONNEG, "escape noise: rate at threshold")                      \
+  X(delta,      "mV",  0.0,  SG_CHK_NONNEG, "escape noise: width (< 1e-10: deterministic threshold)")
+
+/* X(name, unit, initial, check, doc) */
+#define SG_IAF_PSC_EXP_STATE(X)                                                                     \
+  SG_IAF_COMMON_STATE(X)                                                                            \
+  SG_IAF_PSC_STATE(X)                                                                               \
+  X(i_0, "pA", 0.0, SG_CHK_ANY, "receptor 0 current read at the end of the last step")             \
+  X(i_1, "pA", 0.0, SG_CHK_ANY, "receptor 1 current read at the end of the last step")
+
+enum {
+#define X(name, unit, def, chk, doc) SG_IAF_PSC_EXP_P_##name,
+  SG_IAF_PSC_EXP_PARAMS(X)
+#undef X
+  SG_IAF_PSC_EXP_N_PARAMS
+};
+enum {
+#define X(name, unit, init, chk, doc) SG_IAF_PSC_EXP_S_##name,
+  SG_IAF_PSC_EXP_STATE(X)
+#undef X
+  SG_IAF_PSC_EXP_N_STATE
+};
+enum {
+  SG_IAF_PSC_EXP_PORT_EX = 0, SG_IAF_PSC_EXP_PORT_IN = 1, SG_IAF_PSC_EXP_PORT_I0 = 2, SG_IAF_PSC_EXP_PORT_I1 = 3,
+  SG_IAF_PSC_EXP_N_PORTS = 4
+};
+SG_STATIC_ASSERT((int)SG_IAF_PSC_EXP_P_I_e == (int)SG_IAF_P_I_e && (int)SG_IAF_PSC_EXP_S_I_syn_in == (int)SG_IAF_S_I_syn_in,
+                 "iaf_psc_exp: the common rows come first");
+
+/* threshold modes: NEST tests delta < 1e-10 (deterministic) and delta > 1e-10 (stochastic) */
+enum { SG_IAF_EXP_DETERMINISTIC = 0, SG_IAF_EXP_STOCHASTIC = 1, SG_IAF_EXP_NEVER = 2 };
+
+typedef struct sg_iaf_psc_exp_coef {
+  double P11ex, P11in, P22, P21ex, P21in, P20;
+  double one_minus_P11ex;   /* 1 - P11ex (feeds i_1)                                    */
+  double I_e;
+  double Theta, V_reset;    /* V_th - E_L, V_reset - E_L                                */
+  double refr_steps;        /* steps(t_ref)                                             */
+  double rho, inv_delta, h; /* escape noise: p = ((rho exp(inv_delta (y - Theta))) h) 1e-3 */
+  int32_t mode;             /* SG_IAF_EXP_*                                             */
+  int32_t pad_;
+} sg_iaf_psc_exp_coef;
+
+#ifndef __CUDA_ARCH__
+/* Host only, once per run (NEST's pre_run_hook). */
+static inline void sg_iaf_psc_exp_prepare(const double *p, const sg_vec *vecs, double h, int64_t tics_per_step,
+                                          sg_iaf_psc_exp_coef *c) {
+  (void)vecs;
+  const double tau_m = p[SG_IAF_P_tau_m], C_m = p[SG_IAF_P_C_m];
+  const double tau_ex = p[SG_IAF_PSC_EXP_P_tau_syn_ex], tau_in = p[SG_IAF_PSC_EXP_P_tau_syn_in];
+  const double delta = p[SG_IAF_PSC_EXP_P_delta];
+  const sg_iaf_base b = sg_iaf_base_make(p, tics_per_step);
+  c->P11ex = exp(-h / tau_ex);
+  c->P11in = exp(-h / tau_in);
+  c->P22 = exp(-h / tau_m);
+  c->P21ex = sg_iaf_pvi(tau_ex, tau_m, C_m, h);
+  c->P21in = sg_iaf_pvi(tau_in, tau_m, C_m, h);
+  c->P20 = tau_m / C_m * (1.0 - c->P22);
+  c->one_minus_P11ex = 1.0 - c->P11ex;
+  c->I_e = b.I_e;
+  c->Theta = b.Theta;
+  c->V_reset = b.V_reset;
+  c->refr_steps = b.refr_steps;
+  c->rho = p[SG_IAF_PSC_EXP_P_rho];
+  c->inv_delta = delta > 0.0 ? 1.0 / delta : 0.0;
+  c->h = h;
+  c->mode = delta < 1e-10 ? SG_IAF_EXP_DETERMINISTIC : delta > 1e-10 ? SG_IAF_EXP_STOCHASTIC : SG_IAF_EXP_NEVER;
+  c->pad_ = 0;
+}
+#endif
+
+/* One neuron, one step. Returns the spike multiplicity (0 or 1). */
+SG_HD uint32_t sg_iaf_psc_exp_step(const sg_iaf_psc_exp_coef *SG_RESTRICT c, const sg_view *v, uint64_t i,
+                                   int64_t *SG_RESTRICT slot, const sg_step_ctx *ctx) {
+  double y = v->s[SG_IAF_PSC_EXP_S_V_m][i];
+  double r = v->s[SG_IAF_PSC_EXP_S_refractory_steps][i];
+  double I_ex = v->s[SG_IAF_PSC_EXP_S_I_syn_ex][i];
+  double I_in = v->s[SG_IAF_PSC_EXP_S_I_syn_in][i];
+  const double i_0 = v->s[SG_IAF_PSC_EXP_S_i_0][i], i_1 = v->s[SG_IAF_PSC_EXP_S_i_1][i];
+  if (r == 0.0)
+    y = y * c->P22 + I_ex * c->P21ex + I_in * c->P21in + (c->I_e + i_0) * c->P20;
+  else
+    r = r - 1.0;
+  I_ex = I_ex * c->P11ex;
+  I_in = I_in * c->P11in;
+  I_ex = I_ex + c->one_minus_P11ex * i_1;
+  I_ex = I_ex + sg_fx_to_double(sg_take_input(slot, ctx->n, SG_IAF_PSC_EXP_PORT_EX, i));
+  I_in = I_in + sg_fx_to_double(sg_take_input(slot, ctx->n, SG_IAF_PSC_EXP_PORT_IN, i));
+  int fire;
+  if (c->mode == SG_IAF_EXP_DETERMINISTIC) {
+    fire = y >= c->Theta;
+  } else if (c->mode == SG_IAF_EXP_STOCHASTIC) {
+    const sg_ctr4 w = sg_rng_block(ctx->seed, SG_STREAM_FIRING, ctx->first_id + i, ctx->step, 0);
+    fire = sg_u01_53(w.c[0], w.c[1]) < c->rho * sg_exp(c->inv_delta * (y - c->Theta)) * c->h * 1e-3;
+  } else {
+    fire = 0;
+  }
+  if (fire) {
+    r = c->refr_steps;
+    y = c->V_reset;
+  }
+  v->s[SG_IAF_PSC_EXP_S_V_m][i] = y;
+  v->s[SG_IAF_PSC_EXP_S_refractory_steps][i] = r;
+  v->s[SG_IAF_PSC_EXP_S_I_syn_ex][i] = I_ex;
+  v->s[SG_IAF_PSC_EXP_S_I_syn_in][i] = I_in;
+  v->s[SG_IAF_PSC_EXP_S_i_0][i] = sg_fx_to_double(sg_take_input(slot, ctx->n, SG_IAF_PSC_EXP_PORT_I0, i));
+  v->s[SG_IAF_PSC_EXP_S_i_1][i] = sg_fx_to_double(sg_take_input(slot, ctx->n, SG_IAF_PSC_EXP_PORT_I1, i));
+  return fire ? 1u : 0u;
+}
+
+/* ---- host hooks ------------------------------------------------------------------------------- */
+#if !defined(__CUDACC__)
+/* spikes: receptor 0, by the weight's sign; currents: receptor 0 (i_0) and 1 (i_1) */
+static uint32_t sg_iaf_psc_exp_n_ports(const struct sg_pop *pop) { (void)pop; return SG_IAF_PSC_EXP_N_PORTS; }
+static int sg_iaf_psc_exp_spike_port(const struct sg_pop *pop, int r, double w) {
+  (void)pop;
+  if (r != 0) return -1;
+  return w > 0.0 ? SG_IAF_PSC_EXP_PORT_EX : SG_IAF_PSC_EXP_PORT_IN;
+}
+static int sg_iaf_psc_exp_current_port(const struct sg_pop *pop, int r) {
+  (void)pop;
+  return r == 0 ? SG_IAF_PSC_EXP_PORT_I0 : r == 1 ? SG_IAF_PSC_EXP_PORT_I1 : -1;
+}
+static void sg_iaf_psc_exp_init_state(struct sg_pop *pop, uint64_t i) { sg_iaf_zero_state(pop, i, SG_IAF_PSC_EXP_N_STATE); }
+
+#define SG_IAF_PSC_EXP_HOOKS SG_IAF_COMMON_HOOKS SG_IAF_PSC_RECORDABLES .init_state = sg_iaf_psc_exp_init_state,
+#endif
+
+#endif
