@@ -113,6 +113,16 @@ static uint64_t node_of_input(const sg_sim *sim, uint64_t input) {
   return 0;
 }
 
+/* 1 if some receptor of pop sends spikes of the two signs to different ports (NEST's iaf_psc_*:
+ * the excitatory and the inhibitory synapse) */
+static int routes_by_sign(const sg_pop *pop) {
+  for (int r = 0; r < 256; ++r) {
+    const int a = pop->model->spike_port(pop, r, 1.0), b = pop->model->spike_port(pop, r, -1.0);
+    if (a >= 0 && a != b) return 1;
+  }
+  return 0;
+}
+
 /* Synapses of CSR row `row`: [*j0, *j1). 0 if the row is empty or absent. */
 static int row_range(const sg_csr *c, uint64_t row, uint64_t *j0, uint64_t *j1) {
   if (!c->row_seg || row >= c->n_rows || c->row_seg[row] == c->row_seg[row + 1]) return 0;
@@ -341,6 +351,24 @@ sg_status sg_i_stim_prepare(sg_sim *sim) {
           gm[ev + j] = m->len ? (uint32_t)m->v[j] : 1u;
         }
         if (st) break;   /* the entries after the refused time were not filled */
+        /* the port of each connection was chosen by its weight's sign at sg_connect; NEST routes
+         * each event by the sign of spike_weights[i] x weight, which a negative spike weight
+         * flips: refused where the target routes by sign, rather than sent to the wrong synapse */
+        for (size_t j = 0; j < t->len && st == SG_OK; ++j) {
+          if (!(gw[ev + j] < 0.0)) continue;
+          uint64_t j0, j1;
+          if (!row_range(&sim->gen_csr, G->gid - 1, &j0, &j1)) break;
+          for (uint64_t q = j0; q < j1; ++q) {
+            const uint64_t tg = node_of_input(sim, sim->gen_csr.input[q]);
+            const sg_pop *tp = tg ? sg_i_pop_of(sim, tg) : NULL;
+            if (!tp || !routes_by_sign(tp)) continue;
+            st = sg_i_fail(sim, SG_ERR_ARG, "spike_generator node %llu: spike_weights[%zu] = %g < 0 with target node %llu (%s), which sends a spike to its excitatory or inhibitory synapse by its sign: spikegpu chooses the synapse by the connection weight's sign at sg_connect, NEST by spike_weights[i] x weight: allowed spike_weights >= 0 for such targets (send the inhibitory events from a second spike_generator, connected with a negative weight)",
+                           (unsigned long long)G->gid, j, gw[ev + j], (unsigned long long)tg, tp->model->name);
+            break;
+          }
+          break;   /* one look at the targets is enough */
+        }
+        if (st) break;
         /* spikes whose stamp is not in the future are skipped (NEST) */
         G->ev_pos = 0;
         while (G->ev_pos < G->ev_n && gt[ev + G->ev_pos] <= (int64_t)sim->step) G->ev_pos++;

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "nest_iaf_ref.h"
 #include "sg_test.h"
@@ -180,6 +181,48 @@ static void test_iaf_psc_exp_api(void) {
   sg_sim_free(sim);
 }
 
+/* A negative spike weight into a target that routes by sign would need NEST's per-event routing
+ * (spike_weights[i] x weight); spikegpu routes per connection, so sg_simulate refuses it, names
+ * the generator, the weight and the target, and runs once the weights are fixed. Positive
+ * spike_weights on a negative connection (the same sign as the connection) are fine. */
+static void test_iaf_psc_exp_negative_spike_weights(void) {
+  sg_sim *sim = sg_test_cpu_sim(0.1, 1, 1, NULL);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(sim);
+  sg_nodes n, g, g2, gl;
+  CU_ASSERT_EQUAL_FATAL(sg_create(sim, "iaf_psc_exp", 2, &n), SG_OK);
+  CU_ASSERT_EQUAL_FATAL(sg_create(sim, "spike_generator", 1, &g), SG_OK);
+  const double t[2] = {1.0, 2.0}, w_mixed[2] = {50.0, -50.0}, w_pos[2] = {50.0, 25.0};
+  CU_ASSERT_EQUAL_FATAL(sg_set_vec(sim, g, "spike_times", t, 2), SG_OK);
+  CU_ASSERT_EQUAL_FATAL(sg_set_vec(sim, g, "spike_weights", w_mixed, 2), SG_OK);
+  CU_ASSERT_EQUAL_FATAL(sg_connect(sim, g, n, NULL, NULL), SG_OK);
+  CU_ASSERT_EQUAL(sg_simulate(sim, 5.0), SG_ERR_ARG);
+  const char *m = sg_errmsg(sim);
+  CU_ASSERT(strstr(m, "spike_weights[1] = -50") && strstr(m, "iaf_psc_exp") && strstr(m, "second spike_generator"));
+  CU_ASSERT_EQUAL(sg_steps(sim), 0);   /* nothing ran */
+  CU_ASSERT_EQUAL_FATAL(sg_set_vec(sim, g, "spike_weights", w_pos, 2), SG_OK);
+  CU_ASSERT_EQUAL(sg_simulate(sim, 5.0), SG_OK);
+  double I = 0.0;
+  CU_ASSERT_EQUAL(sg_get(sim, n.first, "I_syn_ex", &I), SG_OK);
+  CU_ASSERT(I > 0.0);
+  /* positive spike_weights on an inhibitory connection, and negative ones into gl_exp: fine */
+  CU_ASSERT_EQUAL_FATAL(sg_create(sim, "spike_generator", 1, &g2), SG_OK);
+  CU_ASSERT_EQUAL_FATAL(sg_set_vec(sim, g2, "spike_times", t, 2), SG_OK);
+  CU_ASSERT_EQUAL_FATAL(sg_set_vec(sim, g2, "spike_weights", w_pos, 2), SG_OK);
+  sg_syn_spec inh;
+  sg_syn_spec_default(&inh);
+  inh.weight = sg_scalar(-1.0);
+  CU_ASSERT_EQUAL_FATAL(sg_connect(sim, g2, n, NULL, &inh), SG_OK);
+  CU_ASSERT_EQUAL_FATAL(sg_create(sim, "gl_exp", 1, &gl), SG_OK);
+  sg_nodes g3;
+  CU_ASSERT_EQUAL_FATAL(sg_create(sim, "spike_generator", 1, &g3), SG_OK);
+  const double t3[2] = {11.0, 12.0};
+  CU_ASSERT_EQUAL_FATAL(sg_set_vec(sim, g3, "spike_times", t3, 2), SG_OK);
+  CU_ASSERT_EQUAL_FATAL(sg_set_vec(sim, g3, "spike_weights", w_mixed, 2), SG_OK);
+  CU_ASSERT_EQUAL_FATAL(sg_connect(sim, g3, gl, NULL, NULL), SG_OK);
+  CU_ASSERT_EQUAL(sg_simulate(sim, 10.0), SG_OK);
+  sg_sim_free(sim);
+}
+
 static CU_TestInfo tests[] = {
   {"NEST's expm1 series", test_iaf_psc_exp_expm1_series},
   {"propagators (regular, singular, near-singular) as NEST computes them", test_iaf_psc_exp_propagators},
@@ -191,6 +234,7 @@ static CU_TestInfo tests[] = {
   {"receptor 1 current i_1 through the excitatory synapse", test_iaf_psc_exp_receptor1},
   {"escape noise threshold (rho, delta)", test_iaf_psc_exp_escape_noise},
   {"parameters, state, receptors and recordables through the API", test_iaf_psc_exp_api},
+  {"negative spike_weights into sign-routed synapses are refused", test_iaf_psc_exp_negative_spike_weights},
   CU_TEST_INFO_NULL,
 };
 
