@@ -146,11 +146,15 @@ static void barrier(cpu_data *d, int T) {
   }
 }
 
+static void free_thread_table(thr_data **th, int n) {
+  if (th)
+    for (int t = 0; t < n; ++t)
+      if (th[t]) { free(th[t]->spk); free(th[t]->mul); free(th[t]->pop_end); free(th[t]->bl); free(th[t]->stp); free(th[t]); }
+  free(th);
+}
+
 static void free_threads(cpu_data *d) {
-  if (d->th)
-    for (int t = 0; t < d->n_thr; ++t)
-      if (d->th[t]) { free(d->th[t]->spk); free(d->th[t]->mul); free(d->th[t]->pop_end); free(d->th[t]->bl); free(d->th[t]->stp); free(d->th[t]); }
-  free(d->th);
+  free_thread_table(d->th, d->n_thr);
   d->th = NULL;
   d->n_thr = 0;
 }
@@ -194,27 +198,36 @@ static uint32_t win_max(uint64_t n) {
 static sg_status ensure_threads(sg_sim *sim, cpu_data *d, int T) {
   const uint64_t nt = neuron_total(sim, NULL);
   const size_t cap = (size_t)(nt * win_max(nt)) + 16;
-  d->wmax = win_max(nt);
-  if (d->th && T <= d->n_thr && d->n_pops == sim->n_pops && d->th[0]->cap >= cap) return SG_OK;
-  free_threads(d);
-  d->th = calloc((size_t)T, sizeof *d->th);
-  if (!d->th) return sg_i_fail(sim, SG_ERR_NOMEM, "cpu backend: out of memory");
-  d->n_thr = T;
-  d->n_pops = sim->n_pops;
+  if (d->th && T <= d->n_thr && d->n_pops == sim->n_pops && d->th[0]->cap >= cap) {
+    d->wmax = win_max(nt);
+    return SG_OK;
+  }
+  /* The new table is made aside and replaces the old one only when complete: the early return
+   * above trusts every entry of a table it finds, so a half-made one must never be left in d. */
+  thr_data **th = calloc((size_t)T, sizeof *th);
+  if (!th) return sg_i_fail(sim, SG_ERR_NOMEM, "cpu backend: out of memory");
   for (int t = 0; t < T; ++t) {
     thr_data *h = aligned_alloc(64, (sizeof(thr_data) + 63) & ~(size_t)63);
-    if (!h) return sg_i_fail(sim, SG_ERR_NOMEM, "cpu backend: out of memory");
+    if (!h) goto nomem;
     memset(h, 0, sizeof *h);
-    d->th[t] = h;
+    th[t] = h;
     h->cap = cap;
     h->spk = malloc(cap * sizeof *h->spk);
     h->mul = malloc(cap * sizeof *h->mul);
     h->stp = calloc(cap, sizeof *h->stp);
     h->pop_end = calloc(sim->n_pops + 1, sizeof *h->pop_end);
     h->bl = malloc(DBLK_CAP * sizeof *h->bl);
-    if (!h->spk || !h->mul || !h->stp || !h->pop_end || !h->bl) return sg_i_fail(sim, SG_ERR_NOMEM, "cpu backend: out of memory");
+    if (!h->spk || !h->mul || !h->stp || !h->pop_end || !h->bl) goto nomem;
   }
+  free_threads(d);
+  d->th = th;
+  d->n_thr = T;
+  d->n_pops = sim->n_pops;
+  d->wmax = win_max(nt);
   return SG_OK;
+nomem:
+  free_thread_table(th, T);
+  return sg_i_fail(sim, SG_ERR_NOMEM, "cpu backend: out of memory");
 }
 
 /* Ownership sample: every s-th synapse of the neuron CSR counts for its target input. */
