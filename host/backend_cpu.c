@@ -108,6 +108,7 @@ typedef struct cpu_data {
   uint32_t *own_prefix;
   int split_T;
   uint32_t *split;           /* [split_T + 1] */
+  uint64_t *rec_src;         /* [n_srec]: neuron -> spike recorder connections of each recorder */
   /* Poisson */
   ptab *ptab;                /* [n_gens] */
   uint32_t **pcnt;           /* [n_gens]: counts per target of this step (NULL: not Poisson) */
@@ -171,7 +172,7 @@ static void cpu_release(sg_sim *sim) {
   if (!d) return;
   free_threads(d);
   free_gens(d);
-  free(d->own_prefix); free(d->split);
+  free(d->own_prefix); free(d->split); free(d->rec_src);
   free(d);
   sim->backend_data = NULL;
 }
@@ -228,6 +229,33 @@ static sg_status ensure_threads(sg_sim *sim, cpu_data *d, int T) {
 nomem:
   free_thread_table(th, T);
   return sg_i_fail(sim, SG_ERR_NOMEM, "cpu backend: out of memory");
+}
+
+/* Per spike recorder, how many neuron -> recorder connections feed it: in a step each of them
+ * records at most one spike of multiplicity 1 (any neuron model but parrot_neuron, which relays
+ * its input count), so rec_src[j] x W entries hold a window of W steps. */
+static sg_status count_rec_sources(sg_sim *sim, cpu_data *d) {
+  uint64_t *c = calloc(sim->n_srec ? sim->n_srec : 1, sizeof *c);
+  if (!c) return sg_i_fail(sim, SG_ERR_NOMEM, "cpu backend: out of memory");
+  if (sim->rec_row)
+    for (uint64_t q = 0; q < sim->rec_row[sim->csr.n_rows]; ++q)
+      if (sim->rec_idx[q] < sim->n_srec) c[sim->rec_idx[q]]++;
+  free(d->rec_src);
+  d->rec_src = c;
+  return SG_OK;
+}
+
+/* Recorder memory for the window of W steps from k, made before the window runs: once a window
+ * has moved the state, its spikes and samples must be stored (they cannot be made again), so a
+ * failure is reported here, where the run can stop at a step boundary with its recordings
+ * complete up to it and a later sg_simulate continues exactly. */
+static sg_status reserve_records(sg_sim *sim, const cpu_data *d, uint64_t k, uint32_t W) {
+  sg_status st = SG_OK;
+  for (size_t j = 0; j < sim->n_srec && st == SG_OK; ++j)
+    if (d->rec_src[j]) st = sg_i_srec_reserve(sim, &sim->srec[j], (size_t)(d->rec_src[j] * W));
+  for (size_t j = 0; j < sim->n_mm && st == SG_OK; ++j)   /* windows end at a sample: one row */
+    if (sg_i_mm_due(&sim->mm[j], k + W)) st = sg_i_mm_reserve(sim, &sim->mm[j], 1);
+  return st;
 }
 
 /* Ownership sample: every s-th synapse of the neuron CSR counts for its target input. */
@@ -316,6 +344,7 @@ static sg_status cpu_prepare(sg_sim *sim) {
   sg_status st = ensure_threads(sim, d, omp_get_max_threads());
   if (st) return st;
   if ((st = make_own_prefix(sim, d))) return st;
+  if ((st = count_rec_sources(sim, d))) return st;
   /* generators: Poisson count arrays, and whether any other generator runs */
   free_gens(d);
   d->has_serial = 0;
@@ -821,9 +850,19 @@ static void run_steps(sg_sim *sim, cpu_data *d, uint64_t n_steps, int t, int T) 
       sg_status st = SG_OK;
       for (uint32_t w = 0; w < W && st == SG_OK; ++w) st = record_step(sim, d, T, k + w, w);
       sim->step = k + W;
-      if (st) d->stop = (int)st;
+      if (st) {
+        /* only a parrot_neuron's multiplicity can need more than reserve_records made room for:
+         * spikes of this window are lost, so the simulation cannot go on as if they were not */
+        sim->poisoned = 1;
+        snprintf(sim->backend_reason, sizeof sim->backend_reason, "cpu: the recordings of steps %llu..%llu are incomplete: %.200s",
+                 (unsigned long long)k, (unsigned long long)(k + W - 1), sim->msg);
+        d->stop = (int)st;
+      }
       for (int q = 0; q < T; ++q)   /* every thread has finished this window's updates */
         if (d->th[q]->bad_step != UINT64_MAX && !d->stop) d->stop = -1;
+      /* the next window's recorder memory, while the others wait at the barrier */
+      if (!d->stop && s + W < n_steps && (st = reserve_records(sim, d, k + W, window_len(sim, d, k + W, n_steps - s - W))))
+        d->stop = (int)st;
     }
     if (T > 1) barrier(d, T);
     if (d->stop) break;
@@ -842,6 +881,7 @@ static sg_status cpu_run(sg_sim *sim, uint64_t n_steps) {
     if (d->pcnt[g] && (d->ptab[g].lambda != G->lambda || d->ptab[g].emlambda != G->emlambda))
       make_ptab(&d->ptab[g], G->lambda, G->emlambda);
   }
+  if ((st = reserve_records(sim, d, sim->step, window_len(sim, d, sim->step, n_steps)))) return st;
   d->stop = 0;
   for (int q = 0; q < T; ++q) d->th[q]->bad_step = UINT64_MAX, d->th[q]->bad_row = UINT32_MAX;
   atomic_store(&d->bar_count, 0u);
