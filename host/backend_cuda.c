@@ -539,10 +539,10 @@ static sg_status build_mm(sg_sim *sim, cu_data *d, uint64_t **addr_out, uint32_t
   uint32_t *idx = NULL;
   uint64_t *first = NULL;
   uint64_t n = 0;
-  d->n_mm = sim->n_mm;
   d->mm = calloc(sim->n_mm ? sim->n_mm : 1, sizeof *d->mm);
   first = malloc((sim->n_mm ? sim->n_mm : 1) * sizeof *first);
   if (!d->mm || !first) goto nomem;
+  d->n_mm = sim->n_mm;   /* only with d->mm: release_network frees d->mm[0 .. n_mm).tgt */
   for (int pass = 0; pass < 2; ++pass) {
     n = 0;
     for (size_t j = 0; j < sim->n_mm; ++j) {
