@@ -31,9 +31,13 @@
  *   - every block the library allocated was freed again (a count kept by the wraps).
  * With 2 threads an allocation made inside a parallel region (sg_connect, the CSR build) may be
  * the N-th in one run and the (N+1)-th in another: each N still fails one allocation.
+ * --backend cuda (make check-cuda-emu-oom, under the CUDA emulation): the same, except that a
+ * run whose recordings find no host memory after the device ran their batch stops for good
+ * ("cannot continue", as after a device fault); then its recordings must be those of the run
+ * without injection up to its time, and nothing else.
  *
- * Usage: oom_check [--script network|files] [--threads T] [--jobs J] [--every S] [--from A]
- *                  [--only N] [-v|-vv]
+ * Usage: oom_check [--script network|files] [--backend cpu|cuda] [--threads T] [--jobs J]
+ *                  [--every S] [--from A] [--only N] [-v|-vv]
  *   per script: the number of allocations of its run, one line per failing N (the first five
  *   with their log), a tally of the failed calls; exit 0 when every N passed. --only N (with
  *   --script) runs one N in this process, for a debugger, and prints its log. Test harness only. */
@@ -57,11 +61,18 @@
 #include "spikegpu.h"
 
 /* ---- the allocator wraps ------------------------------------------------------------------- */
+#ifdef SG_OOM_WRAPPED_LIB
+/* The library objects alone were wrapped (ld -r --wrap, the cuda emulation build: the emulated
+ * CUDA runtime's own allocations must not fail): here the real functions are the plain ones. */
+#define REAL(f) f
+#else
+#define REAL(f) __real_##f
 void *__real_malloc(size_t n);
 void *__real_calloc(size_t a, size_t b);
 void *__real_realloc(void *p, size_t n);
 void *__real_aligned_alloc(size_t al, size_t n);
 void __real_free(void *p);
+#endif
 void *__wrap_malloc(size_t n);
 void *__wrap_calloc(size_t a, size_t b);
 void *__wrap_realloc(void *p, size_t n);
@@ -83,30 +94,30 @@ static int inject(void) {
   return 1;
 }
 void *__wrap_malloc(size_t n) {
-  void *p = inject() ? NULL : __real_malloc(n);
+  void *p = inject() ? NULL : REAL(malloc)(n);
   if (p) atomic_fetch_add(&g_live, 1);
   return p;
 }
 void *__wrap_calloc(size_t a, size_t b) {
-  void *p = inject() ? NULL : __real_calloc(a, b);
+  void *p = inject() ? NULL : REAL(calloc)(a, b);
   if (p) atomic_fetch_add(&g_live, 1);
   return p;
 }
 void *__wrap_aligned_alloc(size_t al, size_t n) {
-  void *p = inject() ? NULL : __real_aligned_alloc(al, n);
+  void *p = inject() ? NULL : REAL(aligned_alloc)(al, n);
   if (p) atomic_fetch_add(&g_live, 1);
   return p;
 }
 void *__wrap_realloc(void *p, size_t n) {
   if (inject()) return NULL;
-  void *q = __real_realloc(p, n);
+  void *q = REAL(realloc)(p, n);
   if (!p && q) atomic_fetch_add(&g_live, 1);
   else if (p && !n && !q) atomic_fetch_sub(&g_live, 1);   /* glibc: realloc(p, 0) frees p */
   return q;
 }
 void __wrap_free(void *p) {
   if (p) atomic_fetch_sub(&g_live, 1);
-  __real_free(p);
+  REAL(free)(p);
 }
 
 /* ---- the child's log and its verdict ------------------------------------------------------- */
@@ -133,12 +144,14 @@ static _Noreturn void bad(const char *fmt, ...) {
 }
 
 /* ---- the network and the script ------------------------------------------------------------- */
+static sg_backend g_backend = SG_BACKEND_CPU;
 #define N_EXC 120
 typedef struct ctx {
   sg_sim *sim;
   int threads;
   char dir[256];
   double t_goal;   /* where the runs of the script have got to */
+  int stopped;     /* the cuda backend stopped for good ("cannot continue") */
   sg_nodes a, g, par, pg, sgen, scg, ng, sr, mm, vm, b, sr2, mm2, c;
 } ctx;
 
@@ -162,7 +175,7 @@ static sg_status op_new(ctx *x) {
   sg_config cfg;
   sg_config_default(&cfg);
   cfg.seed = 4242;
-  cfg.backend = SG_BACKEND_CPU;
+  cfg.backend = g_backend;
   cfg.threads = x->threads;
   cfg.verbose = 0;
   cfg.output_dir = g_sc->files ? x->dir : NULL;
@@ -509,6 +522,13 @@ static void call(ctx *x, int idx, const char *name, sg_status (*fn)(ctx *)) {
   }
   if (st != SG_ERR_NOMEM) bad("%s: %s: %s: allowed SG_ERR_NOMEM", name, sg_status_str(st), x->sim ? sg_errmsg(x->sim) : "");
   if (g_verbose) say("  %s failed: %s\n", name, x->sim ? sg_errmsg(x->sim) : "");
+  /* The cuda backend cannot run a batch again once the device has run it: when the batch's
+   * recordings find no host memory it stops for good, keeping the recordings up to the batch
+   * (checked against the run without injection at the end, see one_run). */
+  if (g_backend == SG_BACKEND_CUDA && x->sim && strstr(sg_errmsg(x->sim), "cannot continue")) {
+    x->stopped = 1;
+    return;
+  }
   check_unchanged(x, idx, name, steps_before);
   st = fn(x);
   if (st != SG_OK) bad("%s: the retry without injection failed: %s: %s", name, sg_status_str(st), x->sim ? sg_errmsg(x->sim) : "");
@@ -610,6 +630,61 @@ static void take_digest(ctx *x, digest *D) {
 static void digest_free(digest *D) {
   for (int i = 0; i < N_SPK; ++i) { free(D->spk[i].t); free(D->spk[i].s); }
   for (int i = 0; i < N_SMP; ++i) { free(D->smp[i].t); free(D->smp[i].s); free(D->smp[i].v); }
+}
+
+/* ---- a stopped run: its recordings are the reference's up to its time ------------------------- */
+static char g_ref_file[320];   /* the reference run's recordings (written by it, read by a stopped run) */
+
+static void ref_write(const digest *D) {
+  FILE *f = fopen(g_ref_file, "wb");
+  if (!f) bad("cannot write %s: %s", g_ref_file, strerror(errno));
+  for (int i = 0; i < N_SPK; ++i) {
+    fwrite(&D->spk[i].n, sizeof(size_t), 1, f);
+    fwrite(D->spk[i].t, 8, D->spk[i].n, f);
+    fwrite(D->spk[i].s, 8, D->spk[i].n, f);
+  }
+  for (int i = 0; i < N_SMP; ++i) {
+    fwrite(&D->smp[i].n, sizeof(size_t), 1, f);
+    fwrite(D->smp[i].t, 8, D->smp[i].n, f);
+    fwrite(D->smp[i].s, 8, D->smp[i].n, f);
+    fwrite(D->smp[i].v, 8, D->smp[i].n, f);
+  }
+  fclose(f);
+}
+
+/* Events (times t, n of them, sorted by time) of the reference's list that lie at or before t_end,
+ * compared with the stopped run's: they must be the same, and the run must have no others. */
+static void prefix_check(const char *what, int i, size_t n, const double *t, const uint64_t *s, const double *v,
+                         size_t rn, const double *rt, const uint64_t *rs, const double *rv, double t_end) {
+  size_t k = 0;
+  while (k < rn && rt[k] <= t_end + 1e-9) ++k;
+  if (n != k) bad("stopped at t = %g ms with %zu %s in list %d; the run without injection has %zu up to then", t_end, n, what, i, k);
+  for (size_t q = 0; q < n; ++q)
+    if (t[q] != rt[q] || s[q] != rs[q] || (v && memcmp(&v[q], &rv[q], 8) != 0))
+      bad("stopped at t = %g ms: %s %zu of list %d differs from the run without injection", t_end, what, q, i);
+}
+
+static void check_stopped(const ctx *x, const digest *D) {
+  FILE *f = fopen(g_ref_file, "rb");
+  if (!f) bad("cannot read %s: %s", g_ref_file, strerror(errno));
+  const double t_end = sg_time(x->sim);
+  int ok = 1;
+  for (int i = 0; i < N_SPK + N_SMP && ok; ++i) {
+    const int smp = i >= N_SPK;
+    size_t rn = 0;
+    ok = fread(&rn, sizeof rn, 1, f) == 1;
+    double *rt = malloc((rn + 1) * 8), *rv = malloc((rn + 1) * 8);
+    uint64_t *rs = malloc((rn + 1) * 8);
+    ok = ok && fread(rt, 8, rn, f) == rn && fread(rs, 8, rn, f) == rn && (!smp || fread(rv, 8, rn, f) == rn);
+    if (ok && !smp) prefix_check("spikes", i, D->spk[i].n, D->spk[i].t, D->spk[i].s, NULL, rn, rt, rs, NULL, t_end);
+    if (ok && smp) {
+      const samples *M = &D->smp[i - N_SPK];
+      prefix_check("samples", i - N_SPK, M->n, M->t, M->s, M->v, rn, rt, rs, rv, t_end);
+    }
+    free(rt); free(rv); free(rs);
+  }
+  fclose(f);
+  if (!ok) bad("cannot read %s", g_ref_file);
 }
 
 /* ---- the files read back -------------------------------------------------------------------- */
@@ -726,24 +801,35 @@ static void check_report_file(const char *path, const samples *M, const h5name *
   free(all);
 }
 
+/* The files of the recorders the run made (a run that stopped early made fewer). */
 static void check_files(const ctx *x, const digest *D) {
   const h5name pops[] = {{"exc", x->a.first}, {"glif", x->g.first}, {"parrots", x->par.first}, {"late", x->b.first}};
   const size_t np = sizeof pops / sizeof *pops;
   char p[512];
-  snprintf(p, sizeof p, "%s/spikes_0.h5", x->dir);
-  check_spike_file(p, &D->spk[0], pops, np);
-  snprintf(p, sizeof p, "%s/spikes_1.h5", x->dir);
-  check_spike_file(p, &D->spk[1], pops, np);
-  snprintf(p, sizeof p, "%s/spikes2.h5", x->dir);
-  check_spike_file(p, &D->spk[2], pops, np);
-  snprintf(p, sizeof p, "%s/mm_V_m.h5", x->dir);
-  check_report_file(p, &D->smp[0], pops, np);
-  snprintf(p, sizeof p, "%s/voltmeter_%llu_V_m.h5", x->dir, (unsigned long long)x->vm.first);
-  check_report_file(p, &D->smp[1], pops, np);
-  snprintf(p, sizeof p, "%s/mm2_V_m.h5", x->dir);
-  check_report_file(p, &D->smp[2], pops, np);
-  snprintf(p, sizeof p, "%s/mm2_I_stim.h5", x->dir);
-  check_report_file(p, &D->smp[3], pops, np);
+  if (x->sr.n) {
+    snprintf(p, sizeof p, "%s/spikes_0.h5", x->dir);
+    check_spike_file(p, &D->spk[0], pops, np);
+    snprintf(p, sizeof p, "%s/spikes_1.h5", x->dir);
+    check_spike_file(p, &D->spk[1], pops, np);
+  }
+  if (x->sr2.n) {
+    snprintf(p, sizeof p, "%s/spikes2.h5", x->dir);
+    check_spike_file(p, &D->spk[2], pops, np);
+  }
+  if (x->mm.n) {
+    snprintf(p, sizeof p, "%s/mm_V_m.h5", x->dir);
+    check_report_file(p, &D->smp[0], pops, np);
+  }
+  if (x->vm.n) {
+    snprintf(p, sizeof p, "%s/voltmeter_%llu_V_m.h5", x->dir, (unsigned long long)x->vm.first);
+    check_report_file(p, &D->smp[1], pops, np);
+  }
+  if (x->mm2.n) {
+    snprintf(p, sizeof p, "%s/mm2_V_m.h5", x->dir);
+    check_report_file(p, &D->smp[2], pops, np);
+    snprintf(p, sizeof p, "%s/mm2_I_stim.h5", x->dir);
+    check_report_file(p, &D->smp[3], pops, np);
+  }
 }
 
 static void remove_dir(const char *dir) {
@@ -782,12 +868,15 @@ static int one_run(int threads, long fail_at) {
     const step *sp = &g_sc->steps[i];
     if (sp->run_to > 0) x.t_goal = sp->run_to;
     call(&x, (int)i, sp->name, sp->fn);
+    if (x.stopped) break;
   }
-  if (fabs(sg_time(x.sim) - g_sc->t_end) > 1e-9) bad("the runs ended at t = %g ms, not %g ms", sg_time(x.sim), g_sc->t_end);
+  if (!x.stopped && fabs(sg_time(x.sim) - g_sc->t_end) > 1e-9) bad("the runs ended at t = %g ms, not %g ms", sg_time(x.sim), g_sc->t_end);
   if (g_is_ref) say("state %d %016llx\n", (int)g_sc->n, (unsigned long long)state_digest(&x));
   digest D;
   memset(&D, 0, sizeof D);
   take_digest(&x, &D);
+  if (g_is_ref) ref_write(&D);
+  if (x.stopped) check_stopped(&x, &D);
   /* sg_sim_free cannot report anything: a failure in its last flush shows in the files */
   atomic_store(&g_injected, 0);
   atomic_store(&g_armed, 1);
@@ -803,7 +892,7 @@ static int one_run(int threads, long fail_at) {
   digest_free(&D);
   const long leaked = atomic_load(&g_live) - live0;
   if (leaked) bad("%ld block(s) allocated through malloc/calloc/realloc/aligned_alloc were not freed", leaked);
-  say("digest %016llx allocations %ld injected %d\n", (unsigned long long)h, atomic_load(&g_count), atomic_load(&g_hit));
+  say("digest %016llx allocations %ld injected %d stopped %d\n", (unsigned long long)h, atomic_load(&g_count), atomic_load(&g_hit), x.stopped);
   if (g_failed_calls[0]) say("%s", g_failed_calls);
   return 0;
 }
@@ -875,11 +964,15 @@ static int sweep(int threads, int jobs, long every, long from, long only) {
   clock_gettime(CLOCK_MONOTONIC, &t0);
   /* the reference (no injection), also in a child: the parent never starts OpenMP */
   child ref = {0};
+  const char *tmp = getenv("TMPDIR");
+  if (!tmp || !*tmp) tmp = access("/dev/shm", W_OK | X_OK) == 0 ? "/dev/shm" : "/tmp";
+  snprintf(g_ref_file, sizeof g_ref_file, "%s/sg_oom_ref_%ld_%s.bin", tmp, (long)getpid(), g_sc->name);
   g_is_ref = 1;
   spawn(&ref, threads, 0);
   g_is_ref = 0;
   if (reap(&ref) != 0 || !strstr(ref.out, "digest ")) {
     printf("oom_check: %s: the run without injection failed:\n%s", g_sc->name, ref.out);
+    unlink(g_ref_file);
     free(ref.out);
     return 1;
   }
@@ -898,13 +991,15 @@ static int sweep(int threads, int jobs, long every, long from, long only) {
   free(ref.out);
   if (only >= 0) {   /* one N, here, with its log */
     g_verbose = g_verbose > 1 ? 2 : 1;
-    return one_run(threads, only);
+    const int r = one_run(threads, only);
+    unlink(g_ref_file);
+    return r;
   }
   printf("oom_check: %s, %d thread(s): %ld allocations in the run; failing N = %ld..%ld in turn (every %ld), %d runs at a time\n",
          g_sc->name, threads, total, from, total + 1, every, jobs);
   fflush(stdout);
   child *c = calloc((size_t)jobs, sizeof *c);
-  long next = from, n_run = 0, n_bad = 0, n_not_reached = 0;
+  long next = from, n_run = 0, n_bad = 0, n_not_reached = 0, n_stopped = 0;
   int running = 0;
   g_n_tally = 0;
   memset(g_tally, 0, sizeof g_tally);
@@ -929,10 +1024,11 @@ static int sweep(int threads, int jobs, long every, long from, long only) {
     ++n_run;
     char got[17] = "";
     long cnt = 0;
-    int injected = 0;
+    int injected = 0, stopped = 0;
     const char *dl = strstr(c[slot].out, "digest ");
-    if (dl) sscanf(dl, "digest %16s allocations %ld injected %d", got, &cnt, &injected);
-    const char *why = rc >= 128 ? "crashed" : rc ? "failed" : !dl ? "no digest" : strcmp(got, want) ? "digest differs" : NULL;
+    if (dl) sscanf(dl, "digest %16s allocations %ld injected %d stopped %d", got, &cnt, &injected, &stopped);
+    n_stopped += stopped;
+    const char *why = rc >= 128 ? "crashed" : rc ? "failed" : !dl ? "no digest" : !stopped && strcmp(got, want) ? "digest differs" : NULL;
     /* with 1 thread the count is exact; with more it may vary a little near the end */
     if (!why && !injected) {
       if (n <= total && threads == 1) why = "no allocation failed";
@@ -956,8 +1052,12 @@ static int sweep(int threads, int jobs, long every, long from, long only) {
   clock_gettime(CLOCK_MONOTONIC, &t1);
   printf("oom_check: %s: failed calls (how many runs saw each fail and recover):\n", g_sc->name);
   for (int i = 0; i < g_n_tally; ++i) printf("  %6ld  %s\n", g_tally[i].n, g_tally[i].name);
-  printf("oom_check: %s, %d thread(s): %ld runs, %ld not reaching N (past the end), %ld failed, %.1f s\n", g_sc->name, threads,
-         n_run, n_not_reached, n_bad, (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec));
+  char stops[64] = "";
+  if (g_backend == SG_BACKEND_CUDA) snprintf(stops, sizeof stops, ", %ld stopped for good", n_stopped);
+  printf("oom_check: %s, %s, %d thread(s): %ld runs, %ld not reaching N (past the end)%s, %ld failed, %.1f s\n", g_sc->name,
+         g_backend == SG_BACKEND_CUDA ? "cuda" : "cpu", threads, n_run, n_not_reached, stops, n_bad,
+         (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec));
+  unlink(g_ref_file);
   for (int j = 0; j < jobs; ++j) free(c[j].out);
   free(c);
   return n_bad ? 1 : 0;
@@ -981,10 +1081,11 @@ int main(int argc, char **argv) {
     else if (!strcmp(argv[i], "--from") && i + 1 < argc) from = atol(argv[++i]);
     else if (!strcmp(argv[i], "--only") && i + 1 < argc) only = atol(argv[++i]);
     else if (!strcmp(argv[i], "--script") && i + 1 < argc) which = argv[++i];
+    else if (!strcmp(argv[i], "--backend") && i + 1 < argc) g_backend = strcmp(argv[++i], "cuda") ? SG_BACKEND_CPU : SG_BACKEND_CUDA;
     else if (!strcmp(argv[i], "-v")) g_verbose = 1;
     else if (!strcmp(argv[i], "-vv")) g_verbose = 2;
     else {
-      fprintf(stderr, "usage: %s [--script network|files] [--threads T] [--jobs J] [--every S] [--from A] [--only N] [-v|-vv]\n", argv[0]);
+      fprintf(stderr, "usage: %s [--script network|files] [--backend cpu|cuda] [--threads T] [--jobs J] [--every S] [--from A] [--only N] [-v|-vv]\n", argv[0]);
       return 2;
     }
   }
