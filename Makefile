@@ -10,6 +10,7 @@
 #   make NVCC=/x/bin/nvcc       use that CUDA toolkit
 #   make PORTABLE=1             -march=x86-64-v3 instead of -march=native (binaries that travel)
 #   make SAN=1                  AddressSanitizer + UBSan build (see check-asan)
+#   make check-oom              every allocation of a scripted run failed in turn (tests/oom_check.c)
 #
 #   make check-cuda-emu         the cuda backend under a host emulation of CUDA (no GPU needed);
 #        check-cuda-emu-mutants, check-cuda-emu-faults, check-cuda-emu-asan: tests/cuda_emu/emu.mk
@@ -95,6 +96,7 @@ LIB_SO    := $(BUILD)/libspikegpu.so
 TEST_SRC  := $(filter-out tests/oom_check.c,$(wildcard tests/*.c))
 TEST_OBJ  := $(TEST_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN  := $(BUILD)/tests/run
+OOM_BIN   := $(BUILD)/tests/oom_check
 
 # The test runner's library: the shipped objects, except the files that expand the model list
 # (found by grep), rebuilt in $(BUILD)/testlib with -DSG_TEST_MODELS -Itests so that the
@@ -206,7 +208,6 @@ check-asan:
 #                    2-core development machine under its usual load)
 #   check-oom-quick  (make test) every N once: odd N at 1 thread, even N at 2 threads (about 35 s);
 #                    under SAN=1 every 8th N (about 30 s)
-OOM_BIN   := $(BUILD)/tests/oom_check
 OOM_WRAP  := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=aligned_alloc,--wrap=free -Wl,-z,now
 OOM_JOBS  ?= 2
 OOM_QUICK ?= $(if $(filter 1,$(SAN)),8,2)
