@@ -10,6 +10,7 @@
 #   make NVCC=/x/bin/nvcc       use that CUDA toolkit
 #   make PORTABLE=1             -march=x86-64-v3 instead of -march=native (binaries that travel)
 #   make SAN=1                  AddressSanitizer + UBSan build (see check-asan)
+#   make check-oom              every allocation of a scripted run failed in turn (tests/oom_check.c)
 #
 #   make check-cuda-emu         the cuda backend under a host emulation of CUDA (no GPU needed);
 #        check-cuda-emu-mutants, check-cuda-emu-faults, check-cuda-emu-asan: tests/cuda_emu/emu.mk
@@ -109,9 +110,11 @@ LIB_OBJ   := $(HOST_OBJ) $(KERN_OBJ)
 LIB_A     := $(BUILD)/libspikegpu.a
 LIB_SO    := $(BUILD)/libspikegpu.so
 
-TEST_SRC  := $(wildcard tests/*.c)
+# tests/oom_check.c is a program of its own (make check-oom), not a suite of the runner
+TEST_SRC  := $(filter-out tests/oom_check.c,$(wildcard tests/*.c))
 TEST_OBJ  := $(TEST_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN  := $(BUILD)/tests/run
+OOM_BIN   := $(BUILD)/tests/oom_check
 
 # The test runner's library: the shipped objects, except the files that expand the model list
 # (found by grep), rebuilt in $(BUILD)/testlib with -DSG_TEST_MODELS -Itests so that the
@@ -129,8 +132,8 @@ EX_BIN    := $(patsubst examples/%/main.c,$(BUILD)/examples/%,$(EX_SRC))
 BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all lib test test-py run bench bench-full clean check-asan check-headers docs help valgrind-quick print-nvcc
-all: lib $(TEST_LIB_A) $(TEST_BIN) $(EX_BIN) $(BENCH_BIN)
+.PHONY: all lib test test-py run bench bench-full clean check-asan check-headers check-oom docs help valgrind-quick print-nvcc
+all: lib $(TEST_LIB_A) $(TEST_BIN) $(EX_BIN) $(BENCH_BIN) $(OOM_BIN)
 lib: $(LIB_A) $(LIB_SO)
 
 $(BUILD)/%.o: %.c
@@ -183,6 +186,7 @@ test: all
 	tests/check_standalone.sh
 	tests/check_layering.sh $(BUILD)
 	tests/check_shipped.sh $(BUILD)
+	$(MAKE) --no-print-directory check-oom-quick
 	@echo "== Python suites (pytest) =="
 	$(MAKE) --no-print-directory test-py
 
@@ -214,6 +218,29 @@ check-headers:
 check-asan:
 	$(MAKE) SAN=1 test
 
+# make check-oom: out-of-memory injection (tests/oom_check.c), linked with --wrap for the
+# allocation functions against the library objects: a scripted run (every kind of public call,
+# HDF5 output) once per N with its N-th allocation failing, each N in a child process; a failed
+# call must return SG_ERR_NOMEM with its message and change nothing, its retry must succeed, and
+# the end (digest, files read back, freed blocks) must equal the run without injection.
+#   check-oom        every N at 1 and at 2 threads (~1,950 runs, ~50 s of CPU: about 70 s on the
+#                    2-core development machine under its usual load)
+#   check-oom-quick  (make test) every N once: odd N at 1 thread, even N at 2 threads (about 35 s);
+#                    under SAN=1 every 8th N (about 30 s)
+OOM_WRAP  := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=aligned_alloc,--wrap=free -Wl,-z,now
+OOM_JOBS  ?= 2
+OOM_QUICK ?= $(if $(filter 1,$(SAN)),8,2)
+$(OOM_BIN): tests/oom_check.c $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(OOM_WRAP) -o $@ $< $(LIB_A) $(LDLIBS)
+.PHONY: check-oom-quick
+check-oom: $(OOM_BIN)
+	$(OOM_BIN) --threads 1 --jobs $(OOM_JOBS)
+	$(OOM_BIN) --threads 2 --jobs $(OOM_JOBS)
+check-oom-quick: $(OOM_BIN)
+	$(OOM_BIN) --threads 1 --jobs $(OOM_JOBS) --every $(OOM_QUICK) --from 1
+	$(OOM_BIN) --threads 2 --jobs $(OOM_JOBS) --every $(OOM_QUICK) --from $(shell echo $$(( $(OOM_QUICK) / 2 + 1 )))
+
 clean:
 	rm -rf $(BUILD) $(BUILD).deps.log
 
@@ -223,7 +250,7 @@ help:
 print-nvcc:
 	@echo $(strip $(NVCC))
 
--include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(TEST_MODEL_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(TEST_MODEL_OBJ:.o=.d) $(OOM_BIN).d
 
 # make check-cuda-emu: the cuda backend under a host emulation of the CUDA runtime (no GPU needed)
 include tests/cuda_emu/emu.mk

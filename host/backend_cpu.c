@@ -108,6 +108,7 @@ typedef struct cpu_data {
   uint32_t *own_prefix;
   int split_T;
   uint32_t *split;           /* [split_T + 1] */
+  uint64_t *rec_src;         /* [n_srec]: neuron -> spike recorder connections of each recorder */
   /* Poisson */
   ptab *ptab;                /* [n_gens] */
   uint32_t **pcnt;           /* [n_gens]: counts per target of this step (NULL: not Poisson) */
@@ -146,11 +147,15 @@ static void barrier(cpu_data *d, int T) {
   }
 }
 
+static void free_thread_table(thr_data **th, int n) {
+  if (th)
+    for (int t = 0; t < n; ++t)
+      if (th[t]) { free(th[t]->spk); free(th[t]->mul); free(th[t]->pop_end); free(th[t]->bl); free(th[t]->stp); free(th[t]); }
+  free(th);
+}
+
 static void free_threads(cpu_data *d) {
-  if (d->th)
-    for (int t = 0; t < d->n_thr; ++t)
-      if (d->th[t]) { free(d->th[t]->spk); free(d->th[t]->mul); free(d->th[t]->pop_end); free(d->th[t]->bl); free(d->th[t]->stp); free(d->th[t]); }
-  free(d->th);
+  free_thread_table(d->th, d->n_thr);
   d->th = NULL;
   d->n_thr = 0;
 }
@@ -167,7 +172,7 @@ static void cpu_release(sg_sim *sim) {
   if (!d) return;
   free_threads(d);
   free_gens(d);
-  free(d->own_prefix); free(d->split);
+  free(d->own_prefix); free(d->split); free(d->rec_src);
   free(d);
   sim->backend_data = NULL;
 }
@@ -194,27 +199,63 @@ static uint32_t win_max(uint64_t n) {
 static sg_status ensure_threads(sg_sim *sim, cpu_data *d, int T) {
   const uint64_t nt = neuron_total(sim, NULL);
   const size_t cap = (size_t)(nt * win_max(nt)) + 16;
-  d->wmax = win_max(nt);
-  if (d->th && T <= d->n_thr && d->n_pops == sim->n_pops && d->th[0]->cap >= cap) return SG_OK;
-  free_threads(d);
-  d->th = calloc((size_t)T, sizeof *d->th);
-  if (!d->th) return sg_i_fail(sim, SG_ERR_NOMEM, "cpu backend: out of memory");
-  d->n_thr = T;
-  d->n_pops = sim->n_pops;
+  if (d->th && T <= d->n_thr && d->n_pops == sim->n_pops && d->th[0]->cap >= cap) {
+    d->wmax = win_max(nt);
+    return SG_OK;
+  }
+  /* The new table is made aside and replaces the old one only when complete: the early return
+   * above trusts every entry of a table it finds, so a half-made one must never be left in d. */
+  thr_data **th = calloc((size_t)T, sizeof *th);
+  if (!th) return sg_i_fail(sim, SG_ERR_NOMEM, "cpu backend: out of memory");
   for (int t = 0; t < T; ++t) {
     thr_data *h = aligned_alloc(64, (sizeof(thr_data) + 63) & ~(size_t)63);
-    if (!h) return sg_i_fail(sim, SG_ERR_NOMEM, "cpu backend: out of memory");
+    if (!h) goto nomem;
     memset(h, 0, sizeof *h);
-    d->th[t] = h;
+    th[t] = h;
     h->cap = cap;
     h->spk = malloc(cap * sizeof *h->spk);
     h->mul = malloc(cap * sizeof *h->mul);
     h->stp = calloc(cap, sizeof *h->stp);
     h->pop_end = calloc(sim->n_pops + 1, sizeof *h->pop_end);
     h->bl = malloc(DBLK_CAP * sizeof *h->bl);
-    if (!h->spk || !h->mul || !h->stp || !h->pop_end || !h->bl) return sg_i_fail(sim, SG_ERR_NOMEM, "cpu backend: out of memory");
+    if (!h->spk || !h->mul || !h->stp || !h->pop_end || !h->bl) goto nomem;
   }
+  free_threads(d);
+  d->th = th;
+  d->n_thr = T;
+  d->n_pops = sim->n_pops;
+  d->wmax = win_max(nt);
   return SG_OK;
+nomem:
+  free_thread_table(th, T);
+  return sg_i_fail(sim, SG_ERR_NOMEM, "cpu backend: out of memory");
+}
+
+/* Per spike recorder, how many neuron -> recorder connections feed it: in a step each of them
+ * records at most one spike of multiplicity 1 (any neuron model but parrot_neuron, which relays
+ * its input count), so rec_src[j] x W entries hold a window of W steps. */
+static sg_status count_rec_sources(sg_sim *sim, cpu_data *d) {
+  uint64_t *c = calloc(sim->n_srec ? sim->n_srec : 1, sizeof *c);
+  if (!c) return sg_i_fail(sim, SG_ERR_NOMEM, "cpu backend: out of memory");
+  if (sim->rec_row)
+    for (uint64_t q = 0; q < sim->rec_row[sim->csr.n_rows]; ++q)
+      if (sim->rec_idx[q] < sim->n_srec) c[sim->rec_idx[q]]++;
+  free(d->rec_src);
+  d->rec_src = c;
+  return SG_OK;
+}
+
+/* Recorder memory for the window of W steps from k, made before the window runs: once a window
+ * has moved the state, its spikes and samples must be stored (they cannot be made again), so a
+ * failure is reported here, where the run can stop at a step boundary with its recordings
+ * complete up to it and a later sg_simulate continues exactly. */
+static sg_status reserve_records(sg_sim *sim, const cpu_data *d, uint64_t k, uint32_t W) {
+  sg_status st = SG_OK;
+  for (size_t j = 0; j < sim->n_srec && st == SG_OK; ++j)
+    if (d->rec_src[j]) st = sg_i_srec_reserve(sim, &sim->srec[j], (size_t)(d->rec_src[j] * W));
+  for (size_t j = 0; j < sim->n_mm && st == SG_OK; ++j)   /* windows end at a sample: one row */
+    if (sg_i_mm_due(&sim->mm[j], k + W)) st = sg_i_mm_reserve(sim, &sim->mm[j], 1);
+  return st;
 }
 
 /* Ownership sample: every s-th synapse of the neuron CSR counts for its target input. */
@@ -303,6 +344,7 @@ static sg_status cpu_prepare(sg_sim *sim) {
   sg_status st = ensure_threads(sim, d, omp_get_max_threads());
   if (st) return st;
   if ((st = make_own_prefix(sim, d))) return st;
+  if ((st = count_rec_sources(sim, d))) return st;
   /* generators: Poisson count arrays, and whether any other generator runs */
   free_gens(d);
   d->has_serial = 0;
@@ -808,9 +850,19 @@ static void run_steps(sg_sim *sim, cpu_data *d, uint64_t n_steps, int t, int T) 
       sg_status st = SG_OK;
       for (uint32_t w = 0; w < W && st == SG_OK; ++w) st = record_step(sim, d, T, k + w, w);
       sim->step = k + W;
-      if (st) d->stop = (int)st;
+      if (st) {
+        /* only a parrot_neuron's multiplicity can need more than reserve_records made room for:
+         * spikes of this window are lost, so the simulation cannot go on as if they were not */
+        sim->poisoned = 1;
+        snprintf(sim->backend_reason, sizeof sim->backend_reason, "cpu: the recordings of steps %llu..%llu are incomplete: %.200s",
+                 (unsigned long long)k, (unsigned long long)(k + W - 1), sim->msg);
+        d->stop = (int)st;
+      }
       for (int q = 0; q < T; ++q)   /* every thread has finished this window's updates */
         if (d->th[q]->bad_step != UINT64_MAX && !d->stop) d->stop = -1;
+      /* the next window's recorder memory, while the others wait at the barrier */
+      if (!d->stop && s + W < n_steps && (st = reserve_records(sim, d, k + W, window_len(sim, d, k + W, n_steps - s - W))))
+        d->stop = (int)st;
     }
     if (T > 1) barrier(d, T);
     if (d->stop) break;
@@ -829,6 +881,7 @@ static sg_status cpu_run(sg_sim *sim, uint64_t n_steps) {
     if (d->pcnt[g] && (d->ptab[g].lambda != G->lambda || d->ptab[g].emlambda != G->emlambda))
       make_ptab(&d->ptab[g], G->lambda, G->emlambda);
   }
+  if ((st = reserve_records(sim, d, sim->step, window_len(sim, d, sim->step, n_steps)))) return st;
   d->stop = 0;
   for (int q = 0; q < T; ++q) d->th[q]->bad_step = UINT64_MAX, d->th[q]->bad_row = UINT32_MAX;
   atomic_store(&d->bar_count, 0u);

@@ -167,6 +167,7 @@ typedef struct cu_data {
   /* spike recorders */
   uint8_t *d_has_rec;
   uint64_t n_rec_src, rec_cap;
+  uint64_t *rec_need;          /* [sim->n_srec]: spikes of the batch per spike recorder (reserve_batch) */
   sg_cu_rec_ev *d_rec, *h_rec;
   /* multimeters */
   const double **d_mm_addr;
@@ -278,6 +279,7 @@ static void release_network(sg_sim *sim, cu_data *d) {
   FREE_D(d->d_gens); FREE_D(d->d_gs_gen); FREE_D(d->d_gs_j); FREE_D(d->d_gs_delay); FREE_D(d->d_gs_input);
   FREE_D(d->d_gs_weight); FREE_D(d->d_ev_t); FREE_D(d->d_ev_w); FREE_D(d->d_ev_m); FREE_D(d->d_vals);
   FREE_D(d->d_has_rec); FREE_D(d->d_rec); FREE_H(d->h_rec);
+  free(d->rec_need); d->rec_need = NULL;
   FREE_D(d->d_mm_addr); FREE_D(d->d_mm_idx); FREE_D(d->d_mm_first); FREE_D(d->d_due); FREE_H(d->h_due);
   FREE_D(d->d_mm_buf); FREE_H(d->h_mm_buf);
   for (size_t j = 0; j < d->n_mm; ++j) free(d->mm[j].tgt);
@@ -537,10 +539,10 @@ static sg_status build_mm(sg_sim *sim, cu_data *d, uint64_t **addr_out, uint32_t
   uint32_t *idx = NULL;
   uint64_t *first = NULL;
   uint64_t n = 0;
-  d->n_mm = sim->n_mm;
   d->mm = calloc(sim->n_mm ? sim->n_mm : 1, sizeof *d->mm);
   first = malloc((sim->n_mm ? sim->n_mm : 1) * sizeof *first);
   if (!d->mm || !first) goto nomem;
+  d->n_mm = sim->n_mm;   /* only with d->mm: release_network frees d->mm[0 .. n_mm).tgt */
   for (int pass = 0; pass < 2; ++pass) {
     n = 0;
     for (size_t j = 0; j < sim->n_mm; ++j) {
@@ -891,7 +893,8 @@ static sg_status setup_recording(sg_sim *sim, cu_data *d, const cu_plan *pl, con
   d->n_rec_src = pl->n_rec_src; d->rec_cap = pl->rec_cap;
   if (d->n_rec_src) {
     has_rec = calloc(n_nodes ? n_nodes : 1, 1);
-    if (!has_rec) { st = sg_i_fail(sim, SG_ERR_NOMEM, "cuda backend: out of memory"); goto fail; }
+    d->rec_need = calloc(sim->n_srec ? sim->n_srec : 1, sizeof *d->rec_need);
+    if (!has_rec || !d->rec_need) { st = sg_i_fail(sim, SG_ERR_NOMEM, "cuda backend: out of memory"); goto fail; }
     for (uint64_t r = 0; r < sim->csr.n_rows && r < n_nodes; ++r) has_rec[r] = sim->rec_row[r + 1] > sim->rec_row[r];
     const cu_array senders[] = {DEV_ARRAY(d->d_has_rec, has_rec, n_nodes)};
     if ((st = ALLOC_UPLOAD(senders))) goto fail;
@@ -999,6 +1002,26 @@ static uint64_t plan_batch(const sg_sim *sim, cu_data *d, uint64_t remaining, ui
   return S;
 }
 
+/* Room in the host recorders for one batch's recordings, made before any of them is stored. */
+static sg_status reserve_batch(sg_sim *sim, cu_data *d, uint64_t S, uint64_t n_rec) {
+  sg_status st = SG_OK;
+  if (n_rec) {
+    memset(d->rec_need, 0, sim->n_srec * sizeof *d->rec_need);
+    for (uint64_t q = 0; q < n_rec; ++q)
+      for (uint64_t r = sim->rec_row[d->h_rec[q].row]; r < sim->rec_row[d->h_rec[q].row + 1]; ++r)
+        d->rec_need[sim->rec_idx[r]] += d->h_rec[q].mult;
+    for (size_t j = 0; j < sim->n_srec && st == SG_OK; ++j)
+      if (d->rec_need[j]) st = sg_i_srec_reserve(sim, &sim->srec[j], (size_t)d->rec_need[j]);
+  }
+  if (d->n_mm_ent)
+    for (size_t j = 0; j < d->n_mm && st == SG_OK; ++j) {
+      size_t rows = 0;
+      for (uint64_t s = 0; s < S; ++s) rows += d->h_due[s * d->n_mm + j] != SG_CU_NOT_DUE;
+      if (rows) st = sg_i_mm_reserve(sim, &sim->mm[j], rows);
+    }
+  return st;
+}
+
 /* Hands one batch's recordings to the host recorders, in the cpu backend's order. */
 static sg_status deliver_records(sg_sim *sim, cu_data *d, uint64_t step0, uint64_t S, uint64_t n_rec) {
   sg_status st = SG_OK;
@@ -1094,6 +1117,19 @@ static sg_status cu_run(sg_sim *sim, uint64_t n_steps) {
     if (ctl.rec_n) {
       CU_TRY(cudaMemcpyAsync(d->h_rec, d->d_rec, ctl.rec_n * sizeof *d->h_rec, cudaMemcpyDeviceToHost, d->stream));
       CU_TRY(cudaStreamSynchronize(d->stream));
+    }
+    /* The batch has run on the device and cannot be run again: if its recordings find no room on
+     * the host, the simulation stops here, like after a device fault, with every recording
+     * complete up to the batch's first step (reserving for every batch in advance could ask for
+     * as much host memory as the device's whole recording buffer). */
+    if ((st = reserve_batch(sim, d, S, ctl.rec_n))) {
+      char why[SG_MSG_LEN / 2];
+      snprintf(why, sizeof why, "%.400s", sim->msg);
+      sim->poisoned = 1;
+      snprintf(sim->backend_reason, sizeof sim->backend_reason, "cuda: stopped: no host memory for the recordings of steps %llu..%llu",
+               (unsigned long long)step0, (unsigned long long)(step0 + S - 1));
+      return sg_i_fail(sim, st, "cuda backend: the recordings of steps %llu..%llu found no room (%s); the simulation stopped at t = %g ms and cannot continue (recordings up to there are kept)",
+                       (unsigned long long)step0, (unsigned long long)(step0 + S - 1), why, (double)step0 * sim->h);
     }
     sim->step = step0 + S;
     sim->stats.neuron_updates += S * d->n_neurons;

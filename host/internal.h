@@ -305,6 +305,11 @@ sg_status sg_i_record_flush(sg_sim *sim, int final);
 void sg_i_record_free(sg_sim *sim);
 sg_status sg_i_srec_push(sg_sim *sim, sg_spike_rec *r, uint64_t stamp, uint64_t sender, uint32_t mult);
 sg_status sg_i_mm_row(sg_sim *sim, sg_multimeter *m, uint64_t stamp, double **row);
+/* Room for `extra` more spikes / `rows` more samples, so that the pushes after it cannot fail:
+ * the backends reserve before the steps whose recordings it is for (a failure then stops the
+ * run cleanly, before the state moved), not after. */
+sg_status sg_i_srec_reserve(sg_sim *sim, sg_spike_rec *r, size_t extra);
+sg_status sg_i_mm_reserve(sg_sim *sim, sg_multimeter *m, size_t rows);
 /* Claims output_dir for one run (lock, in-process registry, overwrite_files check) or says why
  * not; release frees it (also after a failed claim: no-op). record.c */
 sg_status sg_i_output_claim(const char *dir, int overwrite, int verbose, sg_out_claim *out, char *err, size_t errlen);

@@ -239,8 +239,152 @@ sg_status sg_set_each(sg_sim *sim, sg_nodes nodes, const char *name, const doubl
   return set_values(sim, "sg_set_each", nodes, name, values, 1);
 }
 
+/* ---- vector parameters: all allocations first, then a commit that cannot fail --------------- */
+/* One vector parameter's change for nodes [lo, hi): made completely aside (copies of the new
+ * values, and the per-node array when the parameter was uniform) before anything of pop
+ * changes, so that sg_set_vec and sg_set_vecs (several vectors, all or none) leave the
+ * population as it was when they fail, also for want of memory. */
+typedef struct vec_change {
+  uint32_t k;
+  int whole;          /* the whole population: a new uniform value                          */
+  sg_vec nv;          /* whole: the new value; after commit: nothing (prev holds the old)   */
+  sg_vval prev;       /* whole, after commit: the old uniform and per-node values            */
+  sg_vec *cp;         /* part: [hi - lo] copies; after commit: the old values of those nodes */
+  sg_vec *made_each;  /* part of a uniform parameter: the per-node array made for it         */
+} vec_change;
+
+static double *copy_vals(const double *v, size_t len, int *fail) {
+  if (!len) return NULL;
+  double *c = malloc(len * sizeof *c);
+  if (!c) { *fail = 1; return NULL; }
+  memcpy(c, v, len * sizeof *c);
+  return c;
+}
+
+/* 0, or 1 when out of memory (nothing made is left). */
+static int vec_make(const sg_pop *pop, uint32_t k, uint64_t lo, uint64_t hi, const double *v, size_t len, vec_change *ch) {
+  int fail = 0;
+  memset(ch, 0, sizeof *ch);
+  ch->k = k;
+  ch->whole = lo == 0 && hi == pop->n;
+  if (ch->whole) {
+    ch->nv.v = copy_vals(v, len, &fail);
+    ch->nv.len = len;
+    return fail;
+  }
+  const sg_vval *vv = &pop->vecs[k];
+  ch->cp = calloc(hi - lo, sizeof *ch->cp);
+  if (!ch->cp) return 1;
+  for (uint64_t i = 0; i < hi - lo && !fail; ++i) {
+    ch->cp[i].v = copy_vals(v, len, &fail);
+    ch->cp[i].len = len;
+  }
+  if (!fail && !vv->each) {
+    ch->made_each = calloc(pop->n, sizeof *ch->made_each);
+    fail = !ch->made_each;
+    for (uint64_t i = 0; i < pop->n && !fail; ++i) {
+      ch->made_each[i].v = copy_vals(vv->uniform.v, vv->uniform.len, &fail);
+      ch->made_each[i].len = vv->uniform.len;
+    }
+  }
+  return fail;
+}
+
+static void vec_commit(sg_pop *pop, uint64_t lo, uint64_t hi, vec_change *ch) {
+  sg_vval *vv = &pop->vecs[ch->k];
+  if (ch->whole) {
+    ch->prev = *vv;
+    vv->uniform = ch->nv;
+    vv->each = NULL;
+    ch->nv.v = NULL;
+    return;
+  }
+  if (ch->made_each) { vv->each = ch->made_each; ch->made_each = NULL; }
+  for (uint64_t i = lo; i < hi; ++i) {
+    const sg_vec t = vv->each[i];
+    vv->each[i] = ch->cp[i - lo];
+    ch->cp[i - lo] = t;
+  }
+}
+
+/* Undoes vec_commit (then vec_free frees the new values instead of the old ones). */
+static void vec_undo(sg_pop *pop, uint64_t lo, uint64_t hi, vec_change *ch, int made_each) {
+  sg_vval *vv = &pop->vecs[ch->k];
+  if (ch->whole) {
+    ch->nv = vv->uniform;
+    *vv = ch->prev;
+    memset(&ch->prev, 0, sizeof ch->prev);
+    return;
+  }
+  for (uint64_t i = lo; i < hi; ++i) {
+    const sg_vec t = vv->each[i];
+    vv->each[i] = ch->cp[i - lo];
+    ch->cp[i - lo] = t;
+  }
+  if (made_each) { ch->made_each = vv->each; vv->each = NULL; }
+}
+
+static void vec_free(const sg_pop *pop, uint64_t lo, uint64_t hi, vec_change *ch) {
+  free(ch->nv.v);
+  free(ch->prev.uniform.v);
+  if (ch->prev.each) {
+    for (uint64_t i = 0; i < pop->n; ++i) free(ch->prev.each[i].v);
+    free(ch->prev.each);
+  }
+  if (ch->cp)
+    for (uint64_t i = 0; i < hi - lo; ++i) free(ch->cp[i].v);
+  free(ch->cp);
+  if (ch->made_each) {
+    for (uint64_t i = 0; i < pop->n; ++i) free(ch->made_each[i].v);
+    free(ch->made_each);
+  }
+  memset(ch, 0, sizeof *ch);
+}
+
+/* Sets count vector parameters (ks, values, lens) of nodes [lo, hi) of pop, checked already: all
+ * of them or, on failure, none. names[0] names the parameter in messages when count is 1. */
+static sg_status set_vecs_commit(sg_sim *sim, const char *fn, sg_pop *pop, uint64_t lo, uint64_t hi, size_t count,
+                                 const uint32_t *ks, const double *const *values, const size_t *lens, const char *name) {
+  const sg_model_desc *m = pop->model;
+  vec_change ch[MAX_V];
+  int made_each[MAX_V] = {0};
+  sg_status st = SG_OK;
+  memset(ch, 0, sizeof ch);
+  for (size_t q = 0; q < count && st == SG_OK; ++q)
+    if (vec_make(pop, ks[q], lo, hi, values[q], lens[q], &ch[q])) st = sg_i_fail(sim, SG_ERR_NOMEM, "%s: out of memory", fn);
+  if (st) {
+    for (size_t q = 0; q < count; ++q) vec_free(pop, lo, hi, &ch[q]);
+    return st;
+  }
+  /* ports and state widths may depend on vector lengths (receptors of glif_cond) */
+  const uint32_t ports_before = m->n_ports(pop);
+  uint32_t wb[SG_MAX_STATE_ROWS];
+  memcpy(wb, pop->width, sizeof wb);
+  for (size_t q = 0; q < count; ++q) {
+    made_each[q] = ch[q].made_each != NULL;
+    vec_commit(pop, lo, hi, &ch[q]);
+  }
+  const int whole = lo == 0 && hi == pop->n;
+  if (whole) {
+    const uint32_t ports_after = m->n_ports(pop);
+    if (pop->has_connections && ports_after != ports_before)
+      st = sg_i_fail(sim, SG_ERR_STATE, "%s: %s.%s: the neuron has connections, the number of receptor ports (%u) cannot change to %u",
+                     fn, m->name, name, ports_before, ports_after);
+    else
+      st = sg_i_pop_alloc_state(sim, pop);
+  }
+  if (st) {
+    for (size_t q = count; q-- > 0;) vec_undo(pop, lo, hi, &ch[q], made_each[q]);
+  } else if (whole && memcmp(wb, pop->width, sizeof wb) && m->init_state) {
+    for (uint64_t i = 0; i < pop->n; ++i) m->init_state(pop, i);
+  }
+  for (size_t q = 0; q < count; ++q) vec_free(pop, lo, hi, &ch[q]);
+  if (st == SG_OK) sim->dirty = 1;
+  return st;
+}
+
 static sg_status set_vec_one(sg_sim *sim, const char *fn, sg_nodes nodes, const char *name,
-                             const double *v, size_t len, int checked) {
+                             const double *v, size_t len) {
   if (!sim) return SG_ERR_ARG;
   if (!name) return sg_i_fail(sim, SG_ERR_ARG, "%s: name is NULL", fn);
   if (len && !v) return sg_i_fail(sim, SG_ERR_ARG, "%s: v is NULL with len = %zu", fn, len);
@@ -281,88 +425,25 @@ static sg_status set_vec_one(sg_sim *sim, const char *fn, sg_nodes nodes, const 
   for (size_t j = 0; j < len; ++j)
     if (check_value(sim, m->vecs[k].check, v[j], msg, sizeof msg))
       return sg_i_fail(sim, SG_ERR_ARG, "%s: %s.%s[%zu] %s", fn, m->name, name, j, msg);
-  sg_vec nv = {NULL, len};
-  if (len) {
-    nv.v = malloc(len * sizeof(double));
-    if (!nv.v) return sg_i_fail(sim, SG_ERR_NOMEM, "%s: out of memory", fn);
-    memcpy(nv.v, v, len * sizeof(double));
-  }
   const uint64_t lo = nodes.first - pop->first, hi = lo + nodes.n;
-  if (!checked && (st = cross_check(sim, fn, pop, lo, hi, FOUND_VEC, k, NULL, 0, &nv))) { free(nv.v); return st; }
-  /* ports and state widths may depend on vector lengths (receptors of glif_cond) */
-  sg_vval *vv = &pop->vecs[k];
-  sg_vec saved = vv->uniform;
-  sg_vec *saved_each = vv->each;
-  const uint32_t ports_before = pop->model->n_ports(pop);
-  const int whole = lo == 0 && hi == pop->n;
-  if (whole) {
-    vv->uniform = nv;
-    vv->each = NULL;
-    const uint32_t ports_after = pop->model->n_ports(pop);
-    if (pop->has_connections && ports_after != ports_before) {
-      vv->uniform = saved; vv->each = saved_each; free(nv.v);
-      return sg_i_fail(sim, SG_ERR_STATE, "%s: %s.%s: the neuron has connections, the number of receptor ports (%u) cannot change to %u",
-                       fn, m->name, name, ports_before, ports_after);
+  sg_vec nv = {(double *)v, len};
+  if ((st = cross_check(sim, fn, pop, lo, hi, FOUND_VEC, k, NULL, 0, &nv))) return st;
+  if (lo != 0 || hi != pop->n) {
+    /* a part of a population may not change a length that sizes state rows */
+    const sg_vec *saved = &pop->vecs[k].uniform;
+    if (m->state_width && (len != saved->len || pop->vecs[k].each)) {
+      int differs = 0;
+      for (uint64_t i = 0; i < pop->n && !differs; ++i) differs = sg_i_vec(pop, k, i)->len != len;
+      if (differs)
+        return sg_i_fail(sim, SG_ERR_ARG, "%s: %s.%s: a length change must apply to the whole population (%llu..%llu)",
+                         fn, m->name, name, (unsigned long long)pop->first, (unsigned long long)(pop->first + pop->n - 1));
     }
-    uint32_t wb[SG_MAX_STATE_ROWS];
-    memcpy(wb, pop->width, sizeof wb);
-    if ((st = sg_i_pop_alloc_state(sim, pop))) { vv->uniform = saved; vv->each = saved_each; free(nv.v); return st; }
-    free(saved.v);
-    if (saved_each) {
-      for (uint64_t i = 0; i < pop->n; ++i) free(saved_each[i].v);
-      free(saved_each);
-    }
-    if (memcmp(wb, pop->width, sizeof wb) && m->init_state)
-      for (uint64_t i = 0; i < pop->n; ++i) m->init_state(pop, i);
-  } else {
-    if (m->state_width) {
-      /* a part of a population may not change a length that sizes state rows */
-      if (len != saved.len || saved_each) {
-        int differs = 0;
-        for (uint64_t i = 0; i < pop->n && !differs; ++i) differs = sg_i_vec(pop, k, i)->len != len;
-        if (differs) {
-          free(nv.v);
-          return sg_i_fail(sim, SG_ERR_ARG, "%s: %s.%s: a length change must apply to the whole population (%llu..%llu)",
-                           fn, m->name, name, (unsigned long long)pop->first, (unsigned long long)(pop->first + pop->n - 1));
-        }
-      }
-    }
-    if (!vv->each) {
-      sg_vec *e = calloc(pop->n, sizeof *e);
-      if (!e) { free(nv.v); return sg_i_fail(sim, SG_ERR_NOMEM, "%s: out of memory", fn); }
-      for (uint64_t i = 0; i < pop->n; ++i) {
-        e[i].len = vv->uniform.len;
-        if (vv->uniform.len) {
-          e[i].v = malloc(vv->uniform.len * sizeof(double));
-          if (!e[i].v) {
-            for (uint64_t q = 0; q < i; ++q) free(e[q].v);
-            free(e); free(nv.v);
-            return sg_i_fail(sim, SG_ERR_NOMEM, "%s: out of memory", fn);
-          }
-          memcpy(e[i].v, vv->uniform.v, vv->uniform.len * sizeof(double));
-        }
-      }
-      vv->each = e;
-    }
-    for (uint64_t i = lo; i < hi; ++i) {
-      double *c = NULL;
-      if (len) {
-        c = malloc(len * sizeof(double));
-        if (!c) { free(nv.v); return sg_i_fail(sim, SG_ERR_NOMEM, "%s: out of memory", fn); }
-        memcpy(c, v, len * sizeof(double));
-      }
-      free(vv->each[i].v);
-      vv->each[i].v = c;
-      vv->each[i].len = len;
-    }
-    free(nv.v);
   }
-  sim->dirty = 1;
-  return SG_OK;
+  return set_vecs_commit(sim, fn, pop, lo, hi, 1, &k, &v, &len, name);
 }
 
 sg_status sg_set_vec(sg_sim *sim, sg_nodes nodes, const char *name, const double *v, size_t len) {
-  return set_vec_one(sim, "sg_set_vec", nodes, name, v, len, 0);
+  return set_vec_one(sim, "sg_set_vec", nodes, name, v, len);
 }
 
 sg_status sg_set_vecs(sg_sim *sim, sg_nodes nodes, size_t count, const char *const *names,
@@ -421,9 +502,7 @@ sg_status sg_set_vecs(sg_sim *sim, sg_nodes nodes, size_t count, const char *con
         return sg_i_fail(sim, SG_ERR_ARG, "%s: %s.%s: a length change must apply to the whole population (%llu..%llu)",
                          fn, m->name, names[q], (unsigned long long)pop->first, (unsigned long long)(pop->first + pop->n - 1));
     }
-  for (size_t q = 0; q < count; ++q)
-    if ((st = set_vec_one(sim, fn, nodes, names[q], values[q], lens[q], 1))) return st;
-  return SG_OK;
+  return set_vecs_commit(sim, fn, pop, lo, hi, count, ks, values, lens, names[0]);
 }
 
 sg_status sg_set_strs(sg_sim *sim, sg_nodes nodes, const char *name, const char *const *v, size_t len) {

@@ -24,8 +24,9 @@ sg_pop *sg_i_pop_new(const sg_model_desc *m, uint64_t n) {
 void sg_i_pop_free(sg_pop *pop) {
   if (!pop) return;
   const sg_model_desc *m = pop->model;
-  for (uint32_t p = 0; p < m->n_params && pop->params; ++p) free(pop->params[p].each);
-  for (uint32_t v = 0; v < m->n_vecs && pop->vecs; ++v) {
+  /* params or vecs is NULL when sg_create ran out of memory making them */
+  for (uint32_t p = 0; pop->params && p < m->n_params; ++p) free(pop->params[p].each);
+  for (uint32_t v = 0; pop->vecs && v < m->n_vecs; ++v) {
     free(pop->vecs[v].uniform.v);
     if (pop->vecs[v].each) {
       for (uint64_t i = 0; i < pop->n; ++i) free(pop->vecs[v].each[i].v);

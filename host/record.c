@@ -593,26 +593,34 @@ void sg_i_record_free(sg_sim *sim) {
 }
 
 /* ---- recording -------------------------------------------------------------------------- */
+sg_status sg_i_srec_reserve(sg_sim *sim, sg_spike_rec *r, size_t extra) {
+  if (r->cap - r->n >= extra) return SG_OK;
+  if (extra > SIZE_MAX / 32 - r->n)
+    return sg_i_fail(sim, SG_ERR_NOMEM, "spike_recorder %llu: %zu + %zu spikes: too many to hold", (unsigned long long)r->gid, r->n, extra);
+  size_t cap = r->cap ? 2 * r->cap : 1024;
+  while (cap < r->n + extra) cap *= 2;
+  if (cap > 1048576) {   /* big growth: say how much is needed rather than die in realloc */
+    const uint64_t avail = sg_i_host_mem_available();
+    const double need = (double)(cap - r->cap) * 2.0 * sizeof(uint64_t);
+    if (avail && need > 0.9 * (double)avail)
+      return sg_i_fail(sim, SG_ERR_NOMEM, "spike_recorder %llu: recording more than %zu spikes needs %.2f GiB more host memory, %.2f GiB available: allowed fewer recorded neurons, a shorter window (start/stop), or keep_in_memory = 0 with an output_dir",
+                       (unsigned long long)r->gid, r->n, need / 1073741824.0, (double)avail / 1073741824.0);
+  }
+  /* either array may be the larger one after a failure: cap is what both hold */
+  uint64_t *s = realloc(r->stamp, cap * sizeof *s);
+  if (!s) return sg_i_fail(sim, SG_ERR_NOMEM, "spike_recorder %llu: out of memory after %zu spikes", (unsigned long long)r->gid, r->n);
+  r->stamp = s;
+  uint64_t *d = realloc(r->sender, cap * sizeof *d);
+  if (!d) return sg_i_fail(sim, SG_ERR_NOMEM, "spike_recorder %llu: out of memory after %zu spikes", (unsigned long long)r->gid, r->n);
+  r->sender = d;
+  r->cap = cap;
+  return SG_OK;
+}
+
 sg_status sg_i_srec_push(sg_sim *sim, sg_spike_rec *r, uint64_t stamp, uint64_t sender, uint32_t mult) {
   if (!sg_window_spike(r->t_min, r->t_max, (int64_t)stamp)) return SG_OK;
-  if (r->n + mult > r->cap) {
-    size_t cap = r->cap ? 2 * r->cap : 1024;
-    while (cap < r->n + mult) cap *= 2;
-    if (cap > 1048576) {   /* big growth: say how much is needed rather than die in realloc */
-      const uint64_t avail = sg_i_host_mem_available();
-      const double need = (double)(cap - r->cap) * 2.0 * sizeof(uint64_t);
-      if (avail && need > 0.9 * (double)avail)
-        return sg_i_fail(sim, SG_ERR_NOMEM, "spike_recorder %llu: recording more than %zu spikes needs %.2f GiB more host memory, %.2f GiB available: allowed fewer recorded neurons, a shorter window (start/stop), or keep_in_memory = 0 with an output_dir",
-                         (unsigned long long)r->gid, r->n, need / 1073741824.0, (double)avail / 1073741824.0);
-    }
-    uint64_t *s = realloc(r->stamp, cap * sizeof *s);
-    if (!s) return sg_i_fail(sim, SG_ERR_NOMEM, "spike_recorder %llu: out of memory after %zu spikes", (unsigned long long)r->gid, r->n);
-    r->stamp = s;
-    uint64_t *d = realloc(r->sender, cap * sizeof *d);
-    if (!d) return sg_i_fail(sim, SG_ERR_NOMEM, "spike_recorder %llu: out of memory after %zu spikes", (unsigned long long)r->gid, r->n);
-    r->sender = d;
-    r->cap = cap;
-  }
+  sg_status st = sg_i_srec_reserve(sim, r, mult);
+  if (st) return st;
   for (uint32_t q = 0; q < mult; ++q) {
     r->stamp[r->n] = stamp;
     r->sender[r->n] = sender;
@@ -626,18 +634,26 @@ int sg_i_mm_due(const sg_multimeter *m, uint64_t stamp) {
          sg_multimeter_due(m->interval, m->offset, m->created_step, m->t_min, m->t_max, (int64_t)stamp);
 }
 
+sg_status sg_i_mm_reserve(sg_sim *sim, sg_multimeter *m, size_t rows) {
+  if (m->cap_rows - m->n_rows >= rows) return SG_OK;
+  const size_t w = m->n_targets * m->n_vars;
+  size_t cap = m->cap_rows ? 2 * m->cap_rows : 256;
+  while (cap < m->n_rows + rows) cap *= 2;
+  /* either array may be the larger one after a failure: cap_rows is what both hold */
+  uint64_t *s = realloc(m->stamp, cap * sizeof *s);
+  if (!s) return sg_i_fail(sim, SG_ERR_NOMEM, "multimeter %llu: out of memory after %zu samples", (unsigned long long)m->gid, m->n_rows);
+  m->stamp = s;
+  double *v = realloc(m->values, cap * w * sizeof *v);
+  if (!v) return sg_i_fail(sim, SG_ERR_NOMEM, "multimeter %llu: out of memory after %zu samples", (unsigned long long)m->gid, m->n_rows);
+  m->values = v;
+  m->cap_rows = cap;
+  return SG_OK;
+}
+
 sg_status sg_i_mm_row(sg_sim *sim, sg_multimeter *m, uint64_t stamp, double **row) {
   const size_t w = m->n_targets * m->n_vars;
-  if (m->n_rows == m->cap_rows) {
-    size_t cap = m->cap_rows ? 2 * m->cap_rows : 256;
-    uint64_t *s = realloc(m->stamp, cap * sizeof *s);
-    if (!s) return sg_i_fail(sim, SG_ERR_NOMEM, "multimeter %llu: out of memory after %zu samples", (unsigned long long)m->gid, m->n_rows);
-    m->stamp = s;
-    double *v = realloc(m->values, cap * w * sizeof *v);
-    if (!v) return sg_i_fail(sim, SG_ERR_NOMEM, "multimeter %llu: out of memory after %zu samples", (unsigned long long)m->gid, m->n_rows);
-    m->values = v;
-    m->cap_rows = cap;
-  }
+  sg_status st = sg_i_mm_reserve(sim, m, 1);
+  if (st) return st;
   m->stamp[m->n_rows] = stamp;
   *row = m->values + m->n_rows * w;
   m->n_rows++;

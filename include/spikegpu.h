@@ -221,7 +221,10 @@ sg_status sg_get_connections(sg_sim *sim, sg_nodes pre, sg_nodes post, uint64_t 
  * step boundary within about 0.1 s of wall time, after flushing the recordings, with
  * SG_ERR_INTERRUPTED; it reaches every simulation running at that moment (any thread). While
  * runs are in progress the library's SIGINT handler is installed; the handler before is put
- * back when the last of them ends. */
+ * back when the last of them ends. A run that fails part-way (e.g. SG_ERR_NOMEM while a recorder
+ * grows) stops at a step boundary: sg_time() says where, the recordings are complete up to it,
+ * and simulating the time left later gives what one run gives; except that the cuda backend,
+ * whose device has already run the steps, then stops for good ("cannot continue"). */
 sg_status sg_simulate(sg_sim *sim, double t_ms);
 double sg_time(const sg_sim *sim);             /* simulated time so far, ms */
 uint64_t sg_steps(const sg_sim *sim);

@@ -141,3 +141,22 @@ check-cuda-emu-faults: $(EMU_FAULT)
 .PHONY: cuda-profile-emu
 cuda-profile-emu: $(EMU_TP)
 	bench/cuda_profile_emu.sh $(EMU_TP)
+
+# make check-cuda-emu-oom: tests/oom_check.c (make check-oom) against the cuda backend under the
+# emulation: the N-th host allocation of the library fails (backend_cuda.c's own and everything
+# else host/ does), for every N of both scripts. Only the library objects are wrapped (ld -r
+# --wrap: the emulated runtime's device and pinned memory comes from malloc too, and its failures
+# are check-cuda-emu-faults' matter). OOM_EVERY=k tries every k-th N.
+EMU_OOM       := $(EMU_DIR)/oom_check
+EMU_OOM_EVERY ?= 1
+$(EMU_DIR)/host_oom.o: $(HOST_SRC:%.c=$(EMU_DIR)/%.o)
+	ld -r --wrap=malloc --wrap=calloc --wrap=realloc --wrap=aligned_alloc --wrap=free -o $@ $^
+$(EMU_DIR)/tests/oom_check_emu.o: tests/oom_check.c $(EMU_DIR)/tests/suites.h
+	@mkdir -p $(dir $@)
+	$(EMU_CC) -DSG_OOM_WRAPPED_LIB -MMD -MP -c $< -o $@
+$(EMU_OOM): $(EMU_DIR)/tests/oom_check_emu.o $(EMU_DIR)/host_oom.o $(EMU_KERN_OBJ) $(EMU_DIR)/emu.o
+	$(EMU_LINK)
+
+.PHONY: check-cuda-emu-oom
+check-cuda-emu-oom: $(EMU_OOM)
+	$(EMU_OOM) --backend cuda --every $(EMU_OOM_EVERY)
