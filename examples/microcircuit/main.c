@@ -4,7 +4,7 @@
  *
  *   build/examples/microcircuit [--scale s] [--kscale k] [--time T] [--presim T0] [--input poisson|dc]
  *                               [--backend auto|cpu|cuda] [--seed S] [--threads n] [--out DIR]
- *                               [--no-plot]
+ *                               [--no-plot] [--json]
  *
  * Model (numbers from the paper and its public descriptions; the code is our own):
  *  - neurons iaf_psc_exp, C_m 250 pF, tau_m 10 ms, tau_syn 0.5 ms, t_ref 2 ms, E_L = V_reset
@@ -29,7 +29,8 @@
  *
  * Prints the network size, the build time, the real-time factor (wall / simulated time, lower is
  * better) and per population the rate and the mean ISI CV over [T0, T0 + T] (lines
- * "pop <name> N <n> rate <Hz> cv <cv> ncv <neurons with >= 3 spikes>"), writes DIR/spikes.h5
+ * "pop <name> N <n> rate <Hz> cv <cv> ncv <neurons with >= 3 spikes>"); with --json also one
+ * line of bench/throughput's JSON fields (network "pd14", for bench/run.py); writes DIR/spikes.h5
  * (SONATA) and draws DIR/microcircuit.png (raster and rates per population). */
 /* SPDX-License-Identifier: MIT */
 #include <math.h>
@@ -37,6 +38,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "spikegpu.h"
@@ -113,19 +115,21 @@ static void usage(void) {
          "  --seed S         random seed (default 55)\n"
          "  --threads n      cpu threads (default: all)\n"
          "  --out DIR        output folder (default build/microcircuit)\n"
-         "  --no-plot        do not run the plotting script\n");
+         "  --no-plot        do not run the plotting script\n"
+         "  --json           also print one JSON line with bench/throughput's fields (bench/run.py)\n");
 }
 
 int main(int argc, char **argv) {
   sg_sim *sim = NULL;
   double scale = 1.0, kscale = 1.0, T = 1000.0, T0 = 500.0;
   unsigned long long seed = 55;
-  int threads = 0, plot = 1, poisson = 1;
+  int threads = 0, plot = 1, poisson = 1, json = 0;
   const char *out = "build/microcircuit", *backend = "auto";
   for (int a = 1; a < argc; ++a) {
     const char *v = a + 1 < argc ? argv[a + 1] : NULL;
     if (!strcmp(argv[a], "--help") || !strcmp(argv[a], "-h")) { usage(); return 0; }
     else if (!strcmp(argv[a], "--no-plot")) plot = 0;
+    else if (!strcmp(argv[a], "--json")) json = 1;
     else if (v && !strcmp(argv[a], "--scale")) { scale = atof(v); ++a; }
     else if (v && !strcmp(argv[a], "--kscale")) { kscale = atof(v); ++a; }
     else if (v && !strcmp(argv[a], "--time")) { T = atof(v); ++a; }
@@ -293,6 +297,20 @@ int main(int argc, char **argv) {
            ncv ? cv_sum / (double)ncv : NAN, (unsigned long long)ncv);
   }
   printf("mean rate %.3f Hz\n", all / (double)n_total / (T * 1e-3));
+  if (json) {   /* whole run (transient included), as bench/throughput reports it */
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    printf("{\"simulator\": \"spikegpu\", \"version\": \"%s\", \"backend\": \"%s\", \"threads\": %d, "
+           "\"network\": \"pd14\", \"scale\": %.17g, \"kscale\": %.17g, \"neurons\": %llu, \"synapses\": %llu, "
+           "\"h_ms\": %.17g, \"t_sim_ms\": %.17g, \"record\": true, \"build_s\": %.6f, \"wall_s\": %.6f, \"rtf\": %.6g, "
+           "\"x_real_time\": %.6g, \"neuron_updates_per_s\": %.6g, \"syn_events_per_s\": %.6g, \"spikes\": %llu, "
+           "\"rate_hz\": %.4f, \"peak_rss_bytes\": %lld, \"host_bytes\": %llu, \"bytes_per_synapse\": %.4f}\n",
+           sg_version(), sg_backend_used(sim), threads, scale, kscale, (unsigned long long)n_total,
+           (unsigned long long)n_syn_total, h, T_all, t_build, rs.wall_s, rs.wall_s / (T_all * 1e-3),
+           T_all * 1e-3 / rs.wall_s, (double)rs.neuron_updates / rs.wall_s, (double)rs.syn_events / rs.wall_s,
+           (unsigned long long)rs.spikes, (double)rs.spikes / (double)n_total / (T_all * 1e-3),
+           (long long)ru.ru_maxrss * 1024LL, (unsigned long long)mem.total_bytes, mem.bytes_per_synapse);
+  }
   free(t); free(id); free(last); free(s1); free(s2); free(cnt);
   sg_sim_free(sim);
   sim = NULL;

@@ -5,7 +5,9 @@ statistics), run for several seeds; writes per-population rates and ISI CVs, mea
 over the seeds, to a CSV file (tests/data/pd14_nest_scale0.1.csv is its output).
 
 Usage: nest_pd14.py [--scale 0.1] [--kscale 0.1] [--presim 100] [--time 500] [--seeds 1,2,3,4,5]
-                    [--threads 1] [--out tests/data/pd14_nest_scale0.1.csv]
+                    [--threads 1] [--out tests/data/pd14_nest_scale0.1.csv] [--json]
+--json: the first seed only, one line of bench/throughput's JSON fields (network "pd14", for
+bench/run.py) instead of the CSV file.
 Needs nest-simulator 3.10 and numpy (python3.11 -m venv v && v/bin/pip install nest-simulator==3.10.0 numpy).
 """
 # SPDX-License-Identifier: MIT
@@ -108,6 +110,8 @@ def run(seed, scale, kscale, t0, T, threads):
     ts = time.time()
     nest.Simulate(t0 + T - 0.1)
     tsim = time.time() - ts
+    run.last = dict(neurons=int(n.sum()), synapses=int(n_syn.sum()),
+                    spikes=int(sum(sr.n_events for sr in srs)))
     out = []
     for i in range(8):
         ev = srs[i].events
@@ -124,8 +128,11 @@ def main():
     ap.add_argument("--seeds", default="1,2,3,4,5,6,7,8")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--out", default="tests/data/pd14_nest_scale0.1.csv")
+    ap.add_argument("--json", action="store_true")
     a = ap.parse_args()
     seeds = [int(s) for s in a.seeds.split(",")]
+    if a.json:
+        return bench_json(a, seeds[0])
     res = []
     for s in seeds:
         r, tb, tsim = run(s, a.scale, a.kscale, a.presim, a.time, a.threads)
@@ -146,6 +153,29 @@ def main():
             f.write(f"{p},{n[i]},{arr[:, i, 0].mean():.5f},{arr[:, i, 0].std(ddof=1):.5f},"
                     f"{np.nanmean(arr[:, i, 1]):.5f},{np.nanstd(arr[:, i, 1], ddof=1):.5f},{arr[:, i, 2].mean():.1f},{len(seeds)}\n")
     print(open(a.out).read())
+
+
+def bench_json(a, seed):
+    """One run, reported with bench/throughput's fields (whole run; the build excludes nothing
+    but the Python import). syn_events_per_s counts recurrent deliveries only: spikes of each
+    source population times its mean out-degree (Poisson input not counted)."""
+    import json
+    import resource
+    import nest
+    r, tb, tsim = run(seed, a.scale, a.kscale, a.presim, a.time, a.threads)
+    n, n_syn = derived(a.scale, a.kscale)[:2]
+    rates = np.array([x[0] for x in r])
+    T = a.presim + a.time
+    ev = float((rates * a.time * 1e-3 * n * n_syn.sum(axis=0) / n).sum())   # measured window only
+    ev *= T / a.time if a.time > 0 else 1.0
+    L = run.last
+    print(json.dumps({
+        "simulator": "nest", "version": nest.__version__, "backend": "cpu", "threads": a.threads, "network": "pd14",
+        "scale": a.scale, "kscale": a.kscale, "neurons": L["neurons"], "synapses": L["synapses"], "h_ms": H,
+        "t_sim_ms": T, "record": True, "build_s": round(tb, 6), "wall_s": round(tsim, 6), "rtf": tsim / (T * 1e-3),
+        "x_real_time": T * 1e-3 / tsim, "neuron_updates_per_s": L["neurons"] * round(T / H) / tsim,
+        "syn_events_per_s": ev / tsim, "spikes": L["spikes"], "rate_hz": L["spikes"] / L["neurons"] / (T * 1e-3),
+        "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
 
 
 if __name__ == "__main__":
