@@ -26,6 +26,9 @@
  *    I_dc += 1e-3 tau_syn (1 - sqrt(k)) (sum_j w_ij K_ij r_j + [Poisson] w 8 Hz K_ext,i),
  *    with r_j the full-scale rates (0.943, 3.026, 4.368, 5.882, 7.733, 8.664, 1.096, 7.851 Hz),
  *    the compensation the reference implementation uses. --scale alone needs no compensation.
+ *    The recurrent mean input is net inhibitory, so with --input dc that compensation lowers the
+ *    DC: at --kscale 0.1 it leaves all populations but L6I below threshold and the network stays
+ *    in a silent state (seen at scale 0.1); --input dc is meant for --kscale 1, Poisson for both.
  *
  * Prints the network size, the build time, the real-time factor (wall / simulated time, lower is
  * better) and per population the rate and the mean ISI CV over [T0, T0 + T] (lines
