@@ -20,7 +20,9 @@ Peers are installed on first use into virtual environments beside the build (BUI
 nest-simulator==3.10.0; BUILD/bench-venv-brian2: brian2==2.9.0, numpy<2.4) with pip from PyPI. If PyPI
 cannot be reached the peers are skipped with a message, and so is every peer run once the time budget
 (--budget-min, default 15 min quick / 600 full) would be exceeded. Peers run only up to 10^5 neurons
-(quick mode: the sweep's peers up to 10^4, and peers of (a), (c) and the sweep at 1 thread only).
+(quick mode: the sweep's peers up to 10^4, and peers of (a), (c), the sweep and (e) at 1 thread only).
+Part (e), `--only pd14`, runs the Potjans & Diesmann (2014) microcircuit of examples/microcircuit at
+scale 0.1 with full in-degrees on both spikegpu and NEST (examples/microcircuit/nest_pd14.py --json).
 """
 import argparse
 import datetime
@@ -178,7 +180,7 @@ def main():
     ap.add_argument("--build", default="build")
     ap.add_argument("--full", action="store_true")
     ap.add_argument("--no-peers", action="store_true")
-    ap.add_argument("--only", default="", help="comma-separated parts to run (b,build,a,c,sweep)")
+    ap.add_argument("--only", default="", help="comma-separated parts to run (b,build,a,c,sweep,pd14)")
     ap.add_argument("--threads", default="1,2")
     ap.add_argument("--backend", default="cpu")
     ap.add_argument("--budget-min", type=float, default=None, help="skip peer runs after this many minutes")
@@ -260,6 +262,22 @@ def main():
                 if (n <= 10000 or (a.full and n <= 100000)) and thr in pthreads:
                     B.peer("nest", nest_py, "b", n, Tp(n), thr, k=100)
                     B.peer("brian2", brian_py, "b", n, Tp(n), thr, k=100)
+    # (e) the Potjans & Diesmann (2014) microcircuit of examples/microcircuit: scale 0.1 (7,717
+    # iaf_psc_exp neurons) with full in-degrees (~3·10^7 synapses), Poisson input, every spike
+    # recorded, 1 s from the initial state; NEST runs examples/microcircuit/nest_pd14.py, the same model
+    if want("pd14"):
+        log("== (e) Potjans & Diesmann 2014 microcircuit, scale 0.1, full in-degrees, 1 s")
+        mc = os.path.join(a.build, "examples", "microcircuit")
+        for thr in threads:
+            B.run([mc, "--scale", "0.1", "--presim", "0", "--time", "1000", "--threads", str(thr), "--backend",
+                   a.backend, "--no-plot", "--json", "--out", os.path.join(a.build, "bench-pd14")], 1200)
+            if nest_py and thr in pthreads:
+                if B.elapsed_min() > a.budget_min:
+                    log("  skip nest pd14 threads=%d: time budget of %.0f min used up" % (thr, a.budget_min))
+                else:
+                    B.run([nest_py, os.path.join(ROOT, "examples", "microcircuit", "nest_pd14.py"), "--scale", "0.1",
+                           "--kscale", "1", "--presim", "0", "--time", "1000", "--seeds", "55", "--threads", str(thr),
+                           "--json"], 1200, dict(os.environ, OMP_NUM_THREADS=str(thr)))
     log("bench: %d runs in %.1f min, appended to %s" % (len(B.results), B.elapsed_min(), a.out))
     summary(B.results)
     if a.plot:
