@@ -10,9 +10,9 @@
  *  - neurons iaf_psc_exp, C_m 250 pF, tau_m 10 ms, tau_syn 0.5 ms, t_ref 2 ms, E_L = V_reset
  *    = -65 mV, V_th -50 mV; initial V_m ~ normal(-58 mV, 10 mV), drawn here from --seed;
  *  - connection probabilities C (Table 5 of the paper) turned into synapse numbers
- *    K = log(1 - C) / log(1 - 1/(N_pre N_post)) of the full-scale network, i.e. in-degrees
- *    K / N_post, which are scaled by --kscale and multiplied by the scaled N_post; each
- *    projection is one fixed_total_number connection (autapses and multapses allowed);
+ *    K = log(1 - C) / log(1 - 1/(N_pre N_post)) of the full-scale network; a projection gets
+ *    round(K · scale · kscale) synapses (half to even), one fixed_total_number connection
+ *    (autapses and multapses allowed), as the reference implementation scales them;
  *  - weights: a mean PSP of 0.15 mV turned into the PSC amplitude of iaf_psc_exp (87.81 pA),
  *    relative spread 0.1, normal redrawn to keep the sign; inhibitory g = -4; L4E -> L23E doubled;
  *  - delays normal(1.5, 0.75) ms excitatory, normal(0.75, 0.375) ms inhibitory, redrawn below
@@ -164,8 +164,9 @@ int main(int argc, char **argv) {
     double rec = 0.0;
     for (int j = 0; j < NPOP; ++j) {          /* source */
       const double np = n_full[i] * n_full[j];
-      indeg_full[i][j] = conn_p[i][j] > 0.0 ? log(1.0 - conn_p[i][j]) / log(1.0 - 1.0 / np) / n_full[i] : 0.0;
-      n_syn[i][j] = (uint64_t)rint(indeg_full[i][j] * kscale * (double)n_pop[i]);
+      const double k_total = conn_p[i][j] > 0.0 ? log(1.0 - conn_p[i][j]) / log(1.0 - 1.0 / np) : 0.0;
+      indeg_full[i][j] = k_total / n_full[i];
+      n_syn[i][j] = (uint64_t)rint(k_total * scale * kscale);
       w_mean[i][j] = (j % 2 == 0 ? 1.0 : g_inh) * w_psc;
       if (i == 0 && j == 2) w_mean[i][j] *= 2.0;    /* L4E -> L23E */
       rec += w_mean[i][j] * indeg_full[i][j] * full_rate[j];
@@ -213,7 +214,7 @@ int main(int argc, char **argv) {
       char name[32];
       snprintf(name, sizeof name, "bg_%s", pop_name[i]);
       CHECK(sg_create_named(sim, "poisson_generator", 1, name, &bg[i]));
-      CHECK(sg_set(sim, bg[i], "rate", bg_rate * k_ext[i] * kscale));
+      CHECK(sg_set(sim, bg[i], "rate", bg_rate * rint(k_ext[i] * kscale)));   /* integer in-degree */
     }
   CHECK(sg_create_named(sim, "spike_recorder", 1, "spikes", &sr));
 

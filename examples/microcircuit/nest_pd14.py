@@ -46,8 +46,9 @@ def derived(scale, kscale):
     n = np.maximum(np.rint(N_FULL * scale), 1).astype(int)
     w_psc = PSP / psp_per_pa()
     with np.errstate(divide="ignore"):
-        indeg = np.where(CONN_P > 0, np.log(1 - CONN_P) / np.log(1 - 1 / np.outer(N_FULL, N_FULL)) / N_FULL[:, None], 0.0)
-    n_syn = np.rint(indeg * kscale * n[:, None]).astype(int)
+        k_total = np.where(CONN_P > 0, np.log(1 - CONN_P) / np.log(1 - 1 / np.outer(N_FULL, N_FULL)), 0.0)
+    indeg = k_total / N_FULL[:, None]
+    n_syn = np.rint(k_total * scale * kscale).astype(int)
     w = np.tile(np.where(np.arange(8) % 2 == 0, 1.0, G) * w_psc, (8, 1))
     w[0, 2] *= 2.0
     rec = (w * indeg * FULL_RATE).sum(axis=1)
@@ -103,7 +104,7 @@ def run(seed, scale, kscale, t0, T, threads):
             dd = nest.math.redraw(nest.random.normal(mean=d, std=D_SD * d), min=H, max=np.inf)
             nest.Connect(pops[j], pops[i], {"rule": "fixed_total_number", "N": int(n_syn[i, j])},
                          {"synapse_model": "static_synapse", "weight": wd, "delay": dd})
-        pg = nest.Create("poisson_generator", params={"rate": BG_RATE * K_EXT[i] * kscale})
+        pg = nest.Create("poisson_generator", params={"rate": BG_RATE * np.rint(K_EXT[i] * kscale)})
         nest.Connect(pg, pops[i], "all_to_all", {"weight": w_psc * ws, "delay": D_EXC})
     nest.Simulate(0.1)   # NEST builds its connection tables here; that step is not measured
     tbuild = time.time() - tb
