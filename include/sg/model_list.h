@@ -19,7 +19,8 @@
 #define SG_CORE_NEURON_LIST(X)   \
   X(gl_exp, GL_EXP)               \
   X(parrot_neuron, PARROT_NEURON) \
-  X(glif_cond, GLIF_COND)
+  X(glif_cond, GLIF_COND)         \
+  X(gl_discrete, GL_DISCRETE)
 
 #ifdef SG_TEST_MODELS
 #define SG_TEST_NEURON_LIST(X) \
