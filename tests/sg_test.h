@@ -41,5 +41,7 @@ struct sg_sim *sg_test_cpu_sim(double h, uint64_t seed, int threads, const char 
 FILE *sg_test_open_data(const char *name);
 /* /metadata/network_json of an open HDF5 file (hid_t), malloc'd; NULL if absent. */
 char *sg_test_network_json(int64_t file);
+/* The same from the HDF5 file at path (opened read-only); NULL if it cannot be read. */
+char *sg_test_network_json_path(const char *path);
 
 #endif

@@ -284,6 +284,9 @@ static const double *NINE_WITH(int i, double x) { memcpy(g_arr, NINE, sizeof g_a
 #define UNK SG_ERR_UNKNOWN
 #define STATE SG_ERR_STATE
 #define OVF SG_ERR_OVERFLOW
+/* a gl_discrete population after the fixture's 15 nodes, driven by its spike generator */
+#define GLD NS(16, 2)
+#define GLD_SETUP THEN(sg_create(S, "gl_discrete", 2, &on), sg_connect(S, F->sg, GLD, NULL, SY(0.5, 1, 0)))
 
 /* X(name, status, msg1, msg2, msg3, setup, call, fix): msg NULL = no check (NULL sim: no
  * message can be set). S is the fixture's sim, F the fixture. */
@@ -402,6 +405,26 @@ static const double *NINE_WITH(int i, double x) { memcpy(g_arr, NINE, sizeof g_a
     sg_set(S, F->g, "refr_tick", 1e308), OK0)                                                      \
   X(set_each_gl_refr_tick_half, ARG, "refr_tick", "= 0.5", "node 3", OK0,                         \
     sg_set_each(S, F->g, "refr_tick", D_(0, 2, 0.5)), OK0)                                         \
+  /* gl_discrete: a population made by the row's setup (ids 16..17) */                              \
+  X(set_gld_mu_above_1, ARG, "gl_discrete.mu", "= 1.5", "allowed [0, 1]", GLD_SETUP,                 \
+    sg_set(S, GLD, "mu", 1.5), OK0)                                                                \
+  X(set_gld_tau_gain_half, ARG, "gl_discrete.tau_gain", "= 0.5", "allowed >= 1 or inf", GLD_SETUP,   \
+    sg_set(S, GLD, "tau_gain", 0.5), OK0)                                                          \
+  X(set_gld_tau_gain_nan, ARG, "tau_gain", "nan", "allowed >= 1 or inf", GLD_SETUP,                  \
+    sg_set(S, GLD, "tau_gain", NAN), OK0)                                                          \
+  X(set_gld_r_zero, ARG, "gl_discrete.r", "= 0", "allowed > 0", GLD_SETUP, sg_set(S, GLD, "r", 0.0), OK0) \
+  X(set_gld_phi_two, ARG, "gl_discrete.phi", "= 2", "allowed 0 or 1", GLD_SETUP,                     \
+    sg_set(S, GLD, "phi", 2.0), OK0)                                                               \
+  X(set_gld_u_neg, ARG, "gl_discrete.u", "= -0.5", "allowed [0, 1]", GLD_SETUP,                      \
+    sg_set(S, GLD, "u", -0.5), OK0)                                                                \
+  X(set_gld_spiked_half, ARG, "gl_discrete.spiked", "= 0.5", "allowed 0 or 1", GLD_SETUP,            \
+    sg_set(S, GLD, "spiked", 0.5), OK0)                                                            \
+  X(set_each_gld_gain_neg, ARG, "gain", "= -1", "node 17", GLD_SETUP,                                \
+    sg_set_each(S, GLD, "gain", D_(1, -1)), OK0)                                                   \
+  X(connect_gld_receptor_1, ARG, "receptor_type = 1", "gl_discrete", "allowed 0", GLD_SETUP,         \
+    sg_connect(S, F->sg, GLD, NULL, SY(1, 1, 1)), OK0)                                             \
+  X(connect_current_gld, ARG, "gl_discrete for current input", "step_current_generator", "allowed none", \
+    GLD_SETUP, sg_connect(S, F->sc, GLD, NULL, SY(1, 1, 0)), OK0)                                  \
   X(get_glif_vector_state, ARG, "glif_cond.g", "vector state", "use sg_get_vec", OK0,              \
     sg_get(S, 4, "g", &od), OK0)                                                                   \
   X(set_glif_bool_two, ARG, "spike_dependent_threshold", "= 2", "allowed 0 or 1", OK0,             \

@@ -74,6 +74,14 @@ char *sg_test_network_json(int64_t file) {
   return copy;
 }
 
+char *sg_test_network_json_path(const char *path) {
+  hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (f < 0) return NULL;
+  char *js = sg_test_network_json(f);
+  H5Fclose(f);
+  return js;
+}
+
 static int wanted(const char *name, int argc, char **argv) {
   if (argc < 2) return 1;
   for (int i = 1; i < argc; ++i)

@@ -13,8 +13,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <hdf5.h>
-
 #include "sg_test.h"
 #include "spikegpu.h"
 #include "internal.h"
@@ -185,14 +183,6 @@ static int run_net(int threads, const char *dir, double *t, uint64_t *s, size_t 
   return r;
 }
 
-static char *read_network_json(const char *path) {
-  hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (f < 0) return NULL;
-  char *js = sg_test_network_json(f);
-  H5Fclose(f);
-  return js;
-}
-
 static void test_sign_neuron_network(void) {
   enum { CAP = 200000 };
   double *t1 = malloc(CAP * sizeof *t1), *t2 = malloc(CAP * sizeof *t2);
@@ -211,7 +201,7 @@ static void test_sign_neuron_network(void) {
   CU_ASSERT(n1 == n2 && memcmp(t1, t2, n1 * sizeof *t1) == 0 && memcmp(s1, s2, n1 * sizeof *s1) == 0);
   char path[512];
   snprintf(path, sizeof path, "%s/spike_recorder_502.h5", dir);
-  char *js = read_network_json(path);
+  char *js = sg_test_network_json_path(path);
   CU_ASSERT_PTR_NOT_NULL(js);
   if (js) {
     CU_ASSERT(strstr(js, "\"model\": \"" MODEL "\"") || strstr(js, "\"model\":\"" MODEL "\""));

@@ -52,7 +52,8 @@
     ">= 0 (finite), a multiple of the resolution",  v >= 0.0 && isfinite(v))                                 \
   X(TIME_INF,   ">= 0 and a multiple of the resolution, or inf",                                             \
     ">= 0, a multiple of the resolution, or inf",   v == INFINITY || (v >= 0.0 && isfinite(v)))              \
-  X(ANY_INF,    "any number but NaN",               "any number but NaN",      !isnan(v))
+  X(ANY_INF,    "any number but NaN",               "any number but NaN",      !isnan(v))                   \
+  X(STEPS_INF,  ">= 1 (a number of steps) or inf",  ">= 1 or inf",             v >= 1.0)
 
 enum sg_check {
 #define SG_CHECK_ENUM_(name, text, refusal, accepts) SG_CHK_##name,

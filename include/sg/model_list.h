@@ -22,7 +22,8 @@
   X(glif_cond, GLIF_COND)         \
   X(iaf_psc_delta, IAF_PSC_DELTA) \
   X(iaf_psc_exp, IAF_PSC_EXP)     \
-  X(iaf_psc_alpha, IAF_PSC_ALPHA)
+  X(iaf_psc_alpha, IAF_PSC_ALPHA) \
+  X(gl_discrete, GL_DISCRETE)
 
 #ifdef SG_TEST_MODELS
 #define SG_TEST_NEURON_LIST(X) \
