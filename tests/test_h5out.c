@@ -1151,7 +1151,10 @@ static void kill_child(const char *sp, const char *rp, int fd, int stop_after) {
   if (sg_h5_spikes_create(sp, &test_meta, &f, err, sizeof err) ||
       sg_h5_spikes_population(f, "kill", 1, &p, err, sizeof err) ||
       sg_h5_report_create(rp, &test_meta, &r, err, sizeof err) ||
-      sg_h5_report_population(r, "kill", nids, KNODES, KT0, KDT, "mV", &q, err, sizeof err)) {
+      sg_h5_report_population(r, "kill", nids, KNODES, KT0, KDT, "mV", &q, err, sizeof err) ||
+      /* published under their names before "ready", as record.c does: else a kill before the
+       * first append left the previous trial's files there, read as this trial's */
+      sg_h5_flush(f, err, sizeof err) || sg_h5_flush(r, err, sizeof err)) {
     fprintf(stderr, "kill child: %s\n", err);
     _exit(3);
   }
