@@ -47,19 +47,23 @@ endif
 # The first of PY_CANDIDATES that imports numpy, h5py and pytest (a pyenv python3 first on PATH may
 # lack Debian's packages); none: a virtual environment in $(BUILD)/pyenv, made with pip on first
 # use. `make PYTHON=...` overrides. Tests and examples get it as SG_PYTHON.
-PY_CANDIDATES ?= python3 /usr/bin/python3 python3.13 python3.12 python3.11
+PY_CANDIDATES ?= python3 /usr/bin/python3 python3.14 python3.13 python3.12 python3.11 python3.10 python3.9
 ifndef PYTHON
   PYTHON := $(shell for p in $(PY_CANDIDATES); do q=$$(command -v $$p 2>/dev/null) && \
               $$q -c 'import numpy, h5py, pytest' >/dev/null 2>&1 && { echo $$q; break; }; done)
   ifeq ($(PYTHON),)
     PYTHON := $(abspath $(BUILD))/pyenv/bin/python
     PY_VENV := $(PYTHON)
+    # the venv's base: the first candidate that can make one
+    PY_BASE := $(shell for p in $(PY_CANDIDATES); do q=$$(command -v $$p 2>/dev/null) && \
+                 $$q -c 'import venv, ensurepip' >/dev/null 2>&1 && { echo $$q; break; }; done)
   endif
 endif
 export SG_PYTHON := $(PYTHON)
 $(abspath $(BUILD))/pyenv/bin/python:
 	@echo "spikegpu: no Python with numpy, h5py and pytest among $(PY_CANDIDATES): making $(BUILD)/pyenv"
-	python3 -m venv $(BUILD)/pyenv
+	@test -n "$(PY_BASE)" || { echo "spikegpu: none of $(PY_CANDIDATES) can make a virtual environment (Debian: apt-get install python3-venv)"; exit 2; }
+	$(PY_BASE) -m venv $(BUILD)/pyenv
 	$(BUILD)/pyenv/bin/pip install -q numpy h5py pytest matplotlib
 
 HDF5_CFLAGS := $(shell pkg-config --cflags hdf5 2>/dev/null)

@@ -3,7 +3,7 @@
  *  1. SIGKILL: a child process runs a real simulation (gl_exp network, Poisson drive, a
  *     spike_recorder and a multimeter, output_dir, flush every 10 ms) and is killed mid-run
  *     once its files show flushed blocks. The parent reopens every file with the HDF5 C API
- *     (and with h5py through $SG_PYTHON or /usr/bin/python3 when available; a skip is reported) and checks a
+ *     (and with h5py through sg_test_python() when available; a skip is reported) and checks a
  *     consistent prefix: spike times sorted, ids in range, report rows complete up to
  *     mapping/time's stop, the prefix ending on a flush boundary, and every value bit-identical to
  *     an uninterrupted run with the same seed made in the parent.
