@@ -13,6 +13,8 @@
 #
 #   make check-cuda-emu         the cuda backend under a host emulation of CUDA (no GPU needed);
 #        check-cuda-emu-mutants, check-cuda-emu-faults, check-cuda-emu-asan: tests/cuda_emu/emu.mk
+#   make wheel                  the Python package's sdist and wheel (libspikegpu.so inside) in
+#                               build/dist; make check-wheel installs the wheel into fresh venvs
 #   make gpu-check              the GPU check folder gpucheck/ (portable binaries + check.sh, one
 #                               device call of ~5 min; bench/gpu_check.sh); gpu-check-dry runs it here
 
@@ -25,8 +27,11 @@ CUDA_HOME ?= $(patsubst %/bin/nvcc,%,$(shell command -v nvcc 2>/dev/null))
 NVCC      ?= $(or $(wildcard $(CUDA_HOME)/bin/nvcc),$(shell command -v nvcc 2>/dev/null))
 
 # ---- dependencies: Debian packages, installed when we can (root + apt-get), else the command --
+# SG_CHECK_DEPS=0 skips this (python/setup.py's `make lib`, which checks for HDF5 itself and
+# must not install system packages, and systems without dpkg).
+SG_CHECK_DEPS ?= 1
 DEB_PKGS  := pkg-config libhdf5-dev libcunit1-dev hdf5-tools python3-h5py python3-numpy python3-matplotlib python3-pytest
-ifeq ($(filter clean help,$(MAKECMDGOALS)),)
+ifeq ($(filter clean help,$(MAKECMDGOALS))$(filter-out 1,$(SG_CHECK_DEPS)),)
 DEPS_MISSING := $(shell for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
                   | grep -q 'install ok installed' || printf '%s ' $$p; done)
 ifneq ($(strip $(DEPS_MISSING)),)
@@ -276,6 +281,23 @@ gpu-bundle-link:
 	SG_CC="$(CC)" SG_CPPFLAGS="$(CPPFLAGS)" SG_CFLAGS="$(CFLAGS)" SG_BUILD="$(BUILD)" SG_CUDA_TOP="$(CUDA_TOP)" \
 	  SG_TEST_OBJ="$(TEST_OBJ)" SG_LIB_A="$(LIB_A)" SG_HDF5_LIBS="$(HDF5_LIBS)" SG_BENCH_SRC="$(BENCH_SRC)" \
 	  bash bench/gpu_check_build.sh $(GPU_BUNDLE)
+
+# ---- the Python package: make wheel, make check-wheel ------------------------------------------
+# make wheel: the sdist (python/ plus the C sources in csrc/) and a wheel built from it, in
+# WHEEL_DIR: spikegpu-<version>-py3-none-linux_<arch>.whl, with libspikegpu.so inside, built by
+# python/setup.py with `make lib` (PORTABLE=1, the CUDA backend when nvcc is found, cudart static;
+# HDF5 stays the system's shared library), so it runs with no SG_LIB. No download: setuptools of
+# $(PYTHON) (python/build_dist.py). make's objects are kept in $(BUILD)/wheel-obj.
+# make check-wheel: that wheel in fresh venvs of every CPython >= 3.8 found, a small simulation
+# run from outside the tree with SG_LIB unset, plus `pip install ./python` (tests/check_wheel.py;
+# numpy from the package index, else offline from a system numpy, else skipped saying why).
+WHEEL_DIR ?= $(BUILD)/dist
+.PHONY: wheel check-wheel
+wheel: $(PY_VENV)
+	$(PYTHON) python/build_dist.py --out $(WHEEL_DIR) --objects $(abspath $(BUILD))/wheel-obj
+check-wheel: wheel
+	SPIKEGPU_BUILD_DIR=$(abspath $(BUILD))/pip-obj \
+	  $(PYTHON) tests/check_wheel.py --dist $(WHEEL_DIR) --source python $(if $(strip $(NVCC)),--expect-cuda)
 
 # ---- valgrind-quick: the CUnit runner under valgrind memcheck, at quick sizes -----------------
 # A CPU-only build at -march=x86-64-v3 in $(VG_BUILD) (valgrind 3.19 decodes no AVX-512, which

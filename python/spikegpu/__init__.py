@@ -1,8 +1,8 @@
 """spikegpu: NEST-style Python scripting for the spikegpu simulator (CPU and CUDA backends,
 bit-identical).
 
-Pure Python on top of the C library ``libspikegpu.so`` (loaded with ctypes; set ``SG_LIB`` to
-its path if it is not found: see :mod:`spikegpu._capi` for the search order).
+Pure Python on top of the C library ``libspikegpu.so`` (loaded with ctypes; an installed package
+holds its own; set ``SG_LIB`` to use another: see :mod:`spikegpu._capi` for the search order).
 
 Example (the PyNEST equivalent in the comments)::
 
