@@ -13,6 +13,7 @@
 #
 #   make check-cuda-emu         the cuda backend under a host emulation of CUDA (no GPU needed);
 #        check-cuda-emu-mutants, check-cuda-emu-faults, check-cuda-emu-asan: tests/cuda_emu/emu.mk
+#   make check-io               spikegpu.io's tests with neo, pynwb and elephant (a venv of them)
 #   make wheel                  the Python package's sdist and wheel (libspikegpu.so inside) in
 #                               build/dist; make check-wheel installs the wheel into fresh venvs
 #   make gpu-check              the GPU check folder gpucheck/ (portable binaries + check.sh, one
@@ -198,7 +199,7 @@ test: all
 test-py: lib $(PY_VENV)
 	@echo "spikegpu: Python suites with $(PYTHON)"
 	$(PY_SAN_ENV) SG_LIB=$(abspath $(LIB_SO)) SG_BUILD=$(abspath $(BUILD)) PYTHONPATH=$(abspath python) \
-	  $(PYTHON) -m pytest -q -p no:cacheprovider python/tests
+	  $(PYTHON) -m pytest -q -rs -p no:cacheprovider python/tests
 
 run: all $(PY_VENV)
 	$(BUILD)/examples/gl_population --out $(BUILD)/run
@@ -298,6 +299,21 @@ wheel: $(PY_VENV)
 check-wheel: wheel
 	SPIKEGPU_BUILD_DIR=$(abspath $(BUILD))/pip-obj \
 	  $(PYTHON) tests/check_wheel.py --dist $(WHEEL_DIR) --source python $(if $(strip $(NVCC)),--expect-cuda)
+
+# make check-io: python/tests/test_io.py (spikegpu.io: Neo, NWB, Elephant) in a venv that has neo,
+# pynwb and elephant from the package index ($(BUILD)/io-venv, kept); without an index it says
+# "skipped" and why (make test-py runs the same tests, skipped where those packages are missing).
+IO_VENV := $(abspath $(BUILD))/io-venv
+.PHONY: check-io
+check-io: lib $(PY_VENV)
+	@if ! $(IO_VENV)/bin/python -c 'import neo, pynwb, elephant, h5py, pytest' >/dev/null 2>&1; then \
+	  rm -rf $(IO_VENV) && $(PYTHON) -m venv $(IO_VENV) && \
+	  $(IO_VENV)/bin/pip install -q --disable-pip-version-check --retries 1 --timeout 20 \
+	    numpy h5py pytest neo pynwb elephant || \
+	  { echo "check-io: skipped: pip could not install neo, pynwb and elephant (no package index reachable?)"; exit 0; }; \
+	fi; \
+	SG_LIB=$(abspath $(LIB_SO)) SG_BUILD=$(abspath $(BUILD)) PYTHONPATH=$(abspath python) \
+	  $(IO_VENV)/bin/python -m pytest -q -rs -p no:cacheprovider python/tests/test_io.py
 
 # ---- valgrind-quick: the CUnit runner under valgrind memcheck, at quick sizes -----------------
 # A CPU-only build at -march=x86-64-v3 in $(VG_BUILD) (valgrind 3.19 decodes no AVX-512, which
