@@ -14,6 +14,9 @@
 #
 #   make check-cuda-emu         the cuda backend under a host emulation of CUDA (no GPU needed);
 #        check-cuda-emu-mutants, check-cuda-emu-faults, check-cuda-emu-asan: tests/cuda_emu/emu.mk
+#   make check-io               spikegpu.io's tests with neo, pynwb and elephant (a venv of them)
+#   make wheel                  the Python package's sdist and wheel (libspikegpu.so inside) in
+#                               build/dist; make check-wheel installs the wheel into fresh venvs
 #   make gpu-check              the GPU check folder gpucheck/ (portable binaries + check.sh, one
 #                               device call of ~5 min; bench/gpu_check.sh); gpu-check-dry runs it here
 
@@ -26,8 +29,11 @@ CUDA_HOME ?= $(patsubst %/bin/nvcc,%,$(shell command -v nvcc 2>/dev/null))
 NVCC      ?= $(or $(wildcard $(CUDA_HOME)/bin/nvcc),$(shell command -v nvcc 2>/dev/null))
 
 # ---- dependencies: Debian packages, installed when we can (root + apt-get), else the command --
+# SG_CHECK_DEPS=0 skips this (python/setup.py's `make lib`, which checks for HDF5 itself and
+# must not install system packages, and systems without dpkg).
+SG_CHECK_DEPS ?= 1
 DEB_PKGS  := pkg-config libhdf5-dev libcunit1-dev hdf5-tools python3-h5py python3-numpy python3-matplotlib python3-pytest
-ifeq ($(filter clean help,$(MAKECMDGOALS)),)
+ifeq ($(filter clean help,$(MAKECMDGOALS))$(filter-out 1,$(SG_CHECK_DEPS)),)
 DEPS_MISSING := $(shell for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
                   | grep -q 'install ok installed' || printf '%s ' $$p; done)
 ifneq ($(strip $(DEPS_MISSING)),)
@@ -48,19 +54,23 @@ endif
 # The first of PY_CANDIDATES that imports numpy, h5py and pytest (a pyenv python3 first on PATH may
 # lack Debian's packages); none: a virtual environment in $(BUILD)/pyenv, made with pip on first
 # use. `make PYTHON=...` overrides. Tests and examples get it as SG_PYTHON.
-PY_CANDIDATES ?= python3 /usr/bin/python3 python3.13 python3.12 python3.11
+PY_CANDIDATES ?= python3 /usr/bin/python3 python3.14 python3.13 python3.12 python3.11 python3.10 python3.9
 ifndef PYTHON
   PYTHON := $(shell for p in $(PY_CANDIDATES); do q=$$(command -v $$p 2>/dev/null) && \
               $$q -c 'import numpy, h5py, pytest' >/dev/null 2>&1 && { echo $$q; break; }; done)
   ifeq ($(PYTHON),)
     PYTHON := $(abspath $(BUILD))/pyenv/bin/python
     PY_VENV := $(PYTHON)
+    # the venv's base: the first candidate that can make one
+    PY_BASE := $(shell for p in $(PY_CANDIDATES); do q=$$(command -v $$p 2>/dev/null) && \
+                 $$q -c 'import venv, ensurepip' >/dev/null 2>&1 && { echo $$q; break; }; done)
   endif
 endif
 export SG_PYTHON := $(PYTHON)
 $(abspath $(BUILD))/pyenv/bin/python:
 	@echo "spikegpu: no Python with numpy, h5py and pytest among $(PY_CANDIDATES): making $(BUILD)/pyenv"
-	python3 -m venv $(BUILD)/pyenv
+	@test -n "$(PY_BASE)" || { echo "spikegpu: none of $(PY_CANDIDATES) can make a virtual environment (Debian: apt-get install python3-venv)"; exit 2; }
+	$(PY_BASE) -m venv $(BUILD)/pyenv
 	$(BUILD)/pyenv/bin/pip install -q numpy h5py pytest matplotlib
 
 HDF5_CFLAGS := $(shell pkg-config --cflags hdf5 2>/dev/null)
@@ -193,7 +203,7 @@ test: all
 test-py: lib $(PY_VENV)
 	@echo "spikegpu: Python suites with $(PYTHON)"
 	$(PY_SAN_ENV) SG_LIB=$(abspath $(LIB_SO)) SG_BUILD=$(abspath $(BUILD)) PYTHONPATH=$(abspath python) \
-	  $(PYTHON) -m pytest -q -p no:cacheprovider python/tests
+	  $(PYTHON) -m pytest -q -rs -p no:cacheprovider python/tests
 
 run: all $(PY_VENV)
 	$(BUILD)/examples/gl_population --out $(BUILD)/run
@@ -299,6 +309,38 @@ gpu-bundle-link:
 	SG_CC="$(CC)" SG_CPPFLAGS="$(CPPFLAGS)" SG_CFLAGS="$(CFLAGS)" SG_BUILD="$(BUILD)" SG_CUDA_TOP="$(CUDA_TOP)" \
 	  SG_TEST_OBJ="$(TEST_OBJ)" SG_LIB_A="$(LIB_A)" SG_HDF5_LIBS="$(HDF5_LIBS)" SG_BENCH_SRC="$(BENCH_SRC)" \
 	  bash bench/gpu_check_build.sh $(GPU_BUNDLE)
+
+# ---- the Python package: make wheel, make check-wheel ------------------------------------------
+# make wheel: the sdist (python/ plus the C sources in csrc/) and a wheel built from it, in
+# WHEEL_DIR: spikegpu-<version>-py3-none-linux_<arch>.whl, with libspikegpu.so inside, built by
+# python/setup.py with `make lib` (PORTABLE=1, the CUDA backend when nvcc is found, cudart static;
+# HDF5 stays the system's shared library), so it runs with no SG_LIB. No download: setuptools of
+# $(PYTHON) (python/build_dist.py). make's objects are kept in $(BUILD)/wheel-obj.
+# make check-wheel: that wheel in fresh venvs of every CPython >= 3.8 found, a small simulation
+# run from outside the tree with SG_LIB unset, plus `pip install ./python` (tests/check_wheel.py;
+# numpy from the package index, else offline from a system numpy, else skipped saying why).
+WHEEL_DIR ?= $(BUILD)/dist
+.PHONY: wheel check-wheel
+wheel: $(PY_VENV)
+	$(PYTHON) python/build_dist.py --out $(WHEEL_DIR) --objects $(abspath $(BUILD))/wheel-obj
+check-wheel: wheel
+	SPIKEGPU_BUILD_DIR=$(abspath $(BUILD))/pip-obj \
+	  $(PYTHON) tests/check_wheel.py --dist $(WHEEL_DIR) --source python $(if $(strip $(NVCC)),--expect-cuda)
+
+# make check-io: python/tests/test_io.py (spikegpu.io: Neo, NWB, Elephant) in a venv that has neo,
+# pynwb and elephant from the package index ($(BUILD)/io-venv, kept); without an index it says
+# "skipped" and why (make test-py runs the same tests, skipped where those packages are missing).
+IO_VENV := $(abspath $(BUILD))/io-venv
+.PHONY: check-io
+check-io: lib $(PY_VENV)
+	@if ! $(IO_VENV)/bin/python -c 'import neo, pynwb, elephant, h5py, pytest' >/dev/null 2>&1; then \
+	  rm -rf $(IO_VENV) && $(PYTHON) -m venv $(IO_VENV) && \
+	  $(IO_VENV)/bin/pip install -q --disable-pip-version-check --retries 1 --timeout 20 \
+	    numpy h5py pytest neo pynwb elephant || \
+	  { echo "check-io: skipped: pip could not install neo, pynwb and elephant (no package index reachable?)"; exit 0; }; \
+	fi; \
+	SG_LIB=$(abspath $(LIB_SO)) SG_BUILD=$(abspath $(BUILD)) PYTHONPATH=$(abspath python) \
+	  $(IO_VENV)/bin/python -m pytest -q -rs -p no:cacheprovider python/tests/test_io.py
 
 # ---- valgrind-quick: the CUnit runner under valgrind memcheck, at quick sizes -----------------
 # A CPU-only build at -march=x86-64-v3 in $(VG_BUILD) (valgrind 3.19 decodes no AVX-512, which

@@ -50,6 +50,8 @@ struct sg_h5 {
   char *path;
   char *tmp_path;    /* while non-NULL the file lives under this name, moved to `path` once it
                         is in SWMR mode (or closed): a reader never meets a half-made file */
+  hid_t d_tstop;     /* /t_stop: the file is complete up to this simulated time (ms) */
+  double t_stop;     /* its value as last flushed */
   sg_status failed;  /* sticky: a failure that leaves the file in an unknown state (SWMR switch,
                         reopen, rollback); refuses the rest. A failed append is not sticky. */
   char failmsg[512];
@@ -297,11 +299,15 @@ fail:
   return d;
 }
 
-/* Fixed-size 1-D dataset written whole (contiguous, or compact when small). */
+/* Fixed-size 1-D dataset of n elements, or a scalar for n = AS_SCALAR, written whole
+ * (contiguous, or compact when small: a compact dataset lives in its object header, i.e. in
+ * HDF5 metadata, which SWMR writing may rewrite). */
+#define AS_SCALAR ((hsize_t)0)
 static int fixed_1d(ctx *c, hid_t loc, const char *name, const char *objpath, hid_t ftype,
                     hid_t mtype, hsize_t n, const void *data, int compact, hid_t *keep) {
   hid_t sp = H5I_INVALID_HID, dcpl = H5I_INVALID_HID, d = H5I_INVALID_HID;
-  TRY(c, sp = H5Screate_simple(1, &n, NULL), objpath, "H5Screate_simple");
+  if (n == AS_SCALAR) TRY(c, sp = H5Screate(H5S_SCALAR), objpath, "H5Screate");
+  else TRY(c, sp = H5Screate_simple(1, &n, NULL), objpath, "H5Screate_simple");
   TRY(c, dcpl = H5Pcreate(H5P_DATASET_CREATE), objpath, "H5Pcreate");
   if (compact) TRY(c, H5Pset_layout(dcpl, H5D_COMPACT), objpath, "H5Pset_layout");
   WTRY(c, d = H5Dcreate2(loc, name, ftype, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT), objpath,
@@ -404,8 +410,13 @@ static sg_status create_file(const char *path, const sg_h5_meta *meta, int kind,
              kind == KIND_SPIKES ? "spikes" : "report", !out ? "out" : "path");
     return ctx_end(&c);
   }
+  if (meta && !isfinite(meta->t_start_ms)) {
+    fail_msg(&c, SG_ERR_ARG, "%s: meta->t_start_ms = %g: allowed a finite time", path,
+             meta->t_start_ms);
+    return ctx_end(&c);
+  }
   f = (sg_h5 *)calloc(1, sizeof *f);
-  if (f) f->file = H5I_INVALID_HID;
+  if (f) f->file = f->d_tstop = H5I_INVALID_HID;
   if (!f || !(f->path = xstrdup2(path, NULL))) {
     fail_msg(&c, SG_ERR_NOMEM, "%s: out of memory", path);
     goto fail;
@@ -422,6 +433,13 @@ static sg_status create_file(const char *path, const sg_h5_meta *meta, int kind,
   WTRY(&c, g = H5Gcreate2(f->file, top, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), top,
        "H5Gcreate2");
   xclose(&g);
+  /* the span the file covers: t_start (fixed) and t_stop (moved by sg_h5_set_t_stop) */
+  f->t_stop = meta ? meta->t_start_ms : 0.0;
+  if (attr_write(&c, f->file, "/", "t_start", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &f->t_stop) < 0 ||
+      fixed_1d(&c, f->file, "t_stop", "/t_stop", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, AS_SCALAR,
+               &f->t_stop, 1, &f->d_tstop) < 0 ||
+      attr_str(&c, f->d_tstop, "/t_stop", "units", "ms") < 0)
+    goto fail;
   if (meta) {
     if (attr_write(&c, f->file, "/", "resolution_ms", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
                    &meta->resolution_ms) < 0 ||
@@ -444,6 +462,7 @@ static sg_status create_file(const char *path, const sg_h5_meta *meta, int kind,
 fail:
   xclose(&g);
   xclose(&fapl);
+  if (f) xclose(&f->d_tstop);
   if (f && f->file >= 0) {
     xclose(&f->file);
     remove(f->tmp_path); /* do not leave a half-made file behind */
@@ -501,6 +520,7 @@ static int leave_swmr(ctx *c, sg_h5 *f) {
   hid_t fapl = H5I_INVALID_HID, dapl = H5I_INVALID_HID;
   if (!f->swmr) return 0;
   for (int i = 0; i < f->n_pops; ++i) close_pop_ids(&f->pops[i]);
+  xclose(&f->d_tstop);
   hid_t file = f->file;
   f->file = H5I_INVALID_HID;
   TRY(c, H5Fclose(file), "/", "H5Fclose");
@@ -508,6 +528,7 @@ static int leave_swmr(ctx *c, sg_h5 *f) {
   TRY(c, fapl = latest_fapl(), "/", "H5Pset_libver_bounds");
   TRY(c, f->file = H5Fopen(f->tmp_path ? f->tmp_path : f->path, H5F_ACC_RDWR, fapl), "/", "H5Fopen");
   TRY(c, dapl = chunk_dapl(), "/", "H5Pset_chunk_cache");
+  TRY(c, f->d_tstop = H5Dopen2(f->file, "/t_stop", H5P_DEFAULT), "/t_stop", "H5Dopen2");
   for (int i = 0; i < f->n_pops; ++i) {
     h5pop *p = &f->pops[i];
     int sp = f->kind == KIND_SPIKES;
@@ -838,6 +859,34 @@ fail:
   return ctx_end(&c);
 }
 
+sg_status sg_h5_set_t_stop(sg_h5 *f, double t_ms, char *err, size_t errlen) {
+  ctx c;
+  ctx_begin(&c, f ? f->path : NULL, err, errlen);
+  if (!f) {
+    fail_msg(&c, SG_ERR_ARG, "sg_h5_set_t_stop: file is NULL");
+    return ctx_end(&c);
+  }
+  if (!isfinite(t_ms) || t_ms < f->t_stop) {
+    fail_msg(&c, SG_ERR_ARG, "sg_h5_set_t_stop: %s: t_ms = %.17g: allowed a finite time >= the "
+             "file's t_stop, %.17g ms", f->path, t_ms, f->t_stop);
+    return ctx_end(&c);
+  }
+  if (f->failed != SG_OK) {
+    fail_msg(&c, f->failed, "sg_h5_set_t_stop: %s: refused after an earlier failure: %s", f->path,
+             f->failmsg);
+    return ctx_end(&c);
+  }
+  if (t_ms == f->t_stop) return ctx_end(&c);
+  if (enter_swmr(&c, f) < 0) return ctx_end(&c);
+  /* the caller's appends have flushed the data up to t_ms: this flush publishes t_ms after them */
+  WTRY(&c, H5Dwrite(f->d_tstop, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &t_ms), "/t_stop",
+       "H5Dwrite");
+  WTRY(&c, H5Fflush(f->file, H5F_SCOPE_LOCAL), "/t_stop", "H5Fflush");
+  f->t_stop = t_ms;
+fail:
+  return ctx_end(&c);
+}
+
 sg_status sg_h5_close(sg_h5 *f, char *err, size_t errlen) {
   if (!f) {
     if (err && errlen) err[0] = '\0';
@@ -851,6 +900,8 @@ sg_status sg_h5_close(sg_h5 *f, char *err, size_t errlen) {
     if (p->d_main >= 0 && H5Dclose(p->d_main) < 0) fail_h5(&c, p->path, "H5Dclose");
     if (p->group >= 0 && H5Gclose(p->group) < 0) fail_h5(&c, p->path, "H5Gclose");
   }
+  if (f->d_tstop >= 0 && H5Dclose(f->d_tstop) < 0) fail_h5(&c, "/t_stop", "H5Dclose");
+  f->d_tstop = H5I_INVALID_HID;
   if (f->file >= 0) {
     if (injected()) fail_msg(&c, SG_ERR_HDF5, "%s: /: H5Fclose failed: injected failure "
                              "(sg_h5_fail_after)", c.path);

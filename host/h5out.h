@@ -64,7 +64,8 @@ typedef struct sg_h5 sg_h5;
 
 /* Run metadata written as attributes of the file's root group at create time:
  * resolution_ms (float64), seed (uint64), backend, version and run_id (variable-length UTF-8
- * strings; a NULL field is not written). run_id identifies the run that wrote the file (the
+ * strings; a NULL field is not written), and t_start (float64, ms) = t_start_ms, the simulated
+ * time at which the file begins (the recorder's data lie after it). run_id identifies the run that wrote the file (the
  * simulator uses 32 random hex digits), so a file left by an earlier run is recognisable. network_json (NULL = none) may be megabytes, so it is stored
  * as the scalar variable-length UTF-8 string dataset /metadata/network_json
  * (h5py: f["metadata/network_json"].asstr()[()]).
@@ -80,11 +81,14 @@ typedef struct sg_h5_meta {
   const char *network_json;
   int report_float32;
   const char *run_id;
+  double t_start_ms;
 } sg_h5_meta;
 
 /* Creates a SONATA spike file for `path` with an empty /spikes group and the metadata `meta`
- * (NULL = none); it is written under a temporary name and replaces any existing `path` at the
- * first flush or append (see above). *out is NULL on failure. */
+ * (NULL = none; t_start is then 0); it is written under a temporary name and replaces any
+ * existing `path` at the first flush or append (see above). Every file also gets the root
+ * dataset /t_stop (see sg_h5_set_t_stop), equal to t_start until it is moved. *out is NULL on
+ * failure. */
 sg_status sg_h5_spikes_create(const char *path, const sg_h5_meta *meta, sg_h5 **out, char *err,
                               size_t errlen);
 
@@ -128,6 +132,18 @@ sg_status sg_h5_report_population(sg_h5 *f, const char *name, const uint64_t *no
  * to report population `pop`, updates mapping/time's stop and flushes. n_rows = 0 is a no-op. */
 sg_status sg_h5_report_append(sg_h5 *f, int pop, const double *rows, size_t n_rows, char *err,
                               size_t errlen);
+
+/* Records that the file is complete up to simulated time t_ms: every spike and every report
+ * row with time <= t_ms that the run recorded is in it. Writes the root
+ * dataset /t_stop (scalar float64, compact layout, i.e. stored in HDF5 metadata, attribute
+ * units = "ms") and flushes. Call it after the appends that complete the file up to t_ms have
+ * returned SG_OK: they flushed their data first, so a reader, and a file cut by a kill at any
+ * instant, never sees a t_stop ahead of the data (at worst one block behind). It is a
+ * dataset, not an attribute, because attributes cannot be created or safely rewritten in SWMR
+ * write mode. t_ms is finite and >= the current t_stop (which starts at t_start); else
+ * SG_ERR_ARG and nothing changes. A failure (e.g. a full disk) leaves the file readable, with
+ * the old or the new value (both are correct); call it again later. */
+sg_status sg_h5_set_t_stop(sg_h5 *f, double t_ms, char *err, size_t errlen);
 
 /* Switches the file to SWMR write mode if it is not yet (so it is published under its own name
  * and readable by SWMR readers from now on, also after a kill) and flushes it. Call it once the

@@ -249,6 +249,7 @@ struct sg_sim {
   sg_run_stats stats;
   uint32_t *spk_buf; uint32_t *spk_mult; size_t spk_cap; /* per-step spike list (cpu)     */
   int poisoned;                      /* an unrecoverable error happened (e.g. CUDA)       */
+  int rec_gap;                       /* a run chunk failed: the files' t_stop stays put    */
 };
 
 /* ---- helpers used across host/ (tests/check_layering.sh lists host/'s layers) ---------- */
@@ -301,7 +302,10 @@ void sg_i_stim_free(sg_sim *sim);
 /* Recorders (record.c) */
 sg_status sg_i_record_alloc(sg_sim *sim);     /* one record per recorder node, before the CSR */
 sg_status sg_i_record_prepare(sg_sim *sim);
-sg_status sg_i_record_flush(sg_sim *sim, int final);
+/* Writes what the recorders hold to their files. complete = 1: the recordings are complete up
+ * to sg_time(sim), so each file's t_stop moves there; 0 after a failed run chunk: t_stop no
+ * longer moves for this simulation (sim->rec_gap). */
+sg_status sg_i_record_flush(sg_sim *sim, int complete);
 void sg_i_record_free(sg_sim *sim);
 sg_status sg_i_srec_push(sg_sim *sim, sg_spike_rec *r, uint64_t stamp, uint64_t sender, uint32_t mult);
 sg_status sg_i_mm_row(sg_sim *sim, sg_multimeter *m, uint64_t stamp, double **row);

@@ -294,6 +294,7 @@ static sg_h5_meta make_meta(sg_sim *sim, char **json_out) {
   meta.version = sg_version();
   meta.run_id = sim->out_claim.run_id;
   meta.network_json = js;
+  meta.t_start_ms = (double)sim->step * sim->h;   /* files are made before the run that fills them */
   /* libsonata reads report data only as float32; float64 keeps every bit (config choice) */
   meta.report_float32 = sim->cfg.report_double ? 0 : 1;
   return meta;
@@ -337,6 +338,7 @@ typedef struct rec_file {
   sg_h5 *f;
   size_t n_slots;
   size_t *ahead;
+  uint64_t t_stop_step;   /* the file's t_stop as last written (sg_h5_set_t_stop), in steps */
 } rec_file;
 
 static rec_file *rec_file_new(sg_h5 *f, size_t n_slots) {
@@ -346,6 +348,7 @@ static rec_file *rec_file_new(sg_h5 *f, size_t n_slots) {
   if (!x->ahead) { free(x); return NULL; }
   x->f = f;
   x->n_slots = n_slots;
+  x->t_stop_step = UINT64_MAX;   /* = t_start: nothing written yet */
   return x;
 }
 
@@ -742,15 +745,32 @@ static sg_status flush_mm(sg_sim *sim, sg_multimeter *m) {
   return SG_OK;
 }
 
-sg_status sg_i_record_flush(sg_sim *sim, int final) {
-  (void)final;
+/* After a successful flush of its data: the file is complete up to now (its t_stop). */
+static sg_status file_complete(sg_sim *sim, rec_file *x, const char *what, uint64_t gid) {
+  if (!x || x->t_stop_step == sim->step) return SG_OK;
+  char err[SG_MSG_LEN - 64];
+  const sg_status st = sg_h5_set_t_stop(x->f, (double)sim->step * sim->h, err, sizeof err);
+  if (st) return sg_i_fail(sim, st, "%s %llu: writing t_stop failed (written at the next flush): %s", what, (unsigned long long)gid, err);
+  x->t_stop_step = sim->step;
+  return SG_OK;
+}
+
+sg_status sg_i_record_flush(sg_sim *sim, int complete) {
+  /* once a run chunk failed, recordings may miss steps after the last complete flush: t_stop
+   * stays where it was (a lower bound is always correct) */
+  if (!complete) sim->rec_gap = 1;
   sg_status first = SG_OK;
   for (size_t j = 0; j < sim->n_srec; ++j) {
-    sg_status st = flush_srec(sim, &sim->srec[j]);
+    sg_spike_rec *r = &sim->srec[j];
+    sg_status st = flush_srec(sim, r);
+    if (st == SG_OK && !sim->rec_gap) st = file_complete(sim, r->h5, "spike_recorder", r->gid);
     if (st && !first) first = st;
   }
   for (size_t j = 0; j < sim->n_mm; ++j) {
-    sg_status st = flush_mm(sim, &sim->mm[j]);
+    sg_multimeter *m = &sim->mm[j];
+    sg_status st = flush_mm(sim, m);
+    for (size_t v = 0; st == SG_OK && !sim->rec_gap && m->h5 && v < m->n_vars; ++v)
+      st = file_complete(sim, m->h5[v], "multimeter", m->gid);
     if (st && !first) first = st;
   }
   return first;

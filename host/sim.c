@@ -334,7 +334,7 @@ sg_status sg_simulate(sg_sim *sim, double t_ms) {
       memcpy(sim->msg, msg, sizeof msg);
       break;
     }
-    st = sg_i_record_flush(sim, 0);
+    st = sg_i_record_flush(sim, 1);
     if (st) break;
     if (interrupted) {
       st = sg_i_fail(sim, SG_ERR_INTERRUPTED, "sg_simulate: interrupted (SIGINT) at t = %g ms (step %llu); recordings up to it were flushed",

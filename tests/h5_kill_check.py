@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Reads the files of tests/test_h5out.c's kill test with h5py and checks that they hold
 exactly the flushed blocks, bit for bit (the C side checks the same with the HDF5 C API).
 

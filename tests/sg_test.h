@@ -30,7 +30,8 @@ typedef struct sg_test_suite {
 /* Size scale for statistical tests: SG_TEST_QUICK=1 (valgrind runs) shrinks them. */
 int sg_test_quick(void);
 
-/* The Python for checks with h5py: $SG_PYTHON (make sets it), else /usr/bin/python3. */
+/* The Python for checks with h5py: $SG_PYTHON (make sets it), else the first Python found that
+ * imports h5py and numpy (test_main.c), else "python3". */
 const char *sg_test_python(void);
 
 /* A cpu-backend simulation (verbose off; output_dir may be NULL), or NULL with the reason on

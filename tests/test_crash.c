@@ -3,7 +3,7 @@
  *  1. SIGKILL: a child process runs a real simulation (gl_exp network, Poisson drive, a
  *     spike_recorder and a multimeter, output_dir, flush every 10 ms) and is killed mid-run
  *     once its files show flushed blocks. The parent reopens every file with the HDF5 C API
- *     (and with h5py through $SG_PYTHON or /usr/bin/python3 when available; a skip is reported) and checks a
+ *     (and with h5py through sg_test_python() when available; a skip is reported) and checks a
  *     consistent prefix: spike times sorted, ids in range, report rows complete up to
  *     mapping/time's stop, the prefix ending on a flush boundary, and every value bit-identical to
  *     an uninterrupted run with the same seed made in the parent.
@@ -201,6 +201,20 @@ static int read_rows(hid_t f, const char *name, hid_t memtype, hsize_t rows, voi
   return e < 0 ? -1 : 0;
 }
 
+/* The span a file covers: root attribute t_start, scalar dataset /t_stop (docs/output.md). */
+static int read_span(hid_t f, double *t_start, double *t_stop) {
+  *t_start = *t_stop = NAN;
+  hid_t a = H5Aopen(f, "t_start", H5P_DEFAULT);
+  if (a < 0) return -1;
+  herr_t e = H5Aread(a, H5T_NATIVE_DOUBLE, t_start);
+  H5Aclose(a);
+  hid_t d = H5Dopen2(f, "/t_stop", H5P_DEFAULT);
+  if (d < 0) return -1;
+  if (e >= 0) e = H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, t_stop);
+  H5Dclose(d);
+  return e < 0 ? -1 : 0;
+}
+
 /* What the files hold. */
 typedef struct leftover {
   size_t n_spikes;                  /* common prefix of timestamps and node_ids */
@@ -211,6 +225,7 @@ typedef struct leftover {
   double t0[2], dt[2];
   uint64_t node_ids[2][N_SAMPLED];
   double *data[2];
+  double t_start[3], t_stop[3];     /* spikes.h5, mm_V_m.h5, mm_I_stim.h5 */
   const char *how;
   int ok;
 } leftover;
@@ -234,9 +249,10 @@ static int read_leftover(const char *dir, leftover *L) {
     L->n_ts = L->n_ids = 0;
   }
   L->n_spikes = L->n_ts < L->n_ids ? L->n_ts : L->n_ids;
+  int rc = read_span(f, &L->t_start[0], &L->t_stop[0]);
+  if (rc) fprintf(stderr, "\n  %s: no t_start attribute or /t_stop dataset\n", path);
   L->t = malloc((L->n_spikes + 1) * sizeof *L->t);
   L->id = malloc((L->n_spikes + 1) * sizeof *L->id);
-  int rc = 0;
   if (read_rows(f, "/spikes/exc/timestamps", H5T_NATIVE_DOUBLE, L->n_spikes, L->t) ||
       read_rows(f, "/spikes/exc/node_ids", H5T_NATIVE_UINT64, L->n_spikes, L->id)) {
     fprintf(stderr, "\n  %s: reading the spike prefix (%zu) failed\n", path, L->n_spikes);
@@ -259,6 +275,10 @@ static int read_leftover(const char *dir, leftover *L) {
       rc = -1;
       H5Fclose(f);
       break;
+    }
+    if (read_span(f, &L->t_start[v + 1], &L->t_stop[v + 1])) {
+      fprintf(stderr, "\n  %s: no t_start attribute or /t_stop dataset\n", path);
+      rc = -1;
     }
     L->t0[v] = tm[0];
     L->dt[v] = tm[2];
@@ -337,6 +357,23 @@ static int compare(const leftover *L, const ref *R, uint64_t first_id, double t_
     if (want != L->n_spikes || L->n_ts != L->n_ids) {
       fprintf(stderr, "\n  files hold %zu spikes (timestamps %zu, node_ids %zu), the run up to %g ms has %zu\n",
               L->n_spikes, L->n_ts, L->n_ids, t_full, want);
+      ++bad;
+    }
+  }
+  /* t_start/t_stop: the files began at 0; t_stop is a time up to which the file is complete,
+   * at most one flush block behind its data (a kill between a block and its t_stop), and the
+   * end of the run when everything was flushed */
+  for (int k = 0; k < 3; ++k) {
+    const double ts = L->t_stop[k];
+    const double have = k == 0 ? boundary : (double)L->rows[k - 1] * MM_INTERVAL;
+    size_t need = 0;   /* spikes the file must hold up to its t_stop */
+    while (k == 0 && need < R->n && R->t[need] <= ts + 1e-9) ++need;
+    const int complete = k == 0 ? need <= L->n_spikes : have >= ts - 1e-9;
+    const int lag_ok = ts >= have - FLUSH_MS - 1e-9 && ts >= 0.0;
+    const int on_grid = t_full >= 0.0 || fabs(ts / FLUSH_MS - round(ts / FLUSH_MS)) < 1e-9;
+    if (L->t_start[k] != 0.0 || !complete || !lag_ok || !on_grid || (t_full >= 0.0 && ts != t_full)) {
+      fprintf(stderr, "\n  file %d: t_start %.17g, t_stop %.17g; data up to %g ms (%zu spikes, %zu needed)%s\n", k,
+              L->t_start[k], ts, have, L->n_spikes, need, t_full >= 0.0 ? ", the run flushed everything" : "");
       ++bad;
     }
   }

@@ -249,7 +249,19 @@ static void sonata_check(const char *path) {
 
 static const sg_h5_meta test_meta = {0.1, 0xFEDCBA9876543210ull, "cpu", "0.1.0 (test)",
                                      "{\"populations\": [\"exc\", \"inh\"]}", 0,
-                                     "0123456789abcdef0123456789abcdef"};
+                                     "0123456789abcdef0123456789abcdef", 0.0};
+
+/* A scalar float64 dataset (e.g. /t_stop); 0 on success. */
+static int read_scalar(hid_t f, const char *name, double *out) {
+  hid_t d = H5Dopen2(f, name, H5P_DEFAULT);
+  if (d < 0) return -1;
+  hid_t sp = H5Dget_space(d);
+  const int scalar = sp >= 0 && H5Sget_simple_extent_type(sp) == H5S_SCALAR;
+  if (sp >= 0) H5Sclose(sp);
+  const herr_t e = H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out);
+  H5Dclose(d);
+  return scalar && e >= 0 ? 0 : -1;
+}
 
 /* ---- round trips ---------------------------------------------------------------------- */
 
@@ -345,6 +357,79 @@ static void test_h5out_swmr_from_creation(void) {
   ASSERT_OK(sg_h5_spikes_create(sp, NULL, &f, err, sizeof err));
   ASSERT_OK(sg_h5_close(f, err, sizeof err));
   CU_ASSERT(file_exists(sp) && !file_exists(partial));
+  assert_no_open_ids();
+  remove_tree(dir);
+}
+
+/* t_start (root attribute, fixed at creation) and t_stop (root dataset, moved by
+ * sg_h5_set_t_stop, readable by an SWMR reader while the file is written, and across the
+ * close/reopen that a late population causes). */
+static void test_h5out_t_start_stop(void) {
+  char dir[256], sp[512], rp[512], err[ERRLEN] = "";
+  if (make_tmp(dir, sizeof dir)) { CU_FAIL("mkdtemp"); return; }
+  join(sp, sizeof sp, dir, "s.h5");
+  join(rp, sizeof rp, dir, "r.h5");
+  sg_h5_meta meta = test_meta;
+  meta.t_start_ms = 12.5;
+  sg_h5 *f = NULL, *r = NULL;
+  int p = -1, q = -1;
+  ASSERT_OK(sg_h5_spikes_create(sp, &meta, &f, err, sizeof err));
+  ASSERT_OK(sg_h5_spikes_population(f, "exc", 1, &p, err, sizeof err));
+  ASSERT_OK(sg_h5_flush(f, err, sizeof err));
+  /* expected: {t_start, t_stop} as an SWMR reader sees them now */
+  double want[2] = {12.5, 12.5};
+  for (int step = 0; step < 4; ++step) {
+    if (step == 1) {
+      const double t[2] = {13.0, 20.0};
+      const uint64_t id[2] = {3, 4};
+      ASSERT_OK(sg_h5_spikes_append(f, p, t, id, 2, err, sizeof err));
+      ASSERT_OK(sg_h5_set_t_stop(f, 20.0, err, sizeof err));   /* a spike at t_stop is in */
+      want[1] = 20.0;
+    } else if (step == 2) {   /* a late population: the file is closed and reopened */
+      int p2 = -1;
+      ASSERT_OK(sg_h5_spikes_population(f, "inh", 101, &p2, err, sizeof err));
+      ASSERT_OK(sg_h5_set_t_stop(f, 30.0, err, sizeof err));
+      want[1] = 30.0;
+    } else if (step == 3) {   /* refused: earlier, not finite; equal: no-op */
+      CU_ASSERT_EQUAL(sg_h5_set_t_stop(f, 29.5, err, sizeof err), SG_ERR_ARG);
+      CU_ASSERT(strstr(err, "t_ms = 29.5") && strstr(err, ">= the file's t_stop, 30 ms"));
+      CU_ASSERT_EQUAL(sg_h5_set_t_stop(f, NAN, err, sizeof err), SG_ERR_ARG);
+      CU_ASSERT_EQUAL(sg_h5_set_t_stop(f, INFINITY, err, sizeof err), SG_ERR_ARG);
+      CU_ASSERT_EQUAL(sg_h5_set_t_stop(NULL, 40.0, err, sizeof err), SG_ERR_ARG);
+      ASSERT_OK(sg_h5_set_t_stop(f, 30.0, err, sizeof err));
+    }
+    hid_t h = H5Fopen(sp, H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, H5P_DEFAULT);
+    CU_ASSERT_FATAL(h >= 0);
+    double got[2] = {-1.0, -1.0};
+    CU_ASSERT(attr_num(h, "/", "t_start", H5T_NATIVE_DOUBLE, &got[0]) == 0);
+    CU_ASSERT(read_scalar(h, "/t_stop", &got[1]) == 0);
+    CU_ASSERT(attr_str_is(h, "/t_stop", "units", "ms"));
+    SG_ASSERT_DBL_EXACT(got[0], want[0]);
+    SG_ASSERT_DBL_EXACT(got[1], want[1]);
+    H5Fclose(h);
+  }
+  ASSERT_OK(sg_h5_close(f, err, sizeof err));
+  hid_t h = H5Fopen(sp, H5F_ACC_RDONLY, H5P_DEFAULT);   /* closed: a plain reader */
+  double ts = -1.0, t0 = -1.0;
+  CU_ASSERT(h >= 0 && read_scalar(h, "/t_stop", &ts) == 0 && ts == 30.0);
+  CU_ASSERT(attr_num(h, "/", "t_start", H5T_NATIVE_DOUBLE, &t0) == 0 && t0 == 12.5);
+  check_root_meta(h, &meta);
+  H5Fclose(h);
+  /* without metadata: t_start = t_stop = 0; a report file moves it the same way */
+  const uint64_t ids[1] = {0};
+  const double row[1] = {-70.0};
+  ASSERT_OK(sg_h5_report_create(rp, NULL, &r, err, sizeof err));
+  ASSERT_OK(sg_h5_report_population(r, "v", ids, 1, 0.1, 0.1, "mV", &q, err, sizeof err));
+  ASSERT_OK(sg_h5_report_append(r, q, row, 1, err, sizeof err));
+  ASSERT_OK(sg_h5_set_t_stop(r, 0.1, err, sizeof err));
+  ASSERT_OK(sg_h5_close(r, err, sizeof err));
+  h = H5Fopen(rp, H5F_ACC_RDONLY, H5P_DEFAULT);
+  CU_ASSERT(h >= 0 && attr_num(h, "/", "t_start", H5T_NATIVE_DOUBLE, &t0) == 0 && t0 == 0.0);
+  CU_ASSERT(read_scalar(h, "/t_stop", &ts) == 0 && ts == 0.1);
+  H5Fclose(h);
+  meta.t_start_ms = NAN;   /* a t_start that is no time is refused */
+  CU_ASSERT_EQUAL(sg_h5_spikes_create(sp, &meta, &f, err, sizeof err), SG_ERR_ARG);
+  CU_ASSERT(f == NULL && strstr(err, "t_start_ms"));
   assert_no_open_ids();
   remove_tree(dir);
 }
@@ -776,7 +861,7 @@ static int inject_run(const char *dir, int inject, int *retried) {
   static uint64_t id[B];
   const uint64_t nids[NN] = {10, 11, 12};
   long ok_sp[2] = {0, 0}, ok_rows[2] = {0, 0};
-  int failures = 0, a = -1, b = -1, ra = -1, rb = -1;
+  int failures = 0, a = -1, b = -1, ra = -1, rb = -1, t_stop_ok = 0;
   sg_h5 *f = NULL, *r = NULL;
   sg_h5_fail_after(inject);
 
@@ -817,11 +902,26 @@ static int inject_run(const char *dir, int inject, int *retried) {
           sticky = 1;
         }
       }
+      if (!sticky) {   /* the file is complete up to "time" blk + 1 */
+        st = sg_h5_set_t_stop(f, (double)(blk + 1), err, sizeof err);
+        if (st != SG_OK) {
+          ++failures;
+          CU_ASSERT(st == SG_ERR_HDF5 && strstr(err, "injected") && strstr(err, sp));
+          st = sg_h5_set_t_stop(f, (double)(blk + 1), err, sizeof err);
+          if (st == SG_OK) ++*retried;
+          else sticky = 1;
+        }
+        if (st == SG_OK) t_stop_ok = blk + 1;
+      }
     }
     st = sg_h5_close(f, err, sizeof err);
     if (st != SG_OK) ++failures;
     hid_t h = H5Fopen(sp, H5F_ACC_RDONLY, H5P_DEFAULT);
     CU_ASSERT_FATAL(h >= 0);
+    /* t_stop: the last value set, or the one whose failed flush a later flush wrote out */
+    double ts = -1.0;
+    CU_ASSERT(read_scalar(h, "/t_stop", &ts) == 0);
+    CU_ASSERT(ts == (double)t_stop_ok || (sticky && ts == (double)t_stop_ok + 1.0));
     if (a >= 0) CU_ASSERT_EQUAL(spikes_prefix(h, "a"), ok_sp[0]);
     if (b >= 0) CU_ASSERT_EQUAL(spikes_prefix(h, "b"), ok_sp[1]);
     if (b < 0) CU_ASSERT(H5Lexists(h, "/spikes/b", H5P_DEFAULT) == 0); /* no half population */
@@ -1051,7 +1151,10 @@ static void kill_child(const char *sp, const char *rp, int fd, int stop_after) {
   if (sg_h5_spikes_create(sp, &test_meta, &f, err, sizeof err) ||
       sg_h5_spikes_population(f, "kill", 1, &p, err, sizeof err) ||
       sg_h5_report_create(rp, &test_meta, &r, err, sizeof err) ||
-      sg_h5_report_population(r, "kill", nids, KNODES, KT0, KDT, "mV", &q, err, sizeof err)) {
+      sg_h5_report_population(r, "kill", nids, KNODES, KT0, KDT, "mV", &q, err, sizeof err) ||
+      /* published under their names before "ready", as record.c does: else a kill before the
+       * first append left the previous trial's files there, read as this trial's */
+      sg_h5_flush(f, err, sizeof err) || sg_h5_flush(r, err, sizeof err)) {
     fprintf(stderr, "kill child: %s\n", err);
     _exit(3);
   }
@@ -1242,6 +1345,7 @@ static void test_h5out_kill_random(void) {
 
 static CU_TestInfo tests[] = {
     {"spikes_roundtrip", test_h5out_spikes_roundtrip},
+    {"t_start_stop", test_h5out_t_start_stop},
     {"report_roundtrip", test_h5out_report_roundtrip},
     {"report_roundtrip_float32", test_h5out_report_roundtrip_float32},
     {"large_json", test_h5out_large_json},

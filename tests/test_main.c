@@ -29,9 +29,26 @@ int sg_test_quick(void) {
   return q && *q && strcmp(q, "0") != 0;
 }
 
+/* $SG_PYTHON (make sets it), else the first of the Makefile's candidates that imports h5py and
+ * numpy (a python3 first on PATH may lack them), else "python3": the callers then report a skip. */
 const char *sg_test_python(void) {
+  static char found[256];
   const char *p = getenv("SG_PYTHON");
-  return p && *p ? p : "/usr/bin/python3";
+  if (p && *p) return p;
+  if (!found[0]) {
+    static const char *const cand[] = {"python3", "/usr/bin/python3", "python3.14", "python3.13",
+                                       "python3.12", "python3.11", "python3.10", "python3.9"};
+    snprintf(found, sizeof found, "python3");
+    for (size_t i = 0; i < sizeof cand / sizeof cand[0]; ++i) {
+      char cmd[320];
+      snprintf(cmd, sizeof cmd, "%s -c 'import h5py, numpy' >/dev/null 2>&1", cand[i]);
+      if (system(cmd) == 0) {
+        snprintf(found, sizeof found, "%s", cand[i]);
+        break;
+      }
+    }
+  }
+  return found;
 }
 
 sg_sim *sg_test_cpu_sim(double h, uint64_t seed, int threads, const char *output_dir) {

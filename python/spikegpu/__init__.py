@@ -1,8 +1,8 @@
 """spikegpu: NEST-style Python scripting for the spikegpu simulator (CPU and CUDA backends,
 bit-identical).
 
-Pure Python on top of the C library ``libspikegpu.so`` (loaded with ctypes; set ``SG_LIB`` to
-its path if it is not found: see :mod:`spikegpu._capi` for the search order).
+Pure Python on top of the C library ``libspikegpu.so`` (loaded with ctypes; an installed package
+holds its own; set ``SG_LIB`` to use another: see :mod:`spikegpu._capi` for the search order).
 
 Example (the PyNEST equivalent in the comments)::
 
@@ -16,7 +16,7 @@ Example (the PyNEST equivalent in the comments)::
         ev = sr.events                                         # sr.events
         print(ev["senders"], ev["times"])
 """
-from . import hdf5, plot, random
+from . import hdf5, io, plot, random
 from ._capi import LibraryNotFound
 from .errors import (ArgumentError, CudaError, Error, FileIOError, HDF5Error, ModelError,
                      NoDeviceError, NotSupportedError, NumericOverflowError, OutOfMemoryError,
@@ -28,7 +28,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Simulator", "NodeCollection", "models", "model_info", "model_kind", "defaults", "recordables",
-    "cuda_available", "library_version", "library_path", "random", "hdf5", "plot", "Error", "ArgumentError",
+    "cuda_available", "library_version", "library_path", "random", "hdf5", "io", "plot", "Error",
+    "ArgumentError",
     "UnknownNameError", "OutOfMemoryError", "CudaError", "NoDeviceError", "HDF5Error",
     "FileIOError", "StateError", "NumericOverflowError", "ModelError", "SimulationInterrupted",
     "NotSupportedError",

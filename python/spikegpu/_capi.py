@@ -7,8 +7,8 @@ result types of every public function. Nothing here is part of the public Python
 Where the library is searched, first hit wins:
 
 1. the environment variable ``SG_LIB``: the path of ``libspikegpu.so`` or of the folder holding it;
-2. ``libspikegpu.so`` next to this package (copy it there before ``pip install ./python`` to ship
-   it with the package);
+2. ``libspikegpu.so`` inside this package, where a wheel (``make wheel``) and ``pip install
+   ./python`` put it (python/setup.py builds it);
 3. ``$SG_BUILD/libspikegpu.so`` (the Makefile sets ``SG_BUILD`` for the test suite);
 4. ``build/libspikegpu.so`` of the source tree this package lives in (``python/../build``) and of
    the current directory;
@@ -213,6 +213,18 @@ def _candidates():
     yield "libspikegpu.so"  # LD_LIBRARY_PATH / ld.so.cache
 
 
+def _missing_dependency_hint(err):
+    """A hint when the library exists but a shared library it needs does not."""
+    msg = str(err)
+    if "cannot open shared object file" not in msg or msg.startswith("libspikegpu"):
+        return ""
+    need = msg.split(":", 1)[0].strip()
+    return (f"; it needs {need}, which is missing: libspikegpu.so uses the HDF5 C library, "
+            "OpenMP (libgomp) and libstdc++ of the system (Debian/Ubuntu: apt-get install "
+            "libhdf5-103-1 libgomp1 libstdc++6, or build the package on this system with "
+            "pip install ./python)")
+
+
 def lib():
     """The loaded library (a ctypes.CDLL with prototypes declared); loads it on first call."""
     global _lib, _lib_path
@@ -229,7 +241,7 @@ def lib():
             try:
                 handle = ctypes.CDLL(path)
             except OSError as e:
-                tried.append(f"{path} ({e})")
+                tried.append(f"{path} ({e}{_missing_dependency_hint(e)})")
                 continue
             for name, (res, args) in _PROTOTYPES.items():
                 fn = getattr(handle, name)

@@ -11,7 +11,10 @@ multimeter named "mm" one ``out/mm_<variable>.h5`` per recorded variable (unname
   ``mapping/node_ids`` (0-based), ``mapping/time`` = [t_start, t_stop (exclusive), dt] (ms);
 * both: root attributes resolution_ms, seed, backend, version, run_id (32 hex digits, one per
   run: files of different runs are told apart by it), and ``/metadata/network_json``
-  (populations with name, model, first_id, n, params).
+  (populations with name, model, first_id, n, params);
+* both: the span of simulated time the file covers, the root attribute ``t_start`` (ms, when
+  the file began) and the scalar dataset ``/t_stop`` (ms, up to when the file is complete: moved
+  forward at each flush, so right at every instant); :func:`time_span` reads them.
 
 Files are in HDF5's SWMR write mode from their creation and flushed block by block during the
 run, so they can be read at any time: while a run is writing them, and after a run was killed
@@ -24,7 +27,7 @@ import json
 
 import numpy as np
 
-__all__ = ["read_spikes", "read_samples", "network"]
+__all__ = ["read_spikes", "read_samples", "network", "time_span"]
 
 
 def _h5py():
@@ -48,6 +51,17 @@ def network(path):
     """The network description stored in a spikegpu HDF5 file (a dict)."""
     with _open(path) as f:
         return json.loads(f["metadata/network_json"].asstr()[()])
+
+
+def time_span(path):
+    """``(t_start, t_stop)`` of a spikegpu HDF5 file, in ms: the file began at simulated time
+    t_start and holds every event with time <= t_stop (docs/output.md section 4). Raises
+    ValueError for a file without them (written before spikegpu stored them)."""
+    with _open(path) as f:
+        if "t_start" not in f.attrs or "t_stop" not in f:
+            raise ValueError(f"{path}: no t_start attribute or /t_stop dataset (a file of an "
+                             "older spikegpu, or not a spikegpu file)")
+        return float(f.attrs["t_start"]), float(f["t_stop"][()])
 
 
 def read_spikes(path, population=None):

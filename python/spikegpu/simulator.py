@@ -221,11 +221,12 @@ def conn_spec_dict(spec, what="connect"):
 
 # ---- simulator ----------------------------------------------------------------------------------
 class _Pop:
-    __slots__ = ("first", "n", "model", "name", "record_from")
+    __slots__ = ("first", "n", "model", "name", "record_from", "created")
 
-    def __init__(self, first, n, model, name):
+    def __init__(self, first, n, model, name, created=0.0):
         self.first, self.n, self.model, self.name = first, n, model, name
         self.record_from = ["V_m"] if model == "voltmeter" else []
+        self.created = created   # simulated time (ms) at creation: a recorder listens from then
 
 
 class Simulator:
@@ -585,7 +586,8 @@ class Simulator:
                                            ctypes.byref(out))
         self._check(st)
         self._pops.append(_Pop(int(out.first), int(out.n), model,
-                               name if name is not None else f"{model}_{int(out.first)}"))
+                               name if name is not None else f"{model}_{int(out.first)}",
+                               self.time))
         nodes = self._nc(self, int(out.first), int(out.n))
         if params is not None:
             try:

@@ -1,6 +1,7 @@
 """Module level: version, model tables, library loading, errors without a simulation."""
 import math
 import os
+import shutil
 import subprocess
 import sys
 
@@ -112,6 +113,29 @@ def test_sg_lib_wrong_path_is_reported(tmp_path):
     r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert "LNF" in r.stdout and "missing.so" in r.stdout
+
+
+def test_missing_dependency_is_explained(tmp_path):
+    """A libspikegpu.so whose own dependency is missing (a wheel on a machine without libhdf5):
+    LibraryNotFound names the missing library and what to install."""
+    gcc = shutil.which(os.environ.get("CC", "gcc")) or shutil.which("cc")
+    if not gcc:
+        pytest.skip("no C compiler")
+    (tmp_path / "dep.c").write_text("int sg_dep(void) { return 1; }\n")
+    (tmp_path / "lib.c").write_text("int sg_dep(void);\nint sg_f(void) { return sg_dep(); }\n")
+    dep = tmp_path / "libsgmissingdep.so"
+    lib = tmp_path / "libspikegpu.so"
+    for cmd in ([gcc, "-shared", "-fPIC", "-o", str(dep), str(tmp_path / "dep.c")],
+                [gcc, "-shared", "-fPIC", "-o", str(lib), str(tmp_path / "lib.c"), "-L", str(tmp_path),
+                 "-lsgmissingdep"]):
+        subprocess.run(cmd, check=True, capture_output=True)
+    dep.unlink()
+    env = dict(os.environ, SG_LIB=str(lib))
+    code = "import spikegpu\ntry:\n  spikegpu.models()\nexcept spikegpu.LibraryNotFound as e:\n  print('LNF', e)"
+    r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "LNF" in r.stdout and "it needs libsgmissingdep.so, which is missing" in r.stdout
+    assert "libhdf5-103-1" in r.stdout
 
 
 def test_sg_lib_folder(tmp_path):

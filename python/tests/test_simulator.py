@@ -242,6 +242,40 @@ def test_hdf5_readers(tmp_path):
     assert [p["name"] for p in net["populations"]][1:] == ["a", "b", "sr", "mm"]
 
 
+def test_hdf5_time_span(tmp_path):
+    """Every file stores t_start (root attribute) and t_stop (dataset /t_stop), in ms: t_stop
+    moves with each flush (visible to an SWMR reader while the simulation is open), every event
+    lies in (t_start, t_stop], and a recorder created after the first run starts at that time."""
+    h5py = pytest.importorskip("h5py")
+    from spikegpu import hdf5
+    with spikegpu.Simulator(seed=5, backend="cpu", threads=1, output=tmp_path,
+                            flush_interval=5.0) as sim:
+        n = sim.create("gl_exp", 8, {"I_e": 700.0}, name="n")
+        sr = sim.create("spike_recorder", name="sr")
+        mm = sim.create("multimeter", params={"interval": 2.0, "record_from": ["V_m"]}, name="mm")
+        sim.connect(n, sr)
+        sim.connect(mm, n)
+        sim.simulate(12.5)
+        for name in ("sr.h5", "mm_V_m.h5"):
+            assert hdf5.time_span(tmp_path / name) == (0.0, 12.5)
+        late = sim.create("spike_recorder", name="late")
+        sim.connect(n, late)
+        sim.simulate(7.5)
+        assert hdf5.time_span(tmp_path / "sr.h5") == (0.0, 20.0)
+        assert hdf5.time_span(tmp_path / "late.h5") == (12.5, 20.0)
+        ev = late.events
+        samples = mm.events
+    assert ev["times"].size and ev["times"].min() > 12.5 and ev["times"].max() <= 20.0
+    assert samples["times"].max() == 20.0          # a sample at t_stop is in
+    with h5py.File(tmp_path / "sr.h5", "r") as f:  # closed: a plain reader; the stored layout
+        assert f.attrs["t_start"].dtype == np.float64 and f["t_stop"].shape == ()
+        assert f["t_stop"].attrs["units"] in ("ms", b"ms")
+    with h5py.File(tmp_path / "old.h5", "w") as f:
+        f.create_group("spikes")
+    with pytest.raises(ValueError, match="no t_start"):
+        hdf5.time_span(tmp_path / "old.h5")
+
+
 def test_voltmeter_is_a_multimeter_of_V_m(tmp_path):
     """NEST's voltmeter: record_from starts as ["V_m"], interval 1 ms; samples equal a
     multimeter's; it writes <name>_V_m.h5."""
