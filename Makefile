@@ -233,10 +233,10 @@ check-asan:
 # HDF5 output) once per N with its N-th allocation failing, each N in a child process; a failed
 # call must return SG_ERR_NOMEM with its message and change nothing, its retry must succeed, and
 # the end (digest, files read back, freed blocks) must equal the run without injection.
-#   check-oom        every N at 1 and at 2 threads (~1,950 runs, ~50 s of CPU: about 70 s on the
+#   check-oom        every N at 1 and at 2 threads (~1,950 runs, ~50 s of CPU: 45-70 s on the
 #                    2-core development machine under its usual load)
-#   check-oom-quick  (make test) every N once: odd N at 1 thread, even N at 2 threads (about 35 s);
-#                    under SAN=1 every 8th N (about 30 s)
+#   check-oom-quick  (make test) every N once: odd N at 1 thread, even N at 2 threads (25-40 s);
+#                    under SAN=1 every 8th N (about 20 s)
 OOM_WRAP  := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=aligned_alloc,--wrap=free -Wl,-z,now
 OOM_JOBS  ?= 2
 OOM_QUICK ?= $(if $(filter 1,$(SAN)),8,2)

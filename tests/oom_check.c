@@ -132,6 +132,9 @@ static void say(const char *fmt, ...) {
   fflush(stdout);
 }
 
+static const char *g_dir;   /* the run's output folder, removed also when it fails */
+static void remove_dir(const char *dir);
+
 static _Noreturn void bad(const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
@@ -140,6 +143,7 @@ static _Noreturn void bad(const char *fmt, ...) {
   printf("\n");
   va_end(ap);
   fflush(stdout);
+  if (g_dir) remove_dir(g_dir);
   _exit(1);
 }
 
@@ -862,6 +866,7 @@ static int one_run(int threads, long fail_at) {
     if (!tmp || !*tmp) tmp = access("/dev/shm", W_OK | X_OK) == 0 ? "/dev/shm" : "/tmp";
     snprintf(x.dir, sizeof x.dir, "%s/sg_oom_XXXXXX", tmp);
     if (!mkdtemp(x.dir)) bad("mkdtemp(%s): %s", x.dir, strerror(errno));
+    g_dir = x.dir;
   }
   call(&x, -1, "sg_sim_new", op_new);
   for (size_t i = 0; i < g_sc->n; ++i) {
@@ -887,6 +892,7 @@ static int one_run(int threads, long fail_at) {
   if (g_sc->files) {
     check_files(&x, &D);
     remove_dir(x.dir);
+    g_dir = NULL;
   }
   const uint64_t h = D.h;
   digest_free(&D);
