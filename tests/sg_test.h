@@ -44,5 +44,13 @@ FILE *sg_test_open_data(const char *name);
 char *sg_test_network_json(int64_t file);
 /* The same from the HDF5 file at path (opened read-only); NULL if it cannot be read. */
 char *sg_test_network_json_path(const char *path);
+/* A network run for sg_test_threads_and_metadata: simulates with `threads` threads (output in dir
+ * when not NULL) and copies at most cap recorded spikes into t, s, their number into *n; 0 = ok. */
+typedef int (*sg_test_net_run)(int threads, const char *dir, double *t, uint64_t *s, size_t cap, size_t *n);
+/* Runs it at 1 thread with output and at 2 without: more than min_spikes and fewer than cap
+ * spikes, identical at both thread counts, and the file (in the output folder) names the model
+ * and each of params in its run metadata. */
+void sg_test_threads_and_metadata(sg_test_net_run run, size_t cap, size_t min_spikes, const char *file,
+                                  const char *model, const char *const *params, size_t n_params);
 
 #endif

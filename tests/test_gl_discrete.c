@@ -666,34 +666,8 @@ static int run_small(int threads, const char *dir, double *t, uint64_t *s, size_
 }
 
 static void test_gl_discrete_threads(void) {
-  enum { CAP = 300000 };
-  double *t1 = malloc(CAP * sizeof *t1), *t2 = malloc(CAP * sizeof *t2);
-  uint64_t *s1 = malloc(CAP * sizeof *s1), *s2 = malloc(CAP * sizeof *s2);
-  CU_ASSERT_FATAL(t1 && t2 && s1 && s2);
-  char dir[256];
-  const char *tmp = getenv("TMPDIR");
-  snprintf(dir, sizeof dir, "%s/sg_gld_XXXXXX", tmp && *tmp ? tmp : "/tmp");
-  CU_ASSERT_FATAL(mkdtemp(dir) != NULL);
-  size_t n1 = 0, n2 = 0;
-  CU_ASSERT_EQUAL_FATAL(run_small(1, dir, t1, s1, CAP, &n1), 0);
-  CU_ASSERT_EQUAL_FATAL(run_small(2, NULL, t2, s2, CAP, &n2), 0);
-  if (verbose() || !(n1 > 5000 && n1 < CAP)) fprintf(stderr, "\n  %zu / %zu spikes", n1, n2);
-  CU_ASSERT(n1 > 5000 && n1 < CAP);   /* active, not saturated (500 neurons x 500 steps) */
-  CU_ASSERT(n1 == n2 && memcmp(t1, t2, n1 * sizeof *t1) == 0 && memcmp(s1, s2, n1 * sizeof *s1) == 0);
-  char path[512];
-  snprintf(path, sizeof path, "%s/spike_recorder_502.h5", dir);
-  char *js = sg_test_network_json_path(path);
-  CU_ASSERT_PTR_NOT_NULL(js);
-  if (js) {
-    CU_ASSERT(strstr(js, "\"model\": \"" MODEL "\"") || strstr(js, "\"model\":\"" MODEL "\""));
-    CU_ASSERT(strstr(js, "\"tau_gain\"") != NULL && strstr(js, "\"Gamma\"") != NULL);
-    if (!strstr(js, MODEL)) fprintf(stderr, "\n  network_json: %.300s", js);
-    free(js);
-  }
-  char cmd[600];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  CU_ASSERT_EQUAL(system(cmd), 0);
-  free(t1); free(t2); free(s1); free(s2);
+  static const char *const params[] = {"tau_gain", "Gamma"};
+  sg_test_threads_and_metadata(run_small, 300000, 5000, "spike_recorder_502.h5", MODEL, params, 2);
 }
 
 static CU_TestInfo tests[] = {

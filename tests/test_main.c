@@ -99,6 +99,44 @@ char *sg_test_network_json_path(const char *path) {
   return js;
 }
 
+void sg_test_threads_and_metadata(sg_test_net_run run, size_t cap, size_t min_spikes, const char *file,
+                                  const char *model, const char *const *params, size_t n_params) {
+  double *t1 = malloc(cap * sizeof *t1), *t2 = malloc(cap * sizeof *t2);
+  uint64_t *s1 = malloc(cap * sizeof *s1), *s2 = malloc(cap * sizeof *s2);
+  CU_ASSERT_FATAL(t1 && t2 && s1 && s2);
+  char dir[256];
+  const char *tmp = getenv("TMPDIR");
+  snprintf(dir, sizeof dir, "%s/sg_net_XXXXXX", tmp && *tmp ? tmp : "/tmp");
+  CU_ASSERT_FATAL(mkdtemp(dir) != NULL);
+  size_t n1 = 0, n2 = 0;
+  CU_ASSERT_EQUAL_FATAL(run(1, dir, t1, s1, cap, &n1), 0);
+  CU_ASSERT_EQUAL_FATAL(run(2, NULL, t2, s2, cap, &n2), 0);
+  if (!(n1 > min_spikes && n1 < cap)) fprintf(stderr, "\n  %zu / %zu spikes", n1, n2);
+  CU_ASSERT(n1 > min_spikes && n1 < cap);   /* active, and not saturated */
+  CU_ASSERT_EQUAL(n1, n2);
+  CU_ASSERT(n1 == n2 && memcmp(t1, t2, n1 * sizeof *t1) == 0 && memcmp(s1, s2, n1 * sizeof *s1) == 0);
+  char path[512], want[128];
+  snprintf(path, sizeof path, "%s/%s", dir, file);
+  char *js = sg_test_network_json_path(path);
+  CU_ASSERT_PTR_NOT_NULL(js);
+  if (js) {
+    char want2[128];
+    snprintf(want, sizeof want, "\"model\": \"%s\"", model);
+    snprintf(want2, sizeof want2, "\"model\":\"%s\"", model);
+    CU_ASSERT(strstr(js, want) || strstr(js, want2));
+    for (size_t k = 0; k < n_params; ++k) {
+      snprintf(want, sizeof want, "\"%s\"", params[k]);
+      CU_ASSERT(strstr(js, want) != NULL);
+    }
+    if (!strstr(js, model)) fprintf(stderr, "\n  network_json: %.300s", js);
+    free(js);
+  }
+  char cmd[600];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  CU_ASSERT_EQUAL(system(cmd), 0);
+  free(t1); free(t2); free(s1); free(s2);
+}
+
 static int wanted(const char *name, int argc, char **argv) {
   if (argc < 2) return 1;
   for (int i = 1; i < argc; ++i)

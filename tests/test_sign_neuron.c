@@ -184,35 +184,8 @@ static int run_net(int threads, const char *dir, double *t, uint64_t *s, size_t 
 }
 
 static void test_sign_neuron_network(void) {
-  enum { CAP = 200000 };
-  double *t1 = malloc(CAP * sizeof *t1), *t2 = malloc(CAP * sizeof *t2);
-  uint64_t *s1 = malloc(CAP * sizeof *s1), *s2 = malloc(CAP * sizeof *s2);
-  CU_ASSERT_FATAL(t1 && t2 && s1 && s2);
-  char dir[256];
-  const char *tmp = getenv("TMPDIR");
-  snprintf(dir, sizeof dir, "%s/sg_sign_XXXXXX", tmp && *tmp ? tmp : "/tmp");
-  CU_ASSERT_FATAL(mkdtemp(dir) != NULL);
-  size_t n1 = 0, n2 = 0;
-  CU_ASSERT_EQUAL_FATAL(run_net(1, dir, t1, s1, CAP, &n1), 0);
-  CU_ASSERT_EQUAL_FATAL(run_net(2, NULL, t2, s2, CAP, &n2), 0);
-  if (!(n1 > 1000 && n1 < CAP)) fprintf(stderr, "\n  %zu / %zu spikes", n1, n2);
-  CU_ASSERT(n1 > 1000 && n1 < CAP);   /* active, and not saturated */
-  CU_ASSERT_EQUAL(n1, n2);
-  CU_ASSERT(n1 == n2 && memcmp(t1, t2, n1 * sizeof *t1) == 0 && memcmp(s1, s2, n1 * sizeof *s1) == 0);
-  char path[512];
-  snprintf(path, sizeof path, "%s/spike_recorder_502.h5", dir);
-  char *js = sg_test_network_json_path(path);
-  CU_ASSERT_PTR_NOT_NULL(js);
-  if (js) {
-    CU_ASSERT(strstr(js, "\"model\": \"" MODEL "\"") || strstr(js, "\"model\":\"" MODEL "\""));
-    CU_ASSERT(strstr(js, "\"tau_syn\"") != NULL && strstr(js, "\"drive\"") != NULL);
-    if (!strstr(js, MODEL)) fprintf(stderr, "\n  network_json: %.300s", js);
-    free(js);
-  }
-  char cmd[600];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  CU_ASSERT_EQUAL(system(cmd), 0);
-  free(t1); free(t2); free(s1); free(s2);
+  static const char *const params[] = {"tau_syn", "drive"};
+  sg_test_threads_and_metadata(run_net, 200000, 1000, "spike_recorder_502.h5", MODEL, params, 2);
 }
 
 static CU_TestInfo tests[] = {
