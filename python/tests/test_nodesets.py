@@ -20,13 +20,7 @@ def _sim(threads=1, seed=12345):
 
 def _runs(ids):
     """Maximal runs of consecutive ids: (first, n)."""
-    out = []
-    for g in ids:
-        if out and out[-1][0] + out[-1][1] == g:
-            out[-1][1] += 1
-        else:
-            out.append([g, 1])
-    return [tuple(r) for r in out]
+    return list(spikegpu.simulator._ranges_of_ids(ids))
 
 
 def test_set_algebra_against_python_sets():

@@ -53,7 +53,7 @@ from ..errors import (ArgumentError, Error, FileIOError, NotSupportedError, Stat
                       UnknownNameError)
 from ..simulator import NodeCollection as _NativeNodes
 from ..simulator import Simulator as _Simulator
-from ..simulator import _MULTIMETERS, _RECORDERS, conn_spec_dict
+from ..simulator import _MULTIMETERS, _RECORDERS, _ranges_of_ids, conn_spec_dict
 from ..simulator import defaults as _defaults, model_kind as _model_kind
 from ..simulator import models as _models, model_info as _model_info, recordables as _recordables
 from . import math, random  # noqa: F401  (nest.math, nest.random)
@@ -593,13 +593,7 @@ class NodeCollection(_NativeNodes):
                                     f"ascending ids (sorted, no repeats), as NEST requires")
         if ids[0] < 1 or ids[-1] > s.num_nodes:
             raise ArgumentError(f"NodeCollection: ids {ids[0]}..{ids[-1]}: allowed 1..{s.num_nodes}")
-        runs = []
-        for g in ids:
-            if runs and runs[-1][0] + runs[-1][1] == g:
-                runs[-1][1] += 1
-            else:
-                runs.append([g, 1])
-        super().__init__(s, None, None, tuple((f, k) for f, k in runs))
+        super().__init__(s, None, None, _ranges_of_ids(ids))
 
     # -- NEST's sequence semantics -----------------------------------------------------------------
     def __iter__(self):
