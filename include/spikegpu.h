@@ -202,8 +202,8 @@ typedef enum sg_value_kind {
   SG_DIST_LOGNORMAL, SG_DIST_EXPONENTIAL
 } sg_value_kind;
 
-/* A synapse parameter: a scalar, one value per connection, or a distribution drawn per
- * connection.  uniform(min=a, max=b); normal(mean=a, std=b); normal_clipped(mean=a, std=b,
+/* A synapse parameter (sg_connect) or a node parameter (sg_set_value): a scalar, one value per
+ * connection or node, or a distribution drawn per connection or node.  uniform(min=a, max=b); normal(mean=a, std=b); normal_clipped(mean=a, std=b,
  * lo, hi) redraws outside [lo, hi]; lognormal(mu=a, sigma=b) of the underlying normal;
  * exponential(beta=a). Arrays are ordered as NEST orders them (see README). */
 struct sg_value {
