@@ -213,3 +213,18 @@ def test_pynest_random_parameters_and_sets():
     nest.rng_seed = 5
     n2 = nest.Create("iaf_psc_alpha", 1000, params={"V_m": nest.random.uniform(-70.0, -60.0)})
     assert np.array_equal(np.array(n2.get("V_m")), v)   # the same seed, the same draws
+
+
+def test_recorders_over_sets():
+    with _sim() as sim:
+        n = sim.create("iaf_psc_alpha", 12, params={"I_e": 500.0})
+        mm = sim.create("multimeter", params={"record_from": ["V_m"], "interval": 1.0})
+        sr = sim.create("spike_recorder")
+        picked = n[1::4] + n[[0]]
+        sim.connect(mm, picked)
+        sim.connect(n[::3], sr)
+        sim.simulate(60.0)
+        assert sorted(set(mm.events["senders"].tolist())) == picked.tolist() == [1, 2, 6, 10]
+        assert len(mm.events["V_m"]) == 4 * 60
+        assert sorted(set(sr.events["senders"].tolist())) == [1, 4, 7, 10]
+        assert sim.num_connections(n[::3], sr) == 4 and sim.num_connections(mm, picked) == 4
