@@ -973,7 +973,10 @@ class NodeCollection:
         """Global ids as a uint64 numpy array."""
         if self._contiguous():
             return np.arange(self._first, self._first + self._n, dtype=np.uint64)
-        return np.concatenate([np.arange(f, f + k, dtype=np.uint64) for f, k in self._ranges])
+        firsts = np.array([f for f, _ in self._ranges], dtype=np.int64)
+        counts = np.array([k for _, k in self._ranges], dtype=np.int64)
+        pos = np.concatenate(([0], np.cumsum(counts)[:-1]))   # position of each range's first id
+        return (np.arange(self._n, dtype=np.int64) + np.repeat(firsts - pos, counts)).astype(np.uint64)
 
     @property
     def global_id(self):
@@ -1013,8 +1016,23 @@ class NodeCollection:
         return _capi.sg_nodes(self._first, self._n, _uptr(self._idarr))
 
     def _segs(self):
-        """(pop, first id, count) pieces, in id order: one per population and range."""
-        return [seg for f, k in self._ranges for seg in self._sim._segments(f, k)]
+        """(pop, first id, count) pieces, in id order: one per population and range (one walk
+        over ranges and populations together, both sorted by id)."""
+        if self._contiguous():
+            return self._sim._segments(self._first, self._n)
+        pops = self._sim._pops
+        j = pops.index(self._sim._pop_of(self._first))
+        out = []
+        for f, k in self._ranges:
+            g, end = f, f + k
+            while g < end:
+                while g >= pops[j].first + pops[j].n:
+                    j += 1
+                p = pops[j]
+                e = min(end, p.first + p.n)
+                out.append((p, g, e - g))
+                g = e
+        return out
 
     # -- get ------------------------------------------------------------------------------------
     def get(self, *names, output=""):
