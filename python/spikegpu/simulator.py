@@ -574,7 +574,8 @@ class Simulator:
         """Creates n nodes of a model (``nest.Create``); returns their NodeCollection.
 
         params: a dict applied with :meth:`NodeCollection.set` (scalars, per-node sequences of
-        length n, vectors), or a list of n dicts, one per node. name: population name used for
+        length n, :mod:`spikegpu.random` distributions drawn per node, vectors), or a list of n
+        dicts, one per node. name: population name used for
         HDF5 groups and file names (default "<model>_<first id>").
         """
         n = _capi.c_integer("create: n", n, "uint64", 1, allowed="an integer in [1, 2^64)")
@@ -1150,7 +1151,10 @@ class NodeCollection:
         """Sets parameters or state (``NodeCollection.set``).
 
         ``set(V_m=-70.0, I_e=[0, 100, 200])`` or ``set({"V_m": -70.0})``: a scalar applies to
-        every node, a sequence of len(nodes) numbers gives one value per node. Vector parameters
+        every node, a sequence of len(nodes) numbers gives one value per node, a
+        :mod:`spikegpu.random` distribution draws one value per node (in C, keyed by the seed
+        and the node id: the same on every backend and thread count; a drawn value the
+        parameter does not allow refuses the whole call). Vector parameters
         (spike_times, tau_syn, ...) take a sequence that applies to every node, or a list of
         len(nodes) sequences. ``record_from`` (multimeters) takes a list of names.
         ``set([{...}, {...}, ...])`` sets one dict per node. Booleans may be True/False.
