@@ -113,7 +113,7 @@ sg_status sg_create_named(sg_sim *sim, const char *model, uint64_t n, const char
  * a new population were refused, so that a failed create leaves nothing behind. Allowed for the
  * last population created, while no connection involves it and no sg_simulate has run since it
  * was created (SG_ERR_ARG for other nodes, SG_ERR_STATE otherwise); its ids are given out again. */
-sg_status sg_create_undo(sg_sim *sim, sg_nodes nodes);
+sg_status sg_create_undo(sg_sim *sim, sg_nodes nodes);   /* a range, or the population's ids as a list */
 /* Positions start .. start+n-1 of a collection (NEST's nodes[start:start+n]); of an id list, a
  * view into the same array. {0, 0} when the positions do not lie within the collection. */
 sg_nodes sg_slice(sg_nodes nodes, uint64_t start, uint64_t n);
@@ -132,6 +132,9 @@ sg_status sg_nodes_check(sg_sim *sim, sg_nodes nodes);
  * nothing. */
 sg_status sg_set(sg_sim *sim, sg_nodes nodes, const char *name, double value);
 sg_status sg_set_each(sg_sim *sim, sg_nodes nodes, const char *name, const double *values);
+/* Vector parameters and string lists (sg_set_vec, sg_set_vecs, sg_set_strs) take a range within
+ * one population; an id list is refused (SG_ERR_ARG) unless it is dense (then it is that range):
+ * set them range by range. */
 sg_status sg_set_vec(sg_sim *sim, sg_nodes nodes, const char *name, const double *v, size_t len);
 /* Several vector parameters at once, validated together (e.g. glif_cond's tau_syn and E_rev,
  * whose lengths must agree): either all are set or none. */
