@@ -63,6 +63,13 @@ $(EMU_TP): $(EMU_DIR)/bench/throughput.o $(EMU_LIB_OBJ)
 	$(EMU_LINK)
 EMU_HASH_NETS := "--net a --n 3000 --time 30" "--net b --n 4000 --k 200 --time 40" "--net c --n 300 --time 20"
 
+# examples/microcircuit against the emulation: eight iaf_psc_exp populations with a Poisson
+# generator each (the per-step launch count of a many-population network), small scale
+EMU_MC := $(EMU_DIR)/microcircuit
+$(EMU_MC): $(EMU_DIR)/examples/microcircuit/main.o $(EMU_LIB_OBJ)
+	$(EMU_LINK)
+EMU_MC_ARGS := --scale 0.02 --kscale 0.1 --presim 0 --time 20 --no-plot
+
 # exits 0 when the CUDA headers the emulation needs are there (.ci/run skips the stage otherwise)
 .PHONY: cuda-emu-headers
 cuda-emu-headers:
@@ -74,7 +81,7 @@ $(EMU_PROBE): $(EMU_DIR)/tests/cuda_emu/probe_check.o $(EMU_LIB_OBJ)
 	$(EMU_LINK)
 
 .PHONY: check-cuda-emu
-check-cuda-emu: $(EMU_RUN) $(EMU_TP) $(EMU_PROBE)
+check-cuda-emu: $(EMU_RUN) $(EMU_TP) $(EMU_PROBE) $(EMU_MC)
 	@echo "== the device probe: a device that runs the kernels, and one without a kernel image for them =="
 	$(EMU_PROBE) image
 	SG_EMU_NO_KERNEL_IMAGE=1 $(EMU_PROBE) no-image
@@ -88,6 +95,15 @@ check-cuda-emu: $(EMU_RUN) $(EMU_TP) $(EMU_PROBE)
 	  g=$$($(EMU_TP) $$a --hash --record --backend cuda 2>/dev/null | grep -o '"hash": "[0-9a-f]*"'); \
 	  echo "  $$a: cpu $$c, cuda $$g"; \
 	  [ -n "$$c" ] && [ "$$c" = "$$g" ] || { echo "  MISMATCH"; exit 1; }; done
+	@echo "== microcircuit ($(EMU_MC_ARGS)): cpu vs emulated cuda, every recorded spike (h5diff) =="
+	@rm -rf $(EMU_DIR)/mc-cpu $(EMU_DIR)/mc-cuda
+	$(EMU_MC) $(EMU_MC_ARGS) --backend cpu --out $(EMU_DIR)/mc-cpu > $(EMU_DIR)/mc-cpu.txt
+	$(EMU_MC) $(EMU_MC_ARGS) --backend cuda --out $(EMU_DIR)/mc-cuda > $(EMU_DIR)/mc-cuda.txt
+	@grep -q 'backend cuda' $(EMU_DIR)/mc-cuda.txt && grep '^pop' $(EMU_DIR)/mc-cuda.txt | awk '$$7 > 0 { n++ } END { exit !(n >= 4) }' || \
+	  { echo "  the emulated cuda microcircuit did not run on cuda or stayed silent"; exit 1; }
+	h5diff $(EMU_DIR)/mc-cpu/spikes.h5 $(EMU_DIR)/mc-cuda/spikes.h5
+	@grep '^pop' $(EMU_DIR)/mc-cpu.txt > $(EMU_DIR)/mc-cpu.pop && grep '^pop' $(EMU_DIR)/mc-cuda.txt > $(EMU_DIR)/mc-cuda.pop
+	@cmp $(EMU_DIR)/mc-cpu.pop $(EMU_DIR)/mc-cuda.pop && echo "  identical spikes, rates and CVs"
 
 # make check-cuda-emu-gpucheck: the GPU check script (bench/gpu_check.sh) end to end against the
 # emulated device, with tiny networks (SG_GPUCHECK_SMALL=1) and tests/cuda_emu/fake_tool.sh standing
@@ -139,8 +155,8 @@ check-cuda-emu-faults: $(EMU_FAULT)
 # make cuda-profile-emu: kernel launches, graph launches and host waits per simulated step of the
 # cuda backend on the benchmark networks, counted under the emulation (bench/cuda_profile_emu.sh)
 .PHONY: cuda-profile-emu
-cuda-profile-emu: $(EMU_TP)
-	bench/cuda_profile_emu.sh $(EMU_TP)
+cuda-profile-emu: $(EMU_TP) $(EMU_MC)
+	bench/cuda_profile_emu.sh $(EMU_TP) $(EMU_MC)
 
 # make check-cuda-emu-oom: tests/oom_check.c (make check-oom) against the cuda backend under the
 # emulation: the N-th host allocation of the library fails (backend_cuda.c's own and everything
