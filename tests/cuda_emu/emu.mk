@@ -101,7 +101,7 @@ check-cuda-emu: $(EMU_RUN) $(EMU_TP) $(EMU_PROBE) $(EMU_MC)
 	$(EMU_MC) $(EMU_MC_ARGS) --backend cuda --out $(EMU_DIR)/mc-cuda > $(EMU_DIR)/mc-cuda.txt
 	@grep -q 'backend cuda' $(EMU_DIR)/mc-cuda.txt && grep '^pop' $(EMU_DIR)/mc-cuda.txt | awk '$$7 > 0 { n++ } END { exit !(n >= 4) }' || \
 	  { echo "  the emulated cuda microcircuit did not run on cuda or stayed silent"; exit 1; }
-	h5diff $(EMU_DIR)/mc-cpu/spikes.h5 $(EMU_DIR)/mc-cuda/spikes.h5
+	h5diff $(EMU_DIR)/mc-cpu/spikes.h5 $(EMU_DIR)/mc-cuda/spikes.h5 /spikes /spikes
 	@grep '^pop' $(EMU_DIR)/mc-cpu.txt > $(EMU_DIR)/mc-cpu.pop && grep '^pop' $(EMU_DIR)/mc-cuda.txt > $(EMU_DIR)/mc-cuda.pop
 	@cmp $(EMU_DIR)/mc-cpu.pop $(EMU_DIR)/mc-cuda.pop && echo "  identical spikes, rates and CVs"
 
