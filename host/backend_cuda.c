@@ -117,9 +117,17 @@ typedef struct cu_pop {
   void *d_coef;
   int coef_per_node;
   sg_view view;                          /* device row pointers                              */
-  unsigned grid, block;
-  char label[96];                        /* "update_<model> (<population>)" for the timing   */
+  unsigned grid;                         /* blocks of its model's update launch it gets      */
 } cu_pop;
+
+/* One update launch: every population of a model (kernels/update.cu), its table on the device. */
+typedef struct cu_upd {
+  int model;
+  uint32_t n_pops;
+  unsigned grid, block;                  /* grid: the populations' blocks together           */
+  sg_cu_upd_pop *d_pops;
+  char label[64];                        /* "update_<model>" for the kernel timing           */
+} cu_upd;
 
 typedef struct cu_mm_tgt {
   uint64_t off;       /* first value of this target in the multimeter's sample block           */
@@ -144,6 +152,8 @@ typedef struct cu_data {
   /* neurons */
   cu_pop *pops;
   size_t n_pops;
+  cu_upd *upd;                 /* one per model with neurons, in order of first appearance */
+  size_t n_upd;
   uint64_t n_neurons;
   uint32_t *d_spk_row, *d_spk_mult;
   uint64_t *d_prefix;
@@ -273,6 +283,8 @@ static void release_network(sg_sim *sim, cu_data *d) {
   destroy_graphs(sim, d);
   for (size_t p = 0; p < d->n_pops; ++p) { FREE_D(d->pops[p].d_state); FREE_D(d->pops[p].d_coef); }
   free(d->pops); d->pops = NULL; d->n_pops = 0; d->n_neurons = 0;
+  for (size_t u = 0; u < d->n_upd; ++u) FREE_D(d->upd[u].d_pops);
+  free(d->upd); d->upd = NULL; d->n_upd = 0;
   FREE_D(d->d_spk_row); FREE_D(d->d_spk_mult); FREE_D(d->d_prefix);
   FREE_D(d->d_row_ptr); FREE_D(d->d_row_seg); FREE_D(d->d_seg_end); FREE_D(d->d_seg_delay);
   FREE_D(d->d_input); FREE_D(d->d_weight);
@@ -392,19 +404,19 @@ static cudaError_t enqueue_step(cu_data *d, uint64_t seed, sg_cu_timing *tm) {
       return e;
     LAUNCHED("stimulate_targets");
   }
-  for (size_t p = 0; p < d->n_pops; ++p) {
-    const cu_pop *cp = &d->pops[p];
-    const sg_cu_update_args a = {.ring = d->d_ring, .n_inputs = d->ni, .input_base = cp->pop->input_base,
-                                 .first_id = cp->pop->first, .n = cp->n, .seed = seed, .mask = sg_ring_mask(d->R),
-                                 .spk_cap = d->spk_cap, .ctl = d->d_ctl, .spk_row = d->d_spk_row,
-                                 .spk_mult = d->d_spk_mult};
-    if ((e = sg_cuda_update_neurons(cp->model, cp->d_coef, cp->coef_per_node, &cp->view, &a, cp->grid, cp->block, d->stream)) !=
-        cudaSuccess)
-      return e;
-    LAUNCHED(cp->label);
+  /* the step's last launch ends it (sg_cu_step_end) when it is one of these; else advance_step */
+  const int end_in_sample = d->n_mm_ent != 0, end_in_record = !end_in_sample && d->n_rec_src,
+            end_in_update = !end_in_sample && !end_in_record && !d->n_syn && d->n_upd;
+  for (size_t u = 0; u < d->n_upd; ++u) {
+    const cu_upd *up = &d->upd[u];
+    const sg_cu_update_args a = {.pops = up->d_pops, .n_pops = up->n_pops, .ring = d->d_ring, .n_inputs = d->ni,
+                                 .seed = seed, .mask = sg_ring_mask(d->R), .spk_cap = d->spk_cap,
+                                 .syn_bits = d->spk.syn_bits, .ctl = d->d_ctl, .spk_row = d->d_spk_row,
+                                 .spk_mult = d->d_spk_mult, .spk_prefix = d->d_prefix, .row_ptr = d->d_row_ptr,
+                                 .last = end_in_update && u + 1 == d->n_upd};
+    if ((e = sg_cuda_update_neurons(up->model, &a, up->grid, up->block, d->stream)) != cudaSuccess) return e;
+    LAUNCHED(up->label);
   }
-  if ((e = sg_cuda_scan_spikes(d->d_ctl, d->d_row_ptr, d->spk, b[SG_CU_K_SCAN], d->stream)) != cudaSuccess) return e;
-  LAUNCHED("scan_spikes");
   if (d->n_syn) {
     if ((e = sg_cuda_deliver_spikes(d->d_ctl, d->csr, d->spk, d->d_ring, d->ni, sg_ring_mask(d->R), d->grid_deliver,
                                     b[SG_CU_K_DELIVER], d->stream)) != cudaSuccess)
@@ -412,17 +424,21 @@ static cudaError_t enqueue_step(cu_data *d, uint64_t seed, sg_cu_timing *tm) {
     LAUNCHED("deliver_spikes");
   }
   if (d->n_rec_src) {
-    if ((e = sg_cuda_record_spikes(d->d_ctl, d->d_has_rec, d->spk, d->d_rec, d->rec_cap, d->grid_rec,
+    if ((e = sg_cuda_record_spikes(d->d_ctl, d->d_has_rec, d->spk, d->d_rec, d->rec_cap, end_in_record, d->grid_rec,
                                    b[SG_CU_K_RECORD], d->stream)) != cudaSuccess)
       return e;
     LAUNCHED("record_spikes");
   }
   if (d->n_mm_ent) {
-    if ((e = sg_cuda_sample_multimeters(d->d_ctl, d->mm_args, d->grid_mm, b[SG_CU_K_SAMPLE], d->stream)) != cudaSuccess) return e;
+    if ((e = sg_cuda_sample_multimeters(d->d_ctl, d->mm_args, d->spk, end_in_sample, d->grid_mm, b[SG_CU_K_SAMPLE],
+                                        d->stream)) != cudaSuccess)
+      return e;
     LAUNCHED("sample_multimeters");
   }
-  if ((e = sg_cuda_advance_step(d->d_ctl, d->stream)) != cudaSuccess) return e;
-  LAUNCHED("advance_step");
+  if (!end_in_sample && !end_in_record && !end_in_update) {
+    if ((e = sg_cuda_advance_step(d->d_ctl, d->spk, d->stream)) != cudaSuccess) return e;
+    LAUNCHED("advance_step");
+  }
   return cudaSuccess;
 }
 #undef LAUNCHED
@@ -467,6 +483,7 @@ typedef struct cu_sizes { double state, coef, spikes, csr, gens, ring, rec, mm, 
 typedef struct cu_plan {
   uint64_t n_nodes, n_neurons, n_neuron_pops, spk_cap, n_gs;   /* n_gs: generator synapses              */
   uint64_t n_syn, n_seg;       /* neuron -> neuron CSR (0 without one)                                */
+  uint32_t syn_bits;           /* the low bits of sg_cu_ctl.spk_acc: a step's synapses (<= n_syn)     */
   uint64_t ni, n_rec_src;      /* ring inputs; senders with a spike recorder                          */
   uint32_t R; int ring_new;    /* ring slots; 1: first prepare or another ring shape (a new ring)     */
   uint64_t chunk, rec_cap, mm_cap;   /* steps per run() call; recording buffers (entries, doubles)    */
@@ -620,6 +637,15 @@ static sg_status plan_network(sg_sim *sim, const cu_data *d, cu_plan *pl) {
   if (tsc && *tsc && strtoull(tsc, NULL, 10) > 0 && strtoull(tsc, NULL, 10) < pl->spk_cap) pl->spk_cap = strtoull(tsc, NULL, 10);
   sz->spikes = 16.0 * (double)pl->spk_cap;
   pl->n_syn = c->row_seg ? c->n_syn : 0; pl->n_seg = c->row_seg ? c->n_seg : 0;
+  /* one word counts a step's spike-list entries (<= the neurons: each appends once per step) and
+   * their synapses (<= n_syn): both must fit (64 bits hold any network a device memory holds) */
+  unsigned ebits = 1;
+  while (ebits < 64 && (pl->n_neurons >> ebits) != 0) ++ebits;
+  pl->syn_bits = 1;
+  while (pl->syn_bits < 64 && (pl->n_syn >> pl->syn_bits) != 0) ++pl->syn_bits;
+  if (ebits + pl->syn_bits > 64)
+    return sg_i_fail(sim, SG_ERR_OVERFLOW, "cuda backend: %llu neurons and %llu synapses do not fit the device's spike counter (%u + %u bits > 64)",
+                     (unsigned long long)pl->n_neurons, (unsigned long long)pl->n_syn, ebits, pl->syn_bits);
   sz->csr = 16.0 * (double)(pl->n_nodes + 1) + 12.0 * (double)pl->n_seg + 8.0 * (double)pl->n_syn;
   for (size_t g = 0; g < sim->n_gens; ++g) pl->n_gs += sg_i_csr_row_len(gc, sim->gens[g].gid - 1);
   sz->gens = (double)sim->n_gens * (double)sizeof(sg_cu_gen) + 20.0 * (double)pl->n_gs + 20.0 * (double)sim->n_gen_ev +
@@ -645,16 +671,30 @@ static sg_status plan_kernels_and_pops(sg_sim *sim, cu_data *d, const cu_plan *p
       return sg_i_fail(sim, SG_ERR_CUDA, "cuda backend: no launch configuration for kernel %d", k);
     }
   d->pops = calloc(pl->n_neuron_pops ? pl->n_neuron_pops : 1, sizeof *d->pops);
-  if (!d->pops) return sg_i_fail(sim, SG_ERR_NOMEM, "cuda backend: out of memory");
+  d->upd = calloc(pl->n_neuron_pops ? pl->n_neuron_pops : 1, sizeof *d->upd);
+  if (!d->pops || !d->upd) return sg_i_fail(sim, SG_ERR_NOMEM, "cuda backend: out of memory");
   for (size_t p = 0; p < sim->n_pops; ++p) {
     sg_pop *pop = sim->pops[p];
     if (pop->model->kind != SG_KIND_NEURON) continue;
     cu_pop *cp = &d->pops[d->n_pops++];
     *cp = (cu_pop){.pop = pop, .model = pop->model->id, .n = pop->n, .n_state = pop->model->n_state,
                    .coef_per_node = pop->coef_per_node};
-    snprintf(cp->label, sizeof cp->label, "update_%s (%.40s)", pop->model->name, pop->name);
-    for (char *c = cp->label; *c; ++c)   /* the label goes into a JSON string */
-      if (*c == '"' || *c == '\\' || (unsigned char)*c < 0x20) *c = '_';
+    cu_upd *up = d->upd;   /* the model's launch, or a new one */
+    while (up < d->upd + d->n_upd && up->model != cp->model) ++up;
+    if (up == d->upd + d->n_upd) {
+      *up = (cu_upd){.model = cp->model};
+      snprintf(up->label, sizeof up->label, "update_%s", pop->model->name);   /* model names are identifiers */
+      if (!(up->block = sg_cuda_block_for(SG_CU_K_UPDATE, cp->model, (unsigned)d->block))) {
+        CU_TRY(cudaGetLastError());
+        return sg_i_fail(sim, SG_ERR_CUDA, "cuda backend: no launch configuration for the %s update", pop->model->name);
+      }
+      ++d->n_upd;
+    }
+    cp->grid = sg_cuda_grid(pop->n, up->block, d->n_sm);
+    if ((uint64_t)up->grid + cp->grid > 2147483647u)
+      return sg_i_fail(sim, SG_ERR_CUDA, "cuda backend: the %s update needs more than 2^31 - 1 blocks", pop->model->name);
+    up->grid += cp->grid;
+    ++up->n_pops;
     uint64_t off = 0;
     for (uint32_t r = 0; r < cp->n_state; ++r) {
       cp->width[r] = pop->width[r];
@@ -663,11 +703,6 @@ static sg_status plan_kernels_and_pops(sg_sim *sim, cu_data *d, const cu_plan *p
       off += (uint64_t)pop->width[r] * pop->n;
     }
     cp->n_doubles = off;
-    if (!(cp->block = sg_cuda_block_for(SG_CU_K_UPDATE, cp->model, (unsigned)d->block))) {
-      CU_TRY(cudaGetLastError());
-      return sg_i_fail(sim, SG_ERR_CUDA, "cuda backend: no launch configuration for the %s update", pop->model->name);
-    }
-    cp->grid = sg_cuda_grid(pop->n, cp->block, d->n_sm);
   }
   return SG_OK;
 fail:
@@ -759,6 +794,29 @@ fail:
   return st;
 }
 
+/* Each model's population table (sg_cu_upd_pop: coefficients, state rows, ids, its blocks). */
+static sg_status upload_update_tables(sg_sim *sim, cu_data *d) {
+  sg_status st = SG_OK;
+  sg_cu_upd_pop *t = malloc((d->n_pops ? d->n_pops : 1) * sizeof *t);
+  if (!t) return sg_i_fail(sim, SG_ERR_NOMEM, "cuda backend: out of memory");
+  for (size_t u = 0; u < d->n_upd && st == SG_OK; ++u) {
+    cu_upd *up = &d->upd[u];
+    uint32_t n = 0, block0 = 0;
+    for (size_t p = 0; p < d->n_pops; ++p) {
+      const cu_pop *cp = &d->pops[p];
+      if (cp->model != up->model) continue;
+      t[n++] = (sg_cu_upd_pop){.coef = cp->d_coef, .coef_stride = cp->coef_per_node ? 1u : 0u, .view = cp->view,
+                               .first_id = cp->pop->first, .n = cp->n, .input_base = cp->pop->input_base,
+                               .block0 = block0, .blocks = cp->grid};
+      block0 += cp->grid;
+    }
+    const cu_array table[] = {DEV_ARRAY(up->d_pops, t, n)};
+    st = ALLOC_UPLOAD(table);
+  }
+  free(t);
+  return st;
+}
+
 /* Neurons: state (component-major rows, as on the host) and coefficients; the step's spike list. */
 static sg_status upload_populations(sg_sim *sim, cu_data *d, const cu_plan *pl) {
   sg_status st = SG_OK;
@@ -778,11 +836,13 @@ static sg_status upload_populations(sg_sim *sim, cu_data *d, const cu_plan *pl) 
                               "cp->d_coef"}};
     if ((st = ALLOC_UPLOAD(coef))) return st;
   }
+  if ((st = upload_update_tables(sim, d))) return st;
   d->spk_cap = (uint32_t)pl->spk_cap;
   const cu_array spikes[] = {DEV_ARRAY(d->d_spk_row, NULL, pl->spk_cap), DEV_ARRAY(d->d_spk_mult, NULL, pl->spk_cap),
                              DEV_ARRAY(d->d_prefix, NULL, pl->spk_cap)};
   if ((st = ALLOC_UPLOAD(spikes))) return st;
-  d->spk = (sg_cu_spikes){.row = d->d_spk_row, .mult = d->d_spk_mult, .prefix = d->d_prefix, .cap = d->spk_cap};
+  d->spk = (sg_cu_spikes){.row = d->d_spk_row, .mult = d->d_spk_mult, .prefix = d->d_prefix, .cap = d->spk_cap,
+                          .syn_bits = pl->syn_bits};
   return SG_OK;
 fail:
   return st;

@@ -1,9 +1,7 @@
-/* kernels/deliver.cu - spike delivery through the CSR (docs/design.md §3.3), and the end of a step.
+/* kernels/deliver.cu - spike delivery through the CSR (docs/design.md §3.3).
  *
- * scan_spikes_kernel: one block. Exclusive prefix sum of the row lengths of this step's spikes
- * (the spike list length is known only on the device, so the scan loops over it in block-sized
- * tiles: warp shuffles, then one shared-memory pass over the warp sums). Writes the total and the
- * step's statistics into the control block. Determinism: bit-exact (integer sums).
+ * The spike list comes with the exclusive prefix sum of its row lengths and their total: the
+ * update's append reserves them (sg_cu_warp_append_spike, kernels/sg_cu_device.h).
  *
  * deliver_spikes_kernel: one thread per synapse of the step's spikes ("thread per synapse over the
  * prefix sum of the row lengths"), grid-stride over the total, which the grid reads from the
@@ -16,9 +14,7 @@
  * the work is balanced whatever the out-degrees.
  * Determinism class: bit-exact and run-to-run reproducible. The order of the atomic additions
  * varies, but integer addition is associative and commutative, and each event's fixed-point value
- * is computed by the same sg_fx_* code as on the CPU (docs/design.md §2.4).
- *
- * advance_step_kernel: one thread: k += 1, the spike list is emptied for the next step. */
+ * is computed by the same sg_fx_* code as on the CPU (docs/design.md §2.4). */
 /* SPDX-License-Identifier: MIT */
 #include <cuda_runtime.h>
 
@@ -26,53 +22,9 @@
 #include "sg/ring.h"
 #include "sg_cu_device.h"
 
-__global__ void scan_spikes_kernel(sg_cu_ctl *ctl, const uint64_t *__restrict__ row_ptr, sg_cu_spikes sp) {
-  __shared__ uint64_t warp_sum[32];
-  __shared__ uint64_t carry_s;
-  const uint32_t n = sg_cu_spike_count(ctl, sp);
-  const unsigned lane = threadIdx.x & 31u, warp = threadIdx.x >> 5, n_warps = blockDim.x >> 5;
-  if (threadIdx.x == 0) carry_s = 0;
-  __syncthreads();
-  for (uint32_t t0 = 0; t0 < n; t0 += blockDim.x) {
-    const uint32_t q = t0 + threadIdx.x;
-    uint64_t len = 0;
-    if (q < n) {
-      const uint32_t row = sp.row[q];
-      len = row_ptr[row + 1] - row_ptr[row];
-    }
-    /* inclusive scan within the warp */
-    uint64_t x = len;
-    for (unsigned d = 1; d < 32; d <<= 1) {
-      const uint64_t y = __shfl_up_sync(SG_CU_FULL_MASK, x, d);
-      if (lane >= d) x += y;
-    }
-    if (lane == 31) warp_sum[warp] = x;
-    __syncthreads();
-    if (warp == 0) {
-      uint64_t ws = lane < n_warps ? warp_sum[lane] : 0;
-      for (unsigned d = 1; d < 32; d <<= 1) {
-        const uint64_t y = __shfl_up_sync(SG_CU_FULL_MASK, ws, d);
-        if (lane >= d) ws += y;
-      }
-      if (lane < n_warps) warp_sum[lane] = ws;   /* inclusive over warps */
-    }
-    __syncthreads();
-    const uint64_t before = carry_s + (warp > 0 ? warp_sum[warp - 1] : 0);
-    if (q < n) sp.prefix[q] = before + x - len;
-    __syncthreads();
-    if (threadIdx.x == 0) carry_s += warp_sum[n_warps - 1];
-    __syncthreads();
-  }
-  if (threadIdx.x == 0) {
-    ctl->syn_total = carry_s;
-    ctl->n_events += carry_s;
-    ctl->n_spikes += n;
-  }
-}
-
 __global__ void deliver_spikes_kernel(const sg_cu_ctl *ctl, sg_cu_csr c, sg_cu_spikes sp, int64_t *ring,
                                       uint64_t n_inputs, uint32_t mask) {
-  const uint64_t total = ctl->syn_total;
+  const uint64_t total = sg_cu_syn_total(ctl, sp);
   if (total == 0) return;
   const uint64_t k = ctl->step;
   const uint32_t n = sg_cu_spike_count(ctl, sp);
@@ -93,36 +45,14 @@ __global__ void deliver_spikes_kernel(const sg_cu_ctl *ctl, sg_cu_csr c, sg_cu_s
   }
 }
 
-__global__ void advance_step_kernel(sg_cu_ctl *ctl) {
-  if (blockIdx.x == 0 && threadIdx.x == 0) {
-    ctl->step += 1;
-    ctl->spk_n = 0;
-  }
-}
-
 extern "C" unsigned sg_cuda_block_deliver(int which, unsigned want) {
-  return sg_cu_cap_block(which == SG_CU_K_SCAN ? (const void *)scan_spikes_kernel : (const void *)deliver_spikes_kernel, want);
-}
-
-extern "C" cudaError_t sg_cuda_scan_spikes(sg_cu_ctl *ctl, const uint64_t *row_ptr, sg_cu_spikes sp, unsigned block,
-                                           cudaStream_t s) {
-  scan_spikes_kernel<<<1, block, 0, s>>>(ctl, row_ptr, sp);
-  return cudaGetLastError();
+  (void)which;
+  return sg_cu_cap_block((const void *)deliver_spikes_kernel, want);
 }
 
 extern "C" cudaError_t sg_cuda_deliver_spikes(const sg_cu_ctl *ctl, sg_cu_csr csr, sg_cu_spikes sp, int64_t *ring,
                                               uint64_t n_inputs, uint32_t mask, unsigned grid, unsigned block,
                                               cudaStream_t s) {
   deliver_spikes_kernel<<<grid, block, 0, s>>>(ctl, csr, sp, ring, n_inputs, mask);
-  return cudaGetLastError();
-}
-
-extern "C" cudaError_t sg_cuda_probe_image(void) {
-  cudaFuncAttributes a;
-  return cudaFuncGetAttributes(&a, (const void *)advance_step_kernel);
-}
-
-extern "C" cudaError_t sg_cuda_advance_step(sg_cu_ctl *ctl, cudaStream_t s) {
-  advance_step_kernel<<<1, 32, 0, s>>>(ctl);
   return cudaGetLastError();
 }

@@ -13,14 +13,17 @@
  * sample_multimeters_kernel: one thread per gather entry (a state element of a multimeter
  * target), grid-stride. In a step where multimeter m is due (table `due`, built by the host from
  * sg_i_mm_due), entry e copies its double into the sample buffer; otherwise the thread returns
- * after one load. Determinism: plain copies, bit-exact. */
+ * after one load. Determinism: plain copies, bit-exact.
+ *
+ * Either kernel, when it is the step's last launch, ends the step in its last block to finish
+ * (sg_cu_step_end, kernels/sg_cu_device.h): no early return before that. */
 /* SPDX-License-Identifier: MIT */
 #include <cuda_runtime.h>
 
 #include "sg_cu_device.h"
 
 __global__ void record_spikes_kernel(sg_cu_ctl *ctl, const uint8_t *__restrict__ has_rec, sg_cu_spikes sp,
-                                     sg_cu_rec_ev *buf, uint64_t cap) {
+                                     sg_cu_rec_ev *buf, uint64_t cap, int last) {
   const uint32_t n = sg_cu_spike_count(ctl, sp);
   const uint64_t stamp = ctl->step + 1;
   const uint64_t stride = sg_cu_grid_threads();
@@ -45,13 +48,13 @@ __global__ void record_spikes_kernel(sg_cu_ctl *ctl, const uint8_t *__restrict__
       }
     }
   }
+  if (last) sg_cu_step_end(ctl, sp);
 }
 
-__global__ void sample_multimeters_kernel(sg_cu_ctl *ctl, sg_cu_mm_args a) {
+__global__ void sample_multimeters_kernel(sg_cu_ctl *ctl, sg_cu_mm_args a, sg_cu_spikes sp, int last) {
   const uint64_t s = ctl->step - ctl->base;
-  if (s >= a.due_steps) return;
-  const uint64_t *due = a.due + s * a.n_mm;
-  SG_CU_GRID_LOOP(e, a.n_entries) {
+  const uint64_t *due = a.due + (s < a.due_steps ? s : 0u) * a.n_mm;
+  SG_CU_GRID_LOOP(e, s < a.due_steps ? a.n_entries : 0u) {
     const uint32_t m = a.mm[e];
     const uint64_t off = due[m];
     if (off == SG_CU_NOT_DUE) continue;
@@ -59,6 +62,7 @@ __global__ void sample_multimeters_kernel(sg_cu_ctl *ctl, sg_cu_mm_args a) {
     if (at < a.cap) a.buf[at] = *a.addr[e];
     else atomicOr(&ctl->fault, (unsigned)SG_CU_FAULT_MM_BUF);
   }
+  if (last) sg_cu_step_end(ctl, sp);
 }
 
 extern "C" unsigned sg_cuda_block_record(int which, unsigned want) {
@@ -67,15 +71,15 @@ extern "C" unsigned sg_cuda_block_record(int which, unsigned want) {
 }
 
 extern "C" cudaError_t sg_cuda_record_spikes(sg_cu_ctl *ctl, const uint8_t *has_rec, sg_cu_spikes sp,
-                                             sg_cu_rec_ev *buf, uint64_t cap, unsigned grid, unsigned block,
+                                             sg_cu_rec_ev *buf, uint64_t cap, int last, unsigned grid, unsigned block,
                                              cudaStream_t s) {
-  record_spikes_kernel<<<grid, block, 0, s>>>(ctl, has_rec, sp, buf, cap);
+  record_spikes_kernel<<<grid, block, 0, s>>>(ctl, has_rec, sp, buf, cap, last);
   return cudaGetLastError();
 }
 
-extern "C" cudaError_t sg_cuda_sample_multimeters(sg_cu_ctl *ctl, sg_cu_mm_args a, unsigned grid, unsigned block,
-                                                  cudaStream_t s) {
+extern "C" cudaError_t sg_cuda_sample_multimeters(sg_cu_ctl *ctl, sg_cu_mm_args a, sg_cu_spikes sp, int last,
+                                                  unsigned grid, unsigned block, cudaStream_t s) {
   if (a.n_entries == 0) return cudaSuccess;
-  sample_multimeters_kernel<<<grid, block, 0, s>>>(ctl, a);
+  sample_multimeters_kernel<<<grid, block, 0, s>>>(ctl, a, sp, last);
   return cudaGetLastError();
 }

@@ -14,30 +14,86 @@
 
 #define SG_CU_FULL_MASK 0xffffffffu
 
-/* Appends for every lane with pred set one slot of *counter and returns its index (lanes without
- * pred get UINT32_MAX). One atomicAdd per warp (warp-aggregated atomics). Every lane of the warp
- * must call it: the loops that use it are warp-uniform (see SG_CU_WARP_LOOP) and block sizes are
- * multiples of 32 (sg_config checks that). */
-static __device__ __forceinline__ uint32_t sg_cu_warp_append(bool pred, uint32_t *counter) {
+/* The step's spike list: entries and their synapses, from one word (sg_cu_ctl.spk_acc). */
+static __device__ __forceinline__ uint64_t sg_cu_acc_entries(uint64_t acc, uint32_t syn_bits) { return acc >> syn_bits; }
+static __device__ __forceinline__ uint64_t sg_cu_acc_synapses(uint64_t acc, uint32_t syn_bits) {
+  return acc & (((uint64_t)1 << syn_bits) - 1u);
+}
+
+/* Entries of the step's spike list that exist: the count includes every append, also those that
+ * found the list full (they set SG_CU_FAULT_SPIKE_LIST; the host stops the run with an error after
+ * the batch), so readers stop at the capacity and never read past the list meanwhile. */
+static __device__ __forceinline__ uint32_t sg_cu_spike_count(const sg_cu_ctl *ctl, const sg_cu_spikes &sp) {
+  const uint64_t n = sg_cu_acc_entries(ctl->spk_acc, sp.syn_bits);
+  return n < sp.cap ? (uint32_t)n : sp.cap;
+}
+
+/* Synapses of the step's spikes: what delivery runs over. 0 when the list overflowed (the
+ * synapses of the entries it could not hold are counted, their rows are not there; the run stops
+ * with SG_CU_FAULT_SPIKE_LIST). */
+static __device__ __forceinline__ uint64_t sg_cu_syn_total(const sg_cu_ctl *ctl, const sg_cu_spikes &sp) {
+  const uint64_t acc = ctl->spk_acc;
+  return sg_cu_acc_entries(acc, sp.syn_bits) <= sp.cap ? sg_cu_acc_synapses(acc, sp.syn_bits) : 0u;
+}
+
+/* Appends a spike-list entry for every lane with pred set and reserves its len synapses: one 64-bit
+ * atomicAdd per warp on *acc (entries << syn_bits | synapses), so every entry gets its list slot
+ * (returned; UINT32_MAX without pred) and its first synapse among the step's, the exclusive prefix
+ * of the row lengths in list order that delivery searches (*prefix), with no scan over the list.
+ * Every lane of the warp must call it: the loops that use it are warp-uniform (sg_cu_warp_first)
+ * and block sizes are multiples of 32 (sg_config checks that). */
+static __device__ __forceinline__ uint32_t sg_cu_warp_append_spike(bool pred, uint64_t len, uint32_t syn_bits,
+                                                                   uint64_t *acc, uint64_t *prefix) {
   const unsigned lane = threadIdx.x & 31u;
   const unsigned mask = __ballot_sync(SG_CU_FULL_MASK, pred);
   if (mask == 0u) return UINT32_MAX;
+  if (!pred) len = 0;
+  uint64_t x = len;   /* inclusive scan of the lengths over the warp */
+  for (unsigned d = 1; d < 32; d <<= 1) {
+    const uint64_t y = __shfl_up_sync(SG_CU_FULL_MASK, x, d);
+    if (lane >= d) x += y;
+  }
+  const uint64_t warp_len = __shfl_sync(SG_CU_FULL_MASK, x, 31);
   const int leader = __ffs((int)mask) - 1;
-  uint32_t base = 0;
-  if ((int)lane == leader) base = atomicAdd(counter, (uint32_t)__popc((int)mask));
+  unsigned long long base = 0;
+  if ((int)lane == leader)
+    base = atomicAdd((unsigned long long *)acc, ((unsigned long long)__popc((int)mask) << syn_bits) + warp_len);
   base = __shfl_sync(SG_CU_FULL_MASK, base, leader);
-  return pred ? base + (uint32_t)__popc((int)(mask & ((1u << lane) - 1u))) : UINT32_MAX;
+  if (!pred) return UINT32_MAX;
+  *prefix = sg_cu_acc_synapses(base, syn_bits) + x - len;
+  return (uint32_t)sg_cu_acc_entries(base, syn_bits) + (uint32_t)__popc((int)(mask & ((1u << lane) - 1u)));
 }
 
-/* Entries of the step's spike list that exist: spk_n counts every append, also those that found
- * the list full (they set SG_CU_FAULT_SPIKE_LIST; the host stops the run with an error after the
- * batch), so readers stop at the capacity and never read past the list meanwhile. */
-static __device__ __forceinline__ uint32_t sg_cu_spike_count(const sg_cu_ctl *ctl, const sg_cu_spikes &sp) {
-  const uint32_t n = ctl->spk_n;
-  return n < sp.cap ? n : sp.cap;
+/* The end of a step: k += 1, the step's spikes and synapses into the batch statistics, the spike
+ * list emptied, the block count reset. Volatile accesses: the counters were written by other
+ * blocks, so no stale L1 line may be read. */
+static __device__ __forceinline__ void sg_cu_advance(sg_cu_ctl *ctl, const sg_cu_spikes &sp) {
+  volatile sg_cu_ctl *v = ctl;
+  const uint64_t acc = v->spk_acc;
+  const uint64_t n = sg_cu_acc_entries(acc, sp.syn_bits);
+  v->n_spikes = v->n_spikes + (n < sp.cap ? n : sp.cap);
+  v->n_events = v->n_events + (n <= sp.cap ? sg_cu_acc_synapses(acc, sp.syn_bits) : 0u);
+  v->spk_acc = 0;
+  v->blocks_done = 0;
+  v->step = v->step + 1;
 }
 
-/* Same with a 64-bit counter. */
+/* The end of a step folded into the step's last kernel: every block calls it after its work (all
+ * threads: no early return before it); the block that finishes last advances. Each block's thread 0
+ * counts the block done after __syncthreads (every thread of the block has finished reading step
+ * k's control block and list) and a fence, so the last block advances only when nothing of step k
+ * is read any more (the reduction pattern of the CUDA programming guide's __threadfence example). */
+static __device__ void sg_cu_step_end(sg_cu_ctl *ctl, const sg_cu_spikes &sp) {
+  __syncthreads();
+  if (threadIdx.x != 0) return;
+  __threadfence();
+  if (atomicAdd(&ctl->blocks_done, 1u) != gridDim.x - 1u) return;
+  __threadfence();
+  sg_cu_advance(ctl, sp);
+}
+
+/* Appends for every lane with pred set one slot of *counter and returns its index (lanes without
+ * pred get UINT64_MAX). One atomicAdd per warp (warp-aggregated atomics); warp-uniform callers. */
 static __device__ __forceinline__ uint64_t sg_cu_warp_append64(bool pred, uint64_t *counter) {
   const unsigned lane = threadIdx.x & 31u;
   const unsigned mask = __ballot_sync(SG_CU_FULL_MASK, pred);

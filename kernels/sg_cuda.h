@@ -3,11 +3,13 @@
  * launchers. Every launcher enqueues on the given stream and returns the launch status
  * (cudaGetLastError()), so the host checks every launch. Kernel names: <verb>_<noun>_kernel.
  *
- * The step loop on the device (docs/design.md §4), step k read from sg_cu_ctl.step so that one
- * captured step graph can be replayed: (1) prepare_generators_kernel + stimulate_targets_kernel,
- * (2) update_<model>_kernel per population (appends spikes), (3) scan_spikes_kernel +
- * deliver_spikes_kernel, (4) record_spikes_kernel + sample_multimeters_kernel,
- * then advance_step_kernel (k += 1, spike list emptied). */
+ * The step loop on the device (docs/design.md §4, docs/gpu.md), step k read from sg_cu_ctl.step so
+ * that one captured step graph can be replayed: (1) prepare_generators_kernel +
+ * stimulate_targets_kernel, (2) update_<model>_kernel, one launch per model for all its
+ * populations (appends spikes and reserves their synapses: no separate scan), (3)
+ * deliver_spikes_kernel, (4) record_spikes_kernel + sample_multimeters_kernel. The end of the
+ * step (k += 1, statistics, spike list emptied: sg_cu_step_end) is done by the last block of the
+ * step's last kernel when that is an update, record or sample launch, else by advance_step_kernel. */
 /* SPDX-License-Identifier: MIT */
 #ifndef SG_KERNELS_SG_CUDA_H
 #define SG_KERNELS_SG_CUDA_H
@@ -33,15 +35,17 @@ enum {
 /* Control block: one per simulation, in device memory; the host writes it at the start of a
  * batch of steps and reads it at the end. */
 typedef struct sg_cu_ctl {
-  uint64_t step;        /* k of the step being run (advance_step_kernel increments it)      */
+  uint64_t step;        /* k of the step being run (the end of the step increments it)      */
   uint64_t base;        /* first step of the batch: row 0 of the multimeter due table        */
-  uint64_t syn_total;   /* synapses of this step's spikes (scan_spikes_kernel)               */
+  uint64_t spk_acc;     /* this step's spike list: entries << syn_bits | their synapses; one
+                           64-bit atomicAdd per warp reserves list slots and synapse offsets
+                           together (entries count every append, also those past the capacity) */
   uint64_t rec_n;       /* entries in the spike-recorder buffer                               */
   uint64_t n_spikes;    /* statistics over the batch: spike-list entries                      */
   uint64_t n_events;    /* statistics over the batch: synaptic events delivered               */
   uint64_t bad_key;     /* first non-finite node: (step - base) << 32 | row, the smallest
                            (the host sets UINT64_MAX)                                         */
-  uint32_t spk_n;       /* entries in this step's spike list                                  */
+  uint32_t blocks_done; /* blocks of the step's last kernel that have finished (then reset)  */
   uint32_t fault;       /* SG_CU_FAULT_* bits                                                 */
 } sg_cu_ctl;
 
@@ -59,16 +63,31 @@ typedef struct sg_cu_gen {
   sg_gen_step now;
 } sg_cu_gen;
 
-/* Everything a neuron update kernel needs besides the population's coefficients and view. */
+/* One population of a model's update launch (a device table per model, in launch order): blocks
+ * block0 .. block0 + blocks - 1 of the launch update it, grid-stride over its n neurons. */
+typedef struct sg_cu_upd_pop {
+  const void *coef;          /* the model's coefficient records                               */
+  uint64_t coef_stride;      /* 0: one record for the population, 1: one per node             */
+  sg_view view;              /* device state rows                                              */
+  uint64_t first_id, n;      /* global ids first_id .. first_id + n - 1                        */
+  uint64_t input_base;       /* the population's first ring input                              */
+  uint32_t block0, blocks;
+} sg_cu_upd_pop;
+
+/* Everything a model's update launch needs besides its population table. */
 typedef struct sg_cu_update_args {
+  const sg_cu_upd_pop *pops; /* [n_pops], block0 ascending                                     */
+  uint32_t n_pops;
   int64_t *ring;             /* [R * n_inputs]                                                */
-  uint64_t n_inputs, input_base;
-  uint64_t first_id, n;      /* the population: global ids first_id .. first_id + n - 1       */
+  uint64_t n_inputs;
   uint64_t seed;
   uint32_t mask;             /* R - 1                                                         */
-  uint32_t spk_cap;
+  uint32_t spk_cap, syn_bits;   /* spike list capacity; see sg_cu_ctl.spk_acc                 */
   sg_cu_ctl *ctl;
   uint32_t *spk_row, *spk_mult;  /* spike list: row (global id - 1) and multiplicity          */
+  uint64_t *spk_prefix;      /* first synapse of each entry among the step's (delivery)        */
+  const uint64_t *row_ptr;   /* [n_nodes + 1] the CSR's rows: an entry's synapses              */
+  int last;                  /* this launch ends the step (sg_cu_step_end)                     */
 } sg_cu_update_args;
 
 /* Generator targets, one entry per generator synapse (all generator kinds together). */
@@ -104,13 +123,14 @@ typedef struct sg_cu_csr {
   const float *weight;       /* [n_syn]                                                        */
 } sg_cu_csr;
 
-/* The step's spike list. Readers take min(ctl->spk_n, cap) entries: spk_n counts every append,
+/* The step's spike list. Readers take min(entries, cap) entries (sg_cu_spike_count): entries count every append,
  * also those past the capacity (which set SG_CU_FAULT_SPIKE_LIST and stop the run on the host),
  * so no reader ever touches memory beyond the list. */
 typedef struct sg_cu_spikes {
   const uint32_t *row, *mult;
-  uint64_t *prefix;          /* [cap] exclusive prefix sum of the row lengths                  */
+  uint64_t *prefix;          /* [cap] exclusive prefix sum of the row lengths (list order)     */
   uint32_t cap;              /* entries the list holds                                         */
+  uint32_t syn_bits;         /* synapse bits of sg_cu_ctl.spk_acc                               */
 } sg_cu_spikes;
 
 /* Multimeter gather list: entry e copies *addr[e] into the sample buffer at
@@ -135,27 +155,27 @@ unsigned sg_cuda_grid(uint64_t work, unsigned block, int n_sm);
  * e.g. glif_cond's update cannot run 1024 threads per block). 0 on a CUDA error (the next launch
  * or call reports it). Results never depend on block sizes, so capping is always safe.
  *   which: SG_CU_K_* below; model: the neuron model for SG_CU_K_UPDATE. */
-enum { SG_CU_K_UPDATE = 0, SG_CU_K_PREPARE_GENS, SG_CU_K_STIMULATE, SG_CU_K_SCAN, SG_CU_K_DELIVER, SG_CU_K_RECORD,
-       SG_CU_K_SAMPLE, SG_CU_K_COUNT };
+enum { SG_CU_K_UPDATE = 0, SG_CU_K_PREPARE_GENS, SG_CU_K_STIMULATE, SG_CU_K_DELIVER, SG_CU_K_RECORD, SG_CU_K_SAMPLE,
+       SG_CU_K_COUNT };
 unsigned sg_cuda_block_for(int which, int model, unsigned want);
 
 /* Whether this model has an update kernel (model list entry with kind neuron). */
 int sg_cuda_has_update(int model);
-cudaError_t sg_cuda_update_neurons(int model, const void *coef, int coef_per_node, const sg_view *view,
-                                   const sg_cu_update_args *a, unsigned grid, unsigned block, cudaStream_t s);
+/* One launch for all populations of `model` (a->pops: their table; grid = the sum of their blocks). */
+cudaError_t sg_cuda_update_neurons(int model, const sg_cu_update_args *a, unsigned grid, unsigned block, cudaStream_t s);
 cudaError_t sg_cuda_prepare_generators(const sg_cu_gen_args *a, unsigned grid, unsigned block, cudaStream_t s);
 cudaError_t sg_cuda_stimulate_targets(const sg_cu_gen_args *a, const sg_cu_gen_syn *gs, unsigned grid,
                                       unsigned block, cudaStream_t s);
-cudaError_t sg_cuda_scan_spikes(sg_cu_ctl *ctl, const uint64_t *row_ptr, sg_cu_spikes sp, unsigned block,
-                                cudaStream_t s);
 cudaError_t sg_cuda_deliver_spikes(const sg_cu_ctl *ctl, sg_cu_csr csr, sg_cu_spikes sp, int64_t *ring,
                                    uint64_t n_inputs, uint32_t mask, unsigned grid, unsigned block,
                                    cudaStream_t s);
+/* last: the launch ends the step (sg_cu_step_end) */
 cudaError_t sg_cuda_record_spikes(sg_cu_ctl *ctl, const uint8_t *has_rec, sg_cu_spikes sp, sg_cu_rec_ev *buf,
-                                  uint64_t cap, unsigned grid, unsigned block, cudaStream_t s);
-cudaError_t sg_cuda_sample_multimeters(sg_cu_ctl *ctl, sg_cu_mm_args a, unsigned grid, unsigned block,
-                                       cudaStream_t s);
-cudaError_t sg_cuda_advance_step(sg_cu_ctl *ctl, cudaStream_t s);
+                                  uint64_t cap, int last, unsigned grid, unsigned block, cudaStream_t s);
+cudaError_t sg_cuda_sample_multimeters(sg_cu_ctl *ctl, sg_cu_mm_args a, sg_cu_spikes sp, int last, unsigned grid,
+                                       unsigned block, cudaStream_t s);
+/* The end of the step as a launch of its own, when no launch above ends it. */
+cudaError_t sg_cuda_advance_step(sg_cu_ctl *ctl, sg_cu_spikes sp, cudaStream_t s);
 
 /* Whether the device can run this build's kernels: cudaFuncGetAttributes on one of them, which
  * fails with cudaErrorNoKernelImageForDevice when the build has no image (SASS or PTX) for the

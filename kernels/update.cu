@@ -2,14 +2,19 @@
  * calling the model's SG_HD step function from include/sg/models/<m>.h: the device runs exactly
  * the code the CPU backend runs (compiled with -fmad=false, so the same IEEE operations).
  *
- * update_<m>_kernel: one thread per neuron, warp-uniform grid-stride. Memory: SoA state rows and
+ * update_<m>_kernel: one launch per model for all its populations (GeNN's "merged groups"): a
+ * device table (sg_cu_upd_pop) gives each population a range of the launch's blocks, which
+ * grid-stride over its neurons, one thread per neuron, warp-uniform. Memory: SoA state rows and
  * the ring slot k of the population's inputs (port-major: coalesced loads and stores); coefficients
  * once per population (broadcast) or one record per node. Spikes are appended to the step's spike
- * list (row = global id - 1, multiplicity) with warp-aggregated atomics, so the list order depends
+ * list (row = global id - 1, multiplicity, first synapse among the step's: one packed 64-bit
+ * atomicAdd per warp reserves slots and synapses, so no scan kernel is needed; sg_cu_device.h)
+ * with warp-aggregated atomics, so the list order depends
  * on scheduling; nothing downstream depends on it (delivery adds integers, recorded spikes are
  * sorted by (stamp, sender) on the host). Determinism class: bit-exact per neuron (no
  * cross-thread arithmetic), list order unspecified.
- * Parrots are one more model of the list. */
+ * When the update is the step's last launch, its last block to finish ends the step
+ * (sg_cu_step_end). Parrots are one more model of the list. */
 /* SPDX-License-Identifier: MIT */
 #include <cuda_runtime.h>
 
@@ -18,37 +23,56 @@
 #include "sg/ring.h"
 #include "sg_cu_device.h"
 
+/* The population of this block: the last table entry with block0 <= blockIdx.x (a few entries). */
+static __device__ __forceinline__ const sg_cu_upd_pop *sg_cu_pop_of_block(const sg_cu_upd_pop *pops, uint32_t n_pops) {
+  uint32_t lo = 0, hi = n_pops;   /* first entry with block0 > blockIdx.x */
+  while (lo < hi) {
+    const uint32_t mid = lo + (hi - lo) / 2;
+    if (pops[mid].block0 <= blockIdx.x) lo = mid + 1; else hi = mid;
+  }
+  return &pops[lo - 1];
+}
+
 #define SG_CU_UPDATE_KERNEL(M)                                                                          \
-  __global__ void update_##M##_kernel(const sg_##M##_coef *__restrict__ coef, uint64_t coef_stride,     \
-                                      sg_view view, sg_cu_update_args a) {                              \
+  __global__ void update_##M##_kernel(sg_cu_update_args a) {                                            \
+    const sg_cu_upd_pop *P = sg_cu_pop_of_block(a.pops, a.n_pops);                                      \
+    const sg_##M##_coef *coef = (const sg_##M##_coef *)P->coef;                                         \
+    const uint64_t coef_stride = P->coef_stride, n = P->n, first_id = P->first_id;                      \
+    const sg_view view = P->view;                                                                       \
     const uint64_t k = a.ctl->step;                                                                     \
-    int64_t *slot = sg_ring_slot(a.ring, k, a.mask, a.n_inputs) + a.input_base;                         \
+    int64_t *slot = sg_ring_slot(a.ring, k, a.mask, a.n_inputs) + P->input_base;                        \
     sg_step_ctx ctx;                                                                                    \
     ctx.seed = a.seed;                                                                                  \
     ctx.step = k;                                                                                       \
-    ctx.first_id = a.first_id;                                                                          \
-    ctx.n = a.n;                                                                                        \
-    const uint64_t stride = sg_cu_grid_threads();                                                       \
-    for (uint64_t w0 = sg_cu_warp_first(); w0 < a.n; w0 += stride) {                                    \
+    ctx.first_id = first_id;                                                                            \
+    ctx.n = n;                                                                                          \
+    const uint64_t stride = (uint64_t)P->blocks * blockDim.x;                                           \
+    for (uint64_t w0 = (uint64_t)(blockIdx.x - P->block0) * blockDim.x + (threadIdx.x & ~31u); w0 < n;  \
+         w0 += stride) {                                                                                \
       const uint64_t i = w0 + (threadIdx.x & 31u);                                                      \
       uint32_t m = 0;                                                                                   \
-      if (i < a.n) m = sg_##M##_step(coef + i * coef_stride, &view, i, slot, &ctx);                     \
+      if (i < n) m = sg_##M##_step(coef + i * coef_stride, &view, i, slot, &ctx);                       \
       if (m == SG_STEP_NONFINITE) {                                                                     \
         atomicMin((unsigned long long *)&a.ctl->bad_key,                                                \
-                  (unsigned long long)((k - a.ctl->base) << 32 | (a.first_id - 1u + i)));               \
+                  (unsigned long long)((k - a.ctl->base) << 32 | (first_id - 1u + i)));                 \
         atomicOr(&a.ctl->fault, (unsigned)SG_CU_FAULT_NONFINITE);                                       \
         m = 0;                                                                                          \
       }                                                                                                 \
-      const uint32_t q = sg_cu_warp_append(m != 0u, &a.ctl->spk_n);                                     \
+      const uint64_t row = first_id - 1u + i;                                                           \
+      uint64_t len = 0, pre = 0;                                                                        \
+      if (m != 0u) len = a.row_ptr[row + 1] - a.row_ptr[row];                                           \
+      const uint32_t q = sg_cu_warp_append_spike(m != 0u, len, a.syn_bits, &a.ctl->spk_acc, &pre);      \
       if (m != 0u) {                                                                                    \
         if (q < a.spk_cap) {                                                                            \
-          a.spk_row[q] = (uint32_t)(a.first_id - 1u + i);                                               \
+          a.spk_row[q] = (uint32_t)row;                                                                 \
           a.spk_mult[q] = m;                                                                            \
+          a.spk_prefix[q] = pre;                                                                        \
         } else {                                                                                        \
           atomicOr(&a.ctl->fault, (unsigned)SG_CU_FAULT_SPIKE_LIST);                                    \
         }                                                                                               \
       }                                                                                                 \
     }                                                                                                   \
+    if (a.last) sg_cu_step_end(a.ctl, sg_cu_spikes{a.spk_row, a.spk_mult, a.spk_prefix, a.spk_cap, a.syn_bits}); \
   }
 #define X(M, M_UPPER) SG_CU_UPDATE_KERNEL(M)
 SG_NEURON_LIST(X)
@@ -68,7 +92,7 @@ extern "C" unsigned sg_cuda_block_for(int which, int model, unsigned want) {
     default: return 0;
     }
   case SG_CU_K_PREPARE_GENS: case SG_CU_K_STIMULATE: return sg_cuda_block_stim(which, want);
-  case SG_CU_K_SCAN: case SG_CU_K_DELIVER: return sg_cuda_block_deliver(which, want);
+  case SG_CU_K_DELIVER: return sg_cuda_block_deliver(which, want);
   case SG_CU_K_RECORD: case SG_CU_K_SAMPLE: return sg_cuda_block_record(which, want);
   default: return 0;
   }
@@ -83,22 +107,36 @@ extern "C" int sg_cuda_has_update(int model) {
   }
 }
 
-extern "C" cudaError_t sg_cuda_update_neurons(int model, const void *coef, int coef_per_node, const sg_view *view,
-                                              const sg_cu_update_args *a, unsigned grid, unsigned block,
+extern "C" cudaError_t sg_cuda_update_neurons(int model, const sg_cu_update_args *a, unsigned grid, unsigned block,
                                               cudaStream_t s) {
-  if (a->n == 0) return cudaSuccess;
+  if (a->n_pops == 0) return cudaSuccess;
   if (grid == 0) return cudaErrorInvalidConfiguration;
-  const uint64_t stride = coef_per_node ? 1u : 0u;
   switch (model) {
 #define X(M, M_UPPER)                                                                                            \
   case SG_MODEL_##M:                                                                                    \
-    update_##M##_kernel<<<grid, block, 0, s>>>((const sg_##M##_coef *)coef, stride, *view, *a);         \
+    update_##M##_kernel<<<grid, block, 0, s>>>(*a);                                                     \
     break;
     SG_NEURON_LIST(X)
 #undef X
   default: return cudaErrorInvalidValue;
   }
   return cudaGetLastError();
+}
+
+/* advance_step_kernel: one thread ends the step (sg_cu_advance), for steps whose last launch does
+ * not (delivery, or no launch at all). */
+__global__ void advance_step_kernel(sg_cu_ctl *ctl, sg_cu_spikes sp) {
+  if (blockIdx.x == 0 && threadIdx.x == 0) sg_cu_advance(ctl, sp);
+}
+
+extern "C" cudaError_t sg_cuda_advance_step(sg_cu_ctl *ctl, sg_cu_spikes sp, cudaStream_t s) {
+  advance_step_kernel<<<1, 32, 0, s>>>(ctl, sp);
+  return cudaGetLastError();
+}
+
+extern "C" cudaError_t sg_cuda_probe_image(void) {
+  cudaFuncAttributes a;
+  return cudaFuncGetAttributes(&a, (const void *)advance_step_kernel);
 }
 
 /* Enough blocks to fill every multiprocessor a few times over, never more than the work needs. */

@@ -65,6 +65,8 @@ template <class T> inline T __shfl_up_sync(unsigned, T v, unsigned d) {
   return (T)emu::collective(2, (unsigned long long)v, (int)d);
 }
 inline void __syncthreads() { (void)emu::collective(3, 0, 0); }
+/* blocks run one after another on one host thread: every write is visible to the next block */
+inline void __threadfence() {}
 inline int __ffs(int x) { return __builtin_ffs(x); }
 inline int __popc(int x) { return __builtin_popcount((unsigned)x); }
 inline unsigned atomicAdd(unsigned *p, unsigned v) { const unsigned o = *p; *p = o + v; return o; }
