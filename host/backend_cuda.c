@@ -404,16 +404,14 @@ static cudaError_t enqueue_step(cu_data *d, uint64_t seed, sg_cu_timing *tm) {
       return e;
     LAUNCHED("stimulate_targets");
   }
-  /* the step's last launch ends it (sg_cu_step_end) when it is one of these; else advance_step */
-  const int end_in_sample = d->n_mm_ent != 0, end_in_record = !end_in_sample && d->n_rec_src,
-            end_in_update = !end_in_sample && !end_in_record && !d->n_syn && d->n_upd;
+  /* the step's last launch ends it (sg_cu_step_end) when it samples or records; else advance_step */
+  const int end_in_sample = d->n_mm_ent != 0, end_in_record = !end_in_sample && d->n_rec_src;
   for (size_t u = 0; u < d->n_upd; ++u) {
     const cu_upd *up = &d->upd[u];
     const sg_cu_update_args a = {.pops = up->d_pops, .n_pops = up->n_pops, .ring = d->d_ring, .n_inputs = d->ni,
                                  .seed = seed, .mask = sg_ring_mask(d->R), .spk_cap = d->spk_cap,
                                  .syn_bits = d->spk.syn_bits, .ctl = d->d_ctl, .spk_row = d->d_spk_row,
-                                 .spk_mult = d->d_spk_mult, .spk_prefix = d->d_prefix, .row_ptr = d->d_row_ptr,
-                                 .last = end_in_update && u + 1 == d->n_upd};
+                                 .spk_mult = d->d_spk_mult, .spk_prefix = d->d_prefix, .row_ptr = d->d_row_ptr};
     if ((e = sg_cuda_update_neurons(up->model, &a, up->grid, up->block, d->stream)) != cudaSuccess) return e;
     LAUNCHED(up->label);
   }
@@ -435,7 +433,7 @@ static cudaError_t enqueue_step(cu_data *d, uint64_t seed, sg_cu_timing *tm) {
       return e;
     LAUNCHED("sample_multimeters");
   }
-  if (!end_in_sample && !end_in_record && !end_in_update) {
+  if (!end_in_sample && !end_in_record) {
     if ((e = sg_cuda_advance_step(d->d_ctl, d->spk, d->stream)) != cudaSuccess) return e;
     LAUNCHED("advance_step");
   }

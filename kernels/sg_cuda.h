@@ -9,7 +9,8 @@
  * populations (appends spikes and reserves their synapses: no separate scan), (3)
  * deliver_spikes_kernel, (4) record_spikes_kernel + sample_multimeters_kernel. The end of the
  * step (k += 1, statistics, spike list emptied: sg_cu_step_end) is done by the last block of the
- * step's last kernel when that is an update, record or sample launch, else by advance_step_kernel. */
+ * step's last kernel when that is a record or sample launch, else by advance_step_kernel (an
+ * epilogue after the update's loop costs ptxas ~30 registers in every model, so it has none). */
 /* SPDX-License-Identifier: MIT */
 #ifndef SG_KERNELS_SG_CUDA_H
 #define SG_KERNELS_SG_CUDA_H
@@ -87,7 +88,6 @@ typedef struct sg_cu_update_args {
   uint32_t *spk_row, *spk_mult;  /* spike list: row (global id - 1) and multiplicity          */
   uint64_t *spk_prefix;      /* first synapse of each entry among the step's (delivery)        */
   const uint64_t *row_ptr;   /* [n_nodes + 1] the CSR's rows: an entry's synapses              */
-  int last;                  /* this launch ends the step (sg_cu_step_end)                     */
 } sg_cu_update_args;
 
 /* Generator targets, one entry per generator synapse (all generator kinds together). */

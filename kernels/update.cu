@@ -13,8 +13,8 @@
  * on scheduling; nothing downstream depends on it (delivery adds integers, recorded spikes are
  * sorted by (stamp, sender) on the host). Determinism class: bit-exact per neuron (no
  * cross-thread arithmetic), list order unspecified.
- * When the update is the step's last launch, its last block to finish ends the step
- * (sg_cu_step_end). Parrots are one more model of the list. */
+ * Parrots are one more model of the list. No code after the loop: any epilogue there (e.g. the
+ * end of the step, sg_cu_step_end) costs ptxas about 30 more registers in every model. */
 /* SPDX-License-Identifier: MIT */
 #include <cuda_runtime.h>
 
@@ -38,7 +38,7 @@ static __device__ __forceinline__ const sg_cu_upd_pop *sg_cu_pop_of_block(const 
     const sg_cu_upd_pop *P = sg_cu_pop_of_block(a.pops, a.n_pops);                                      \
     const sg_##M##_coef *coef = (const sg_##M##_coef *)P->coef;                                         \
     const uint64_t coef_stride = P->coef_stride, n = P->n, first_id = P->first_id;                      \
-    const sg_view view = P->view;                                                                       \
+    const sg_view *view = &P->view;                                                                    \
     const uint64_t k = a.ctl->step;                                                                     \
     int64_t *slot = sg_ring_slot(a.ring, k, a.mask, a.n_inputs) + P->input_base;                        \
     sg_step_ctx ctx;                                                                                    \
@@ -51,7 +51,7 @@ static __device__ __forceinline__ const sg_cu_upd_pop *sg_cu_pop_of_block(const 
          w0 += stride) {                                                                                \
       const uint64_t i = w0 + (threadIdx.x & 31u);                                                      \
       uint32_t m = 0;                                                                                   \
-      if (i < n) m = sg_##M##_step(coef + i * coef_stride, &view, i, slot, &ctx);                       \
+      if (i < n) m = sg_##M##_step(coef + i * coef_stride, view, i, slot, &ctx);                        \
       if (m == SG_STEP_NONFINITE) {                                                                     \
         atomicMin((unsigned long long *)&a.ctl->bad_key,                                                \
                   (unsigned long long)((k - a.ctl->base) << 32 | (first_id - 1u + i)));                 \
@@ -72,7 +72,6 @@ static __device__ __forceinline__ const sg_cu_upd_pop *sg_cu_pop_of_block(const 
         }                                                                                               \
       }                                                                                                 \
     }                                                                                                   \
-    if (a.last) sg_cu_step_end(a.ctl, sg_cu_spikes{a.spk_row, a.spk_mult, a.spk_prefix, a.spk_cap, a.syn_bits}); \
   }
 #define X(M, M_UPPER) SG_CU_UPDATE_KERNEL(M)
 SG_NEURON_LIST(X)
@@ -124,7 +123,7 @@ extern "C" cudaError_t sg_cuda_update_neurons(int model, const sg_cu_update_args
 }
 
 /* advance_step_kernel: one thread ends the step (sg_cu_advance), for steps whose last launch does
- * not (delivery, or no launch at all). */
+ * not (an update or delivery launch, or none). */
 __global__ void advance_step_kernel(sg_cu_ctl *ctl, sg_cu_spikes sp) {
   if (blockIdx.x == 0 && threadIdx.x == 0) sg_cu_advance(ctl, sp);
 }
