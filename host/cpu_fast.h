@@ -24,6 +24,12 @@
 #else
 #define SG_CPU_AVX512 0
 #endif
+#if !SG_CPU_AVX512 && defined(__AVX2__)
+#include <immintrin.h>
+#define SG_CPU_AVX2 1
+#else
+#define SG_CPU_AVX2 0
+#endif
 
 #define PTAB_MAX 64          /* Poisson inversion table entries (sg_poisson stalls within ~45) */
 
@@ -95,6 +101,65 @@ static void philox_w01(uint64_t seed, uint32_t cx, uint32_t cy, uint64_t e0, uin
     _mm256_storeu_si256((__m256i *)(w0 + j), _mm512_cvtepi64_epi32(_mm512_and_si512(a0, lo32)));
     _mm256_storeu_si256((__m256i *)(w1 + j), _mm512_cvtepi64_epi32(_mm512_and_si512(a1, lo32)));
   }
+#elif SG_CPU_AVX2
+  /* the same rounds on 4 64-bit lanes (the 32-bit words in the low halves; the high halves carry
+   * garbage that _mm256_mul_epu32 ignores and the stores drop), 16 elements per iteration so that
+   * four independent multiply chains hide the multiplier's latency */
+  const __m256i M0 = _mm256_set1_epi64x(SG_PHILOX_M0), M1 = _mm256_set1_epi64x(SG_PHILOX_M1);
+  const __m256i lane = _mm256_set_epi64x(3, 2, 1, 0), pick = _mm256_set_epi32(7, 5, 3, 1, 6, 4, 2, 0);
+  __m256i K0[10], K1[10];
+  {
+    uint32_t k0 = (uint32_t)seed, k1 = (uint32_t)(seed >> 32);
+    for (int r = 0; r < 10; ++r) {
+      K0[r] = _mm256_set1_epi64x(k0);
+      K1[r] = _mm256_set1_epi64x(k1);
+      k0 += SG_PHILOX_W0;
+      k1 += SG_PHILOX_W1;
+    }
+  }
+  const __m256i X = _mm256_set1_epi64x(cx), Y = _mm256_set1_epi64x(cy);
+#define SG_PHILOX_ROUND(x0, x1, x2, x3)                                                                    \
+  do {                                                                                                 \
+    const __m256i p0 = _mm256_mul_epu32(x0, M0), p1 = _mm256_mul_epu32(x2, M1);                        \
+    x0 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p1, 32), x1), K0[r]);                     \
+    x1 = p1;                                                                                           \
+    x2 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p0, 32), x3), K1[r]);                     \
+    x3 = p0;                                                                                           \
+  } while (0)
+#define SG_PHILOX_STORE4(dst, v) \
+  _mm_storeu_si128((__m128i *)(dst), _mm256_castsi256_si128(_mm256_permutevar8x32_epi32((v), pick)))
+  for (; j + 16 <= cnt; j += 16) {
+    __m256i a0 = X, a1 = Y, b0 = X, b1 = Y, c0 = X, c1 = Y, d0 = X, d1 = Y;
+    const __m256i ea = _mm256_add_epi64(_mm256_set1_epi64x((long long)(e0 + j)), lane);
+    const __m256i eb = _mm256_add_epi64(ea, _mm256_set1_epi64x(4));
+    const __m256i ec = _mm256_add_epi64(ea, _mm256_set1_epi64x(8));
+    const __m256i ed = _mm256_add_epi64(ea, _mm256_set1_epi64x(12));
+    __m256i a2 = ea, a3 = _mm256_srli_epi64(ea, 32), b2 = eb, b3 = _mm256_srli_epi64(eb, 32);
+    __m256i c2 = ec, c3 = _mm256_srli_epi64(ec, 32), d2 = ed, d3 = _mm256_srli_epi64(ed, 32);
+    for (int r = 0; r < 10; ++r) {
+      SG_PHILOX_ROUND(a0, a1, a2, a3);
+      SG_PHILOX_ROUND(b0, b1, b2, b3);
+      SG_PHILOX_ROUND(c0, c1, c2, c3);
+      SG_PHILOX_ROUND(d0, d1, d2, d3);
+    }
+    SG_PHILOX_STORE4(w0 + j, a0);
+    SG_PHILOX_STORE4(w1 + j, a1);
+    SG_PHILOX_STORE4(w0 + j + 4, b0);
+    SG_PHILOX_STORE4(w1 + j + 4, b1);
+    SG_PHILOX_STORE4(w0 + j + 8, c0);
+    SG_PHILOX_STORE4(w1 + j + 8, c1);
+    SG_PHILOX_STORE4(w0 + j + 12, d0);
+    SG_PHILOX_STORE4(w1 + j + 12, d1);
+  }
+  for (; j + 4 <= cnt; j += 4) {
+    __m256i a0 = X, a1 = Y;
+    __m256i a2 = _mm256_add_epi64(_mm256_set1_epi64x((long long)(e0 + j)), lane), a3 = _mm256_srli_epi64(a2, 32);
+    for (int r = 0; r < 10; ++r) SG_PHILOX_ROUND(a0, a1, a2, a3);
+    SG_PHILOX_STORE4(w0 + j, a0);
+    SG_PHILOX_STORE4(w1 + j, a1);
+  }
+#undef SG_PHILOX_ROUND
+#undef SG_PHILOX_STORE4
 #endif
   for (; j < cnt; ++j) {
     const uint64_t e = e0 + j;

@@ -18,6 +18,10 @@
  *      +-0, subnormals, the Q31.32 range limits (saturation), ties, the 2^52 rounding edge, inf, NaNs,
  *      a sweep of 2^16 exponent/high-mantissa patterns and random bit patterns; SG_TWINS_FULL=1 checks
  *      all 2^32 floats (about 15 s). Accumulation with repeated inputs and wrapping multiplicities.
+ *   5. sg_iaf_psc_exp_step_block (sg/models/iaf_psc_exp.h)  vs  sg_iaf_psc_exp_step: every state row, the
+ *      four cleared input ports and the spike list, blocks of every length at several offsets, random
+ *      coefficient sets (tau_syn == tau_m included), refractory nodes, V at the threshold, non-finite
+ *      states and inputs, and the stochastic mode (which the block form hands to the scalar step).
  * Each comparison counts its mismatches; each test also feeds it one deliberate difference (one input
  * bit or one word changed on the fast side) and asserts that it is found, so no test passes vacuously.
  * Which Philox path ran (AVX-512 or scalar) follows the build, as in host/backend_cpu.c. */
@@ -34,6 +38,7 @@
 
 #include "sg_test.h"
 #include "sg/models/gl_exp.h"
+#include "sg/models/iaf_psc_exp.h"
 #include "sg/stim/poisson_generator.h"
 #include "cpu_fast.h"
 
@@ -262,7 +267,7 @@ static void test_philox_words(void) {
   size_t bad = 0;
   const uint64_t seeds[] = {0, UINT64_MAX, 0xFFFFFFFFull, 0xFFFFFFFF00000000ull, 143202461, rnext()};
   const uint32_t ctrs[] = {0, 0xFFFFFFFFu, 0x80000000u, 1, (uint32_t)rnext()};
-  /* every length, random counters (the 32-wide and 8-wide groups and the tail) */
+  /* every length, random counters (the AVX-512 32- and 8-wide or AVX2 16- and 4-wide groups, the tail) */
   for (uint32_t cnt = 0; cnt <= 300; ++cnt)
     bad += philox_compare(rnext(), (uint32_t)rnext(), (uint32_t)rnext(), rnext(), cnt, 0);
   /* elements across the 32-bit carry and the 64-bit wrap, the carry at every lane position */
@@ -621,6 +626,129 @@ static void test_fx_adds(void) {
   g_reports = saved;
 }
 
+/* ==== 5. iaf_psc_exp: sg_iaf_psc_exp_step_block vs sg_iaf_psc_exp_step ============================= */
+enum { IN = 600, IBLK = 256 };   /* the backend's block: cnt <= 256 */
+static double iA[SG_IAF_PSC_EXP_N_STATE][IN], iB[SG_IAF_PSC_EXP_N_STATE][IN];
+static int64_t isA[SG_IAF_PSC_EXP_N_PORTS * IN], isB[SG_IAF_PSC_EXP_N_PORTS * IN];
+static size_t i_spikes, i_refr;
+
+/* Coefficients from random NEST-like parameters (variant 0: the defaults; 1: tau_syn_ex == tau_m;
+ * 2: escape noise) */
+static void iaf_coef(sg_iaf_psc_exp_coef *c, int variant) {
+  double p[SG_IAF_PSC_EXP_N_PARAMS];
+#define X(name, unit, def, chk, doc) p[SG_IAF_PSC_EXP_P_##name] = def;
+  SG_IAF_PSC_EXP_PARAMS(X)
+#undef X
+  if (variant) {
+    p[SG_IAF_P_tau_m] = runif(2.0, 30.0);
+    p[SG_IAF_P_C_m] = runif(50.0, 400.0);
+    p[SG_IAF_PSC_EXP_P_tau_syn_ex] = variant == 1 ? p[SG_IAF_P_tau_m] : runif(0.1, 10.0);
+    p[SG_IAF_PSC_EXP_P_tau_syn_in] = runif(0.1, 10.0);
+    p[SG_IAF_P_I_e] = runif(-100.0, 500.0);
+    p[SG_IAF_P_t_ref] = runif(0.0, 3.0);
+  }
+  if (variant == 2) {
+    p[SG_IAF_PSC_EXP_P_delta] = 2.0;
+    p[SG_IAF_PSC_EXP_P_rho] = 200.0;
+  }
+  sg_iaf_psc_exp_prepare(p, NULL, 0.1, 100, c);
+}
+
+static double iaf_value(double scale) {
+  switch (rbelow(40)) {
+  case 0: return NAN;
+  case 1: return INFINITY;
+  case 2: return -0.0;
+  default: return runif(-scale, scale);
+  }
+}
+
+static void iaf_fill(const sg_iaf_psc_exp_coef *c) {
+  for (uint64_t i = 0; i < IN; ++i) {
+    double st[SG_IAF_PSC_EXP_N_STATE];
+    st[SG_IAF_PSC_EXP_S_V_m] = rbelow(8) ? c->Theta - runif(-0.5, 20.0) : (rbelow(2) ? c->Theta : iaf_value(50.0));
+    st[SG_IAF_PSC_EXP_S_refractory_steps] = rbelow(3) ? 0.0 : (double)rbelow(4);
+    st[SG_IAF_PSC_EXP_S_I_syn_ex] = iaf_value(800.0);
+    st[SG_IAF_PSC_EXP_S_I_syn_in] = iaf_value(800.0);
+    st[SG_IAF_PSC_EXP_S_i_0] = rbelow(2) ? 0.0 : iaf_value(300.0);
+    st[SG_IAF_PSC_EXP_S_i_1] = rbelow(2) ? 0.0 : iaf_value(300.0);
+    for (int r = 0; r < SG_IAF_PSC_EXP_N_STATE; ++r) iA[r][i] = iB[r][i] = st[r];
+  }
+}
+
+static void iaf_inputs(void) {
+  for (uint64_t q = 0; q < SG_IAF_PSC_EXP_N_PORTS * (uint64_t)IN; ++q) {
+    static const int64_t edge[] = {INT64_MIN, INT64_MAX, -1, 1, (int64_t)0xFFFFFFFF, -(int64_t)0x100000000ll,
+                                   (int64_t)0x20000000000001ll, -(int64_t)0x20000000000003ll};
+    const int64_t v = rbelow(3) ? 0 : rbelow(40) ? sg_fx_from_double(runif(-500.0, 500.0))
+                                   : rbelow(2)   ? edge[rbelow(sizeof edge / sizeof edge[0])] : (int64_t)rnext();
+    isA[q] = isB[q] = v;
+  }
+}
+
+/* One step of nodes i0 .. i0+cnt-1 both ways; mismatches of every state row, slot and spike. */
+static size_t iaf_step_both(const sg_iaf_psc_exp_coef *c, const sg_step_ctx *ctx, uint64_t i0, uint32_t cnt,
+                            int perturb) {
+  sg_view va, vb;
+  memset(&va, 0, sizeof va);
+  memset(&vb, 0, sizeof vb);
+  for (int r = 0; r < SG_IAF_PSC_EXP_N_STATE; ++r) { va.s[r] = iA[r]; vb.s[r] = iB[r]; }
+  uint32_t ref[IBLK], nref = 0, spk[IBLK];
+  for (uint32_t j = 0; j < cnt; ++j) {
+    i_refr += iA[SG_IAF_PSC_EXP_S_refractory_steps][i0 + j] != 0.0;
+    if (sg_iaf_psc_exp_step(c, &va, i0 + j, isA, ctx)) ref[nref++] = j;
+  }
+  if (perturb) isB[SG_IAF_PSC_EXP_PORT_I1 * IN + i0] += 1;
+  const uint32_t ns = sg_iaf_psc_exp_step_block(c, &vb, i0, cnt, isB, ctx, spk);
+  i_spikes += nref;
+  size_t bad = ns != nref;
+  for (uint32_t q = 0; q < ns && q < nref; ++q) bad += spk[q] != ref[q];
+  for (int r = 0; r < SG_IAF_PSC_EXP_N_STATE; ++r)
+    for (uint64_t i = 0; i < IN; ++i)
+      if (!same_bits(iA[r][i], iB[r][i])) {
+        ++bad;
+        REPORT("iaf_psc_exp block i0 %llu cnt %u: state %d node %llu = %.17g (block), %.17g (step)\n",
+               (unsigned long long)i0, cnt, r, (unsigned long long)i, iB[r][i], iA[r][i]);
+      }
+  for (uint64_t q = 0; q < SG_IAF_PSC_EXP_N_PORTS * (uint64_t)IN; ++q) bad += isA[q] != isB[q];
+  if (ns != nref) REPORT("iaf_psc_exp block i0 %llu cnt %u: %u spikes, step %u\n", (unsigned long long)i0, cnt, ns, nref);
+  return bad;
+}
+
+static void test_iaf_psc_exp_block(void) {
+  size_t bad = 0, cases = 0;
+  i_spikes = i_refr = 0;
+  for (int v = 0; v < 12; ++v) {
+    sg_iaf_psc_exp_coef c;
+    iaf_coef(&c, v % 3 == 2 && v < 6 ? 2 : v % 3);
+    for (uint32_t cnt = 1; cnt <= IBLK; cnt += 1 + (v > 2) * 6) {
+      const uint64_t i0 = rbelow(2) ? 0 : rbelow(IN - cnt + 1);
+      iaf_fill(&c);
+      iaf_inputs();
+      sg_step_ctx ctx = {rnext(), rnext() >> 20, 1 + (rnext() & 0xFFFFu), IN};
+      for (int s = 0; s < 3; ++s, ++ctx.step) {   /* three steps in a row: state carried over */
+        bad += iaf_step_both(&c, &ctx, i0, cnt, 0);
+        iaf_inputs();
+        ++cases;
+      }
+    }
+  }
+  CU_ASSERT_EQUAL(bad, 0);
+  CU_ASSERT(cases > 1500);
+  CU_ASSERT(i_spikes > 5000);
+  CU_ASSERT(i_refr > 5000);
+  /* negative control: one unit of one current input changed on the block side is found */
+  sg_iaf_psc_exp_coef c;
+  iaf_coef(&c, 0);
+  iaf_fill(&c);
+  iaf_inputs();
+  const sg_step_ctx ctx = {3, 9, 1, IN};
+  const size_t saved = g_reports;
+  g_reports = 1000;
+  CU_ASSERT(iaf_step_both(&c, &ctx, 0, 64, 1) > 0);
+  g_reports = saved;
+}
+
 static CU_TestInfo tests[] = {
     {"gl_exp block step == sg_gl_exp_step (every block length, edge states, 8 coefficient sets)", test_gl_exp_block},
     {"gl_exp block step: a one-unit input change is detected (negative control)", test_gl_exp_block_control},
@@ -630,6 +758,8 @@ static CU_TestInfo tests[] = {
     {"Poisson words + table == sg_poisson_generator_count (the backend's composition)", test_poisson_counts_composition},
     {"fx_of_float == sg_fx_from_double (+-0, subnormals, ties, range limits, NaN, sweep; + control)", test_fx_of_float},
     {"add_events / add_counts == plain Q31.32 adds (repeated inputs, wrapping counts; + control)", test_fx_adds},
+    {"iaf_psc_exp block step == sg_iaf_psc_exp_step (random coefficients, refractory, non-finite; + control)",
+     test_iaf_psc_exp_block},
     CU_TEST_INFO_NULL,
 };
 
