@@ -746,7 +746,6 @@ static void window_poisson(sg_sim *sim, cpu_data *d, thr_data *me, const sg_pop 
                            uint64_t kk) {
   const sg_csr *c = &sim->gen_csr;
   const uint32_t mask = sg_ring_mask(sim->ring_len);
-  const uint32_t ni = (uint32_t)sim->n_inputs;
   for (size_t g = 0; g < d->n_gens; ++g) {
     if (!poisson_active(sim, d, g, kk)) continue;
     const sg_gen *G = &sim->gens[g];
@@ -765,8 +764,7 @@ static void window_poisson(sg_sim *sim, cpu_data *d, thr_data *me, const sg_pop 
         for (uint64_t x = x0; x < x1; x += BLK) {
           const uint32_t n = (uint32_t)(x1 - x < BLK ? x1 - x : BLK);
           poisson_counts(sim, G, &d->ptab[g], kk, x - first, n, me->pc, me);
-          const uint32_t m = compact(c->input + x, c->weight + x, me->pc, n, 0, ni, me->ci, me->cw, me->cc);
-          add_counts(slot, me->ci, me->cw, me->cc, m, me->cv);
+          add_counts(slot, c->input + x, c->weight + x, me->pc, n, me->cv);   /* within the block: no compaction */
         }
       }
     }

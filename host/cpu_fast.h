@@ -12,6 +12,7 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "sg/fixed.h"
 #include "sg/hd.h"
@@ -205,8 +206,22 @@ static inline void add_events(int64_t *SG_RESTRICT slot, const uint32_t *SG_REST
  * slot[in[j]] += Q31.32(w[j]) * cnt[j] for j < n */
 static inline void add_counts(int64_t *SG_RESTRICT slot, const uint32_t *SG_RESTRICT in, const float *SG_RESTRICT w,
                               const uint32_t *SG_RESTRICT cnt, uint32_t n, int64_t *SG_RESTRICT cv) {
+#if SG_CPU_AVX512
   for (uint32_t j = 0; j < n; ++j) cv[j] = sg_fx_mul_count(fx_of_float(w[j]), cnt[j]);
   for (uint32_t j = 0; j < n; ++j) slot[in[j]] += cv[j];
+#else
+  /* without AVX-512 the float -> int64 conversion does not vectorise: convert a weight only when
+   * its bits differ from the previous one (a generator's weights are mostly one value) */
+  (void)cv;
+  uint32_t wb = 0;
+  int64_t f = 0;
+  for (uint32_t j = 0; j < n; ++j) {
+    uint32_t b;
+    memcpy(&b, &w[j], sizeof b);
+    if (j == 0 || b != wb) { wb = b; f = fx_of_float(w[j]); }
+    slot[in[j]] += sg_fx_mul_count(f, cnt[j]);
+  }
+#endif
 }
 
 /* ---- Poisson counts for lambda < 10 ----------------------------------------------------------- */
@@ -244,8 +259,37 @@ static inline void ptab_counts(const ptab *P, const uint32_t *SG_RESTRICT w0, co
                                uint32_t n, uint32_t *SG_RESTRICT cb) {
   const double F0 = P->F[0], F1 = P->F[1], F2 = P->F[2], F3 = P->F[3];
   const uint32_t m = P->m;
-  uint32_t more = 0;
-  for (uint32_t j = 0; j < n; ++j) {
+  uint32_t more = 0, j = 0;
+#if SG_CPU_AVX2
+  /* 4 targets per instruction: z < 2^53 becomes a double exactly from its halves (hi 2^32 + lo,
+   * both exact, their sum exact), then the same two operations and four compares as below */
+  {
+    const __m256d vF0 = _mm256_set1_pd(F0), vF1 = _mm256_set1_pd(F1), vF2 = _mm256_set1_pd(F2), vF3 = _mm256_set1_pd(F3);
+    const __m256d two52 = _mm256_set1_pd(0x1p52), two32 = _mm256_set1_pd(0x1p32), c53 = _mm256_set1_pd(0x1p-53);
+    const __m256d c54 = _mm256_set1_pd(0x1p-54), one = _mm256_set1_pd(1.0), below1 = _mm256_set1_pd(0x1.fffffffffffffp-1);
+    const __m256i magic = _mm256_set1_epi64x(0x4330000000000000ll), four = _mm256_set1_epi64x(4);
+    const __m256i pick = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);
+    int any4 = 0;
+    for (; j + 4 <= n; j += 4) {
+      const __m128i a = _mm_loadu_si128((const __m128i *)(w0 + j)), b = _mm_loadu_si128((const __m128i *)(w1 + j));
+      const __m128i lo = _mm_xor_si128(a, _mm_slli_epi32(b, 21)), hi = _mm_srli_epi32(b, 11);
+      const __m256d dlo = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(_mm256_cvtepu32_epi64(lo), magic)), two52);
+      const __m256d z = _mm256_add_pd(_mm256_mul_pd(_mm256_cvtepi32_pd(hi), two32), dlo);
+      __m256d u = _mm256_add_pd(_mm256_mul_pd(z, c53), c54);
+      u = _mm256_blendv_pd(below1, u, _mm256_cmp_pd(u, one, _CMP_LT_OQ));
+      const __m256i g0 = _mm256_castpd_si256(_mm256_cmp_pd(u, vF0, _CMP_GT_OQ));
+      const __m256i g1 = _mm256_castpd_si256(_mm256_cmp_pd(u, vF1, _CMP_GT_OQ));
+      const __m256i g2 = _mm256_castpd_si256(_mm256_cmp_pd(u, vF2, _CMP_GT_OQ));
+      const __m256i g3 = _mm256_castpd_si256(_mm256_cmp_pd(u, vF3, _CMP_GT_OQ));
+      const __m256i q = _mm256_sub_epi64(_mm256_setzero_si256(),
+                                         _mm256_add_epi64(_mm256_add_epi64(g0, g1), _mm256_add_epi64(g2, g3)));
+      any4 |= _mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpeq_epi64(q, four)));
+      _mm_storeu_si128((__m128i *)(cb + j), _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(q, pick)));
+    }
+    more = any4 != 0;
+  }
+#endif
+  for (; j < n; ++j) {
     const uint64_t z = (uint64_t)w0[j] ^ ((uint64_t)w1[j] << 21);
     double u = (double)z * 0x1p-53 + 0x1p-54;
     u = u < 1.0 ? u : 0x1.fffffffffffffp-1;
@@ -254,7 +298,7 @@ static inline void ptab_counts(const ptab *P, const uint32_t *SG_RESTRICT w0, co
     more |= q == 4;
   }
   if (more && m > 4)
-    for (uint32_t j = 0; j < n; ++j) {
+    for (j = 0; j < n; ++j) {
       if (cb[j] != 4) continue;
       const double u = sg_u01_53(w0[j], w1[j]);
       uint32_t q = 4;

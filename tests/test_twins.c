@@ -10,7 +10,7 @@
  *      every length 0..300 (the 32- and 8-wide vector groups and the scalar tail), elements across the
  *      32-bit carry and the 64-bit wrap at every lane position, all-ones counters and keys, steps at the
  *      32- and 40-bit field limits, every stream kind; nothing written past the last element;
- *   3. make_ptab + ptab_counts (host/cpu_fast.h)  vs  sg_poisson (sg/rng.h): lambdas from 5e-324 to
+ *   3. make_ptab + ptab_counts (host/cpu_fast.h; AVX2: 4 targets per instruction)  vs  sg_poisson (sg/rng.h): lambdas from 5e-324 to
  *      just below 10, odd emlambdas (0, inf, NaN, subnormal), uniforms at the ends of (0, 1) and on
  *      both sides of every table entry; the tables that must be refused are; and the backend's
  *      composition (Philox words + table) against sg_poisson_generator_count;
@@ -574,7 +574,8 @@ static size_t adds_compare(uint32_t n, uint32_t mult, const uint32_t *cnt, int p
   const uint32_t n_odd = n <= 6 ? 9 : 5;   /* the near-saturated and saturated ones in short blocks */
   for (uint32_t j = 0; j < n; ++j) {
     in[j] = rbelow(4) ? rbelow(FX_SLOT) : (j ? in[j - 1] : 0);   /* repeated inputs */
-    w[j] = rbelow(8) ? (float)runif(-100.0, 100.0) : bits2f(wodd[rbelow(n_odd)]);
+    w[j] = j && !rbelow(3) ? w[j - 1]   /* runs of one weight (add_counts converts a run's weight once) */
+           : rbelow(8)     ? (float)runif(-100.0, 100.0) : bits2f(wodd[rbelow(n_odd)]);
     if (cnt) c2[j] = cnt[j];
   }
   if (perturb && n) w[n / 2] = 1.0f;
