@@ -493,6 +493,21 @@ static size_t fx_compare(const uint32_t *bits, size_t n, int perturb) {
       REPORT("fx_of_float(%a = 0x%08x) = %lld, sg_fx_from_double %lld\n", (double)w, bits[i], (long long)f, (long long)r);
     }
   }
+  /* the block form, in groups that start at every offset mod 4 */
+  enum { FB = 64 };
+  float wb[FB];
+  int64_t ob[FB];
+  for (size_t i0 = 0; i0 < n; i0 += FB - 3) {
+    const uint32_t m = (uint32_t)(n - i0 < FB ? n - i0 : FB);
+    for (uint32_t q = 0; q < m; ++q) wb[q] = bits2f(bits[i0 + q] ^ (uint32_t)(perturb && i0 + q == n / 2));
+    fx_of_floats(wb, m, ob);
+    for (uint32_t q = 0; q < m; ++q)
+      if (ob[q] != sg_fx_from_double((double)bits2f(bits[i0 + q]))) {
+        ++bad;
+        REPORT("fx_of_floats(%a = 0x%08x) = %lld, sg_fx_from_double %lld\n", (double)bits2f(bits[i0 + q]), bits[i0 + q],
+               (long long)ob[q], (long long)sg_fx_from_double((double)bits2f(bits[i0 + q])));
+      }
+  }
   return bad;
 }
 
