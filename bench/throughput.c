@@ -122,7 +122,7 @@ static int run(const opts *o) {
   if (sg_sim_new(&cfg, &sim, err, sizeof err) != SG_OK) { fprintf(stderr, "throughput: %s\n", err); return 1; }
 
   const double t0 = now_s();
-  sg_nodes pops[2], drive, sr = {0, 0};
+  sg_nodes pops[2], drive, sr = {0, 0, NULL};
   int n_pops = 0;
   const char *model = o->net == 'c' ? "glif_cond" : "gl_exp";
   sg_syn_spec ss;
@@ -173,7 +173,7 @@ static int run(const opts *o) {
   ds.delay = sg_scalar(0.1);
   if (o->net == 'c') ds.receptor_type = 1;
   for (int p = 0; p < n_pops; ++p) CHECK(sg_connect(sim, drive, pops[p], NULL, &ds));
-  sg_nodes mm = {0, 0};
+  sg_nodes mm = {0, 0, NULL};
   if (o->mm > 0.0) {
     const char *vars[] = {"V_m"};
     CHECK(sg_create(sim, "multimeter", 1, &mm));

@@ -16,6 +16,7 @@
 #include "sg/model.h"
 #include "sg/model_list.h"
 #include "sg/model_host.h"
+#include "sg/rng.h"           /* sg_rng_cursor (host/value.c) */
 #include "sg/stim/advance.h"   /* sg_gen: the generator records of sim->gens */
 
 #define SG_MSG_LEN 1024
@@ -222,6 +223,8 @@ struct sg_sim {
   double *abs_w_sum;                 /* per node: sum of |w| of incoming events (overflow bound) */
   uint64_t n_connect_calls;          /* successful sg_connect calls: the next call's RNG instance
                                       * (ctr.w, docs/rng.md); call 2^32 is refused            */
+  uint64_t n_param_draws;            /* successful sg_set_value calls with a distribution: the
+                                      * next one's RNG instance (SG_STREAM_PARAM, docs/rng.md) */
   uint32_t min_delay, max_delay;     /* steps, over all connections (NEST semantics)      */
 
   /* built by sg_i_prepare() */
@@ -274,7 +277,23 @@ sg_pop *sg_i_pop_of(const sg_sim *sim, uint64_t gid);         /* NULL if out of 
  * SG_ERR_OVERFLOW naming the node, its population and model, the time and its parameter values.
  * Recordings up to the stop are kept. Both backends report it the same way. */
 sg_status sg_i_nonfinite_error(sg_sim *sim, uint32_t row, uint64_t step);   /* host/models.c */
+/* Node collections (host/pop.c). sg_i_nodes_norm checks x (non-empty; a range within 1..n_nodes,
+ * or strictly ascending ids in it; messages "fn: what ...") and normalises it: first = the first
+ * id, and an id list that is dense becomes the range (ids = NULL), so contiguous sets take the
+ * range paths. sg_i_nodes_pop: the population of a range within one (a non-contiguous list is
+ * refused). sg_i_nodes_run: the longest run of consecutive ids of one population that starts at
+ * position i of a normalised x, as a range in *run; returns the position after it. */
+sg_status sg_i_nodes_norm(sg_sim *sim, const char *fn, const char *what, sg_nodes *x);
 sg_status sg_i_nodes_pop(sg_sim *sim, sg_nodes nodes, const char *what, sg_pop **out);
+uint64_t sg_i_nodes_run(const sg_sim *sim, sg_nodes x, uint64_t i, sg_nodes *run);
+/* Distributions of sg_value (host/value.c). sg_i_dist_check: the spec's own parameters (finite,
+ * std >= 0, min < max, a clipped normal keeping >= 20%), messages "fn: what = uniform(...): allowed
+ * ..."; SG_ERR_ARG for a kind that is not a distribution. sg_i_dist_draw: one value from cursor c
+ * (positioned at its first draw block), 0 = ok, 1 = it needed draw blocks past `end`. */
+void sg_i_value_text(const sg_value *v, char *buf, size_t len);
+int sg_i_value_is_dist(const sg_value *v);
+sg_status sg_i_dist_check(sg_sim *sim, const char *fn, const char *what, const sg_value *v);
+int sg_i_dist_draw(const sg_value *v, sg_rng_cursor *c, uint32_t end, double *out);
 /* A population of n nodes of model m with the model's default parameters and vectors, not yet
  * in a simulation (no ids, no state rows: sg_i_pop_alloc_state makes them); NULL if out of memory. */
 sg_pop *sg_i_pop_new(const sg_model_desc *m, uint64_t n);

@@ -34,7 +34,7 @@
 # use of a higher layer; 2: no objects (run `make` first).
 set -u
 LAYERS='
-0 status mem pop models
+0 status mem pop models value
 1 create connect csr stim params
 2 h5out record
 3 prepare cuda_timing backend_cpu backend_cuda
