@@ -88,7 +88,9 @@
 #define SG_GLIF_MAX_REC 8                        /* spike receptors (len(tau_syn))      */
 #define SG_GLIF_MAX_ASC 8                        /* after-spike currents (len(asc_decay)) */
 #define SG_GLIF_MAX_DIM (1 + 2 * SG_GLIF_MAX_REC)
+#ifndef SG_GLIF_MAX_EVOLVE                       /* (a test may lower it to reach it quickly) */
 #define SG_GLIF_MAX_EVOLVE 1000000               /* solver calls per step before giving up */
+#endif
 
 /* X(name, unit, default, check, doc) */
 #define SG_GLIF_COND_PARAMS(X)                                                                \
@@ -500,36 +502,26 @@ SG_GLIF_FI int sg_glif_cond_integrate(const sg_glif_cond_coef *SG_RESTRICT c, co
   return 0;
 }
 
-/* One neuron, one step. Returns the spike multiplicity (0 or 1). */
-SG_HD uint32_t sg_glif_cond_step(const sg_glif_cond_coef *SG_RESTRICT c, const sg_view *v, uint64_t i,
-                                 int64_t *SG_RESTRICT slot, const sg_step_ctx *ctx) {
-  const uint64_t n = ctx->n;
+/* Steps 2-5 of the update, after the integration of step 1 left the new [V, dg, g] in y and the
+ * carried step size in hs (failed: the solver gave up). Reads the start-of-step state of node i
+ * (V_m still holds the old voltage), then writes the whole state and takes the inputs. Returns the
+ * spike multiplicity (0 or 1) or SG_STEP_NONFINITE. Shared by sg_glif_cond_step and the CPU block
+ * step (glif_cond_block.h), so both finish a step with the same operations. */
+SG_GLIF_FI uint32_t sg_glif_cond_finish(const sg_glif_cond_coef *SG_RESTRICT c, const sg_view *v, uint64_t i,
+                                        int64_t *SG_RESTRICT slot, uint64_t n, double *SG_RESTRICT y,
+                                        double hs, int failed) {
   const uint32_t nr = c->n_rec;
   double *const *s = v->s;
-  double y[SG_GLIF_MAX_DIM];
-  y[0] = s[SG_GLIF_COND_S_V_m][i];
-  for (uint32_t r = 0; r < nr; ++r) {
-    y[1 + 2 * r] = s[SG_GLIF_COND_S_dg][(uint64_t)r * n + i];
-    y[2 + 2 * r] = s[SG_GLIF_COND_S_g][(uint64_t)r * n + i];
-  }
-  const double v_old = y[0];
+  if (failed) y[0] = sg_bits2d(0x7ff8000000000000ull);   /* NaN marks the node */
+  const double v_old = s[SG_GLIF_COND_S_V_m][i];
   double refr = s[SG_GLIF_COND_S_refractory_steps][i];
   const double I = s[SG_GLIF_COND_S_I][i];
   double asc_sum = s[SG_GLIF_COND_S_ASCurrents_sum][i];
-  double hs = s[SG_GLIF_COND_S_integration_step][i];
-  if (!(hs > 0.0)) hs = c->h;   /* NEST: IntegrationStep_ = h at the first simulate */
-  const int is_refr = refr > 0.0;
-
-  /* 1. integrate; a literal receptor count lets the compiler unroll NEST's default case */
-  const int failed = nr == 2 ? sg_glif_cond_integrate(c, 2, is_refr, I, asc_sum, y, &hs)
-                             : sg_glif_cond_integrate(c, nr, is_refr, I, asc_sum, y, &hs);
-  if (failed) y[0] = sg_bits2d(0x7ff8000000000000ull);   /* NaN marks the node */
-
   double ts = s[SG_GLIF_COND_S_threshold_spike][i];
   double tv = s[SG_GLIF_COND_S_threshold_voltage][i];
   double theta;
   uint32_t spike = 0;
-  if (!is_refr) {
+  if (!(refr > 0.0)) {
     /* 2. not refractory */
     if (c->has_R) ts = ts * c->ts_decay;
     asc_sum = 0.0;
@@ -588,6 +580,30 @@ SG_HD uint32_t sg_glif_cond_step(const sg_glif_cond_coef *SG_RESTRICT c, const s
    * for NaN. */
   if (!(fabs(y[0]) <= 1.7976931348623157e308)) return SG_STEP_NONFINITE;
   return spike;
+}
+
+/* One neuron, one step. Returns the spike multiplicity (0 or 1) or SG_STEP_NONFINITE. */
+SG_HD uint32_t sg_glif_cond_step(const sg_glif_cond_coef *SG_RESTRICT c, const sg_view *v, uint64_t i,
+                                 int64_t *SG_RESTRICT slot, const sg_step_ctx *ctx) {
+  const uint64_t n = ctx->n;
+  const uint32_t nr = c->n_rec;
+  double *const *s = v->s;
+  double y[SG_GLIF_MAX_DIM];
+  y[0] = s[SG_GLIF_COND_S_V_m][i];
+  for (uint32_t r = 0; r < nr; ++r) {
+    y[1 + 2 * r] = s[SG_GLIF_COND_S_dg][(uint64_t)r * n + i];
+    y[2 + 2 * r] = s[SG_GLIF_COND_S_g][(uint64_t)r * n + i];
+  }
+  const int is_refr = s[SG_GLIF_COND_S_refractory_steps][i] > 0.0;
+  const double I = s[SG_GLIF_COND_S_I][i];
+  const double asc_sum = s[SG_GLIF_COND_S_ASCurrents_sum][i];
+  double hs = s[SG_GLIF_COND_S_integration_step][i];
+  if (!(hs > 0.0)) hs = c->h;   /* NEST: IntegrationStep_ = h at the first simulate */
+
+  /* 1. integrate; a literal receptor count lets the compiler unroll NEST's default case */
+  const int failed = nr == 2 ? sg_glif_cond_integrate(c, 2, is_refr, I, asc_sum, y, &hs)
+                             : sg_glif_cond_integrate(c, nr, is_refr, I, asc_sum, y, &hs);
+  return sg_glif_cond_finish(c, v, i, slot, n, y, hs, failed);
 }
 
 /* ---- host hooks: the descriptor's tables, ports, state widths, NEST's recordables (V_m and
@@ -801,7 +817,16 @@ static void sg_glif_cond_init_state(struct sg_pop *pop, uint64_t i) {
 }
 
 
+/* The CPU block step (glif_cond_block.h): no random numbers, so w0/w1 are not read. */
+#include "sg/models/glif_cond_block.h"
+static uint32_t sg_glif_cond_block_hook(const void *coef, const sg_view *v, uint64_t i0, uint32_t cnt, int64_t *slot,
+                                        const sg_step_ctx *ctx, const uint32_t *w0, const uint32_t *w1, uint32_t *spk) {
+  (void)w0; (void)w1;
+  return sg_glif_cond_step_block((const sg_glif_cond_coef *)coef, v, i0, cnt, slot, ctx, spk);
+}
+
 #define SG_GLIF_COND_HOOKS                                                                          \
+  .cpu_block_step = sg_glif_cond_block_hook, .cpu_block_draws = 0,                                  \
   .vecs = sg_glif_cond_vec_rows, .n_vecs = SG_GLIF_COND_N_VECS,                                     \
   .vec_default = sg_glif_cond_vec_default, .check = sg_glif_cond_check_vecs,                        \
   .state_width = sg_glif_cond_state_width,                                                          \
