@@ -14,6 +14,8 @@
 #include <string.h>
 
 #define SG_GLIF_LANE_CAP 1000            /* vector trials per step before a lane goes scalar   */
+/* a lane that would exhaust the scalar solver's budget must reach the cap first (and go scalar) */
+SG_STATIC_ASSERT(SG_GLIF_LANE_CAP < SG_GLIF_MAX_EVOLVE, "glif_cond: the lane cap must be below the solver budget");
 #if defined(__AVX512F__)
 #define SG_GLIF_LANES 4
 #else

@@ -1,8 +1,8 @@
 /* sg/models/glif_cond_lanes.h - template of glif_cond's CPU block step, SG_GLIF_W neurons per
  * vector (host only, GCC vector extensions). glif_cond_block.h includes it once per lane count with
  * SG_GLIF_W (4: AVX2, 8: AVX-512; any power of two works, wider vectors are split by the compiler)
- * and SG_GLIF_SFX (the name suffix) defined; tests/test_twins.c compiles both widths and compares
- * them with the scalar step sg_glif_cond_step.
+ * and SG_GLIF_SFX (the name suffix) defined; tests/test_glif_block.c compiles both widths and
+ * compares them with the scalar step sg_glif_cond_step.
  *
  * Each lane is one neuron that follows exactly its own run of sg_glif_cond_integrate: per lane the
  * time t, the next trial size h0 and the carried suggestion hs; every vector iteration is one
@@ -11,10 +11,10 @@
  * would assign. Every arithmetic operation is the scalar one, in the same order, applied lane-wise
  * (GCC vector operators are IEEE operations per lane; the build uses -ffp-contract=off, so nothing is
  * fused). Differences in form only:
- *   - a retry recomputes k1 = f(y0) (the scalar code keeps it): the same function of the same bits;
+ *   - a retry recomputes k1 = f(y) (the scalar code keeps it): the same function of the same bits;
  *   - inactive lanes compute too and their results are discarded by the selects;
- *   - pow(rmax, 1/5) and pow(rmax, 1/6) go through sg_pow_lanes (glif_cond_block.h), which gives
- *     sg_pow's bits lane by lane;
+ *   - pow(rmax, 1/5) and pow(rmax, 1/6) go through sg_pow_lanes (below, the vector twin of sg_pow)
+ *     and, for the lanes its rounding test cannot decide, sg_pow itself: sg_pow's bits per lane;
  *   - the scalar solver's budget (SG_GLIF_MAX_EVOLVE trials) becomes a cap of SG_GLIF_LANE_CAP
  *     trials: a lane that has not finished by then is not used, and the caller steps that neuron
  *     with sg_glif_cond_step from its untouched state (the vector pass only reads memory).
