@@ -562,6 +562,15 @@ static inline void note_nonfinite(thr_data *me, uint64_t step, uint32_t row) {
   }
 }
 
+/* the spk list of a block step from node b (cpu_block_step): spikes and non-finite nodes */
+static inline void push_block(thr_data *me, const sg_pop *pop, uint64_t b, uint32_t ns, uint64_t step, uint32_t wstep) {
+  for (uint32_t q = 0; q < ns; ++q) {
+    const uint32_t e = me->idx[q], node = (uint32_t)(pop->first - 1 + b + (e & ~SG_STEP_NONFINITE));
+    if (e & SG_STEP_NONFINITE) note_nonfinite(me, step, node);
+    else push_spike(me, node, 1, wstep);
+  }
+}
+
 #define UPDATE_SCALAR(M)                                                                       \
   do {                                                                                         \
     const sg_##M##_coef *cbase = (const sg_##M##_coef *)pop->coef;                             \
@@ -594,7 +603,7 @@ static void update_neurons(sg_sim *sim, thr_data *me, uint64_t k, int t, int T) 
         if (draws) philox_w01(sim->cfg.seed, ctr_x(k), ctr_y(SG_STREAM_FIRING, k), pop->first + b, cnt, me->w0, me->w1);
         const uint32_t ns = pop->model->cpu_block_step(pop->coef, &view, b, cnt, slot, &ctx, draws ? me->w0 : NULL,
                                                        draws ? me->w1 : NULL, me->idx);
-        for (uint32_t q = 0; q < ns; ++q) push_spike(me, (uint32_t)(pop->first - 1 + b + me->idx[q]), 1, 0);
+        push_block(me, pop, b, ns, k, 0);
       }
     } else {
       switch (pop->model->id) {
@@ -795,7 +804,7 @@ static void run_window(sg_sim *sim, cpu_data *d, thr_data *me, uint64_t k, uint3
           if (draws) philox_w01(sim->cfg.seed, ctr_x(kk), ctr_y(SG_STREAM_FIRING, kk), pop->first + b, cnt, me->w0, me->w1);
           const uint32_t ns = pop->model->cpu_block_step(pop->coef, &view, b, cnt, slot, &ctx, draws ? me->w0 : NULL,
                                                          draws ? me->w1 : NULL, me->idx);
-          for (uint32_t q = 0; q < ns; ++q) push_spike(me, (uint32_t)(pop->first - 1 + b + me->idx[q]), 1, wstep);
+          push_block(me, pop, b, ns, kk, wstep);
         } else {
           const uint64_t lo = b, hi = b + cnt;
           switch (pop->model->id) {

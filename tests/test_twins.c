@@ -44,12 +44,7 @@
 
 /* ---- helpers ----------------------------------------------------------------------------------- */
 static uint64_t rs = 0x9E3779B97F4A7C15ull;
-static uint64_t rnext(void) {   /* splitmix64 */
-  uint64_t z = (rs += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
+static uint64_t rnext(void) { return sg_test_splitmix(&rs); }
 static double runif(double a, double b) { return a + (b - a) * ((double)(rnext() >> 11) * 0x1p-53); }
 static uint32_t rbelow(uint32_t n) { return (uint32_t)(rnext() % n); }
 
