@@ -64,9 +64,14 @@ typedef struct sg_model_desc {
    * (made in bulk), and writes the indices (relative to i0) of the nodes that spiked, each with
    * multiplicity 1, into spk (cnt <= 256, the backend's block); returns their number. It gives
    * exactly the bits of cnt calls of the model's SG_HD step (tests/test_twins.c compares them).
-   * NULL: the scalar step. */
+   * An entry SG_STEP_NONFINITE | j marks node j's state as non-finite (the step's
+   * SG_STEP_NONFINITE). NULL: the scalar step.
+   * cpu_block_draws: 1 if the block step reads the firing words w0/w1; 0 (what designated
+   * initialisers leave) and the backend neither makes them nor passes them (NULL); a model that
+   * draws only in some modes draws those itself. */
   uint32_t (*cpu_block_step)(const void *coef, const sg_view *v, uint64_t i0, uint32_t cnt, int64_t *slot,
                              const sg_step_ctx *ctx, const uint32_t *w0, const uint32_t *w1, uint32_t *spk);
+  int cpu_block_draws;
   /* Width of state row r (1 unless the row is a vector, e.g. per receptor). NULL = all 1. */
   uint32_t (*state_width)(const struct sg_pop *pop, uint32_t row);
   /* Recordables: names and how to read one (NULL = the state rows as they are). */
