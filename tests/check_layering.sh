@@ -35,7 +35,7 @@
 set -u
 LAYERS='
 0 status mem pop models
-1 create connect csr stim params
+1 limits create proc connect csr stim params
 2 h5out record
 3 prepare cuda_timing backend_cpu backend_cuda
 4 sim
