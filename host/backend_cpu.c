@@ -86,6 +86,7 @@ typedef struct thr_data {
   float cw[BLK + 16];        /* compacted weights */
   uint32_t cc[BLK + 16];     /* compacted Poisson counts */
   int64_t cv[BLK + 16];      /* values to add */
+  int64_t *pp[BLK + 16];     /* procedural delivery: where each value of cv goes */
   uint32_t pc[BLK + 16];     /* Poisson counts of a block (windows) */
   struct dblk *bl;           /* delivery: the step's synapse blocks */
   uint64_t bad_step;         /* first step whose update made a node non-finite (UINT64_MAX: none) */
@@ -698,7 +699,13 @@ static void deliver_window(const sg_sim *sim, thr_data *me, thr_data *const *lis
  * step, and each synapse is added into slot k + w + d. With `owned` a thread adds only into its
  * inputs [lo, lo + len) and skips the units whose targets it owns none of (all_to_all and
  * pairwise_bernoulli units are blocks of targets); single-pick units are drawn by every thread.
- * Each thread counts the synapses it adds (events). */
+ * The adds are batched (BLK at a time: all their ring lines prefetched, then added), so the cache
+ * misses of a batch overlap. Each thread counts the synapses it adds (events). */
+static void proc_flush(thr_data *me, uint32_t n) {
+  for (uint32_t j = 0; j < n; ++j) __builtin_prefetch(me->pp[j], 1, 3);
+  for (uint32_t j = 0; j < n; ++j) *me->pp[j] += me->cv[j];
+}
+
 static int unit_owned(const sg_proc *P, uint64_t s, uint64_t u, uint32_t lo, uint32_t len) {
   uint64_t t0, t1;
   sg_proc_unit_span(P, s, u, &t0, &t1);
@@ -715,6 +722,7 @@ static void deliver_proc(const sg_sim *sim, thr_data *me, thr_data *const *lists
   const uint32_t mask = sg_ring_mask(sim->ring_len);
   const uint64_t ni = sim->n_inputs;
   uint64_t events = 0;
+  uint32_t nb = 0;
   for (size_t j = 0; j < sim->n_proc; ++j) {
     const sg_proc *P = &sim->proc[j].d;
     const uint32_t *count = sim->proc[j].count;
@@ -737,12 +745,15 @@ static void deliver_proc(const sg_sim *sim, thr_data *me, thr_data *const *lists
             while (sg_proc_unit_target(P, &it, &t, &ke, &ks)) {
               sg_proc_synapse(P, t, ke, ks, &input, &wt, &d);
               if (owned && input - lo >= len) continue;
-              sg_ring_slot(sim->ring, k + w + d, mask, ni)[input] += sg_fx_mul_count(fx_of_float(wt), mult);
+              me->pp[nb] = sg_ring_slot(sim->ring, k + w + d, mask, ni) + input;
+              me->cv[nb] = sg_fx_mul_count(fx_of_float(wt), mult);
+              if (++nb == BLK) { proc_flush(me, nb); nb = 0; }
               ++events;
             }
           }
         }
   }
+  proc_flush(me, nb);
   me->proc_events += events;
 }
 
