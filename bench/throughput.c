@@ -5,7 +5,7 @@
  *
  *   throughput [--net a|b|c] [--n N] [--k K] [--time T_ms] [--threads n] [--backend cpu|cuda|auto]
  *              [--record] [--h5 DIR] [--seed S] [--hash] [--warmup T_ms] [--mm interval_ms]
- *              [--kernel-timing STEPS] [--bernoulli] [--procedural]
+ *              [--kernel-timing STEPS] [--level L] [--bernoulli] [--procedural]
  *   throughput --probe     says whether the cuda backend can run here, and why (exit 0: yes, 3: no)
  *
  * --kernel-timing S: after the measured run, S more steps with the cuda backend's per-kernel
@@ -19,7 +19,8 @@
  *   b  E/I network, 80% E / 20% I, fixed in-degree K (80% from E, 20% from I; default 800 + 200),
  *      w_E = +0.1 mV, w_I = -0.45 mV (both times 1000 / K, so the mean input does not depend on K),
  *      delay 1.5 ms; Poisson drive 3.9 kHz x 0.5 mV per neuron.
- *   c  N glif_cond neurons, level lif_r_asc_a (all three switches on, NEST defaults otherwise),
+ *   c  N glif_cond neurons, level lif_r_asc_a (all three switches on, NEST defaults otherwise;
+ *      --level 1..5 picks GLIF1 lif .. GLIF5 lif_r_asc_a),
  *      each driven by its own Poisson train of 3.8 kHz x 2.0 nS on receptor 1 (E_rev 0 mV).
  * --bernoulli (b only): pairwise_bernoulli with p = K_E / N_E from E and K_I / N_I from I instead of
  *      fixed_indegree (the same mean in-degrees, binomial instead of fixed); --procedural: the same
@@ -83,7 +84,12 @@ typedef struct opts {
   double mm;                 /* > 0: a multimeter samples V_m of the first 10 neurons at this interval */
   unsigned long long kernel_timing;   /* steps timed kernel by kernel after the measured run     */
   const char *backend, *h5;
+  int level;                 /* net c: GLIF level 1..5 (default 5, lif_r_asc_a) */
 } opts;
+
+/* net c: the three switches of each GLIF level (spike_dependent_threshold, after_spike_currents,
+ * adapting_threshold); the Python peer (bench/peers/nest_net.py) uses the same table */
+static const double glif_levels[6][3] = {{0, 0, 0}, {0, 0, 0}, {1, 0, 0}, {0, 1, 0}, {1, 1, 0}, {1, 1, 1}};
 
 /* rates and weights of the drive (see the header); the Python peers use the same numbers */
 #ifndef A_RATE
@@ -126,7 +132,7 @@ static int run(const opts *o) {
   if (sg_sim_new(&cfg, &sim, err, sizeof err) != SG_OK) { fprintf(stderr, "throughput: %s\n", err); return 1; }
 
   const double t0 = now_s();
-  sg_nodes pops[2], drive, sr = {0, 0};
+  sg_nodes pops[2], drive, sr = {0, 0, NULL};
   int n_pops = 0;
   const char *model = o->net == 'c' ? "glif_cond" : "gl_exp";
   sg_syn_spec ss;
@@ -157,9 +163,9 @@ static int run(const opts *o) {
     n_pops = 1;
   }
   if (o->net == 'c') {
-    CHECK(sg_set(sim, pops[0], "spike_dependent_threshold", 1.0));
-    CHECK(sg_set(sim, pops[0], "after_spike_currents", 1.0));
-    CHECK(sg_set(sim, pops[0], "adapting_threshold", 1.0));
+    CHECK(sg_set(sim, pops[0], "spike_dependent_threshold", glif_levels[o->level][0]));
+    CHECK(sg_set(sim, pops[0], "after_spike_currents", glif_levels[o->level][1]));
+    CHECK(sg_set(sim, pops[0], "adapting_threshold", glif_levels[o->level][2]));
   } else {
     for (int p = 0; p < n_pops; ++p) {
       CHECK(sg_set(sim, pops[p], "a", 1.2));
@@ -180,7 +186,7 @@ static int run(const opts *o) {
   ds.delay = sg_scalar(0.1);
   if (o->net == 'c') ds.receptor_type = 1;
   for (int p = 0; p < n_pops; ++p) CHECK(sg_connect(sim, drive, pops[p], NULL, &ds));
-  sg_nodes mm = {0, 0};
+  sg_nodes mm = {0, 0, NULL};
   if (o->mm > 0.0) {
     const char *vars[] = {"V_m"};
     CHECK(sg_create(sim, "multimeter", 1, &mm));
@@ -279,7 +285,7 @@ static int run(const opts *o) {
 }
 
 int main(int argc, char **argv) {
-  opts o = {'b', 10000, 1000, 12345, 1000.0, 0.0, 0, 0, 0, 0, 0, 0.0, 0, "auto", NULL};
+  opts o = {'b', 10000, 1000, 12345, 1000.0, 0.0, 0, 0, 0, 0, 0, 0.0, 0, "auto", NULL, 5};
   if (argc == 2 && !strcmp(argv[1], "--probe")) {
     char why[256];
     const int usable = sg_cuda_available(why, sizeof why);
@@ -314,16 +320,18 @@ int main(int argc, char **argv) {
     else if (v && !strcmp(a, "--backend")) { o.backend = v; ++i; }
     else if (v && !strcmp(a, "--h5")) { o.h5 = v; ++i; }
     else if (v && !strcmp(a, "--mm")) { o.mm = atof(v); ++i; }
+    else if (v && !strcmp(a, "--level")) { o.level = atoi(v); ++i; }
     else if (v && !strcmp(a, "--kernel-timing")) { o.kernel_timing = strtoull(v, NULL, 10); ++i; }
     else {
       fprintf(stderr, "usage: %s [--net a|b|c] [--n N] [--k K] [--time ms] [--warmup ms] [--threads n]\n"
                       "          [--backend cpu|cuda|auto] [--record] [--h5 DIR] [--seed S] [--hash] [--mm ms]\n"
-                      "          [--kernel-timing STEPS] [--bernoulli] [--procedural]\n       %s --probe\n", argv[0], argv[0]);
+                      "          [--kernel-timing STEPS] [--level 1..5] [--bernoulli] [--procedural]\n       %s --probe\n", argv[0], argv[0]);
       return 2;
     }
   }
-  if ((o.net != 'a' && o.net != 'b' && o.net != 'c') || o.n < 10 || (o.net == 'b' && o.k < 5)) {
-    fprintf(stderr, "throughput: need --net a|b|c, --n >= 10 and (b) --k >= 5\n");
+  if ((o.net != 'a' && o.net != 'b' && o.net != 'c') || o.n < 10 || (o.net == 'b' && o.k < 5) || o.level < 1 ||
+      o.level > 5) {
+    fprintf(stderr, "throughput: need --net a|b|c, --n >= 10, (b) --k >= 5 and --level 1..5 (got %d)\n", o.level);
     return 2;
   }
   return run(&o);

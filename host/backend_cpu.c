@@ -579,6 +579,15 @@ static inline void note_nonfinite(thr_data *me, uint64_t step, uint32_t row) {
   }
 }
 
+/* the spk list of a block step from node b (cpu_block_step): spikes and non-finite nodes */
+static inline void push_block(thr_data *me, const sg_pop *pop, uint64_t b, uint32_t ns, uint64_t step, uint32_t wstep) {
+  for (uint32_t q = 0; q < ns; ++q) {
+    const uint32_t e = me->idx[q], node = (uint32_t)(pop->first - 1 + b + (e & ~SG_STEP_NONFINITE));
+    if (e & SG_STEP_NONFINITE) note_nonfinite(me, step, node);
+    else push_spike(me, node, 1, wstep);
+  }
+}
+
 #define UPDATE_SCALAR(M)                                                                       \
   do {                                                                                         \
     const sg_##M##_coef *cbase = (const sg_##M##_coef *)pop->coef;                             \
@@ -605,11 +614,13 @@ static void update_neurons(sg_sim *sim, thr_data *me, uint64_t k, int t, int T) 
     const sg_step_ctx ctx = {sim->cfg.seed, k, pop->first, n};
     int64_t *slot = slot_k + pop->input_base;
     if (pop->model->cpu_block_step && !pop->coef_per_node) {
+      const int draws = pop->model->cpu_block_draws;
       for (uint64_t b = lo; b < hi; b += BLK) {
         const uint32_t cnt = (uint32_t)(hi - b < BLK ? hi - b : BLK);
-        philox_w01(sim->cfg.seed, ctr_x(k), ctr_y(SG_STREAM_FIRING, k), pop->first + b, cnt, me->w0, me->w1);
-        const uint32_t ns = pop->model->cpu_block_step(pop->coef, &view, b, cnt, slot, &ctx, me->w0, me->w1, me->idx);
-        for (uint32_t q = 0; q < ns; ++q) push_spike(me, (uint32_t)(pop->first - 1 + b + me->idx[q]), 1, 0);
+        if (draws) philox_w01(sim->cfg.seed, ctr_x(k), ctr_y(SG_STREAM_FIRING, k), pop->first + b, cnt, me->w0, me->w1);
+        const uint32_t ns = pop->model->cpu_block_step(pop->coef, &view, b, cnt, slot, &ctx, draws ? me->w0 : NULL,
+                                                       draws ? me->w1 : NULL, me->idx);
+        push_block(me, pop, b, ns, k, 0);
       }
     } else {
       switch (pop->model->id) {
@@ -823,7 +834,6 @@ static void window_poisson(sg_sim *sim, cpu_data *d, thr_data *me, const sg_pop 
                            uint64_t kk) {
   const sg_csr *c = &sim->gen_csr;
   const uint32_t mask = sg_ring_mask(sim->ring_len);
-  const uint32_t ni = (uint32_t)sim->n_inputs;
   for (size_t g = 0; g < d->n_gens; ++g) {
     if (!poisson_active(sim, d, g, kk)) continue;
     const sg_gen *G = &sim->gens[g];
@@ -831,6 +841,7 @@ static void window_poisson(sg_sim *sim, cpu_data *d, thr_data *me, const sg_pop 
     const uint64_t first = sg_csr_seg_begin(c->seg_end, s0), end = c->seg_end[s1 - 1];
     for (uint32_t q = 0; q < pop->n_ports; ++q) {
       const uint64_t a = pop->input_base + (uint64_t)q * pop->n + b;
+      if (a + cnt <= c->input[first] || a > c->input[end - 1]) continue;   /* no target here: skip the searches */
       const uint64_t ja = lower_input(c->input, first, end, a), jb = lower_input(c->input, ja, end, a + cnt);
       if (ja == jb) continue;
       for (uint64_t s = s0; s < s1; ++s) {
@@ -841,8 +852,7 @@ static void window_poisson(sg_sim *sim, cpu_data *d, thr_data *me, const sg_pop 
         for (uint64_t x = x0; x < x1; x += BLK) {
           const uint32_t n = (uint32_t)(x1 - x < BLK ? x1 - x : BLK);
           poisson_counts(sim, G, &d->ptab[g], kk, x - first, n, me->pc, me);
-          const uint32_t m = compact(c->input + x, c->weight + x, me->pc, n, 0, ni, me->ci, me->cw, me->cc);
-          add_counts(slot, me->ci, me->cw, me->cc, m, me->cv);
+          add_counts(slot, c->input + x, c->weight + x, me->pc, n, me->cv);   /* within the block: no compaction */
         }
       }
     }
@@ -861,7 +871,7 @@ static void run_window(sg_sim *sim, cpu_data *d, thr_data *me, uint64_t k, uint3
     sg_view view;
     memset(&view, 0, sizeof view);
     for (uint32_t r = 0; r < pop->model->n_state; ++r) view.s[r] = pop->state[r];
-    const int vec = pop->model->cpu_block_step && !pop->coef_per_node;
+    const int vec = pop->model->cpu_block_step && !pop->coef_per_node, draws = pop->model->cpu_block_draws;
     for (uint64_t b = tlo; b < thi; b += BLK) {
       const uint32_t cnt = (uint32_t)(thi - b < BLK ? thi - b : BLK);
       for (uint32_t wstep = 0; wstep < W; ++wstep) {
@@ -870,9 +880,10 @@ static void run_window(sg_sim *sim, cpu_data *d, thr_data *me, uint64_t k, uint3
         const sg_step_ctx ctx = {sim->cfg.seed, kk, pop->first, n};
         int64_t *slot = sg_ring_slot(sim->ring, kk, mask, sim->n_inputs) + pop->input_base;
         if (vec) {
-          philox_w01(sim->cfg.seed, ctr_x(kk), ctr_y(SG_STREAM_FIRING, kk), pop->first + b, cnt, me->w0, me->w1);
-          const uint32_t ns = pop->model->cpu_block_step(pop->coef, &view, b, cnt, slot, &ctx, me->w0, me->w1, me->idx);
-          for (uint32_t q = 0; q < ns; ++q) push_spike(me, (uint32_t)(pop->first - 1 + b + me->idx[q]), 1, wstep);
+          if (draws) philox_w01(sim->cfg.seed, ctr_x(kk), ctr_y(SG_STREAM_FIRING, kk), pop->first + b, cnt, me->w0, me->w1);
+          const uint32_t ns = pop->model->cpu_block_step(pop->coef, &view, b, cnt, slot, &ctx, draws ? me->w0 : NULL,
+                                                         draws ? me->w1 : NULL, me->idx);
+          push_block(me, pop, b, ns, kk, wstep);
         } else {
           const uint64_t lo = b, hi = b + cnt;
           switch (pop->model->id) {

@@ -192,7 +192,9 @@ typedef struct pair_info {
   uint8_t unit_weight; /* parrot target or recorder edge: weight stored as 1.0      */
 } pair_info;
 
-typedef struct span { uint64_t first, end; sg_pop *pop; } span;   /* gids [first, end) */
+/* The part of pre or post in one population: gids first .. end-1 (ids of the collection between
+ * them, all of them for a range), at positions p0 .. p1-1 of the collection. */
+typedef struct span { uint64_t first, end, p0, p1; sg_pop *pop; } span;
 
 typedef struct plan {
   sg_sim *sim;
@@ -201,6 +203,7 @@ typedef struct plan {
   double p, log1mp;          /* pairwise_bernoulli: p, log(1 - p) */
   int autapses, multapses;
   uint64_t pre0, npre, post0, npost;
+  const uint64_t *pre_ids, *post_ids;   /* id lists (NULL: the ranges pre0.., post0..) */
   uint64_t seed;
   uint32_t stream;           /* SG_STREAM_CONNECT */
   uint32_t call;             /* this call's index: the instance (ctr.w) of every draw */
@@ -262,6 +265,17 @@ static inline size_t span_of(const span *s, size_t n, uint64_t gid) {
   return lo;
 }
 
+/* Ids at positions of pre / post, and the position of a gid in them (UINT64_MAX: absent); a range
+ * is pre0 + s, an id list ids[s] (ascending: binary search). */
+static inline uint64_t pre_at(const plan *P, uint64_t s) { return P->pre_ids ? P->pre_ids[s] : P->pre0 + s; }
+static inline uint64_t post_at(const plan *P, uint64_t t) { return P->post_ids ? P->post_ids[t] : P->post0 + t; }
+static inline uint64_t pos_in(const uint64_t *ids, uint64_t first, uint64_t n, uint64_t gid) {
+  const sg_nodes x = {first, n, ids};
+  return sg_nodes_find(x, gid);
+}
+static inline uint64_t pre_pos(const plan *P, uint64_t gid) { return pos_in(P->pre_ids, P->pre0, P->npre, gid); }
+static inline uint64_t post_pos(const plan *P, uint64_t gid) { return pos_in(P->post_ids, P->post0, P->npost, gid); }
+
 /* log(1 - p) for 0 < p < 1 without libm: the series to p^9 (relative error < 1e-18) for small
  * p, where 1 - p would lose digits; sg_log (correctly rounded) otherwise. */
 static double log1m(double p) {
@@ -273,24 +287,6 @@ static double log1m(double p) {
   return sg_log(1.0 - p);
 }
 
-/* Text of a value spec, for messages. */
-static void value_text(const sg_value *v, char *buf, size_t len) {
-  switch (v->kind) {
-  case SG_VALUE_SCALAR: snprintf(buf, len, "%g", v->value); break;
-  case SG_VALUE_ARRAY: snprintf(buf, len, "array[%zu]", v->len); break;
-  case SG_DIST_UNIFORM: snprintf(buf, len, "uniform(%g, %g)", v->a, v->b); break;
-  case SG_DIST_NORMAL: snprintf(buf, len, "normal(%g, %g)", v->a, v->b); break;
-  case SG_DIST_NORMAL_CLIPPED: snprintf(buf, len, "normal_clipped(%g, %g, %g, %g)", v->a, v->b, v->lo, v->hi); break;
-  case SG_DIST_LOGNORMAL: snprintf(buf, len, "lognormal(%g, %g)", v->a, v->b); break;
-  case SG_DIST_EXPONENTIAL: snprintf(buf, len, "exponential(%g)", v->a); break;
-  default: snprintf(buf, len, "kind %d", (int)v->kind); break;
-  }
-}
-
-/* sg_value as sg/proc.h's samplers take it (the kinds are the same numbers). */
-SG_STATIC_ASSERT((int)SG_DIST_UNIFORM == (int)SG_PV_UNIFORM && (int)SG_DIST_NORMAL == (int)SG_PV_NORMAL &&
-                 (int)SG_DIST_NORMAL_CLIPPED == (int)SG_PV_NORMAL_CLIPPED && (int)SG_DIST_LOGNORMAL == (int)SG_PV_LOGNORMAL &&
-                 (int)SG_DIST_EXPONENTIAL == (int)SG_PV_EXPONENTIAL && (int)SG_VALUE_SCALAR == (int)SG_PV_SCALAR, "value kinds");
 /* One draw of a value; 0 = ok, 1 = it needed more than its VALUE_BLOCKS draw blocks. */
 static inline int draw_value(const plan *P, const sg_value *v, uint32_t draw, uint64_t elem,
                              uint64_t k, uint64_t aidx, double *out) {
@@ -299,11 +295,10 @@ static inline int draw_value(const plan *P, const sg_value *v, uint32_t draw, ui
   case SG_VALUE_ARRAY: *out = v->array[aidx]; return 0;
   default: break;
   }
-  const sg_proc_val pv = sg_i_proc_val(v);
-  double x;
-  if (sg_proc_value(&pv, P->seed, P->stream, sg_rng_elem(P->call, (uint32_t)elem), k, draw, &x)) return 1;
-  *out = x;
-  return 0;
+  sg_rng_cursor c;
+  sg_rng_cursor_init(&c, P->seed, P->stream, sg_rng_elem(P->call, (uint32_t)elem), k);
+  c.next_draw = draw;
+  return sg_i_dist_draw(v, &c, draw + VALUE_BLOCKS, out);
 }
 
 /* Writes new edge number i (relative to P->base). Returns 0, or 1 after recording an error. */
@@ -317,13 +312,13 @@ static inline int put_edge(plan *P, uint64_t i, uint64_t sgid, uint64_t tgid, ui
   if (!P->w_fixed) {
     double w;
     if (draw_value(P, &P->w, DRAW_WEIGHT, elem, k, aidx, &w)) {
-      value_text(&P->w, vt, sizeof vt);
+      sg_i_value_text(&P->w, vt, sizeof vt);
       plan_error(P, elem, SG_ERR_ARG, "sg_connect: weight = %s ran out of its %d random blocks (redraws outside [lo, hi]) for connection %llu -> %llu: allowed bounds that keep more of the distribution",
                  vt, VALUE_BLOCKS, (unsigned long long)sgid, (unsigned long long)tgid);
       return 1;
     }
     if (sg_i_weight_float(w, &wf, msg, sizeof msg)) {
-      value_text(&P->w, vt, sizeof vt);
+      sg_i_value_text(&P->w, vt, sizeof vt);
       plan_error(P, elem, SG_ERR_ARG, "sg_connect: %s (from %s, connection %llu -> %llu)", msg, vt,
                  (unsigned long long)sgid, (unsigned long long)tgid);
       return 1;
@@ -332,13 +327,13 @@ static inline int put_edge(plan *P, uint64_t i, uint64_t sgid, uint64_t tgid, ui
   if (!P->d_fixed) {
     double d;
     if (draw_value(P, &P->d, DRAW_DELAY, elem, k, aidx, &d)) {
-      value_text(&P->d, vt, sizeof vt);
+      sg_i_value_text(&P->d, vt, sizeof vt);
       plan_error(P, elem, SG_ERR_ARG, "sg_connect: delay = %s ran out of its %d random blocks (redraws outside [lo, hi]) for connection %llu -> %llu: allowed bounds that keep more of the distribution",
                  vt, VALUE_BLOCKS, (unsigned long long)sgid, (unsigned long long)tgid);
       return 1;
     }
     if (sg_i_delay_steps(P->sim, d, &ds, msg, sizeof msg)) {
-      value_text(&P->d, vt, sizeof vt);
+      sg_i_value_text(&P->d, vt, sizeof vt);
       plan_error(P, elem, SG_ERR_ARG, "sg_connect: %s (from %s, connection %llu -> %llu)", msg, vt,
                  (unsigned long long)sgid, (unsigned long long)tgid);
       return 1;
@@ -360,20 +355,20 @@ static inline int put_edge(plan *P, uint64_t i, uint64_t sgid, uint64_t tgid, ui
 /* ---- the rules, one element at a time ------------------------------------------------------ */
 /* Each returns the number of edges of element x; with write = 0 only counts (no values). */
 static uint64_t gen_all(plan *P, uint64_t t, int write) {
-  const uint64_t tg = P->post0 + t;
-  const int self_in = !P->autapses && tg >= P->pre0 && tg < P->pre0 + P->npre;
-  if (!write) return P->npre - (self_in ? 1 : 0);
+  const uint64_t tg = post_at(P, t);
+  const uint64_t self = P->autapses ? UINT64_MAX : pre_pos(P, tg);
+  if (!write) return P->npre - (self != UINT64_MAX ? 1 : 0);
   uint64_t i = P->off[t];
   for (uint64_t s = 0; s < P->npre; ++s) {
-    const uint64_t sg = P->pre0 + s;
-    if (self_in && sg == tg) continue;
+    const uint64_t sg = pre_at(P, s);
+    if (s == self) continue;
     if (put_edge(P, i++, sg, tg, tg, s, t * P->npre + s)) break;
   }
   return i - P->off[t];
 }
 
 static uint64_t gen_one(plan *P, uint64_t t, int write) {
-  const uint64_t tg = P->post0 + t, sg = P->pre0 + t;
+  const uint64_t tg = post_at(P, t), sg = pre_at(P, t);
   if (!P->autapses && sg == tg) return 0;
   if (write) put_edge(P, P->off[t], sg, tg, tg, 0, t);
   return 1;
@@ -400,17 +395,16 @@ static int scratch_need(scratch *S, uint64_t n_bits, uint64_t n_list) {
 static uint64_t gen_degree(plan *P, scratch *S, uint64_t x, int write) {
   if (!write) return P->K;
   const int in = P->rule == R_IN;
-  const uint64_t xg = in ? P->post0 + x : P->pre0 + x;        /* the element's gid   */
-  const uint64_t o0 = in ? P->pre0 : P->post0;                /* the other side      */
-  const uint64_t n = in ? P->npre : P->npost;
-  const uint64_t self = (!P->autapses && xg >= o0 && xg < o0 + n) ? xg - o0 : UINT64_MAX;
+  const uint64_t xg = in ? post_at(P, x) : pre_at(P, x);     /* the element's gid   */
+  const uint64_t n = in ? P->npre : P->npost;                 /* the other side      */
+  const uint64_t self = P->autapses ? UINT64_MAX : in ? pre_pos(P, xg) : post_pos(P, xg);
   const uint64_t K = P->K;
   uint64_t i = P->off[x];
   cursor c;
   cur_init(&c, P->seed, P->stream, sg_rng_elem(P->call, (uint32_t)xg));
 #define PUT_PICK(j, o)                                                                    \
-  (in ? put_edge(P, i++, o0 + (o), xg, xg, (j), x * K + (j))                              \
-      : put_edge(P, i++, xg, o0 + (o), xg, (j), x * K + (j)))
+  (in ? put_edge(P, i++, pre_at(P, o), xg, xg, (j), x * K + (j))                         \
+      : put_edge(P, i++, xg, post_at(P, o), xg, (j), x * K + (j)))
   if (P->multapses) {
     for (uint64_t j = 0; j < K; ++j) {
       uint64_t o;
@@ -455,15 +449,15 @@ static uint64_t gen_degree(plan *P, scratch *S, uint64_t x, int write) {
 }
 
 static uint64_t gen_bern(plan *P, uint64_t t, int write) {
-  const uint64_t tg = P->post0 + t;
-  const uint64_t self = (!P->autapses && tg >= P->pre0 && tg < P->pre0 + P->npre) ? tg - P->pre0 : UINT64_MAX;
+  const uint64_t tg = post_at(P, t);
+  const uint64_t self = P->autapses ? UINT64_MAX : pre_pos(P, tg);
   const uint64_t n = P->npre;
   uint64_t k = 0, i = write ? P->off[t] : 0;
   if (P->p <= 0.0) return 0;
   if (P->p >= 1.0) {
     for (uint64_t s = 0; s < n; ++s) {
       if (s == self) continue;
-      if (write && put_edge(P, i++, P->pre0 + s, tg, tg, k, 0)) break;
+      if (write && put_edge(P, i++, pre_at(P, s), tg, tg, k, 0)) break;
       ++k;
     }
     return k;
@@ -477,7 +471,7 @@ static uint64_t gen_bern(plan *P, uint64_t t, int write) {
     const uint64_t s = next + (uint64_t)g;
     next = s + 1;
     if (s == self) continue;
-    if (write && put_edge(P, i++, P->pre0 + s, tg, tg, k, 0)) break;
+    if (write && put_edge(P, i++, pre_at(P, s), tg, tg, k, 0)) break;
     ++k;
     if (next >= n) break;
   }
@@ -488,8 +482,8 @@ static uint64_t gen_bern(plan *P, uint64_t t, int write) {
 static void gen_total_pair(plan *P, uint64_t i) {
   for (uint32_t a = 0; a < TOTAL_ATTEMPTS; ++a) {
     const sg_ctr4 r = sg_rng_block(P->seed, P->stream, sg_rng_elem(P->call, 0), i, a);
-    const uint64_t sg = P->pre0 + pick_of(r.c[0], r.c[1], P->npre);
-    const uint64_t tg = P->post0 + pick_of(r.c[2], r.c[3], P->npost);
+    const uint64_t sg = pre_at(P, pick_of(r.c[0], r.c[1], P->npre));
+    const uint64_t tg = post_at(P, pick_of(r.c[2], r.c[3], P->npost));
     if (!P->autapses && sg == tg) continue;
     put_edge(P, i, sg, tg, 0, i, i);
     return;
@@ -517,37 +511,43 @@ static int is_current_source(const sg_model_desc *m) {
   return m->id == SG_MODEL_step_current_generator || m->id == SG_MODEL_dc_generator || m->id == SG_MODEL_noise_generator;
 }
 
-static sg_status check_nodes(sg_sim *sim, const char *fn, const char *what, sg_nodes x) {
-  if (x.n == 0)
-    return sg_i_fail(sim, SG_ERR_ARG, "%s: %s = {first %llu, n 0} is empty: allowed n >= 1", fn, what,
-                     (unsigned long long)x.first);
-  if (x.first == 0 || x.first > sim->n_nodes || x.n > sim->n_nodes - x.first + 1)
-    return sg_i_fail(sim, SG_ERR_ARG, "%s: %s = ids %llu..%llu out of range: allowed 1..%llu", fn, what,
-                     (unsigned long long)x.first,
-                     (unsigned long long)(x.first + x.n - 1), (unsigned long long)sim->n_nodes);
-  return SG_OK;
-}
-
-/* Populations overlapping [first, first + n), clipped. */
+/* Populations of a (normalised) collection, in id order, with the positions of their parts. */
 static sg_status spans_of(sg_sim *sim, sg_nodes x, span **out, size_t *n_out) {
   size_t n = 0;
-  for (uint64_t g = x.first; g < x.first + x.n; ++n) {
-    sg_pop *pop = sg_i_pop_of(sim, g);
-    g = pop->first + pop->n;
+  for (uint64_t p = 0; p < x.n; ++n) {
+    const sg_pop *pop = sg_i_pop_of(sim, sg_nodes_at(x, p));
+    const uint64_t end = pop->first + pop->n;
+    p = x.ids ? p + 1 : (end - x.first < x.n ? end - x.first : x.n);
+    while (x.ids && p < x.n && x.ids[p] < end) ++p;
   }
   span *s = malloc(n * sizeof *s);
   if (!s) return sg_i_fail(sim, SG_ERR_NOMEM, "sg_connect: out of memory");
   size_t i = 0;
-  for (uint64_t g = x.first; g < x.first + x.n; ++i) {
-    sg_pop *pop = sg_i_pop_of(sim, g);
-    s[i].first = g;
-    s[i].end = pop->first + pop->n < x.first + x.n ? pop->first + pop->n : x.first + x.n;
+  for (uint64_t p = 0; p < x.n; ++i) {
+    sg_pop *pop = sg_i_pop_of(sim, sg_nodes_at(x, p));
+    const uint64_t end = pop->first + pop->n;
     s[i].pop = pop;
-    g = s[i].end;
+    s[i].p0 = p;
+    s[i].first = sg_nodes_at(x, p);
+    p = x.ids ? p + 1 : (end - x.first < x.n ? end - x.first : x.n);
+    while (x.ids && p < x.n && x.ids[p] < end) ++p;
+    s[i].p1 = p;
+    s[i].end = sg_nodes_at(x, p - 1) + 1;
   }
   *out = s;
   *n_out = n;
   return SG_OK;
+}
+
+/* 1 if two normalised collections share an id (a merge over id lists). */
+static int nodes_overlap(sg_nodes a, sg_nodes b) {
+  const uint64_t a_last = sg_nodes_at(a, a.n - 1), b_last = sg_nodes_at(b, b.n - 1);
+  if (a.first > b_last || b.first > a_last) return 0;
+  if (!a.ids && !b.ids) return 1;
+  if (!a.ids) { sg_nodes t = a; a = b; b = t; }   /* a is a list */
+  for (uint64_t i = 0; i < a.n; ++i)
+    if (sg_nodes_find(b, a.ids[i]) != UINT64_MAX) return 1;
+  return 0;
 }
 
 static void accepted_receptors(const sg_pop *pop, int current, char *buf, size_t len) {
@@ -658,15 +658,6 @@ static const char *array_shape(const plan *P, char *buf, size_t len) {
   return buf;
 }
 
-/* Probability that N(m, s) lies in [lo, hi]. */
-static double normal_mass(double m, double s, double lo, double hi) {
-  if (s == 0.0) return (m >= lo && m <= hi) ? 1.0 : 0.0;
-  const double a = (lo - m) / (s * 1.4142135623730951), b = (hi - m) / (s * 1.4142135623730951);
-  if (a >= 0.0) return 0.5 * (erfc(a) - erfc(b));
-  if (b <= 0.0) return 0.5 * (erfc(-b) - erfc(-a));
-  return 1.0 - 0.5 * (erfc(-a) + erfc(b));
-}
-
 /* Validates a value spec; for scalars converts it (fixed). */
 static sg_status check_value(sg_sim *sim, plan *P, const char *what, const sg_value *v, int is_delay) {
   char shape[160];
@@ -695,38 +686,8 @@ static sg_status check_value(sg_sim *sim, plan *P, const char *what, const sg_va
     }
     return SG_OK;
   }
-  case SG_DIST_UNIFORM:
-    if (!isfinite(v->a) || !isfinite(v->b) || !(v->a < v->b))
-      return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: %s = uniform(min = %g, max = %g): allowed finite min < max", what, v->a, v->b);
-    return SG_OK;
-  case SG_DIST_NORMAL:
-  case SG_DIST_LOGNORMAL: {
-    const char *nm = v->kind == SG_DIST_NORMAL ? "normal(mean = %g, std = %g): allowed finite mean, finite std >= 0"
-                                                : "lognormal(mu = %g, sigma = %g): allowed finite mu, finite sigma >= 0";
-    if (!isfinite(v->a) || !isfinite(v->b) || v->b < 0.0) {
-      char f[200];
-      snprintf(f, sizeof f, nm, v->a, v->b);
-      return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: %s = %s", what, f);
-    }
-    return SG_OK;
-  }
-  case SG_DIST_NORMAL_CLIPPED: {
-    if (!isfinite(v->a) || !isfinite(v->b) || v->b < 0.0 || isnan(v->lo) || isnan(v->hi) || !(v->lo <= v->hi))
-      return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: %s = normal_clipped(mean = %g, std = %g, lo = %g, hi = %g): allowed finite mean, finite std >= 0, lo <= hi",
-                       what, v->a, v->b, v->lo, v->hi);
-    const double mass = normal_mass(v->a, v->b, v->lo, v->hi);
-    if (!(mass >= 0.2))
-      return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: %s = normal_clipped(mean = %g, std = %g, lo = %g, hi = %g) keeps %.3g%% of the draws: allowed bounds that keep >= 20%% (redraws are bounded)",
-                       what, v->a, v->b, v->lo, v->hi, 100.0 * mass);
-    return SG_OK;
-  }
-  case SG_DIST_EXPONENTIAL:
-    if (!isfinite(v->a) || v->a < 0.0)
-      return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: %s = exponential(beta = %g): allowed finite beta >= 0", what, v->a);
-    return SG_OK;
   default:
-    return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: %s has kind %d: allowed SG_VALUE_SCALAR, SG_VALUE_ARRAY, SG_DIST_UNIFORM, SG_DIST_NORMAL, SG_DIST_NORMAL_CLIPPED, SG_DIST_LOGNORMAL, SG_DIST_EXPONENTIAL",
-                     what, (int)v->kind);
+    return sg_i_dist_check(sim, "sg_connect", what, v);
   }
 }
 
@@ -776,7 +737,9 @@ sg_status sg_i_edges_reserve(sg_sim *sim, sg_edges *e, size_t extra) {
 static sg_status check_bern_estimate(sg_sim *sim, const plan *P) {
   const uint64_t lo = P->pre0 > P->post0 ? P->pre0 : P->post0;
   const uint64_t hi = P->pre0 + P->npre < P->post0 + P->npost ? P->pre0 + P->npre : P->post0 + P->npost;
-  const double self = (!P->autapses && hi > lo) ? (double)(hi - lo) : 0.0;   /* forbidden self pairs */
+  /* forbidden self pairs: at most the overlap of the id spans, and at most the smaller side */
+  const double most = (double)(P->npre < P->npost ? P->npre : P->npost);
+  const double self = (!P->autapses && hi > lo) ? ((double)(hi - lo) < most ? (double)(hi - lo) : most) : 0.0;
   const double pairs = (double)P->npre * (double)P->npost - self;
   const double mean = P->p * pairs, sd = sqrt(pairs * P->p * (1.0 - P->p)), low = mean - 10.0 * sd;
   if (!(low > 0.0)) return SG_OK;
@@ -826,8 +789,8 @@ static sg_status check_spec(connect_call *c) {
   const sg_conn_spec *cs = &c->cs;
   plan *P = &c->P;
   sg_status st;
-  if ((st = check_nodes(sim, "sg_connect", "pre", c->pre))) return st;
-  if ((st = check_nodes(sim, "sg_connect", "post", c->post))) return st;
+  if ((st = sg_i_nodes_norm(sim, "sg_connect", "pre", &c->pre))) return st;
+  if ((st = sg_i_nodes_norm(sim, "sg_connect", "post", &c->post))) return st;
   P->sim = sim;
   P->rule = rule_of(cs->rule);
   if (P->rule < 0)
@@ -841,6 +804,7 @@ static sg_status check_spec(connect_call *c) {
   P->autapses = cs->allow_autapses;
   P->multapses = cs->allow_multapses;
   P->pre0 = c->pre.first; P->npre = c->pre.n; P->post0 = c->post.first; P->npost = c->post.n;
+  P->pre_ids = c->pre.ids; P->post_ids = c->post.ids;
   return SG_OK;
 }
 
@@ -850,7 +814,7 @@ static sg_status check_rule(connect_call *c) {
   const sg_conn_spec *cs = &c->cs;
   const sg_nodes pre = c->pre, post = c->post;
   plan *P = &c->P;
-  const int overlap = pre.first < post.first + post.n && post.first < pre.first + pre.n;
+  const int overlap = nodes_overlap(pre, post);
   switch (P->rule) {
   case R_ONE:
     if (pre.n != post.n)
@@ -1062,7 +1026,7 @@ static sg_status sum_targets(connect_call *c) {
   if (!c->per_target)
     for (uint64_t i = b; i < b + c->total; ++i)
       if (E->port[i] < SG_PORT_MULTIMETER) {
-        const uint64_t t = E->tgt[i] + 1 - P->post0;
+        const uint64_t t = post_pos(P, (uint64_t)E->tgt[i] + 1);
         c->delta[t] += fabs((double)E->weight[i]);
         c->hit[t] = 1;
         if (!P->d_fixed) {
@@ -1086,9 +1050,9 @@ static sg_status check_targets(connect_call *c) {
   sg_status st;
   if (c->dmax > 0 && (st = sg_i_check_ring(sim, c->dmax))) return st;
   for (uint64_t t = 0; t < P->npost; ++t)
-    if (c->hit[t] && sim->abs_w_sum[P->post0 + t - 1] + c->delta[t] > (double)SG_FX_MAX_ABS_SUM)
+    if (c->hit[t] && sim->abs_w_sum[post_at(P, t) - 1] + c->delta[t] > (double)SG_FX_MAX_ABS_SUM)
       return sg_i_fail(sim, SG_ERR_OVERFLOW, "sg_connect: target %llu: the sum of |weight| of its incoming connections would be %.17g > %.17g (2^30), which the 64-bit fixed-point input could overflow: allowed smaller weights or fewer connections",
-                       (unsigned long long)(P->post0 + t), sim->abs_w_sum[P->post0 + t - 1] + c->delta[t], (double)SG_FX_MAX_ABS_SUM);
+                       (unsigned long long)post_at(P, t), sim->abs_w_sum[post_at(P, t) - 1] + c->delta[t], (double)SG_FX_MAX_ABS_SUM);
   return SG_OK;
 }
 
@@ -1100,7 +1064,7 @@ static void commit_call(connect_call *c) {
   const uint32_t dmin = c->dmin, dmax = c->dmax;
   sim->edges.n += (size_t)c->total;
   for (uint64_t t = 0; t < P->npost; ++t)
-    if (hit[t]) sim->abs_w_sum[P->post0 + t - 1] += c->delta[t];
+    if (hit[t]) sim->abs_w_sum[post_at(P, t) - 1] += c->delta[t];
   if (dmax > 0) {
     if (sim->max_delay == 0 || sim->min_delay == 0) { sim->min_delay = dmin; sim->max_delay = dmax; }
     else {
@@ -1110,7 +1074,7 @@ static void commit_call(connect_call *c) {
   }
   for (size_t j = 0; j < P->n_tp; ++j) {
     int any = 0;
-    for (uint64_t g = P->tp[j].first; g < P->tp[j].end && !any; ++g) any = hit[g - P->post0];
+    for (uint64_t t = P->tp[j].p0; t < P->tp[j].p1 && !any; ++t) any = hit[t];
     if (any) P->tp[j].pop->has_connections = 1;
   }
   if (c->total > 0) {
@@ -1143,6 +1107,15 @@ static sg_status proc_handoff(connect_call *c) {
   static const int proc_rule[R_COUNT] = {SG_PROC_ALL, SG_PROC_ONE, -1, SG_PROC_OUT, SG_PROC_TOTAL, SG_PROC_BERN};
   if (c->cs.procedural != 1)
     return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: procedural = %d: allowed 0 or 1", c->cs.procedural);
+  /* A row is a list of positions in pre and post turned into ids by adding pre0 / post0 (sg/proc.h,
+   * both backends): a set that is not one run of consecutive ids (check_spec has made a dense id
+   * list a range) would need its id list on the device and in every walk. */
+  if (c->pre.ids || c->post.ids) {
+    const sg_nodes x = c->pre.ids ? c->pre : c->post;
+    return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: procedural %s is a set of %llu ids from %llu to %llu that are not consecutive: allowed ranges of consecutive ids for pre and post with procedural = 1; connect each run of consecutive ids of the set in a call of its own, or use procedural = 0 (stored connections take any set)",
+                     c->pre.ids ? "pre" : "post", (unsigned long long)x.n, (unsigned long long)x.ids[0],
+                     (unsigned long long)x.ids[x.n - 1]);
+  }
   if (proc_rule[P->rule] < 0)
     return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: rule %s cannot be procedural (a target's sources are drawn per target, so a source's row cannot be drawn alone): allowed procedural rules all_to_all, one_to_one, fixed_outdegree, fixed_total_number, pairwise_bernoulli (p = indegree / n_pre draws the same mean indegree), or procedural = 0",
                      rule_names[P->rule]);
@@ -1277,7 +1250,11 @@ static uint64_t decode_input(const decoder *D, uint32_t input, int current, int 
   return q->pop->first + i;
 }
 
-static int in_range(uint64_t gid, sg_nodes r) { return r.n == 0 || (gid >= r.first && gid - r.first < r.n); }
+/* gid in r ({0, 0}: any node). */
+static int in_range(uint64_t gid, sg_nodes r) { return r.n == 0 || sg_nodes_find(r, gid) != UINT64_MAX; }
+/* The sources a query walks: the ids of pre in order, or every node for {0, 0}. */
+static uint64_t query_n(const sg_sim *sim, sg_nodes pre) { return pre.n ? pre.n : sim->n_nodes; }
+static uint64_t query_at(sg_nodes pre, uint64_t p) { return pre.n ? sg_nodes_at(pre, p) : p + 1; }
 
 static double steps_ms(const sg_sim *sim, uint64_t steps) {
   return (double)(steps * (uint64_t)sim->tics_per_step) * (1.0 / SG_TICS_PER_MS);
@@ -1356,10 +1333,9 @@ static int proc_push(void *ctx, uint64_t tgt, float w, uint32_t d) {
 /* Connections in the CSRs, procedural projections (drawn again), recorder rows and multimeter
  * lists with source in pre, target in post. */
 static uint64_t count_built(const sg_sim *sim, const decoder *D, sg_nodes pre, sg_nodes post) {
-  const uint64_t g0 = pre.n ? pre.first : 1, g1 = pre.n ? pre.first + pre.n : sim->n_nodes + 1;
   uint64_t n = 0;
-  for (uint64_t s = g0; s < g1; ++s) {
-    const uint64_t row = s - 1;
+  for (uint64_t p = 0; p < query_n(sim, pre); ++p) {
+    const uint64_t s = query_at(pre, p), row = s - 1;
     n += count_csr_row(&sim->csr, D, row, post) + count_csr_row(&sim->gen_csr, D, row, post);
     for (size_t j = 0; j < sim->n_proc; ++j) n += sg_i_proc_walk(&sim->proc[j], s, post, NULL, NULL);
     if (sim->rec_row && row < sim->csr.n_rows)
@@ -1369,7 +1345,7 @@ static uint64_t count_built(const sg_sim *sim, const decoder *D, sg_nodes pre, s
       }
   }
   for (size_t j = 0; j < sim->n_mm; ++j)
-    if (sim->mm[j].gid >= g0 && sim->mm[j].gid < g1)
+    if (in_range(sim->mm[j].gid, pre))
       for (size_t k = 0; k < sim->mm[j].n_targets; ++k) n += in_range(sim->mm[j].targets[k], post);
   return n;
 }
@@ -1379,8 +1355,8 @@ static sg_status query(sg_sim *sim, const char *fn, sg_nodes pre, sg_nodes post,
                        uint64_t *target, double *weight, double *delay_ms, int *receptor,
                        size_t cap, uint64_t *count) {
   sg_status st;
-  if (!(pre.first == 0 && pre.n == 0) && (st = check_nodes(sim, fn, "pre", pre))) return st;
-  if (!(post.first == 0 && post.n == 0) && (st = check_nodes(sim, fn, "post", post))) return st;
+  if (!(pre.first == 0 && pre.n == 0 && !pre.ids) && (st = sg_i_nodes_norm(sim, fn, "pre", &pre))) return st;
+  if (!(post.first == 0 && post.n == 0 && !post.ids) && (st = sg_i_nodes_norm(sim, fn, "post", &post))) return st;
   const int want = (source || target || weight || delay_ms || receptor) && cap > 0;
   decoder D = {0};
   gather g = {0};
@@ -1405,17 +1381,16 @@ static sg_status query(sg_sim *sim, const char *fn, sg_nodes pre, sg_nodes post,
       ++n_refs;
     }
   if (n_refs > 1) qsort(refs, n_refs, sizeof *refs, cmp_edge_ref);
-  const uint64_t g0 = pre.n ? pre.first : 1, g1 = pre.n ? pre.first + pre.n : sim->n_nodes + 1;
   uint64_t total = 0;
   size_t r = 0;
   int fail = 0;
   st = SG_OK;
-  for (uint64_t s = g0; s < g1 && !fail; ++s) {
-    const uint64_t row = s - 1;
+  for (uint64_t p = 0; p < query_n(sim, pre) && !fail; ++p) {
+    const uint64_t s = query_at(pre, p), row = s - 1;
     g.n = 0;
     const sg_pop *spop = sg_i_pop_of(sim, s);
     if (total >= cap) {   /* the output is full: only count the rest */
-      sg_nodes one = {s, 1};
+      const sg_nodes one = {s, 1, NULL};
       total += count_built(sim, &D, one, post);
       for (; r < n_refs && refs[r].src == row; ++r) ++total;
       continue;

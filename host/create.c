@@ -188,6 +188,7 @@ sg_status sg_create_named(sg_sim *sim, const char *model, uint64_t n, const char
   sim->dirty = 1;
   out->first = pop->first;
   out->n = n;
+  out->ids = NULL;
   return SG_OK;
 }
 
@@ -201,6 +202,14 @@ sg_status sg_create_undo(sg_sim *sim, sg_nodes nodes) {
   if (!pop)
     return sg_i_fail(sim, SG_ERR_ARG, "%s: nodes %llu..%llu: no population exists: allowed the last population created",
                      fn, (unsigned long long)nodes.first, (unsigned long long)(nodes.first + nodes.n - 1));
+  if (nodes.ids && nodes.n == pop->n && nodes.n && nodes.ids[0] == pop->first && nodes.ids[nodes.n - 1] == pop->first + pop->n - 1) {
+    sg_status st = sg_i_nodes_norm(sim, fn, "nodes", &nodes);   /* the population as an id list */
+    if (st) return st;
+  }
+  if (nodes.ids)
+    return sg_i_fail(sim, SG_ERR_ARG, "%s: nodes are an id list of %llu ids: allowed only the last population created, %s (nodes %llu..%llu)",
+                     fn, (unsigned long long)nodes.n, pop->name, (unsigned long long)pop->first,
+                     (unsigned long long)(pop->first + pop->n - 1));
   if (nodes.first != pop->first || nodes.n != pop->n)
     return sg_i_fail(sim, SG_ERR_ARG, "%s: nodes {first %llu, n %llu}: allowed only the last population created, %s (nodes %llu..%llu)",
                      fn, (unsigned long long)nodes.first, (unsigned long long)nodes.n, pop->name,
@@ -227,6 +236,6 @@ sg_status sg_node_model(sg_sim *sim, uint64_t node_id, const char **model, sg_no
   sg_pop *pop = sg_i_pop_of(sim, node_id);
   if (!pop) return sg_i_fail(sim, SG_ERR_ARG, "sg_node_model: node id %llu out of range: allowed 1..%llu", (unsigned long long)node_id, (unsigned long long)sim->n_nodes);
   if (model) *model = pop->model->name;
-  if (population) { population->first = pop->first; population->n = pop->n; }
+  if (population) { population->first = pop->first; population->n = pop->n; population->ids = NULL; }
   return SG_OK;
 }

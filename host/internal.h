@@ -16,7 +16,8 @@
 #include "sg/model.h"
 #include "sg/model_list.h"
 #include "sg/model_host.h"
-#include "sg/proc.h"
+#include "sg/proc.h"          /* sg_proc: the procedural projections (host/proc.c) */
+#include "sg/rng.h"           /* sg_rng_cursor (host/value.c) */
 #include "sg/stim/advance.h"   /* sg_gen: the generator records of sim->gens */
 
 #define SG_MSG_LEN 1024
@@ -64,9 +65,14 @@ typedef struct sg_model_desc {
    * (made in bulk), and writes the indices (relative to i0) of the nodes that spiked, each with
    * multiplicity 1, into spk (cnt <= 256, the backend's block); returns their number. It gives
    * exactly the bits of cnt calls of the model's SG_HD step (tests/test_twins.c compares them).
-   * NULL: the scalar step. */
+   * An entry SG_STEP_NONFINITE | j marks node j's state as non-finite (the step's
+   * SG_STEP_NONFINITE). NULL: the scalar step.
+   * cpu_block_draws: 1 if the block step reads the firing words w0/w1; 0 (what designated
+   * initialisers leave) and the backend neither makes them nor passes them (NULL); a model that
+   * draws only in some modes draws those itself. */
   uint32_t (*cpu_block_step)(const void *coef, const sg_view *v, uint64_t i0, uint32_t cnt, int64_t *slot,
                              const sg_step_ctx *ctx, const uint32_t *w0, const uint32_t *w1, uint32_t *spk);
+  int cpu_block_draws;
   /* Width of state row r (1 unless the row is a vector, e.g. per receptor). NULL = all 1. */
   uint32_t (*state_width)(const struct sg_pop *pop, uint32_t row);
   /* Recordables: names and how to read one (NULL = the state rows as they are). */
@@ -246,6 +252,8 @@ struct sg_sim {
   double *abs_w_sum;                 /* per node: sum of |w| of incoming events (overflow bound) */
   uint64_t n_connect_calls;          /* successful sg_connect calls: the next call's RNG instance
                                       * (ctr.w, docs/rng.md); call 2^32 is refused            */
+  uint64_t n_param_draws;            /* successful sg_set_value calls with a distribution: the
+                                      * next one's RNG instance (SG_STREAM_PARAM, docs/rng.md) */
   uint32_t min_delay, max_delay;     /* steps, over all connections (NEST semantics)      */
   sg_i_proc *proc; size_t n_proc;    /* procedural projections, in connect order           */
 
@@ -299,7 +307,26 @@ sg_pop *sg_i_pop_of(const sg_sim *sim, uint64_t gid);         /* NULL if out of 
  * SG_ERR_OVERFLOW naming the node, its population and model, the time and its parameter values.
  * Recordings up to the stop are kept. Both backends report it the same way. */
 sg_status sg_i_nonfinite_error(sg_sim *sim, uint32_t row, uint64_t step);   /* host/models.c */
+/* Node collections (host/pop.c). sg_i_nodes_norm checks x (non-empty; a range within 1..n_nodes,
+ * or strictly ascending ids in it; messages "fn: what ...") and normalises it: first = the first
+ * id, and an id list that is dense becomes the range (ids = NULL), so contiguous sets take the
+ * range paths. sg_i_nodes_pop: the population of a range within one (a non-contiguous list is
+ * refused). sg_i_nodes_run: the longest run of consecutive ids of one population that starts at
+ * position i of a normalised x, as a range in *run; returns the position after it. */
+sg_status sg_i_nodes_norm(sg_sim *sim, const char *fn, const char *what, sg_nodes *x);
 sg_status sg_i_nodes_pop(sg_sim *sim, sg_nodes nodes, const char *what, sg_pop **out);
+uint64_t sg_i_nodes_run(const sg_sim *sim, sg_nodes x, uint64_t i, sg_nodes *run);
+/* Distributions of sg_value (host/value.c). sg_i_dist_check: the spec's own parameters (finite,
+ * std >= 0, min < max, a clipped normal keeping >= 20%), messages "fn: what = uniform(...): allowed
+ * ..."; SG_ERR_ARG for a kind that is not a distribution. sg_i_dist_draw: one value from cursor c
+ * (positioned at its first draw block) by sg/dist.h's sampler, the one the procedural rows of both
+ * backends draw with too; 0 = ok, 1 = it needed draw blocks past `end`. sg_i_proc_val: the spec as
+ * sg/proc.h's descriptor holds it. */
+void sg_i_value_text(const sg_value *v, char *buf, size_t len);
+int sg_i_value_is_dist(const sg_value *v);
+sg_status sg_i_dist_check(sg_sim *sim, const char *fn, const char *what, const sg_value *v);
+int sg_i_dist_draw(const sg_value *v, sg_rng_cursor *c, uint32_t end, double *out);
+sg_proc_val sg_i_proc_val(const sg_value *v);               /* sg_value as sg/proc.h takes it */
 /* A population of n nodes of model m with the model's default parameters and vectors, not yet
  * in a simulation (no ids, no state rows: sg_i_pop_alloc_state makes them); NULL if out of memory. */
 sg_pop *sg_i_pop_new(const sg_model_desc *m, uint64_t n);
@@ -325,7 +352,6 @@ sg_status sg_i_proc_connect(sg_sim *sim, const sg_i_proc_req *r);
 void sg_i_proc_free(sg_sim *sim);
 uint64_t sg_i_proc_walk(const sg_i_proc *q, uint64_t sg, sg_nodes post,
                         int (*emit)(void *ctx, uint64_t tgt, float w, uint32_t d), void *ctx);
-sg_proc_val sg_i_proc_val(const sg_value *v);               /* sg_value as sg/proc.h takes it */
 sg_status sg_i_check_files(sg_sim *sim, const char *fn, const sg_pop *self, const char *name,
                            const sg_model_desc *model, uint64_t n, const char *const *vars, size_t n_vars);
 sg_status sg_i_prepare(sg_sim *sim);                          /* CSR, ports, coefs, ring, recorders */

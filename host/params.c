@@ -139,11 +139,11 @@ static sg_status window_frozen_check(sg_sim *sim, const char *fn, const sg_pop *
   return SG_OK;
 }
 
-static sg_status set_values(sg_sim *sim, const char *fn, sg_nodes nodes, const char *name,
-                            const double *values, int per_node) {
-  if (!sim) return SG_ERR_ARG;
-  if (!name) return sg_i_fail(sim, SG_ERR_ARG, "%s: name is NULL", fn);
-  if (!values) return sg_i_fail(sim, SG_ERR_ARG, "%s: values is NULL", fn);
+/* sg_set / sg_set_each for a range of one population: every check, then (commit = 1) the write;
+ * commit = 0 stops after the checks, so that a collection of several runs is checked whole
+ * before any run is written. */
+static sg_status set_run(sg_sim *sim, const char *fn, sg_nodes nodes, const char *name,
+                         const double *values, int per_node, int commit) {
   sg_pop *pop;
   sg_status st = sg_i_nodes_pop(sim, nodes, fn, &pop);
   if (st) return st;
@@ -174,11 +174,14 @@ static sg_status set_values(sg_sim *sim, const char *fn, sg_nodes nodes, const c
       /* validate every node first (set_state with msg only checks when i == UINT64_MAX) */
       for (uint64_t j = 0; j < nv; ++j)
         if (m->set_state(pop, k, UINT64_MAX, values[j], msg, sizeof msg))
-          return sg_i_fail(sim, SG_ERR_ARG, "%s: %s.%s = %g: %s", fn, m->name, name, values[j], msg);
+          return sg_i_fail(sim, SG_ERR_ARG, "%s: %s.%s = %g (node %llu): %s", fn, m->name, name, values[j],
+                           (unsigned long long)(nodes.first + j), msg);
+      if (!commit) return SG_OK;
       for (uint64_t i = lo; i < hi; ++i) m->set_state(pop, k, i, values[per_node ? i - lo : 0], msg, sizeof msg);
     } else {
       if (pop->width[k] != 1)
         return sg_i_fail(sim, SG_ERR_ARG, "%s: %s.%s is a vector state: use sg_set_vec", fn, m->name, name);
+      if (!commit) return SG_OK;
       for (uint64_t i = lo; i < hi; ++i) pop->state[k][i] = values[per_node ? i - lo : 0];
     }
     sim->dirty = 1;
@@ -187,6 +190,7 @@ static sg_status set_values(sg_sim *sim, const char *fn, sg_nodes nodes, const c
 
   if ((st = window_frozen_check(sim, fn, pop, lo, hi, k, values, per_node))) return st;
   if ((st = cross_check(sim, fn, pop, lo, hi, kind, k, values, per_node, NULL))) return st;
+  if (!commit) return SG_OK;
   /* commit; a model that adjusts state on a parameter change needs the state on the host */
   if (m->params_changed && sim->state_on_device && (st = sim->backend->sync(sim))) return st;
   double *old = NULL;
@@ -231,12 +235,84 @@ static sg_status set_values(sg_sim *sim, const char *fn, sg_nodes nodes, const c
   return SG_OK;
 }
 
+/* A collection: run by run (consecutive ids of one population), all runs checked before the
+ * first is written. A range within one population is one run (the path of every call before
+ * node sets). Only a write that runs out of memory could fail after an earlier run was written. */
+static sg_status set_values(sg_sim *sim, const char *fn, sg_nodes nodes, const char *name,
+                            const double *values, int per_node) {
+  if (!sim) return SG_ERR_ARG;
+  if (!name) return sg_i_fail(sim, SG_ERR_ARG, "%s: name is NULL", fn);
+  if (!values) return sg_i_fail(sim, SG_ERR_ARG, "%s: values is NULL", fn);
+  sg_status st = sg_i_nodes_norm(sim, fn, "nodes", &nodes);
+  if (st) return st;
+  sg_nodes run;
+  if (sg_i_nodes_run(sim, nodes, 0, &run) == nodes.n) return set_run(sim, fn, run, name, values, per_node, 1);
+  for (int commit = 0; commit <= 1; ++commit)
+    for (uint64_t i = 0, next; i < nodes.n; i = next) {
+      next = sg_i_nodes_run(sim, nodes, i, &run);
+      if ((st = set_run(sim, fn, run, name, per_node ? values + i : values, per_node, commit))) return st;
+    }
+  return SG_OK;
+}
+
 sg_status sg_set(sg_sim *sim, sg_nodes nodes, const char *name, double value) {
   return set_values(sim, "sg_set", nodes, name, &value, 0);
 }
 
 sg_status sg_set_each(sg_sim *sim, sg_nodes nodes, const char *name, const double *values) {
   return set_values(sim, "sg_set_each", nodes, name, values, 1);
+}
+
+/* ---- values drawn per node (docs/rng.md, SG_STREAM_PARAM) -------------------------------------
+ * Node g's value of the randomised call number c (c = sim->n_param_draws, the count of earlier
+ * successful calls with a distribution) is drawn by a cursor on sg_rng_block(seed,
+ * SG_STREAM_PARAM, sg_rng_elem(c, g), step 0, draw 0, 1, ...): it depends on the seed, c and the
+ * node id only, so every backend, thread count and (later) rank count gets the same bits. The
+ * values are then set as sg_set_each sets them: all checked first, so a drawn value the
+ * parameter does not allow fails the call (naming parameter, value, node and what is allowed)
+ * and nothing changes, and c is not used up. */
+sg_status sg_set_value(sg_sim *sim, sg_nodes nodes, const char *name, const sg_value *v) {
+  static const char fn[] = "sg_set_value";
+  if (!sim) return SG_ERR_ARG;
+  if (!v) return sg_i_fail(sim, SG_ERR_ARG, "%s: v is NULL", fn);
+  if (!name) return sg_i_fail(sim, SG_ERR_ARG, "%s: name is NULL", fn);
+  sg_status st = sg_i_nodes_norm(sim, fn, "nodes", &nodes);
+  if (st) return st;
+  if (v->kind == SG_VALUE_SCALAR) return set_values(sim, fn, nodes, name, &v->value, 0);
+  if (v->kind == SG_VALUE_ARRAY) {
+    if (v->len != nodes.n || !v->array)
+      return sg_i_fail(sim, SG_ERR_ARG, "%s: %s = array[%zu]%s for %llu nodes: allowed one value per node", fn, name,
+                       v->len, v->array ? "" : " (NULL)", (unsigned long long)nodes.n);
+    return set_values(sim, fn, nodes, name, v->array, 1);
+  }
+  if ((st = sg_i_dist_check(sim, fn, name, v))) return st;
+  if (sim->n_param_draws > UINT32_MAX)
+    return sg_i_fail(sim, SG_ERR_OVERFLOW, "%s: %llu randomised sg_set_value calls have succeeded: allowed at most 2^32 (each call's draws are told apart by a 32-bit index, docs/rng.md)",
+                     fn, (unsigned long long)sim->n_param_draws);
+  double *x = malloc((size_t)nodes.n * sizeof *x);
+  if (!x) return sg_i_fail(sim, SG_ERR_NOMEM, "%s: out of memory (%llu values)", fn, (unsigned long long)nodes.n);
+  const uint32_t call = (uint32_t)sim->n_param_draws;
+  char vt[128];
+  sg_i_value_text(v, vt, sizeof vt);
+  for (uint64_t i = 0; i < nodes.n; ++i) {
+    const uint64_t g = sg_nodes_at(nodes, i);
+    sg_rng_cursor c;
+    sg_rng_cursor_init(&c, sim->cfg.seed, SG_STREAM_PARAM, sg_rng_elem(call, (uint32_t)g), 0);
+    if (sg_i_dist_draw(v, &c, SG_RNG_MAX_DRAWS, &x[i])) {
+      free(x);
+      return sg_i_fail(sim, SG_ERR_ARG, "%s: %s = %s ran out of its %u random blocks (redraws outside [lo, hi]) for node %llu: allowed bounds that keep more of the distribution",
+                       fn, name, vt, SG_RNG_MAX_DRAWS, (unsigned long long)g);
+    }
+  }
+  st = set_values(sim, fn, nodes, name, x, 1);
+  free(x);
+  if (st) {
+    const size_t used = strlen(sim->msg);
+    snprintf(sim->msg + used, sizeof sim->msg - used, " (drawn from %s)", vt);
+    return st;
+  }
+  sim->n_param_draws++;
+  return SG_OK;
 }
 
 /* ---- vector parameters: all allocations first, then a commit that cannot fail --------------- */

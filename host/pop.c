@@ -51,13 +51,82 @@ sg_pop *sg_i_pop_of(const sg_sim *sim, uint64_t gid) {
   return sim->pops[lo];
 }
 
+/* ---- node collections (sg_nodes): a range, or a strictly ascending id list ---------------- */
+sg_nodes sg_nodes_list(const uint64_t *ids, uint64_t n) {
+  sg_nodes s = {ids && n ? ids[0] : 0, n, ids};
+  return s;
+}
+
+uint64_t sg_nodes_at(sg_nodes nodes, uint64_t i) {
+  if (i >= nodes.n) return 0;
+  return nodes.ids ? nodes.ids[i] : nodes.first + i;
+}
+
+uint64_t sg_nodes_find(sg_nodes nodes, uint64_t id) {
+  if (!nodes.ids) return nodes.n && id >= nodes.first && id - nodes.first < nodes.n ? id - nodes.first : UINT64_MAX;
+  uint64_t lo = 0, hi = nodes.n;   /* first position whose id is >= id */
+  while (lo < hi) {
+    const uint64_t mid = lo + (hi - lo) / 2;
+    if (nodes.ids[mid] < id) lo = mid + 1; else hi = mid;
+  }
+  return lo < nodes.n && nodes.ids[lo] == id ? lo : UINT64_MAX;
+}
+
+sg_status sg_i_nodes_norm(sg_sim *sim, const char *fn, const char *what, sg_nodes *x) {
+  if (x->n == 0)
+    return sg_i_fail(sim, SG_ERR_ARG, "%s: %s = {first %llu, n 0} is empty: allowed n >= 1", fn, what,
+                     (unsigned long long)x->first);
+  if (!x->ids) {
+    if (x->first == 0 || x->first > sim->n_nodes || x->n > sim->n_nodes - x->first + 1)
+      return sg_i_fail(sim, SG_ERR_ARG, "%s: %s = ids %llu..%llu out of range: allowed 1..%llu", fn, what,
+                       (unsigned long long)x->first, (unsigned long long)(x->first + x->n - 1),
+                       (unsigned long long)sim->n_nodes);
+    return SG_OK;
+  }
+  const uint64_t *ids = x->ids;
+  for (uint64_t i = 0; i < x->n; ++i) {
+    if (ids[i] == 0 || ids[i] > sim->n_nodes)
+      return sg_i_fail(sim, SG_ERR_ARG, "%s: %s: id %llu (position %llu of %llu) out of range: allowed 1..%llu", fn, what,
+                       (unsigned long long)ids[i], (unsigned long long)i, (unsigned long long)x->n,
+                       (unsigned long long)sim->n_nodes);
+    if (i > 0 && ids[i] <= ids[i - 1])
+      return sg_i_fail(sim, SG_ERR_ARG, "%s: %s: id %llu at position %llu %s id %llu before it: allowed strictly ascending ids (sorted, no duplicates, as NEST's NodeCollection)",
+                       fn, what, (unsigned long long)ids[i], (unsigned long long)i,
+                       ids[i] == ids[i - 1] ? "repeats" : "is below", (unsigned long long)ids[i - 1]);
+  }
+  x->first = ids[0];
+  if (ids[x->n - 1] - ids[0] == x->n - 1) x->ids = NULL;   /* ascending and dense: a range */
+  return SG_OK;
+}
+
+sg_status sg_nodes_check(sg_sim *sim, sg_nodes nodes) {
+  if (!sim) return SG_ERR_ARG;
+  return sg_i_nodes_norm(sim, "sg_nodes_check", "nodes", &nodes);
+}
+
+uint64_t sg_i_nodes_run(const sg_sim *sim, sg_nodes x, uint64_t i, sg_nodes *run) {
+  const uint64_t g = sg_nodes_at(x, i);
+  const sg_pop *pop = sg_i_pop_of(sim, g);
+  const uint64_t pop_end = pop->first + pop->n;
+  uint64_t j = i + 1;
+  if (x.ids) {
+    while (j < x.n && x.ids[j] == x.ids[j - 1] + 1 && x.ids[j] < pop_end) ++j;
+  } else {
+    j = pop_end - x.first < x.n ? pop_end - x.first : x.n;
+  }
+  run->first = g;
+  run->n = j - i;
+  run->ids = NULL;
+  return j;
+}
+
 sg_status sg_i_nodes_pop(sg_sim *sim, sg_nodes nodes, const char *what, sg_pop **out) {
-  if (nodes.n == 0)
-    return sg_i_fail(sim, SG_ERR_ARG, "%s: nodes {first %llu, n 0} is empty: allowed n >= 1", what, (unsigned long long)nodes.first);
-  if (nodes.first == 0 || nodes.first > sim->n_nodes || nodes.n > sim->n_nodes - nodes.first + 1)
-    return sg_i_fail(sim, SG_ERR_ARG, "%s: node ids %llu..%llu out of range: allowed 1..%llu",
-                     what, (unsigned long long)nodes.first,
-                     (unsigned long long)(nodes.first + nodes.n - 1), (unsigned long long)sim->n_nodes);
+  sg_status st = sg_i_nodes_norm(sim, what, "nodes", &nodes);
+  if (st) return st;
+  if (nodes.ids)
+    return sg_i_fail(sim, SG_ERR_ARG, "%s: nodes are a non-contiguous id list (%llu ids from %llu to %llu): allowed a contiguous id range here; call it once per range",
+                     what, (unsigned long long)nodes.n, (unsigned long long)nodes.ids[0],
+                     (unsigned long long)nodes.ids[nodes.n - 1]);
   sg_pop *pop = sg_i_pop_of(sim, nodes.first);
   if (nodes.first + nodes.n > pop->first + pop->n)
     return sg_i_fail(sim, SG_ERR_ARG, "%s: node ids %llu..%llu span several populations: allowed ids of one population (%s: %llu..%llu)",
@@ -68,8 +137,9 @@ sg_status sg_i_nodes_pop(sg_sim *sim, sg_nodes nodes, const char *what, sg_pop *
 }
 
 sg_nodes sg_slice(sg_nodes nodes, uint64_t start, uint64_t n) {
-  sg_nodes s = {0, 0};
+  sg_nodes s = {0, 0, NULL};
   if (start >= nodes.n || n > nodes.n - start) return s;
+  if (nodes.ids) return sg_nodes_list(nodes.ids + start, n);
   s.first = nodes.first + start;
   s.n = n;
   return s;

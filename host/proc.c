@@ -11,6 +11,8 @@
  *   - fixed_outdegree with allow_multapses = 0 (excluding earlier picks needs the row so far);
  *   - per-connection arrays (they are storage);
  *   - sources that are not neurons, or targets in more than one population or not neurons;
+ *   - pre or post a node set that is not one run of consecutive ids (host/connect.c refuses it:
+ *     a row's positions become ids by adding pre0 / post0);
  *   - delays that are not bounded: normal, lognormal, exponential; the ring (R slots, a power of
  *     two > the longest delay) is sized at prepare, so a drawn delay must have a known bound.
  *     Allowed: a scalar, uniform(min, max), normal_clipped with finite lo and hi; both bounds must
@@ -42,14 +44,6 @@
 
 static const char *const proc_rule_names[] = {"all_to_all", "one_to_one", "fixed_outdegree", "fixed_total_number",
                                               "pairwise_bernoulli"};
-
-sg_proc_val sg_i_proc_val(const sg_value *v) {
-  sg_proc_val p;
-  memset(&p, 0, sizeof p);
-  p.kind = (int32_t)v->kind;
-  p.value = v->value; p.a = v->a; p.b = v->b; p.lo = v->lo; p.hi = v->hi;
-  return p;
-}
 
 void sg_i_proc_free(sg_sim *sim) {
   for (size_t i = 0; i < sim->n_proc; ++i) free(sim->proc[i].count);
@@ -212,7 +206,7 @@ uint64_t sg_i_proc_walk(const sg_i_proc *q, uint64_t sg, sg_nodes post,
     sg_proc_unit_begin(P, s, u, &it);
     while (sg_proc_unit_target(P, &it, &t, &ke, &ks)) {
       const uint64_t tgt = P->post0 + t;
-      if (post.n && (tgt < post.first || tgt - post.first >= post.n)) continue;
+      if (post.n && sg_nodes_find(post, tgt) == UINT64_MAX) continue;
       ++n;
       if (!emit) continue;
       uint64_t input;

@@ -95,8 +95,15 @@ const char *sg_backend_reason(const sg_sim *sim); /* why this backend was chosen
 int sg_cuda_available(char *why, size_t len);
 
 /* ---- nodes ----------------------------------------------------------------------------- */
-/* A population: global ids first .. first+n-1. Ids start at 1 and are contiguous, as in NEST. */
-typedef struct sg_nodes { uint64_t first; uint64_t n; } sg_nodes;
+/* A node collection (NEST's NodeCollection). ids == NULL (what a {first, n} initialiser gives):
+ * the contiguous ids first .. first+n-1, as sg_create returns them (ids start at 1). ids != NULL:
+ * the n ids ids[0..n), strictly ascending (sorted, no duplicates, as NEST requires), and first
+ * is ignored (calls read ids[0]). The caller owns the array; no call keeps the pointer after it
+ * returns. Every call that takes sg_nodes accepts either form unless it says otherwise; an empty
+ * collection, an unsorted or duplicated list, or an id 0 or beyond the last node is refused
+ * (SG_ERR_ARG) with a message naming the first offending id. Connection rules work over the
+ * collection's order: position i of a collection is its i-th smallest id. */
+typedef struct sg_nodes { uint64_t first; uint64_t n; const uint64_t *ids; } sg_nodes;
 
 sg_status sg_create(sg_sim *sim, const char *model, uint64_t n, sg_nodes *out);
 /* Same with a population name (used for HDF5 groups and files); NULL gives "<model>_<first id>". */
@@ -106,18 +113,41 @@ sg_status sg_create_named(sg_sim *sim, const char *model, uint64_t n, const char
  * a new population were refused, so that a failed create leaves nothing behind. Allowed for the
  * last population created, while no connection involves it and no sg_simulate has run since it
  * was created (SG_ERR_ARG for other nodes, SG_ERR_STATE otherwise); its ids are given out again. */
-sg_status sg_create_undo(sg_sim *sim, sg_nodes nodes);
-/* A sub-range of a population (NEST's slicing): nodes.first+start, count n. */
+sg_status sg_create_undo(sg_sim *sim, sg_nodes nodes);   /* a range, or the population's ids as a list */
+/* Positions start .. start+n-1 of a collection (NEST's nodes[start:start+n]); of an id list, a
+ * view into the same array. {0, 0} when the positions do not lie within the collection. */
 sg_nodes sg_slice(sg_nodes nodes, uint64_t start, uint64_t n);
+/* A collection of the n ids in ids (strictly ascending; checked by the calls that use it). */
+sg_nodes sg_nodes_list(const uint64_t *ids, uint64_t n);
+/* The id at position i (0-based) of a collection; 0 when i >= nodes.n. */
+uint64_t sg_nodes_at(sg_nodes nodes, uint64_t i);
+/* Position of id in a collection (binary search over an id list), or UINT64_MAX if absent. */
+uint64_t sg_nodes_find(sg_nodes nodes, uint64_t id);
+/* Checks a collection against sim as every call does (non-empty, ascending, unique, 1..last id);
+ * SG_OK or SG_ERR_ARG with the message in sg_errmsg. */
+sg_status sg_nodes_check(sg_sim *sim, sg_nodes nodes);
 
-/* Parameters and state. Booleans are 0.0/1.0. Nodes must lie within one population. */
+/* Parameters and state. Booleans are 0.0/1.0. The nodes may span several populations (each must
+ * have the parameter); every node is checked before any changes, so a refused call changes
+ * nothing. */
 sg_status sg_set(sg_sim *sim, sg_nodes nodes, const char *name, double value);
 sg_status sg_set_each(sg_sim *sim, sg_nodes nodes, const char *name, const double *values);
+/* Vector parameters and string lists (sg_set_vec, sg_set_vecs, sg_set_strs) take a range within
+ * one population; an id list is refused (SG_ERR_ARG) unless it is dense (then it is that range):
+ * set them range by range. */
 sg_status sg_set_vec(sg_sim *sim, sg_nodes nodes, const char *name, const double *v, size_t len);
 /* Several vector parameters at once, validated together (e.g. glif_cond's tau_syn and E_rev,
  * whose lengths must agree): either all are set or none. */
 sg_status sg_set_vecs(sg_sim *sim, sg_nodes nodes, size_t count, const char *const *names,
                       const double *const *values, const size_t *lens);
+/* A scalar parameter or state from an sg_value (connections' sg_value below): a scalar (as
+ * sg_set), an array of one value per node (as sg_set_each) or a distribution drawn per node
+ * (NEST's nodes.set(V_m=nest.random.uniform(-70, -60))). Draws come from the counter-based RNG
+ * (stream SG_STREAM_PARAM, docs/rng.md): node g's value depends only on the seed, g and the
+ * index of this randomised call among the successful ones, never on backend or thread count.
+ * A drawn value the parameter does not allow fails the whole call, nothing changes. */
+typedef struct sg_value sg_value;
+sg_status sg_set_value(sg_sim *sim, sg_nodes nodes, const char *name, const sg_value *v);
 /* Multimeter record_from and other string-list parameters. */
 sg_status sg_set_strs(sg_sim *sim, sg_nodes nodes, const char *name, const char *const *v,
                       size_t len);
@@ -177,16 +207,16 @@ typedef enum sg_value_kind {
   SG_DIST_LOGNORMAL, SG_DIST_EXPONENTIAL
 } sg_value_kind;
 
-/* A synapse parameter: a scalar, one value per connection, or a distribution drawn per
- * connection.  uniform(min=a, max=b); normal(mean=a, std=b); normal_clipped(mean=a, std=b,
+/* A synapse parameter (sg_connect) or a node parameter (sg_set_value): a scalar, one value per
+ * connection or node, or a distribution drawn per connection or node.  uniform(min=a, max=b); normal(mean=a, std=b); normal_clipped(mean=a, std=b,
  * lo, hi) redraws outside [lo, hi]; lognormal(mu=a, sigma=b) of the underlying normal;
  * exponential(beta=a). Arrays are ordered as NEST orders them (see README). */
-typedef struct sg_value {
+struct sg_value {
   sg_value_kind kind;
   double value;
   const double *array; size_t len;
   double a, b, lo, hi;
-} sg_value;
+};
 
 sg_value sg_scalar(double v);
 sg_value sg_array(const double *v, size_t len);

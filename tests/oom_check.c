@@ -466,7 +466,7 @@ static uint64_t state_digest(ctx *x) {
     size_t n = 0;
     if (!strcmp(model, "spike_recorder") && sg_spikes(sim, id, NULL, NULL, 0, &n) == SG_OK) h = fnv(h, &n, sizeof n);
   }
-  const sg_nodes all = {0, 0};
+  const sg_nodes all = {0, 0, NULL};
   uint64_t n = 0;
   sg_num_connections(sim, all, all, &n);
   uint64_t *src = malloc((n + 1) * 8), *tgt = malloc((n + 1) * 8);
@@ -491,7 +491,7 @@ static int g_have_ref, g_is_ref;
 /* A message that no call of the script gives: set before each call, so a failed call must
  * have written its own. */
 static const char *sentinel(sg_sim *sim) {
-  sg_set(sim, (sg_nodes){0, 0}, "sentinel", 0.0);
+  sg_set(sim, (sg_nodes){0, 0, NULL}, "sentinel", 0.0);
   return sg_errmsg(sim);
 }
 
@@ -570,7 +570,7 @@ typedef struct digest {
 static void take_digest(ctx *x, digest *D) {
   sg_sim *sim = x->sim;
   uint64_t h = 1469598103934665603ull;
-  const sg_nodes all = {0, 0};
+  const sg_nodes all = {0, 0, NULL};
   uint64_t n = 0;
   READ(x, "sg_num_connections", sg_num_connections(sim, all, all, &n));
   uint64_t *src = malloc((n + 1) * 8), *tgt = malloc((n + 1) * 8);

@@ -17,6 +17,14 @@ typedef struct sg_test_suite {
   CU_TestInfo *tests;                       /* CU_TEST_INFO_NULL terminated */
 } sg_test_suite;
 
+/* splitmix64 step of the state *s: the random inputs of the twin tests (reproducible) */
+static inline uint64_t sg_test_splitmix(uint64_t *s) {
+  uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
 /* Exact double comparison that prints both values on failure. */
 #define SG_ASSERT_DBL_EXACT(a, b)                                                        \
   do {                                                                                   \

@@ -66,6 +66,9 @@ static const char *const API_LIST[][2] = {
   {"sg_memory_report", "CASES memory_report_*"}, {"sg_run_stats_get", "CASES run_stats_*"},
   {"sg_create_undo", "CASES create_undo_*"}, {"sg_model_recordables", "static_functions"},
   {"sg_node_recordables", "CASES node_recordables_*"},
+  {"sg_nodes_list", "CASES set_list_*"},     {"sg_nodes_at", "test_nodesets helpers"},
+  {"sg_nodes_find", "test_nodesets helpers"}, {"sg_nodes_check", "CASES nodes_check_*"},
+  {"sg_set_value", "CASES set_value_*"},
 };
 #define N_API (sizeof API_LIST / sizeof API_LIST[0])
 
@@ -180,7 +183,7 @@ static uint64_t state_hash(const fx *f) {
   dump("memory, time", h);
   for (uint64_t id = 1; id <= mem.n_nodes; ++id) {
     const char *model = NULL;
-    sg_nodes pop = {0, 0};
+    sg_nodes pop = {0, 0, NULL};
     st = sg_node_model(sim, id, &model, &pop);
     HV(st); HV(pop.first); HV(pop.n);
     if (st || !model) continue;
@@ -201,7 +204,7 @@ static uint64_t state_hash(const fx *f) {
     }
   }
   dump("parameters and state", h);
-  const sg_nodes any = {0, 0};
+  const sg_nodes any = {0, 0, NULL};
   uint64_t nc = 0;
   st = sg_num_connections(sim, any, any, &nc);
   HV(st); HV(nc);
@@ -271,10 +274,12 @@ static const size_t L17[17] = {R17(1)};
 static double g_arr[9];
 static const double *NINE_WITH(int i, double x) { memcpy(g_arr, NINE, sizeof g_arr); g_arr[i] = x; return g_arr; }
 
-#define NS(a, b) ((sg_nodes){(uint64_t)(a), (uint64_t)(b)})
+#define NS(a, b) ((sg_nodes){(uint64_t)(a), (uint64_t)(b), NULL})
 #define ALL NS(0, 0)
 #define D_(...) ((const double[]){__VA_ARGS__})
 #define NAMES(...) ((const char *const[]){__VA_ARGS__})
+#define LS(...) sg_nodes_list((const uint64_t[]){__VA_ARGS__}, sizeof((const uint64_t[]){__VA_ARGS__}) / sizeof(uint64_t))
+#define VP(v) (&(sg_value[]){v}[0])
 #define VALS(...) ((const double *const[]){__VA_ARGS__})
 #define LENS(...) ((const size_t[]){__VA_ARGS__})
 #define OK0 SG_OK
@@ -603,15 +608,34 @@ static const double *NINE_WITH(int i, double x) { memcpy(g_arr, NINE, sizeof g_a
   X(get_id_past_end, ARG, "node id 16", "out of range", "allowed 1..15", OK0, sg_get(S, 16, "V_m", &od), OK0) \
   X(get_id_max, ARG, "18446744073709551615", "out of range", "allowed 1..15", OK0, sg_get(S, UINT64_MAX, "V_m", &od), OK0) \
   X(get_vec_id_zero, ARG, "node id 0", "out of range", "allowed 1..15", OK0, sg_get_vec(S, 0, "tau_syn", B, 8, &oz), OK0) \
-  X(set_first_zero, ARG, "node ids 0..0", "out of range", "allowed 1..15", OK0, sg_set(S, NS(0, 1), "tau_m", 5.0), OK0) \
-  X(set_past_end, ARG, "node ids 15..16", "out of range", "allowed 1..15", OK0, sg_set(S, NS(15, 2), "interval", 1.0), OK0) \
-  X(set_wrap, ARG, "node ids 2..", "out of range", "allowed 1..15", OK0, sg_set(S, NS(2, UINT64_MAX), "tau_m", 5.0), OK0) \
+  X(set_first_zero, ARG, "nodes = ids 0..0", "out of range", "allowed 1..15", OK0, sg_set(S, NS(0, 1), "tau_m", 5.0), OK0) \
+  X(set_past_end, ARG, "nodes = ids 15..16", "out of range", "allowed 1..15", OK0, sg_set(S, NS(15, 2), "interval", 1.0), OK0) \
+  X(set_wrap, ARG, "nodes = ids 2..", "out of range", "allowed 1..15", OK0, sg_set(S, NS(2, UINT64_MAX), "tau_m", 5.0), OK0) \
   X(set_empty, ARG, "n 0", "allowed n >= 1", 0, OK0, sg_set(S, NS(1, 0), "tau_m", 5.0), OK0)       \
-  X(set_span, ARG, "node ids 3..4", "span several populations", "allowed ids of one population", OK0, \
-    sg_set(S, NS(3, 2), "C_m", 50.0), OK0)                                                         \
-  X(set_each_span, ARG, "node ids 7..8", "span several populations", "allowed", OK0,               \
+  X(set_span, ARG, "C_m", "-50", "(node 3)", OK0, sg_set(S, NS(3, 2), "C_m", -50.0), OK0)            \
+  X(set_each_span, UNK, "parrot_neuron has no parameter 'origin'", "allowed", 0, OK0,              \
     sg_set_each(S, NS(7, 2), "origin", D_(1, 1)), OK0)                                             \
-  X(set_vec_out_of_range, ARG, "node ids 40..40", "out of range", "allowed 1..15", OK0,            \
+  /* -- id lists (sg_nodes.ids) and drawn values (sg_set_value) ----------------------------------- */ \
+  X(set_list_dup, ARG, "id 3 at position 2 repeats", "strictly ascending", 0, OK0,                 \
+    sg_set(S, LS(1, 3, 3), "V_b", -61.0), OK0)                                                     \
+  X(set_list_unsorted, ARG, "id 2 at position 1 is below id 3", "strictly ascending", 0, OK0,      \
+    sg_set(S, LS(3, 2), "V_b", -61.0), OK0)                                                        \
+  X(set_list_zero, ARG, "id 0", "allowed 1..15", 0, OK0, sg_set(S, LS(0, 2), "V_b", -61.0), OK0)    \
+  X(set_list_device, UNK, "V_b", "spike_recorder", 0, OK0, sg_set(S, LS(1, 12), "V_b", -61.0), OK0) \
+  X(set_each_list_bad_value, ARG, "C_m", "(node 4)", "allowed", OK0,                               \
+    sg_set_each(S, LS(1, 4), "C_m", D_(10, -1)), OK0)                                              \
+  X(nodes_check_past_end, ARG, "id 16", "allowed 1..15", 0, OK0, sg_nodes_check(S, LS(2, 16)), OK0) \
+  X(connect_list_dup, ARG, "post", "repeats", 0, OK0, sg_connect(S, F->g, LS(1, 1), NULL, NULL), OK0) \
+  X(set_value_null, ARG, "v", "NULL", 0, OK0, sg_set_value(S, F->g, "V_m", NULL), OK0)               \
+  X(set_value_uniform_empty, ARG, "V_m = uniform(min = 2, max = 1)", "allowed finite min < max", 0, \
+    OK0, sg_set_value(S, F->g, "V_m", VP(sg_random_uniform(2, 1))), OK0)                           \
+  X(set_value_drawn_refused, ARG, "C_m", "drawn from normal(10, 1000)", "allowed", OK0,            \
+    sg_set_value(S, LS(1, 2, 3, 4, 5), "C_m", VP(sg_random_normal(10, 1000))), OK0)                \
+  X(set_value_array_len, ARG, "array[2] for 3 nodes", "one value per node", 0, OK0,                \
+    sg_set_value(S, F->g, "V_m", VP(sg_array(D_(1, 2), 2))), OK0)                                  \
+  X(set_value_vector, ARG, "tau_syn", "vector parameter", 0, OK0,                                  \
+    sg_set_value(S, F->c, "tau_syn", VP(sg_random_uniform(1, 2))), OK0)                            \
+  X(set_vec_out_of_range, ARG, "nodes = ids 40..40", "out of range", "allowed 1..15", OK0,            \
     sg_set_vec(S, NS(40, 1), "spike_times", D_(1), 1), OK0)                                        \
   X(set_strs_out_of_range, ARG, "out of range", "allowed 1..15", 0, OK0,                           \
     sg_set_strs(S, NS(16, 1), "record_from", NAMES("V_m"), 1), OK0)                                \
@@ -1011,7 +1035,7 @@ static void test_badinput_static_functions(void) {
   CU_ASSERT_STRING_EQUAL(rb, "");
   CU_ASSERT_EQUAL(rl, strlen("V_m,refr_tick,I_stim"));
   CU_ASSERT_EQUAL(sg_model_recordables("gl_exp", NULL, 0, NULL), SG_OK);
-  const sg_nodes x = {5, 10};
+  const sg_nodes x = {5, 10, NULL};
   sg_nodes s = sg_slice(x, 10, 1);
   CU_ASSERT(s.first == 0 && s.n == 0);
   s = sg_slice(x, 3, 8);

@@ -52,7 +52,7 @@ static sg_sim *new_sim(double h, uint64_t seed) { return new_sim_t(h, seed, 0); 
 #define OK(call) OKS(sim, call)
 
 static sg_nodes create(sg_sim *sim, const char *model, uint64_t n) {
-  sg_nodes x = {0, 0};
+  sg_nodes x = {0, 0, NULL};
   OK(sg_create(sim, model, n, &x));
   return x;
 }
@@ -78,7 +78,7 @@ static uint64_t num(sg_sim *sim, sg_nodes pre, sg_nodes post) {
   return n;
 }
 
-static const sg_nodes ANY = {0, 0};
+static const sg_nodes ANY = {0, 0, NULL};
 
 /* All connections (source, target, weight, delay, receptor), malloc'd. */
 typedef struct conns { uint64_t *s, *t; double *w, *d; int *r; size_t n; } conns;
@@ -195,7 +195,7 @@ static void test_connect_all_to_all(void) {
   for (size_t i = 0; i < c.n; ++i) CU_ASSERT(c.s[i] != c.t[i]);
   conns_free(&c);
   /* overlapping ranges: pre 3..12 (spans both populations), post 5..8 */
-  sg_nodes pre = {3, 10}, post = {5, 4};
+  sg_nodes pre = {3, 10, NULL}, post = {5, 4, NULL};
   OK(sg_connect(sim, pre, post, &cs, NULL));
   CU_ASSERT_EQUAL(sim->edges.n, 70 + 90 + 10 * 4 - 4);
   CU_ASSERT_EQUAL(sim->n_connect_calls, 3);
@@ -621,7 +621,7 @@ static int expect_error(sg_sim *sim, sg_status got, sg_status want, const char *
   } while (0)
 
 static void test_connect_errors(void) {
-  CU_ASSERT_EQUAL(sg_connect(NULL, (sg_nodes){1, 1}, (sg_nodes){1, 1}, NULL, NULL), SG_ERR_ARG);
+  CU_ASSERT_EQUAL(sg_connect(NULL, (sg_nodes){1, 1, NULL}, (sg_nodes){1, 1, NULL}, NULL, NULL), SG_ERR_ARG);
   sg_sim *sim = new_sim(0.1, 13);
   sg_nodes a = create(sim, "gl_exp", 10), b = create(sim, "gl_exp", 8);
   sg_nodes par = create(sim, "parrot_neuron", 3), pg = create(sim, "poisson_generator", 2);
@@ -631,9 +631,9 @@ static void test_connect_errors(void) {
   sg_conn_spec cs;
   sg_syn_spec ss;
 
-  EXPECT_ERR(sg_connect(sim, (sg_nodes){1, 0}, b, NULL, NULL), SG_ERR_ARG, "pre", "empty");
-  EXPECT_ERR(sg_connect(sim, a, (sg_nodes){20, 10}, NULL, NULL), SG_ERR_ARG, "post", "20..29");
-  EXPECT_ERR(sg_connect(sim, (sg_nodes){0, 3}, b, NULL, NULL), SG_ERR_ARG, "pre", "out of range");
+  EXPECT_ERR(sg_connect(sim, (sg_nodes){1, 0, NULL}, b, NULL, NULL), SG_ERR_ARG, "pre", "empty");
+  EXPECT_ERR(sg_connect(sim, a, (sg_nodes){20, 10, NULL}, NULL, NULL), SG_ERR_ARG, "post", "20..29");
+  EXPECT_ERR(sg_connect(sim, (sg_nodes){0, 3, NULL}, b, NULL, NULL), SG_ERR_ARG, "pre", "out of range");
   cs = rule("all_to_al");
   EXPECT_ERR(sg_connect(sim, a, b, &cs, NULL), SG_ERR_UNKNOWN, "rule 'all_to_al'", "pairwise_bernoulli");
   sg_syn_spec_default(&ss);
@@ -693,7 +693,7 @@ static void test_connect_errors(void) {
   EXPECT_ERR(sg_connect(sim, pg, pg, NULL, NULL), SG_ERR_ARG, "poisson_generator", "generator -> neuron");
   EXPECT_ERR(sg_connect(sim, mm, sr, NULL, NULL), SG_ERR_ARG, "multimeter", "spike_recorder");
   /* a range spanning a neuron and a generator population into neurons is fine, into a recorder not */
-  EXPECT_ERR(sg_connect(sim, (sg_nodes){par.first, 5}, sr, NULL, NULL), SG_ERR_ARG, "poisson_generator", "spike_recorder");
+  EXPECT_ERR(sg_connect(sim, (sg_nodes){par.first, 5, NULL}, sr, NULL, NULL), SG_ERR_ARG, "poisson_generator", "spike_recorder");
   /* values */
   double arr[5] = {1, 2, 3, 4, 5};
   ss = syn(sg_array(arr, 5), sg_scalar(1.0));
@@ -767,7 +767,7 @@ static void test_connect_errors(void) {
   }
   /* queries */
   uint64_t n;
-  CU_ASSERT_EQUAL(sg_num_connections(sim, (sg_nodes){5, 100}, ANY, &n), SG_ERR_ARG);
+  CU_ASSERT_EQUAL(sg_num_connections(sim, (sg_nodes){5, 100, NULL}, ANY, &n), SG_ERR_ARG);
   CU_ASSERT_PTR_NOT_NULL(strstr(sg_errmsg(sim), "pre"));
   CU_ASSERT_EQUAL(sg_num_connections(sim, ANY, ANY, NULL), SG_ERR_ARG);
   CU_ASSERT_EQUAL(sg_num_connections(NULL, ANY, ANY, &n), SG_ERR_ARG);

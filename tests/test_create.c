@@ -66,7 +66,7 @@ static void expect(sg_sim *sim, sg_status got, sg_status want, const char *word)
 static void test_create_undo_refusals(void) {
   sg_sim *sim = sg_test_cpu_sim(0.1, 1, 1, NULL);
   CU_ASSERT_PTR_NOT_NULL_FATAL(sim);
-  const sg_nodes none = {1, 3};
+  const sg_nodes none = {1, 3, NULL};
   expect(sim, sg_create_undo(sim, none), SG_ERR_ARG, "no population exists");
   sg_nodes a, b, sr;
   OK(sg_create(sim, "gl_exp", 3, &a));

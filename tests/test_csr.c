@@ -37,7 +37,7 @@ static sg_sim *new_sim_t(uint64_t seed, int threads) {
   } while (0)
 
 static sg_nodes create(sg_sim *sim, const char *model, uint64_t n) {
-  sg_nodes x = {0, 0};
+  sg_nodes x = {0, 0, NULL};
   OKS(sim, sg_create(sim, model, n, &x));
   return x;
 }
@@ -192,7 +192,7 @@ static void make_net(sg_sim *sim, int part) {
     OKS(sim, sg_connect(sim, a, a, &cs, &ss));
   } else {
     /* later: more into the same nodes, a new population, recorder and multimeter growth */
-    sg_nodes a = {1, 300}, pg = {341, 3}, sr = {346, 2}, mm = {348, 1};
+    sg_nodes a = {1, 300, NULL}, pg = {341, 3, NULL}, sr = {346, 2, NULL}, mm = {348, 1, NULL};
     sg_nodes b = create(sim, "gl_exp", 50), sr2 = create(sim, "spike_recorder", 1);
     sg_conn_spec cs;
     sg_conn_spec_default(&cs);
@@ -290,32 +290,32 @@ static void test_csr_merge(void) {
   make_net(A, 0);
   build(A);
   size_t n0;
-  qrow *q0 = query_all(A, (sg_nodes){0, 0}, (sg_nodes){0, 0}, &n0);
+  qrow *q0 = query_all(A, (sg_nodes){0, 0, NULL}, (sg_nodes){0, 0, NULL}, &n0);
   make_net(A, 1);
   /* the query sees the CSR and the new edges together */
   size_t n1;
-  qrow *q1 = query_all(A, (sg_nodes){0, 0}, (sg_nodes){0, 0}, &n1);
+  qrow *q1 = query_all(A, (sg_nodes){0, 0, NULL}, (sg_nodes){0, 0, NULL}, &n1);
   CU_ASSERT(n1 > n0);
   build(A);
   make_net(B, 0);
   make_net(B, 1);
   ecopy E = copy_edges(B);
   size_t nb;
-  qrow *qb = query_all(B, (sg_nodes){0, 0}, (sg_nodes){0, 0}, &nb);
+  qrow *qb = query_all(B, (sg_nodes){0, 0, NULL}, (sg_nodes){0, 0, NULL}, &nb);
   build(B);
   check_against(B, &E);
   CU_ASSERT(sims_equal(A, B));
   CU_ASSERT_EQUAL(nb, n1);
   CU_ASSERT(nb == n1 && qrows_equal(qb, q1, nb));
   size_t na;
-  qrow *qa = query_all(A, (sg_nodes){0, 0}, (sg_nodes){0, 0}, &na);
+  qrow *qa = query_all(A, (sg_nodes){0, 0, NULL}, (sg_nodes){0, 0, NULL}, &na);
   CU_ASSERT(na == n1 && qrows_equal(qa, q1, na));   /* decoded CSR == edges */
   /* sub-ranges too */
   size_t x1, x2;
   sg_sim *Bq = new_sim_t(22, 0);
   make_net(Bq, 0); make_net(Bq, 1);
-  qrow *r1 = query_all(A, (sg_nodes){290, 60}, (sg_nodes){1, 320}, &x1);
-  qrow *r2 = query_all(Bq, (sg_nodes){290, 60}, (sg_nodes){1, 320}, &x2);
+  qrow *r1 = query_all(A, (sg_nodes){290, 60, NULL}, (sg_nodes){1, 320, NULL}, &x1);
+  qrow *r2 = query_all(Bq, (sg_nodes){290, 60, NULL}, (sg_nodes){1, 320, NULL}, &x2);
   CU_ASSERT(x1 == x2 && x1 > 0 && qrows_equal(r1, r2, x1));
   free(r1); free(r2);
   sg_sim_free(Bq);
@@ -363,7 +363,7 @@ static void test_csr_extend_and_empty(void) {
   CU_ASSERT(memcmp(in0, sim->csr.input, 100 * 4) == 0);
   CU_ASSERT_EQUAL(before.n_seg, sim->csr.n_seg);
   uint64_t n = 0;
-  OKS(sim, sg_num_connections(sim, (sg_nodes){0, 0}, (sg_nodes){0, 0}, &n));
+  OKS(sim, sg_num_connections(sim, (sg_nodes){0, 0, NULL}, (sg_nodes){0, 0, NULL}, &n));
   CU_ASSERT_EQUAL(n, 100);
   free(in0);
   sg_sim_free(sim);

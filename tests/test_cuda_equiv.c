@@ -195,6 +195,18 @@ static void net_generators(sg_sim *sim, net_out *out) {
   sg_nodes nrn, par, sg1, sg2, pg1, pg2, scg, ng1, ng2;
   OK(sg_create(sim, "gl_exp", 30, &nrn));
   gl_drive(sim, nrn, 250.0, 330.0);
+  /* node sets and drawn initial state (host-side draws, SG_STREAM_PARAM): every third neuron
+   * starts at a random V_m, and the others' pairs get a set-to-set connection */
+  uint64_t third[10], other[10];
+  for (uint64_t i = 0; i < 10; ++i) {
+    third[i] = nrn.first + 3 * i;
+    other[i] = nrn.first + 1 + 3 * (i / 2) + i % 2;
+  }
+  const sg_value vm = sg_random_uniform(-70.0, -50.0);
+  OK(sg_set_value(sim, sg_nodes_list(third, 10), "V_m", &vm));
+  sg_syn_spec s_set = syn(sg_scalar(3.0), sg_scalar(0.5), 0);
+  sg_conn_spec one = rule("one_to_one", 0);
+  OK(sg_connect(sim, sg_nodes_list(third, 10), sg_nodes_list(other, 10), &one, &s_set));
   OK(sg_create(sim, "parrot_neuron", 40, &par));
   OK(sg_create(sim, "spike_generator", 1, &sg1));
   const double t1[] = {0.5, 0.5, 1.0, 2.3, 2.3, 7.7, 15.0}, m1[] = {1, 2, 1, 3, 1, 2, 1}, w1[] = {1, 0.5, 2, 1, 1, -1, 1};
@@ -247,8 +259,8 @@ static void net_generators(sg_sim *sim, net_out *out) {
   add_mm(sim, out, nrn, 0.1, 0.0, GL_VARS, 3);
   const char *v1[] = {"V_m"};
   add_mm(sim, out, sg_slice(nrn, 0, 5), 0.5, 0.3, v1, 1);
-  OK(sg_set(sim, (sg_nodes){out->mm[1].id, 1}, "start", 3.0));
-  OK(sg_set(sim, (sg_nodes){out->mm[1].id, 1}, "stop", 12.0));
+  OK(sg_set(sim, (sg_nodes){out->mm[1].id, 1, NULL}, "start", 3.0));
+  OK(sg_set(sim, (sg_nodes){out->mm[1].id, 1, NULL}, "stop", 12.0));
   out->pops[out->n_pops++] = nrn;
   out->pops[out->n_pops++] = par;
   double v;

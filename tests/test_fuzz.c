@@ -124,11 +124,11 @@ static sg_nodes nodes_any(const fz *z) {
   if (z->n_pops && (g_valid || !chance(4))) {
     const fpop *p = &z->pops[rn((uint64_t)z->n_pops)];
     const uint64_t a = rn(p->n), n = 1 + rn(p->n - a);
-    return (sg_nodes){p->first + a, chance(3) ? p->n - a : n};
+    return (sg_nodes){p->first + a, chance(3) ? p->n - a : n, NULL};
   }
   const uint64_t N = z->n_nodes;
-  const sg_nodes bad[] = {{0, 0}, {0, 1}, {N + 1, 1}, {1, 0}, {2, UINT64_MAX}, {UINT64_MAX, 1},
-                          {1, N ? N : 1}, {1 + rn(N + 1), 1 + rn(5)}, {N, 2}};
+  const sg_nodes bad[] = {{0, 0, NULL}, {0, 1, NULL}, {N + 1, 1, NULL}, {1, 0, NULL}, {2, UINT64_MAX, NULL}, {UINT64_MAX, 1, NULL},
+                          {1, N ? N : 1, NULL}, {1 + rn(N + 1), 1 + rn(5), NULL}, {N, 2, NULL}};
   return PICK(bad);
 }
 static uint64_t id_any(const fz *z) {
@@ -215,7 +215,7 @@ static uint64_t state_hash(sg_sim *sim) {
       HV(st); HV(n);
     }
   }
-  const sg_nodes any = {0, 0};
+  const sg_nodes any = {0, 0, NULL};
   uint64_t nc = 0;
   st = sg_num_connections(sim, any, any, &nc);
   HV(st); HV(nc);
@@ -305,7 +305,7 @@ static void one_call(fz *z, const char *root) {
     const char *m = !g_valid && chance(6) ? PICK(MODELS_BAD) : sg_model_name(rn(sg_model_count()));
     const uint64_t ns[] = {1, 1, 2, 3, 5, 20, 0, (uint64_t)1 << 32, UINT64_MAX, ((uint64_t)1 << 32) - z->n_nodes};
     const uint64_t n = g_valid ? ns[rn(6)] : PICK(ns);
-    sg_nodes out = {0, 0};
+    sg_nodes out = {0, 0, NULL};
     const int named = chance(4);
     char name[80];
     snprintf(name, sizeof name, "%s", chance(3) ? "p/q" : chance(2) ? "pop" : "");
@@ -416,7 +416,7 @@ static void one_call(fz *z, const char *root) {
          ss.weight.b, (int)ss.delay.kind, ss.delay.value, ss.delay.a, ss.delay.b, ss.receptor_type, (int)st);
   } else if (op < 72) {                                               /* connection queries */
     mutating = 0;
-    const sg_nodes any = {0, 0};
+    const sg_nodes any = {0, 0, NULL};
     const sg_nodes pre = chance(2) ? any : nodes_any(z), post = chance(2) ? any : nodes_any(z);
     if (chance(2)) {
       uint64_t n;

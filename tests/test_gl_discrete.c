@@ -205,7 +205,7 @@ static void test_gl_discrete_trace(void) {
     syn.delay = sg_scalar(rd[c]);
     OK(sg_connect(sim, pop[rec[c][0]], pop[rec[c][1]], &cs, &syn));
   }
-  const sg_nodes all = {pop[0].first, (uint64_t)TR_POPS * TR_N};
+  const sg_nodes all = {pop[0].first, (uint64_t)TR_POPS * TR_N, NULL};
   OK(sg_create(sim, "multimeter", 1, &mm));
   OK(sg_set(sim, mm, "interval", 1.0));
   const char *vars[3] = {"V_m", "spiked", "gain"};

@@ -288,7 +288,10 @@ static void test_proc_bad_input(void) {
       {"all_to_all", 0, 1, 2, {0}, {0}, 0, "procedural = 2: allowed 0 or 1"},
       {"all_to_all", 0, 1, 1, {0}, {0}, 6, "more than a float holds"},
       {"all_to_all", 0, 1, 1, {0}, {0}, 7, "fixed-point input could overflow"},
+      {"all_to_all", 0, 1, 1, {0}, {0}, 8, "procedural pre is a set of 3 ids from"},
+      {"fixed_outdegree", 2, 1, 1, {0}, {0}, 9, "procedural post is a set of 3 ids from"},
   };
+  const uint64_t gaps[3] = {a.first, a.first + 2, a.first + 5};   /* not consecutive */
   for (size_t i = 0; i < sizeof bad / sizeof *bad; ++i) {
     sg_conn_spec cs;
     sg_syn_spec syn;
@@ -305,14 +308,17 @@ static void test_proc_bad_input(void) {
     case 5: pre = pg; break;
     case 6: syn.weight = sg_random_lognormal(80.0, 1.0); break;
     case 7: syn.weight = sg_scalar(1e8); break;
+    case 8: pre = sg_nodes_list(gaps, 3); break;
+    case 9: post = sg_nodes_list(gaps, 3); break;
     default: break;
     }
     CU_ASSERT_NOT_EQUAL(sg_connect(sim, pre, post, &cs, &syn), SG_OK);
     const int has = strstr(sg_errmsg(sim), bad[i].want) != NULL;
     if (!has) fprintf(stderr, "\n  case %zu: '%s' lacks '%s'", i, sg_errmsg(sim), bad[i].want);
     CU_ASSERT(has);
+    if (bad[i].which >= 8) CU_ASSERT(strstr(sg_errmsg(sim), "allowed ranges of consecutive ids") && strstr(sg_errmsg(sim), "procedural = 0"));
     uint64_t n = 1;
-    CU_ASSERT(sg_num_connections(sim, (sg_nodes){0, 0}, (sg_nodes){0, 0}, &n) == SG_OK && n == 0);
+    CU_ASSERT(sg_num_connections(sim, (sg_nodes){0, 0, NULL}, (sg_nodes){0, 0, NULL}, &n) == SG_OK && n == 0);
   }
   /* after the failures the call is call 0: the same graph as a fresh simulation's */
   sg_conn_spec cs;
@@ -332,6 +338,46 @@ static void test_proc_bad_input(void) {
   sg_sim_free(sim);
 }
 
+/* Node sets (sg_nodes.ids): a dense id list is the range, so procedural takes it (the same graph as
+ * the range); a query with sets of pre and post walks a procedural projection's rows again and
+ * keeps the pairs in both sets, as it keeps a stored projection's. */
+static void test_proc_node_sets(void) {
+  sg_sim *sim[2];
+  sg_nodes a[2];
+  const sg_value w = sg_random_lognormal(0.1, 0.3), d = sg_random_uniform(0.2, 2.0);
+  for (int k = 0; k < 2; ++k) {   /* k = 0: procedural, 1: stored */
+    sim[k] = sg_test_cpu_sim(0.1, 9, 1, NULL);
+    CU_ASSERT_FATAL(sim[k] && sg_create(sim[k], "iaf_psc_exp", 30, &a[k]) == SG_OK);
+    const uint64_t dense[5] = {a[k].first + 2, a[k].first + 3, a[k].first + 4, a[k].first + 5, a[k].first + 6};
+    const sg_nodes pre = k == 0 ? sg_nodes_list(dense, 5) : (sg_nodes){a[k].first + 2, 5, NULL};
+    sg_conn_spec cs;
+    sg_syn_spec syn;
+    sg_conn_spec_default(&cs);
+    sg_syn_spec_default(&syn);
+    cs.procedural = k == 0;
+    syn.weight = w; syn.delay = d;
+    CU_ASSERT_FATAL(sg_connect(sim[k], pre, a[k], &cs, &syn) == SG_OK);
+  }
+  uint64_t src[2][64], tgt[2][64];
+  double ww[2][64], dd[2][64];
+  size_t n[2] = {0, 0};
+  for (int k = 0; k < 2; ++k) {
+    const uint64_t f = a[k].first;
+    const uint64_t qpre[3] = {f + 1, f + 4, f + 6}, qpost[4] = {f, f + 3, f + 7, f + 29};
+    uint64_t cnt = 0;
+    CU_ASSERT(sg_num_connections(sim[k], sg_nodes_list(qpre, 3), sg_nodes_list(qpost, 4), &cnt) == SG_OK);
+    CU_ASSERT_EQUAL(cnt, 8u);   /* sources f + 4, f + 6 (f + 1 has no row) x 4 targets */
+    CU_ASSERT(sg_get_connections(sim[k], sg_nodes_list(qpre, 3), sg_nodes_list(qpost, 4), src[k], tgt[k], ww[k], dd[k], NULL,
+                                 64, &n[k]) == SG_OK);
+    for (size_t i = 0; i < n[k]; ++i) { src[k][i] -= f; tgt[k][i] -= f; }
+    sg_sim_free(sim[k]);
+  }
+  CU_ASSERT_EQUAL_FATAL(n[0], 8u);
+  CU_ASSERT_EQUAL_FATAL(n[1], 8u);
+  CU_ASSERT(memcmp(src[0], src[1], 8 * 8) == 0 && memcmp(tgt[0], tgt[1], 8 * 8) == 0);
+  CU_ASSERT(memcmp(ww[0], ww[1], 8 * 8) == 0 && memcmp(dd[0], dd[1], 8 * 8) == 0);
+}
+
 static CU_TestInfo tests[] = {
     {"all_to_all / one_to_one procedural == stored: identical spike trains (drawn w, d), 2 threads too", test_proc_equals_stored},
     {"bernoulli / outdegree / total_number procedural: 1 thread == 2 threads, counts", test_proc_threads},
@@ -339,6 +385,7 @@ static CU_TestInfo tests[] = {
     {"fixed_outdegree / fixed_total_number procedural: degrees, chi-square of in-degrees, no autapses", test_proc_degree_rules},
     {"sg_get_connections draws procedural all_to_all again == stored", test_proc_get_connections},
     {"bad input: refused with the reason, nothing connected, call index kept", test_proc_bad_input},
+    {"node sets: a dense id list is its range; queries with sets walk procedural rows", test_proc_node_sets},
     CU_TEST_INFO_NULL,
 };
 

@@ -10,7 +10,7 @@
  *      every length 0..300 (the 32- and 8-wide vector groups and the scalar tail), elements across the
  *      32-bit carry and the 64-bit wrap at every lane position, all-ones counters and keys, steps at the
  *      32- and 40-bit field limits, every stream kind; nothing written past the last element;
- *   3. make_ptab + ptab_counts (host/cpu_fast.h)  vs  sg_poisson (sg/rng.h): lambdas from 5e-324 to
+ *   3. make_ptab + ptab_counts (host/cpu_fast.h; AVX2: 4 targets per instruction)  vs  sg_poisson (sg/rng.h): lambdas from 5e-324 to
  *      just below 10, odd emlambdas (0, inf, NaN, subnormal), uniforms at the ends of (0, 1) and on
  *      both sides of every table entry; the tables that must be refused are; and the backend's
  *      composition (Philox words + table) against sg_poisson_generator_count;
@@ -18,6 +18,10 @@
  *      +-0, subnormals, the Q31.32 range limits (saturation), ties, the 2^52 rounding edge, inf, NaNs,
  *      a sweep of 2^16 exponent/high-mantissa patterns and random bit patterns; SG_TWINS_FULL=1 checks
  *      all 2^32 floats (about 15 s). Accumulation with repeated inputs and wrapping multiplicities.
+ *   5. sg_iaf_psc_exp_step_block (sg/models/iaf_psc_exp.h)  vs  sg_iaf_psc_exp_step: every state row, the
+ *      four cleared input ports and the spike list, blocks of every length at several offsets, random
+ *      coefficient sets (tau_syn == tau_m included), refractory nodes, V at the threshold, non-finite
+ *      states and inputs, and the stochastic mode (which the block form hands to the scalar step).
  * Each comparison counts its mismatches; each test also feeds it one deliberate difference (one input
  * bit or one word changed on the fast side) and asserts that it is found, so no test passes vacuously.
  * Which Philox path ran (AVX-512 or scalar) follows the build, as in host/backend_cpu.c. */
@@ -34,17 +38,13 @@
 
 #include "sg_test.h"
 #include "sg/models/gl_exp.h"
+#include "sg/models/iaf_psc_exp.h"
 #include "sg/stim/poisson_generator.h"
 #include "cpu_fast.h"
 
 /* ---- helpers ----------------------------------------------------------------------------------- */
 static uint64_t rs = 0x9E3779B97F4A7C15ull;
-static uint64_t rnext(void) {   /* splitmix64 */
-  uint64_t z = (rs += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
+static uint64_t rnext(void) { return sg_test_splitmix(&rs); }
 static double runif(double a, double b) { return a + (b - a) * ((double)(rnext() >> 11) * 0x1p-53); }
 static uint32_t rbelow(uint32_t n) { return (uint32_t)(rnext() % n); }
 
@@ -262,7 +262,7 @@ static void test_philox_words(void) {
   size_t bad = 0;
   const uint64_t seeds[] = {0, UINT64_MAX, 0xFFFFFFFFull, 0xFFFFFFFF00000000ull, 143202461, rnext()};
   const uint32_t ctrs[] = {0, 0xFFFFFFFFu, 0x80000000u, 1, (uint32_t)rnext()};
-  /* every length, random counters (the 32-wide and 8-wide groups and the tail) */
+  /* every length, random counters (the AVX-512 32- and 8-wide or AVX2 16- and 4-wide groups, the tail) */
   for (uint32_t cnt = 0; cnt <= 300; ++cnt)
     bad += philox_compare(rnext(), (uint32_t)rnext(), (uint32_t)rnext(), rnext(), cnt, 0);
   /* elements across the 32-bit carry and the 64-bit wrap, the carry at every lane position */
@@ -488,6 +488,21 @@ static size_t fx_compare(const uint32_t *bits, size_t n, int perturb) {
       REPORT("fx_of_float(%a = 0x%08x) = %lld, sg_fx_from_double %lld\n", (double)w, bits[i], (long long)f, (long long)r);
     }
   }
+  /* the block form, in groups that start at every offset mod 4 */
+  enum { FB = 64 };
+  float wb[FB];
+  int64_t ob[FB];
+  for (size_t i0 = 0; i0 < n; i0 += FB - 3) {
+    const uint32_t m = (uint32_t)(n - i0 < FB ? n - i0 : FB);
+    for (uint32_t q = 0; q < m; ++q) wb[q] = bits2f(bits[i0 + q] ^ (uint32_t)(perturb && i0 + q == n / 2));
+    fx_of_floats(wb, m, ob);
+    for (uint32_t q = 0; q < m; ++q)
+      if (ob[q] != sg_fx_from_double((double)bits2f(bits[i0 + q]))) {
+        ++bad;
+        REPORT("fx_of_floats(%a = 0x%08x) = %lld, sg_fx_from_double %lld\n", (double)bits2f(bits[i0 + q]), bits[i0 + q],
+               (long long)ob[q], (long long)sg_fx_from_double((double)bits2f(bits[i0 + q])));
+      }
+  }
   return bad;
 }
 
@@ -569,7 +584,8 @@ static size_t adds_compare(uint32_t n, uint32_t mult, const uint32_t *cnt, int p
   const uint32_t n_odd = n <= 6 ? 9 : 5;   /* the near-saturated and saturated ones in short blocks */
   for (uint32_t j = 0; j < n; ++j) {
     in[j] = rbelow(4) ? rbelow(FX_SLOT) : (j ? in[j - 1] : 0);   /* repeated inputs */
-    w[j] = rbelow(8) ? (float)runif(-100.0, 100.0) : bits2f(wodd[rbelow(n_odd)]);
+    w[j] = j && !rbelow(3) ? w[j - 1]   /* runs of one weight (add_counts converts a run's weight once) */
+           : rbelow(8)     ? (float)runif(-100.0, 100.0) : bits2f(wodd[rbelow(n_odd)]);
     if (cnt) c2[j] = cnt[j];
   }
   if (perturb && n) w[n / 2] = 1.0f;
@@ -621,6 +637,129 @@ static void test_fx_adds(void) {
   g_reports = saved;
 }
 
+/* ==== 5. iaf_psc_exp: sg_iaf_psc_exp_step_block vs sg_iaf_psc_exp_step ============================= */
+enum { IN = 600, IBLK = 256 };   /* the backend's block: cnt <= 256 */
+static double iA[SG_IAF_PSC_EXP_N_STATE][IN], iB[SG_IAF_PSC_EXP_N_STATE][IN];
+static int64_t isA[SG_IAF_PSC_EXP_N_PORTS * IN], isB[SG_IAF_PSC_EXP_N_PORTS * IN];
+static size_t i_spikes, i_refr;
+
+/* Coefficients from random NEST-like parameters (variant 0: the defaults; 1: tau_syn_ex == tau_m;
+ * 2: escape noise) */
+static void iaf_coef(sg_iaf_psc_exp_coef *c, int variant) {
+  double p[SG_IAF_PSC_EXP_N_PARAMS];
+#define X(name, unit, def, chk, doc) p[SG_IAF_PSC_EXP_P_##name] = def;
+  SG_IAF_PSC_EXP_PARAMS(X)
+#undef X
+  if (variant) {
+    p[SG_IAF_P_tau_m] = runif(2.0, 30.0);
+    p[SG_IAF_P_C_m] = runif(50.0, 400.0);
+    p[SG_IAF_PSC_EXP_P_tau_syn_ex] = variant == 1 ? p[SG_IAF_P_tau_m] : runif(0.1, 10.0);
+    p[SG_IAF_PSC_EXP_P_tau_syn_in] = runif(0.1, 10.0);
+    p[SG_IAF_P_I_e] = runif(-100.0, 500.0);
+    p[SG_IAF_P_t_ref] = runif(0.0, 3.0);
+  }
+  if (variant == 2) {
+    p[SG_IAF_PSC_EXP_P_delta] = 2.0;
+    p[SG_IAF_PSC_EXP_P_rho] = 200.0;
+  }
+  sg_iaf_psc_exp_prepare(p, NULL, 0.1, 100, c);
+}
+
+static double iaf_value(double scale) {
+  switch (rbelow(40)) {
+  case 0: return NAN;
+  case 1: return INFINITY;
+  case 2: return -0.0;
+  default: return runif(-scale, scale);
+  }
+}
+
+static void iaf_fill(const sg_iaf_psc_exp_coef *c) {
+  for (uint64_t i = 0; i < IN; ++i) {
+    double st[SG_IAF_PSC_EXP_N_STATE];
+    st[SG_IAF_PSC_EXP_S_V_m] = rbelow(8) ? c->Theta - runif(-0.5, 20.0) : (rbelow(2) ? c->Theta : iaf_value(50.0));
+    st[SG_IAF_PSC_EXP_S_refractory_steps] = rbelow(3) ? 0.0 : (double)rbelow(4);
+    st[SG_IAF_PSC_EXP_S_I_syn_ex] = iaf_value(800.0);
+    st[SG_IAF_PSC_EXP_S_I_syn_in] = iaf_value(800.0);
+    st[SG_IAF_PSC_EXP_S_i_0] = rbelow(2) ? 0.0 : iaf_value(300.0);
+    st[SG_IAF_PSC_EXP_S_i_1] = rbelow(2) ? 0.0 : iaf_value(300.0);
+    for (int r = 0; r < SG_IAF_PSC_EXP_N_STATE; ++r) iA[r][i] = iB[r][i] = st[r];
+  }
+}
+
+static void iaf_inputs(void) {
+  for (uint64_t q = 0; q < SG_IAF_PSC_EXP_N_PORTS * (uint64_t)IN; ++q) {
+    static const int64_t edge[] = {INT64_MIN, INT64_MAX, -1, 1, (int64_t)0xFFFFFFFF, -(int64_t)0x100000000ll,
+                                   (int64_t)0x20000000000001ll, -(int64_t)0x20000000000003ll};
+    const int64_t v = rbelow(3) ? 0 : rbelow(40) ? sg_fx_from_double(runif(-500.0, 500.0))
+                                   : rbelow(2)   ? edge[rbelow(sizeof edge / sizeof edge[0])] : (int64_t)rnext();
+    isA[q] = isB[q] = v;
+  }
+}
+
+/* One step of nodes i0 .. i0+cnt-1 both ways; mismatches of every state row, slot and spike. */
+static size_t iaf_step_both(const sg_iaf_psc_exp_coef *c, const sg_step_ctx *ctx, uint64_t i0, uint32_t cnt,
+                            int perturb) {
+  sg_view va, vb;
+  memset(&va, 0, sizeof va);
+  memset(&vb, 0, sizeof vb);
+  for (int r = 0; r < SG_IAF_PSC_EXP_N_STATE; ++r) { va.s[r] = iA[r]; vb.s[r] = iB[r]; }
+  uint32_t ref[IBLK], nref = 0, spk[IBLK];
+  for (uint32_t j = 0; j < cnt; ++j) {
+    i_refr += iA[SG_IAF_PSC_EXP_S_refractory_steps][i0 + j] != 0.0;
+    if (sg_iaf_psc_exp_step(c, &va, i0 + j, isA, ctx)) ref[nref++] = j;
+  }
+  if (perturb) isB[SG_IAF_PSC_EXP_PORT_I1 * IN + i0] += 1;
+  const uint32_t ns = sg_iaf_psc_exp_step_block(c, &vb, i0, cnt, isB, ctx, spk);
+  i_spikes += nref;
+  size_t bad = ns != nref;
+  for (uint32_t q = 0; q < ns && q < nref; ++q) bad += spk[q] != ref[q];
+  for (int r = 0; r < SG_IAF_PSC_EXP_N_STATE; ++r)
+    for (uint64_t i = 0; i < IN; ++i)
+      if (!same_bits(iA[r][i], iB[r][i])) {
+        ++bad;
+        REPORT("iaf_psc_exp block i0 %llu cnt %u: state %d node %llu = %.17g (block), %.17g (step)\n",
+               (unsigned long long)i0, cnt, r, (unsigned long long)i, iB[r][i], iA[r][i]);
+      }
+  for (uint64_t q = 0; q < SG_IAF_PSC_EXP_N_PORTS * (uint64_t)IN; ++q) bad += isA[q] != isB[q];
+  if (ns != nref) REPORT("iaf_psc_exp block i0 %llu cnt %u: %u spikes, step %u\n", (unsigned long long)i0, cnt, ns, nref);
+  return bad;
+}
+
+static void test_iaf_psc_exp_block(void) {
+  size_t bad = 0, cases = 0;
+  i_spikes = i_refr = 0;
+  for (int v = 0; v < 12; ++v) {
+    sg_iaf_psc_exp_coef c;
+    iaf_coef(&c, v % 3 == 2 && v < 6 ? 2 : v % 3);
+    for (uint32_t cnt = 1; cnt <= IBLK; cnt += 1 + (v > 2) * 6) {
+      const uint64_t i0 = rbelow(2) ? 0 : rbelow(IN - cnt + 1);
+      iaf_fill(&c);
+      iaf_inputs();
+      sg_step_ctx ctx = {rnext(), rnext() >> 20, 1 + (rnext() & 0xFFFFu), IN};
+      for (int s = 0; s < 3; ++s, ++ctx.step) {   /* three steps in a row: state carried over */
+        bad += iaf_step_both(&c, &ctx, i0, cnt, 0);
+        iaf_inputs();
+        ++cases;
+      }
+    }
+  }
+  CU_ASSERT_EQUAL(bad, 0);
+  CU_ASSERT(cases > 1500);
+  CU_ASSERT(i_spikes > 5000);
+  CU_ASSERT(i_refr > 5000);
+  /* negative control: one unit of one current input changed on the block side is found */
+  sg_iaf_psc_exp_coef c;
+  iaf_coef(&c, 0);
+  iaf_fill(&c);
+  iaf_inputs();
+  const sg_step_ctx ctx = {3, 9, 1, IN};
+  const size_t saved = g_reports;
+  g_reports = 1000;
+  CU_ASSERT(iaf_step_both(&c, &ctx, 0, 64, 1) > 0);
+  g_reports = saved;
+}
+
 static CU_TestInfo tests[] = {
     {"gl_exp block step == sg_gl_exp_step (every block length, edge states, 8 coefficient sets)", test_gl_exp_block},
     {"gl_exp block step: a one-unit input change is detected (negative control)", test_gl_exp_block_control},
@@ -630,6 +769,8 @@ static CU_TestInfo tests[] = {
     {"Poisson words + table == sg_poisson_generator_count (the backend's composition)", test_poisson_counts_composition},
     {"fx_of_float == sg_fx_from_double (+-0, subnormals, ties, range limits, NaN, sweep; + control)", test_fx_of_float},
     {"add_events / add_counts == plain Q31.32 adds (repeated inputs, wrapping counts; + control)", test_fx_adds},
+    {"iaf_psc_exp block step == sg_iaf_psc_exp_step (random coefficients, refractory, non-finite; + control)",
+     test_iaf_psc_exp_block},
     CU_TEST_INFO_NULL,
 };
 

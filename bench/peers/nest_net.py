@@ -7,7 +7,7 @@ t_ref, with_reset. Differences that remain (input before the hazard, hazard 1 - 
 no firing and integration during dead time) shift rates a little: run.py prints every
 simulator's rate so the comparison can be judged.
 
-    python nest_net.py --net a|b|c --n N [--k K] [--time ms] [--threads T] [--record] [--seed S]
+    python nest_net.py --net a|b|c --n N [--k K] [--time ms] [--threads T] [--record] [--seed S] [--level L]
 """
 import argparse
 import json
@@ -20,6 +20,9 @@ import time
 A_RATE, A_W = 3850.0, 0.5
 B_RATE, B_W, B_WE, B_WI = 3900.0, 0.5, 0.1, -0.45
 C_RATE, C_W = 3800.0, 2.0
+# net c: the switches of GLIF levels 1..5 (as bench/throughput.c)
+GLIF_LEVELS = {1: (False, False, False), 2: (True, False, False), 3: (False, True, False),
+               4: (True, True, False), 5: (True, True, True)}
 GL = dict(a=1.2, b=27.0, V_b=-51.3, V_r=-65.0, tau_m=10.0, t_ref=2.0, C_m=250.0)
 
 
@@ -32,6 +35,7 @@ def main():
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--record", action="store_true")
     ap.add_argument("--seed", type=int, default=12345)
+    ap.add_argument("--level", type=int, default=5, choices=range(1, 6), help="net c: GLIF level 1..5")
     o = ap.parse_args()
 
     t0 = time.perf_counter()
@@ -48,9 +52,10 @@ def main():
 
     t0 = time.perf_counter()
     if o.net == "c":
-        pops = [nest.Create("glif_cond", o.n, params={"spike_dependent_threshold": True,
-                                                      "after_spike_currents": True,
-                                                      "adapting_threshold": True})]
+        r, asc, a = GLIF_LEVELS[o.level]
+        pops = [nest.Create("glif_cond", o.n, params={"spike_dependent_threshold": r,
+                                                      "after_spike_currents": asc,
+                                                      "adapting_threshold": a})]
     else:
         pp = dict(tau_m=GL["tau_m"], C_m=GL["C_m"], dead_time=GL["t_ref"], dead_time_random=False,
                   with_reset=True, c_1=0.0, c_2=math.exp((GL["V_r"] - GL["V_b"]) / GL["a"]) / GL["b"],

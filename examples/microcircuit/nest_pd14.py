@@ -6,6 +6,7 @@ over the seeds, to a CSV file (tests/data/pd14_nest_scale0.1.csv is its output).
 
 Usage: nest_pd14.py [--scale 0.1] [--kscale 0.1] [--presim 100] [--time 500] [--seeds 1,2,3,4,5]
                     [--threads 1] [--out tests/data/pd14_nest_scale0.1.csv] [--json]
+       nest_pd14.py --merge A.csv B.csv [--out OUT.csv]
 --json: the first seed only, one line of bench/throughput's JSON fields (network "pd14", for
 bench/run.py) instead of the CSV file.
 Needs nest-simulator 3.10 and numpy (python3.11 -m venv v && v/bin/pip install nest-simulator==3.10.0 numpy).
@@ -13,6 +14,7 @@ Needs nest-simulator 3.10 and numpy (python3.11 -m venv v && v/bin/pip install n
 # SPDX-License-Identifier: MIT
 import argparse
 import math
+import os
 import time
 
 import numpy as np
@@ -108,11 +110,11 @@ def run(seed, scale, kscale, t0, T, threads):
         nest.Connect(pg, pops[i], "all_to_all", {"weight": w_psc * ws, "delay": D_EXC})
     nest.Simulate(0.1)   # NEST builds its connection tables here; that step is not measured
     tbuild = time.time() - tb
-    ts = time.time()
+    ts, cs = time.time(), time.process_time()
     nest.Simulate(t0 + T - 0.1)
-    tsim = time.time() - ts
+    tsim, csim = time.time() - ts, time.process_time() - cs   # CPU time: all threads, steadier when busy
     run.last = dict(neurons=int(n.sum()), synapses=int(n_syn.sum()),
-                    spikes=int(sum(sr.n_events for sr in srs)))
+                    spikes=int(sum(sr.n_events for sr in srs)), sim_cpu_s=csim)
     out = []
     for i in range(8):
         ev = srs[i].events
@@ -130,7 +132,12 @@ def main():
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--out", default="tests/data/pd14_nest_scale0.1.csv")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--merge", nargs="+", metavar="CSV",
+                    help="write --out from CSV files of this script for the same model and disjoint seeds "
+                         "(exact pooled means and sds), instead of running NEST")
     a = ap.parse_args()
+    if a.merge:
+        return merge(a.merge, a.out)
     seeds = [int(s) for s in a.seeds.split(",")]
     if a.json:
         return bench_json(a, seeds[0])
@@ -156,6 +163,43 @@ def main():
     print(open(a.out).read())
 
 
+def merge(files, out):
+    """Pools CSV files of this script (same model, disjoint seeds) into one: the mean and sd (ddof 1)
+    over all seeds follow exactly from each file's per-population mean, sd and seed count."""
+    heads, rows = [], []
+    for fn in files:
+        with open(fn) as f:
+            lines = f.read().splitlines()
+        heads.append(lines[0])
+        rows.append([l.split(",") for l in lines[3:] if l])
+    base = [h.rsplit(", seeds ", 1) for h in heads]
+    if len({b[0] for b in base}) != 1:
+        raise SystemExit("merge: the files describe different runs:\n  " + "\n  ".join(heads))
+    seeds = [s for b in base for s in b[1].split(",")]
+    if len(set(seeds)) != len(seeds):
+        raise SystemExit("merge: seeds repeat: " + ",".join(seeds))
+
+    def pooled(ms, sds, ns):
+        N = sum(ns)
+        m = sum(mi * ni for mi, ni in zip(ms, ns)) / N
+        ss = sum((ni - 1) * si * si + ni * (mi - m) ** 2 for mi, si, ni in zip(ms, sds, ns))
+        return m, math.sqrt(ss / (N - 1))
+
+    with open(out, "w") as f:
+        f.write(f"{base[0][0]}, seeds {','.join(seeds)}\n")
+        f.write("# written by examples/microcircuit/nest_pd14.py --merge " + " ".join(
+            os.path.basename(x) for x in files) + " (runs of disjoint seeds pooled); sd = standard deviation over "
+            "seeds (ddof 1); cv = mean ISI CV over neurons with >= 3 spikes, ncv their number\n")
+        f.write("population,n,rate_mean,rate_sd,cv_mean,cv_sd,ncv_mean,seeds\n")
+        for parts in zip(*rows):
+            ns = [int(p[7]) for p in parts]
+            rm, rs = pooled([float(p[2]) for p in parts], [float(p[3]) for p in parts], ns)
+            cm, cs = pooled([float(p[4]) for p in parts], [float(p[5]) for p in parts], ns)
+            nc = sum(float(p[6]) * n for p, n in zip(parts, ns)) / sum(ns)
+            f.write(f"{parts[0][0]},{parts[0][1]},{rm:.5f},{rs:.5f},{cm:.5f},{cs:.5f},{nc:.1f},{sum(ns)}\n")
+    print(open(out).read())
+
+
 def bench_json(a, seed):
     """One run, reported with bench/throughput's fields (whole run; the build excludes nothing
     but the Python import). syn_events_per_s counts recurrent deliveries only: spikes of each
@@ -176,7 +220,8 @@ def bench_json(a, seed):
         "t_sim_ms": T, "record": True, "build_s": round(tb, 6), "wall_s": round(tsim, 6), "rtf": tsim / (T * 1e-3),
         "x_real_time": T * 1e-3 / tsim, "neuron_updates_per_s": L["neurons"] * round(T / H) / tsim,
         "syn_events_per_s": ev / tsim, "spikes": L["spikes"], "rate_hz": L["spikes"] / L["neurons"] / (T * 1e-3),
-        "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
+        "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+        "sim_cpu_s": round(L["sim_cpu_s"], 6)}))
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@
  *                      depend on the sign of its weight)
  *   SG_<M>_HOOKS       designated initialisers of the optional descriptor fields (host/internal.h,
  *                      sg_model_desc): .check, .vecs/.n_vecs/.vec_default (SG_<M>_VECS tables),
- *                      .state_width, recordables, state access, .init_state, .cpu_block_step;
+ *                      .state_width, recordables, state access, .init_state, .cpu_block_step (+ .cpu_block_draws);
  *                      empty when there are none.
  * host/models.c generates the descriptor from these (read by the parameter API, the HDF5 writer
  * and the docs); the backends call prepare and step. Devices (include/sg/stim/<d>.h) have the

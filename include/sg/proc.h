@@ -36,6 +36,7 @@
 
 #include <math.h>
 
+#include "sg/dist.h"
 #include "sg/hd.h"
 #include "sg/math.h"
 #include "sg/model.h"
@@ -43,8 +44,6 @@
 
 SG_EXTERN_C_BEGIN
 
-/* Value kinds: the numbers of sg_value_kind (spikegpu.h, host only; host/connect.c checks them). */
-enum { SG_PV_SCALAR = 0, SG_PV_UNIFORM = 2, SG_PV_NORMAL, SG_PV_NORMAL_CLIPPED, SG_PV_LOGNORMAL, SG_PV_EXPONENTIAL };
 enum { SG_PROC_ALL = 0, SG_PROC_ONE, SG_PROC_OUT, SG_PROC_TOTAL, SG_PROC_BERN };
 #define SG_PROC_ALL_CHUNK 1024u
 #define SG_PROC_PICK_ATTEMPTS 64u     /* draw blocks 0..63 of a slot's step                   */
@@ -98,35 +97,16 @@ SG_HD uint64_t sg_proc_pick(uint32_t lo, uint32_t hi, uint64_t n) {
 }
 
 /* One draw of a distributed value v (kind >= SG_PV_UNIFORM) on the cursor (seed, stream,
- * element, step) from draw block `draw`, at most SG_PROC_VALUE_BLOCKS blocks. Returns 0, or 1 when
- * it needed more blocks (a clipped normal redrawing): then *out is the last draw clipped into
- * [lo, hi]. sg_connect's stored rules draw their values with this function too. */
+ * element, step) from draw block `draw`, at most SG_PROC_VALUE_BLOCKS blocks: sg_dist_draw
+ * (sg/dist.h), the sampler of sg_connect's stored rules and of sg_set_value too. Returns 0, or 1
+ * when it needed more blocks (a clipped normal redrawing): then *out is the last draw clipped into
+ * [lo, hi]. */
 SG_HD int sg_proc_value(const sg_proc_val *v, uint64_t seed, uint32_t stream, uint64_t element, uint64_t step,
                         uint32_t draw, double *out) {
   sg_rng_cursor c;
   sg_rng_cursor_init(&c, seed, stream, element, step);
   c.next_draw = draw;
-  const uint32_t end = draw + SG_PROC_VALUE_BLOCKS;
-  double x = v->value;
-  switch (v->kind) {
-  case SG_PV_UNIFORM: x = v->a + (v->b - v->a) * sg_uniform(&c); break;
-  case SG_PV_NORMAL: x = v->a + v->b * sg_normal(&c); break;
-  case SG_PV_LOGNORMAL: x = sg_exp(v->a + v->b * sg_normal(&c)); break;
-  case SG_PV_EXPONENTIAL: x = -v->a * sg_log(sg_uniform(&c)); break;
-  case SG_PV_NORMAL_CLIPPED:
-    for (;;) {
-      x = v->a + v->b * sg_normal(&c);
-      if (c.exhausted || c.next_draw > end) {
-        *out = x < v->lo ? v->lo : x > v->hi ? v->hi : x;
-        return 1;
-      }
-      if (x >= v->lo && x <= v->hi) break;
-    }
-    break;
-  default: break;
-  }
-  *out = x;
-  return c.exhausted || c.next_draw > end;
+  return sg_dist_draw(v->kind, v->a, v->b, v->lo, v->hi, &c, draw + SG_PROC_VALUE_BLOCKS, out);
 }
 
 /* Units of the row of source position s (count: fixed_total_number's per-source counts). */

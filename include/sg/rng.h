@@ -24,6 +24,9 @@
  *                      instance = the index of the sg_connect call (count of earlier successful
  *                      calls, < 2^32: call 2^32 is refused), step = a per-element draw counter
  *                      (host/connect.c documents each rule)
+ *   SG_STREAM_PARAM    element = the node's global id, instance = the index of the randomised
+ *                      sg_set_value call (count of earlier successful ones, < 2^32), step = 0;
+ *                      draw blocks 0..255 by a cursor (host/params.c)
  * Node ids are < 2^32 and step fields < 2^40, so no index is truncated and two different draws never
  * share a counter in a network the API accepts.
  *
@@ -69,6 +72,7 @@ SG_EXTERN_C_BEGIN
 #define SG_STREAM_POISSON 2u    /* Poisson counts: element = target index, instance = generator gid */
 #define SG_STREAM_NOISE 3u      /* noise generator draws: element = target index, instance = generator gid */
 #define SG_STREAM_CONNECT 4u    /* sg_connect draws: element per rule, instance = connect call index */
+#define SG_STREAM_PARAM 5u      /* sg_set_value draws: element = node id, instance = randomised set call */
 #define SG_STREAM_KIND_MAX 0x3FFFu
 
 #define SG_RNG_STEP_BITS 40

@@ -62,7 +62,9 @@ class sg_config(ctypes.Structure):
 
 
 class sg_nodes(ctypes.Structure):
-    _fields_ = [("first", c_uint64), ("n", c_uint64)]
+    """ids NULL: the range first .. first+n-1; else n strictly ascending ids (the caller keeps
+    the array alive for the call)."""
+    _fields_ = [("first", c_uint64), ("n", c_uint64), ("ids", ctypes.POINTER(c_uint64))]
 
 
 class sg_entry_info(ctypes.Structure):
@@ -157,6 +159,7 @@ _PROTOTYPES = {
     "sg_create_undo": (c_int, [SIM_P, sg_nodes]),
     "sg_set": (c_int, [SIM_P, sg_nodes, c_char_p, c_double]),
     "sg_set_each": (c_int, [SIM_P, sg_nodes, c_char_p, P_DOUBLE]),
+    "sg_set_value": (c_int, [SIM_P, sg_nodes, c_char_p, ctypes.POINTER(sg_value)]),
     "sg_set_vec": (c_int, [SIM_P, sg_nodes, c_char_p, P_DOUBLE, c_size_t]),
     "sg_set_vecs": (c_int, [SIM_P, sg_nodes, c_size_t, ctypes.POINTER(c_char_p),
                             ctypes.POINTER(P_DOUBLE), ctypes.POINTER(c_size_t)]),

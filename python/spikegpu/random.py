@@ -1,12 +1,14 @@
-"""Random synapse parameters, as NEST's ``nest.random`` module.
+"""Random parameters, as NEST's ``nest.random`` module.
 
-Use them as ``weight`` or ``delay`` in a ``syn_spec``; each connection draws its own value
-(Philox, keyed by the simulation seed, so the draws are the same on every backend and thread
-count)::
+Use them as ``weight`` or ``delay`` in a ``syn_spec`` (each connection draws its own value) or as
+a scalar node parameter or state at ``create(params=...)`` and ``set`` (each node draws its own
+value). The draws are Philox keyed by the simulation seed and, for nodes, by the node id, so
+they are the same on every backend and thread count (docs/rng.md)::
 
     sim.connect(pre, post, "all_to_all",
                 {"weight": spikegpu.random.normal(mean=0.5, std=0.1),
                  "delay": spikegpu.random.uniform(min=1.0, max=3.0)})
+    nodes.set(V_m=spikegpu.random.uniform(-70.0, -60.0))
 """
 from __future__ import annotations
 

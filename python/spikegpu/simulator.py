@@ -12,6 +12,7 @@ A PyNEST script translates line by line::
 """
 from __future__ import annotations
 
+import bisect
 import ctypes
 import math
 import numbers
@@ -176,7 +177,7 @@ def _as_float(name, v):
     """A scalar parameter value as float, with an error that names the parameter and value."""
     if isinstance(v, Distribution):
         raise ArgumentError(f"{name} = {v!r}: random distributions are accepted for synapse weight "
-                            f"and delay only; draw per-node values with numpy and pass an array")
+                            f"and delay and for scalar node parameters and state only")
     if isinstance(v, (bool, np.bool_)):
         return 1.0 if v else 0.0
     if _is_scalar(v):
@@ -573,7 +574,8 @@ class Simulator:
         """Creates n nodes of a model (``nest.Create``); returns their NodeCollection.
 
         params: a dict applied with :meth:`NodeCollection.set` (scalars, per-node sequences of
-        length n, vectors), or a list of n dicts, one per node. name: population name used for
+        length n, :mod:`spikegpu.random` distributions drawn per node, vectors), or a list of n
+        dicts, one per node. name: population name used for
         HDF5 groups and file names (default "<model>_<first id>").
         """
         n = _capi.c_integer("create: n", n, "uint64", 1, allowed="an integer in [1, 2^64)")
@@ -607,7 +609,8 @@ class Simulator:
         "allow_multapses": bool, "procedural": bool}`` (rules fixed_indegree, fixed_outdegree,
         fixed_total_number, pairwise_bernoulli). ``"procedural": True`` stores no synapse: a
         spiking source's row is drawn again at every spike (docs/procedural.md; not for
-        fixed_indegree, arrays or unbounded delay distributions).
+        fixed_indegree, arrays, unbounded delay distributions, or pre / post that are not
+        consecutive ids such as ``nodes[::2]``).
 
         syn_spec: None (static_synapse, weight 1, delay 1 ms), a synapse model name, or a dict
         with ``synapse_model``, ``weight``, ``delay`` (ms) and ``receptor_type``. weight and
@@ -809,20 +812,54 @@ _RECORDERS = ("spike_recorder",) + _MULTIMETERS
 _SPECIAL_GET = ("global_id", "model", "events", "n_events", "record_from", "recordables")
 
 
-class NodeCollection:
-    """A contiguous range of node ids of one Simulator (``nest.NodeCollection``).
+def _merge_ranges(ranges):
+    """Sorted (first, n) ranges with touching ones joined."""
+    out = []
+    for f, k in ranges:
+        if out and out[-1][0] + out[-1][1] == f:
+            out[-1] = (out[-1][0], out[-1][1] + k)
+        else:
+            out.append((f, k))
+    return tuple(out)
 
-    ``len(nodes)``, ``for gid in nodes``, ``nodes[3]`` and ``nodes[2:5]`` (contiguous slices
-    only), ``a + b`` (adjacent ranges), ``nodes.get("V_m")``, ``nodes.set(V_m=-70.0)``,
+
+def _ranges_of_ids(ids):
+    """(first, n) runs of a strictly ascending id sequence."""
+    out = []
+    for g in ids:
+        if out and out[-1][0] + out[-1][1] == g:
+            out[-1][1] += 1
+        else:
+            out.append([g, 1])
+    return tuple((f, k) for f, k in out)
+
+
+class NodeCollection:
+    """Node ids of one Simulator (``nest.NodeCollection``): sorted ascending and unique, as in
+    NEST; a contiguous range (what ``create`` returns) or any set of ids, kept as a tuple of
+    (first, n) ranges, so a range costs what it always did.
+
+    ``len(nodes)``, ``for gid in nodes``, ``gid in nodes``, ``nodes[3]``, ``nodes[2:5]``,
+    ``nodes[::10]``, ``nodes[[1, 5, 7]]`` (ascending positions), ``a + b`` (the sorted union of
+    disjoint collections), ``nodes.get("V_m")``, ``nodes.set(V_m=-70.0)``,
+    ``nodes.set(V_m=spikegpu.random.uniform(-70, -60))`` (drawn per node by the C library),
     ``nodes.V_m`` and ``nodes.V_m = -70.0``; recorders have ``.events``.
     """
 
-    __slots__ = ("_sim", "_first", "_n")
+    __slots__ = ("_sim", "_first", "_n", "_ranges", "_idarr")
 
-    def __init__(self, sim, first, n):
+    def __init__(self, sim, first, n, ranges=None):
         object.__setattr__(self, "_sim", sim)
-        object.__setattr__(self, "_first", int(first))
-        object.__setattr__(self, "_n", int(n))
+        if ranges is None:
+            ranges = ((int(first), int(n)),)
+        object.__setattr__(self, "_ranges", tuple(ranges))
+        object.__setattr__(self, "_first", self._ranges[0][0])
+        object.__setattr__(self, "_n", sum(k for _, k in self._ranges))
+        object.__setattr__(self, "_idarr", None)
+
+    @classmethod
+    def _of_ranges(cls, sim, ranges):
+        return cls(sim, None, None, _merge_ranges(ranges))
 
     # -- sequence protocol ------------------------------------------------------------------------
     def __len__(self):
@@ -832,22 +869,56 @@ class NodeCollection:
         return iter(self._ids_range())
 
     def _ids_range(self):
-        return range(self._first, self._first + self._n)
+        """The ids in order: a range, or a list for a collection of several ranges."""
+        if len(self._ranges) == 1:
+            return range(self._first, self._first + self._n)
+        return [g for f, k in self._ranges for g in range(f, f + k)]
+
+    def _contiguous(self):
+        return len(self._ranges) == 1
+
+    def _pos_starts(self):
+        starts, p = [], 0
+        for _, k in self._ranges:
+            starts.append(p)
+            p += k
+        return starts
+
+    def _at(self, i):
+        """Id at position i (0 <= i < len)."""
+        starts = self._pos_starts()
+        r = bisect.bisect_right(starts, i) - 1
+        return self._ranges[r][0] + (i - starts[r])
+
+    def _position(self, gid):
+        """Position of gid, or None."""
+        r = bisect.bisect_right([f for f, _ in self._ranges], gid) - 1
+        if r < 0:
+            return None
+        f, k = self._ranges[r]
+        return self._pos_starts()[r] + gid - f if gid < f + k else None
 
     def __contains__(self, gid):
-        return isinstance(gid, numbers.Integral) and self._first <= gid < self._first + self._n
+        return (isinstance(gid, (numbers.Integral, np.integer)) and not isinstance(gid, bool)
+                and self._position(int(gid)) is not None)
 
     def __eq__(self, other):
         return (isinstance(other, NodeCollection) and other._sim is self._sim
-                and other._first == self._first and other._n == self._n)
+                and other._ranges == self._ranges)
 
     def __hash__(self):
-        return hash((id(self._sim), self._first, self._n))
+        return hash((id(self._sim), self._ranges))
+
+    def _ids_text(self):
+        parts = [str(f) if k == 1 else f"{f}..{f + k - 1}" for f, k in self._ranges]
+        return ", ".join(parts[:6]) + (f", ... ({len(parts)} ranges)" if len(parts) > 6 else "")
 
     def __repr__(self):
         if self._n == 1:
             return f"NodeCollection(model={self.model}, id={self._first})"
-        return f"NodeCollection(model={self.model}, ids={self._first}..{self._first + self._n - 1})"
+        if self._contiguous():
+            return f"NodeCollection(model={self.model}, ids={self._first}..{self._first + self._n - 1})"
+        return f"NodeCollection(model={self.model}, size={self._n}, ids=[{self._ids_text()}])"
 
     def __getitem__(self, key):
         n = self._n
@@ -857,9 +928,12 @@ class NodeCollection:
                 i += n
             if not 0 <= i < n:
                 raise IndexError(f"index {key} out of range for a NodeCollection of {n} nodes")
-            return type(self)(self._sim, self._first + i, 1)
+            return type(self)(self._sim, self._at(i), 1)
         if isinstance(key, slice):
             start, stop, step = key.indices(n)
+            if step < 1:
+                raise ArgumentError(f"NodeCollection[{key!r}]: step {step}: allowed a step >= 1 "
+                                    f"(node collections are sorted ascending, as in NEST)")
             idx = range(start, stop, step)
         else:
             if isinstance(key, (str, bytes)):
@@ -871,24 +945,29 @@ class NodeCollection:
                                 f"{type(key).__name__}") from None
             if any(not 0 <= i < n for i in idx):
                 raise IndexError(f"index out of range for a NodeCollection of {n} nodes: {list(key)}")
+            if any(b <= a for a, b in zip(idx, idx[1:])):
+                raise ArgumentError(f"NodeCollection[{list(key)!r}]: positions must be strictly "
+                                    f"ascending (sorted, no repeats): node collections are sorted "
+                                    f"and unique, as in NEST")
         if len(idx) == 0:
             raise ArgumentError(f"NodeCollection[{key!r}] is empty: spikegpu node collections hold "
                                 f"at least one node")
-        if any(b - a != 1 for a, b in zip(idx, idx[1:])):
-            raise ArgumentError(f"NodeCollection[{key!r}] is not contiguous: spikegpu node collections "
-                                f"are contiguous id ranges; use a step of 1 (e.g. nodes[2:5]) or "
-                                f"loop over single nodes")
-        return type(self)(self._sim, self._first + idx[0], len(idx))
+        if self._contiguous():
+            if isinstance(idx, range) and idx.step == 1:
+                return type(self)(self._sim, self._first + idx[0], len(idx))
+            return self._of_ranges(self._sim, _ranges_of_ids(self._first + i for i in idx))
+        ids = self._ids_range()
+        return self._of_ranges(self._sim, _ranges_of_ids(ids[i] for i in idx))
 
     def __add__(self, other):
         if not isinstance(other, NodeCollection) or other._sim is not self._sim:
             return NotImplemented
-        if other._first == self._first + self._n:
-            return type(self)(self._sim, self._first, self._n + other._n)
-        if self._first == other._first + other._n:
-            return type(self)(self._sim, other._first, self._n + other._n)
-        raise ArgumentError(f"{self!r} + {other!r}: the ranges are not adjacent; spikegpu node "
-                            f"collections are contiguous id ranges")
+        ranges = sorted(self._ranges + other._ranges)
+        for (f0, k0), (f1, _) in zip(ranges, ranges[1:]):
+            if f1 < f0 + k0:
+                raise ArgumentError(f"{self!r} + {other!r}: the collections share node {f1}: "
+                                    f"allowed disjoint collections (NEST's rule)")
+        return self._of_ranges(self._sim, ranges)
 
     def tolist(self):
         """Global ids as a list of ints."""
@@ -897,7 +976,12 @@ class NodeCollection:
     @property
     def ids(self):
         """Global ids as a uint64 numpy array."""
-        return np.arange(self._first, self._first + self._n, dtype=np.uint64)
+        if self._contiguous():
+            return np.arange(self._first, self._first + self._n, dtype=np.uint64)
+        firsts = np.array([f for f, _ in self._ranges], dtype=np.int64)
+        counts = np.array([k for _, k in self._ranges], dtype=np.int64)
+        pos = np.concatenate(([0], np.cumsum(counts)[:-1]))   # position of each range's first id
+        return (np.arange(self._n, dtype=np.int64) + np.repeat(firsts - pos, counts)).astype(np.uint64)
 
     @property
     def global_id(self):
@@ -912,7 +996,8 @@ class NodeCollection:
     @property
     def last(self):
         """Last global id."""
-        return self._first + self._n - 1
+        f, k = self._ranges[-1]
+        return f + k - 1
 
     @property
     def model(self):
@@ -926,12 +1011,33 @@ class NodeCollection:
         return self._sim
 
     def _c(self):
+        """The C sg_nodes: a range, or an id list (the array lives as long as the collection)."""
         self._sim._h()
-        return _capi.sg_nodes(_capi.c_integer("nodes: first id", self._first, "uint64"),
-                              _capi.c_integer("nodes: count", self._n, "uint64"))
+        if self._contiguous():
+            return _capi.sg_nodes(_capi.c_integer("nodes: first id", self._first, "uint64"),
+                                  _capi.c_integer("nodes: count", self._n, "uint64"))
+        if self._idarr is None:
+            object.__setattr__(self, "_idarr", np.ascontiguousarray(self.ids))
+        return _capi.sg_nodes(self._first, self._n, _uptr(self._idarr))
 
     def _segs(self):
-        return self._sim._segments(self._first, self._n)
+        """(pop, first id, count) pieces, in id order: one per population and range (one walk
+        over ranges and populations together, both sorted by id)."""
+        if self._contiguous():
+            return self._sim._segments(self._first, self._n)
+        pops = self._sim._pops
+        j = pops.index(self._sim._pop_of(self._first))
+        out = []
+        for f, k in self._ranges:
+            g, end = f, f + k
+            while g < end:
+                while g >= pops[j].first + pops[j].n:
+                    j += 1
+                p = pops[j]
+                e = min(end, p.first + p.n)
+                out.append((p, g, e - g))
+                g = e
+        return out
 
     # -- get ------------------------------------------------------------------------------------
     def get(self, *names, output=""):
@@ -1049,7 +1155,10 @@ class NodeCollection:
         """Sets parameters or state (``NodeCollection.set``).
 
         ``set(V_m=-70.0, I_e=[0, 100, 200])`` or ``set({"V_m": -70.0})``: a scalar applies to
-        every node, a sequence of len(nodes) numbers gives one value per node. Vector parameters
+        every node, a sequence of len(nodes) numbers gives one value per node, a
+        :mod:`spikegpu.random` distribution draws one value per node (in C, keyed by the seed
+        and the node id: the same on every backend and thread count; a drawn value the
+        parameter does not allow refuses the whole call). Vector parameters
         (spike_times, tau_syn, ...) take a sequence that applies to every node, or a list of
         len(nodes) sequences. ``record_from`` (multimeters) takes a list of names.
         ``set([{...}, {...}, ...])`` sets one dict per node. Booleans may be True/False.
@@ -1165,8 +1274,31 @@ class NodeCollection:
         if name in _SPECIAL_GET:
             raise ArgumentError(f"set: '{name}' is read-only")
         bname = _capi.enc(name, "parameter name")
+        if isinstance(value, Distribution):   # drawn per node by the C library, all or nothing
+            v = _capi.sg_value()
+            value._fill(v)
+            sim._check(L.sg_set_value(h, self._c(), bname, ctypes.byref(v)))
+            return
+        segs = self._segs()
+        kinds = [(_entries(p.model).get(name) or {}).get("kind") for p, _, _ in segs]
+        if "vector" not in kinds and (_is_scalar(value) or "state" not in kinds):
+            # scalars and one value per node: one C call for the whole collection, which checks
+            # every population's part before it writes any (all or nothing)
+            if _is_scalar(value):
+                sim._check(L.sg_set(h, self._c(), bname, _as_float(f"set: {name}", value)))
+                return
+            if None in kinds:
+                p = segs[kinds.index(None)][0]
+                raise UnknownNameError(f"set: {p.model} has no parameter '{name}': allowed "
+                                       f"{', '.join(_entries(p.model))}")
+            a = _as_array(f"set: {name}", value, ndim=None)
+            if a.ndim != 1 or a.size != self._n:
+                raise ArgumentError(f"set: {name}: got {a.size} values (shape {a.shape}) "
+                                    f"for {self._n} nodes: allowed a scalar or one value per node")
+            sim._check(L.sg_set_each(h, self._c(), bname, _dptr(np.ascontiguousarray(a))))
+            return
         per_node_pos = 0
-        for p, first, k in self._segs():
+        for p, first, k in segs:
             info = _entries(p.model).get(name)
             kind = info["kind"] if info else None
             c = _capi.sg_nodes(first, k)

@@ -60,7 +60,7 @@ int main(int argc, char **argv) {
   CHECK(sg_connect(sim, nrn, sr, NULL, NULL));
   CHECK(sg_simulate(sim, T));
   uint64_t nc = 0;
-  const sg_nodes any = {0, 0};
+  const sg_nodes any = {0, 0, NULL};
   CHECK(sg_num_connections(sim, any, any, &nc));
   printf("C %llu\n", (unsigned long long)nc);
   size_t ns = 0;

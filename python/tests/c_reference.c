@@ -79,7 +79,7 @@ int main(int argc, char **argv) {
   CHECK(sg_simulate(sim, T - T / 2));
 
   uint64_t nc = 0;
-  sg_nodes any = {0, 0};
+  sg_nodes any = {0, 0, NULL};
   CHECK(sg_num_connections(sim, any, any, &nc));
   printf("C %llu\n", (unsigned long long)nc);
   size_t ns = 0;

@@ -245,12 +245,13 @@ def test_node_collection():
     both = n + m
     assert len(both) == 7 and both.model == ("gl_exp", "parrot_neuron")
     assert nest.NodeCollection([2, 3, 4]) == n[1:4]
-    with pytest.raises(spikegpu.NotSupportedError, match="non-contiguous.*step of 1"):
-        n[::2]
-    with pytest.raises(spikegpu.NotSupportedError, match="gap"):
-        n[0] + n[2]
-    with pytest.raises(spikegpu.NotSupportedError, match="contiguous"):
-        nest.NodeCollection([1, 3])
+    assert n[::2].tolist() == [1, 3, 5] and (n[0] + n[2]).tolist() == [1, 3]
+    assert nest.NodeCollection([1, 3]) == n[[0, 2]] and n[::2].index(5) == 2
+    assert "step=2" in repr(n[::2]) and n[::2][1] in n and n[[1, 3]] not in n[::2]
+    with pytest.raises(spikegpu.ArgumentError, match="strictly ascending"):
+        nest.NodeCollection([3, 1])
+    with pytest.raises(spikegpu.ArgumentError, match="strictly ascending"):
+        nest.NodeCollection([1, 1])
     assert "size=5" in repr(n) and "model=gl_exp" in repr(n)
 
 

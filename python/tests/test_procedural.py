@@ -40,3 +40,24 @@ def test_fixed_indegree_procedural_refused():
     with pytest.raises(spikegpu.ArgumentError, match="procedural"):
         sim.connect(a, a, {"rule": "all_to_all", "procedural": 3})
     assert sim.num_connections() == 0
+
+
+def test_node_sets_and_procedural():
+    """A set that is not consecutive ids is refused with procedural (stored takes it); a slice
+    of consecutive ids is a range; queries with sets walk the procedural rows."""
+    sims = [spikegpu.Simulator(backend="cpu", seed=6, verbose=False) for _ in range(2)]
+    got = []
+    for k, sim in enumerate(sims):
+        a = sim.create("iaf_psc_exp", 12)
+        if k == 0:
+            with pytest.raises(spikegpu.ArgumentError, match="not consecutive.*procedural = 0"):
+                sim.connect(a[::2], a, {"rule": "all_to_all", "procedural": True})
+            with pytest.raises(spikegpu.ArgumentError, match="procedural post is a set"):
+                sim.connect(a, a[::3], {"rule": "fixed_outdegree", "outdegree": 2, "procedural": True})
+            assert sim.num_connections() == 0
+        sim.connect(a[2:7], a, {"rule": "all_to_all", "procedural": k == 0},
+                    {"weight": rnd.normal(5.0, 2.0), "delay": rnd.uniform(0.5, 2.0)})
+        got.append(sim.get_connections(a[::2], a[1::3]))
+    assert got[0]["source"].size == 3 * 4   # sources 3, 5, 7 (ids of a[2:7] at even positions) x 4
+    for key in got[0]:
+        np.testing.assert_array_equal(got[0][key], got[1][key])

@@ -239,7 +239,7 @@ static uint32_t sg_gl_discrete_block_hook(const void *coef, const sg_view *v, ui
 
 #define SG_GL_DISCRETE_HOOKS                                                                       \
   .init_state = sg_gl_discrete_init_state,                                                         \
-  .params_changed = sg_gl_discrete_params_changed, .cpu_block_step = sg_gl_discrete_block_hook,
+  .params_changed = sg_gl_discrete_params_changed, .cpu_block_step = sg_gl_discrete_block_hook, .cpu_block_draws = 1,
 #endif
 
 #endif

@@ -222,7 +222,7 @@ static uint32_t sg_gl_exp_block_hook(const void *coef, const sg_view *v, uint64_
   return sg_gl_exp_step_block((const sg_gl_exp_coef *)coef, v, i0, cnt, slot, ctx, w0, w1, spk);
 }
 
-#define SG_GL_EXP_HOOKS .check = sg_gl_exp_check, .cpu_block_step = sg_gl_exp_block_hook,
+#define SG_GL_EXP_HOOKS .check = sg_gl_exp_check, .cpu_block_step = sg_gl_exp_block_hook, .cpu_block_draws = 1,
 #endif
 
 #endif

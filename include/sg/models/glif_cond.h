@@ -72,8 +72,10 @@
  *     neurons: h = 0.1 max |dV| 8e-7 mV, h = 0.05 2e-13 mV, h = 0.01 0, no spike moved.
  *     With glibc's pow in place of sg_pow the step matched that replica in every one of 6e7
  *     steps; a pow that rounds like glibc's would make NEST agreement unconditional.
+ * CPU: the backend runs glif_cond_block.h (4 or 8 neurons per vector, this step's bits, tested by
+ * tests/test_glif_block.c); the CUDA backend and per-node coefficient sets run this step.
  * References: Teeter C et al. (2018) Nat Commun 9:709; NEST models/glif_cond.{h,cpp}.
- * See also: docs/models.md §2 (the contract), gl_exp.h (the template).
+ * See also: docs/models.md §2 (the contract, §2.6 the CPU fast path), gl_exp.h (the template).
  */
 /* SPDX-License-Identifier: MIT */
 #ifndef SG_MODELS_GLIF_COND_H
@@ -88,7 +90,9 @@
 #define SG_GLIF_MAX_REC 8                        /* spike receptors (len(tau_syn))      */
 #define SG_GLIF_MAX_ASC 8                        /* after-spike currents (len(asc_decay)) */
 #define SG_GLIF_MAX_DIM (1 + 2 * SG_GLIF_MAX_REC)
+#ifndef SG_GLIF_MAX_EVOLVE                       /* (a test may lower it to reach it quickly) */
 #define SG_GLIF_MAX_EVOLVE 1000000               /* solver calls per step before giving up */
+#endif
 
 /* X(name, unit, default, check, doc) */
 #define SG_GLIF_COND_PARAMS(X)                                                                \
@@ -400,6 +404,14 @@ static inline void sg_glif_cond_prepare(const double *p, const sg_vec *vecs, dou
 #  define SG_GLIF_FI SG_HD
 #endif
 
+/* pow of the step control. On the device it is a call (sg_pow inlined twice is a large share of the
+ * kernel's code and registers); the same function, so the same bits. */
+#if defined(__CUDACC__)
+static __host__ __device__ __noinline__ double sg_glif_pow(double x, double y) { return sg_pow(x, y); }
+#else
+#  define sg_glif_pow sg_pow
+#endif
+
 /* Right-hand side, NEST's glif_cond_dynamics: y = [V, dg_1, g_1, dg_2, g_2, ...], V relative. */
 SG_GLIF_FI void sg_glif_cond_rhs(const sg_glif_cond_coef *SG_RESTRICT c, const uint32_t nr,
                                  const int refr, const double I, const double asc,
@@ -427,43 +439,46 @@ SG_GLIF_FI int sg_glif_cond_integrate(const sg_glif_cond_coef *SG_RESTRICT c, co
                                       double *SG_RESTRICT y, double *SG_RESTRICT hs) {
   const uint32_t D = 1 + 2 * nr;
   const double t1 = c->h;
+  /* y stays the state at the start of the call until a trial is accepted (so a rejected trial has
+   * nothing to restore); the trial's result goes to yt; k6 reuses k2's storage (k2 is dead once the
+   * sixth stage's argument is formed): 7 arrays, not 9 (local memory on the GPU) */
   double k1[SG_GLIF_MAX_DIM], k2[SG_GLIF_MAX_DIM], k3[SG_GLIF_MAX_DIM], k4[SG_GLIF_MAX_DIM];
-  double k5[SG_GLIF_MAX_DIM], k6[SG_GLIF_MAX_DIM], yt[SG_GLIF_MAX_DIM], y0[SG_GLIF_MAX_DIM];
+  double k5[SG_GLIF_MAX_DIM], yt[SG_GLIF_MAX_DIM];
+  double *const k6 = k2;
   double t = 0.0, h_sugg = *hs;
   uint32_t budget = SG_GLIF_MAX_EVOLVE;
   while (t < t1) {
     /* ---- one gsl_odeiv_evolve_apply(t -> t1) ---- */
     const double t0 = t, dt = t1 - t0;
     double h0 = h_sugg;
-    for (uint32_t d = 0; d < D; ++d) y0[d] = y[d];
-    sg_glif_cond_rhs(c, nr, refr, I, asc, y0, k1);   /* dydt_in, reused by retries */
+    sg_glif_cond_rhs(c, nr, refr, I, asc, y, k1);   /* dydt_in, reused by retries */
     for (;;) {
       if (--budget == 0) { *hs = h_sugg; return 1; }
       int final_step = 0;
       if (h0 > dt) { h0 = dt; final_step = 1; }
       const double H = h0;
-      /* rkf45_apply: y0 -> y, error estimate into yt */
-      for (uint32_t d = 0; d < D; ++d) yt[d] = y0[d] + SG_GLIF_AH0 * H * k1[d];
+      /* rkf45_apply: y -> yt, error estimate */
+      for (uint32_t d = 0; d < D; ++d) yt[d] = y[d] + SG_GLIF_AH0 * H * k1[d];
       sg_glif_cond_rhs(c, nr, refr, I, asc, yt, k2);
-      for (uint32_t d = 0; d < D; ++d) yt[d] = y0[d] + H * (SG_GLIF_B3_0 * k1[d] + SG_GLIF_B3_1 * k2[d]);
+      for (uint32_t d = 0; d < D; ++d) yt[d] = y[d] + H * (SG_GLIF_B3_0 * k1[d] + SG_GLIF_B3_1 * k2[d]);
       sg_glif_cond_rhs(c, nr, refr, I, asc, yt, k3);
       for (uint32_t d = 0; d < D; ++d)
-        yt[d] = y0[d] + H * (SG_GLIF_B4_0 * k1[d] + SG_GLIF_B4_1 * k2[d] + SG_GLIF_B4_2 * k3[d]);
+        yt[d] = y[d] + H * (SG_GLIF_B4_0 * k1[d] + SG_GLIF_B4_1 * k2[d] + SG_GLIF_B4_2 * k3[d]);
       sg_glif_cond_rhs(c, nr, refr, I, asc, yt, k4);
       for (uint32_t d = 0; d < D; ++d)
-        yt[d] = y0[d] + H * (SG_GLIF_B5_0 * k1[d] + SG_GLIF_B5_1 * k2[d] + SG_GLIF_B5_2 * k3[d] +
-                             SG_GLIF_B5_3 * k4[d]);
+        yt[d] = y[d] + H * (SG_GLIF_B5_0 * k1[d] + SG_GLIF_B5_1 * k2[d] + SG_GLIF_B5_2 * k3[d] +
+                            SG_GLIF_B5_3 * k4[d]);
       sg_glif_cond_rhs(c, nr, refr, I, asc, yt, k5);
       for (uint32_t d = 0; d < D; ++d)
-        yt[d] = y0[d] + H * (SG_GLIF_B6_0 * k1[d] + SG_GLIF_B6_1 * k2[d] + SG_GLIF_B6_2 * k3[d] +
-                             SG_GLIF_B6_3 * k4[d] + SG_GLIF_B6_4 * k5[d]);
+        yt[d] = y[d] + H * (SG_GLIF_B6_0 * k1[d] + SG_GLIF_B6_1 * k2[d] + SG_GLIF_B6_2 * k3[d] +
+                            SG_GLIF_B6_3 * k4[d] + SG_GLIF_B6_4 * k5[d]);
       sg_glif_cond_rhs(c, nr, refr, I, asc, yt, k6);
       /* (GSL also evaluates f at the end point for dydt_out; the y control never reads it.) */
       double rmax = SG_GLIF_DBL_MIN;
       for (uint32_t d = 0; d < D; ++d) {
         const double di = SG_GLIF_C1 * k1[d] + SG_GLIF_C3 * k3[d] + SG_GLIF_C4 * k4[d] +
                           SG_GLIF_C5 * k5[d] + SG_GLIF_C6 * k6[d];
-        y[d] = y0[d] + H * di;
+        yt[d] = y[d] + H * di;
         const double err = H * (SG_GLIF_E1 * k1[d] + SG_GLIF_E3 * k3[d] + SG_GLIF_E4 * k4[d] +
                                 SG_GLIF_E5 * k5[d] + SG_GLIF_E6 * k6[d]);
         /* D0 = eps_rel (a_y |y| + a_dydt h |y'|) + eps_abs = 1e-3 for finite y */
@@ -475,23 +490,23 @@ SG_GLIF_FI int sg_glif_cond_integrate(const sg_glif_cond_coef *SG_RESTRICT c, co
        * rmax < 3e-5, 0.9 / rmax^(1/6) > 5.10 is clamped to 5; for rmax > 1900,
        * 0.9 / rmax^(1/5) < 0.198 is clamped to 0.2 -- the same bits as computing it. */
       if (rmax > 1.1) {
-        double rr = rmax > 1900.0 ? 0.2 : 0.9 / sg_pow(rmax, 1.0 / 5);
+        double rr = rmax > 1900.0 ? 0.2 : 0.9 / sg_glif_pow(rmax, 1.0 / 5);
         if (rr < 0.2) rr = 0.2;
         const double h_new = rr * H;
         if (fabs(h_new) < fabs(H) && t_new + h_new != t_new) {   /* reject and retry */
-          for (uint32_t d = 0; d < D; ++d) y[d] = y0[d];
           h0 = h_new;
           continue;
         }
         h_sugg = H;                                              /* cannot shrink: keep */
       } else if (rmax < 0.5) {
-        double rr = rmax < 3e-5 ? 5.0 : 0.9 / sg_pow(rmax, 1.0 / (5 + 1.0));
+        double rr = rmax < 3e-5 ? 5.0 : 0.9 / sg_glif_pow(rmax, 1.0 / (5 + 1.0));
         if (rr > 5.0) rr = 5.0;
         if (rr < 1.0) rr = 1.0;
         h_sugg = rr * H;
       } else {
         h_sugg = H;
       }
+      for (uint32_t d = 0; d < D; ++d) y[d] = yt[d];
       t = t_new;
       break;
     }
@@ -500,36 +515,38 @@ SG_GLIF_FI int sg_glif_cond_integrate(const sg_glif_cond_coef *SG_RESTRICT c, co
   return 0;
 }
 
-/* One neuron, one step. Returns the spike multiplicity (0 or 1). */
-SG_HD uint32_t sg_glif_cond_step(const sg_glif_cond_coef *SG_RESTRICT c, const sg_view *v, uint64_t i,
-                                 int64_t *SG_RESTRICT slot, const sg_step_ctx *ctx) {
-  const uint64_t n = ctx->n;
+/* Any receptor count (loops, arrays in memory). On the device a call of its own, so that its local
+ * arrays and registers do not add to those of the unrolled two-receptor path. */
+#if defined(__CUDACC__)
+static __host__ __device__ __noinline__
+#else
+static inline
+#endif
+int sg_glif_cond_integrate_any(const sg_glif_cond_coef *SG_RESTRICT c, const uint32_t nr, const int refr,
+                               const double I, const double asc, double *SG_RESTRICT y, double *SG_RESTRICT hs) {
+  return sg_glif_cond_integrate(c, nr, refr, I, asc, y, hs);
+}
+
+/* Steps 2-5 of the update, after the integration of step 1 left the new [V, dg, g] in y and the
+ * carried step size in hs (failed: the solver gave up). Reads the start-of-step state of node i
+ * (V_m still holds the old voltage), then writes the whole state and takes the inputs. Returns the
+ * spike multiplicity (0 or 1) or SG_STEP_NONFINITE. Shared by sg_glif_cond_step and the CPU block
+ * step (glif_cond_block.h), so both finish a step with the same operations. */
+SG_GLIF_FI uint32_t sg_glif_cond_finish(const sg_glif_cond_coef *SG_RESTRICT c, const sg_view *v, uint64_t i,
+                                        int64_t *SG_RESTRICT slot, uint64_t n, double *SG_RESTRICT y,
+                                        double hs, int failed) {
   const uint32_t nr = c->n_rec;
   double *const *s = v->s;
-  double y[SG_GLIF_MAX_DIM];
-  y[0] = s[SG_GLIF_COND_S_V_m][i];
-  for (uint32_t r = 0; r < nr; ++r) {
-    y[1 + 2 * r] = s[SG_GLIF_COND_S_dg][(uint64_t)r * n + i];
-    y[2 + 2 * r] = s[SG_GLIF_COND_S_g][(uint64_t)r * n + i];
-  }
-  const double v_old = y[0];
+  if (failed) y[0] = sg_bits2d(0x7ff8000000000000ull);   /* NaN marks the node */
+  const double v_old = s[SG_GLIF_COND_S_V_m][i];
   double refr = s[SG_GLIF_COND_S_refractory_steps][i];
   const double I = s[SG_GLIF_COND_S_I][i];
   double asc_sum = s[SG_GLIF_COND_S_ASCurrents_sum][i];
-  double hs = s[SG_GLIF_COND_S_integration_step][i];
-  if (!(hs > 0.0)) hs = c->h;   /* NEST: IntegrationStep_ = h at the first simulate */
-  const int is_refr = refr > 0.0;
-
-  /* 1. integrate; a literal receptor count lets the compiler unroll NEST's default case */
-  const int failed = nr == 2 ? sg_glif_cond_integrate(c, 2, is_refr, I, asc_sum, y, &hs)
-                             : sg_glif_cond_integrate(c, nr, is_refr, I, asc_sum, y, &hs);
-  if (failed) y[0] = sg_bits2d(0x7ff8000000000000ull);   /* NaN marks the node */
-
   double ts = s[SG_GLIF_COND_S_threshold_spike][i];
   double tv = s[SG_GLIF_COND_S_threshold_voltage][i];
   double theta;
   uint32_t spike = 0;
-  if (!is_refr) {
+  if (!(refr > 0.0)) {
     /* 2. not refractory */
     if (c->has_R) ts = ts * c->ts_decay;
     asc_sum = 0.0;
@@ -588,6 +605,30 @@ SG_HD uint32_t sg_glif_cond_step(const sg_glif_cond_coef *SG_RESTRICT c, const s
    * for NaN. */
   if (!(fabs(y[0]) <= 1.7976931348623157e308)) return SG_STEP_NONFINITE;
   return spike;
+}
+
+/* One neuron, one step. Returns the spike multiplicity (0 or 1) or SG_STEP_NONFINITE. */
+SG_HD uint32_t sg_glif_cond_step(const sg_glif_cond_coef *SG_RESTRICT c, const sg_view *v, uint64_t i,
+                                 int64_t *SG_RESTRICT slot, const sg_step_ctx *ctx) {
+  const uint64_t n = ctx->n;
+  const uint32_t nr = c->n_rec;
+  double *const *s = v->s;
+  double y[SG_GLIF_MAX_DIM];
+  y[0] = s[SG_GLIF_COND_S_V_m][i];
+  for (uint32_t r = 0; r < nr; ++r) {
+    y[1 + 2 * r] = s[SG_GLIF_COND_S_dg][(uint64_t)r * n + i];
+    y[2 + 2 * r] = s[SG_GLIF_COND_S_g][(uint64_t)r * n + i];
+  }
+  const int is_refr = s[SG_GLIF_COND_S_refractory_steps][i] > 0.0;
+  const double I = s[SG_GLIF_COND_S_I][i];
+  const double asc_sum = s[SG_GLIF_COND_S_ASCurrents_sum][i];
+  double hs = s[SG_GLIF_COND_S_integration_step][i];
+  if (!(hs > 0.0)) hs = c->h;   /* NEST: IntegrationStep_ = h at the first simulate */
+
+  /* 1. integrate; a literal receptor count lets the compiler unroll NEST's default case */
+  const int failed = nr == 2 ? sg_glif_cond_integrate(c, 2, is_refr, I, asc_sum, y, &hs)
+                             : sg_glif_cond_integrate_any(c, nr, is_refr, I, asc_sum, y, &hs);
+  return sg_glif_cond_finish(c, v, i, slot, n, y, hs, failed);
 }
 
 /* ---- host hooks: the descriptor's tables, ports, state widths, NEST's recordables (V_m and
@@ -801,7 +842,16 @@ static void sg_glif_cond_init_state(struct sg_pop *pop, uint64_t i) {
 }
 
 
+/* The CPU block step (glif_cond_block.h): no random numbers, so w0/w1 are not read. */
+#include "sg/models/glif_cond_block.h"
+static uint32_t sg_glif_cond_block_hook(const void *coef, const sg_view *v, uint64_t i0, uint32_t cnt, int64_t *slot,
+                                        const sg_step_ctx *ctx, const uint32_t *w0, const uint32_t *w1, uint32_t *spk) {
+  (void)w0; (void)w1;
+  return sg_glif_cond_step_block((const sg_glif_cond_coef *)coef, v, i0, cnt, slot, ctx, spk);
+}
+
 #define SG_GLIF_COND_HOOKS                                                                          \
+  .cpu_block_step = sg_glif_cond_block_hook, .cpu_block_draws = 0,                                  \
   .vecs = sg_glif_cond_vec_rows, .n_vecs = SG_GLIF_COND_N_VECS,                                     \
   .vec_default = sg_glif_cond_vec_default, .check = sg_glif_cond_check_vecs,                        \
   .state_width = sg_glif_cond_state_width,                                                          \

@@ -154,8 +154,86 @@ SG_HD uint32_t sg_iaf_psc_exp_step(const sg_iaf_psc_exp_coef *SG_RESTRICT c, con
   return fire ? 1u : 0u;
 }
 
-/* ---- host hooks ------------------------------------------------------------------------------- */
 #if !defined(__CUDACC__)
+/* ---- host-only batch form (cpu backend) ------------------------------------------------------
+ * sg_iaf_psc_exp_step_block() gives exactly the bits of cnt calls of sg_iaf_psc_exp_step() for
+ * nodes i0 .. i0+cnt-1 of a population with one coefficient set, and writes the indices j of the
+ * nodes that fired into spk[]. With the deterministic threshold and AVX2 it steps 4 nodes per
+ * instruction: the refractory branch becomes a blend of the same two values the scalar step
+ * computes (the membrane update is evaluated for every node and dropped where refractory), every
+ * value goes through the same IEEE operations in the same order, and the Q31.32 inputs become
+ * doubles through their 32-bit halves (AVX2 has no 64-bit integer conversion): hi + lo 2^-32 is
+ * v 2^-32 exactly, both terms being exact doubles, so its one rounding is that of (double)v 2^-32.
+ * The tail, the stochastic threshold and builds without AVX2 take the scalar step. */
+#if defined(__AVX2__)
+#include <immintrin.h>
+static inline __m256d sg_iaf_fx4_to_double(const int64_t *p) {
+  const __m256i v = _mm256_loadu_si256((const __m256i *)p);
+  const __m256i odd = _mm256_permutevar8x32_epi32(v, _mm256_setr_epi32(1, 3, 5, 7, 0, 2, 4, 6));
+  const __m256d hi = _mm256_cvtepi32_pd(_mm256_castsi256_si128(odd));            /* signed high halves */
+  const __m256i lo52 = _mm256_blend_epi32(v, _mm256_set1_epi64x(0x4330000000000000ll), 0xAA);   /* 2^52 + lo */
+  const __m256d lo = _mm256_sub_pd(_mm256_castsi256_pd(lo52), _mm256_set1_pd(0x1p52));
+  return _mm256_add_pd(hi, _mm256_mul_pd(lo, _mm256_set1_pd(0x1p-32)));
+}
+#endif
+
+static inline uint32_t sg_iaf_psc_exp_step_block(const sg_iaf_psc_exp_coef *SG_RESTRICT c, const sg_view *v,
+                                                 uint64_t i0, uint32_t cnt, int64_t *SG_RESTRICT slot,
+                                                 const sg_step_ctx *ctx, uint32_t *SG_RESTRICT spk) {
+  uint32_t j = 0, ns = 0;
+#if defined(__AVX2__)
+  if (c->mode == SG_IAF_EXP_DETERMINISTIC) {
+    double *Y = v->s[SG_IAF_PSC_EXP_S_V_m] + i0, *R = v->s[SG_IAF_PSC_EXP_S_refractory_steps] + i0;
+    double *E = v->s[SG_IAF_PSC_EXP_S_I_syn_ex] + i0, *I = v->s[SG_IAF_PSC_EXP_S_I_syn_in] + i0;
+    double *A0 = v->s[SG_IAF_PSC_EXP_S_i_0] + i0, *A1 = v->s[SG_IAF_PSC_EXP_S_i_1] + i0;
+    int64_t *in_ex = slot + (uint64_t)SG_IAF_PSC_EXP_PORT_EX * ctx->n + i0;
+    int64_t *in_in = slot + (uint64_t)SG_IAF_PSC_EXP_PORT_IN * ctx->n + i0;
+    int64_t *in_0 = slot + (uint64_t)SG_IAF_PSC_EXP_PORT_I0 * ctx->n + i0;
+    int64_t *in_1 = slot + (uint64_t)SG_IAF_PSC_EXP_PORT_I1 * ctx->n + i0;
+    const __m256d P22 = _mm256_set1_pd(c->P22), P21ex = _mm256_set1_pd(c->P21ex), P21in = _mm256_set1_pd(c->P21in);
+    const __m256d P20 = _mm256_set1_pd(c->P20), P11ex = _mm256_set1_pd(c->P11ex), P11in = _mm256_set1_pd(c->P11in);
+    const __m256d omP11ex = _mm256_set1_pd(c->one_minus_P11ex), I_e = _mm256_set1_pd(c->I_e);
+    const __m256d Theta = _mm256_set1_pd(c->Theta), V_reset = _mm256_set1_pd(c->V_reset);
+    const __m256d refr_steps = _mm256_set1_pd(c->refr_steps), zero = _mm256_setzero_pd(), one = _mm256_set1_pd(1.0);
+    const __m256i clear = _mm256_setzero_si256();
+    for (; j + 4 <= cnt; j += 4) {
+      const __m256d y = _mm256_loadu_pd(Y + j), r = _mm256_loadu_pd(R + j);
+      const __m256d ie = _mm256_loadu_pd(E + j), ii = _mm256_loadu_pd(I + j);
+      const __m256d i_0 = _mm256_loadu_pd(A0 + j), i_1 = _mm256_loadu_pd(A1 + j);
+      /* y P22 + I_ex P21ex + I_in P21in + (I_e + i_0) P20, left to right as in the scalar step */
+      const __m256d yi = _mm256_add_pd(
+          _mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(y, P22), _mm256_mul_pd(ie, P21ex)), _mm256_mul_pd(ii, P21in)),
+          _mm256_mul_pd(_mm256_add_pd(I_e, i_0), P20));
+      const __m256d free_ = _mm256_cmp_pd(r, zero, _CMP_EQ_OQ);
+      __m256d yn = _mm256_blendv_pd(y, yi, free_);
+      __m256d rn = _mm256_blendv_pd(_mm256_sub_pd(r, one), r, free_);
+      __m256d ex = _mm256_mul_pd(ie, P11ex);
+      const __m256d in = _mm256_add_pd(_mm256_mul_pd(ii, P11in), sg_iaf_fx4_to_double(in_in + j));
+      ex = _mm256_add_pd(ex, _mm256_mul_pd(omP11ex, i_1));
+      ex = _mm256_add_pd(ex, sg_iaf_fx4_to_double(in_ex + j));
+      const __m256d fire = _mm256_cmp_pd(yn, Theta, _CMP_GE_OQ);   /* false for NaN, as y >= Theta */
+      rn = _mm256_blendv_pd(rn, refr_steps, fire);
+      yn = _mm256_blendv_pd(yn, V_reset, fire);
+      _mm256_storeu_pd(Y + j, yn);
+      _mm256_storeu_pd(R + j, rn);
+      _mm256_storeu_pd(E + j, ex);
+      _mm256_storeu_pd(I + j, in);
+      _mm256_storeu_pd(A0 + j, sg_iaf_fx4_to_double(in_0 + j));
+      _mm256_storeu_pd(A1 + j, sg_iaf_fx4_to_double(in_1 + j));
+      _mm256_storeu_si256((__m256i *)(in_ex + j), clear);
+      _mm256_storeu_si256((__m256i *)(in_in + j), clear);
+      _mm256_storeu_si256((__m256i *)(in_0 + j), clear);
+      _mm256_storeu_si256((__m256i *)(in_1 + j), clear);
+      for (unsigned m = (unsigned)_mm256_movemask_pd(fire); m; m &= m - 1) spk[ns++] = j + (uint32_t)__builtin_ctz(m);
+    }
+  }
+#endif
+  for (; j < cnt; ++j)
+    if (sg_iaf_psc_exp_step(c, v, i0 + j, slot, ctx)) spk[ns++] = j;
+  return ns;
+}
+
+/* ---- host hooks ------------------------------------------------------------------------------- */
 /* spikes: receptor 0, by the weight's sign; currents: receptor 0 (i_0) and 1 (i_1) */
 static uint32_t sg_iaf_psc_exp_n_ports(const struct sg_pop *pop) { (void)pop; return SG_IAF_PSC_EXP_N_PORTS; }
 static int sg_iaf_psc_exp_spike_port(const struct sg_pop *pop, int r, double w) {
@@ -169,7 +247,16 @@ static int sg_iaf_psc_exp_current_port(const struct sg_pop *pop, int r) {
 }
 static void sg_iaf_psc_exp_init_state(struct sg_pop *pop, uint64_t i) { sg_iaf_zero_state(pop, i, SG_IAF_PSC_EXP_N_STATE); }
 
-#define SG_IAF_PSC_EXP_HOOKS SG_IAF_COMMON_HOOKS SG_IAF_PSC_RECORDABLES .init_state = sg_iaf_psc_exp_init_state,
+static uint32_t sg_iaf_psc_exp_block_hook(const void *coef, const sg_view *v, uint64_t i0, uint32_t cnt, int64_t *slot,
+                                          const sg_step_ctx *ctx, const uint32_t *w0, const uint32_t *w1, uint32_t *spk) {
+  (void)w0;
+  (void)w1;
+  return sg_iaf_psc_exp_step_block((const sg_iaf_psc_exp_coef *)coef, v, i0, cnt, slot, ctx, spk);
+}
+
+#define SG_IAF_PSC_EXP_HOOKS                                                                        \
+  SG_IAF_COMMON_HOOKS SG_IAF_PSC_RECORDABLES .init_state = sg_iaf_psc_exp_init_state,              \
+  .cpu_block_step = sg_iaf_psc_exp_block_hook,
 #endif
 
 #endif

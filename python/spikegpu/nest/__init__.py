@@ -15,13 +15,13 @@ Nothing is silently ignored: every setting takes effect or raises, and a NEST fe
 does not have raises :class:`spikegpu.NotSupportedError` ("not supported by spikegpu: ...",
 naming the closest alternative). Differences that remain (all raise or are documented here):
 
-- NodeCollections are contiguous id ranges (``nodes[::2]``, ``a + c`` with a gap raise);
 - kernel settings (resolution, rng_seed, local_num_threads, data_path, overwrite_files) can
   change only before the first node is created (NEST allows rng_seed and print_time later;
   print_time does work at any time here);
 - random streams are spikegpu's own: Poisson counts, gl_exp firing, random connections and
-  random parameters agree with NEST statistically, not spike for spike; deterministic
-  networks give NEST's spikes;
+  random parameters (drawn per node by the C library, keyed by rng_seed and node id, so the
+  same on every backend and thread count) agree with NEST statistically, not spike for spike;
+  deterministic networks give NEST's spikes;
 - a multimeter holds every sample up to the end of a run (NEST holds back the last min_delay);
 - ``record_to``: "memory" (default) or "ascii" (NEST's text files, written after each run);
   spikegpu's SONATA HDF5 files are written for every recorder when ``nest.data_path`` is set
@@ -53,7 +53,7 @@ from ..errors import (ArgumentError, Error, FileIOError, NotSupportedError, Stat
                       UnknownNameError)
 from ..simulator import NodeCollection as _NativeNodes
 from ..simulator import Simulator as _Simulator
-from ..simulator import _MULTIMETERS, _RECORDERS, conn_spec_dict
+from ..simulator import _MULTIMETERS, _RECORDERS, _ranges_of_ids, conn_spec_dict
 from ..simulator import defaults as _defaults, model_kind as _model_kind
 from ..simulator import models as _models, model_info as _model_info, recordables as _recordables
 from . import math, random  # noqa: F401  (nest.math, nest.random)
@@ -105,7 +105,6 @@ class _Kernel:
         self.syn_counts = {_STATIC: 0}   # connections made per synapse model (num_connections)
         self.model_of = {}          # first id of a population -> its model name as the user gave it
         self.prepared = False
-        self.draws = 0              # random node parameters drawn so far (the NumPy stream's counter)
         self.labels = {}            # recorder id -> label
         self.record_to = {}         # recorder id -> "memory" | "ascii"
         self.skip = {}              # recorder id -> events cleared by n_events = 0
@@ -554,34 +553,6 @@ def help(obj=None, return_text=False):   # noqa: A001  (nest.help, as PyNEST)
     return None
 
 
-# ---- random node parameters ---------------------------------------------------------------------
-def _draw(dist, n, k):
-    """n values of a spikegpu.random distribution, from NumPy's Philox keyed by (rng_seed, draw)."""
-    rng = np.random.Generator(np.random.Philox(key=[k.sim.seed, k.draws]))
-    k.draws += 1
-    if dist.name == "uniform":
-        v = rng.uniform(dist.a, dist.b, n)
-    elif dist.name == "normal":
-        v = rng.normal(dist.a, dist.b, n)
-    elif dist.name == "lognormal":
-        v = rng.lognormal(dist.a, dist.b, n)
-    elif dist.name == "exponential":
-        v = rng.exponential(dist.a, n)
-    elif dist.name == "normal_clipped":
-        v = rng.normal(dist.a, dist.b, n)
-        bad = (v < dist.lo) | (v > dist.hi)
-        for _ in range(10000):
-            if not bad.any():
-                break
-            v[bad] = rng.normal(dist.a, dist.b, int(bad.sum()))
-            bad = (v < dist.lo) | (v > dist.hi)
-        else:
-            raise ArgumentError(f"{dist!r}: no value within [{dist.lo}, {dist.hi}] in 10000 redraws")
-    else:   # pragma: no cover - every kind of spikegpu.random is listed
-        raise NotSupportedError(f"random node parameter {dist!r}")
-    return v
-
-
 # ---- simulation and node collections ------------------------------------------------------------
 class _NestSimulator(_Simulator):
     __slots__ = ("_kernel",)
@@ -594,68 +565,65 @@ class _NestSimulator(_Simulator):
 
 
 class NodeCollection(_NativeNodes):
-    """NEST's NodeCollection over a contiguous id range: ``len``, iteration (one-node
-    collections), ``nodes[i]``, ``nodes[a:b]``, ``a + b``, ``get``/``set``, attributes
-    (``nodes.V_m``: a value for one node, a tuple for several), ``events``, ``n_events``
-    (settable to 0, which clears the events), ``tolist``, ``global_id``, ``index``.
+    """NEST's NodeCollection: sorted, unique ids (a range or any set of them): ``len``,
+    iteration (one-node collections), ``nodes[i]``, ``nodes[a:b:step]``, ``nodes[[i, j, ...]]``,
+    ``a + b`` (disjoint), ``in``, ``get``/``set`` (``nest.random`` values drawn per node),
+    attributes (``nodes.V_m``: a value for one node, a tuple for several), ``events``,
+    ``n_events`` (settable to 0, which clears the events), ``tolist``, ``global_id``, ``index``.
 
-    ``nest.NodeCollection([1, 2, 3])`` makes one of existing ids (a contiguous range)."""
+    ``nest.NodeCollection([1, 5, 7])`` makes one of existing ids (sorted ascending, no repeats,
+    as NEST requires)."""
 
     __slots__ = ()
 
-    def __init__(self, sim=None, first=None, n=None):
+    def __init__(self, sim=None, first=None, n=None, ranges=None):
         if isinstance(sim, _Simulator):
-            super().__init__(sim, first, n)
+            super().__init__(sim, first, n, ranges)
             return
         ids = sim
         if ids is None:
             raise NotSupportedError("an empty NodeCollection", "collections hold at least one node")
         ids = [int(i) for i in (ids if not isinstance(ids, numbers.Integral) else [ids])]
         s = _k().sim
-        if not ids or any(b - a != 1 for a, b in zip(ids, ids[1:])):
-            raise NotSupportedError(f"NodeCollection({ids!r}): not a contiguous, ascending id range",
-                                    "collections are contiguous id ranges: create the nodes together "
-                                    "or use several collections")
+        if not ids:
+            raise NotSupportedError("an empty NodeCollection", "collections hold at least one node")
+        for a, b in zip(ids, ids[1:]):
+            if b <= a:
+                raise ArgumentError(f"NodeCollection({ids!r}): id {b} after {a}: allowed strictly "
+                                    f"ascending ids (sorted, no repeats), as NEST requires")
         if ids[0] < 1 or ids[-1] > s.num_nodes:
             raise ArgumentError(f"NodeCollection: ids {ids[0]}..{ids[-1]}: allowed 1..{s.num_nodes}")
-        super().__init__(s, ids[0], len(ids))
+        super().__init__(s, None, None, _ranges_of_ids(ids))
 
     # -- NEST's sequence semantics -----------------------------------------------------------------
     def __iter__(self):
-        return (type(self)(self._sim, g, 1) for g in range(self._first, self._first + self._n))
+        return (type(self)(self._sim, g, 1) for g in self._ids_range())
 
     def __contains__(self, x):
         if isinstance(x, NodeCollection):
-            return x._sim is self._sim and self._first <= x._first and x._first + x._n <= self._first + self._n
+            return x._sim is self._sim and all(self._position(g) is not None for g in x._ids_range())
         return super().__contains__(x)
 
     def index(self, gid):
         """Position of node id gid in the collection."""
         if gid not in self:
             raise ValueError(f"{gid} is not in {self!r}")
-        return int(gid) - self._first
-
-    def __getitem__(self, key):
-        try:
-            return super().__getitem__(key)
-        except ArgumentError as e:
-            if "not contiguous" in str(e):
-                raise NotSupportedError(f"NodeCollection[{key!r}]: a non-contiguous selection",
-                                        "use a step of 1 (nodes[2:5]) or loop over the nodes") from None
-            raise
-
-    def __add__(self, other):
-        try:
-            return super().__add__(other)
-        except ArgumentError:
-            raise NotSupportedError(f"{self!r} + {other!r}: a collection with a gap",
-                                    "add adjacent collections (created one after the other)") from None
+        return self._position(int(gid))
 
     def __repr__(self):
         models = self._user_models()
         m = models[0] if len(models) == 1 else "/".join(models)
-        return f"NodeCollection(metadata=None, model={m}, size={self._n}, first={self._first}" + (
-            f", last={self.last})" if self._n > 1 else ")")
+        text = f"NodeCollection(metadata=None, model={m}, size={self._n}, first={self._first}"
+        if self._n == 1:
+            return text + ")"
+        text += f", last={self.last}"
+        ids = self._ids_range()
+        steps = {b - a for a, b in zip(ids, ids[1:])}
+        if len(steps) == 1 and steps != {1}:
+            text += f", step={steps.pop()}"
+        elif len(steps) > 1:
+            text += f", ids=[{self._ids_text()}]"
+        return text + ")"
 
     def _user_models(self):
         k = self._sim._kernel
@@ -695,7 +663,7 @@ class NodeCollection(_NativeNodes):
             raise ArgumentError(f"get: name = {name!r}: allowed a str")
         k = self._sim._kernel
         if name in ("events", "n_events") or name in ("label", "record_to", "time_in_steps"):
-            vals = [self._recorder_value(g, name) for g in range(self._first, self._first + self._n)]
+            vals = [self._recorder_value(g, name) for g in self._ids_range()]
             return vals[0] if self._n == 1 else tuple(vals)
         if name == "model":
             vals = [k.model_of.get(p.first, p.model) for p, _, c in self._segs() for _ in range(c)]
@@ -704,7 +672,7 @@ class NodeCollection(_NativeNodes):
             vals = [_ELEMENT[_model_kind(p.model)] for p, _, c in self._segs() for _ in range(c)]
             return vals[0] if self._n == 1 else tuple(vals)
         if name == "global_id":
-            return self._first if self._n == 1 else tuple(range(self._first, self._first + self._n))
+            return self._first if self._n == 1 else tuple(self._ids_range())
         if name in ("vp", "thread"):
             return 0 if self._n == 1 else (0,) * self._n
         if name == "local":
@@ -781,10 +749,8 @@ class NodeCollection(_NativeNodes):
             elif key in ("global_id", "model", "element_type", "recordables", "events", "vp",
                          "thread", "local"):
                 raise ArgumentError(f"set: '{key}' is read-only")
-            elif isinstance(v, _sg_random.Distribution):
-                plain[key] = _draw(v, self._n, self._sim._kernel)
             else:
-                plain[key] = v
+                plain[key] = v   # a nest.random value is drawn per node by the C library
         for key, v in special.items():     # checked before anything changes
             for p, _, _ in self._segs():
                 if key == "n_events":
@@ -801,7 +767,7 @@ class NodeCollection(_NativeNodes):
             super().set(plain)
         k = self._sim._kernel
         for key, v in special.items():
-            for g in range(self._first, self._first + self._n):
+            for g in self._ids_range():
                 if key == "n_events":
                     k.skip[g] = _NativeNodes(self._sim, g, 1)._n_events_of(g)
                     k.written[g] = 0
@@ -883,9 +849,6 @@ def Create(model, n=1, params=None, positions=None):
     options = {key: merged.pop(key) for key in ("label", "record_to", "time_in_steps") if key in merged}
     for key, v in options.items():
         _recorder_option(base, key, v)
-    for key, v in list(merged.items()):
-        if isinstance(v, _sg_random.Distribution):
-            merged[key] = _draw(v, n, k)
     label = options.get("label")
     name = label if label and k.sim.output is not None else None
     nodes = k.sim.create(base, n, params=merged or None, name=name)

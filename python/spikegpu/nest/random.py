@@ -1,8 +1,9 @@
 """``nest.random`` of spikegpu.nest: random parameters for synapse weights and delays (drawn per
-connection by the C library, Philox keyed by the kernel's rng_seed) and for node parameters
-(``Create(..., params={"V_m": nest.random.uniform(-70, -55)})``, ``nodes.V_m = ...``: drawn per node
-with NumPy's Philox, keyed by rng_seed and a draw counter). The streams differ from NEST's, so
-the values agree with NEST statistically, not number for number.
+connection by the C library, Philox keyed by the kernel's rng_seed) and for node parameters and
+state (``Create(..., params={"V_m": nest.random.uniform(-70, -55)})``, ``nodes.V_m = ...``: drawn
+per node by the C library, keyed by rng_seed, the node id and a count of such calls, so the same
+on every backend and thread count). The streams differ from NEST's, so the values agree with NEST
+statistically, not number for number.
 """
 from __future__ import annotations
 
