@@ -25,6 +25,8 @@
 #   racecheck  35  compute-sanitizer racecheck (shared-memory hazards), the same run
 #   b1e6      150  network b at 10^6 x 1000 (10^9 synapses): 0.1 s warm-up, 1 s measured, then 100
 #                  steps timed kernel by kernel; built once
+#   proc1e7    60  network b at 10^7 x 1000 with procedural pairwise_bernoulli synapses (10^10, none
+#                  stored; what examples/gl_large runs with --backend cuda), 0.2 s
 #   a1e7       45  network a at 10^7 neurons for 0.2 s (update bandwidth)
 #   a1e3       25  network a at 10^3 neurons for 1 s (per-step fixed cost)
 #   hash1e5    60  network b at 10^5 x 1000 for 0.2 s on cpu (all cores) and cuda, --hash
@@ -50,11 +52,11 @@ only=""
 logs=/tmp/spikegpu-gpucheck
 tarball=""
 
-STEPS="env equiv memcheck synccheck racecheck b1e6 a1e7 a1e3 hash1e5 pd14 b1e6rec ncu"
+STEPS="env equiv memcheck synccheck racecheck b1e6 proc1e7 a1e7 a1e3 hash1e5 pd14 b1e6rec ncu"
 cap_of() {
   case $1 in
     env) echo 15 ;; equiv) echo 60 ;; memcheck) echo 75 ;; synccheck) echo 40 ;; racecheck) echo 35 ;;
-    b1e6) echo 150 ;; a1e7) echo 45 ;; a1e3) echo 25 ;; hash1e5) echo 60 ;; pd14) echo 120 ;;
+    b1e6) echo 150 ;; proc1e7) echo 60 ;; a1e7) echo 45 ;; a1e3) echo 25 ;; hash1e5) echo 60 ;; pd14) echo 120 ;;
     b1e6rec) echo 70 ;; ncu) echo 45 ;; *) echo 0 ;;
   esac
 }
@@ -159,9 +161,9 @@ find_tool() {   # find_tool NAME: on PATH or in the usual CUDA toolkit folders
 
 # network sizes and times; SG_GPUCHECK_SMALL=1 shrinks them all (and the equivalence suite's), which
 # is how `make check-cuda-emu` runs this script end to end against the emulated device
-N_B=1000000 K_B=1000 N_A7=10000000 N_A3=1000 N_H=100000 T_WARM=100 T_B=1000 T_SHORT=200
+N_B=1000000 K_B=1000 N_P=10000000 N_A7=10000000 N_A3=1000 N_H=100000 T_WARM=100 T_B=1000 T_SHORT=200
 if [ "${SG_GPUCHECK_SMALL:-0}" = 1 ]; then
-  N_B=3000 K_B=100 N_A7=4000 N_A3=100 N_H=2000 T_WARM=2 T_B=10 T_SHORT=5
+  N_B=3000 K_B=100 N_P=3000 N_A7=4000 N_A3=100 N_H=2000 T_WARM=2 T_B=10 T_SHORT=5
   export SG_TEST_QUICK=1
 fi
 
@@ -234,6 +236,7 @@ throughput() {
 if begin b1e6 device; then
   throughput b1e6 --net b --n "$N_B" --k "$K_B" --warmup "$T_WARM" --time "$T_B" --backend cuda --kernel-timing 100
 fi
+if begin proc1e7 device; then throughput proc1e7 --net b --n "$N_P" --k "$K_B" --procedural --time "$T_SHORT" --backend cuda; fi
 if begin a1e7 device; then throughput a1e7 --net a --n "$N_A7" --time "$T_SHORT" --backend cuda; fi
 if begin a1e3 device; then throughput a1e3 --net a --n "$N_A3" --time "$T_B" --backend cuda; fi
 

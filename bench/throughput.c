@@ -5,7 +5,7 @@
  *
  *   throughput [--net a|b|c] [--n N] [--k K] [--time T_ms] [--threads n] [--backend cpu|cuda|auto]
  *              [--record] [--h5 DIR] [--seed S] [--hash] [--warmup T_ms] [--mm interval_ms]
- *              [--kernel-timing STEPS] [--level L]
+ *              [--kernel-timing STEPS] [--level L] [--bernoulli] [--procedural]
  *   throughput --probe     says whether the cuda backend can run here, and why (exit 0: yes, 3: no)
  *
  * --kernel-timing S: after the measured run, S more steps with the cuda backend's per-kernel
@@ -22,6 +22,9 @@
  *   c  N glif_cond neurons, level lif_r_asc_a (all three switches on, NEST defaults otherwise;
  *      --level 1..5 picks GLIF1 lif .. GLIF5 lif_r_asc_a),
  *      each driven by its own Poisson train of 3.8 kHz x 2.0 nS on receptor 1 (E_rev 0 mV).
+ * --bernoulli (b only): pairwise_bernoulli with p = K_E / N_E from E and K_I / N_I from I instead of
+ *      fixed_indegree (the same mean in-degrees, binomial instead of fixed); --procedural: the same
+ *      rule with procedural = 1 (docs/procedural.md: no synapse stored, rows drawn at every spike).
  * --record connects every neuron to one spike_recorder (in memory; with --h5 DIR also to HDF5).
  * --mm I adds a multimeter sampling V_m of the first 10 neurons every I ms (hashed with --hash).
  * --hash adds a hash of the recorded spikes and the final V_m / refractory state of every neuron
@@ -77,6 +80,7 @@ typedef struct opts {
   uint64_t n, k, seed;
   double t_ms, warmup_ms;
   int threads, record, hash;
+  int bernoulli, procedural;   /* net b: pairwise_bernoulli p = K / N, stored or procedural        */
   double mm;                 /* > 0: a multimeter samples V_m of the first 10 neurons at this interval */
   unsigned long long kernel_timing;   /* steps timed kernel by kernel after the measured run     */
   const char *backend, *h5;
@@ -140,14 +144,17 @@ static int run(const opts *o) {
     CHECK(sg_create_named(sim, "gl_exp", nE, "E", &pops[0]));
     CHECK(sg_create_named(sim, "gl_exp", nI, "I", &pops[1]));
     n_pops = 2;
-    cs.rule = "fixed_indegree";
+    cs.rule = o->bernoulli ? "pairwise_bernoulli" : "fixed_indegree";
+    cs.procedural = o->procedural;
     ss.delay = sg_scalar(1.5);
     const double scale = 1000.0 / (double)o->k;   /* the same mean input for any K */
     cs.indegree = KE;
+    cs.p = (double)KE / (double)nE;
     ss.weight = sg_scalar(B_WE * scale);
     CHECK(sg_connect(sim, pops[0], pops[0], &cs, &ss));
     CHECK(sg_connect(sim, pops[0], pops[1], &cs, &ss));
     cs.indegree = KI;
+    cs.p = (double)KI / (double)nI;
     ss.weight = sg_scalar(B_WI * scale);
     CHECK(sg_connect(sim, pops[1], pops[0], &cs, &ss));
     CHECK(sg_connect(sim, pops[1], pops[1], &cs, &ss));
@@ -261,12 +268,15 @@ static int run(const opts *o) {
          "\"network\": \"%s\", \"neurons\": %llu, \"synapses\": %llu, \"h_ms\": 0.1, \"t_sim_ms\": %.17g, "
          "\"warmup_ms\": %.17g, \"record\": %s, \"build_s\": %.6f, \"wall_s\": %.6f, \"cpu_s\": %.6f, \"rtf\": %.6g, \"x_real_time\": %.6g, "
          "\"neuron_updates_per_s\": %.6g, \"syn_events_per_s\": %.6g, \"spikes\": %llu, \"rate_hz\": %.4f, "
-         "\"peak_rss_bytes\": %lld, \"host_bytes\": %llu, \"device_bytes\": %llu, \"bytes_per_synapse\": %.4f",
+         "\"peak_rss_bytes\": %lld, \"host_bytes\": %llu, \"device_bytes\": %llu, \"bytes_per_synapse\": %.4f, "
+         "\"rule\": \"%s\", \"ring_bytes\": %llu, \"state_bytes\": %llu, \"csr_bytes\": %llu",
          sg_version(), sg_backend_used(sim), o->threads, net, (unsigned long long)o->n,
          (unsigned long long)mem.n_synapses, o->t_ms, o->warmup_ms, o->record ? "true" : "false", build_s,
          wall, cpu, wall / (o->t_ms * 1e-3), o->t_ms * 1e-3 / wall, (double)upd / wall, (double)ev / wall, (unsigned long long)spikes, rate,
          (long long)ru.ru_maxrss * 1024LL, (unsigned long long)mem.total_bytes,
-         (unsigned long long)(cuda ? mem.total_bytes : 0), mem.bytes_per_synapse);
+         (unsigned long long)(cuda ? mem.total_bytes : 0), mem.bytes_per_synapse,
+         o->net != 'b' ? "none" : o->procedural ? "pairwise_bernoulli procedural" : o->bernoulli ? "pairwise_bernoulli" : "fixed_indegree",
+         (unsigned long long)mem.ring_bytes, (unsigned long long)mem.state_bytes, (unsigned long long)mem.csr_bytes);
   if (o->hash) printf(", \"hash\": \"%016llx\"", (unsigned long long)hash);
   printf("}\n");
   fflush(stdout);
@@ -275,7 +285,7 @@ static int run(const opts *o) {
 }
 
 int main(int argc, char **argv) {
-  opts o = {'b', 10000, 1000, 12345, 1000.0, 0.0, 0, 0, 0, 0.0, 0, "auto", NULL, 5};
+  opts o = {'b', 10000, 1000, 12345, 1000.0, 0.0, 0, 0, 0, 0, 0, 0.0, 0, "auto", NULL, 5};
   if (argc == 2 && !strcmp(argv[1], "--probe")) {
     char why[256];
     const int usable = sg_cuda_available(why, sizeof why);
@@ -298,6 +308,8 @@ int main(int argc, char **argv) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
     if (!strcmp(a, "--record")) o.record = 1;
     else if (!strcmp(a, "--hash")) o.hash = 1;
+    else if (!strcmp(a, "--bernoulli")) o.bernoulli = 1;
+    else if (!strcmp(a, "--procedural")) o.bernoulli = o.procedural = 1;
     else if (v && !strcmp(a, "--net")) { o.net = v[0]; ++i; }
     else if (v && !strcmp(a, "--n")) { o.n = strtoull(v, NULL, 10); ++i; }
     else if (v && !strcmp(a, "--k")) { o.k = strtoull(v, NULL, 10); ++i; }
@@ -313,7 +325,7 @@ int main(int argc, char **argv) {
     else {
       fprintf(stderr, "usage: %s [--net a|b|c] [--n N] [--k K] [--time ms] [--warmup ms] [--threads n]\n"
                       "          [--backend cpu|cuda|auto] [--record] [--h5 DIR] [--seed S] [--hash] [--mm ms]\n"
-                      "          [--kernel-timing STEPS] [--level 1..5]\n       %s --probe\n", argv[0], argv[0]);
+                      "          [--kernel-timing STEPS] [--level 1..5] [--bernoulli] [--procedural]\n       %s --probe\n", argv[0], argv[0]);
       return 2;
     }
   }

@@ -60,6 +60,8 @@
 
 #include "internal.h"
 #include "sg/csr.h"
+#include "sg/fixed.h"
+#include "sg/proc.h"
 #include "sg/models/all.h"
 #include "sg/ring.h"
 #include "sg/stim/advance.h"
@@ -78,11 +80,13 @@ typedef struct thr_data {
   size_t n_spk, cap;
   size_t *pop_end;           /* [n_pops]: end of each population's spikes in spk */
   uint64_t events;           /* synaptic events (thread 0 counts them all) */
+  uint64_t proc_events;      /* events of procedural projections this thread added (its own inputs) */
   uint32_t w0[BLK + 16], w1[BLK + 16], idx[BLK + 16];
   uint32_t ci[BLK + 16];     /* compacted inputs */
   float cw[BLK + 16];        /* compacted weights */
   uint32_t cc[BLK + 16];     /* compacted Poisson counts */
   int64_t cv[BLK + 16];      /* values to add */
+  int64_t *pp[BLK + 16];     /* procedural delivery: where each value of cv goes */
   uint32_t pc[BLK + 16];     /* Poisson counts of a block (windows) */
   struct dblk *bl;           /* delivery: the step's synapse blocks */
   uint64_t bad_step;         /* first step whose update made a node non-finite (UINT64_MAX: none) */
@@ -274,6 +278,17 @@ static sg_status make_own_prefix(sg_sim *sim, cpu_data *d) {
     for (uint64_t j = 0; j < c->n_syn; j += stride)
       if (c->input[j] < ni) d->own_prefix[c->input[j] + 1]++;
   }
+  /* procedural projections: one count for each input they can reach (the port of each weight sign
+   * they can draw), so that their inputs are shared out too */
+  for (size_t j = 0; j < sim->n_proc; ++j) {
+    const sg_proc *P = &sim->proc[j].d;
+    const int pos = !(P->w_fixed && P->w_val < 0.0f), neg = !(P->w_fixed && P->w_val >= 0.0f);
+    for (int sgn = 0; sgn < 2; ++sgn) {
+      if (!(sgn ? neg : pos) || (sgn && P->port_neg == P->port && pos)) continue;
+      const uint64_t a = P->input_base + (uint64_t)(sgn ? P->port_neg : P->port) * P->pop_n + (P->post0 - P->pop_first);
+      for (uint64_t t = 0; t < P->npost && a + t < ni; ++t) d->own_prefix[a + t + 1]++;
+    }
+  }
   for (uint64_t i = 0; i < ni; ++i) d->own_prefix[i + 1] += d->own_prefix[i];
   return SG_OK;
 }
@@ -378,6 +393,8 @@ static sg_status cpu_prepare(sg_sim *sim) {
   d->min_delay = WIN_MAX;
   for (uint64_t sgm = 0; sgm < sim->csr.n_seg; ++sgm)
     if (sim->csr.seg_delay[sgm] < d->min_delay) d->min_delay = sim->csr.seg_delay[sgm];
+  for (size_t j = 0; j < sim->n_proc; ++j)
+    if (sim->proc[j].d.d_min < d->min_delay) d->min_delay = sim->proc[j].d.d_min;
   d->windows = !d->has_serial && ordered;
   return SG_OK;
 }
@@ -689,6 +706,68 @@ static void deliver_window(const sg_sim *sim, thr_data *me, thr_data *const *lis
   me->events += events;
 }
 
+/* Procedural projections (sg/proc.h): the rows of the window's spikes are drawn again, step by
+ * step, and each synapse is added into slot k + w + d. With `owned` a thread adds only into its
+ * inputs [lo, lo + len) and skips the units whose targets it owns none of (all_to_all and
+ * pairwise_bernoulli units are blocks of targets); single-pick units are drawn by every thread.
+ * The adds are batched (BLK at a time: all their ring lines prefetched, then added), so the cache
+ * misses of a batch overlap. Each thread counts the synapses it adds (events). */
+static void proc_flush(thr_data *me, uint32_t n) {
+  for (uint32_t j = 0; j < n; ++j) __builtin_prefetch(me->pp[j], 1, 3);
+  for (uint32_t j = 0; j < n; ++j) *me->pp[j] += me->cv[j];
+}
+
+static int unit_owned(const sg_proc *P, uint64_t s, uint64_t u, uint32_t lo, uint32_t len) {
+  uint64_t t0, t1;
+  sg_proc_unit_span(P, s, u, &t0, &t1);
+  const uint64_t a = P->post0 + t0 - P->pop_first, b = P->post0 + t1 - P->pop_first;
+  for (int neg = 0; neg < 2; ++neg) {
+    const uint64_t base = P->input_base + (uint64_t)(neg ? P->port_neg : P->port) * P->pop_n;
+    if (base + a < (uint64_t)lo + len && base + b > lo) return 1;
+  }
+  return 0;
+}
+
+static void deliver_proc(const sg_sim *sim, thr_data *me, thr_data *const *lists, int n_lists, uint64_t k,
+                         uint32_t W, uint32_t lo, uint32_t len, int owned) {
+  const uint32_t mask = sg_ring_mask(sim->ring_len);
+  const uint64_t ni = sim->n_inputs;
+  uint64_t events = 0;
+  uint32_t nb = 0;
+  for (size_t j = 0; j < sim->n_proc; ++j) {
+    const sg_proc *P = &sim->proc[j].d;
+    const uint32_t *count = sim->proc[j].count;
+    for (uint32_t w = 0; w < W; ++w)
+      for (int ql = 0; ql < n_lists; ++ql)
+        for (size_t q = 0; q < lists[ql]->n_spk; ++q) {
+          const thr_data *src = lists[ql];
+          if (src->stp[q] != w) continue;
+          const uint64_t sg = (uint64_t)src->spk[q] + 1;
+          if (sg < P->pre0 || sg - P->pre0 >= P->npre) continue;
+          const uint64_t s = sg - P->pre0, U = sg_proc_units(P, count, s);
+          const uint32_t mult = src->mul[q];
+          for (uint64_t u = 0; u < U; ++u) {
+            if (owned && !unit_owned(P, s, u, lo, len)) continue;
+            sg_proc_it it;
+            uint64_t t, ke, ks, input;
+            float wt;
+            uint32_t d;
+            sg_proc_unit_begin(P, s, u, &it);
+            while (sg_proc_unit_target(P, &it, &t, &ke, &ks)) {
+              sg_proc_synapse(P, t, ke, ks, &input, &wt, &d);
+              if (owned && input - lo >= len) continue;
+              me->pp[nb] = sg_ring_slot(sim->ring, k + w + d, mask, ni) + input;
+              me->cv[nb] = sg_fx_mul_count(fx_of_float(wt), mult);
+              if (++nb == BLK) { proc_flush(me, nb); nb = 0; }
+              ++events;
+            }
+          }
+        }
+  }
+  proc_flush(me, nb);
+  me->proc_events += events;
+}
+
 /* ---- (4) recorders -------------------------------------------------------------------------------- */
 static sg_status record_step(sg_sim *sim, cpu_data *d, int T, uint64_t k, uint32_t w) {
   sg_status st = SG_OK;
@@ -847,6 +926,7 @@ static void run_steps(sg_sim *sim, cpu_data *d, uint64_t n_steps, int t, int T) 
       }
     }
     if (sim->csr.row_seg) deliver_window(sim, me, d->th, T, k, W, lo, len, owned, t == 0);
+    if (sim->n_proc) deliver_proc(sim, me, d->th, T, k, W, lo, len, owned);
     if (t == 0) {
       /* generators without targets: spike generators move their read position to step k + W - 1
        * (the same position as step by step; nothing else happens) */
@@ -914,6 +994,10 @@ static sg_status cpu_run(sg_sim *sim, uint64_t n_steps) {
       if ((st = make_split(sim, d, 1))) return st;
       run_steps(sim, d, n_steps, 0, 1);
     }
+  }
+  for (int q = 0; q < T; ++q) {   /* procedural events, counted by the thread that added them */
+    sim->stats.syn_events += d->th[q]->proc_events;
+    d->th[q]->proc_events = 0;
   }
   if (d->stop == -1) {   /* a node's state became non-finite: the first such node of the run */
     uint64_t step = UINT64_MAX;

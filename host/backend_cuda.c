@@ -163,6 +163,11 @@ typedef struct cu_data {
   uint32_t *d_seg_delay, *d_input;
   float *d_weight;
   uint64_t n_syn;
+  /* procedural projections (sg/proc.h): the descriptors, and each one's per-source counts */
+  sg_proc *proc;
+  uint32_t **d_count;          /* [n_proc]: device counts, NULL for rules without them   */
+  size_t n_proc;
+  unsigned grid_proc;
   /* generators */
   sg_cu_gen *d_gens;
   uint64_t n_gens;
@@ -288,6 +293,9 @@ static void release_network(sg_sim *sim, cu_data *d) {
   FREE_D(d->d_spk_row); FREE_D(d->d_spk_mult); FREE_D(d->d_prefix);
   FREE_D(d->d_row_ptr); FREE_D(d->d_row_seg); FREE_D(d->d_seg_end); FREE_D(d->d_seg_delay);
   FREE_D(d->d_input); FREE_D(d->d_weight);
+  for (size_t j = 0; j < d->n_proc; ++j) FREE_D(d->d_count[j]);
+  free(d->d_count); d->d_count = NULL;
+  free(d->proc); d->proc = NULL; d->n_proc = 0;
   FREE_D(d->d_gens); FREE_D(d->d_gs_gen); FREE_D(d->d_gs_j); FREE_D(d->d_gs_delay); FREE_D(d->d_gs_input);
   FREE_D(d->d_gs_weight); FREE_D(d->d_ev_t); FREE_D(d->d_ev_w); FREE_D(d->d_ev_m); FREE_D(d->d_vals);
   FREE_D(d->d_has_rec); FREE_D(d->d_rec); FREE_H(d->h_rec);
@@ -420,6 +428,12 @@ static cudaError_t enqueue_step(cu_data *d, uint64_t seed, sg_cu_timing *tm) {
                                     b[SG_CU_K_DELIVER], d->stream)) != cudaSuccess)
       return e;
     LAUNCHED("deliver_spikes");
+  }
+  for (size_t j = 0; j < d->n_proc; ++j) {
+    if ((e = sg_cuda_deliver_proc(d->d_ctl, &d->proc[j], d->d_count[j], d->spk, d->d_ring, d->ni, sg_ring_mask(d->R),
+                                  d->grid_proc, b[SG_CU_K_PROC], d->stream)) != cudaSuccess)
+      return e;
+    LAUNCHED("deliver_proc");
   }
   if (d->n_rec_src) {
     if ((e = sg_cuda_record_spikes(d->d_ctl, d->d_has_rec, d->spk, d->d_rec, d->rec_cap, end_in_record, d->grid_rec,
@@ -645,6 +659,8 @@ static sg_status plan_network(sg_sim *sim, const cu_data *d, cu_plan *pl) {
     return sg_i_fail(sim, SG_ERR_OVERFLOW, "cuda backend: %llu neurons and %llu synapses do not fit the device's spike counter (%u + %u bits > 64)",
                      (unsigned long long)pl->n_neurons, (unsigned long long)pl->n_syn, ebits, pl->syn_bits);
   sz->csr = 16.0 * (double)(pl->n_nodes + 1) + 12.0 * (double)pl->n_seg + 8.0 * (double)pl->n_syn;
+  for (size_t j = 0; j < sim->n_proc; ++j)   /* procedural: per-source counts only */
+    if (sim->proc[j].count) sz->csr += 4.0 * (double)sim->proc[j].d.npre;
   for (size_t g = 0; g < sim->n_gens; ++g) pl->n_gs += sg_i_csr_row_len(gc, sim->gens[g].gid - 1);
   sz->gens = (double)sim->n_gens * (double)sizeof(sg_cu_gen) + 20.0 * (double)pl->n_gs + 20.0 * (double)sim->n_gen_ev +
              8.0 * (double)sim->n_gen_vals;
@@ -870,6 +886,20 @@ static sg_status upload_csr(sg_sim *sim, cu_data *d, const cu_plan *pl) {
   d->csr = (sg_cu_csr){.row_ptr = d->d_row_ptr, .row_seg = d->d_row_seg, .seg_end = d->d_seg_end,
                        .seg_delay = d->d_seg_delay, .input = d->d_input, .weight = d->d_weight};
   d->grid_deliver = sg_cuda_grid(n_syn, d->blk[SG_CU_K_DELIVER], d->n_sm);
+  /* procedural projections: descriptors on the host (kernel arguments), counts on the device */
+  if (sim->n_proc) {
+    d->proc = malloc(sim->n_proc * sizeof *d->proc);
+    d->d_count = calloc(sim->n_proc, sizeof *d->d_count);
+    if (!d->proc || !d->d_count) { st = sg_i_fail(sim, SG_ERR_NOMEM, "cuda backend: out of memory"); goto done; }
+    d->n_proc = sim->n_proc;
+    for (size_t j = 0; j < sim->n_proc; ++j) {
+      d->proc[j] = sim->proc[j].d;
+      if (!sim->proc[j].count) continue;
+      const cu_array cnt[] = {DEV_ARRAY(d->d_count[j], sim->proc[j].count, sim->proc[j].d.npre)};
+      if ((st = ALLOC_UPLOAD(cnt))) goto done;
+    }
+    d->grid_proc = sg_cuda_grid((uint64_t)pl->n_neurons * 64u, d->blk[SG_CU_K_PROC], d->n_sm);
+  }
 done:
   free(row_ptr); free(row_seg);
   return st;

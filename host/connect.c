@@ -82,6 +82,7 @@
 #include "sg/fixed.h"
 #include "sg/math.h"
 #include "sg/model_list.h"
+#include "sg/proc.h"
 #include "sg/ring.h"
 #include "sg/rng.h"
 
@@ -90,8 +91,6 @@
 #define SG_PORT_SPIKE_RECORDER 0xFFFFu   /* neuron -> spike_recorder */
 #define SG_PORT_MULTIMETER 0xFFFEu       /* multimeter -> neuron      */
 #endif
-/* Longest delay, steps: keeps the ring (a power of two > max delay) at most 2^16 slots. */
-#define SG_MAX_DELAY_STEPS 65535u
 
 #define GIB 1073741824.0
 
@@ -99,7 +98,7 @@ enum { R_ALL = 0, R_ONE, R_IN, R_OUT, R_TOTAL, R_BERN, R_COUNT };
 static const char *const rule_names[R_COUNT] = {"all_to_all", "one_to_one", "fixed_indegree",
                                                 "fixed_outdegree", "fixed_total_number",
                                                 "pairwise_bernoulli"};
-enum { DRAW_WEIGHT = 64, DRAW_DELAY = 160, VALUE_BLOCKS = 96, TOTAL_ATTEMPTS = 64 };
+enum { DRAW_WEIGHT = SG_PROC_DRAW_WEIGHT, DRAW_DELAY = SG_PROC_DRAW_DELAY, VALUE_BLOCKS = SG_PROC_VALUE_BLOCKS, TOTAL_ATTEMPTS = 64 };
 
 /* ---- sg_value makers and spec defaults ------------------------------------------------- */
 static sg_value value_of(sg_value_kind kind) {
@@ -167,10 +166,7 @@ static inline void cur_pair(cursor *c, uint32_t *lo, uint32_t *hi) {
   c->pos += 2;
 }
 
-static inline uint64_t pick_of(uint32_t lo, uint32_t hi, uint64_t n) {
-  const uint64_t z = (uint64_t)lo | ((uint64_t)hi << 32);
-  return (uint64_t)(((unsigned __int128)z * n) >> 64);
-}
+static inline uint64_t pick_of(uint32_t lo, uint32_t hi, uint64_t n) { return sg_proc_pick(lo, hi, n); }
 
 /* uniform index in [0, n) */
 static inline uint64_t cur_pick(cursor *c, uint64_t n) {
@@ -305,46 +301,6 @@ static inline int draw_value(const plan *P, const sg_value *v, uint32_t draw, ui
   return sg_i_dist_draw(v, &c, draw + VALUE_BLOCKS, out);
 }
 
-/* Delay in ms -> steps; 0 = ok, else fills msg. */
-static int delay_steps(const sg_sim *sim, double ms, uint32_t *steps, char *msg, size_t len) {
-  if (!isfinite(ms)) {
-    snprintf(msg, len, "delay = %g ms is not finite: allowed >= resolution (%g ms)", ms, sim->h);
-    return 1;
-  }
-  const double max_ms = (double)SG_MAX_DELAY_STEPS * sim->h;
-  if (ms > max_ms + sim->h) {
-    snprintf(msg, len, "delay = %g ms is longer than %u steps: allowed at most %g ms at resolution %g ms",
-             ms, SG_MAX_DELAY_STEPS, max_ms, sim->h);
-    return 1;
-  }
-  const int64_t s = ms < -1.0 ? -1 : sg_ms_to_steps_round(ms, sim->tics_per_step);
-  if (s < 1) {
-    snprintf(msg, len, "delay = %g ms rounds to %lld steps: delay must be >= resolution (%g ms)", ms,
-             (long long)(s < 0 ? 0 : s), sim->h);
-    return 1;
-  }
-  if (s > (int64_t)SG_MAX_DELAY_STEPS) {
-    snprintf(msg, len, "delay = %g ms is %lld steps: allowed at most %u steps (%g ms at resolution %g ms)",
-             ms, (long long)s, SG_MAX_DELAY_STEPS, max_ms, sim->h);
-    return 1;
-  }
-  *steps = (uint32_t)s;
-  return 0;
-}
-
-static int weight_float(double w, float *f, char *msg, size_t len) {
-  if (!isfinite(w)) {
-    snprintf(msg, len, "weight = %g is not finite: allowed any finite number", w);
-    return 1;
-  }
-  if (fabs(w) > (double)FLT_MAX) {
-    snprintf(msg, len, "weight = %g does not fit a float: allowed |weight| <= %g", w, (double)FLT_MAX);
-    return 1;
-  }
-  *f = (float)w;
-  return 0;
-}
-
 /* Writes new edge number i (relative to P->base). Returns 0, or 1 after recording an error. */
 static inline int put_edge(plan *P, uint64_t i, uint64_t sgid, uint64_t tgid, uint64_t elem,
                            uint64_t k, uint64_t aidx) {
@@ -361,7 +317,7 @@ static inline int put_edge(plan *P, uint64_t i, uint64_t sgid, uint64_t tgid, ui
                  vt, VALUE_BLOCKS, (unsigned long long)sgid, (unsigned long long)tgid);
       return 1;
     }
-    if (weight_float(w, &wf, msg, sizeof msg)) {
+    if (sg_i_weight_float(w, &wf, msg, sizeof msg)) {
       sg_i_value_text(&P->w, vt, sizeof vt);
       plan_error(P, elem, SG_ERR_ARG, "sg_connect: %s (from %s, connection %llu -> %llu)", msg, vt,
                  (unsigned long long)sgid, (unsigned long long)tgid);
@@ -376,7 +332,7 @@ static inline int put_edge(plan *P, uint64_t i, uint64_t sgid, uint64_t tgid, ui
                  vt, VALUE_BLOCKS, (unsigned long long)sgid, (unsigned long long)tgid);
       return 1;
     }
-    if (delay_steps(P->sim, d, &ds, msg, sizeof msg)) {
+    if (sg_i_delay_steps(P->sim, d, &ds, msg, sizeof msg)) {
       sg_i_value_text(&P->d, vt, sizeof vt);
       plan_error(P, elem, SG_ERR_ARG, "sg_connect: %s (from %s, connection %llu -> %llu)", msg, vt,
                  (unsigned long long)sgid, (unsigned long long)tgid);
@@ -708,7 +664,7 @@ static sg_status check_value(sg_sim *sim, plan *P, const char *what, const sg_va
   switch (v->kind) {
   case SG_VALUE_SCALAR: {
     char msg[SG_MSG_LEN - 32];
-    if (is_delay ? delay_steps(sim, v->value, &P->d_val, msg, sizeof msg) : weight_float(v->value, &P->w_val, msg, sizeof msg))
+    if (is_delay ? sg_i_delay_steps(sim, v->value, &P->d_val, msg, sizeof msg) : sg_i_weight_float(v->value, &P->w_val, msg, sizeof msg))
       return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: %s", msg);
     if (is_delay) P->d_fixed = 1; else P->w_fixed = 1;
     return SG_OK;
@@ -725,7 +681,7 @@ static sg_status check_value(sg_sim *sim, plan *P, const char *what, const sg_va
       char msg[SG_MSG_LEN - 64];
       float f;
       uint32_t s;
-      if (is_delay ? delay_steps(sim, v->array[i], &s, msg, sizeof msg) : weight_float(v->array[i], &f, msg, sizeof msg))
+      if (is_delay ? sg_i_delay_steps(sim, v->array[i], &s, msg, sizeof msg) : sg_i_weight_float(v->array[i], &f, msg, sizeof msg))
         return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: %s[%zu]: %s", what, i, msg);
     }
     return SG_OK;
@@ -741,43 +697,6 @@ static sg_status check_mem(sg_sim *sim, const char *fn, const char *what, double
     return sg_i_fail(sim, SG_ERR_NOMEM, "%s: %s need %.2f GiB of host memory, %.2f GiB available", fn, what,
                      bytes / GIB, (double)avail / GIB);
   return SG_OK;
-}
-
-/* Ring-buffer inputs that sg_i_prepare would assign now (host/prepare.c, step 1): the ranges
- * already assigned, plus a new range for each neuron population that has none yet or whose port
- * count changed. */
-double sg_i_ring_inputs(const sg_sim *sim) {
-  double n = (double)sim->n_inputs;
-  for (size_t p = 0; p < sim->n_pops; ++p) {
-    const sg_pop *pop = sim->pops[p];
-    if (pop->model->kind != SG_KIND_NEURON) continue;
-    const uint32_t np = pop->model->n_ports(pop);
-    if (pop->inputs_assigned && np == pop->n_ports) continue;
-    n += (double)np * (double)pop->n;
-  }
-  return n;
-}
-
-/* The ring buffer has R slots (the smallest power of two > the longest delay in steps) x inputs x
- * 8 bytes; sg_i_prepare refuses it above 0.8 x the available memory. A call that raises the
- * longest delay to dmax is refused here, by the same rule, instead of at sg_simulate. */
-static sg_status check_ring(sg_sim *sim, uint32_t dmax) {
-  if (dmax <= sim->max_delay) return SG_OK;   /* the ring does not grow */
-  const uint64_t avail = sg_i_host_mem_available();
-  if (!avail) return SG_OK;
-  const uint32_t R = sg_ring_len(dmax);
-  const double inputs = sg_i_ring_inputs(sim), bytes = (double)R * inputs * 8.0, limit = 0.8 * (double)avail;
-  if (!(bytes > limit)) return SG_OK;
-  /* the longest delay that fits: R' - 1 steps for the largest power of two R' with R' x inputs x 8 <= limit */
-  uint32_t Rok = 0;
-  for (uint32_t r = 2; r != 0 && (double)r * inputs * 8.0 <= limit && r <= 65536u; r <<= 1) Rok = r;
-  char fits[160];
-  if (Rok >= 2 && Rok - 1 > sim->max_delay)
-    snprintf(fits, sizeof fits, "allowed delays up to %u steps (%g ms) in this network", Rok - 1, (double)((int64_t)(Rok - 1) * sim->tics_per_step) / SG_TICS_PER_MS);
-  else
-    snprintf(fits, sizeof fits, "allowed delays up to the longest one so far (%u steps, %g ms), or fewer neurons", sim->max_delay, (double)((int64_t)sim->max_delay * sim->tics_per_step) / SG_TICS_PER_MS);
-  return sg_i_fail(sim, SG_ERR_NOMEM, "sg_connect: delay = %g ms (%u steps) needs a ring buffer of %u slots x %.0f inputs x 8 bytes = %.2f GiB, more than 80%% of the %.2f GiB of host memory available: %s",
-                   (double)((int64_t)dmax * sim->tics_per_step) / SG_TICS_PER_MS, dmax, R, inputs, bytes / GIB, (double)avail / GIB, fits);
 }
 
 /* ---- edges --------------------------------------------------------------------------------- */
@@ -981,7 +900,7 @@ static sg_status plan_values(connect_call *c) {
   if (P->d_fixed) {   /* a scalar delay that the ring cannot hold is refused before any work */
     int delivers = 0;
     for (size_t i = 0; i < P->n_sp * P->n_tp && !delivers; ++i) delivers = P->pairs[i].cls <= CLS_CURRENT;
-    if (delivers && (st = check_ring(sim, P->d_val))) return st;
+    if (delivers && (st = sg_i_check_ring(sim, P->d_val))) return st;
   }
 
   P->receptor = (uint16_t)c->ss.receptor_type;
@@ -1129,7 +1048,7 @@ static sg_status check_targets(connect_call *c) {
   sg_sim *sim = c->sim;
   const plan *P = &c->P;
   sg_status st;
-  if (c->dmax > 0 && (st = check_ring(sim, c->dmax))) return st;
+  if (c->dmax > 0 && (st = sg_i_check_ring(sim, c->dmax))) return st;
   for (uint64_t t = 0; t < P->npost; ++t)
     if (c->hit[t] && sim->abs_w_sum[post_at(P, t) - 1] + c->delta[t] > (double)SG_FX_MAX_ABS_SUM)
       return sg_i_fail(sim, SG_ERR_OVERFLOW, "sg_connect: target %llu: the sum of |weight| of its incoming connections would be %.17g > %.17g (2^30), which the 64-bit fixed-point input could overflow: allowed smaller weights or fewer connections",
@@ -1181,6 +1100,55 @@ static sg_status (*const connect_phases[])(connect_call *) = {
   generate_edges, sum_targets, check_targets,
 };
 
+/* A procedural call (host/proc.c): what it may connect, then its own checks and commit. */
+static sg_status proc_handoff(connect_call *c) {
+  sg_sim *sim = c->sim;
+  const plan *P = &c->P;
+  static const int proc_rule[R_COUNT] = {SG_PROC_ALL, SG_PROC_ONE, -1, SG_PROC_OUT, SG_PROC_TOTAL, SG_PROC_BERN};
+  if (c->cs.procedural != 1)
+    return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: procedural = %d: allowed 0 or 1", c->cs.procedural);
+  /* A row is a list of positions in pre and post turned into ids by adding pre0 / post0 (sg/proc.h,
+   * both backends): a set that is not one run of consecutive ids (check_spec has made a dense id
+   * list a range) would need its id list on the device and in every walk. */
+  if (c->pre.ids || c->post.ids) {
+    const sg_nodes x = c->pre.ids ? c->pre : c->post;
+    return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: procedural %s is a set of %llu ids from %llu to %llu that are not consecutive: allowed ranges of consecutive ids for pre and post with procedural = 1; connect each run of consecutive ids of the set in a call of its own, or use procedural = 0 (stored connections take any set)",
+                     c->pre.ids ? "pre" : "post", (unsigned long long)x.n, (unsigned long long)x.ids[0],
+                     (unsigned long long)x.ids[x.n - 1]);
+  }
+  if (proc_rule[P->rule] < 0)
+    return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: rule %s cannot be procedural (a target's sources are drawn per target, so a source's row cannot be drawn alone): allowed procedural rules all_to_all, one_to_one, fixed_outdegree, fixed_total_number, pairwise_bernoulli (p = indegree / n_pre draws the same mean indegree), or procedural = 0",
+                     rule_names[P->rule]);
+  if (P->n_tp != 1 || P->tp[0].pop->model->kind != SG_KIND_NEURON)
+    return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: procedural post = ids %llu..%llu spans %zu population(s)%s: allowed neurons of one population (connect each population separately)",
+                     (unsigned long long)c->post.first, (unsigned long long)(c->post.first + c->post.n - 1), P->n_tp,
+                     P->tp[0].pop->model->kind != SG_KIND_NEURON ? " that are not neurons" : "");
+  for (size_t i = 0; i < P->n_sp; ++i)
+    if (P->sp[i].pop->model->kind != SG_KIND_NEURON)
+      return sg_i_fail(sim, SG_ERR_ARG, "sg_connect: procedural pre includes %s (%s): allowed neuron sources only (generators and recorders are stored connections)",
+                       P->sp[i].pop->name, P->sp[i].pop->model->name);
+  sg_i_proc_req r;
+  memset(&r, 0, sizeof r);
+  r.rule = proc_rule[P->rule];
+  r.pre = c->pre; r.post = c->post;
+  r.tpop = P->tp[0].pop;
+  r.K = c->cs.outdegree; r.N = c->cs.N;
+  r.p = P->p; r.log1mp = P->log1mp;
+  r.autapses = P->autapses; r.multapses = P->multapses;
+  r.w = c->ss.weight; r.d = c->ss.delay;
+  r.receptor = c->ss.receptor_type;
+  r.port = P->pairs[0].port; r.port_neg = P->pairs[0].port_neg;   /* the same for every source population */
+  r.unit_weight = P->pairs[0].unit_weight;
+  /* the common checks of a value (ranges of the distribution parameters) */
+  plan V = *P;
+  sg_status st;
+  if (r.w.kind != SG_VALUE_ARRAY && (st = check_value(sim, &V, "weight", &r.w, 0))) return st;
+  if (r.d.kind != SG_VALUE_ARRAY && r.d.kind != SG_VALUE_SCALAR && (st = check_value(sim, &V, "delay", &r.d, 1))) return st;
+  return sg_i_proc_connect(sim, &r);
+}
+
+static sg_status (*const proc_phases[])(connect_call *) = {check_spec, check_rule, check_receptor, plan_pairs, proc_handoff};
+
 sg_status sg_connect(sg_sim *sim, sg_nodes pre, sg_nodes post, const sg_conn_spec *conn,
                      const sg_syn_spec *syn) {
   if (!sim) return SG_ERR_ARG;
@@ -1197,6 +1165,11 @@ sg_status sg_connect(sg_sim *sim, sg_nodes pre, sg_nodes post, const sg_conn_spe
   if (!c.cs.rule) c.cs.rule = "all_to_all";
   if (!c.ss.model) c.ss.model = "static_synapse";
   sg_status st = SG_OK;
+  if (c.cs.procedural) {
+    for (size_t i = 0; !st && i < sizeof proc_phases / sizeof *proc_phases; ++i) st = proc_phases[i](&c);
+    connect_free(&c);
+    return st;
+  }
   for (size_t i = 0; !st && i < sizeof connect_phases / sizeof *connect_phases; ++i) st = connect_phases[i](&c);
   if (!st) commit_call(&c);
   connect_free(&c);
@@ -1349,12 +1322,22 @@ static uint64_t count_csr_row(const sg_csr *c, const decoder *D, uint64_t row, s
   return n;
 }
 
-/* Connections in the CSRs, recorder rows and multimeter lists with source in pre, target in post. */
+/* A procedural synapse into the gather (sg_i_proc_walk's emit). */
+typedef struct proc_gather { const sg_sim *sim; gather *g; int receptor, fail; } proc_gather;
+static int proc_push(void *ctx, uint64_t tgt, float w, uint32_t d) {
+  proc_gather *x = ctx;
+  x->fail |= gather_push(x->g, tgt, (double)w, steps_ms(x->sim, d), x->receptor);
+  return x->fail;
+}
+
+/* Connections in the CSRs, procedural projections (drawn again), recorder rows and multimeter
+ * lists with source in pre, target in post. */
 static uint64_t count_built(const sg_sim *sim, const decoder *D, sg_nodes pre, sg_nodes post) {
   uint64_t n = 0;
   for (uint64_t p = 0; p < query_n(sim, pre); ++p) {
-    const uint64_t row = query_at(pre, p) - 1;
+    const uint64_t s = query_at(pre, p), row = s - 1;
     n += count_csr_row(&sim->csr, D, row, post) + count_csr_row(&sim->gen_csr, D, row, post);
+    for (size_t j = 0; j < sim->n_proc; ++j) n += sg_i_proc_walk(&sim->proc[j], s, post, NULL, NULL);
     if (sim->rec_row && row < sim->csr.n_rows)
       for (uint64_t k = sim->rec_row[row]; k < sim->rec_row[row + 1]; ++k) {
         const uint32_t j = sim->rec_idx[k];
@@ -1415,6 +1398,11 @@ static sg_status query(sg_sim *sim, const char *fn, sg_nodes pre, sg_nodes post,
     const int current = spop && is_current_source(spop->model);
     gather_csr_row(sim, &sim->csr, &D, row, 0, post, &g, &fail);
     gather_csr_row(sim, &sim->gen_csr, &D, row, current, post, &g, &fail);
+    for (size_t j = 0; j < sim->n_proc && !fail; ++j) {
+      proc_gather x = {sim, &g, sim->proc[j].receptor, 0};
+      sg_i_proc_walk(&sim->proc[j], s, post, proc_push, &x);
+      fail |= x.fail;
+    }
     if (sim->rec_row && row < sim->csr.n_rows)
       for (uint64_t k = sim->rec_row[row]; k < sim->rec_row[row + 1] && !fail; ++k) {
         const uint32_t j = sim->rec_idx[k];

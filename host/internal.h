@@ -16,6 +16,7 @@
 #include "sg/model.h"
 #include "sg/model_list.h"
 #include "sg/model_host.h"
+#include "sg/proc.h"          /* sg_proc: the procedural projections (host/proc.c) */
 #include "sg/rng.h"           /* sg_rng_cursor (host/value.c) */
 #include "sg/stim/advance.h"   /* sg_gen: the generator records of sim->gens */
 
@@ -165,6 +166,31 @@ typedef struct sg_csr {
   uint32_t max_delay;    /* steps */
 } sg_csr;
 
+/* ---- procedural projections (host/proc.c, docs/procedural.md) --------------------------- */
+/* A projection whose rows are drawn again at every spike (sg/proc.h): the descriptor both
+ * backends walk (its input_base, pop_n, pop_first are set by sg_i_prepare), and what only the
+ * host needs. */
+typedef struct sg_i_proc {
+  sg_proc d;
+  sg_pop *tpop;          /* the target population                                      */
+  uint32_t *count;       /* fixed_total_number: [npre] synapses of each source; else NULL */
+  int receptor;
+} sg_i_proc;
+
+/* What sg_connect has checked of a procedural call (rule parameters, receptor, port pair). */
+typedef struct sg_i_proc_req {
+  int rule;              /* SG_PROC_*                                                   */
+  sg_nodes pre, post;
+  sg_pop *tpop;
+  uint64_t K, N;
+  double p, log1mp;
+  int autapses, multapses;
+  sg_value w, d;
+  int receptor;
+  uint32_t port, port_neg;
+  int unit_weight;
+} sg_i_proc_req;
+
 /* ---- recorders ------------------------------------------------------------------------- */
 /* One recorder node's data: spikes (time in steps, sender gid) or multimeter samples
  * (time in steps, sender, one value per recorded variable). Kept in memory when
@@ -229,6 +255,7 @@ struct sg_sim {
   uint64_t n_param_draws;            /* successful sg_set_value calls with a distribution: the
                                       * next one's RNG instance (SG_STREAM_PARAM, docs/rng.md) */
   uint32_t min_delay, max_delay;     /* steps, over all connections (NEST semantics)      */
+  sg_i_proc *proc; size_t n_proc;    /* procedural projections, in connect order           */
 
   /* built by sg_i_prepare() */
   int dirty;                         /* network changed since the last prepare            */
@@ -292,11 +319,14 @@ uint64_t sg_i_nodes_run(const sg_sim *sim, sg_nodes x, uint64_t i, sg_nodes *run
 /* Distributions of sg_value (host/value.c). sg_i_dist_check: the spec's own parameters (finite,
  * std >= 0, min < max, a clipped normal keeping >= 20%), messages "fn: what = uniform(...): allowed
  * ..."; SG_ERR_ARG for a kind that is not a distribution. sg_i_dist_draw: one value from cursor c
- * (positioned at its first draw block), 0 = ok, 1 = it needed draw blocks past `end`. */
+ * (positioned at its first draw block) by sg/dist.h's sampler, the one the procedural rows of both
+ * backends draw with too; 0 = ok, 1 = it needed draw blocks past `end`. sg_i_proc_val: the spec as
+ * sg/proc.h's descriptor holds it. */
 void sg_i_value_text(const sg_value *v, char *buf, size_t len);
 int sg_i_value_is_dist(const sg_value *v);
 sg_status sg_i_dist_check(sg_sim *sim, const char *fn, const char *what, const sg_value *v);
 int sg_i_dist_draw(const sg_value *v, sg_rng_cursor *c, uint32_t end, double *out);
+sg_proc_val sg_i_proc_val(const sg_value *v);               /* sg_value as sg/proc.h takes it */
 /* A population of n nodes of model m with the model's default parameters and vectors, not yet
  * in a simulation (no ids, no state rows: sg_i_pop_alloc_state makes them); NULL if out of memory. */
 sg_pop *sg_i_pop_new(const sg_model_desc *m, uint64_t n);
@@ -307,6 +337,21 @@ sg_status sg_i_pop_alloc_state(sg_sim *sim, sg_pop *pop);    /* (re)size state r
 /* Ring-buffer inputs that sg_i_prepare would assign now (connect.c): sg_connect and sg_create
  * check with it that the ring (slots x inputs x 8 bytes) still fits before they commit. */
 double sg_i_ring_inputs(const sg_sim *sim);
+/* What one connection may be (host/limits.c): a delay in ms as whole steps (1 .. 65535), a weight
+ * as a finite float; 0 = ok, else msg says why ("delay = ... : allowed ..."). sg_i_check_ring
+ * refuses a longest delay of dmax steps whose ring would not fit the host memory. */
+#define SG_MAX_DELAY_STEPS 65535u
+int sg_i_delay_steps(const sg_sim *sim, double ms, uint32_t *steps, char *msg, size_t len);
+int sg_i_weight_float(double w, float *f, char *msg, size_t len);
+sg_status sg_i_check_ring(sg_sim *sim, uint32_t dmax);
+/* Procedural projections (host/proc.c): validate and commit one (the call's whole work after
+ * sg_connect's common checks), free them all, and walk the synapses of source gid sg in one of
+ * them whose target lies in post ({0, 0}: any): emit (unless NULL) gets target gid, weight and
+ * delay in steps and returns nonzero to stop. Returns the synapses walked. */
+sg_status sg_i_proc_connect(sg_sim *sim, const sg_i_proc_req *r);
+void sg_i_proc_free(sg_sim *sim);
+uint64_t sg_i_proc_walk(const sg_i_proc *q, uint64_t sg, sg_nodes post,
+                        int (*emit)(void *ctx, uint64_t tgt, float w, uint32_t d), void *ctx);
 sg_status sg_i_check_files(sg_sim *sim, const char *fn, const sg_pop *self, const char *name,
                            const sg_model_desc *model, uint64_t n, const char *const *vars, size_t n_vars);
 sg_status sg_i_prepare(sg_sim *sim);                          /* CSR, ports, coefs, ring, recorders */

@@ -55,6 +55,13 @@ sg_status sg_i_prepare(sg_sim *sim) {
     pop->inputs_assigned = 1;
     sim->n_inputs += (uint64_t)np * pop->n;
   }
+  /* procedural projections: where their target population's inputs now are */
+  for (size_t i = 0; i < sim->n_proc; ++i) {
+    sg_i_proc *q = &sim->proc[i];
+    q->d.input_base = q->tpop->input_base;
+    q->d.pop_n = q->tpop->n;
+    q->d.pop_first = q->tpop->first;
+  }
   /* 2. ring length: smallest power of two > max delay */
   const uint32_t R = sg_ring_len(sim->max_delay);
   const double ring_bytes = (double)R * (double)sim->n_inputs * 8.0;
@@ -95,6 +102,8 @@ sg_status sg_memory_report(sg_sim *sim, sg_memory *out) {
   for (size_t i = 0; i < sim->edges.n; ++i) pending += sim->edges.port[i] < SG_PORT_MULTIMETER;
   out->n_synapses = sim->csr.n_syn + sim->gen_csr.n_syn + pending;
   out->csr_bytes = csr_bytes(&sim->csr) + csr_bytes(&sim->gen_csr) + sim->edges.n * 20u;
+  for (size_t i = 0; i < sim->n_proc; ++i)   /* procedural: a descriptor (and counts), no synapses */
+    out->csr_bytes += sizeof(sg_proc) + (sim->proc[i].count ? sim->proc[i].d.npre * 4u : 0u);
   out->ring_bytes = (uint64_t)sim->ring_len * sim->n_inputs * 8u;
   for (size_t p = 0; p < sim->n_pops; ++p) {
     const sg_pop *pop = sim->pops[p];

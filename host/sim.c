@@ -166,6 +166,7 @@ void sg_sim_free(sg_sim *sim) {
   for (size_t i = 0; i < sim->n_pops; ++i) sg_i_pop_free(sim->pops[i]);
   free(sim->pops);
   sg_i_edges_free(&sim->edges);
+  sg_i_proc_free(sim);
   sg_i_csr_free(&sim->csr);
   sg_i_csr_free(&sim->gen_csr);
   free(sim->rec_row);

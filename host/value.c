@@ -1,12 +1,16 @@
 /* host/value.c - distributions of sg_value (uniform, normal, normal_clipped, lognormal,
- * exponential): their checks and their draws, one place for sg_connect's weights and delays
- * and for sg_set_value's random parameters. Ground: uses only status.c and the SG_HD samplers
- * of sg/rng.h (sg_log / sg_exp correctly rounded, so draws do not depend on the host's libm). */
+ * exponential): their checks, and their draws through sg/dist.h's SG_HD sampler, one place for
+ * sg_connect's weights and delays (stored, and procedural: sg_i_proc_val hands a spec to the
+ * descriptor that the backends draw from, sg/proc.h) and for sg_set_value's random parameters.
+ * Ground: uses only status.c and the SG_HD samplers of sg/dist.h and sg/rng.h (sg_log / sg_exp
+ * correctly rounded, so draws do not depend on the host's libm). */
 /* SPDX-License-Identifier: MIT */
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "internal.h"
+#include "sg/dist.h"
 #include "sg/math.h"
 
 void sg_i_value_text(const sg_value *v, char *buf, size_t len) {
@@ -72,23 +76,19 @@ sg_status sg_i_dist_check(sg_sim *sim, const char *fn, const char *what, const s
   }
 }
 
+/* The kinds are the same numbers in sg_value and in sg/dist.h's sampler (which device code takes). */
+SG_STATIC_ASSERT((int)SG_DIST_UNIFORM == (int)SG_PV_UNIFORM && (int)SG_DIST_NORMAL == (int)SG_PV_NORMAL &&
+                 (int)SG_DIST_NORMAL_CLIPPED == (int)SG_PV_NORMAL_CLIPPED && (int)SG_DIST_LOGNORMAL == (int)SG_PV_LOGNORMAL &&
+                 (int)SG_DIST_EXPONENTIAL == (int)SG_PV_EXPONENTIAL && (int)SG_VALUE_SCALAR == (int)SG_PV_SCALAR, "value kinds");
+
 int sg_i_dist_draw(const sg_value *v, sg_rng_cursor *c, uint32_t end, double *out) {
-  double x;
-  switch (v->kind) {
-  case SG_DIST_UNIFORM: x = v->a + (v->b - v->a) * sg_uniform(c); break;
-  case SG_DIST_NORMAL: x = v->a + v->b * sg_normal(c); break;
-  case SG_DIST_LOGNORMAL: x = sg_exp(v->a + v->b * sg_normal(c)); break;
-  case SG_DIST_EXPONENTIAL: x = -v->a * sg_log(sg_uniform(c)); break;
-  case SG_DIST_NORMAL_CLIPPED:
-    for (;;) {
-      x = v->a + v->b * sg_normal(c);
-      if (c->exhausted || c->next_draw > end) return 1;
-      if (x >= v->lo && x <= v->hi) break;
-    }
-    break;
-  default: x = NAN; break;
-  }
-  if (c->exhausted || c->next_draw > end) return 1;
-  *out = x;
-  return 0;
+  return sg_dist_draw((int)v->kind, v->a, v->b, v->lo, v->hi, c, end, out);
+}
+
+sg_proc_val sg_i_proc_val(const sg_value *v) {
+  sg_proc_val p;
+  memset(&p, 0, sizeof p);
+  p.kind = (int32_t)v->kind;
+  p.value = v->value; p.a = v->a; p.b = v->b; p.lo = v->lo; p.hi = v->hi;
+  return p;
 }

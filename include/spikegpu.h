@@ -198,6 +198,8 @@ typedef struct sg_conn_spec {
   double p;
   int allow_autapses;      /* default 1 */
   int allow_multapses;     /* default 1 */
+  int procedural;          /* 1: store no synapse, draw a spiking source's row again at every
+                              spike (docs/procedural.md); default 0                           */
 } sg_conn_spec;
 
 typedef enum sg_value_kind {

@@ -19,6 +19,8 @@
 #include <cuda_runtime.h>
 
 #include "sg/csr.h"
+#include "sg/fixed.h"
+#include "sg/proc.h"
 #include "sg/ring.h"
 #include "sg_cu_device.h"
 
@@ -45,9 +47,47 @@ __global__ void deliver_spikes_kernel(const sg_cu_ctl *ctl, sg_cu_csr c, sg_cu_s
   }
 }
 
+/* deliver_proc_kernel: the rows of a procedural projection (sg/proc.h) drawn again for this step's
+ * spikes, one thread per (spike, unit) over spikes x max_units (grid-stride; a unit past its row's
+ * units does nothing): all_to_all and pairwise_bernoulli units are blocks of targets, single-pick
+ * units one slot. Each synapse is added like a stored one (Q31.32 x multiplicity, atomicAdd into
+ * slot k + d). Each thread adds the events it delivered into the step statistics once. */
+__global__ void deliver_proc_kernel(sg_cu_ctl *ctl, sg_proc P, const uint32_t *__restrict__ count, sg_cu_spikes sp,
+                                    int64_t *ring, uint64_t n_inputs, uint32_t mask) {
+  const uint32_t n = sg_cu_spike_count(ctl, sp);
+  const uint64_t U = P.max_units, k = ctl->step;
+  uint64_t events = 0;
+  SG_CU_GRID_LOOP(e, (uint64_t)n * U) {
+    const uint64_t q = e / U, u = e - q * U;
+    const uint64_t sg = (uint64_t)sp.row[q] + 1;
+    if (sg < P.pre0 || sg - P.pre0 >= P.npre) continue;
+    const uint64_t s = sg - P.pre0;
+    if (u >= sg_proc_units(&P, count, s)) continue;
+    sg_proc_it it;
+    uint64_t t, ke, ks, input;
+    float w;
+    uint32_t d;
+    sg_proc_unit_begin(&P, s, u, &it);
+    while (sg_proc_unit_target(&P, &it, &t, &ke, &ks)) {
+      sg_proc_synapse(&P, t, ke, ks, &input, &w, &d);
+      int64_t *slot = sg_ring_slot(ring, k + d, mask, n_inputs);
+      sg_cu_ring_add(&slot[input], sg_fx_mul_count(sg_fx_from_double((double)w), sp.mult[q]));
+      ++events;
+    }
+  }
+  if (events) atomicAdd((unsigned long long *)&ctl->n_events, (unsigned long long)events);
+}
+
 extern "C" unsigned sg_cuda_block_deliver(int which, unsigned want) {
-  (void)which;
-  return sg_cu_cap_block((const void *)deliver_spikes_kernel, want);
+  return sg_cu_cap_block(which == SG_CU_K_PROC ? (const void *)deliver_proc_kernel : (const void *)deliver_spikes_kernel,
+                         want);
+}
+
+extern "C" cudaError_t sg_cuda_deliver_proc(sg_cu_ctl *ctl, const sg_proc *P, const uint32_t *count, sg_cu_spikes sp,
+                                            int64_t *ring, uint64_t n_inputs, uint32_t mask, unsigned grid,
+                                            unsigned block, cudaStream_t s) {
+  deliver_proc_kernel<<<grid, block, 0, s>>>(ctl, *P, count, sp, ring, n_inputs, mask);
+  return cudaGetLastError();
 }
 
 extern "C" cudaError_t sg_cuda_deliver_spikes(const sg_cu_ctl *ctl, sg_cu_csr csr, sg_cu_spikes sp, int64_t *ring,

@@ -21,6 +21,7 @@
 #include <cuda_runtime_api.h>
 
 #include "sg/model.h"
+#include "sg/proc.h"
 #include "sg/stim/advance.h"
 
 SG_EXTERN_C_BEGIN
@@ -156,7 +157,7 @@ unsigned sg_cuda_grid(uint64_t work, unsigned block, int n_sm);
  * or call reports it). Results never depend on block sizes, so capping is always safe.
  *   which: SG_CU_K_* below; model: the neuron model for SG_CU_K_UPDATE. */
 enum { SG_CU_K_UPDATE = 0, SG_CU_K_PREPARE_GENS, SG_CU_K_STIMULATE, SG_CU_K_DELIVER, SG_CU_K_RECORD, SG_CU_K_SAMPLE,
-       SG_CU_K_COUNT };
+       SG_CU_K_PROC, SG_CU_K_COUNT };
 unsigned sg_cuda_block_for(int which, int model, unsigned want);
 
 /* Whether this model has an update kernel (model list entry with kind neuron). */
@@ -169,6 +170,11 @@ cudaError_t sg_cuda_stimulate_targets(const sg_cu_gen_args *a, const sg_cu_gen_s
 cudaError_t sg_cuda_deliver_spikes(const sg_cu_ctl *ctl, sg_cu_csr csr, sg_cu_spikes sp, int64_t *ring,
                                    uint64_t n_inputs, uint32_t mask, unsigned grid, unsigned block,
                                    cudaStream_t s);
+/* The rows of procedural projection P (sg/proc.h; count: its per-source counts on the device, or
+ * NULL) for this step's spikes, into the ring. */
+cudaError_t sg_cuda_deliver_proc(sg_cu_ctl *ctl, const sg_proc *P, const uint32_t *count, sg_cu_spikes sp,
+                                 int64_t *ring, uint64_t n_inputs, uint32_t mask, unsigned grid, unsigned block,
+                                 cudaStream_t s);
 /* last: the launch ends the step (sg_cu_step_end) */
 cudaError_t sg_cuda_record_spikes(sg_cu_ctl *ctl, const uint8_t *has_rec, sg_cu_spikes sp, sg_cu_rec_ev *buf,
                                   uint64_t cap, int last, unsigned grid, unsigned block, cudaStream_t s);

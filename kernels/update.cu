@@ -91,7 +91,7 @@ extern "C" unsigned sg_cuda_block_for(int which, int model, unsigned want) {
     default: return 0;
     }
   case SG_CU_K_PREPARE_GENS: case SG_CU_K_STIMULATE: return sg_cuda_block_stim(which, want);
-  case SG_CU_K_DELIVER: return sg_cuda_block_deliver(which, want);
+  case SG_CU_K_DELIVER: case SG_CU_K_PROC: return sg_cuda_block_deliver(which, want);
   case SG_CU_K_RECORD: case SG_CU_K_SAMPLE: return sg_cuda_block_record(which, want);
   default: return 0;
   }

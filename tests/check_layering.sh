@@ -13,10 +13,12 @@
 # only those before it). They follow the flow create/set -> connect -> CSR -> prepare -> step
 # (backends) -> record -> HDF5:
 #
-#   0 ground   status (errors, sg_i_fail), mem (host memory), pop (population storage, lookup),
-#              models (model descriptors, generated from the model headers)
-#   1 network  create (sg_create, names), connect (edges), csr (edges -> CSR), stim (generators'
-#              limits and tables), params (sg_set/sg_get)
+#   0 ground   status (errors, sg_i_fail), mem (host memory), pop (population storage, lookup,
+#              node sets), models (model descriptors, generated from the model headers), value
+#              (distributions of sg_value: their checks and draws)
+#   1 network  limits (what a delay, a weight and the ring may be), create (sg_create, names),
+#              proc (procedural projections), connect (edges), csr (edges -> CSR), stim
+#              (generators' limits and tables), params (sg_set/sg_get)
 #   2 output   h5out (HDF5 files), record (recorders, output folder)
 #   3 run      prepare, cuda_timing, backend_cpu, backend_cuda
 #   4 top      sim (sg_sim_new/free, sg_simulate)
@@ -35,7 +37,7 @@
 set -u
 LAYERS='
 0 status mem pop models value
-1 create connect csr stim params
+1 limits create proc connect csr stim params
 2 h5out record
 3 prepare cuda_timing backend_cpu backend_cuda
 4 sim

@@ -331,6 +331,47 @@ static void net_rows(sg_sim *sim, net_out *out) {
   OK(sg_simulate(sim, 6.0));
 }
 
+/* Procedural projections of every rule (docs/procedural.md) next to stored ones: iaf_psc_exp E/I
+ * (weights of both signs: both ports), drawn weights and delays, and between runs a new procedural
+ * projection with a longer delay (the ring grows with events pending). */
+static void net_procedural(sg_sim *sim, net_out *out) {
+  sg_nodes E, I, pg;
+  OK(sg_create(sim, "iaf_psc_exp", 400, &E));
+  OK(sg_create(sim, "iaf_psc_exp", 100, &I));
+  OK(sg_create(sim, "poisson_generator", 1, &pg));
+  OK(sg_set(sim, pg, "rate", 9000.0));
+  sg_syn_spec sp = syn(sg_scalar(70.0), sg_scalar(0.1), 0);
+  OK(sg_connect(sim, pg, E, NULL, &sp));
+  OK(sg_connect(sim, pg, I, NULL, &sp));
+  sg_conn_spec bern = rule("pairwise_bernoulli", 0), out10 = rule("fixed_outdegree", 10), tot = rule("fixed_total_number", 0);
+  sg_conn_spec all = rule("all_to_all", 0), one = rule("one_to_one", 0), in4 = rule("fixed_indegree", 4);
+  bern.p = 0.1; tot.N = 3000;
+  bern.procedural = out10.procedural = tot.procedural = all.procedural = one.procedural = 1;
+  bern.allow_autapses = 0;
+  sg_syn_spec ee = syn(sg_random_normal(15.0, 25.0), sg_random_uniform(0.5, 3.0), 0);
+  sg_syn_spec ei = syn(sg_scalar(30.0), sg_scalar(1.0), 0);
+  sg_syn_spec ie = syn(sg_random_uniform(-80.0, -20.0), sg_random_normal_clipped(1.5, 0.5, 0.5, 3.0), 0);
+  sg_syn_spec ii = syn(sg_scalar(-10.0), sg_scalar(0.8), 0);
+  sg_syn_spec oo = syn(sg_random_lognormal(2.5, 0.3), sg_scalar(0.6), 0);
+  sg_syn_spec st = syn(sg_scalar(12.0), sg_random_uniform(0.2, 1.2), 0);
+  OK(sg_connect(sim, E, E, &bern, &ee));
+  OK(sg_connect(sim, E, I, &out10, &ei));
+  OK(sg_connect(sim, I, E, &tot, &ie));
+  OK(sg_connect(sim, I, I, &all, &ii));
+  OK(sg_connect(sim, sg_slice(E, 0, 100), I, &one, &oo));
+  OK(sg_connect(sim, E, E, &in4, &st));   /* stored, next to them */
+  add_rec(sim, out, E);
+  add_rec(sim, out, I);
+  const char *v1[] = {"V_m"};
+  add_mm(sim, out, sg_slice(E, 0, 20), 0.1, 0.0, v1, 1);
+  out->pops[out->n_pops++] = E;
+  out->pops[out->n_pops++] = I;
+  OK(sg_simulate(sim, 12.0));
+  sg_syn_spec late = syn(sg_random_normal(5.0, 20.0), sg_random_uniform(3.0, 7.5), 0);
+  OK(sg_connect(sim, I, E, &bern, &late));
+  OK(sg_simulate(sim, 13.0));
+}
+
 /* ---- running a network on one backend and collecting everything ------------------------------ */
 typedef struct series {
   char label[96];
@@ -670,6 +711,7 @@ static void test_cuda_equiv_gl_recurrent(void) { run_matrix("gl_exp recurrent", 
 static void test_cuda_equiv_generators(void) { run_matrix("generators and parrots", net_generators); }
 static void test_cuda_equiv_glif(void) { run_matrix("glif_cond", net_glif); }
 static void test_cuda_equiv_rows(void) { run_matrix("long and short rows", net_rows); }
+static void test_cuda_equiv_procedural(void) { run_matrix("procedural projections", net_procedural); }
 
 /* ---- a spike list over capacity --------------------------------------------------------------- */
 /* The device's spike list holds one entry per neuron; a smaller one (SG_CUDA_TEST_SPK_CAP, as
@@ -946,6 +988,7 @@ static CU_TestInfo tests[] = {
   {"every generator, parrots", test_cuda_equiv_generators},
   {"glif_cond, all recordables", test_cuda_equiv_glif},
   {"long and short rows", test_cuda_equiv_rows},
+  {"procedural projections of every rule next to stored ones", test_cuda_equiv_procedural},
   {"every neuron model of the list, generated networks", test_cuda_equiv_every_model},
   {"a spike list over capacity stops the run with an error, keeping the exact prefix", test_cuda_equiv_spike_list_overflow},
   {"a non-finite state stops the run with the cpu's error", test_cuda_equiv_nonfinite},

@@ -6,6 +6,9 @@
  *   gl_criticality    silent at the weakest coupling, self-sustained at the strongest;
  *   gl_phase_transition  rho(W) against the mean field, avalanche exponent near 3/2, gains near 1;
  *   gl_population     the flagship runs at a tiny size and reports a positive rate;
+ *   gl_large          procedural synapses at a small size: nothing stored (connectivity < 5% of
+ *                     what 2 x 10^6 stored synapses take), the rate of bench network b, the recorded subset's
+ *                     rate (the figure's data) within 25% of the whole network's;
  *   glif_cond_levels  all five GLIF levels spike and every sample is recorded;
  *   microcircuit      Potjans & Diesmann (2014) at scale 0.1, in-degrees at 0.1 and full: the
  *                     rate and ISI CV of each population agree with NEST 3.10's over 8 seeds
@@ -34,7 +37,7 @@ static void exe_path(const char *name, char *buf, size_t len) {
 
 static int examples_available(char *why, size_t len) {
   static const char *const names[] = {"gl_phi", "gl_reliability", "gl_criticality", "gl_population",
-                                      "microcircuit"};
+                                      "microcircuit", "gl_large"};
   char p[1024];
   for (size_t i = 0; i < sizeof names / sizeof names[0]; ++i) {
     exe_path(names[i], p, sizeof p);
@@ -236,6 +239,25 @@ static void test_phase_transition(void) {
   free(out);
 }
 
+/* gl_large at 10^4 neurons x 200 procedural synapses */
+static void test_large_small(void) {
+  int rc;
+  char *out = run_example("gl_large", "--threads 1 --neurons 10000 --indegree 200 --time 200 --record 2000", &rc);
+  CU_ASSERT_FATAL(out != NULL);
+  CU_ASSERT(rc == 0);
+  const char *c = strstr(out, "connectivity ");
+  CU_ASSERT_FATAL(c != NULL);
+  /* the drive's 10^4 stored synapses and the row tables only: < 5% of the 2 x 10^6 x 8 bytes */
+  CU_ASSERT(strtod(c + strlen("connectivity "), NULL) < 0.05 * 8.0 * 2e6 / 1048576.0);
+  const char *p = strstr(out, "mean rate "), *r = strstr(out, "neurons: rate ");
+  CU_ASSERT_FATAL(p != NULL && r != NULL);
+  const double rate = strtod(p + strlen("mean rate "), NULL), rec = strtod(r + strlen("neurons: rate "), NULL);
+  fprintf(stderr, "\n  gl_large (10^4 neurons, K = 200, 200 ms): %.2f Hz, recorded subset %.2f Hz ", rate, rec);
+  CU_ASSERT(rate > 2.0 && rate < 30.0);
+  CU_ASSERT(fabs(rec - rate) < 0.25 * rate);
+  free(out);
+}
+
 /* the flagship at a tiny size */
 static void test_population_tiny(void) {
   int rc;
@@ -350,6 +372,7 @@ static CU_TestInfo tests[] = {
   {"gl_reliability: frozen input far peakier than constant", test_reliability},
   {"gl_criticality: silent when weak, self-sustained when strong", test_criticality},
   {"gl_population: tiny flagship runs with a positive rate", test_population_tiny},
+  {"gl_large: procedural synapses, nothing stored, network b's rate", test_large_small},
   {"glif_cond_levels: five levels spike, all samples", test_glif_levels},
   {"microcircuit: scale 0.1 rates and CVs agree with NEST 3.10", test_microcircuit_vs_nest},
   {"microcircuit: scale 0.1, full in-degrees, rates and CVs agree with NEST 3.10", test_microcircuit_full_indegree_vs_nest},

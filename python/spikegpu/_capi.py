@@ -89,6 +89,7 @@ class sg_conn_spec(ctypes.Structure):
         ("p", c_double),
         ("allow_autapses", c_int),
         ("allow_multapses", c_int),
+        ("procedural", c_int),
     ]
 
 

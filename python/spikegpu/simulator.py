@@ -606,8 +606,11 @@ class Simulator:
 
         conn_spec: None (all_to_all), a rule name ("all_to_all", "one_to_one") or a dict
         ``{"rule": ..., "indegree" | "outdegree" | "N" | "p": ..., "allow_autapses": bool,
-        "allow_multapses": bool}`` (rules fixed_indegree, fixed_outdegree, fixed_total_number,
-        pairwise_bernoulli).
+        "allow_multapses": bool, "procedural": bool}`` (rules fixed_indegree, fixed_outdegree,
+        fixed_total_number, pairwise_bernoulli). ``"procedural": True`` stores no synapse: a
+        spiking source's row is drawn again at every spike (docs/procedural.md; not for
+        fixed_indegree, arrays, unbounded delay distributions, or pre / post that are not
+        consecutive ids such as ``nodes[::2]``).
 
         syn_spec: None (static_synapse, weight 1, delay 1 ms), a synapse model name, or a dict
         with ``synapse_model``, ``weight``, ``delay`` (ms) and ``receptor_type``. weight and
@@ -646,7 +649,7 @@ class Simulator:
             for k in needed:
                 if k not in spec:
                     raise ArgumentError(f"connect: rule {rule} needs '{k}' in conn_spec")
-        for key in ("allow_autapses", "allow_multapses"):
+        for key in ("allow_autapses", "allow_multapses", "procedural"):
             if key in spec:
                 v = spec.pop(key)
                 if v not in (0, 1, True, False):
@@ -669,7 +672,8 @@ class Simulator:
             cs.p = _as_float("connect: p", v)
         if spec:
             raise ArgumentError(f"connect: conn_spec has unknown or unused entries {sorted(spec)}: "
-                                f"allowed rule, indegree, outdegree, N, p, allow_autapses, allow_multapses")
+                                f"allowed rule, indegree, outdegree, N, p, allow_autapses, allow_multapses, "
+                                f"procedural")
 
     def _fill_syn(self, ss, spec, keep):
         if spec is None:

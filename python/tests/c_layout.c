@@ -17,6 +17,7 @@ int main(void) {
   O(sg_entry_info, doc); O(sg_entry_info, def); O(sg_entry_info, kind);
   S(sg_conn_spec); O(sg_conn_spec, rule); O(sg_conn_spec, indegree); O(sg_conn_spec, outdegree);
   O(sg_conn_spec, N); O(sg_conn_spec, p); O(sg_conn_spec, allow_autapses); O(sg_conn_spec, allow_multapses);
+  O(sg_conn_spec, procedural);
   S(sg_value); O(sg_value, kind); O(sg_value, value); O(sg_value, array); O(sg_value, len);
   O(sg_value, a); O(sg_value, b); O(sg_value, lo); O(sg_value, hi);
   S(sg_syn_spec); O(sg_syn_spec, model); O(sg_syn_spec, weight); O(sg_syn_spec, delay);
