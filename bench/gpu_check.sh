@@ -25,14 +25,16 @@
 #   racecheck  35  compute-sanitizer racecheck (shared-memory hazards), the same run
 #   b1e6      150  network b at 10^6 x 1000 (10^9 synapses): 0.1 s warm-up, 1 s measured, then 100
 #                  steps timed kernel by kernel; built once
+#   pd14      150  the PD14 microcircuit at full scale (77,169 iaf_psc_exp neurons, ~3 x 10^8
+#                  synapses, Poisson background), 1 s without spike recording (the field's RTF)
 #   proc1e7    60  network b at 10^7 x 1000 with procedural pairwise_bernoulli synapses (10^10, none
 #                  stored; what examples/gl_large runs with --backend cuda), 0.2 s
 #   a1e7       45  network a at 10^7 neurons for 0.2 s (update bandwidth)
 #   a1e3       25  network a at 10^3 neurons for 1 s (per-step fixed cost)
 #   hash1e5    60  network b at 10^5 x 1000 for 0.2 s on cpu (all cores) and cuda, --hash
 #                  --record: the hashes must be equal (bit-identity at scale)
-#   pd14      120  the PD14 microcircuit at full scale (skipped while the build has none)
 #   b1e6rec    70  optional: network b at 10^6 x 1000 with every spike recorded, 0.2 s
+#   pd14rec   150  optional: the microcircuit of pd14 with every spike recorded
 #   ncu        45  optional: bytes and time per kernel with Nsight Compute, network b at 10^5
 #
 # Without a usable device the device steps say "skipped: no CUDA device (<why>)"; without
@@ -52,14 +54,19 @@ only=""
 logs=/tmp/spikegpu-gpucheck
 tarball=""
 
-STEPS="env equiv memcheck synccheck racecheck b1e6 proc1e7 a1e7 a1e3 hash1e5 pd14 b1e6rec ncu"
+STEPS="env equiv memcheck synccheck racecheck b1e6 pd14 proc1e7 a1e7 a1e3 hash1e5 b1e6rec pd14rec ncu"
 cap_of() {
   case $1 in
     env) echo 15 ;; equiv) echo 60 ;; memcheck) echo 75 ;; synccheck) echo 40 ;; racecheck) echo 35 ;;
-    b1e6) echo 150 ;; proc1e7) echo 60 ;; a1e7) echo 45 ;; a1e3) echo 25 ;; hash1e5) echo 60 ;; pd14) echo 120 ;;
-    b1e6rec) echo 70 ;; ncu) echo 45 ;; *) echo 0 ;;
+    b1e6) echo 150 ;; proc1e7) echo 60 ;; a1e7) echo 45 ;; a1e3) echo 25 ;; hash1e5) echo 60 ;; pd14) echo 150 ;;
+    b1e6rec) echo 70 ;; pd14rec) echo 150 ;; ncu) echo 45 ;; *) echo 0 ;;
   esac
 }
+# cap STEP: its cap, times cap_scale (SG_GPUCHECK_SMALL: the emulated device runs kernels on the
+# host's cores, tens of times slower than a GPU; the caps guard a real device's budget)
+cap_scale=1
+[ "${SG_GPUCHECK_SMALL:-0}" = 1 ] && cap_scale=4
+cap() { echo $(( $(cap_of "$1") * cap_scale )); }
 
 while [ $# -gt 0 ]; do
   case $1 in
@@ -118,7 +125,7 @@ wanted() {
 run() {
   local step=$1; shift
   local cap lim t0
-  cap=$(cap_of "$step")
+  cap=$(cap "$step")
   lim=$(( $(left) - 8 ))
   [ "$lim" -gt "$cap" ] && lim=$cap
   t0=$(date +%s)
@@ -147,7 +154,7 @@ begin() {
     result "$step" skipped 0 "deadline: $(left) s left of $deadline s"
     return 1
   fi
-  echo "== $step (cap $(cap_of "$step") s, $(left) s left)"
+  echo "== $step (cap $(cap "$step") s, $(left) s left)"
   return 0
 }
 
@@ -162,8 +169,9 @@ find_tool() {   # find_tool NAME: on PATH or in the usual CUDA toolkit folders
 # network sizes and times; SG_GPUCHECK_SMALL=1 shrinks them all (and the equivalence suite's), which
 # is how `make check-cuda-emu` runs this script end to end against the emulated device
 N_B=1000000 K_B=1000 N_P=10000000 N_A7=10000000 N_A3=1000 N_H=100000 T_WARM=100 T_B=1000 T_SHORT=200
+MC_SCALE=1 MC_K=1
 if [ "${SG_GPUCHECK_SMALL:-0}" = 1 ]; then
-  N_B=3000 K_B=100 N_P=3000 N_A7=4000 N_A3=100 N_H=2000 T_WARM=2 T_B=10 T_SHORT=5
+  N_B=3000 K_B=100 N_P=3000 N_A7=4000 N_A3=100 N_H=2000 T_WARM=2 T_B=10 T_SHORT=5 MC_SCALE=0.02 MC_K=0.1
   export SG_TEST_QUICK=1
 fi
 
@@ -220,10 +228,12 @@ if begin memcheck device cs; then sanitize memcheck --tool memcheck --leak-check
 if begin synccheck device cs; then sanitize synccheck --tool synccheck; fi
 if begin racecheck device cs; then sanitize racecheck --tool racecheck; fi
 
-# throughput STEP ARGS...: one bench run; its JSON line goes to results.jsonl with "step"
-throughput() {
+# measured STEP CMD...: one run of a program printing bench/throughput's JSON line, which goes to
+# results.jsonl with "step"; throughput STEP ARGS...: measured with bench/throughput
+throughput() { local step=$1; shift; measured "$step" "$tp" "$@"; }
+measured() {
   local step=$1; shift
-  run "$step" "$tp" "$@"
+  run "$step" "$@"
   grep '^{"simulator"' "$logs/$step.log" | sed "s/^{/{\"step\": \"$step\", /" >>"$logs/results.jsonl"
   grep '^{"kernel_timing"' "$logs/$step.log" | sed "s/^{/{\"step\": \"$step\", /" >>"$logs/kernel_timing.jsonl"
   local line
@@ -236,6 +246,11 @@ throughput() {
 if begin b1e6 device; then
   throughput b1e6 --net b --n "$N_B" --k "$K_B" --warmup "$T_WARM" --time "$T_B" --backend cuda --kernel-timing 100
 fi
+# the microcircuit: all host cores build it; no transient (--presim 0), so RTF is over the 1 s
+mc_out=$(mktemp -d 2>/dev/null || echo /tmp/spikegpu-gpucheck-pd14)
+mc=(./bin/microcircuit --scale "$MC_SCALE" --kscale "$MC_K" --presim 0 --time "$T_B" --backend cuda --no-plot --json
+    --out "$mc_out")
+if begin pd14 device; then measured pd14 "${mc[@]}" --no-record; fi
 if begin proc1e7 device; then throughput proc1e7 --net b --n "$N_P" --k "$K_B" --procedural --time "$T_SHORT" --backend cuda; fi
 if begin a1e7 device; then throughput a1e7 --net a --n "$N_A7" --time "$T_SHORT" --backend cuda; fi
 if begin a1e3 device; then throughput a1e3 --net a --n "$N_A3" --time "$T_B" --backend cuda; fi
@@ -254,14 +269,12 @@ if begin hash1e5 device; then
   fi
 fi
 
-if begin pd14 device; then
-  # the step runs once the microcircuit exists; until then it says so
-  result pd14 skipped 0 "no PD14 microcircuit program in this build yet"
-fi
-
 if begin b1e6rec device; then
   throughput b1e6rec --net b --n "$N_B" --k "$K_B" --warmup "$T_WARM" --time "$T_SHORT" --backend cuda --record
 fi
+
+if begin pd14rec device; then measured pd14rec "${mc[@]}"; fi
+rm -rf "$mc_out"
 
 if begin ncu device ncu; then
   run ncu env SG_CUDA_GRAPHS=0 "$ncu" --csv --launch-skip 200 --launch-count 40 \

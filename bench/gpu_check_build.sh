@@ -6,6 +6,7 @@
 # Output folder (default gpucheck/, ignored by git):
 #   bin/run            the CUnit runner (all suites; `bin/run cuda_equiv` for one)
 #   bin/bench/<name>   the bench programs of bench/*.c
+#   bin/microcircuit   examples/microcircuit (the PD14 steps)
 #   tests/data/, tests/*.py   reference data and helper scripts the suites read (relative paths)
 #   check.sh           the one-call GPU check (bench/gpu_check.sh: steps, deadline, tarball)
 #   BUILD-INFO         how and when it was built
@@ -73,7 +74,13 @@ for src in $SG_BENCH_SRC; do
   bench_built+=("$name")
 done
 
-strip "$out/bin/run" "$out"/bin/bench/* 2>/dev/null || true
+# the PD14 microcircuit (examples/microcircuit), the check's pd14 steps
+mc_obj=$SG_BUILD/gpucheck-bench/microcircuit.o
+echo "gpu_check_build: examples/microcircuit"
+$SG_CC $SG_CPPFLAGS $SG_CFLAGS -c examples/microcircuit/main.c -o "$mc_obj"
+link "$out/bin/microcircuit" "$mc_obj"
+
+strip "$out/bin/run" "$out/bin/microcircuit" "$out"/bin/bench/* 2>/dev/null || true
 cp -r tests/data "$out/tests/data"
 cp tests/*.py "$out/tests/"   # helper scripts some suites run (h5_kill_check.py, sonata_check.py)
 
@@ -93,7 +100,7 @@ chmod +x "$out/check.sh"
 
 # ---- checks: dependencies and size ------------------------------------------------------------
 bad=0
-for f in "$out/bin/run" "$out"/bin/bench/*; do
+for f in "$out/bin/run" "$out/bin/microcircuit" "$out"/bin/bench/*; do
   [ -f "$f" ] || continue
   extra=$(ldd "$f" | awk '{print $1}' | grep -v -E '^(linux-vdso\.so|/lib64/ld-linux-x86-64\.so|libc\.so|libm\.so|libgcc_s\.so|libstdc\+\+\.so|libgomp\.so|libdl\.so|libpthread\.so|librt\.so)' || true)
   if [ -n "$extra" ]; then echo "gpu_check_build: $f needs $extra" >&2; bad=1; fi

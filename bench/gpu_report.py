@@ -84,6 +84,10 @@ def main():
             if r["backend"] == "cuda" and r["network"] == "a" and r["neurons"] <= 1000:
                 print(f"\nPer-step fixed cost (network a, {r['neurons']} neurons): "
                       f"{1e6 * r['wall_s'] / (r['t_sim_ms'] / r['h_ms']):.2f} us per step (target <= 5 us)")
+        for r in rows:
+            if r["backend"] == "cuda" and r["network"] == "pd14":
+                print(f"\nMicrocircuit ({r.get('step', '')}, scale {r['scale']:g}, {'every spike recorded' if r.get('record') else 'no recording'}): "
+                      f"RTF {r['rtf']:.3g} (target <= 0.1 at full scale), build {r['build_s']:.1f} s")
         pair = {}
         for r in rows:
             if r.get("hash"):

@@ -127,6 +127,8 @@ static void usage(void) {
          "  --threads n      cpu threads (default: all)\n"
          "  --out DIR        output folder (default build/microcircuit)\n"
          "  --no-plot        do not run the plotting script\n"
+         "  --no-record      no spike recorder (the GPU check's headline run): rates from the run's\n"
+         "                   spike count only, no CVs, no file, no figure\n"
          "  --json           also print one JSON line with bench/throughput's fields (bench/run.py)\n");
 }
 
@@ -134,13 +136,14 @@ int main(int argc, char **argv) {
   sg_sim *sim = NULL;
   double scale = 1.0, kscale = 1.0, T = 1000.0, T0 = 500.0;
   unsigned long long seed = 55;
-  int threads = 0, plot = 1, poisson = 1, json = 0;
+  int threads = 0, plot = 1, poisson = 1, json = 0, record = 1;
   const char *out = "build/microcircuit", *backend = "auto";
   for (int a = 1; a < argc; ++a) {
     const char *v = a + 1 < argc ? argv[a + 1] : NULL;
     if (!strcmp(argv[a], "--help") || !strcmp(argv[a], "-h")) { usage(); return 0; }
     else if (!strcmp(argv[a], "--no-plot")) plot = 0;
     else if (!strcmp(argv[a], "--json")) json = 1;
+    else if (!strcmp(argv[a], "--no-record")) { record = 0; plot = 0; }
     else if (v && !strcmp(argv[a], "--scale")) { scale = atof(v); ++a; }
     else if (v && !strcmp(argv[a], "--kscale")) { kscale = atof(v); ++a; }
     else if (v && !strcmp(argv[a], "--time")) { T = atof(v); ++a; }
@@ -197,7 +200,7 @@ int main(int argc, char **argv) {
   if (sg_sim_new(&cfg, &sim, err, sizeof err) != SG_OK) { fprintf(stderr, "error: %s\n", err); return 2; }
 
   const double t0 = now_s();
-  sg_nodes pop[NPOP], bg[NPOP], sr;
+  sg_nodes pop[NPOP], bg[NPOP], sr = {0};
   uint64_t vseed = seed ^ 0x6d6963726f636972ull;
   for (int i = 0; i < NPOP; ++i) {
     CHECK(sg_create_named(sim, "iaf_psc_exp", n_pop[i], pop_name[i], &pop[i]));
@@ -224,7 +227,7 @@ int main(int argc, char **argv) {
       CHECK(sg_create_named(sim, "poisson_generator", 1, name, &bg[i]));
       CHECK(sg_set(sim, bg[i], "rate", bg_rate * rint(k_ext[i] * kscale)));   /* integer in-degree */
     }
-  CHECK(sg_create_named(sim, "spike_recorder", 1, "spikes", &sr));
+  if (record) CHECK(sg_create_named(sim, "spike_recorder", 1, "spikes", &sr));
 
   sg_conn_spec cs;
   sg_syn_spec ss;
@@ -250,7 +253,7 @@ int main(int argc, char **argv) {
       ss.delay = sg_scalar(d_exc);
       CHECK(sg_connect(sim, bg[i], pop[i], NULL, &ss));
     }
-    CHECK(sg_connect(sim, pop[i], sr, NULL, NULL));
+    if (record) CHECK(sg_connect(sim, pop[i], sr, NULL, NULL));
   }
   CHECK(sg_simulate(sim, 0.0));     /* builds the CSR and moves the network to the backend */
   const double t_build = now_s() - t0;
@@ -275,60 +278,65 @@ int main(int argc, char **argv) {
          rs.wall_s / (T_all * 1e-3), T_all * 1e-3 / rs.wall_s,
          rs.wall_s <= T_all * 1e-3 ? "faster than real time" : "slower than real time");
 
-  /* per population: rate and mean ISI CV in (T0, T0 + T] */
-  size_t n_sp = 0;
-  CHECK(sg_spikes(sim, sr.first, NULL, NULL, 0, &n_sp));
-  double *t = malloc((n_sp + 1) * sizeof *t);
-  uint64_t *id = malloc((n_sp + 1) * sizeof *id);
-  double *last = malloc(n_total * sizeof *last), *s1 = calloc(n_total, sizeof *s1), *s2 = calloc(n_total, sizeof *s2);
-  uint32_t *cnt = calloc(n_total, sizeof *cnt);
-  if (!t || !id || !last || !s1 || !s2 || !cnt) { fprintf(stderr, "out of memory\n"); sg_sim_free(sim); return 1; }
-  CHECK(sg_spikes(sim, sr.first, t, id, n_sp, &n_sp));
-  const uint64_t id0 = pop[0].first;
-  for (size_t k = 0; k < n_sp; ++k) {   /* sorted by time: ISIs per neuron as they come */
-    if (t[k] <= T0) continue;
-    const uint64_t n = id[k] - id0;
-    if (cnt[n] > 0) { const double isi = t[k] - last[n]; s1[n] += isi; s2[n] += isi * isi; }
-    last[n] = t[k];
-    ++cnt[n];
-  }
-  printf("population   neurons   rate (Hz)   ISI CV (neurons with >= 3 spikes)\n");
-  double all = 0.0;
-  for (int i = 0; i < NPOP; ++i) {
-    uint64_t spikes = 0, ncv = 0;
-    double cv_sum = 0.0;
-    for (uint64_t k = pop[i].first - id0; k < pop[i].first - id0 + pop[i].n; ++k) {
-      spikes += cnt[k];
-      if (cnt[k] >= 3) {
-        const double m = s1[k] / (cnt[k] - 1), var = s2[k] / (cnt[k] - 1) - m * m;
-        cv_sum += sqrt(var > 0.0 ? var : 0.0) / m;
-        ++ncv;
-      }
+  if (record) {
+    /* per population: rate and mean ISI CV in (T0, T0 + T] */
+    size_t n_sp = 0;
+    CHECK(sg_spikes(sim, sr.first, NULL, NULL, 0, &n_sp));
+    double *t = malloc((n_sp + 1) * sizeof *t);
+    uint64_t *id = malloc((n_sp + 1) * sizeof *id);
+    double *last = malloc(n_total * sizeof *last), *s1 = calloc(n_total, sizeof *s1), *s2 = calloc(n_total, sizeof *s2);
+    uint32_t *cnt = calloc(n_total, sizeof *cnt);
+    if (!t || !id || !last || !s1 || !s2 || !cnt) { fprintf(stderr, "out of memory\n"); sg_sim_free(sim); return 1; }
+    CHECK(sg_spikes(sim, sr.first, t, id, n_sp, &n_sp));
+    const uint64_t id0 = pop[0].first;
+    for (size_t k = 0; k < n_sp; ++k) {   /* sorted by time: ISIs per neuron as they come */
+      if (t[k] <= T0) continue;
+      const uint64_t n = id[k] - id0;
+      if (cnt[n] > 0) { const double isi = t[k] - last[n]; s1[n] += isi; s2[n] += isi * isi; }
+      last[n] = t[k];
+      ++cnt[n];
     }
-    all += (double)spikes;
-    const double rate = (double)spikes / (double)pop[i].n / (T * 1e-3);
-    printf("pop %-5s N %6llu rate %8.4f cv %.4f ncv %llu\n", pop_name[i], (unsigned long long)pop[i].n, rate,
-           ncv ? cv_sum / (double)ncv : NAN, (unsigned long long)ncv);
+    printf("population   neurons   rate (Hz)   ISI CV (neurons with >= 3 spikes)\n");
+    double all = 0.0;
+    for (int i = 0; i < NPOP; ++i) {
+      uint64_t spikes = 0, ncv = 0;
+      double cv_sum = 0.0;
+      for (uint64_t k = pop[i].first - id0; k < pop[i].first - id0 + pop[i].n; ++k) {
+        spikes += cnt[k];
+        if (cnt[k] >= 3) {
+          const double m = s1[k] / (cnt[k] - 1), var = s2[k] / (cnt[k] - 1) - m * m;
+          cv_sum += sqrt(var > 0.0 ? var : 0.0) / m;
+          ++ncv;
+        }
+      }
+      all += (double)spikes;
+      const double rate = (double)spikes / (double)pop[i].n / (T * 1e-3);
+      printf("pop %-5s N %6llu rate %8.4f cv %.4f ncv %llu\n", pop_name[i], (unsigned long long)pop[i].n, rate,
+             ncv ? cv_sum / (double)ncv : NAN, (unsigned long long)ncv);
+    }
+    printf("mean rate %.3f Hz\n", all / (double)n_total / (T * 1e-3));
+    free(t); free(id); free(last); free(s1); free(s2); free(cnt);
+  } else {   /* no recorder: the whole run's spike count, transient included */
+    printf("mean rate %.3f Hz (no spike recorder: over the whole run, no CVs)\n",
+           (double)rs.spikes / (double)n_total / (T_all * 1e-3));
   }
-  printf("mean rate %.3f Hz\n", all / (double)n_total / (T * 1e-3));
   if (json) {   /* whole run (transient included), as bench/throughput reports it */
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     printf("{\"simulator\": \"spikegpu\", \"version\": \"%s\", \"backend\": \"%s\", \"threads\": %d, "
            "\"network\": \"pd14\", \"scale\": %.17g, \"kscale\": %.17g, \"neurons\": %llu, \"synapses\": %llu, "
-           "\"h_ms\": %.17g, \"t_sim_ms\": %.17g, \"record\": true, \"build_s\": %.6f, \"wall_s\": %.6f, \"rtf\": %.6g, "
+           "\"h_ms\": %.17g, \"t_sim_ms\": %.17g, \"record\": %s, \"build_s\": %.6f, \"wall_s\": %.6f, \"rtf\": %.6g, "
            "\"x_real_time\": %.6g, \"neuron_updates_per_s\": %.6g, \"syn_events_per_s\": %.6g, \"spikes\": %llu, "
            "\"rate_hz\": %.4f, \"peak_rss_bytes\": %lld, \"host_bytes\": %llu, \"bytes_per_synapse\": %.4f, \"sim_cpu_s\": %.6f}\n",
            sg_version(), sg_backend_used(sim), threads, scale, kscale, (unsigned long long)n_total,
-           (unsigned long long)n_syn_total, h, T_all, t_build, rs.wall_s, rs.wall_s / (T_all * 1e-3),
+           (unsigned long long)n_syn_total, h, T_all, record ? "true" : "false", t_build, rs.wall_s, rs.wall_s / (T_all * 1e-3),
            T_all * 1e-3 / rs.wall_s, (double)rs.neuron_updates / rs.wall_s, (double)rs.syn_events / rs.wall_s,
            (unsigned long long)rs.spikes, (double)rs.spikes / (double)n_total / (T_all * 1e-3),
            (long long)ru.ru_maxrss * 1024LL, (unsigned long long)mem.total_bytes, mem.bytes_per_synapse, cpu_sim);
   }
-  free(t); free(id); free(last); free(s1); free(s2); free(cnt);
   sg_sim_free(sim);
   sim = NULL;
-  printf("output: %s/spikes.h5\n", out);
+  if (record) printf("output: %s/spikes.h5\n", out);
   if (plot) {
     char cmd[2048];
     snprintf(cmd, sizeof cmd, "%s examples/microcircuit/plot.py %s/spikes.h5 %s/microcircuit.png %.17g %.17g", sg_python(),
