@@ -9,7 +9,10 @@
  *   "needs X GiB, Y GiB free" error, nothing allocated); then everything is uploaded and one step is
  *   captured as a CUDA graph (plus one of SG_CU_UNROLL steps). The step index lives in device memory
  *   (sg_cu_ctl.step), so the same graph is replayed for every step. The ring keeps its pending
- *   events when it grows, like the cpu backend's.
+ *   events when it grows, like the cpu backend's. Poisson generators (lambda < 10) into neurons
+ *   are drawn by the target's update (the Poisson drive, kernels/update.cu), not by the generator
+ *   launches; before a later prepare replaces their tables, the drive still due is flushed into
+ *   the ring (flush_poisson_drive), so the ring then holds the cpu backend's pending input.
  * run(n): batches of steps without host synchronisation inside a batch; a batch ends when the
  *   run's steps are done or the recording buffers could fill (sized so they never overflow). After a
  *   batch the control block, the spike-recorder entries and the multimeter samples come back through
@@ -171,9 +174,17 @@ typedef struct cu_data {
   /* generators */
   sg_cu_gen *d_gens;
   uint64_t n_gens;
-  uint32_t *d_gs_gen, *d_gs_j, *d_gs_delay, *d_gs_input;
+  uint32_t *d_gs_gen, *d_gs_j, *d_gs_delay, *d_gs_input;   /* synapses stimulate_targets_kernel serves */
   float *d_gs_weight;
   uint64_t n_gs;
+  int gens_serial;             /* prepare_generators runs: a generator other than a poisson_generator,
+                                  or a Poisson synapse that is not in the update's drive         */
+  /* the Poisson drive (kernels/update.cu): poisson_generator synapses into neurons, by target */
+  uint32_t *d_pois_row;        /* [n_nodes + 1]                                                   */
+  uint32_t *d_ps_gen, *d_ps_j, *d_ps_delay, *d_ps_input;
+  float *d_ps_weight;
+  uint64_t n_ps;
+  uint64_t pois_from;          /* the step these tables were prepared at (sg_cu_ctl.pois_from)    */
   int64_t *d_ev_t;
   double *d_ev_w;
   uint32_t *d_ev_m;
@@ -198,9 +209,9 @@ typedef struct cu_data {
   /* launch configuration of the step: per kernel the configured block size capped at what the
    * compiled kernel can launch (sg_cuda_block_for) */
   unsigned blk[SG_CU_K_COUNT];
-  unsigned grid_gens, grid_gs, grid_deliver, grid_rec, grid_mm;
+  unsigned grid_gens, grid_gs, grid_ps, grid_deliver, grid_rec, grid_mm;
   sg_cu_gen_args gen_args;
-  sg_cu_gen_syn gen_syn;
+  sg_cu_gen_syn gen_syn, pois_syn;
   sg_cu_csr csr;
   sg_cu_spikes spk;
   sg_cu_mm_args mm_args;
@@ -297,14 +308,16 @@ static void release_network(sg_sim *sim, cu_data *d) {
   free(d->d_count); d->d_count = NULL;
   free(d->proc); d->proc = NULL; d->n_proc = 0;
   FREE_D(d->d_gens); FREE_D(d->d_gs_gen); FREE_D(d->d_gs_j); FREE_D(d->d_gs_delay); FREE_D(d->d_gs_input);
-  FREE_D(d->d_gs_weight); FREE_D(d->d_ev_t); FREE_D(d->d_ev_w); FREE_D(d->d_ev_m); FREE_D(d->d_vals);
+  FREE_D(d->d_gs_weight); FREE_D(d->d_pois_row); FREE_D(d->d_ps_gen); FREE_D(d->d_ps_j); FREE_D(d->d_ps_delay);
+  FREE_D(d->d_ps_input); FREE_D(d->d_ps_weight); FREE_D(d->d_ev_t); FREE_D(d->d_ev_w); FREE_D(d->d_ev_m); FREE_D(d->d_vals);
   FREE_D(d->d_has_rec); FREE_D(d->d_rec); FREE_H(d->h_rec);
   free(d->rec_need); d->rec_need = NULL;
   FREE_D(d->d_mm_addr); FREE_D(d->d_mm_idx); FREE_D(d->d_mm_first); FREE_D(d->d_due); FREE_H(d->h_due);
   FREE_D(d->d_mm_buf); FREE_H(d->h_mm_buf);
   for (size_t j = 0; j < d->n_mm; ++j) free(d->mm[j].tgt);
   free(d->mm); d->mm = NULL; d->n_mm = 0;
-  d->n_syn = d->n_gens = d->n_gs = d->n_ev = d->n_vals = 0;
+  d->n_syn = d->n_gens = d->n_gs = d->n_ps = d->n_ev = d->n_vals = 0;
+  d->gens_serial = 0;
   d->n_rec_src = d->rec_cap = d->n_mm_ent = d->due_steps = d->mm_cap = 0;
   d->ready = 0;
 }
@@ -403,7 +416,7 @@ static sg_status cu_sync(sg_sim *sim) {
 static cudaError_t enqueue_step(cu_data *d, uint64_t seed, sg_cu_timing *tm) {
   cudaError_t e;
   const unsigned *b = d->blk;
-  if (d->n_gens) {
+  if (d->gens_serial) {   /* Poisson into neurons needs neither launch: the update draws it */
     if ((e = sg_cuda_prepare_generators(&d->gen_args, d->grid_gens, b[SG_CU_K_PREPARE_GENS], d->stream)) != cudaSuccess) return e;
     LAUNCHED("prepare_generators");
   }
@@ -419,7 +432,8 @@ static cudaError_t enqueue_step(cu_data *d, uint64_t seed, sg_cu_timing *tm) {
     const sg_cu_update_args a = {.pops = up->d_pops, .n_pops = up->n_pops, .ring = d->d_ring, .n_inputs = d->ni,
                                  .seed = seed, .mask = sg_ring_mask(d->R), .spk_cap = d->spk_cap,
                                  .syn_bits = d->spk.syn_bits, .ctl = d->d_ctl, .spk_row = d->d_spk_row,
-                                 .spk_mult = d->d_spk_mult, .spk_prefix = d->d_prefix, .row_ptr = d->d_row_ptr};
+                                 .spk_mult = d->d_spk_mult, .spk_prefix = d->d_prefix, .row_ptr = d->d_row_ptr,
+                                 .pois_row = d->n_ps ? d->d_pois_row : NULL, .pois = d->pois_syn, .gens = d->d_gens};
     if ((e = sg_cuda_update_neurons(up->model, &a, up->grid, up->block, d->stream)) != cudaSuccess) return e;
     LAUNCHED(up->label);
   }
@@ -663,7 +677,7 @@ static sg_status plan_network(sg_sim *sim, const cu_data *d, cu_plan *pl) {
     if (sim->proc[j].count) sz->csr += 4.0 * (double)sim->proc[j].d.npre;
   for (size_t g = 0; g < sim->n_gens; ++g) pl->n_gs += sg_i_csr_row_len(gc, sim->gens[g].gid - 1);
   sz->gens = (double)sim->n_gens * (double)sizeof(sg_cu_gen) + 20.0 * (double)pl->n_gs + 20.0 * (double)sim->n_gen_ev +
-             8.0 * (double)sim->n_gen_vals;
+             8.0 * (double)sim->n_gen_vals + (pl->n_gs ? 4.0 * (double)(pl->n_nodes + 1) : 0.0);   /* + the drive's rows */
   pl->R = sim->ring_len; pl->ni = sim->n_inputs;
   pl->ring_new = !d->d_ring || pl->R != d->R || pl->ni != d->ni;
   if (pl->ring_new) sz->ring = 8.0 * (double)pl->R * (double)(pl->ni ? pl->ni : 1);
@@ -906,17 +920,63 @@ done:
 }
 
 /* Host copies of the generator tables as the kernels read them: one entry per generator, and one per
- * generator synapse (its generator, index in the generator's row, delay, input, weight). */
-typedef struct gen_stage { sg_cu_gen *gens; uint32_t *gen, *j, *delay, *input; float *weight; } gen_stage;
+ * generator synapse (its generator, index in the generator's row, delay, input, weight), in two
+ * tables: the Poisson drive (synapses into neurons of poisson_generators whose counts need no PTRS,
+ * lambda < 10, grouped by target node: the update draws them, kernels/update.cu) and the rest
+ * (stimulate_targets_kernel). */
+typedef struct gen_table { uint32_t *gen, *j, *delay, *input; float *weight; uint64_t n; } gen_table;
+typedef struct gen_stage {
+  sg_cu_gen *gens;
+  gen_table rest, pois;      /* pois: in generator order until sorted by target                 */
+  uint64_t *pois_node;       /* [pois.n] target row (global id - 1), until sorted               */
+  uint32_t *pois_row;        /* [n_nodes + 1] first drive synapse of each node                   */
+} gen_stage;
 
-static sg_status stage_generators(sg_sim *sim, uint64_t n_gs, gen_stage *s) {
+static int gen_table_alloc(gen_table *t, size_t n) {
+  t->gen = malloc(n * sizeof *t->gen); t->j = malloc(n * sizeof *t->j); t->delay = malloc(n * sizeof *t->delay);
+  t->input = malloc(n * sizeof *t->input); t->weight = malloc(n * sizeof *t->weight);
+  t->n = 0;
+  return t->gen && t->j && t->delay && t->input && t->weight;
+}
+static void gen_table_free(gen_table *t) { free(t->gen); free(t->j); free(t->delay); free(t->input); free(t->weight); }
+static void gen_table_put(gen_table *t, uint64_t at, uint32_t g, uint32_t j, uint32_t delay, uint32_t input, float w) {
+  t->gen[at] = g; t->j[at] = j; t->delay[at] = delay; t->input[at] = input; t->weight[at] = w;
+}
+
+/* The neuron that ring input `in` feeds, as its row (global id - 1), or UINT64_MAX: a binary search
+ * over the neuron populations sorted by input_base (by[0 .. n)). */
+static uint64_t neuron_row_of_input(sg_pop *const *by, size_t n, uint64_t in) {
+  size_t lo = 0, hi = n;   /* first population with input_base > in */
+  while (lo < hi) {
+    const size_t mid = lo + (hi - lo) / 2;
+    if (by[mid]->input_base <= in) lo = mid + 1; else hi = mid;
+  }
+  if (lo == 0) return UINT64_MAX;
+  const sg_pop *p = by[lo - 1];
+  if (p->n == 0 || in - p->input_base >= (uint64_t)p->n_ports * p->n) return UINT64_MAX;
+  return p->first - 1u + (in - p->input_base) % p->n;
+}
+static int cmp_input_base(const void *a, const void *b) {
+  const uint64_t x = (*(sg_pop *const *)a)->input_base, y = (*(sg_pop *const *)b)->input_base;
+  return x < y ? -1 : x > y;
+}
+
+static sg_status stage_generators(sg_sim *sim, const cu_data *d, const cu_plan *pl, gen_stage *s) {
   const sg_csr *gc = &sim->gen_csr;
+  const uint64_t n_gs = pl->n_gs;
   const size_t n1 = n_gs ? n_gs : 1;
+  gen_table tmp = {0};
+  sg_pop **by = malloc((d->n_pops ? d->n_pops : 1) * sizeof *by);
   s->gens = calloc(sim->n_gens ? sim->n_gens : 1, sizeof *s->gens);
-  s->gen = malloc(n1 * sizeof *s->gen); s->j = malloc(n1 * sizeof *s->j); s->delay = malloc(n1 * sizeof *s->delay);
-  s->input = malloc(n1 * sizeof *s->input); s->weight = malloc(n1 * sizeof *s->weight);
-  if (!s->gens || !s->gen || !s->j || !s->delay || !s->input || !s->weight)
-    return sg_i_fail(sim, SG_ERR_NOMEM, "cuda backend: out of memory (generators)");
+  s->pois_node = malloc(n1 * sizeof *s->pois_node);
+  s->pois_row = calloc(pl->n_nodes + 2, sizeof *s->pois_row);
+  sg_status st = SG_OK;
+  if (!by || !s->gens || !s->pois_node || !s->pois_row || !gen_table_alloc(&s->rest, n1) || !gen_table_alloc(&tmp, n1)) {
+    st = sg_i_fail(sim, SG_ERR_NOMEM, "cuda backend: out of memory (generators)");
+    goto done;
+  }
+  for (size_t p = 0; p < d->n_pops; ++p) by[p] = d->pops[p].pop;
+  qsort(by, d->n_pops, sizeof *by, cmp_input_base);
   uint64_t e = 0;
   for (size_t g = 0; g < sim->n_gens; ++g) {
     const sg_gen *G = &sim->gens[g];
@@ -927,45 +987,74 @@ static sg_status stage_generators(sg_sim *sim, uint64_t n_gs, gen_stage *s) {
     const uint64_t first_syn = sg_csr_seg_begin(gc->seg_end, s0);
     for (uint64_t seg = s0, j = first_syn; seg < s1; ++seg)
       for (; j < gc->seg_end[seg]; ++j, ++e) {
-        s->gen[e] = (uint32_t)g;
-        s->j[e] = (uint32_t)(j - first_syn);
-        s->delay[e] = gc->seg_delay[seg];
-        s->input[e] = gc->input[j];
-        s->weight[e] = gc->weight[j];
+        const int drive = G->model == SG_MODEL_poisson_generator && sg_gen_poisson_small(G);
+        const uint64_t node = drive ? neuron_row_of_input(by, d->n_pops, gc->input[j]) : UINT64_MAX;
+        gen_table *t = node < pl->n_nodes ? &tmp : &s->rest;
+        if (t == &tmp) { s->pois_node[tmp.n] = node; s->pois_row[node + 2]++; }
+        gen_table_put(t, t->n++, (uint32_t)g, (uint32_t)(j - first_syn), gc->seg_delay[seg], gc->input[j], gc->weight[j]);
       }
   }
-  if (e != n_gs)
-    return sg_i_fail(sim, SG_ERR_STATE, "cuda backend: generator synapse count mismatch (%llu != %llu)", (unsigned long long)e, (unsigned long long)n_gs);
-  return SG_OK;
+  if (e != n_gs) {
+    st = sg_i_fail(sim, SG_ERR_STATE, "cuda backend: generator synapse count mismatch (%llu != %llu)", (unsigned long long)e, (unsigned long long)n_gs);
+    goto done;
+  }
+  if (tmp.n > UINT32_MAX) {   /* the update indexes the drive with 32 bits (registers) */
+    st = sg_i_fail(sim, SG_ERR_OVERFLOW, "cuda backend: %llu Poisson generator synapses, the device handles at most 2^32 - 1",
+                   (unsigned long long)tmp.n);
+    goto done;
+  }
+  /* counting sort by target: pois_row[r + 2] counted node r; prefix sums shift that to r + 1, and
+   * placing advances pois_row[r + 1] from node r's first to its end, which is node r + 1's first */
+  for (uint64_t r = 2; r <= pl->n_nodes + 1; ++r) s->pois_row[r] += s->pois_row[r - 1];
+  if (!gen_table_alloc(&s->pois, tmp.n ? tmp.n : 1)) { st = sg_i_fail(sim, SG_ERR_NOMEM, "cuda backend: out of memory (generators)"); goto done; }
+  s->pois.n = tmp.n;
+  for (uint64_t x = 0; x < tmp.n; ++x)
+    gen_table_put(&s->pois, s->pois_row[s->pois_node[x] + 1]++, tmp.gen[x], tmp.j[x], tmp.delay[x], tmp.input[x], tmp.weight[x]);
+done:
+  gen_table_free(&tmp);
+  free(by);
+  return st;
 }
 
-/* Generators: their table, one entry per generator synapse, spike/current events, noise values. */
+/* Generators: their table, their synapses (stimulate_targets_kernel's and the update's Poisson
+ * drive), spike/current events, noise values. */
 static sg_status upload_generators(sg_sim *sim, cu_data *d, const cu_plan *pl) {
   sg_status st;
-  const uint64_t n_gs = pl->n_gs;
-  gen_stage s = {NULL, NULL, NULL, NULL, NULL, NULL};
-  d->n_gens = sim->n_gens; d->n_gs = n_gs;
+  gen_stage s = {0};
+  d->n_gens = sim->n_gens;
   d->n_ev = sim->n_gen_ev; d->n_vals = sim->n_gen_vals;
-  if ((st = stage_generators(sim, n_gs, &s))) goto done;
+  if ((st = stage_generators(sim, d, pl, &s))) goto done;
+  d->n_gs = s.rest.n; d->n_ps = s.pois.n;
+  d->gens_serial = d->n_gs != 0;
+  for (size_t g = 0; g < sim->n_gens; ++g) d->gens_serial |= sim->gens[g].model != SG_MODEL_poisson_generator;
   const cu_array gens[] = {DEV_ARRAY(d->d_gens, s.gens, d->n_gens)};
-  const cu_array targets[] = {DEV_ARRAY(d->d_gs_gen, s.gen, n_gs), DEV_ARRAY(d->d_gs_j, s.j, n_gs),
-                              DEV_ARRAY(d->d_gs_delay, s.delay, n_gs), DEV_ARRAY(d->d_gs_input, s.input, n_gs),
-                              DEV_ARRAY(d->d_gs_weight, s.weight, n_gs)};
+  const cu_array targets[] = {DEV_ARRAY(d->d_gs_gen, s.rest.gen, d->n_gs), DEV_ARRAY(d->d_gs_j, s.rest.j, d->n_gs),
+                              DEV_ARRAY(d->d_gs_delay, s.rest.delay, d->n_gs), DEV_ARRAY(d->d_gs_input, s.rest.input, d->n_gs),
+                              DEV_ARRAY(d->d_gs_weight, s.rest.weight, d->n_gs)};
+  const cu_array drive[] = {DEV_ARRAY(d->d_pois_row, d->n_ps ? s.pois_row : NULL, d->n_ps ? pl->n_nodes + 1 : 0),
+                            DEV_ARRAY(d->d_ps_gen, s.pois.gen, d->n_ps), DEV_ARRAY(d->d_ps_j, s.pois.j, d->n_ps),
+                            DEV_ARRAY(d->d_ps_delay, s.pois.delay, d->n_ps), DEV_ARRAY(d->d_ps_input, s.pois.input, d->n_ps),
+                            DEV_ARRAY(d->d_ps_weight, s.pois.weight, d->n_ps)};
   const cu_array events[] = {DEV_ARRAY(d->d_ev_t, sim->gen_t, d->n_ev), DEV_ARRAY(d->d_ev_w, sim->gen_w, d->n_ev),
                              DEV_ARRAY(d->d_ev_m, sim->gen_m, d->n_ev)};
   const cu_array noise[] = {DEV_ARRAY(d->d_vals, sim->gen_vals, d->n_vals)};
-  if ((st = ALLOC_UPLOAD(gens)) || (st = ALLOC_UPLOAD(targets)) || (st = ALLOC_UPLOAD(events)) ||
-      (st = ALLOC_UPLOAD(noise)))
+  if ((st = ALLOC_UPLOAD(gens)) || (st = ALLOC_UPLOAD(targets)) || (st = ALLOC_UPLOAD(drive)) ||
+      (st = ALLOC_UPLOAD(events)) || (st = ALLOC_UPLOAD(noise)))
     goto done;
   d->gen_args = (sg_cu_gen_args){.gens = d->d_gens, .n_gens = d->n_gens, .ev_t = d->d_ev_t, .ev_w = d->d_ev_w,
                                  .ev_m = d->d_ev_m, .vals = d->d_vals, .ring = d->d_ring, .n_inputs = d->ni,
                                  .seed = sim->cfg.seed, .mask = sg_ring_mask(d->R), .ctl = d->d_ctl};
   d->gen_syn = (sg_cu_gen_syn){.gen = d->d_gs_gen, .j = d->d_gs_j, .delay = d->d_gs_delay, .input = d->d_gs_input,
-                               .weight = d->d_gs_weight, .n = n_gs};
+                               .weight = d->d_gs_weight, .n = d->n_gs};
+  d->pois_syn = (sg_cu_gen_syn){.gen = d->d_ps_gen, .j = d->d_ps_j, .delay = d->d_ps_delay, .input = d->d_ps_input,
+                                .weight = d->d_ps_weight, .n = d->n_ps};
+  d->pois_from = sim->step;
   d->grid_gens = sg_cuda_grid(d->n_gens, d->blk[SG_CU_K_PREPARE_GENS], d->n_sm);
-  d->grid_gs = sg_cuda_grid(n_gs, d->blk[SG_CU_K_STIMULATE], d->n_sm);
+  d->grid_gs = sg_cuda_grid(d->n_gs, d->blk[SG_CU_K_STIMULATE], d->n_sm);
+  d->grid_ps = sg_cuda_grid(d->n_ps, d->blk[SG_CU_K_FLUSH_POISSON], d->n_sm);
 done:
-  free(s.gens); free(s.gen); free(s.j); free(s.delay); free(s.input); free(s.weight);
+  free(s.gens); free(s.pois_node); free(s.pois_row);
+  gen_table_free(&s.rest); gen_table_free(&s.pois);
   return st;
 }
 
@@ -1014,6 +1103,23 @@ fail:
   return st;
 }
 
+/* Before the tables go: the Poisson drive that the update of a later step would have drawn with
+ * them (steps from pois_from whose events fall due at sim->step or later) into the ring, where
+ * stimulate_targets_kernel would have put it; so the ring holds the cpu backend's pending input
+ * whatever the next tables are (a rate set, a generator or connection added). Nothing to do for
+ * a network that never became ready. A failure poisons the simulation: the ring would lack input. */
+static sg_status flush_poisson_drive(sg_sim *sim, cu_data *d) {
+  sg_status st = SG_OK;
+  const int running = 1;
+  if (!d->ready || !d->n_ps || sim->poisoned) return SG_OK;
+  CU_TRY(sg_cuda_flush_poisson(&d->gen_args, &d->pois_syn, d->pois_from, sim->step, d->grid_ps,
+                               d->blk[SG_CU_K_FLUSH_POISSON], d->stream));
+  CU_TRY(cudaStreamSynchronize(d->stream));
+  d->n_ps = 0;   /* flushed once: a failed prepare after this must not flush again */
+fail:
+  return st;
+}
+
 /* Sizes and the memory check first (nothing allocated when the network does not fit), then the
  * uploads, then the step as graphs (one step, SG_CU_UNROLL steps). A failure releases the network
  * (the ring and its pending events stay). */
@@ -1030,6 +1136,7 @@ static sg_status cu_prepare(sg_sim *sim) {
     if ((st = pull_state(sim, d, 1))) return st;
     sim->state_on_device = 0;
   }
+  if ((st = flush_poisson_drive(sim, d))) return st;
   CU_TRY(cudaStreamSynchronize(d->stream));
   release_network(sim, d);
   if ((st = plan_network(sim, d, &plan))) goto fail;
@@ -1165,7 +1272,7 @@ static sg_status cu_run(sg_sim *sim, uint64_t n_steps) {
     uint64_t mm_used = 0;
     const uint64_t S = plan_batch(sim, d, n_steps - done, &mm_used);
     const uint64_t step0 = sim->step;
-    *d->h_ctl = (sg_cu_ctl){.step = step0, .base = step0, .bad_key = UINT64_MAX};
+    *d->h_ctl = (sg_cu_ctl){.step = step0, .base = step0, .bad_key = UINT64_MAX, .pois_from = d->pois_from};
     CU_TRY(cudaMemcpyAsync(d->d_ctl, d->h_ctl, sizeof *d->h_ctl, cudaMemcpyHostToDevice, d->stream));
     if (d->n_mm_ent)
       CU_TRY(cudaMemcpyAsync(d->d_due, d->h_due, S * d->n_mm * sizeof(uint64_t), cudaMemcpyHostToDevice, d->stream));

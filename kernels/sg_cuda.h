@@ -5,8 +5,9 @@
  *
  * The step loop on the device (docs/design.md §4, docs/gpu.md), step k read from sg_cu_ctl.step so
  * that one captured step graph can be replayed: (1) prepare_generators_kernel +
- * stimulate_targets_kernel, (2) update_<model>_kernel, one launch per model for all its
- * populations (appends spikes and reserves their synapses: no separate scan), (3)
+ * stimulate_targets_kernel, only for generators other than poisson_generators into neurons, (2)
+ * update_<model>_kernel, one launch per model for all its populations (draws their Poisson drive,
+ * appends spikes and reserves their synapses: no separate scan), (3)
  * deliver_spikes_kernel, (4) record_spikes_kernel + sample_multimeters_kernel. The end of the
  * step (k += 1, statistics, spike list emptied: sg_cu_step_end) is done by the last block of the
  * step's last kernel when that is a record or sample launch, else by advance_step_kernel (an
@@ -47,6 +48,8 @@ typedef struct sg_cu_ctl {
   uint64_t n_events;    /* statistics over the batch: synaptic events delivered               */
   uint64_t bad_key;     /* first non-finite node: (step - base) << 32 | row, the smallest
                            (the host sets UINT64_MAX)                                         */
+  uint64_t pois_from;   /* the update draws the Poisson drive of steps >= pois_from (the step
+                           its tables were prepared at); earlier steps' drive is in the ring   */
   uint32_t blocks_done; /* blocks of the step's last kernel that have finished (then reset)  */
   uint32_t fault;       /* SG_CU_FAULT_* bits                                                 */
 } sg_cu_ctl;
@@ -64,6 +67,17 @@ typedef struct sg_cu_gen {
   sg_gen g;
   sg_gen_step now;
 } sg_cu_gen;
+
+/* Generator targets, one entry per generator synapse (all generator kinds together, but for the
+ * Poisson drive of neurons, which is a table of the same form grouped by target). */
+typedef struct sg_cu_gen_syn {
+  const uint32_t *gen;       /* index into the generator table                                 */
+  const uint32_t *j;         /* target index within the generator's row (the draw element)     */
+  const uint32_t *delay;     /* steps                                                          */
+  const uint32_t *input;     /* ring input                                                     */
+  const float *weight;
+  uint64_t n;
+} sg_cu_gen_syn;
 
 /* One population of a model's update launch (a device table per model, in launch order): blocks
  * block0 .. block0 + blocks - 1 of the launch update it, grid-stride over its n neurons. */
@@ -89,17 +103,13 @@ typedef struct sg_cu_update_args {
   uint32_t *spk_row, *spk_mult;  /* spike list: row (global id - 1) and multiplicity          */
   uint64_t *spk_prefix;      /* first synapse of each entry among the step's (delivery)        */
   const uint64_t *row_ptr;   /* [n_nodes + 1] the CSR's rows: an entry's synapses              */
+  /* The Poisson drive: synapses into neurons of poisson_generators with lambda < 10 (no PTRS),
+   * grouped by target (pois_row [n_nodes + 1]: each node's first; fewer than 2^32 of them);
+   * pois_row NULL when there are none */
+  const uint32_t *pois_row;
+  sg_cu_gen_syn pois;
+  const sg_cu_gen *gens;     /* the generator table (pois.gen indexes it)                      */
 } sg_cu_update_args;
-
-/* Generator targets, one entry per generator synapse (all generator kinds together). */
-typedef struct sg_cu_gen_syn {
-  const uint32_t *gen;       /* index into the generator table                                 */
-  const uint32_t *j;         /* target index within the generator's row (the draw element)     */
-  const uint32_t *delay;     /* steps                                                          */
-  const uint32_t *input;     /* ring input                                                     */
-  const float *weight;
-  uint64_t n;
-} sg_cu_gen_syn;
 
 typedef struct sg_cu_gen_args {
   sg_cu_gen *gens;
@@ -157,7 +167,7 @@ unsigned sg_cuda_grid(uint64_t work, unsigned block, int n_sm);
  * or call reports it). Results never depend on block sizes, so capping is always safe.
  *   which: SG_CU_K_* below; model: the neuron model for SG_CU_K_UPDATE. */
 enum { SG_CU_K_UPDATE = 0, SG_CU_K_PREPARE_GENS, SG_CU_K_STIMULATE, SG_CU_K_DELIVER, SG_CU_K_RECORD, SG_CU_K_SAMPLE,
-       SG_CU_K_PROC, SG_CU_K_COUNT };
+       SG_CU_K_PROC, SG_CU_K_FLUSH_POISSON, SG_CU_K_COUNT };
 unsigned sg_cuda_block_for(int which, int model, unsigned want);
 
 /* Whether this model has an update kernel (model list entry with kind neuron). */
@@ -167,6 +177,10 @@ cudaError_t sg_cuda_update_neurons(int model, const sg_cu_update_args *a, unsign
 cudaError_t sg_cuda_prepare_generators(const sg_cu_gen_args *a, unsigned grid, unsigned block, cudaStream_t s);
 cudaError_t sg_cuda_stimulate_targets(const sg_cu_gen_args *a, const sg_cu_gen_syn *gs, unsigned grid,
                                       unsigned block, cudaStream_t s);
+/* The Poisson drive of table ps for steps from .. to - 1 that the update has not drawn (their
+ * events due at step to or later) into the ring (flush_poisson_kernel, kernels/stim.cu). */
+cudaError_t sg_cuda_flush_poisson(const sg_cu_gen_args *a, const sg_cu_gen_syn *ps, uint64_t from, uint64_t to,
+                                  unsigned grid, unsigned block, cudaStream_t s);
 cudaError_t sg_cuda_deliver_spikes(const sg_cu_ctl *ctl, sg_cu_csr csr, sg_cu_spikes sp, int64_t *ring,
                                    uint64_t n_inputs, uint32_t mask, unsigned grid, unsigned block,
                                    cudaStream_t s);

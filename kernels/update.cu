@@ -13,6 +13,8 @@
  * on scheduling; nothing downstream depends on it (delivery adds integers, recorded spikes are
  * sorted by (stamp, sender) on the host). Determinism class: bit-exact per neuron (no
  * cross-thread arithmetic), list order unspecified.
+ * The Poisson drive (poisson_generator synapses into neurons, lambda < 10) is drawn here, per
+ * target, before the model's step (sg_cu_poisson_drive): no generator launch, no ring traffic.
  * Parrots are one more model of the list. No code after the loop: any epilogue there (e.g. the
  * end of the step, sg_cu_step_end) costs ptxas about 30 more registers in every model. */
 /* SPDX-License-Identifier: MIT */
@@ -21,6 +23,7 @@
 #include "sg/model_list.h"
 #include "sg/models/all.h"
 #include "sg/ring.h"
+#include "sg/stim/advance.h"
 #include "sg_cu_device.h"
 
 /* The population of this block: the last table entry with block0 <= blockIdx.x (a few entries). */
@@ -33,6 +36,26 @@ static __device__ __forceinline__ const sg_cu_upd_pop *sg_cu_pop_of_block(const 
   return &pops[lo - 1];
 }
 
+/* The Poisson drive of node `row` in step k, added to its inputs in slot k (slot_k: the slot's
+ * first input) before the model reads them: each of its poisson_generator synapses (delay d) sends
+ * what stimulate_targets_kernel would have sent in step k - d into this slot, the same Q31.32
+ * event (sg_gen_poisson_event_small: same counter, step k - d), so the slot's integer sum and its
+ * one conversion to double do not change. The host gives the drive only generators with
+ * lambda < 10, so PTRS's code (~40 registers) stays out of every update. Steps k - d before
+ * pois_from are in the ring already (flush_poisson_kernel). This thread alone touches the node's
+ * inputs of slot k in this launch (generators and deliveries of other launches write other slots
+ * or ran before): a plain add. */
+static __device__ __forceinline__ void sg_cu_poisson_drive(const uint32_t *pois_row, sg_cu_gen_syn pois,
+                                                           const sg_cu_gen *gens, uint64_t seed, int64_t *slot_k,
+                                                           uint64_t row, uint64_t k, uint64_t pois_from) {
+  for (uint32_t e = pois_row[row]; e < pois_row[row + 1]; ++e) {   /* 32-bit: fewer registers */
+    const uint64_t d = pois.delay[e];
+    if (k < pois_from + d) continue;
+    const int64_t v = sg_gen_poisson_event_small(&gens[pois.gen[e]].g, seed, pois.j[e], (int64_t)(k - d), (double)pois.weight[e]);
+    slot_k[pois.input[e]] = sg_fx_add(slot_k[pois.input[e]], v);
+  }
+}
+
 #define SG_CU_UPDATE_KERNEL(M)                                                                          \
   __global__ void update_##M##_kernel(sg_cu_update_args a) {                                            \
     const sg_cu_upd_pop *P = sg_cu_pop_of_block(a.pops, a.n_pops);                                      \
@@ -40,6 +63,7 @@ static __device__ __forceinline__ const sg_cu_upd_pop *sg_cu_pop_of_block(const 
     const uint64_t coef_stride = P->coef_stride, n = P->n, first_id = P->first_id;                      \
     const sg_view *view = &P->view;                                                                    \
     const uint64_t k = a.ctl->step;                                                                     \
+    const uint64_t pois_from = a.pois_row ? a.ctl->pois_from : 0;                                       \
     int64_t *slot = sg_ring_slot(a.ring, k, a.mask, a.n_inputs) + P->input_base;                        \
     sg_step_ctx ctx;                                                                                    \
     ctx.seed = a.seed;                                                                                  \
@@ -51,6 +75,9 @@ static __device__ __forceinline__ const sg_cu_upd_pop *sg_cu_pop_of_block(const 
          w0 += stride) {                                                                                \
       const uint64_t i = w0 + (threadIdx.x & 31u);                                                      \
       uint32_t m = 0;                                                                                   \
+      if (i < n && a.pois_row)                                                                          \
+        sg_cu_poisson_drive(a.pois_row, a.pois, a.gens, a.seed, slot - P->input_base, first_id - 1u + i, k,   \
+                            pois_from);                                                                 \
       if (i < n) m = sg_##M##_step(coef + i * coef_stride, view, i, slot, &ctx);                        \
       if (m == SG_STEP_NONFINITE) {                                                                     \
         atomicMin((unsigned long long *)&a.ctl->bad_key,                                                \
@@ -90,7 +117,7 @@ extern "C" unsigned sg_cuda_block_for(int which, int model, unsigned want) {
 #undef X
     default: return 0;
     }
-  case SG_CU_K_PREPARE_GENS: case SG_CU_K_STIMULATE: return sg_cuda_block_stim(which, want);
+  case SG_CU_K_PREPARE_GENS: case SG_CU_K_STIMULATE: case SG_CU_K_FLUSH_POISSON: return sg_cuda_block_stim(which, want);
   case SG_CU_K_DELIVER: case SG_CU_K_PROC: return sg_cuda_block_deliver(which, want);
   case SG_CU_K_RECORD: case SG_CU_K_SAMPLE: return sg_cuda_block_record(which, want);
   default: return 0;

@@ -181,6 +181,7 @@ static void net_gl_recurrent(sg_sim *sim, net_out *out) {
   OK(sg_get(sim, E.first + 3, "V_m", &v));                  /* sync, then go on from the device */
   OK(sg_simulate(sim, 4.1));
   OK(sg_set(sim, sg_slice(E, 0, 50), "I_e", 420.0));       /* prepare with the state on the device */
+  OK(sg_set(sim, pg, "rate", 900.0));   /* the counts already due (delay 2 steps) keep the old rate */
   OK(sg_simulate(sim, 5.0));
   sg_syn_spec late = syn(sg_scalar(0.3), sg_scalar(6.0), 0);
   OK(sg_connect(sim, sg_slice(E, 0, 10), sg_slice(I, 0, 10), NULL, &late));   /* R 32 -> 64 */

@@ -218,21 +218,28 @@ SG_HD uint32_t sg_i_u32_sat(double k) {
  *   log densities computed with sg_log and sg_i_log_factorial. Each attempt takes one draw block;
  *   acceptance > 0.85, so exhaustion (256 rejections) has probability < 1e-200. Fallback when exhausted:
  *   floor(lambda). */
+/** sg_poisson's inversion branch alone (0 < lambda < SG_POISSON_PTRS_MIN): for callers that must not
+ * carry PTRS's code, such as the cuda update kernels (their Poisson drive; PTRS there would cost
+ * every model ~40 registers). */
+SG_HD uint32_t sg_poisson_inversion(sg_rng_cursor *c, double lambda, double emlambda) {
+  double u = sg_uniform(c), p = emlambda, F = p, kd = 0.0;
+  uint32_t k = 0;
+  while (u > F && k < 1000u) {
+    double Fn;
+    ++k;
+    kd += 1.0;
+    p = p * lambda / kd;
+    Fn = F + p;
+    if (Fn == F) break;
+    F = Fn;
+  }
+  return k;
+}
+
 SG_HD uint32_t sg_poisson(sg_rng_cursor *c, double lambda, double emlambda) {
   if (!(lambda > 0.0)) return 0;
   if (lambda < SG_POISSON_PTRS_MIN) {
-    double u = sg_uniform(c), p = emlambda, F = p, kd = 0.0;
-    uint32_t k = 0;
-    while (u > F && k < 1000u) {
-      double Fn;
-      ++k;
-      kd += 1.0;
-      p = p * lambda / kd;
-      Fn = F + p;
-      if (Fn == F) break;
-      F = Fn;
-    }
-    return k;
+    return sg_poisson_inversion(c, lambda, emlambda);
   } else {
     double slam = sqrt(lambda), loglam = 0.0;   /* log(lambda): computed on the first slow test */
     double b = 0.931 + 2.53 * slam, a = -0.059 + 0.02483 * b;

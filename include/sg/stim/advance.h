@@ -12,6 +12,7 @@
 #ifndef SG_STIM_ADVANCE_H
 #define SG_STIM_ADVANCE_H
 
+#include "sg/fixed.h"
 #include "sg/model_list.h"
 #include "sg/stim/device.h"
 #include "sg/stim/noise_generator.h"
@@ -62,6 +63,29 @@ SG_HD sg_noise_coef sg_gen_noise_coef(const sg_gen *G) {
  * alone: the cpu backend asks it from every thread and window step, not through sg_gen_advance. */
 SG_HD int sg_gen_poisson_active(const sg_gen *G, int64_t k) {
   return G->has_targets && sg_window_poisson(G->t_min, G->t_max, k) && G->lambda > 0.0;
+}
+
+/* The Q31.32 event that poisson_generator G sends in step k through its synapse to target j (the
+ * draw element) with weight w: the count times the weight, 0 when G is idle in step k or draws 0.
+ * The cuda backend adds it into slot k + d either in stimulate_targets_kernel (step k) or in the
+ * update of step k + d (kernels/update.cu, the Poisson drive): the same value, so the same sum. */
+SG_HD int64_t sg_gen_poisson_event(const sg_gen *G, uint64_t seed, uint64_t j, int64_t k, double w) {
+  if (!sg_gen_poisson_active(G, k)) return 0;
+  const sg_poisson_coef pc = sg_gen_poisson_coef(G);
+  const uint32_t cnt = sg_poisson_generator_count(&pc, seed, G->gid, j, (uint64_t)k);
+  return cnt ? sg_fx_mul_count(sg_fx_from_double(w), cnt) : 0;
+}
+
+/* Whether G's counts are drawn by inversion alone (sg_gen_poisson_event_small may serve it). */
+SG_HD int sg_gen_poisson_small(const sg_gen *G) { return G->lambda < SG_POISSON_PTRS_MIN; }
+
+/* sg_gen_poisson_event for a generator with sg_gen_poisson_small (the caller checks): the same
+ * value, without PTRS's code (the cuda update's Poisson drive). */
+SG_HD int64_t sg_gen_poisson_event_small(const sg_gen *G, uint64_t seed, uint64_t j, int64_t k, double w) {
+  if (!sg_gen_poisson_active(G, k)) return 0;
+  const sg_poisson_coef pc = sg_gen_poisson_coef(G);
+  const uint32_t cnt = sg_poisson_generator_count_small(&pc, seed, G->gid, j, (uint64_t)k);
+  return cnt ? sg_fx_mul_count(sg_fx_from_double(w), cnt) : 0;
 }
 
 /* Whether spike_generator entry e (absolute index), reached in step k, is sent: its stamp is k+1

@@ -42,4 +42,14 @@ SG_HD uint32_t sg_poisson_generator_count(const sg_poisson_coef *c, uint64_t see
   return sg_poisson(&cur, c->lambda, c->emlambda);
 }
 
+/* The same count for a generator with lambda < SG_POISSON_PTRS_MIN (the caller checks), without
+ * PTRS's code: sg_poisson's inversion branch on the same cursor. */
+SG_HD uint32_t sg_poisson_generator_count_small(const sg_poisson_coef *c, uint64_t seed, uint64_t gid,
+                                                uint64_t j, uint64_t k) {
+  if (c->lambda <= 0.0) return 0;
+  sg_rng_cursor cur;
+  sg_rng_cursor_init(&cur, seed, SG_STREAM_POISSON, (gid << 32) | j, k);
+  return sg_poisson_inversion(&cur, c->lambda, c->emlambda);
+}
+
 #endif
