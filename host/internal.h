@@ -255,6 +255,7 @@ struct sg_sim {
   uint64_t n_param_draws;            /* successful sg_set_value calls with a distribution: the
                                       * next one's RNG instance (SG_STREAM_PARAM, docs/rng.md) */
   uint32_t min_delay, max_delay;     /* steps, over all connections (NEST semantics)      */
+  uint64_t n_syn_remote;             /* MPI: synapses drawn here but kept by other ranks (connect.c) */
   sg_i_proc *proc; size_t n_proc;    /* procedural projections, in connect order           */
 
   /* built by sg_i_prepare() */

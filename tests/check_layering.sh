@@ -36,7 +36,7 @@
 # use of a higher layer; 2: no objects (run `make` first).
 set -u
 LAYERS='
-0 status mem pop models value
+0 status mem ranks pop models value
 1 limits create proc connect csr stim params
 2 h5out record
 3 prepare cuda_timing backend_cpu backend_cuda
