@@ -208,9 +208,23 @@ $(BUILD)/bench/%: bench/%.c $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
 
+# MPI ranks: results identical on 1..4 ranks x 1..2 threads (tests/mpi/run.sh; docs/mpi.md).
+# Under SAN=1 the sanitizer runtimes are preloaded (the Python case) and leak checks are off
+# there (OpenMPI's own allocations); the CUnit suites keep them.
+MPI_CHECK_BIN := $(BUILD)/tests/mpi/ranks_check
+$(MPI_CHECK_BIN): tests/mpi/ranks_check.c $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
+all: $(MPI_CHECK_BIN)
+.PHONY: check-mpi
+check-mpi: $(MPI_CHECK_BIN) $(BENCH_BIN)
+	@echo "== MPI ranks (tests/mpi/run.sh) =="
+	$(PY_SAN_ENV) tests/mpi/run.sh $(BUILD) "$(MPIRUN)"
+
 test: all
 	@echo "== CUnit suites ($(TEST_BIN)) =="
 	SG_BUILD=$(BUILD) $(TEST_BIN)
+	$(MAKE) --no-print-directory check-mpi
 	tests/check_standalone.sh
 	tests/check_layering.sh $(BUILD)
 	tests/check_shipped.sh $(BUILD)

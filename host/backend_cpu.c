@@ -57,6 +57,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 
 #include "internal.h"
 #include "ranks.h"
@@ -138,7 +139,6 @@ typedef struct cpu_data {
   int *xcnt, *xdsp;          /* [P] */
   uint8_t *in_local;         /* [n_inputs]: 1 for the inputs of this rank's nodes (procedural) */
   uint64_t run_events;       /* this rank's synaptic events of the current run (summed at its end) */
-  uint64_t x_bytes_sent, x_bytes_recv;
   _Alignas(64) atomic_uint bar_count;   /* the step loop's barrier (see barrier()) */
   _Alignas(64) atomic_uint bar_gen;
 } cpu_data;
@@ -161,6 +161,11 @@ static void barrier(cpu_data *d, int T) {
 #if defined(__x86_64__) || defined(__i386__)
       __builtin_ia32_pause();
 #endif
+    } else if (d->P > 1) {
+      /* MPI ranks: the master thread may be in a collective that needs another rank's process on
+       * this core; a yield keeps competing for it, a short sleep gives it up */
+      const struct timespec ts = {0, 20000};
+      nanosleep(&ts, NULL);
     } else {
       sched_yield();
     }
@@ -1041,9 +1046,10 @@ static void exchange(sg_sim *sim, cpu_data *d, int T) {
     d->xcnt[r] = 3 * (int)d->hdr_all[(size_t)r * hw];
     d->xdsp[r] = off;
     off += d->xcnt[r];
-    if (r != d->rank) d->x_bytes_recv += 8u * hw + 4u * (uint64_t)d->xcnt[r];
+    if (r != d->rank) sim->mpi.bytes_received += 8u * hw + 4u * (uint64_t)d->xcnt[r];
   }
-  d->x_bytes_sent += 8u * hw + 12u * (uint64_t)n;
+  sim->mpi.bytes_sent += 8u * hw + 12u * (uint64_t)n;
+  sim->mpi.windows++;
   sg_mpi_allgatherv_u32(d->sbuf, 3 * (int)n, d->rbuf, d->xcnt, d->xdsp);
   for (int r = 0; r < d->P; ++r) {
     thr_data *h = d->rx[r];

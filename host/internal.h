@@ -283,6 +283,7 @@ struct sg_sim {
   int state_on_device;               /* host state stale until sync                        */
 
   sg_run_stats stats;
+  sg_mpi_info mpi;                   /* ranks and the spike exchange's counts (backend_cpu.c)  */
   uint32_t *spk_buf; uint32_t *spk_mult; size_t spk_cap; /* per-step spike list (cpu)     */
   int poisoned;                      /* an unrecoverable error happened (e.g. CUDA)       */
   int rec_gap;                       /* a run chunk failed: the files' t_stop stays put    */

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ranks.h"
 
@@ -25,6 +26,22 @@ static void check(int rc, const char *call) {
   fprintf(stderr, "spikegpu: rank %d: %s failed: %s; stopping all ranks\n", g_rank, call, text);
   MPI_Abort(g_comm != MPI_COMM_NULL ? g_comm : MPI_COMM_WORLD, 1);
   abort();
+}
+
+/* Waits for a non-blocking collective by testing it, sleeping briefly between tests: a blocking
+ * collective spins inside MPI, and where ranks share cores (more ranks and threads than cores,
+ * as on a 2-core CI machine) the spinning ranks keep the core from the very rank they wait for.
+ * 10 microseconds is well below a window's compute time. */
+static void wait_for(MPI_Request *req, const char *call) {
+  for (unsigned i = 0;; ++i) {
+    int done = 0;
+    check(MPI_Test(req, &done, MPI_STATUS_IGNORE), call);
+    if (done) return;
+    if (i >= 64) {
+      const struct timespec ts = {0, 10000};
+      nanosleep(&ts, NULL);
+    }
+  }
 }
 
 static void finalize_at_exit(void) {
@@ -74,31 +91,41 @@ int sg_mpi_size(void) { return g_size; }
 
 void sg_mpi_allgather_i64(const int64_t *mine, size_t n, int64_t *all) {
   if (g_size == 1) { memcpy(all, mine, n * sizeof *all); return; }
-  check(MPI_Allgather(mine, (int)n, MPI_INT64_T, all, (int)n, MPI_INT64_T, g_comm), "MPI_Allgather");
+  MPI_Request rq;
+  check(MPI_Iallgather(mine, (int)n, MPI_INT64_T, all, (int)n, MPI_INT64_T, g_comm, &rq), "MPI_Iallgather");
+  wait_for(&rq, "MPI_Iallgather");
 }
 
 void sg_mpi_allgatherv_u32(const uint32_t *mine, int n_mine, uint32_t *all, const int *counts, const int *displs) {
   if (g_size == 1) { memcpy(all, mine, (size_t)n_mine * sizeof *all); return; }
-  check(MPI_Allgatherv(mine, n_mine, MPI_UINT32_T, all, counts, displs, MPI_UINT32_T, g_comm), "MPI_Allgatherv");
+  MPI_Request rq;
+  check(MPI_Iallgatherv(mine, n_mine, MPI_UINT32_T, all, counts, displs, MPI_UINT32_T, g_comm, &rq), "MPI_Iallgatherv");
+  wait_for(&rq, "MPI_Iallgatherv");
 }
 
 void sg_mpi_allgatherv_inplace_u32(uint32_t *all, const int *counts, const int *displs) {
   if (g_size == 1) return;
-  check(MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, all, counts, displs, MPI_UINT32_T, g_comm), "MPI_Allgatherv");
+  MPI_Request rq;
+  check(MPI_Iallgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, all, counts, displs, MPI_UINT32_T, g_comm, &rq), "MPI_Iallgatherv");
+  wait_for(&rq, "MPI_Iallgatherv");
 }
 
 static void reduce(void *v, size_t n, MPI_Datatype type, MPI_Op op, const char *what) {
   if (g_size == 1 || n == 0) return;
-  check(MPI_Allreduce(MPI_IN_PLACE, v, (int)n, type, op, g_comm), what);
+  MPI_Request rq;
+  check(MPI_Iallreduce(MPI_IN_PLACE, v, (int)n, type, op, g_comm, &rq), what);
+  wait_for(&rq, what);
 }
-void sg_mpi_max_i64(int64_t *v, size_t n) { reduce(v, n, MPI_INT64_T, MPI_MAX, "MPI_Allreduce(max)"); }
-void sg_mpi_min_u64(uint64_t *v, size_t n) { reduce(v, n, MPI_UINT64_T, MPI_MIN, "MPI_Allreduce(min)"); }
-void sg_mpi_sum_u64(uint64_t *v, size_t n) { reduce(v, n, MPI_UINT64_T, MPI_SUM, "MPI_Allreduce(sum)"); }
-void sg_mpi_or_u64(uint64_t *v, size_t n) { reduce(v, n, MPI_UINT64_T, MPI_BOR, "MPI_Allreduce(bor)"); }
+void sg_mpi_max_i64(int64_t *v, size_t n) { reduce(v, n, MPI_INT64_T, MPI_MAX, "MPI_Iallreduce(max)"); }
+void sg_mpi_min_u64(uint64_t *v, size_t n) { reduce(v, n, MPI_UINT64_T, MPI_MIN, "MPI_Iallreduce(min)"); }
+void sg_mpi_sum_u64(uint64_t *v, size_t n) { reduce(v, n, MPI_UINT64_T, MPI_SUM, "MPI_Iallreduce(sum)"); }
+void sg_mpi_or_u64(uint64_t *v, size_t n) { reduce(v, n, MPI_UINT64_T, MPI_BOR, "MPI_Iallreduce(bor)"); }
 
 void sg_mpi_bcast(void *buf, size_t bytes, int root) {
   if (g_size == 1) return;
-  check(MPI_Bcast(buf, (int)bytes, MPI_BYTE, root, g_comm), "MPI_Bcast");
+  MPI_Request rq;
+  check(MPI_Ibcast(buf, (int)bytes, MPI_BYTE, root, g_comm, &rq), "MPI_Ibcast");
+  wait_for(&rq, "MPI_Ibcast");
 }
 
 int sg_mpi_agree(int status, char *msg, size_t len) {

@@ -390,6 +390,15 @@ sg_status sg_simulate(sg_sim *sim, double t_ms) {
   return st;
 }
 
+sg_status sg_mpi_info_get(sg_sim *sim, sg_mpi_info *out) {
+  if (!sim) return SG_ERR_ARG;
+  if (!out) return sg_i_fail(sim, SG_ERR_ARG, "sg_mpi_info_get: out is NULL");
+  *out = sim->mpi;
+  out->rank = sg_mpi_rank();
+  out->ranks = sg_mpi_size();
+  return SG_OK;
+}
+
 sg_status sg_run_stats_get(sg_sim *sim, sg_run_stats *out) {
   if (!sim) return SG_ERR_ARG;
   if (!out) return sg_i_fail(sim, SG_ERR_ARG, "sg_run_stats_get: out is NULL");
