@@ -135,7 +135,7 @@ typedef struct cpu_data {
   uint32_t *rx_spk, *rx_mul; uint16_t *rx_stp;
   uint32_t *sbuf, *rbuf;     /* wire: (source row, multiplicity, step in window) per spike */
   size_t xcap;               /* spikes the buffers hold */
-  int64_t *hdr, *hdr_all;    /* [1 + n_pops], [P (1 + n_pops)]: spikes per rank and population */
+  int64_t *hdr, *hdr_all;    /* [1], [P]: this rank's and every rank's spikes in the window */
   int *xcnt, *xdsp;          /* [P] */
   uint8_t *in_local;         /* [n_inputs]: 1 for the inputs of this rank's nodes (procedural) */
   uint64_t run_events;       /* this rank's synaptic events of the current run (summed at its end) */
@@ -387,8 +387,8 @@ static sg_status make_ranks(sg_sim *sim, cpu_data *d) {
   d->rx_stp = malloc(cap * sizeof *d->rx_stp);
   d->sbuf = malloc(3 * cap * sizeof *d->sbuf);
   d->rbuf = malloc(3 * cap * sizeof *d->rbuf);
-  d->hdr = malloc((np + 1) * sizeof *d->hdr);
-  d->hdr_all = malloc((size_t)d->P * (np + 1) * sizeof *d->hdr_all);
+  d->hdr = malloc(sizeof *d->hdr);
+  d->hdr_all = malloc((size_t)d->P * sizeof *d->hdr_all);
   d->xcnt = malloc((size_t)d->P * sizeof *d->xcnt);
   d->xdsp = malloc((size_t)d->P * sizeof *d->xdsp);
   d->in_local = calloc(sim->n_inputs ? sim->n_inputs : 1, 1);
@@ -1020,35 +1020,31 @@ static void run_window(sg_sim *sim, cpu_data *d, thr_data *me, uint64_t k, uint3
 /* Master thread, after every thread of this rank has updated its nodes for the window: the
  * window's spikes of this rank, population by population and thread by thread (id order), as
  * (source row, multiplicity, step in the window), go to every rank (MPI_Allgatherv sized by an
- * MPI_Allgather of the counts per population); d->rx[r] then lists rank r's spikes in its order,
- * so that delivery and the recorders see the same spikes in the same order on every rank, the
- * order of the single-process run. */
+ * MPI_Allgather of one count per rank); d->rx[r] then lists rank r's spikes in its order, so
+ * that delivery and the recorders see the same spikes in the same order on every rank, the order
+ * of the single-process run. The population boundaries of a list are not sent: its sources
+ * ascend population by population, so the receiver finds them from the ids. */
 static void exchange(sg_sim *sim, cpu_data *d, int T) {
-  const size_t np = sim->n_pops, hw = np + 1;
+  const size_t np = sim->n_pops;
   size_t n = 0;
-  for (size_t p = 0; p < np; ++p) {
-    size_t c = 0;
+  for (size_t p = 0; p < np; ++p)
     for (int t = 0; t < T; ++t) {
       const thr_data *h = d->th[t];
-      const size_t q0 = p ? h->pop_end[p - 1] : 0;
-      for (size_t q = q0; q < h->pop_end[p]; ++q, ++c) {
-        uint32_t *x = d->sbuf + 3 * (n + c);
+      for (size_t q = p ? h->pop_end[p - 1] : 0; q < h->pop_end[p]; ++q, ++n) {
+        uint32_t *x = d->sbuf + 3 * n;
         x[0] = h->spk[q]; x[1] = h->mul[q]; x[2] = h->stp[q];
       }
     }
-    d->hdr[1 + p] = (int64_t)c;
-    n += c;
-  }
   d->hdr[0] = (int64_t)n;
-  sg_mpi_allgather_i64(d->hdr, hw, d->hdr_all);
+  sg_mpi_allgather_i64(d->hdr, 1, d->hdr_all);
   int off = 0;
   for (int r = 0; r < d->P; ++r) {   /* every count <= xcap, every sum <= 3 xcap < 2^31 (make_ranks) */
-    d->xcnt[r] = 3 * (int)d->hdr_all[(size_t)r * hw];
+    d->xcnt[r] = 3 * (int)d->hdr_all[r];
     d->xdsp[r] = off;
     off += d->xcnt[r];
-    if (r != d->rank) sim->mpi.bytes_received += 8u * hw + 4u * (uint64_t)d->xcnt[r];
+    if (r != d->rank) sim->mpi.bytes_received += 8u + 4u * (uint64_t)d->xcnt[r];
   }
-  sim->mpi.bytes_sent += 8u * hw + 12u * (uint64_t)n;
+  sim->mpi.bytes_sent += 8u + 12u * (uint64_t)n;
   sim->mpi.windows++;
   sg_mpi_allgatherv_u32(d->sbuf, 3 * (int)n, d->rbuf, d->xcnt, d->xdsp);
   for (int r = 0; r < d->P; ++r) {
@@ -1056,11 +1052,15 @@ static void exchange(sg_sim *sim, cpu_data *d, int T) {
     const size_t e0 = (size_t)d->xdsp[r] / 3, cnt = (size_t)d->xcnt[r] / 3;
     h->spk = d->rx_spk + e0; h->mul = d->rx_mul + e0; h->stp = d->rx_stp + e0;
     h->n_spk = cnt;
-    size_t end = 0;
-    for (size_t p = 0; p < np; ++p) h->pop_end[p] = (end += (size_t)d->hdr_all[(size_t)r * hw + 1 + p]);
     const uint32_t *x = d->rbuf + d->xdsp[r];
     for (size_t q = 0; q < cnt; ++q) {
       h->spk[q] = x[3 * q]; h->mul[q] = x[3 * q + 1]; h->stp[q] = (uint16_t)x[3 * q + 2];
+    }
+    size_t q = 0;   /* population ends: past the last source of each population (rows ascend by population) */
+    for (size_t p = 0; p < np; ++p) {
+      const uint64_t end_row = sim->pops[p]->first - 1 + sim->pops[p]->n;
+      while (q < cnt && h->spk[q] < end_row) ++q;
+      h->pop_end[p] = q;
     }
   }
 }
