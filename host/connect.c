@@ -1069,12 +1069,17 @@ static size_t keep_local_edges(sg_sim *sim, size_t b, size_t n) {
   sg_edges *e = &sim->edges;
   size_t k = b;
   for (size_t i = b; i < b + n; ++i) {
-    const sg_pop *sp = sg_i_pop_of(sim, (uint64_t)e->src[i] + 1), *tp = sg_i_pop_of(sim, (uint64_t)e->tgt[i] + 1);
+    sg_pop *sp = sg_i_pop_of(sim, (uint64_t)e->src[i] + 1), *tp = sg_i_pop_of(sim, (uint64_t)e->tgt[i] + 1);
     if (e->port[i] < SG_PORT_MULTIMETER && sp->model->kind == SG_KIND_NEURON && tp->model->kind == SG_KIND_NEURON) {
       uint64_t lo, hi;
       sg_mpi_share_of(tp->n, rank, size, &lo, &hi);
       const uint64_t t = (uint64_t)e->tgt[i] + 1 - tp->first;
-      if (t < lo || t >= hi) { sim->n_syn_remote++; continue; }
+      if (t < lo || t >= hi) {   /* another rank's; both ends stay "connected" here too (sg_create_undo) */
+        sim->n_syn_remote++;
+        sp->has_remote_edges = 1;
+        tp->has_remote_edges = 1;
+        continue;
+      }
     }
     if (k != i) {
       e->src[k] = e->src[i]; e->tgt[k] = e->tgt[i]; e->weight[k] = e->weight[i];

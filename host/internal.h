@@ -128,6 +128,7 @@ typedef struct sg_pop {
   int coef_per_node;
   int has_connections;               /* incoming spike connections exist (ports frozen)     */
   int has_device_connections;        /* a recorder/generator is connected (device frozen)   */
+  int has_remote_edges;              /* MPI: a synapse of it was kept by another rank only  */
   int prepared;                      /* part of an sg_i_prepare (sg_create_undo refuses it) */
   /* multimeter only */
   char (*record_from)[SG_NAME_LEN]; size_t n_record_from;
