@@ -13,7 +13,8 @@
 # only those before it). They follow the flow create/set -> connect -> CSR -> prepare -> step
 # (backends) -> record -> HDF5:
 #
-#   0 ground   status (errors, sg_i_fail), mem (host memory), pop (population storage, lookup,
+#   0 ground   status (errors, sg_i_fail), mem (host memory), ranks (MPI behind a small interface,
+#              no-ops without MPI; uses nothing of host/), pop (population storage, lookup,
 #              node sets), models (model descriptors, generated from the model headers), value
 #              (distributions of sg_value: their checks and draws)
 #   1 network  limits (what a delay, a weight and the ring may be), create (sg_create, names),
