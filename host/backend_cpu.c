@@ -1068,18 +1068,21 @@ static void exchange(sg_sim *sim, cpu_data *d, int T) {
 /* The multimeter rows sampled at stamp s: each rank filled its own nodes' values and all-zero
  * bits elsewhere, so a bitwise or over the ranks gives every value exactly (even -0.0 and NaN
  * payloads), the same row on every rank. */
+#define MERGE_CHUNK 4096   /* words per reduction: a rank without the row takes part from a scratch */
 static void merge_samples(sg_sim *sim, uint64_t s) {
+  static _Thread_local uint64_t scratch[MERGE_CHUNK];
   for (size_t j = 0; j < sim->n_mm; ++j) {
     sg_multimeter *m = &sim->mm[j];
     if (!sg_i_mm_due(m, s)) continue;
     const size_t w = m->n_targets * m->n_vars;
-    if (m->n_rows && m->stamp[m->n_rows - 1] == s) {
-      sg_mpi_or_u64((uint64_t *)(void *)(m->values + (m->n_rows - 1) * w), w);
-    } else {   /* this rank failed to take the row (its run stops): still take part */
-      uint64_t *zero = calloc(w ? w : 1, sizeof *zero);
-      if (!zero) { fprintf(stderr, "spikegpu: rank %d: out of memory in the multimeter exchange\n", sg_mpi_rank()); abort(); }
-      sg_mpi_or_u64(zero, w);
-      free(zero);
+    /* a rank that failed to take the row (a recorder error: its run stops after this window)
+     * still takes part in every reduction, with zeros, so that no rank waits for it */
+    const int have = m->n_rows && m->stamp[m->n_rows - 1] == s;
+    uint64_t *row = have ? (uint64_t *)(void *)(m->values + (m->n_rows - 1) * w) : NULL;
+    for (size_t a = 0; a < w; a += MERGE_CHUNK) {
+      const size_t n = w - a < MERGE_CHUNK ? w - a : MERGE_CHUNK;
+      if (!have) memset(scratch, 0, n * sizeof *scratch);
+      sg_mpi_or_u64(have ? row + a : scratch, n);
     }
   }
 }
