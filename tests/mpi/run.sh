@@ -7,7 +7,8 @@
 #   - tests/mpi/ranks_check --case multi (every connection rule, drawn weights and delays, a
 #     procedural projection), --case serial (spike, step current, noise generators, parrots);
 #   - --case nonfinite: a node of one rank turns non-finite; every rank stops with the same
-#     status and message (no hang: the whole script runs under a timeout);
+#     status and message (no hang: every mpirun runs under a timeout); an output folder that
+#     only the writer rank tries to make fails on every rank with its message;
 #   - the output files of --case multi on 3 ranks equal those of 1 process (datasets and
 #     attributes, tests/mpi/h5_same.py), written by rank 0 alone;
 #   - the Python front end: tests/mpi/py_ranks.py on 2 and 3 ranks.
@@ -67,6 +68,12 @@ for np in 2 3 4; do
   check "nonfinite np $np" "$ref" "${MPI[@]}" $np "$BUILD"/tests/mpi/ranks_check --case nonfinite --threads 1
 done
 echo "mpi ranks: a non-finite node on one rank stops every rank with: ${ref:0:90}..."
+
+# an error that only the writer rank sees (its output folder cannot be made) reaches every rank
+n=$(timeout $TMO "${MPI[@]}" 3 "$BUILD"/tests/mpi/ranks_check --case multi --out /dev/null/sg_x 2>&1 | grep -c "output_dir '/dev/null/sg_x' cannot be created")
+runs=$((runs + 1))
+if [ "$n" = 3 ]; then echo "mpi ranks: the writer rank's output folder error reaches all 3 ranks"
+else echo "FAIL output folder error: $n of 3 ranks reported it"; fail=$((fail + 1)); fi
 
 # output files: one process vs 3 ranks (rank 0 writes)
 PY=${SG_PYTHON:-python3}
