@@ -10,6 +10,7 @@
 #   make NVCC=/x/bin/nvcc       use that CUDA toolkit
 #   make PORTABLE=1             -march=x86-64-v3 instead of -march=native (binaries that travel)
 #   make SAN=1                  AddressSanitizer + UBSan build (see check-asan)
+#   make SG_MPI=0               build without MPI (default: with it, OpenMPI from Debian; docs/mpi.md)
 #   make check-oom              every allocation of a scripted run failed in turn (tests/oom_check.c)
 #
 #   make check-cuda-emu         the cuda backend under a host emulation of CUDA (no GPU needed);
@@ -32,7 +33,10 @@ NVCC      ?= $(or $(wildcard $(CUDA_HOME)/bin/nvcc),$(shell command -v nvcc 2>/d
 # SG_CHECK_DEPS=0 skips this (python/setup.py's `make lib`, which checks for HDF5 itself and
 # must not install system packages, and systems without dpkg).
 SG_CHECK_DEPS ?= 1
-DEB_PKGS  := pkg-config libhdf5-dev libcunit1-dev hdf5-tools python3-h5py python3-numpy python3-matplotlib python3-pytest
+# SG_MPI=1 (default): MPI ranks through OpenMPI (docs/mpi.md); SG_MPI=0 builds and tests without it
+SG_MPI    ?= 1
+DEB_PKGS  := pkg-config libhdf5-dev libcunit1-dev hdf5-tools python3-h5py python3-numpy python3-matplotlib python3-pytest \
+             $(if $(filter 1,$(SG_MPI)),libopenmpi-dev openmpi-bin)
 ifeq ($(filter clean help,$(MAKECMDGOALS))$(filter-out 1,$(SG_CHECK_DEPS)),)
 DEPS_MISSING := $(shell for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
                   | grep -q 'install ok installed' || printf '%s ' $$p; done)
@@ -100,6 +104,19 @@ NVCCFLAGS ?= -O3 -std=c++17 $(CUDA_GENCODE) -fmad=false -prec-div=true -prec-sqr
 NVCCFLAGS += $(NVCC_EXTRA)
 
 HOST_SRC  := $(wildcard host/*.c)
+# MPI: only host/ranks.c sees <mpi.h>; everything links libmpi (mpicc's own flags)
+MPICC     ?= $(shell command -v mpicc 2>/dev/null)
+ifeq ($(SG_MPI)-$(if $(strip $(MPICC)),y),1-y)
+  MPI_CFLAGS := $(shell $(MPICC) --showme:compile 2>/dev/null)
+  MPI_LIBS   := $(shell $(MPICC) --showme:link 2>/dev/null)
+  LDLIBS     += $(MPI_LIBS)
+  MPI_MSG    := ON  (mpicc = $(MPICC))
+  MPIRUN     ?= $(shell command -v mpirun 2>/dev/null)
+else
+  MPI_MSG    := OFF
+  MPIRUN     :=
+endif
+$(BUILD)/host/ranks.o: CPPFLAGS += $(if $(MPI_LIBS),-DSG_HAVE_MPI=1 $(MPI_CFLAGS))
 KERN_SRC  := $(wildcard kernels/*.cu)
 ifneq ($(strip $(NVCC)),)
   CUDA_TOP  := $(shell $(NVCC) --dryrun -x cu -c /dev/null -o /dev/null 2>&1 | sed -n 's/^#\$$ TOP=//p')
@@ -113,6 +130,7 @@ else
 endif
 ifeq ($(filter clean help print-nvcc,$(MAKECMDGOALS)),)
   $(info spikegpu: CUDA backend $(CUDA_MSG))
+  $(info spikegpu: MPI ranks $(MPI_MSG))
 endif
 
 HOST_OBJ  := $(HOST_SRC:%.c=$(BUILD)/%.o)
@@ -190,9 +208,23 @@ $(BUILD)/bench/%: bench/%.c $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
 
+# MPI ranks: results identical on 1..4 ranks x 1..2 threads (tests/mpi/run.sh; docs/mpi.md).
+# Under SAN=1 the sanitizer runtimes are preloaded (the Python case) and leak checks are off
+# there (OpenMPI's own allocations); the CUnit suites keep them.
+MPI_CHECK_BIN := $(BUILD)/tests/mpi/ranks_check
+$(MPI_CHECK_BIN): tests/mpi/ranks_check.c $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
+all: $(MPI_CHECK_BIN)
+.PHONY: check-mpi
+check-mpi: $(MPI_CHECK_BIN) $(BENCH_BIN)
+	@echo "== MPI ranks (tests/mpi/run.sh) =="
+	$(PY_SAN_ENV) tests/mpi/run.sh $(BUILD) "$(MPIRUN)"
+
 test: all
 	@echo "== CUnit suites ($(TEST_BIN)) =="
 	SG_BUILD=$(BUILD) $(TEST_BIN)
+	$(MAKE) --no-print-directory check-mpi
 	tests/check_standalone.sh
 	tests/check_layering.sh $(BUILD)
 	tests/check_shipped.sh $(BUILD)

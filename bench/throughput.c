@@ -36,7 +36,9 @@
  * wall / simulated time, the convention of NEST and the literature, lower is faster),
  * x_real_time (its inverse: simulated / wall time), neuron_updates_per_s, syn_events_per_s, spikes, rate_hz,
  * peak_rss_bytes (getrusage ru_maxrss), host_bytes and bytes_per_synapse (sg_memory_report),
- * device_bytes (cuda backend: the device copy; 0 on cpu), record, warmup_ms, hash (with --hash). */
+ * device_bytes (cuda backend: the device copy; 0 on cpu), record, warmup_ms, hash (with --hash); under
+ * mpirun with several ranks also rank, ranks and the spike exchange of the timed run: x_windows,
+ * x_bytes_sent (this rank's contribution), x_bytes_received (from the other ranks). */
 /* SPDX-License-Identifier: MIT */
 #include <stdio.h>
 #include <stdlib.h>
@@ -206,10 +208,13 @@ static int run(const opts *o) {
   sg_run_stats r0, r1;
   if (o->warmup_ms > 0.0) CHECK(sg_simulate(sim, o->warmup_ms));
   CHECK(sg_run_stats_get(sim, &r0));
+  sg_mpi_info x0, x1;   /* MPI ranks: the spike exchange of the timed run (docs/mpi.md) */
+  CHECK(sg_mpi_info_get(sim, &x0));
   const double c0 = cpu_s();
   CHECK(sg_simulate(sim, o->t_ms));
   const double cpu = cpu_s() - c0;
   CHECK(sg_run_stats_get(sim, &r1));
+  CHECK(sg_mpi_info_get(sim, &x1));
   const double wall = r1.wall_s - r0.wall_s;
   const uint64_t upd = r1.neuron_updates - r0.neuron_updates, ev = r1.syn_events - r0.syn_events;
   const uint64_t spikes = r1.spikes - r0.spikes;
@@ -278,6 +283,10 @@ static int run(const opts *o) {
          o->net != 'b' ? "none" : o->procedural ? "pairwise_bernoulli procedural" : o->bernoulli ? "pairwise_bernoulli" : "fixed_indegree",
          (unsigned long long)mem.ring_bytes, (unsigned long long)mem.state_bytes, (unsigned long long)mem.csr_bytes);
   if (o->hash) printf(", \"hash\": \"%016llx\"", (unsigned long long)hash);
+  if (x1.ranks > 1)
+    printf(", \"rank\": %d, \"ranks\": %d, \"x_windows\": %llu, \"x_bytes_sent\": %llu, \"x_bytes_received\": %llu", x1.rank,
+           x1.ranks, (unsigned long long)(x1.windows - x0.windows), (unsigned long long)(x1.bytes_sent - x0.bytes_sent),
+           (unsigned long long)(x1.bytes_received - x0.bytes_received));
   printf("}\n");
   fflush(stdout);
   sg_sim_free(sim);

@@ -57,8 +57,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 
 #include "internal.h"
+#include "ranks.h"
 #include "sg/csr.h"
 #include "sg/fixed.h"
 #include "sg/proc.h"
@@ -101,6 +103,7 @@ typedef struct dblk {
   uint32_t n, mult;
 } dblk;
 #define DBLK_CAP 1024
+#define STOP_REMOTE (-2)     /* cpu_data.stop: another MPI rank stopped the run */
 
 typedef struct cpu_data {
   uint32_t R;                /* ring slots allocated */
@@ -123,6 +126,19 @@ typedef struct cpu_data {
   uint32_t min_delay;        /* smallest delay of the neuron CSR, steps (WIN_MAX if none) */
   uint32_t wmax;             /* longest window the spike lists allow */
   volatile int stop;         /* status of a failed record, seen by all after the barrier */
+  /* MPI ranks (docs/mpi.md; P = 1 without them): this rank's share of each population, the
+   * spikes of all ranks after a window's exchange (one list per rank, in rank order), the
+   * exchange buffers (sized once for the most spikes a window can hold) and the bytes moved */
+  int P, rank;
+  uint64_t *share_lo, *share_hi;   /* [n_pops] */
+  thr_data **rx;             /* [P]: lists into rx_spk/rx_mul/rx_stp */
+  uint32_t *rx_spk, *rx_mul; uint16_t *rx_stp;
+  uint32_t *sbuf, *rbuf;     /* wire: (source row, multiplicity, step in window) per spike */
+  size_t xcap;               /* spikes the buffers hold */
+  int64_t *hdr, *hdr_all;    /* [1], [P]: this rank's and every rank's spikes in the window */
+  int *xcnt, *xdsp;          /* [P] */
+  uint8_t *in_local;         /* [n_inputs]: 1 for the inputs of this rank's nodes (procedural) */
+  uint64_t run_events;       /* this rank's synaptic events of the current run (summed at its end) */
   _Alignas(64) atomic_uint bar_count;   /* the step loop's barrier (see barrier()) */
   _Alignas(64) atomic_uint bar_gen;
 } cpu_data;
@@ -145,6 +161,11 @@ static void barrier(cpu_data *d, int T) {
 #if defined(__x86_64__) || defined(__i386__)
       __builtin_ia32_pause();
 #endif
+    } else if (d->P > 1) {
+      /* MPI ranks: the master thread may be in a collective that needs another rank's process on
+       * this core; a yield keeps competing for it, a short sleep gives it up */
+      const struct timespec ts = {0, 20000};
+      nanosleep(&ts, NULL);
     } else {
       sched_yield();
     }
@@ -171,12 +192,24 @@ static void free_gens(cpu_data *d) {
   d->pcnt = NULL; d->ptab = NULL; d->n_gens = 0;
 }
 
+static void free_exchange(cpu_data *d) {
+  if (d->rx)
+    for (int r = 0; r < d->P; ++r) free(d->rx[r] ? d->rx[r]->pop_end : NULL), free(d->rx[r]);
+  free(d->rx); free(d->rx_spk); free(d->rx_mul); free(d->rx_stp); free(d->sbuf); free(d->rbuf);
+  free(d->hdr); free(d->hdr_all); free(d->xcnt); free(d->xdsp); free(d->in_local);
+  free(d->share_lo); free(d->share_hi);
+  d->rx = NULL; d->rx_spk = d->rx_mul = d->sbuf = d->rbuf = NULL; d->rx_stp = NULL;
+  d->hdr = d->hdr_all = NULL; d->xcnt = d->xdsp = NULL; d->in_local = NULL;
+  d->share_lo = d->share_hi = NULL; d->xcap = 0;
+}
+
 static void cpu_release(sg_sim *sim) {
   cpu_data *d = sim->backend_data;
   if (!d) return;
   free_threads(d);
   free_gens(d);
   free(d->own_prefix); free(d->split); free(d->rec_src);
+  free_exchange(d);
   free(d);
   sim->backend_data = NULL;
 }
@@ -324,6 +357,58 @@ static sg_status make_split(sg_sim *sim, cpu_data *d, int T) {
   return SG_OK;
 }
 
+/* MPI ranks: this rank's block of every population (all of it on one rank) and, with several
+ * ranks, the exchange buffers for the most spikes a window can hold (every neuron in every step
+ * of the longest window: the exchange cannot run out of room half-way, when the other ranks are
+ * already waiting in it) and the map of the inputs this rank owns. */
+static sg_status make_ranks(sg_sim *sim, cpu_data *d) {
+  free_exchange(d);
+  d->P = sg_mpi_size();
+  d->rank = sg_mpi_rank();
+  const size_t np = sim->n_pops;
+  d->share_lo = calloc(np + 1, sizeof *d->share_lo);
+  d->share_hi = calloc(np + 1, sizeof *d->share_hi);
+  if (!d->share_lo || !d->share_hi) return sg_i_fail(sim, SG_ERR_NOMEM, "cpu backend: out of memory");
+  for (size_t p = 0; p < np; ++p) sg_mpi_share_of(sim->pops[p]->n, d->rank, d->P, &d->share_lo[p], &d->share_hi[p]);
+  if (d->P == 1) return SG_OK;
+  const uint64_t nt = neuron_total(sim, NULL);
+  const size_t cap = (size_t)(nt * win_max(nt)) + 16;
+  for (size_t p = 0; p < np; ++p)   /* cpu_sync gathers a population's state rows in 32-bit words */
+    if ((double)sim->pops[p]->n * 2.0 > 2147483647.0)
+      return sg_i_fail(sim, SG_ERR_OVERFLOW, "MPI ranks: population %s has %llu nodes: allowed at most 2^30 per population with several ranks",
+                       sim->pops[p]->name, (unsigned long long)sim->pops[p]->n);
+  if ((double)cap * 3.0 > 2147483647.0)
+    return sg_i_fail(sim, SG_ERR_OVERFLOW, "MPI ranks: %llu neurons x %u steps per window exceed the exchange's 2^31 words: allowed fewer neurons per simulation",
+                     (unsigned long long)nt, win_max(nt));
+  d->xcap = cap;
+  d->rx = calloc((size_t)d->P, sizeof *d->rx);
+  d->rx_spk = malloc(cap * sizeof *d->rx_spk);
+  d->rx_mul = malloc(cap * sizeof *d->rx_mul);
+  d->rx_stp = malloc(cap * sizeof *d->rx_stp);
+  d->sbuf = malloc(3 * cap * sizeof *d->sbuf);
+  d->rbuf = malloc(3 * cap * sizeof *d->rbuf);
+  d->hdr = malloc(sizeof *d->hdr);
+  d->hdr_all = malloc((size_t)d->P * sizeof *d->hdr_all);
+  d->xcnt = malloc((size_t)d->P * sizeof *d->xcnt);
+  d->xdsp = malloc((size_t)d->P * sizeof *d->xdsp);
+  d->in_local = calloc(sim->n_inputs ? sim->n_inputs : 1, 1);
+  if (!d->rx || !d->rx_spk || !d->rx_mul || !d->rx_stp || !d->sbuf || !d->rbuf || !d->hdr || !d->hdr_all || !d->xcnt ||
+      !d->xdsp || !d->in_local)
+    return sg_i_fail(sim, SG_ERR_NOMEM, "cpu backend: out of memory for the MPI spike exchange");
+  for (int r = 0; r < d->P; ++r) {
+    d->rx[r] = calloc(1, sizeof *d->rx[r]);
+    if (!d->rx[r] || !(d->rx[r]->pop_end = calloc(np + 1, sizeof *d->rx[r]->pop_end)))
+      return sg_i_fail(sim, SG_ERR_NOMEM, "cpu backend: out of memory for the MPI spike exchange");
+  }
+  for (size_t p = 0; p < np; ++p) {
+    const sg_pop *pop = sim->pops[p];
+    if (pop->model->kind != SG_KIND_NEURON) continue;
+    for (uint32_t q = 0; q < pop->n_ports; ++q)
+      memset(d->in_local + pop->input_base + (uint64_t)q * pop->n + d->share_lo[p], 1, d->share_hi[p] - d->share_lo[p]);
+  }
+  return SG_OK;
+}
+
 static sg_status cpu_prepare(sg_sim *sim) {
   cpu_data *d = sim->backend_data;
   if (!d) {
@@ -360,6 +445,7 @@ static sg_status cpu_prepare(sg_sim *sim) {
   if (st) return st;
   if ((st = make_own_prefix(sim, d))) return st;
   if ((st = count_rec_sources(sim, d))) return st;
+  if ((st = make_ranks(sim, d))) return st;
   /* generators: Poisson count arrays, and whether any other generator runs */
   free_gens(d);
   d->has_serial = 0;
@@ -399,7 +485,28 @@ static sg_status cpu_prepare(sg_sim *sim) {
   return SG_OK;
 }
 
-static sg_status cpu_sync(sg_sim *sim) { (void)sim; return SG_OK; }
+/* The host arrays are the state. With MPI ranks each rank advanced only its share, so the
+ * shares are gathered (every population's state rows, component by component), after which
+ * every rank holds the whole network's state and sg_get answers alike everywhere. Collective:
+ * sg_simulate calls it on every rank at the end of each call. */
+static sg_status cpu_sync(sg_sim *sim) {
+  cpu_data *d = sim->backend_data;
+  if (!d || d->P == 1) return SG_OK;
+  for (size_t p = 0; p < sim->n_pops; ++p) {
+    const sg_pop *pop = sim->pops[p];
+    if (pop->model->kind != SG_KIND_NEURON) continue;
+    for (int r = 0; r < d->P; ++r) {   /* words (2 per double) of rank r's share */
+      uint64_t lo, hi;
+      sg_mpi_share_of(pop->n, r, d->P, &lo, &hi);
+      d->xcnt[r] = (int)(2 * (hi - lo));
+      d->xdsp[r] = (int)(2 * lo);
+    }
+    for (uint32_t row = 0; row < pop->model->n_state; ++row)
+      for (uint32_t c = 0; c < pop->width[row]; ++c)
+        if (pop->state[row]) sg_mpi_allgatherv_inplace_u32((uint32_t *)(void *)(pop->state[row] + (uint64_t)c * pop->n), d->xcnt, d->xdsp);
+  }
+  return SG_OK;
+}
 
 /* ---- vector building blocks ------------------------------------------------------------------- */
 /* Keeps the entries whose input lies in [lo, lo + len): inputs to ci, weights to cw (and, when
@@ -599,7 +706,7 @@ static inline void push_block(thr_data *me, const sg_pop *pop, uint64_t b, uint3
     }                                                                                          \
   } while (0)
 
-static void update_neurons(sg_sim *sim, thr_data *me, uint64_t k, int t, int T) {
+static void update_neurons(sg_sim *sim, const cpu_data *d, thr_data *me, uint64_t k, int t, int T) {
   int64_t *slot_k = sg_ring_slot(sim->ring, k, sg_ring_mask(sim->ring_len), sim->n_inputs);
   const uint32_t wstep = 0;
   me->n_spk = 0;
@@ -607,7 +714,8 @@ static void update_neurons(sg_sim *sim, thr_data *me, uint64_t k, int t, int T) 
     sg_pop *pop = sim->pops[p];
     if (pop->model->kind != SG_KIND_NEURON) { me->pop_end[p] = me->n_spk; continue; }
     const uint64_t n = pop->n;
-    const uint64_t lo = n * (uint64_t)t / (uint64_t)T, hi = n * (uint64_t)(t + 1) / (uint64_t)T;
+    const uint64_t a = d->share_lo[p], share_n = d->share_hi[p] - a;   /* as in run_window */
+    const uint64_t lo = a + share_n * (uint64_t)t / (uint64_t)T, hi = a + share_n * (uint64_t)(t + 1) / (uint64_t)T;
     sg_view view;
     memset(&view, 0, sizeof view);
     for (uint32_t r = 0; r < pop->model->n_state; ++r) view.s[r] = pop->state[r];
@@ -729,7 +837,7 @@ static int unit_owned(const sg_proc *P, uint64_t s, uint64_t u, uint32_t lo, uin
 }
 
 static void deliver_proc(const sg_sim *sim, thr_data *me, thr_data *const *lists, int n_lists, uint64_t k,
-                         uint32_t W, uint32_t lo, uint32_t len, int owned) {
+                         uint32_t W, uint32_t lo, uint32_t len, int owned, const uint8_t *in_local) {
   const uint32_t mask = sg_ring_mask(sim->ring_len);
   const uint64_t ni = sim->n_inputs;
   uint64_t events = 0;
@@ -756,6 +864,7 @@ static void deliver_proc(const sg_sim *sim, thr_data *me, thr_data *const *lists
             while (sg_proc_unit_target(P, &it, &t, &ke, &ks)) {
               sg_proc_synapse(P, t, ke, ks, &input, &wt, &d);
               if (owned && input - lo >= len) continue;
+              if (in_local && !in_local[input]) continue;   /* another rank's target */
               me->pp[nb] = sg_ring_slot(sim->ring, k + w + d, mask, ni) + input;
               me->cv[nb] = sg_fx_mul_count(fx_of_float(wt), mult);
               if (++nb == BLK) { proc_flush(me, nb); nb = 0; }
@@ -769,12 +878,14 @@ static void deliver_proc(const sg_sim *sim, thr_data *me, thr_data *const *lists
 }
 
 /* ---- (4) recorders -------------------------------------------------------------------------------- */
-static sg_status record_step(sg_sim *sim, cpu_data *d, int T, uint64_t k, uint32_t w) {
+/* Spikes from the lists (this rank's threads, or every rank's lists after an exchange): population
+ * by population, list by list, which is id order (threads and ranks hold ascending blocks). */
+static sg_status record_step(sg_sim *sim, const cpu_data *d, thr_data *const *lists, int n_lists, uint64_t k, uint32_t w) {
   sg_status st = SG_OK;
   if (sim->rec_row && sim->n_srec)
     for (size_t p = 0; p < sim->n_pops && st == SG_OK; ++p)
-      for (int t = 0; t < T && st == SG_OK; ++t) {
-        const thr_data *h = d->th[t];
+      for (int t = 0; t < n_lists && st == SG_OK; ++t) {
+        const thr_data *h = lists[t];
         for (size_t q = p ? h->pop_end[p - 1] : 0; q < h->pop_end[p] && st == SG_OK; ++q) {
           if (h->stp[q] != w) continue;
           const uint64_t row = h->spk[q];
@@ -790,6 +901,10 @@ static sg_status record_step(sg_sim *sim, cpu_data *d, int T, uint64_t k, uint32
     for (size_t t = 0; t < m->n_targets; ++t) {
       const sg_pop *tp = sg_i_pop_of(sim, m->targets[t]);
       const uint64_t i = m->targets[t] - tp->first;
+      if (i < d->share_lo[tp->index] || i >= d->share_hi[tp->index]) {   /* another rank's node: */
+        memset(row + t * m->n_vars, 0, m->n_vars * sizeof *row);           /* all-zero bits, or'ed */
+        continue;                                                          /* in by merge_samples */
+      }
       for (size_t v = 0; v < m->n_vars; ++v) {
         const uint32_t r = m->target_rec[t * m->n_vars + v];
         row[t * m->n_vars + v] = tp->model->recordable_value ? tp->model->recordable_value(tp, r, i) : tp->state[r][i];
@@ -867,7 +982,9 @@ static void run_window(sg_sim *sim, cpu_data *d, thr_data *me, uint64_t k, uint3
     sg_pop *pop = sim->pops[p];
     if (pop->model->kind != SG_KIND_NEURON) { me->pop_end[p] = me->n_spk; continue; }
     const uint64_t n = pop->n;
-    const uint64_t tlo = n * (uint64_t)t / (uint64_t)T, thi = n * (uint64_t)(t + 1) / (uint64_t)T;
+    /* this thread's part of this rank's share (the whole population on one rank) */
+    const uint64_t a = d->share_lo[p], share_n = d->share_hi[p] - a;
+    const uint64_t tlo = a + share_n * (uint64_t)t / (uint64_t)T, thi = a + share_n * (uint64_t)(t + 1) / (uint64_t)T;
     sg_view view;
     memset(&view, 0, sizeof view);
     for (uint32_t r = 0; r < pop->model->n_state; ++r) view.s[r] = pop->state[r];
@@ -899,12 +1016,103 @@ static void run_window(sg_sim *sim, cpu_data *d, thr_data *me, uint64_t k, uint3
   }
 }
 
+/* ---- MPI ranks: the spike exchange of a window (docs/mpi.md) ------------------------------------- */
+/* Master thread, after every thread of this rank has updated its nodes for the window: the
+ * window's spikes of this rank, population by population and thread by thread (id order), as
+ * (source row, multiplicity, step in the window), go to every rank (MPI_Allgatherv sized by an
+ * MPI_Allgather of one count per rank); d->rx[r] then lists rank r's spikes in its order, so
+ * that delivery and the recorders see the same spikes in the same order on every rank, the order
+ * of the single-process run. The population boundaries of a list are not sent: its sources
+ * ascend population by population, so the receiver finds them from the ids. */
+static void exchange(sg_sim *sim, cpu_data *d, int T) {
+  const size_t np = sim->n_pops;
+  size_t n = 0;
+  for (size_t p = 0; p < np; ++p)
+    for (int t = 0; t < T; ++t) {
+      const thr_data *h = d->th[t];
+      for (size_t q = p ? h->pop_end[p - 1] : 0; q < h->pop_end[p]; ++q, ++n) {
+        uint32_t *x = d->sbuf + 3 * n;
+        x[0] = h->spk[q]; x[1] = h->mul[q]; x[2] = h->stp[q];
+      }
+    }
+  d->hdr[0] = (int64_t)n;
+  sg_mpi_allgather_i64(d->hdr, 1, d->hdr_all);
+  int off = 0;
+  for (int r = 0; r < d->P; ++r) {   /* every count <= xcap, every sum <= 3 xcap < 2^31 (make_ranks) */
+    d->xcnt[r] = 3 * (int)d->hdr_all[r];
+    d->xdsp[r] = off;
+    off += d->xcnt[r];
+    if (r != d->rank) sim->mpi.bytes_received += 8u + 4u * (uint64_t)d->xcnt[r];
+  }
+  sim->mpi.bytes_sent += 8u + 12u * (uint64_t)n;
+  sim->mpi.windows++;
+  sg_mpi_allgatherv_u32(d->sbuf, 3 * (int)n, d->rbuf, d->xcnt, d->xdsp);
+  for (int r = 0; r < d->P; ++r) {
+    thr_data *h = d->rx[r];
+    const size_t e0 = (size_t)d->xdsp[r] / 3, cnt = (size_t)d->xcnt[r] / 3;
+    h->spk = d->rx_spk + e0; h->mul = d->rx_mul + e0; h->stp = d->rx_stp + e0;
+    h->n_spk = cnt;
+    const uint32_t *x = d->rbuf + d->xdsp[r];
+    for (size_t q = 0; q < cnt; ++q) {
+      h->spk[q] = x[3 * q]; h->mul[q] = x[3 * q + 1]; h->stp[q] = (uint16_t)x[3 * q + 2];
+    }
+    size_t q = 0;   /* population ends: past the last source of each population (rows ascend by population) */
+    for (size_t p = 0; p < np; ++p) {
+      const uint64_t end_row = sim->pops[p]->first - 1 + sim->pops[p]->n;
+      while (q < cnt && h->spk[q] < end_row) ++q;
+      h->pop_end[p] = q;
+    }
+  }
+}
+
+/* The multimeter rows sampled at stamp s: each rank filled its own nodes' values and all-zero
+ * bits elsewhere, so a bitwise or over the ranks gives every value exactly (even -0.0 and NaN
+ * payloads), the same row on every rank. */
+#define MERGE_CHUNK 4096   /* words per reduction: a rank without the row takes part from a scratch */
+static void merge_samples(sg_sim *sim, uint64_t s) {
+  static _Thread_local uint64_t scratch[MERGE_CHUNK];
+  for (size_t j = 0; j < sim->n_mm; ++j) {
+    sg_multimeter *m = &sim->mm[j];
+    if (!sg_i_mm_due(m, s)) continue;
+    const size_t w = m->n_targets * m->n_vars;
+    /* a rank that failed to take the row (a recorder error: its run stops after this window)
+     * still takes part in every reduction, with zeros, so that no rank waits for it */
+    const int have = m->n_rows && m->stamp[m->n_rows - 1] == s;
+    uint64_t *row = have ? (uint64_t *)(void *)(m->values + (m->n_rows - 1) * w) : NULL;
+    for (size_t a = 0; a < w; a += MERGE_CHUNK) {
+      const size_t n = w - a < MERGE_CHUNK ? w - a : MERGE_CHUNK;
+      if (!have) memset(scratch, 0, n * sizeof *scratch);
+      sg_mpi_or_u64(have ? row + a : scratch, n);
+    }
+  }
+}
+
+/* The parts of slot k that belong to other ranks' nodes, cleared after the update of step k: only
+ * needed where generators add into every target of theirs (W = 1: spike, step current and noise
+ * generators, Poisson generators outside windows), never read here, and must not pile up. */
+static void clear_remote(const sg_sim *sim, const cpu_data *d, uint64_t k) {
+  int64_t *slot = sg_ring_slot(sim->ring, k, sg_ring_mask(sim->ring_len), sim->n_inputs);
+  for (size_t p = 0; p < sim->n_pops; ++p) {
+    const sg_pop *pop = sim->pops[p];
+    if (pop->model->kind != SG_KIND_NEURON) continue;
+    for (uint32_t q = 0; q < pop->n_ports; ++q) {
+      int64_t *x = slot + pop->input_base + (uint64_t)q * pop->n;
+      memset(x, 0, d->share_lo[p] * sizeof *x);
+      memset(x + d->share_hi[p], 0, (pop->n - d->share_hi[p]) * sizeof *x);
+    }
+  }
+}
+
 /* ---- the step loop --------------------------------------------------------------------------------- */
 static void run_steps(sg_sim *sim, cpu_data *d, uint64_t n_steps, int t, int T) {
   thr_data *me = d->th[t];
   const uint64_t k0 = sim->step;
   const uint32_t lo = d->split[t], len = d->split[t + 1] - d->split[t];
   const int owned = T > 1;   /* deliver into the owned inputs only */
+  const int P = d->P;        /* MPI ranks: deliver and record every rank's spikes (exchange) */
+  thr_data *const *lists = P > 1 ? d->rx : d->th;
+  const int n_lists = P > 1 ? P : T;
+  const uint8_t *in_local = P > 1 ? d->in_local : NULL;
   uint64_t s = 0;
   while (s < n_steps) {
     const uint64_t k = k0 + s;
@@ -919,27 +1127,33 @@ static void run_steps(sg_sim *sim, cpu_data *d, uint64_t n_steps, int t, int T) 
       }   /* else only generators without targets: run after the step (above) */
       if (T == 1) poisson_single(sim, d, me, k);
       else poisson_draw(sim, d, me, k, t, T);
-      update_neurons(sim, me, k, t, T);
+      update_neurons(sim, d, me, k, t, T);
+      if (P > 1 && t == 0 && sim->n_gens) clear_remote(sim, d, k);
       if (T > 1) {
         barrier(d, T);
         poisson_apply(sim, d, me, k, lo, len);
       }
     }
-    if (sim->csr.row_seg) deliver_window(sim, me, d->th, T, k, W, lo, len, owned, t == 0);
-    if (sim->n_proc) deliver_proc(sim, me, d->th, T, k, W, lo, len, owned);
+    if (P > 1) {   /* the window's spikes of every rank (after this rank's updates: barrier above) */
+      if (t == 0) exchange(sim, d, T);
+      if (T > 1) barrier(d, T);
+    }
+    if (sim->csr.row_seg) deliver_window(sim, me, lists, n_lists, k, W, lo, len, owned, t == 0);
+    if (sim->n_proc) deliver_proc(sim, me, lists, n_lists, k, W, lo, len, owned, in_local);
     if (t == 0) {
       /* generators without targets: spike generators move their read position to step k + W - 1
        * (the same position as step by step; nothing else happens) */
       if (d->idle_gens && !d->has_serial) run_serial_generators(sim, k + W - 1);
       uint64_t spikes = 0;
-      for (int q = 0; q < T; ++q) spikes += d->th[q]->n_spk;
+      for (int q = 0; q < n_lists; ++q) spikes += lists[q]->n_spk;
       for (size_t p = 0; p < sim->n_pops; ++p)
         if (sim->pops[p]->model->kind == SG_KIND_NEURON) sim->stats.neuron_updates += sim->pops[p]->n * W;
       sim->stats.spikes += spikes;
-      sim->stats.syn_events += me->events;
+      d->run_events += me->events;   /* this rank's targets' events: summed over ranks in cpu_run */
       me->events = 0;
       sg_status st = SG_OK;
-      for (uint32_t w = 0; w < W && st == SG_OK; ++w) st = record_step(sim, d, T, k + w, w);
+      for (uint32_t w = 0; w < W && st == SG_OK; ++w) st = record_step(sim, d, lists, n_lists, k + w, w);
+      if (P > 1) merge_samples(sim, k + W);
       sim->step = k + W;
       if (st) {
         /* only a parrot_neuron's multiplicity can need more than reserve_records made room for:
@@ -954,6 +1168,11 @@ static void run_steps(sg_sim *sim, cpu_data *d, uint64_t n_steps, int t, int T) 
       /* the next window's recorder memory, while the others wait at the barrier */
       if (!d->stop && s + W < n_steps && (st = reserve_records(sim, d, k + W, window_len(sim, d, k + W, n_steps - s - W))))
         d->stop = (int)st;
+      if (P > 1) {   /* the collective check of the window: a stop anywhere stops every rank here */
+        int64_t any = d->stop != 0;
+        sg_mpi_max_i64(&any, 1);
+        if (any && !d->stop) d->stop = STOP_REMOTE;
+      }
     }
     if (T > 1) barrier(d, T);
     if (d->stop) break;
@@ -961,19 +1180,54 @@ static void run_steps(sg_sim *sim, cpu_data *d, uint64_t n_steps, int t, int T) 
   }
 }
 
+/* MPI ranks: how a stopped run ends on every rank alike. A non-finite state is reported for the
+ * first such node of the whole network (earliest step, then lowest id), found on every rank;
+ * any other stop carries the status and message of the lowest rank that stopped. */
+static sg_status resolve_stop(sg_sim *sim, cpu_data *d, int T) {
+  uint64_t first[2] = {UINT64_MAX, UINT64_MAX};   /* step, row */
+  if (d->stop == -1)
+    for (int q = 0; q < T; ++q)
+      if (d->th[q]->bad_step < first[0] || (d->th[q]->bad_step == first[0] && d->th[q]->bad_row < first[1]))
+        first[0] = d->th[q]->bad_step, first[1] = d->th[q]->bad_row;
+  uint64_t step = first[0];
+  sg_mpi_min_u64(&step, 1);
+  if (step != UINT64_MAX) {
+    uint64_t row = first[0] == step ? first[1] : UINT64_MAX;
+    sg_mpi_min_u64(&row, 1);
+    return sg_i_nonfinite_error(sim, (uint32_t)row, step);
+  }
+  int64_t poisoned = sim->poisoned;
+  sg_mpi_max_i64(&poisoned, 1);
+  const int st = sg_mpi_agree(d->stop > 0 ? d->stop : 0, sim->msg, sizeof sim->msg);
+  if (poisoned && !sim->poisoned) {
+    sim->poisoned = 1;
+    snprintf(sim->backend_reason, sizeof sim->backend_reason, "cpu: another MPI rank's recordings are incomplete: %.200s", sim->msg);
+  }
+  return (sg_status)st;
+}
+
 static sg_status cpu_run(sg_sim *sim, uint64_t n_steps) {
   cpu_data *d = sim->backend_data;
   const int T = omp_get_max_threads();
   sg_status st = ensure_threads(sim, d, T);
-  if (st) return st;
-  if ((st = make_split(sim, d, T))) return st;
-  for (size_t g = 0; g < d->n_gens; ++g) {
-    const sg_gen *G = &sim->gens[g];
-    if (d->pcnt[g] && (d->ptab[g].lambda != G->lambda || d->ptab[g].emlambda != G->emlambda))
-      make_ptab(&d->ptab[g], G->lambda, G->emlambda);
+  if (st == SG_OK) st = make_split(sim, d, T);
+  if (st == SG_OK)
+    for (size_t g = 0; g < d->n_gens; ++g) {
+      const sg_gen *G = &sim->gens[g];
+      if (d->pcnt[g] && (d->ptab[g].lambda != G->lambda || d->ptab[g].emlambda != G->emlambda))
+        make_ptab(&d->ptab[g], G->lambda, G->emlambda);
+    }
+  if (d->P > 1) {
+    /* windows: the shortest delay of the whole network, not of this rank's synapses */
+    uint64_t md = d->min_delay;
+    sg_mpi_min_u64(&md, 1);
+    d->min_delay = (uint32_t)md;
   }
-  if ((st = reserve_records(sim, d, sim->step, window_len(sim, d, sim->step, n_steps)))) return st;
+  if (st == SG_OK) st = reserve_records(sim, d, sim->step, window_len(sim, d, sim->step, n_steps));
+  if (d->P > 1) st = (sg_status)sg_mpi_agree((int)st, sim->msg, sizeof sim->msg);
+  if (st) return st;
   d->stop = 0;
+  d->run_events = 0;
   for (int q = 0; q < T; ++q) d->th[q]->bad_step = UINT64_MAX, d->th[q]->bad_row = UINT32_MAX;
   atomic_store(&d->bar_count, 0u);
   atomic_store(&d->bar_gen, 0u);
@@ -996,9 +1250,13 @@ static sg_status cpu_run(sg_sim *sim, uint64_t n_steps) {
     }
   }
   for (int q = 0; q < T; ++q) {   /* procedural events, counted by the thread that added them */
-    sim->stats.syn_events += d->th[q]->proc_events;
+    d->run_events += d->th[q]->proc_events;
     d->th[q]->proc_events = 0;
   }
+  uint64_t events = d->run_events;   /* every rank's, to the statistics of the whole network */
+  sg_mpi_sum_u64(&events, 1);
+  sim->stats.syn_events += events;
+  if (d->P > 1 && d->stop) return resolve_stop(sim, d, T);
   if (d->stop == -1) {   /* a node's state became non-finite: the first such node of the run */
     uint64_t step = UINT64_MAX;
     uint32_t row = UINT32_MAX;

@@ -78,6 +78,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "ranks.h"
 #include "sg/csr.h"
 #include "sg/fixed.h"
 #include "sg/math.h"
@@ -1056,13 +1057,46 @@ static sg_status check_targets(connect_call *c) {
   return SG_OK;
 }
 
+/* MPI ranks (docs/mpi.md): a rank keeps the neuron -> neuron synapses of the neurons it owns
+ * (target-side storage) and drops the others' after they were drawn, in place; generator and
+ * recorder connections stay on every rank (generators draw per target index, recorders see every
+ * spike). Every rank draws every call in full, so draws stay functions of global ids and the
+ * counts, the |w| bounds and the delay range above are the whole network's. Returns the number
+ * kept of the n edges from b. */
+static size_t keep_local_edges(sg_sim *sim, size_t b, size_t n) {
+  const int rank = sg_mpi_rank(), size = sg_mpi_size();
+  if (size == 1) return n;
+  sg_edges *e = &sim->edges;
+  size_t k = b;
+  for (size_t i = b; i < b + n; ++i) {
+    sg_pop *sp = sg_i_pop_of(sim, (uint64_t)e->src[i] + 1), *tp = sg_i_pop_of(sim, (uint64_t)e->tgt[i] + 1);
+    if (e->port[i] < SG_PORT_MULTIMETER && sp->model->kind == SG_KIND_NEURON && tp->model->kind == SG_KIND_NEURON) {
+      uint64_t lo, hi;
+      sg_mpi_share_of(tp->n, rank, size, &lo, &hi);
+      const uint64_t t = (uint64_t)e->tgt[i] + 1 - tp->first;
+      if (t < lo || t >= hi) {   /* another rank's; both ends stay "connected" here too (sg_create_undo) */
+        sim->n_syn_remote++;
+        sp->has_remote_edges = 1;
+        tp->has_remote_edges = 1;
+        continue;
+      }
+    }
+    if (k != i) {
+      e->src[k] = e->src[i]; e->tgt[k] = e->tgt[i]; e->weight[k] = e->weight[i];
+      e->delay[k] = e->delay[i]; e->port[k] = e->port[i]; e->receptor[k] = e->receptor[i];
+    }
+    ++k;
+  }
+  return k - b;
+}
+
 /* Commit: nothing can fail from here on. */
 static void commit_call(connect_call *c) {
   sg_sim *sim = c->sim;
   const plan *P = &c->P;
   const uint8_t *hit = c->hit;
   const uint32_t dmin = c->dmin, dmax = c->dmax;
-  sim->edges.n += (size_t)c->total;
+  sim->edges.n += keep_local_edges(sim, sim->edges.n, (size_t)c->total);
   for (uint64_t t = 0; t < P->npost; ++t)
     if (hit[t]) sim->abs_w_sum[post_at(P, t) - 1] += c->delta[t];
   if (dmax > 0) {

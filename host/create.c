@@ -218,7 +218,7 @@ sg_status sg_create_undo(sg_sim *sim, sg_nodes nodes) {
     return sg_i_fail(sim, SG_ERR_STATE, "%s: %s (nodes %llu..%llu) has been simulated: allowed only a population created since the last sg_simulate",
                      fn, pop->name, (unsigned long long)pop->first, (unsigned long long)(pop->first + pop->n - 1));
   const uint64_t lo = pop->first - 1, hi = lo + pop->n;   /* edge node indices are id - 1 */
-  int connected = pop->has_connections || pop->has_device_connections;
+  int connected = pop->has_connections || pop->has_device_connections || pop->has_remote_edges;
   for (size_t e = 0; e < sim->edges.n && !connected; ++e)
     connected = (sim->edges.src[e] >= lo && sim->edges.src[e] < hi) || (sim->edges.tgt[e] >= lo && sim->edges.tgt[e] < hi);
   if (connected)

@@ -128,6 +128,7 @@ typedef struct sg_pop {
   int coef_per_node;
   int has_connections;               /* incoming spike connections exist (ports frozen)     */
   int has_device_connections;        /* a recorder/generator is connected (device frozen)   */
+  int has_remote_edges;              /* MPI: a synapse of it was kept by another rank only  */
   int prepared;                      /* part of an sg_i_prepare (sg_create_undo refuses it) */
   /* multimeter only */
   char (*record_from)[SG_NAME_LEN]; size_t n_record_from;
@@ -255,6 +256,7 @@ struct sg_sim {
   uint64_t n_param_draws;            /* successful sg_set_value calls with a distribution: the
                                       * next one's RNG instance (SG_STREAM_PARAM, docs/rng.md) */
   uint32_t min_delay, max_delay;     /* steps, over all connections (NEST semantics)      */
+  uint64_t n_syn_remote;             /* MPI: synapses drawn here but kept by other ranks (connect.c) */
   sg_i_proc *proc; size_t n_proc;    /* procedural projections, in connect order           */
 
   /* built by sg_i_prepare() */
@@ -282,6 +284,7 @@ struct sg_sim {
   int state_on_device;               /* host state stale until sync                        */
 
   sg_run_stats stats;
+  sg_mpi_info mpi;                   /* ranks and the spike exchange's counts (backend_cpu.c)  */
   uint32_t *spk_buf; uint32_t *spk_mult; size_t spk_cap; /* per-step spike list (cpu)     */
   int poisoned;                      /* an unrecoverable error happened (e.g. CUDA)       */
   int rec_gap;                       /* a run chunk failed: the files' t_stop stays put    */

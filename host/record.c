@@ -23,6 +23,7 @@
 
 #include "h5out.h"
 #include "internal.h"
+#include "ranks.h"
 #include "sg/stim/recorders.h"
 
 /* ---- the output folder: one run at a time ------------------------------------------------- */
@@ -283,7 +284,7 @@ static sg_h5_meta make_meta(sg_sim *sim, char **json_out) {
     }
     APPEND("}}");
   }
-  APPEND("], \"n_synapses\": %llu}", (unsigned long long)(sim->csr.n_syn + sim->gen_csr.n_syn));
+  APPEND("], \"n_synapses\": %llu}", (unsigned long long)(sim->csr.n_syn + sim->gen_csr.n_syn + sim->n_syn_remote));
 #undef APPEND
   *json_out = js;
   sg_h5_meta meta;
@@ -408,7 +409,7 @@ static sg_status make_spike_pops(sg_sim *sim, char *err, size_t errlen) {
 }
 
 static sg_status open_files(sg_sim *sim) {
-  if (!sim->cfg.output_dir) return SG_OK;
+  if (!sim->cfg.output_dir || sg_mpi_rank() != 0) return SG_OK;   /* one writer rank (docs/mpi.md) */
   char *json = NULL;
   sg_h5_meta meta = make_meta(sim, &json);
   char path[4200], err[SG_MSG_LEN - 64];
@@ -664,7 +665,13 @@ sg_status sg_i_mm_row(sg_sim *sim, sg_multimeter *m, uint64_t stamp, double **ro
 }
 
 /* ---- flushing to HDF5 --------------------------------------------------------------------- */
+/* A rank that writes no files and keeps nothing in memory drops what the writer rank wrote. */
+static int not_writer_drops(const sg_sim *sim) {
+  return sg_mpi_rank() != 0 && sim->cfg.output_dir && !sim->cfg.keep_in_memory;
+}
+
 static sg_status flush_srec(sg_sim *sim, sg_spike_rec *r) {
+  if (not_writer_drops(sim)) r->n = r->n_flushed = 0;
   if (!r->h5 || r->n_flushed == r->n) return SG_OK;
   char err[SG_MSG_LEN - 64];
   /* group the block by source population, keeping time order */
@@ -701,6 +708,7 @@ static sg_status flush_srec(sg_sim *sim, sg_spike_rec *r) {
 }
 
 static sg_status flush_mm(sg_sim *sim, sg_multimeter *m) {
+  if (not_writer_drops(sim)) m->n_rows = m->n_flushed_rows = 0;
   if (!m->h5 || m->n_flushed_rows == m->n_rows) return SG_OK;
   char err[SG_MSG_LEN - 64];
   const size_t nt = rows_targets(m);   /* the targets the stored rows have */

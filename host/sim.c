@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "ranks.h"
 
 const char *sg_errmsg(const sg_sim *sim) { return sim ? sim->msg : "sim is NULL"; }
 const char *sg_backend_used(const sg_sim *sim) { return sim && sim->backend ? sim->backend->name : "none"; }
@@ -101,11 +102,19 @@ sg_status sg_sim_new(const sg_config *cfg_in, sg_sim **out, char *err, size_t er
   if (!cfg.output_dir && !cfg.keep_in_memory)
     return sg_i_errout(err, errlen, SG_ERR_ARG, "keep_in_memory = 0 needs an output_dir: recordings would be lost");
 
+  /* MPI ranks (docs/mpi.md): started here when the process was launched by mpirun */
+  if (sg_mpi_setup(err, errlen)) return SG_ERR_STATE;
+  const int ranks = sg_mpi_size(), writer = sg_mpi_rank() == 0;
+  if (cfg.backend == SG_BACKEND_CUDA && ranks > 1)
+    return sg_i_errout(err, errlen, SG_ERR_ARG, "backend = cuda with %d MPI ranks: allowed backend cpu or auto (the cuda backend runs one process; docs/mpi.md)", ranks);
+
   /* backend choice: once, with the reason kept */
   const sg_backend_ops *backend = &sg_i_cpu_backend;
   char why[256] = "", reason[300];
   if (cfg.backend == SG_BACKEND_CPU) {
     snprintf(reason, sizeof reason, "cpu: requested");
+  } else if (ranks > 1) {
+    snprintf(reason, sizeof reason, "cpu (%d MPI ranks: the cuda backend runs one process)", ranks);
   } else {
     int ok = sg_cuda_available(why, sizeof why);
     if (ok) {
@@ -118,20 +127,24 @@ sg_status sg_sim_new(const sg_config *cfg_in, sg_sim **out, char *err, size_t er
     }
   }
 
-  if (cfg.output_dir) {
-    int e = mkdir_p(cfg.output_dir);
-    if (e) return sg_i_errout(err, errlen, SG_ERR_IO, "output_dir '%s' cannot be created: %s: allowed a directory that exists or can be made, and written to", cfg.output_dir, strerror(e));
-    /* files are created at the first sg_simulate: say now, not after the network is built */
-    if (access(cfg.output_dir, W_OK | X_OK) != 0) {
-      e = errno;
-      return sg_i_errout(err, errlen, SG_ERR_IO, "output_dir '%s' is not writable: %s: allowed a directory that can be written to", cfg.output_dir, strerror(e));
-    }
-  }
-  /* the folder for this run alone: a second writer is refused here, not after the network is built */
+  /* only the writer rank touches the output folder (docs/mpi.md); every rank gets its verdict */
   sg_out_claim claim = {.fd = -1};
-  if (cfg.output_dir) {
-    sg_status cs = sg_i_output_claim(cfg.output_dir, cfg.overwrite_files, cfg.verbose, &claim, err, errlen);
-    if (cs) return cs;
+  sg_status cs = SG_OK;
+  if (cfg.output_dir && writer) {
+    int e = mkdir_p(cfg.output_dir);
+    if (e) cs = sg_i_errout(err, errlen, SG_ERR_IO, "output_dir '%s' cannot be created: %s: allowed a directory that exists or can be made, and written to", cfg.output_dir, strerror(e));
+    /* files are created at the first sg_simulate: say now, not after the network is built */
+    else if (access(cfg.output_dir, W_OK | X_OK) != 0) {
+      e = errno;
+      cs = sg_i_errout(err, errlen, SG_ERR_IO, "output_dir '%s' is not writable: %s: allowed a directory that can be written to", cfg.output_dir, strerror(e));
+    }
+    /* the folder for this run alone: a second writer is refused here, not after the network is built */
+    else cs = sg_i_output_claim(cfg.output_dir, cfg.overwrite_files, cfg.verbose, &claim, err, errlen);
+  }
+  if (ranks > 1 && err && errlen) cs = (sg_status)sg_mpi_agree((int)cs, err, errlen);
+  if (cs) {
+    sg_i_output_release(&claim, cfg.output_dir);
+    return cs;
   }
 
   sg_sim *sim = calloc(1, sizeof *sim);
@@ -151,7 +164,7 @@ sg_status sg_sim_new(const sg_config *cfg_in, sg_sim **out, char *err, size_t er
   sim->backend = backend;
   snprintf(sim->backend_reason, sizeof sim->backend_reason, "%s", reason);
   sim->dirty = 1;
-  if (cfg.verbose) fprintf(stderr, "spikegpu: backend %s\n", reason);
+  if (cfg.verbose && writer) fprintf(stderr, "spikegpu: backend %s\n", reason);
   *out = sim;
   return SG_OK;
 }
@@ -281,11 +294,12 @@ sg_status sg_simulate(sg_sim *sim, double t_ms) {
     return sg_i_fail(sim, SG_ERR_ARG, "sg_simulate: t = %s ms at t = %g ms would pass 2^40 steps (%g ms at resolution %g ms), the limit of the random-number counters: allowed at most %g ms more",
                      sg_i_num(t_ms, nb, sizeof nb), sg_time(sim), (double)((uint64_t)1 << 40) * sim->h, sim->h, max_steps * sim->h);
   if (sim->cfg.threads > 0) omp_set_num_threads(sim->cfg.threads);
+  const int ranks = sg_mpi_size(), writer = sg_mpi_rank() == 0;
   sg_status st = SG_OK;
   if (sim->dirty) {
     st = sg_i_prepare(sim);
-    if (st) return st;
-    st = sim->backend->prepare(sim);
+    if (st == SG_OK) st = sim->backend->prepare(sim);
+    if (ranks > 1) st = (sg_status)sg_mpi_agree((int)st, sim->msg, sizeof sim->msg);
     if (st) return st;
     sim->dirty = 0;
   }
@@ -294,7 +308,9 @@ sg_status sg_simulate(sg_sim *sim, double t_ms) {
   /* flush_interval_ms <= 9e12 (sg_sim_new): the quotient fits; a chunk never exceeds 2^40 steps */
   const double chunk_d = floor(sim->cfg.flush_interval_ms / sim->h + 0.5);
   const uint64_t chunk = chunk_d < 1.0 ? 1 : chunk_d >= 1099511627776.0 ? ((uint64_t)1 << 40) : (uint64_t)chunk_d;
-  if ((st = check_record_memory(sim, n_steps, chunk))) return st;
+  st = check_record_memory(sim, n_steps, chunk);
+  if (ranks > 1) st = (sg_status)sg_mpi_agree((int)st, sim->msg, sizeof sim->msg);
+  if (st) return st;
 
   /* The recorders flush every `chunk` steps. Within a chunk the backend runs sub-runs of about
    * SG_SUBRUN_S wall time each (results do not depend on how runs are split), and SIGINT is
@@ -316,7 +332,14 @@ sg_status sg_simulate(sg_sim *sim, double t_ms) {
       if ((st = sim->backend->run(sim, n))) break;
       const double t = now_s();
       sub = subrun_steps(sub, n, t - ts);
-      if (sim->cfg.progress && t - last_print > 1.0 && t - t0 > 2.0) {
+      interrupted = sigint_since(sigint0);
+      if (ranks > 1) {   /* every rank runs the same sub-runs and stops at the same step */
+        uint64_t v[2] = {sub, interrupted ? 0u : 1u};
+        sg_mpi_min_u64(v, 2);
+        sub = v[0];
+        interrupted = v[1] == 0;
+      }
+      if (sim->cfg.progress && writer && t - last_print > 1.0 && t - t0 > 2.0) {
         const double done = (double)(sim->step - start_step) / (double)n_steps;
         /* the real-time factor as NEST and the literature define it: wall / simulated time */
         const double sim_s = (double)(sim->step - start_step) * sim->h * 1e-3;
@@ -325,7 +348,7 @@ sg_status sg_simulate(sg_sim *sim, double t_ms) {
                 (double)(sim->stats.neuron_updates - updates0) / (t - t0));
         last_print = t;
       }
-      if ((interrupted = sigint_since(sigint0))) break;
+      if (interrupted) break;
     }
     if (st) {
       /* keep what was recorded up to the failure: flush it (the run's error is reported) */
@@ -336,6 +359,7 @@ sg_status sg_simulate(sg_sim *sim, double t_ms) {
       break;
     }
     st = sg_i_record_flush(sim, 1);
+    if (ranks > 1) st = (sg_status)sg_mpi_agree((int)st, sim->msg, sizeof sim->msg);   /* the writer's verdict */
     if (st) break;
     if (interrupted) {
       st = sg_i_fail(sim, SG_ERR_INTERRUPTED, "sg_simulate: interrupted (SIGINT) at t = %g ms (step %llu); recordings up to it were flushed",
@@ -343,15 +367,36 @@ sg_status sg_simulate(sg_sim *sim, double t_ms) {
       break;
     }
   }
-  /* a SIGINT during the last sub-run still ends the caller's loop: it is not swallowed */
-  if (st == SG_OK && sigint_since(sigint0))
+  /* a SIGINT during the last sub-run still ends the caller's loop: it is not swallowed (on
+   * every rank, or on none) */
+  int late_sigint = sigint_since(sigint0);
+  if (ranks > 1 && st == SG_OK) {
+    int64_t v = late_sigint;
+    sg_mpi_max_i64(&v, 1);
+    late_sigint = v != 0;
+  }
+  if (st == SG_OK && late_sigint)
     st = sg_i_fail(sim, SG_ERR_INTERRUPTED, "sg_simulate: interrupted (SIGINT) at t = %g ms (step %llu), the end of this run; recordings up to it were flushed",
                    sg_time(sim), (unsigned long long)sim->step);
+  /* MPI ranks: every rank's share of the state to every rank (collective; docs/mpi.md) */
+  if (ranks > 1 && sim->backend->sync) {
+    const sg_status ss = sim->backend->sync(sim);
+    if (st == SG_OK) st = ss;
+  }
   const double t1 = now_s();
-  if (sim->cfg.progress && t1 - t0 > 2.0) fprintf(stderr, "\n");
+  if (sim->cfg.progress && writer && t1 - t0 > 2.0) fprintf(stderr, "\n");
   sim->stats.wall_s += t1 - t0;
   sigint_release();
   return st;
+}
+
+sg_status sg_mpi_info_get(sg_sim *sim, sg_mpi_info *out) {
+  if (!sim) return SG_ERR_ARG;
+  if (!out) return sg_i_fail(sim, SG_ERR_ARG, "sg_mpi_info_get: out is NULL");
+  *out = sim->mpi;
+  out->rank = sg_mpi_rank();
+  out->ranks = sg_mpi_size();
+  return SG_OK;
 }
 
 sg_status sg_run_stats_get(sg_sim *sim, sg_run_stats *out) {

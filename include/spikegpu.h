@@ -286,6 +286,16 @@ typedef struct sg_run_stats {
 } sg_run_stats;
 sg_status sg_run_stats_get(sg_sim *sim, sg_run_stats *out);
 
+/* MPI ranks (docs/mpi.md): this process's rank, the number of ranks (0 and 1 in a single process
+ * or a build without MPI), and what this rank's spike exchange has moved so far: windows
+ * exchanged, bytes this rank contributed (sent once to the collective) and bytes it received
+ * from the other ranks. */
+typedef struct sg_mpi_info {
+  int rank, ranks;
+  uint64_t windows, bytes_sent, bytes_received;
+} sg_mpi_info;
+sg_status sg_mpi_info_get(sg_sim *sim, sg_mpi_info *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -14,6 +14,8 @@ The library is built with PORTABLE=1 (x86-64-v3 rather than this machine's CPU),
 CUDA backend when nvcc is found (CUDA runtime linked statically: it starts without a GPU or a
 driver and falls back to the cpu backend, saying why). It needs gcc, make and the HDF5 C library
 with its headers (Debian: libhdf5-dev, pkg-config); HDF5 stays a shared library of the system.
+With mpicc present it links the system's MPI library too (runs under mpirun, docs/mpi.md); a
+wheel meant for machines without MPI is built with SPIKEGPU_MAKEFLAGS="SG_MPI=0".
 
 Environment:
     SPIKEGPU_MAKEFLAGS="..."    extra make arguments, e.g. "NVCC=" (CPU-only), "-j8",

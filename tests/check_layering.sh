@@ -13,7 +13,8 @@
 # only those before it). They follow the flow create/set -> connect -> CSR -> prepare -> step
 # (backends) -> record -> HDF5:
 #
-#   0 ground   status (errors, sg_i_fail), mem (host memory), pop (population storage, lookup,
+#   0 ground   status (errors, sg_i_fail), mem (host memory), ranks (MPI behind a small interface,
+#              no-ops without MPI; uses nothing of host/), pop (population storage, lookup,
 #              node sets), models (model descriptors, generated from the model headers), value
 #              (distributions of sg_value: their checks and draws)
 #   1 network  limits (what a delay, a weight and the ring may be), create (sg_create, names),
@@ -36,7 +37,7 @@
 # use of a higher layer; 2: no objects (run `make` first).
 set -u
 LAYERS='
-0 status mem pop models value
+0 status mem ranks pop models value
 1 limits create proc connect csr stim params
 2 h5out record
 3 prepare cuda_timing backend_cpu backend_cuda

@@ -64,6 +64,7 @@ static const char *const API_LIST[][2] = {
   {"sg_time", "static_functions + hash"},    {"sg_steps", "static_functions + hash"},
   {"sg_spikes", "CASES spikes_*"},           {"sg_samples", "CASES samples_*"},
   {"sg_memory_report", "CASES memory_report_*"}, {"sg_run_stats_get", "CASES run_stats_*"},
+  {"sg_mpi_info_get", "CASES mpi_info_*"},
   {"sg_create_undo", "CASES create_undo_*"}, {"sg_model_recordables", "static_functions"},
   {"sg_node_recordables", "CASES node_recordables_*"},
   {"sg_nodes_list", "CASES set_list_*"},     {"sg_nodes_at", "test_nodesets helpers"},
@@ -317,6 +318,7 @@ static const double *NINE_WITH(int i, double x) { memcpy(g_arr, NINE, sizeof g_a
   X(null_sim_samples, ARG, 0, 0, 0, OK0, sg_samples(NULL, F->mm.first, "V_m", B, U, B2, 8, &oz), OK0) \
   X(null_sim_memory_report, ARG, 0, 0, 0, OK0, sg_memory_report(NULL, &omem), OK0)                 \
   X(null_sim_run_stats_get, ARG, 0, 0, 0, OK0, sg_run_stats_get(NULL, &ors), OK0)                  \
+  X(null_sim_mpi_info_get, ARG, 0, 0, 0, OK0, sg_mpi_info_get(NULL, &ompi), OK0)                   \
   /* -- NULL pointers ------------------------------------------------------------------------ */ \
   X(create_null_model, ARG, "model", "NULL", 0, OK0, sg_create(S, NULL, 1, &on), OK0)              \
   X(create_null_out, ARG, "out", "NULL", 0, OK0, sg_create(S, "gl_exp", 1, NULL), OK0)             \
@@ -351,6 +353,7 @@ static const double *NINE_WITH(int i, double x) { memcpy(g_arr, NINE, sizeof g_a
   X(samples_null_values, ARG, "NULL", "cap = 5", 0, OK0, sg_samples(S, F->mm.first, "V_m", B, U, NULL, 5, &oz), OK0) \
   X(memory_report_null_out, ARG, "out", "NULL", 0, OK0, sg_memory_report(S, NULL), OK0)            \
   X(run_stats_null_out, ARG, "out", "NULL", 0, OK0, sg_run_stats_get(S, NULL), OK0)                \
+  X(mpi_info_null_out, ARG, "out", "NULL", 0, OK0, sg_mpi_info_get(S, NULL), OK0)                  \
   X(connect_weight_array_null, ARG, "weight", "array[9]", "NULL", OK0,                             \
     sg_connect(S, F->g, F->g, NULL, SYV(sg_array(NULL, 9), sg_scalar(1.0))), OK0)                  \
   X(connect_delay_array_null, ARG, "delay", "array[9]", "NULL", OK0,                               \
@@ -807,9 +810,10 @@ static sg_status run_case(int id, int ph, fx *F) {
   size_t oz;
   sg_memory omem;
   sg_run_stats ors;
+  sg_mpi_info ompi;
   sg_status tmp_st;
   (void)S; (void)on; (void)os; (void)od; (void)B2; (void)ou; (void)U; (void)U2; (void)I; (void)oz;
-  (void)omem; (void)ors; (void)tmp_st;
+  (void)omem; (void)ors; (void)ompi; (void)tmp_st;
   switch (id) {
 #define X(name, want, m1, m2, m3, setup, call, fix) \
   case C_##name: return ph == PHASE_SETUP ? (setup) : ph == PHASE_CALL ? (call) : (fix);

@@ -274,6 +274,11 @@ int main(int argc, char **argv) {
   sg_run_stats rs;
   CHECK(sg_run_stats_get(sim, &rs));
   const double T_all = T0 + T;
+  sg_mpi_info mi;   /* under mpirun: what this rank's spike exchange moved (docs/mpi.md) */
+  CHECK(sg_mpi_info_get(sim, &mi));
+  if (mi.ranks > 1)
+    printf("mpi rank %d/%d: %llu windows exchanged, %llu bytes sent, %llu bytes received in %.0f ms simulated\n", mi.rank, mi.ranks,
+           (unsigned long long)mi.windows, (unsigned long long)mi.bytes_sent, (unsigned long long)mi.bytes_received, T_all);
   printf("simulated %.0f ms in %.2f s wall (%.2f s cpu): real-time factor %.3f (%.3g x real time, %s)\n", T_all, rs.wall_s, cpu_sim,
          rs.wall_s / (T_all * 1e-3), T_all * 1e-3 / rs.wall_s,
          rs.wall_s <= T_all * 1e-3 ? "faster than real time" : "slower than real time");

@@ -128,6 +128,16 @@ class sg_memory(ctypes.Structure):
     ]
 
 
+class sg_mpi_info(ctypes.Structure):
+    _fields_ = [
+        ("rank", c_int),
+        ("ranks", c_int),
+        ("windows", c_uint64),
+        ("bytes_sent", c_uint64),
+        ("bytes_received", c_uint64),
+    ]
+
+
 class sg_run_stats(ctypes.Structure):
     _fields_ = [
         ("wall_s", c_double),
@@ -187,6 +197,7 @@ _PROTOTYPES = {
                            P_SIZE]),
     "sg_memory_report": (c_int, [SIM_P, POINTER(sg_memory)]),
     "sg_run_stats_get": (c_int, [SIM_P, POINTER(sg_run_stats)]),
+    "sg_mpi_info_get": (c_int, [SIM_P, POINTER(sg_mpi_info)]),
 }
 
 _lib = None

@@ -764,6 +764,14 @@ class Simulator:
         return {k: (float(getattr(m, k)) if k == "bytes_per_synapse" else int(getattr(m, k)))
                 for k, _ in _capi.sg_memory._fields_}
 
+    def mpi(self):
+        """MPI ranks (docs/mpi.md): a dict with rank, ranks (0 and 1 in a single process) and what
+        this rank's spike exchange moved so far: windows, bytes_sent, bytes_received. Under
+        ``mpirun -np N`` the same script runs on every rank and gets the same results."""
+        m = _capi.sg_mpi_info()
+        self._check(self._lib.sg_mpi_info_get(self._h(), ctypes.byref(m)))
+        return {k: int(getattr(m, k)) for k, _ in _capi.sg_mpi_info._fields_}
+
     def stats(self):
         """Run statistics of all simulate() calls so far: a dict with wall_s, neuron_updates,
         spikes, syn_events, and

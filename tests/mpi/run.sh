@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# tests/mpi/run.sh BUILD MPIRUN - results identical for any number of MPI ranks (docs/mpi.md).
+#
+# Every case runs once as a plain process (the reference) and then under mpirun -np 1..4 with 1
+# and 2 threads per rank; every rank's line must equal the reference's (rank numbers aside):
+#   - bench/throughput --hash on the networks a, b and c (spikes, multimeter samples, final state);
+#   - tests/mpi/ranks_check --case multi (every connection rule, drawn weights and delays, a
+#     procedural projection), --case serial (spike, step current, noise generators, parrots);
+#   - --case nonfinite: a node of one rank turns non-finite; every rank stops with the same
+#     status and message (no hang: every mpirun runs under a timeout); an output folder that
+#     only the writer rank tries to make fails on every rank with its message;
+#   - the output files of --case multi on 3 ranks equal those of 1 process (datasets and
+#     attributes, tests/mpi/h5_same.py), written by rank 0 alone;
+#   - the Python front end: tests/mpi/py_ranks.py on 2 and 3 ranks.
+# Without MPI (MPIRUN empty) it prints "skipped: no MPI" and passes nothing.
+set -u
+BUILD=${1:-build}
+MPIRUN=${2:-}
+if [ -z "$MPIRUN" ]; then
+  echo "mpi ranks: skipped: no MPI in this build (make SG_MPI=1 with libopenmpi-dev installed)"
+  exit 0
+fi
+# root in CI, 2 cores: OpenMPI needs to be told both; no binding (threads of 4 ranks share 2 cores)
+MPI=("$MPIRUN" --oversubscribe --allow-run-as-root --bind-to none -np)
+export OMPI_MCA_rmaps_base_oversubscribe=1
+fail=0 runs=0
+TMO=120
+
+# compare: NAME REF_LINE CMD... ; the command's stdout lines, rank prefix removed, sorted & unique
+check() {
+  local name=$1 ref=$2; shift 2
+  local out
+  out=$(timeout $TMO "$@" 2>/tmp/sg_mpi_err.$$ | sed -E 's/^rank [0-9]+\/[0-9]+ //' | sort -u)
+  local rc=$?
+  runs=$((runs + 1))
+  if [ "$out" != "$ref" ]; then
+    echo "FAIL $name"; echo "  expected: $ref"; echo "  got:      $out"; sed 's/^/  stderr: /' /tmp/sg_mpi_err.$$ | head -5
+    fail=$((fail + 1))
+  fi
+  rm -f /tmp/sg_mpi_err.$$
+  return $rc
+}
+
+TP=(--n 4000 --k 200 --time 40 --hash --record --mm 1 --backend cpu)
+for net in a b c; do
+  ref=$("$BUILD"/bench/throughput --net $net "${TP[@]}" --threads 1 | grep -o '"hash": "[0-9a-f]*"')
+  [ -n "$ref" ] || { echo "FAIL throughput $net: no reference hash"; fail=$((fail + 1)); continue; }
+  for np in 1 2 3 4; do for t in 1 2; do
+    check "throughput net $net np $np threads $t" "$ref" \
+      bash -c "${MPI[*]} $np $BUILD/bench/throughput --net $net ${TP[*]} --threads $t | grep -o '\"hash\": \"[0-9a-f]*\"'"
+  done; done
+  echo "mpi ranks: network $net: hash $ref on 1..4 ranks x 1..2 threads"
+done
+
+for cas in multi serial; do
+  ref=$(SG_MPI=0 "$BUILD"/tests/mpi/ranks_check --case $cas --threads 1 2>/dev/null | sed -E 's/^rank [0-9]+\/[0-9]+ //; s/threads [0-9]+/threads T/')
+  [ -n "$ref" ] || { echo "FAIL ranks_check $cas: no reference"; fail=$((fail + 1)); continue; }
+  for np in 1 2 3 4; do for t in 1 2; do
+    check "ranks_check $cas np $np threads $t" "$ref" \
+      bash -c "${MPI[*]} $np $BUILD/tests/mpi/ranks_check --case $cas --threads $t | sed -E 's/threads [0-9]+/threads T/'"
+  done; done
+  echo "mpi ranks: case $cas: $ref"
+done
+
+ref=$(SG_MPI=0 "$BUILD"/tests/mpi/ranks_check --case nonfinite --threads 1 2>/dev/null | sed -E 's/^rank [0-9]+\/[0-9]+ //')
+case "$ref" in *SG_ERR_OVERFLOW*"node 26"*) ;; *) echo "FAIL nonfinite reference: $ref"; fail=$((fail + 1));; esac
+for np in 2 3 4; do
+  check "nonfinite np $np" "$ref" "${MPI[@]}" $np "$BUILD"/tests/mpi/ranks_check --case nonfinite --threads 1
+done
+echo "mpi ranks: a non-finite node on one rank stops every rank with: ${ref:0:90}..."
+
+# an error that only the writer rank sees (its output folder cannot be made) reaches every rank
+n=$(timeout $TMO "${MPI[@]}" 3 "$BUILD"/tests/mpi/ranks_check --case multi --out /dev/null/sg_x 2>&1 | grep -c "output_dir '/dev/null/sg_x' cannot be created")
+runs=$((runs + 1))
+if [ "$n" = 3 ]; then echo "mpi ranks: the writer rank's output folder error reaches all 3 ranks"
+else echo "FAIL output folder error: $n of 3 ranks reported it"; fail=$((fail + 1)); fi
+
+# output files: one process vs 3 ranks (rank 0 writes)
+PY=${SG_PYTHON:-python3}
+if "$PY" -c 'import h5py, numpy' 2>/dev/null; then
+  d1=$(mktemp -d) d3=$(mktemp -d)
+  SG_MPI=0 "$BUILD"/tests/mpi/ranks_check --case multi --out "$d1" >/dev/null 2>&1
+  timeout $TMO "${MPI[@]}" 3 "$BUILD"/tests/mpi/ranks_check --case multi --out "$d3" >/dev/null 2>&1
+  runs=$((runs + 1))
+  if "$PY" "$(dirname "$0")/h5_same.py" "$d1" "$d3"; then echo "mpi ranks: output files of 3 ranks equal those of 1 process"
+  else echo "FAIL output files differ"; fail=$((fail + 1)); fi
+  rm -rf "$d1" "$d3"
+else
+  echo "mpi ranks: output files: skipped: no h5py for $PY"
+fi
+
+# the Python front end: the same script as a plain process and on 2 and 3 ranks
+if "$PY" -c 'import numpy' 2>/dev/null && [ -f "$BUILD/libspikegpu.so" ]; then
+  export SG_LIB=$(cd "$BUILD" && pwd)/libspikegpu.so PYTHONPATH=$(cd "$(dirname "$0")/../../python" && pwd)
+  ref=$(SG_MPI=0 "$PY" "$(dirname "$0")/py_ranks.py" | sed -E 's/^rank [0-9]+\/[0-9]+ //')
+  [ -n "$ref" ] || { echo "FAIL python: no reference"; fail=$((fail + 1)); }
+  for np in 2 3; do
+    check "python np $np" "$ref" "${MPI[@]}" $np "$PY" "$(dirname "$0")/py_ranks.py"
+  done
+  echo "mpi ranks: python front end: $ref on 1, 2 and 3 ranks"
+else
+  echo "mpi ranks: python front end: skipped: no numpy for $PY or no $BUILD/libspikegpu.so"
+fi
+
+if [ $fail -ne 0 ]; then echo "mpi ranks: $fail of $runs runs FAILED"; exit 1; fi
+echo "mpi ranks: all $runs runs identical to the single-process run"
