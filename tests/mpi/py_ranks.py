@@ -3,6 +3,7 @@ plain process and under mpirun -np N by tests/mpi/run.sh, prints one line per ra
 the recorded spikes, the multimeter samples and the final V_m; every line must equal the plain
 run's (rank numbers aside)."""
 import hashlib
+import sys
 
 import numpy as np
 
@@ -28,4 +29,6 @@ with spikegpu.Simulator(seed=11, backend="cpu", threads=1, verbose=False) as sim
     for a in (ev["times"], ev["senders"], smp["times"], smp["senders"], smp["V_m"], vm):
         h.update(np.ascontiguousarray(a).tobytes())
     m = sim.mpi()
-    print(f"rank {m['rank']}/{m['ranks']} python spikes {len(ev['times'])} hash {h.hexdigest()[:16]}", flush=True)
+    # one write per line: mpirun forwards each rank's writes as they come
+    sys.stdout.write(f"rank {m['rank']}/{m['ranks']} python spikes {len(ev['times'])} hash {h.hexdigest()[:16]}\n")
+    sys.stdout.flush()

@@ -30,7 +30,8 @@ TMO=120
 check() {
   local name=$1 ref=$2; shift 2
   local out
-  out=$(timeout $TMO "$@" 2>/tmp/sg_mpi_err.$$ | sed -E 's/^rank [0-9]+\/[0-9]+ //' | sort -u)
+  # ranks' lines can reach mpirun's output interleaved: split at every "rank R/P " prefix
+  out=$(timeout $TMO "$@" 2>/tmp/sg_mpi_err.$$ | sed -E 's/rank [0-9]+\/[0-9]+ /\n/g' | grep -v '^$' | sort -u)
   local rc=$?
   runs=$((runs + 1))
   if [ "$out" != "$ref" ]; then
