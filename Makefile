@@ -336,7 +336,8 @@ $(BUILD)/kernels_fmad/%.o: kernels_fmad/%.cu
 GPU_BUILD   ?= build-gpu
 GPU_BUNDLE  ?= gpucheck
 GPU_GENCODE ?= -gencode arch=compute_90,code=sm_90 -gencode arch=compute_90,code=compute_90
-GPU_MAKE     = $(MAKE) BUILD=$(GPU_BUILD) PORTABLE=1 CUDA_GENCODE="$(GPU_GENCODE)" NVCC_EXTRA=-lineinfo
+# SG_MPI=0: the folder's binaries are static but for libc/libm, and the GPU machine has no MPI
+GPU_MAKE     = $(MAKE) BUILD=$(GPU_BUILD) PORTABLE=1 SG_MPI=0 CUDA_GENCODE="$(GPU_GENCODE)" NVCC_EXTRA=-lineinfo
 .PHONY: gpu-check gpu-check-dry gpu-bundle-link
 gpu-check:
 	@test -n "$(strip $(NVCC))" || { echo "gpu-check: skipped: no CUDA toolkit (nvcc) on this machine"; exit 2; }
