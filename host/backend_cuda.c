@@ -163,7 +163,7 @@ typedef struct cu_data {
   uint32_t spk_cap;
   /* neuron -> neuron synapses */
   uint64_t *d_row_ptr, *d_row_seg, *d_seg_end;
-  uint32_t *d_seg_delay, *d_input;
+  uint32_t *d_seg_delay, *d_target;   /* d_row_seg, d_seg_*: unpacked targets only (upload_csr) */
   float *d_weight;
   uint64_t n_syn;
   /* procedural projections (sg/proc.h): the descriptors, and each one's per-source counts */
@@ -303,7 +303,7 @@ static void release_network(sg_sim *sim, cu_data *d) {
   free(d->upd); d->upd = NULL; d->n_upd = 0;
   FREE_D(d->d_spk_row); FREE_D(d->d_spk_mult); FREE_D(d->d_prefix);
   FREE_D(d->d_row_ptr); FREE_D(d->d_row_seg); FREE_D(d->d_seg_end); FREE_D(d->d_seg_delay);
-  FREE_D(d->d_input); FREE_D(d->d_weight);
+  FREE_D(d->d_target); FREE_D(d->d_weight);
   for (size_t j = 0; j < d->n_proc; ++j) FREE_D(d->d_count[j]);
   free(d->d_count); d->d_count = NULL;
   free(d->proc); d->proc = NULL; d->n_proc = 0;
@@ -509,6 +509,7 @@ typedef struct cu_sizes { double state, coef, spikes, csr, gens, ring, rec, mm, 
 typedef struct cu_plan {
   uint64_t n_nodes, n_neurons, n_neuron_pops, spk_cap, n_gs;   /* n_gs: generator synapses              */
   uint64_t n_syn, n_seg;       /* neuron -> neuron CSR (0 without one)                                */
+  uint32_t input_bits;         /* of the device's packed targets, or SG_CSR_UNPACKED (plan_packing)   */
   uint32_t syn_bits;           /* the low bits of sg_cu_ctl.spk_acc: a step's synapses (<= n_syn)     */
   uint64_t ni, n_rec_src;      /* ring inputs; senders with a spike recorder                          */
   uint32_t R; int ring_new;    /* ring slots; 1: first prepare or another ring shape (a new ring)     */
@@ -640,6 +641,19 @@ nomem:
   return sg_i_fail(sim, SG_ERR_NOMEM, "cuda backend: out of memory (multimeters)");
 }
 
+/* Whether the device's CSR packs each synapse's delay with its input (sg_csr_pack_bits): from the
+ * ring inputs and the largest delay. Test hook (tests/test_cuda_equiv.c): SG_CUDA_TEST_PACK_BITS=b
+ * (1 .. 31) makes the word b bits wide, so that small networks take the unpacked path too. */
+static void plan_packing(const sg_sim *sim, cu_plan *pl) {
+  const sg_csr *c = &sim->csr;
+  uint32_t max_delay = 0, budget = 32;
+  for (uint64_t s = 0; s < pl->n_seg; ++s) max_delay = c->seg_delay[s] > max_delay ? c->seg_delay[s] : max_delay;
+  const char *tb = getenv("SG_CUDA_TEST_PACK_BITS");
+  const unsigned long b = tb && *tb ? strtoul(tb, NULL, 10) : 0;
+  if (b > 0 && b < 32) budget = (uint32_t)b;
+  pl->input_bits = sg_csr_pack_bits(sim->n_inputs, max_delay, budget);
+}
+
 /* Counts and device bytes of the network's parts (the recording buffers: plan_recording). */
 static sg_status plan_network(sg_sim *sim, const cu_data *d, cu_plan *pl) {
   const sg_csr *c = &sim->csr, *gc = &sim->gen_csr;
@@ -672,7 +686,9 @@ static sg_status plan_network(sg_sim *sim, const cu_data *d, cu_plan *pl) {
   if (ebits + pl->syn_bits > 64)
     return sg_i_fail(sim, SG_ERR_OVERFLOW, "cuda backend: %llu neurons and %llu synapses do not fit the device's spike counter (%u + %u bits > 64)",
                      (unsigned long long)pl->n_neurons, (unsigned long long)pl->n_syn, ebits, pl->syn_bits);
-  sz->csr = 16.0 * (double)(pl->n_nodes + 1) + 12.0 * (double)pl->n_seg + 8.0 * (double)pl->n_syn;
+  plan_packing(sim, pl);
+  sz->csr = 8.0 * (double)(pl->n_nodes + 1) + 8.0 * (double)pl->n_syn;
+  if (pl->input_bits == SG_CSR_UNPACKED) sz->csr += 8.0 * (double)(pl->n_nodes + 1) + 12.0 * (double)pl->n_seg;
   for (size_t j = 0; j < sim->n_proc; ++j)   /* procedural: per-source counts only */
     if (sim->proc[j].count) sz->csr += 4.0 * (double)sim->proc[j].d.npre;
   for (size_t g = 0; g < sim->n_gens; ++g) pl->n_gs += sg_i_csr_row_len(gc, sim->gens[g].gid - 1);
@@ -876,11 +892,37 @@ fail:
   return st;
 }
 
-/* Neuron -> neuron synapses: the host CSR plus the first synapse of every row. */
+/* The packed targets (sg_csr_pack) of the CSR's synapses into d->d_target, in slices staged on the
+ * host (a pageable source: each copy has read it when it returns). */
+static sg_status upload_packed(sg_sim *sim, cu_data *d, uint32_t input_bits) {
+  sg_status st = SG_OK;
+  const int running = 0;
+  const sg_csr *c = &sim->csr;
+  const size_t SLICE = (size_t)1 << 20;
+  uint32_t *buf = malloc((c->n_syn < SLICE ? c->n_syn : SLICE) * sizeof *buf);
+  if (!buf) return sg_i_fail(sim, SG_ERR_NOMEM, "cuda backend: out of memory");
+  uint64_t done = 0;   /* synapses uploaded */
+  size_t fill = 0;
+  for (uint64_t s = 0; s < c->n_seg; ++s)
+    for (uint64_t j = sg_csr_seg_begin(c->seg_end, s); j < sg_csr_seg_end(c->seg_end, s); ++j) {
+      buf[fill++] = sg_csr_pack(c->input[j], c->seg_delay[s], input_bits);
+      if (fill < SLICE && j + 1 < c->n_syn) continue;
+      CU_TRY(cudaMemcpyAsync(d->d_target + done, buf, fill * sizeof *buf, cudaMemcpyHostToDevice, d->stream));
+      done += fill;
+      fill = 0;
+    }
+fail:
+  free(buf);
+  return st;
+}
+
+/* Neuron -> neuron synapses: the host CSR plus the first synapse of every row; the targets packed
+ * (input and delay) or, when they do not fit, the plain inputs and the segments (plan_packing). */
 static sg_status upload_csr(sg_sim *sim, cu_data *d, const cu_plan *pl) {
   sg_status st = SG_OK;
   const sg_csr *c = &sim->csr;
   const uint64_t n_nodes = pl->n_nodes, n_syn = pl->n_syn, n_seg = pl->n_seg;
+  const int packed = pl->input_bits != SG_CSR_UNPACKED;
   uint64_t *row_ptr = malloc((n_nodes + 1) * sizeof *row_ptr), *row_seg = malloc((n_nodes + 1) * sizeof *row_seg);
   if (!row_ptr || !row_seg) { st = sg_i_fail(sim, SG_ERR_NOMEM, "cuda backend: out of memory"); goto done; }
   for (uint64_t r = 0; r <= n_nodes; ++r) {   /* rows past the CSR's are empty, at its end */
@@ -889,17 +931,23 @@ static sg_status upload_csr(sg_sim *sim, cu_data *d, const cu_plan *pl) {
     row_ptr[r] = !in_csr ? n_syn : sg_csr_seg_begin(c->seg_end, row_seg[r]);
   }
   d->n_syn = n_syn;
-  const cu_array rows[] = {DEV_ARRAY(d->d_row_ptr, row_ptr, n_nodes + 1),
-                           DEV_ARRAY(d->d_row_seg, row_seg, n_nodes + 1)};
-  const cu_array syn[] = {   /* without synapses the host arrays may be absent: allocated only */
-      DEV_ARRAY(d->d_seg_end, n_syn ? c->seg_end : NULL, n_seg),
-      DEV_ARRAY(d->d_seg_delay, n_syn ? c->seg_delay : NULL, n_seg),
-      DEV_ARRAY(d->d_input, n_syn ? c->input : NULL, n_syn),
-      DEV_ARRAY(d->d_weight, n_syn ? c->weight : NULL, n_syn)};
-  if ((st = ALLOC_UPLOAD(rows)) || (st = ALLOC_UPLOAD(syn))) goto done;
-  d->csr = (sg_cu_csr){.row_ptr = d->d_row_ptr, .row_seg = d->d_row_seg, .seg_end = d->d_seg_end,
-                       .seg_delay = d->d_seg_delay, .input = d->d_input, .weight = d->d_weight};
+  /* without synapses the host arrays may be absent: allocated only; packed targets: uploaded below */
+  const cu_array syn[] = {DEV_ARRAY(d->d_row_ptr, row_ptr, n_nodes + 1),
+                          DEV_ARRAY(d->d_target, n_syn && !packed ? c->input : NULL, n_syn),
+                          DEV_ARRAY(d->d_weight, n_syn ? c->weight : NULL, n_syn)};
+  const cu_array segs[] = {DEV_ARRAY(d->d_row_seg, row_seg, n_nodes + 1),
+                           DEV_ARRAY(d->d_seg_end, n_syn ? c->seg_end : NULL, n_seg),
+                           DEV_ARRAY(d->d_seg_delay, n_syn ? c->seg_delay : NULL, n_seg)};
+  if ((st = ALLOC_UPLOAD(syn)) || (!packed && (st = ALLOC_UPLOAD(segs)))) goto done;
+  if (packed && n_syn && (st = upload_packed(sim, d, pl->input_bits))) goto done;
+  d->csr = (sg_cu_csr){.row_ptr = d->d_row_ptr, .target = d->d_target, .weight = d->d_weight,
+                       .input_bits = pl->input_bits, .row_seg = d->d_row_seg, .seg_end = d->d_seg_end,
+                       .seg_delay = d->d_seg_delay};
   d->grid_deliver = sg_cuda_grid(n_syn, d->blk[SG_CU_K_DELIVER], d->n_sm);
+  /* test hook (tests/test_cuda_equiv.c): fewer delivery blocks, so that each warp makes many trips */
+  const char *tg = getenv("SG_CUDA_TEST_DELIVER_GRID");
+  const unsigned long g = tg && *tg ? strtoul(tg, NULL, 10) : 0;
+  if (g > 0 && g < d->grid_deliver) d->grid_deliver = (unsigned)g;
   /* procedural projections: descriptors on the host (kernel arguments), counts on the device */
   if (sim->n_proc) {
     d->proc = malloc(sim->n_proc * sizeof *d->proc);

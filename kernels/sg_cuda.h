@@ -124,14 +124,17 @@ typedef struct sg_cu_gen_args {
   const sg_cu_ctl *ctl;
 } sg_cu_gen_args;
 
-/* Neuron -> neuron synapses: the host CSR (rows = all nodes) with row_ptr added. */
+/* Neuron -> neuron synapses: the host CSR (rows = all nodes) with row_ptr added, each synapse's
+ * delay packed with its input when both fit 32 bits (sg_csr_pack, include/sg/csr.h); else the
+ * plain inputs and the segments, which delivery searches for the delay. */
 typedef struct sg_cu_csr {
   const uint64_t *row_ptr;   /* [n_rows + 1] first synapse of each row                         */
-  const uint64_t *row_seg;   /* [n_rows + 1] segment range of each row                         */
-  const uint64_t *seg_end;   /* [n_seg] end (exclusive) of each segment                        */
-  const uint32_t *seg_delay; /* [n_seg]                                                        */
-  const uint32_t *input;     /* [n_syn]                                                        */
+  const uint32_t *target;    /* [n_syn] input | delay << input_bits, or the input (unpacked)   */
   const float *weight;       /* [n_syn]                                                        */
+  uint32_t input_bits;       /* of target; SG_CSR_UNPACKED: plain inputs, segments below       */
+  const uint64_t *row_seg;   /* [n_rows + 1] segment range of each row (unpacked only, or NULL) */
+  const uint64_t *seg_end;   /* [n_seg] end (exclusive) of each segment (unpacked only)        */
+  const uint32_t *seg_delay; /* [n_seg] (unpacked only)                                        */
 } sg_cu_csr;
 
 /* The step's spike list. Readers take min(entries, cap) entries (sg_cu_spike_count): entries count every append,

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "sg/csr.h"
 #include "sg_test.h"
 #include "spikegpu.h"
 
@@ -388,6 +389,41 @@ static void test_csr_bytes_per_synapse(void) {
   sg_sim_free(sim);
 }
 
+/* The device's packed targets (sg_csr_pack_bits, sg_csr_pack): the widths at the 32-bit boundary,
+ * the fallback beyond it and under a smaller budget, and every field back from the word at the
+ * extremes of its width. */
+static void test_csr_packed_targets(void) {
+  CU_ASSERT_EQUAL(sg_csr_bits(0), 0);
+  CU_ASSERT_EQUAL(sg_csr_bits(1), 1);
+  CU_ASSERT_EQUAL(sg_csr_bits(2047), 11);
+  CU_ASSERT_EQUAL(sg_csr_bits(2048), 12);
+  CU_ASSERT_EQUAL(sg_csr_bits(UINT64_MAX), 64);
+  CU_ASSERT_EQUAL(sg_csr_pack_bits(1, 1, 32), 0);                          /* one input: no input bits */
+  CU_ASSERT_EQUAL(sg_csr_pack_bits(2, 1, 32), 1);
+  CU_ASSERT_EQUAL(sg_csr_pack_bits(2000000, 15, 32), 21);                  /* network b at 10^6, 1.5 ms */
+  CU_ASSERT_EQUAL(sg_csr_pack_bits((uint64_t)1 << 21, 2047, 32), 21);      /* 21 + 11 = 32 bits */
+  CU_ASSERT_EQUAL(sg_csr_pack_bits((uint64_t)1 << 21, 2048, 32), SG_CSR_UNPACKED);
+  CU_ASSERT_EQUAL(sg_csr_pack_bits(((uint64_t)1 << 21) + 1, 2047, 32), SG_CSR_UNPACKED);
+  CU_ASSERT_EQUAL(sg_csr_pack_bits((uint64_t)1 << 31, 1, 32), 31);
+  CU_ASSERT_EQUAL(sg_csr_pack_bits(((uint64_t)1 << 31) + 1, 0, 32), SG_CSR_UNPACKED);   /* 32 input bits */
+  CU_ASSERT_EQUAL(sg_csr_pack_bits(1024, 3, 12), 10);                      /* 10 + 2 bits fit 12, */
+  CU_ASSERT_EQUAL(sg_csr_pack_bits(1024, 3, 11), SG_CSR_UNPACKED);         /* not 11 (the test hook) */
+  CU_ASSERT_EQUAL(sg_csr_pack_bits(1025, 3, 12), SG_CSR_UNPACKED);
+  CU_ASSERT_EQUAL(sg_csr_pack_bits(1024, 3, 33), SG_CSR_UNPACKED);         /* no budget beyond 32 */
+  const uint32_t widths[] = {0, 1, 13, 21, 31};
+  for (size_t k = 0; k < sizeof widths / sizeof widths[0]; ++k) {
+    const uint32_t ib = widths[k];
+    const uint32_t max_in = ib ? (uint32_t)(((uint64_t)1 << ib) - 1u) : 0u, max_d = (uint32_t)(UINT32_MAX >> ib);
+    const uint32_t ins[] = {0, max_in / 3u, max_in}, ds[] = {1, max_d / 2u, max_d};
+    for (size_t a = 0; a < 3; ++a)
+      for (size_t b = 0; b < 3; ++b) {
+        const uint32_t w = sg_csr_pack(ins[a], ds[b], ib);
+        CU_ASSERT_EQUAL(sg_csr_packed_input(w, ib), ins[a]);
+        CU_ASSERT_EQUAL(sg_csr_packed_delay(w, ib), ds[b]);
+      }
+  }
+}
+
 /* Through the public API: simulate, connect more, simulate == connect everything, simulate. */
 static void test_csr_via_simulate(void) {
   sg_sim *A = new_sim_t(26, 0), *B = new_sim_t(26, 0);
@@ -409,6 +445,7 @@ static CU_TestInfo tests[] = {
   {"identical for 1, 2, 3 threads", test_csr_threads},
   {"empty network, new nodes without new edges", test_csr_extend_and_empty},
   {"about 8 bytes per synapse", test_csr_bytes_per_synapse},
+  {"packed targets: widths, fallback, every field back", test_csr_packed_targets},
   {"through sg_simulate: connect after a run", test_csr_via_simulate},
   CU_TEST_INFO_NULL,
 };

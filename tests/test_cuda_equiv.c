@@ -5,10 +5,12 @@
  * recordables, long and short rows, several delays, split sg_simulate calls with syncs, state and
  * parameter changes and new connections between them) run on the cpu backend with 1 thread (the
  * reference), with 2 threads, and on the cuda backend with block sizes 32, 128, 256, 1024, without
- * graphs, and with one-step recording batches. Spike trains (sg_spikes), every multimeter value
- * (sg_samples) and the final state (sg_get_vec of every state row) must be identical: compared as
- * bit patterns (memcmp); the only latitude is that any two NaNs count as equal, since IEEE leaves
- * NaN payloads to the platform. The first mismatches are printed (step, sender / node, both values).
+ * graphs, and with one-step recording batches (that variant also takes the delays from the CSR's
+ * segments instead of the packed targets, and delivers in one block). Spike trains (sg_spikes),
+ * every multimeter value (sg_samples) and the final state (sg_get_vec of every state row) must be
+ * identical: compared as bit patterns (memcmp); the only latitude is that any two NaNs count as
+ * equal, since IEEE leaves NaN payloads to the platform. The first mismatches are printed (step,
+ * sender / node, both values).
  *
  * Without a usable device the suite is skipped ("no CUDA device (...)"). SG_EQUIV_SELFTEST=1 runs
  * the network matrix anyway with the cpu backend standing in for cuda (2 or 3 threads), which
@@ -463,17 +465,20 @@ typedef struct variant {
   const char *name;
   sg_backend backend;
   int threads, block, graphs, tiny_buffers;
+  int unpacked;   /* delays from the CSR's segments, not packed with the inputs (SG_CUDA_TEST_PACK_BITS),
+                     and delivery in one block (SG_CUDA_TEST_DELIVER_GRID): each warp makes many trips */
 } variant;
 
-static const variant REFERENCE = {"cpu, 1 thread", SG_BACKEND_CPU, 1, 0, 1, 0};
+static const variant REFERENCE = {"cpu, 1 thread", SG_BACKEND_CPU, 1, 0, 1, 0, 0};
 static const variant VARIANTS[] = {
-  {"cpu, 2 threads", SG_BACKEND_CPU, 2, 0, 1, 0},
-  {"cuda, block 32", SG_BACKEND_CUDA, 1, 32, 1, 0},
-  {"cuda, block 128", SG_BACKEND_CUDA, 1, 128, 1, 0},
-  {"cuda, block 256", SG_BACKEND_CUDA, 1, 256, 1, 0},
-  {"cuda, block 1024", SG_BACKEND_CUDA, 1, 1024, 1, 0},
-  {"cuda, block 256, kernels launched one by one (no graphs)", SG_BACKEND_CUDA, 1, 256, 0, 0},
-  {"cuda, block 128, one-step recording batches", SG_BACKEND_CUDA, 1, 128, 1, 1},
+  {"cpu, 2 threads", SG_BACKEND_CPU, 2, 0, 1, 0, 0},
+  {"cuda, block 32", SG_BACKEND_CUDA, 1, 32, 1, 0, 0},
+  {"cuda, block 128", SG_BACKEND_CUDA, 1, 128, 1, 0, 0},
+  {"cuda, block 256", SG_BACKEND_CUDA, 1, 256, 1, 0, 0},
+  {"cuda, block 1024", SG_BACKEND_CUDA, 1, 1024, 1, 0, 0},
+  {"cuda, block 256, kernels launched one by one (no graphs)", SG_BACKEND_CUDA, 1, 256, 0, 0, 0},
+  {"cuda, block 128, one-step recording batches, delays from the segments, one delivery block", SG_BACKEND_CUDA, 1,
+   128, 1, 1, 1},
 };
 
 static void run_variant(const variant *v, net_fn fn, result *r) {
@@ -495,6 +500,10 @@ static void run_variant(const variant *v, net_fn fn, result *r) {
     setenv("SG_CUDA_TEST_REC_CAP", "1", 1);
     setenv("SG_CUDA_TEST_MM_CAP", "1", 1);
   }
+  if (v->unpacked) {
+    setenv("SG_CUDA_TEST_PACK_BITS", "1", 1);   /* 2 inputs or more never fit 1 bit */
+    setenv("SG_CUDA_TEST_DELIVER_GRID", "1", 1);
+  }
   sg_sim *sim = NULL;
   char err[512];
   const sg_status st = sg_sim_new(&cfg, &sim, err, sizeof err);
@@ -511,6 +520,8 @@ static void run_variant(const variant *v, net_fn fn, result *r) {
   unsetenv("SG_CUDA_GRAPHS");
   unsetenv("SG_CUDA_TEST_REC_CAP");
   unsetenv("SG_CUDA_TEST_MM_CAP");
+  unsetenv("SG_CUDA_TEST_PACK_BITS");
+  unsetenv("SG_CUDA_TEST_DELIVER_GRID");
 }
 
 /* ---- comparison ------------------------------------------------------------------------------- */
@@ -585,14 +596,16 @@ static size_t compare_results(const char *net, const char *vname, const result *
 
 /* SG_TEST_QUICK=1 (compute-sanitizer runs): two device variants instead of the whole list. */
 static const variant QUICK_VARIANTS[] = {
-  {"cuda, block 32", SG_BACKEND_CUDA, 1, 32, 1, 0},
-  {"cuda, block 256, kernels launched one by one, one-step recording batches", SG_BACKEND_CUDA, 1, 256, 0, 1},
+  {"cuda, block 32", SG_BACKEND_CUDA, 1, 32, 1, 0, 0},
+  {"cuda, block 256, kernels launched one by one, one-step recording batches, delays from the segments, "
+   "one delivery block",
+   SG_BACKEND_CUDA, 1, 256, 0, 1, 1},
 };
 
 /* SG_EQUIV_SANITIZER=1 (the GPU check's compute-sanitizer steps): one cuda variant, kernels launched
  * one by one, so that the tool sees every launch and the run stays short under its slow-down. */
 static const variant SANITIZER_VARIANTS[] = {
-  {"cuda, block 256, kernels launched one by one (no graphs)", SG_BACKEND_CUDA, 1, 256, 0, 0},
+  {"cuda, block 256, kernels launched one by one (no graphs)", SG_BACKEND_CUDA, 1, 256, 0, 0, 0},
 };
 static int sanitizer_run(void) {
   const char *s = getenv("SG_EQUIV_SANITIZER");

@@ -55,4 +55,30 @@ SG_HD uint32_t sg_csr_delay_of(const uint64_t *seg_end, const uint32_t *seg_dela
   return seg_delay[sg_csr_seg_of(seg_end, s0, s1, j)];
 }
 
+/* PACKED TARGETS (the device's delivery, kernels/deliver.cu; the host CSR keeps input and segments
+ * apart). Each synapse's ring input and delay in one 32-bit word, input | delay << input_bits, so
+ * that delivery reads its delay with its input instead of searching the row's segments.
+ * input_bits holds every input 0 .. n_inputs - 1; SG_CSR_UNPACKED (32) says the pair does not fit:
+ * the words are then the plain inputs and the delay comes from the segments. */
+#define SG_CSR_UNPACKED 32u
+
+/* Bits that hold v (0 for v = 0). */
+SG_HD uint32_t sg_csr_bits(uint64_t v) {
+  uint32_t b = 0;
+  while (b < 64u && (v >> b) != 0) ++b;
+  return b;
+}
+
+/* input_bits for n_inputs ring inputs (>= 1) and delays up to max_delay steps, or SG_CSR_UNPACKED
+ * when input and delay bits together exceed budget (32, or less to test the fallback). */
+SG_HD uint32_t sg_csr_pack_bits(uint64_t n_inputs, uint32_t max_delay, uint32_t budget) {
+  const uint32_t ib = sg_csr_bits(n_inputs > 0 ? n_inputs - 1u : 0u), db = sg_csr_bits(max_delay);
+  return ib < SG_CSR_UNPACKED && ib + db <= budget && budget <= 32u ? ib : SG_CSR_UNPACKED;
+}
+
+/* The packed word of (input, delay), and back (input_bits < SG_CSR_UNPACKED). */
+SG_HD uint32_t sg_csr_pack(uint32_t input, uint32_t delay, uint32_t input_bits) { return input | delay << input_bits; }
+SG_HD uint32_t sg_csr_packed_input(uint32_t w, uint32_t input_bits) { return w & ((1u << input_bits) - 1u); }
+SG_HD uint32_t sg_csr_packed_delay(uint32_t w, uint32_t input_bits) { return w >> input_bits; }
+
 #endif
