@@ -109,16 +109,10 @@ typedef struct sg_view { double *s[SG_MAX_STATE_ROWS]; } sg_view;
 
 /* Ring-buffer inputs of a population are port-major: input (port, i) of slot k is
  * slot[port * n + i], so each port is one contiguous int64 array. A step reads its inputs
- * and clears them (the slot is reused R steps later). On the device an input that is 0 already
- * is not written: a port nothing fed this step (a current port without generators, say) then
- * costs its 8-byte read only, and its cache lines stay clean (no write-back). Same values either
- * way; the cpu backend clears unconditionally (no branch in its loops). */
+ * and clears them (the slot is reused R steps later). */
 SG_HD int64_t sg_take_input(int64_t *SG_RESTRICT slot, uint64_t n, uint32_t port, uint64_t i) {
   int64_t v = slot[(uint64_t)port * n + i];
-#ifdef __CUDACC__
-  if (v != 0)
-#endif
-    slot[(uint64_t)port * n + i] = 0;
+  slot[(uint64_t)port * n + i] = 0;
   return v;
 }
 
