@@ -719,7 +719,7 @@ static void update_neurons(sg_sim *sim, const cpu_data *d, thr_data *me, uint64_
     sg_view view;
     memset(&view, 0, sizeof view);
     for (uint32_t r = 0; r < pop->model->n_state; ++r) view.s[r] = pop->state[r];
-    const sg_step_ctx ctx = {sim->cfg.seed, k, pop->first, n};
+    const sg_step_ctx ctx = {sim->cfg.seed, k, pop->first, n, pop->fed_ports};
     int64_t *slot = slot_k + pop->input_base;
     if (pop->model->cpu_block_step && !pop->coef_per_node) {
       const int draws = pop->model->cpu_block_draws;
@@ -994,7 +994,7 @@ static void run_window(sg_sim *sim, cpu_data *d, thr_data *me, uint64_t k, uint3
       for (uint32_t wstep = 0; wstep < W; ++wstep) {
         const uint64_t kk = k + wstep;
         if (d->n_gens) window_poisson(sim, d, me, pop, b, cnt, kk);
-        const sg_step_ctx ctx = {sim->cfg.seed, kk, pop->first, n};
+        const sg_step_ctx ctx = {sim->cfg.seed, kk, pop->first, n, pop->fed_ports};
         int64_t *slot = sg_ring_slot(sim->ring, kk, mask, sim->n_inputs) + pop->input_base;
         if (vec) {
           if (draws) philox_w01(sim->cfg.seed, ctr_x(kk), ctr_y(SG_STREAM_FIRING, kk), pop->first + b, cnt, me->w0, me->w1);

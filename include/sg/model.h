@@ -87,6 +87,8 @@ typedef struct sg_step_ctx {
   uint64_t step;       /* k: the update advances t_k -> t_{k+1}               */
   uint64_t first_id;   /* global id of the population's node 0                */
   uint64_t n;          /* nodes in the population (port stride of the inputs) */
+  uint64_t fed_ports;  /* host block steps: bit p clear = nothing writes port p (its inputs stay 0,
+                        * so they need not be read or cleared); all bits set elsewhere */
 } sg_step_ctx;
 
 /* NEST keeps time in tics of 1 us. ms -> tics rounds to the nearest tic. */
