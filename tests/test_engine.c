@@ -26,22 +26,9 @@ static sg_sim *new_sim(double h, uint64_t seed) {
   return sim;
 }
 
-#define OK(call)                                                                    \
-  do {                                                                              \
-    sg_status st_ = (call);                                                         \
-    if (st_ != SG_OK) fprintf(stderr, "\n  %s:%d: %s -> %s: %s\n", __FILE__, __LINE__, #call, \
-                              sg_status_str(st_), sg_errmsg(sim));                  \
-    CU_ASSERT_FATAL(st_ == SG_OK);                                                  \
-  } while (0)
+#define OK(call) SG_TEST_OK(sim, call)
 
-static sg_syn_spec syn(double w, double d, int receptor) {
-  sg_syn_spec s;
-  sg_syn_spec_default(&s);
-  s.weight = sg_scalar(w);
-  s.delay = sg_scalar(d);
-  s.receptor_type = receptor;
-  return s;
-}
+#define syn sg_test_syn_scalar
 
 /* Spike times of a recorder, as steps (round(t / h)), into out (cap entries). */
 static size_t spike_steps(sg_sim *sim, uint64_t rec, double h, long *out, uint64_t *senders, size_t cap) {
