@@ -50,7 +50,7 @@ static sg_status stub_prepare(sg_sim *sim) { return no_cuda(sim); }
 static sg_status stub_run(sg_sim *sim, uint64_t n) { (void)n; return no_cuda(sim); }
 static sg_status stub_sync(sg_sim *sim) { return no_cuda(sim); }
 static void stub_release(sg_sim *sim) { (void)sim; }
-const sg_backend_ops sg_i_cuda_backend = {"cuda", stub_prepare, stub_run, stub_sync, stub_release};
+const sg_backend_ops sg_i_cuda_backend = {"cuda", NULL, stub_prepare, stub_run, stub_sync, stub_release};
 
 #else
 
@@ -1338,6 +1338,6 @@ fail:
   return st;
 }
 
-const sg_backend_ops sg_i_cuda_backend = {"cuda", cu_prepare, cu_run, cu_sync, cu_release};
+const sg_backend_ops sg_i_cuda_backend = {"cuda", NULL, cu_prepare, cu_run, cu_sync, cu_release};   /* flushes in cu_prepare */
 
 #endif

@@ -226,6 +226,9 @@ typedef struct sg_multimeter {
 /* ---- backends -------------------------------------------------------------------------- */
 typedef struct sg_backend_ops {
   const char *name;
+  /* before sg_i_prepare changes the network: input the backend holds outside the ring (drawn
+   * later from the current tables) into the ring; NULL if it holds none */
+  void (*flush)(sg_sim *sim);
   sg_status (*prepare)(sg_sim *sim);            /* network changed: (re)build device data */
   sg_status (*run)(sg_sim *sim, uint64_t n_steps);
   sg_status (*sync)(sg_sim *sim);               /* state back to the host arrays          */
