@@ -835,7 +835,7 @@ static sg_status upload_update_tables(sg_sim *sim, cu_data *d) {
       if (cp->model != up->model) continue;
       t[n++] = (sg_cu_upd_pop){.coef = cp->d_coef, .coef_stride = cp->coef_per_node ? 1u : 0u, .view = cp->view,
                                .first_id = cp->pop->first, .n = cp->n, .input_base = cp->pop->input_base,
-                               .block0 = block0, .blocks = cp->grid};
+                               .fed_ports = cp->pop->fed_ports, .block0 = block0, .blocks = cp->grid};
       block0 += cp->grid;
     }
     const cu_array table[] = {DEV_ARRAY(up->d_pops, t, n)};

@@ -118,4 +118,11 @@ SG_HD int64_t sg_take_input(int64_t *SG_RESTRICT slot, uint64_t n, uint32_t port
   return v;
 }
 
+/* sg_take_input of a port something may write (ctx->fed_ports); 0 without touching memory for a
+ * port nothing feeds, whose inputs stay 0: the same value, 8 bytes less traffic (a gl_exp
+ * population without current input, an iaf_psc_exp without current generators). */
+SG_HD int64_t sg_take_fed(int64_t *SG_RESTRICT slot, const sg_step_ctx *ctx, uint32_t port, uint64_t i) {
+  return port >= 64u || (ctx->fed_ports >> port & 1u) ? sg_take_input(slot, ctx->n, port, i) : 0;
+}
+
 #endif

@@ -130,8 +130,8 @@ SG_HD uint32_t sg_iaf_psc_exp_step(const sg_iaf_psc_exp_coef *SG_RESTRICT c, con
   I_ex = I_ex * c->P11ex;
   I_in = I_in * c->P11in;
   I_ex = I_ex + c->one_minus_P11ex * i_1;
-  I_ex = I_ex + sg_fx_to_double(sg_take_input(slot, ctx->n, SG_IAF_PSC_EXP_PORT_EX, i));
-  I_in = I_in + sg_fx_to_double(sg_take_input(slot, ctx->n, SG_IAF_PSC_EXP_PORT_IN, i));
+  I_ex = I_ex + sg_fx_to_double(sg_take_fed(slot, ctx, SG_IAF_PSC_EXP_PORT_EX, i));
+  I_in = I_in + sg_fx_to_double(sg_take_fed(slot, ctx, SG_IAF_PSC_EXP_PORT_IN, i));
   int fire;
   if (c->mode == SG_IAF_EXP_DETERMINISTIC) {
     fire = y >= c->Theta;
@@ -149,8 +149,8 @@ SG_HD uint32_t sg_iaf_psc_exp_step(const sg_iaf_psc_exp_coef *SG_RESTRICT c, con
   v->s[SG_IAF_PSC_EXP_S_refractory_steps][i] = r;
   v->s[SG_IAF_PSC_EXP_S_I_syn_ex][i] = I_ex;
   v->s[SG_IAF_PSC_EXP_S_I_syn_in][i] = I_in;
-  v->s[SG_IAF_PSC_EXP_S_i_0][i] = sg_fx_to_double(sg_take_input(slot, ctx->n, SG_IAF_PSC_EXP_PORT_I0, i));
-  v->s[SG_IAF_PSC_EXP_S_i_1][i] = sg_fx_to_double(sg_take_input(slot, ctx->n, SG_IAF_PSC_EXP_PORT_I1, i));
+  v->s[SG_IAF_PSC_EXP_S_i_0][i] = sg_fx_to_double(sg_take_fed(slot, ctx, SG_IAF_PSC_EXP_PORT_I0, i));
+  v->s[SG_IAF_PSC_EXP_S_i_1][i] = sg_fx_to_double(sg_take_fed(slot, ctx, SG_IAF_PSC_EXP_PORT_I1, i));
   return fire ? 1u : 0u;
 }
 
