@@ -109,15 +109,18 @@ static void build_serial(void) {
 int main(int argc, char **argv) {
   const char *cas = "multi", *out = NULL;
   int threads = 1;
+  sg_backend backend = SG_BACKEND_CPU;
   for (int a = 1; a < argc; ++a) {
     if (!strcmp(argv[a], "--case") && a + 1 < argc) cas = argv[++a];
     else if (!strcmp(argv[a], "--threads") && a + 1 < argc) threads = atoi(argv[++a]);
     else if (!strcmp(argv[a], "--out") && a + 1 < argc) out = argv[++a];
-    else { fprintf(stderr, "usage: ranks_check [--case multi|serial|nonfinite] [--threads T] [--out DIR]\n"); return 2; }
+    else if (!strcmp(argv[a], "--backend") && a + 1 < argc && !strcmp(argv[a + 1], "cpu")) backend = SG_BACKEND_CPU, ++a;
+    else if (!strcmp(argv[a], "--backend") && a + 1 < argc && !strcmp(argv[a + 1], "cuda")) backend = SG_BACKEND_CUDA, ++a;
+    else { fprintf(stderr, "usage: ranks_check [--case multi|serial|nonfinite] [--threads T] [--out DIR] [--backend cpu|cuda]\n"); return 2; }
   }
   sg_config cfg;
   sg_config_default(&cfg);
-  cfg.backend = SG_BACKEND_CPU;
+  cfg.backend = backend;
   cfg.threads = threads;
   cfg.verbose = 0;
   cfg.seed = 20261207;
