@@ -6,6 +6,8 @@
 #   - bench/throughput --hash on the networks a, b and c (spikes, multimeter samples, final state);
 #   - tests/mpi/ranks_check --case multi (every connection rule, drawn weights and delays, a
 #     procedural projection), --case serial (spike, step current, noise generators, parrots);
+#   - --case connerr: an sg_connect whose |w| bound fails on the last rank's target only fails on
+#     every rank with that message, and the network stays usable;
 #   - --case nonfinite: a node of one rank turns non-finite; every rank stops with the same
 #     status and message (no hang: every mpirun runs under a timeout); an output folder that
 #     only the writer rank tries to make fails on every rank with its message;
@@ -74,6 +76,14 @@ for np in 2 3 4; do
   check "nonfinite np $np" "$ref" "${MPI[@]}" $np "$BUILD"/tests/mpi/ranks_check --case nonfinite --threads 1
 done
 echo "mpi ranks: a non-finite node on one rank stops every rank with: ${ref:0:90}..."
+
+# an sg_connect error that only the last rank's own targets show (each rank draws its targets)
+ref=$(SG_MPI=0 "$BUILD"/tests/mpi/ranks_check --case connerr 2>/dev/null | sed -E 's/^rank [0-9]+\/[0-9]+ //')
+case "$ref" in *SG_ERR_OVERFLOW*"target 11"*"then SG_OK"*) ;; *) echo "FAIL connerr reference: $ref"; fail=$((fail + 1));; esac
+for np in 2 3 4; do
+  check "connerr np $np" "$ref" "${MPI[@]}" $np "$BUILD"/tests/mpi/ranks_check --case connerr
+done
+echo "mpi ranks: an sg_connect error on the last rank's target fails the call on every rank: ${ref:0:80}..."
 
 # an error that only the writer rank sees (its output folder cannot be made) reaches every rank
 n=$(timeout $TMO "${MPI[@]}" 3 "$BUILD"/tests/mpi/ranks_check --case multi --out /dev/null/sg_x 2>&1 | grep -c "output_dir '/dev/null/sg_x' cannot be created")
