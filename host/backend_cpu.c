@@ -123,6 +123,9 @@ typedef struct cpu_data {
   int has_serial;            /* spike / step current / noise generators with targets exist */
   int idle_gens;             /* other generators without targets (spike generators advance) */
   int windows;               /* steps may run in windows (see run_window) */
+  int drive;                 /* windows draw the Poisson drive in the target's update (poisson_drive) */
+  uint64_t pois_from;        /* the step the current Poisson tables took effect: earlier emissions
+                              * are in the ring (emitted, or flushed by cpu_flush_drive) */
   uint32_t min_delay;        /* smallest delay of the neuron CSR, steps (WIN_MAX if none) */
   uint32_t wmax;             /* longest window the spike lists allow */
   volatile int stop;         /* status of a failed record, seen by all after the barrier */
@@ -446,6 +449,7 @@ static sg_status cpu_prepare(sg_sim *sim) {
   if ((st = count_rec_sources(sim, d))) return st;
   if ((st = make_ranks(sim, d))) return st;
   /* generators: Poisson count arrays, and whether any other generator runs */
+  d->drive = 0;   /* flushed (sg_simulate calls cpu_flush_drive before sg_i_prepare) */
   free_gens(d);
   d->has_serial = 0;
   d->idle_gens = 0;
@@ -481,6 +485,8 @@ static sg_status cpu_prepare(sg_sim *sim) {
   for (size_t j = 0; j < sim->n_proc; ++j)
     if (sim->proc[j].d.d_min < d->min_delay) d->min_delay = sim->proc[j].d.d_min;
   d->windows = !d->has_serial && ordered;
+  d->drive = d->windows;
+  d->pois_from = sim->step;
   return SG_OK;
 }
 
@@ -704,7 +710,7 @@ static void update_neurons(sg_sim *sim, const cpu_data *d, thr_data *me, uint64_
     sg_view view;
     memset(&view, 0, sizeof view);
     for (uint32_t r = 0; r < pop->model->n_state; ++r) view.s[r] = pop->state[r];
-    const sg_step_ctx ctx = {sim->cfg.seed, k, pop->first, n};
+    const sg_step_ctx ctx = {sim->cfg.seed, k, pop->first, n, pop->fed_ports};
     int64_t *slot = slot_k + pop->input_base;
     if (pop->model->cpu_block_step && !pop->coef_per_node) {
       const int draws = pop->model->cpu_block_draws;
@@ -903,9 +909,9 @@ static sg_status record_step(sg_sim *sim, const cpu_data *d, thr_data *const *li
 /* A spike of step k arrives at k + d, d >= min_delay (the smallest delay of the neuron CSR), so in a
  * window of W <= min_delay steps no spike made in the window is read in it. Each thread then runs
  * all W steps of one block of BLK of its nodes before the next block, so the block's state and ring
- * inputs stay in the cache instead of streaming the whole network through it every step, and makes
- * the block's Poisson events itself (found by input: a generator's targets are in input order, checked
- * at prepare). The spikes of all W steps are delivered after the window and recorded step by step,
+ * inputs stay in the cache instead of streaming the whole network through it every step, and draws
+ * the block's Poisson drive in its update (poisson_drive; found by input: a generator's targets are
+ * in input order, checked at prepare). The spikes of all W steps are delivered after the window and recorded step by step,
  * in id order. Windows end at every multimeter sample, and are not used with spike, step current or
  * noise generators (their state advances step by step): then W = 1, the plain step loop.
  * Every operation on every value is the one of the plain loop, only in another order where the order
@@ -929,13 +935,19 @@ static uint64_t lower_input(const uint32_t *in, uint64_t lo, uint64_t hi, uint64
   return lo;
 }
 
-/* Poisson events of step kk into the inputs of nodes [b, b + cnt) of pop */
-static void window_poisson(sg_sim *sim, cpu_data *d, thr_data *me, const sg_pop *pop, uint64_t b, uint32_t cnt,
-                           uint64_t kk) {
+/* The Poisson drive of nodes [b, b + cnt) of pop: the events that the poisson_generator synapses
+ * into them (delay dd) emit in steps e >= pois_from, e < e_end, arriving in slots a_lo <= e + dd <
+ * a_hi, added into their slots. In a window (cpu_run: a_lo = kk, a_hi = kk + 1) that is the drive
+ * the update of step kk reads right after, drawn with the counters of its emission step kk - dd:
+ * the same Q31.32 events as emitting them in step e into slot e + dd (the step loop does that), so
+ * the same integer sums, without writing a slot that left the cache and reading it back dd steps
+ * later. cpu_flush_drive (a_lo = step, e_end = step) puts the events still due into the ring. */
+static void poisson_drive(sg_sim *sim, cpu_data *d, thr_data *me, const sg_pop *pop, uint64_t b, uint32_t cnt,
+                          uint64_t a_lo, uint64_t a_hi, uint64_t e_end) {
   const sg_csr *c = &sim->gen_csr;
   const uint32_t mask = sg_ring_mask(sim->ring_len);
   for (size_t g = 0; g < d->n_gens; ++g) {
-    if (!poisson_active(sim, d, g, kk)) continue;
+    if (!d->pcnt[g]) continue;   /* not a Poisson generator with targets */
     const sg_gen *G = &sim->gens[g];
     const uint64_t row = G->gid - 1, s0 = c->row_seg[row], s1 = c->row_seg[row + 1];
     const uint64_t first = sg_csr_seg_begin(c->seg_end, s0), end = c->seg_end[s1 - 1];
@@ -948,13 +960,39 @@ static void window_poisson(sg_sim *sim, cpu_data *d, thr_data *me, const sg_pop 
         const uint64_t sb = sg_csr_seg_begin(c->seg_end, s), se = c->seg_end[s];
         const uint64_t x0 = sb > ja ? sb : ja, x1 = se < jb ? se : jb;
         if (x0 >= x1) continue;
-        int64_t *slot = sg_ring_slot(sim->ring, kk + c->seg_delay[s], mask, sim->n_inputs);
-        for (uint64_t x = x0; x < x1; x += BLK) {
-          const uint32_t n = (uint32_t)(x1 - x < BLK ? x1 - x : BLK);
-          poisson_counts(sim, G, &d->ptab[g], kk, x - first, n, me->pc, me);
-          add_counts(slot, c->input + x, c->weight + x, me->pc, n, me->cv);   /* within the block: no compaction */
+        const uint64_t dd = c->seg_delay[s];
+        if (a_hi <= d->pois_from + dd) continue;   /* nothing emitted since pois_from arrives yet */
+        uint64_t e = a_lo > d->pois_from + dd ? a_lo - dd : d->pois_from;
+        const uint64_t e1 = a_hi - dd < e_end ? a_hi - dd : e_end;
+        for (; e < e1; ++e) {
+          if (!sg_gen_poisson_active(G, (int64_t)e)) continue;
+          int64_t *slot = sg_ring_slot(sim->ring, e + dd, mask, sim->n_inputs);
+          for (uint64_t x = x0; x < x1; x += BLK) {
+            const uint32_t n = (uint32_t)(x1 - x < BLK ? x1 - x : BLK);
+            poisson_counts(sim, G, &d->ptab[g], e, x - first, n, me->pc, me);
+            add_counts(slot, c->input + x, c->weight + x, me->pc, n, me->cv);   /* within the block: no compaction */
+          }
         }
       }
+    }
+  }
+}
+
+/* Before sg_i_prepare replaces the tables (rates, generators, connections): the drive that the
+ * updates of later steps would have drawn with the current ones goes into the ring, where the step
+ * loop would have put it, so the ring holds the same pending input whatever comes next (the cuda
+ * backend does the same, flush_poisson_drive). This rank's nodes only (nobody reads the others'). */
+static void cpu_flush_drive(sg_sim *sim) {
+  cpu_data *d = sim->backend_data;
+  if (!d || !d->drive || sim->poisoned) return;
+  d->drive = 0;   /* once: a failed prepare after this must not flush again */
+  thr_data *me = d->th[0];
+  for (size_t p = 0; p < sim->n_pops; ++p) {
+    const sg_pop *pop = sim->pops[p];
+    if (pop->model->kind != SG_KIND_NEURON || p >= d->n_pops) continue;
+    for (uint64_t b = d->share_lo[p]; b < d->share_hi[p]; b += BLK) {
+      const uint32_t cnt = (uint32_t)(d->share_hi[p] - b < BLK ? d->share_hi[p] - b : BLK);
+      poisson_drive(sim, d, me, pop, b, cnt, sim->step, UINT64_MAX, sim->step);
     }
   }
 }
@@ -978,8 +1016,8 @@ static void run_window(sg_sim *sim, cpu_data *d, thr_data *me, uint64_t k, uint3
       const uint32_t cnt = (uint32_t)(thi - b < BLK ? thi - b : BLK);
       for (uint32_t wstep = 0; wstep < W; ++wstep) {
         const uint64_t kk = k + wstep;
-        if (d->n_gens) window_poisson(sim, d, me, pop, b, cnt, kk);
-        const sg_step_ctx ctx = {sim->cfg.seed, kk, pop->first, n};
+        if (d->n_gens) poisson_drive(sim, d, me, pop, b, cnt, kk, kk + 1, UINT64_MAX);
+        const sg_step_ctx ctx = {sim->cfg.seed, kk, pop->first, n, pop->fed_ports};
         int64_t *slot = sg_ring_slot(sim->ring, kk, mask, sim->n_inputs) + pop->input_base;
         if (vec) {
           if (draws) philox_w01(sim->cfg.seed, ctr_x(kk), ctr_y(SG_STREAM_FIRING, kk), pop->first + b, cnt, me->w0, me->w1);
@@ -1206,4 +1244,4 @@ static sg_status cpu_run(sg_sim *sim, uint64_t n_steps) {
   return (sg_status)d->stop;
 }
 
-const sg_backend_ops sg_i_cpu_backend = {"cpu", cpu_prepare, cpu_run, cpu_sync, cpu_release};
+const sg_backend_ops sg_i_cpu_backend = {"cpu", cpu_flush_drive, cpu_prepare, cpu_run, cpu_sync, cpu_release};

@@ -50,7 +50,7 @@ static sg_status stub_prepare(sg_sim *sim) { return no_cuda(sim); }
 static sg_status stub_run(sg_sim *sim, uint64_t n) { (void)n; return no_cuda(sim); }
 static sg_status stub_sync(sg_sim *sim) { return no_cuda(sim); }
 static void stub_release(sg_sim *sim) { (void)sim; }
-const sg_backend_ops sg_i_cuda_backend = {"cuda", stub_prepare, stub_run, stub_sync, stub_release};
+const sg_backend_ops sg_i_cuda_backend = {"cuda", NULL, stub_prepare, stub_run, stub_sync, stub_release};
 
 #else
 
@@ -860,7 +860,7 @@ static sg_status upload_update_tables(sg_sim *sim, cu_data *d) {
       if (cp->model != up->model) continue;
       t[n++] = (sg_cu_upd_pop){.coef = cp->d_coef, .coef_stride = cp->coef_per_node ? 1u : 0u, .view = cp->view,
                                .first_id = cp->pop->first, .n = cp->n, .begin = cp->lo, .end = cp->hi,
-                               .input_base = cp->pop->input_base,
+                               .input_base = cp->pop->input_base, .fed_ports = cp->pop->fed_ports,
                                .block0 = block0, .blocks = cp->grid};
       block0 += cp->grid;
     }
@@ -1766,6 +1766,6 @@ static sg_status rank_sync(sg_sim *sim, cu_data *d) {
   return st != SG_OK ? st : gs;
 }
 
-const sg_backend_ops sg_i_cuda_backend = {"cuda", cu_prepare, cu_run, cu_sync, cu_release};
+const sg_backend_ops sg_i_cuda_backend = {"cuda", NULL, cu_prepare, cu_run, cu_sync, cu_release};   /* flushes in cu_prepare */
 
 #endif

@@ -1187,7 +1187,14 @@ static void commit_call(connect_call *c) {
   for (size_t j = 0; j < P->n_tp; ++j) {
     int any = 0;
     for (uint64_t t = P->tp[j].p0; t < P->tp[j].p1 && !any; ++t) any = hit[t];
-    if (any || (c->local && c->tp_any[j])) P->tp[j].pop->has_connections = 1;
+    if (!any && !(c->local && c->tp_any[j])) continue;   /* local: some rank's edges hit it */
+    P->tp[j].pop->has_connections = 1;
+    for (size_t i = 0; i < P->n_sp; ++i) {   /* the ports its synapses write (both signs: may) */
+      const pair_info *pi = &P->pairs[i * P->n_tp + j];
+      if (pi->cls > CLS_CURRENT) continue;
+      sg_i_mark_fed(P->tp[j].pop, pi->port);
+      sg_i_mark_fed(P->tp[j].pop, pi->port_neg);
+    }
   }
   if (c->total > 0 || c->any) {
     for (size_t i = 0; i < P->n_sp; ++i)

@@ -127,6 +127,9 @@ typedef struct sg_pop {
   void *coef;                        /* coef_size each; one per node when coef_per_node      */
   int coef_per_node;
   int has_connections;               /* incoming spike connections exist (ports frozen)     */
+  uint64_t fed_ports;                /* bit p: a connection may write port p (p >= 63: bit 63);
+                                      * a clear bit means the port's inputs stay 0 (block steps
+                                      * may skip reading and clearing them)                  */
   int has_device_connections;        /* a recorder/generator is connected (device frozen)   */
   int has_remote_edges;              /* MPI: a synapse of it was kept by another rank only  */
   int prepared;                      /* part of an sg_i_prepare (sg_create_undo refuses it) */
@@ -143,6 +146,10 @@ static inline const sg_vec *sg_i_vec(const sg_pop *pop, uint32_t v, uint64_t i) 
 }
 
 /* ---- edges and CSR --------------------------------------------------------------------- */
+/* A connection into port `port` of pop exists (or may: marking too much only costs speed). */
+static inline void sg_i_mark_fed(sg_pop *pop, uint32_t port) {
+  pop->fed_ports |= port < 64 ? (uint64_t)1 << port : ~(uint64_t)0;
+}
 #define SG_PORT_SPIKE_RECORDER 0xFFFFu  /* sg_edges.port: neuron -> spike_recorder */
 #define SG_PORT_MULTIMETER     0xFFFEu  /* sg_edges.port: multimeter -> neuron */
 
@@ -219,6 +226,9 @@ typedef struct sg_multimeter {
 /* ---- backends -------------------------------------------------------------------------- */
 typedef struct sg_backend_ops {
   const char *name;
+  /* before sg_i_prepare changes the network: input the backend holds outside the ring (drawn
+   * later from the current tables) into the ring; NULL if it holds none */
+  void (*flush)(sg_sim *sim);
   sg_status (*prepare)(sg_sim *sim);            /* network changed: (re)build device data */
   sg_status (*run)(sg_sim *sim, uint64_t n_steps);
   sg_status (*sync)(sg_sim *sim);               /* state back to the host arrays          */

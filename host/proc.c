@@ -188,6 +188,8 @@ sg_status sg_i_proc_connect(sg_sim *sim, const sg_i_proc_req *r) {
       if (P->d_max > sim->max_delay) sim->max_delay = P->d_max;
     }
     r->tpop->has_connections = 1;
+    sg_i_mark_fed(r->tpop, r->port);
+    sg_i_mark_fed(r->tpop, r->port_neg);
   }
   sim->n_connect_calls++;
   sim->dirty = 1;

@@ -300,6 +300,7 @@ sg_status sg_simulate(sg_sim *sim, double t_ms) {
   const int ranks = sg_mpi_size(), writer = sg_mpi_rank() == 0;
   sg_status st = SG_OK;
   if (sim->dirty) {
+    if (sim->backend->flush) sim->backend->flush(sim);
     st = sg_i_prepare(sim);
     if (st == SG_OK) st = sim->backend->prepare(sim);
     if (ranks > 1) st = (sg_status)sg_mpi_agree((int)st, sim->msg, sizeof sim->msg);

@@ -59,6 +59,7 @@
 #include <unistd.h>
 
 #include "spikegpu.h"
+#include "sg_specs.h"
 
 /* ---- the allocator wraps ------------------------------------------------------------------- */
 #ifdef SG_OOM_WRAPPED_LIB
@@ -193,19 +194,8 @@ static sg_status op_new(ctx *x) {
   return st;
 }
 
-static sg_syn_spec syn(sg_value w, sg_value d) {
-  sg_syn_spec s;
-  sg_syn_spec_default(&s);
-  s.weight = w;
-  s.delay = d;
-  return s;
-}
-static sg_conn_spec rule(const char *r) {
-  sg_conn_spec c;
-  sg_conn_spec_default(&c);
-  c.rule = r;
-  return c;
-}
+static sg_syn_spec syn(sg_value w, sg_value d) { return sg_test_syn(w, d, 0); }
+static sg_conn_spec rule(const char *r) { return sg_test_rule(r, 0); }
 
 #define CREATE(field, model, n, name) \
   static sg_status op_create_##field(ctx *x) { return sg_create_named(x->sim, model, n, name, &x->field); }

@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "sg_specs.h"
+
 typedef struct sg_test_suite {
   const char *name;
   int (*available)(char *why, size_t len);  /* NULL = always available */

@@ -86,14 +86,7 @@ static int fx_fail(sg_sim *sim, const char *what, sg_status st) {
 }
 #define FX(call) do { sg_status st_ = (call); if (st_) return fx_fail(f->sim, #call, st_); } while (0)
 
-static sg_syn_spec syn3(double w, double d, int r) {
-  sg_syn_spec s;
-  sg_syn_spec_default(&s);
-  s.weight = sg_scalar(w);
-  s.delay = sg_scalar(d);
-  s.receptor_type = r;
-  return s;
-}
+#define syn3 sg_test_syn_scalar
 
 static int fx_make(fx *f) {
   memset(f, 0, sizeof *f);

@@ -42,14 +42,8 @@ static sg_sim *new_sim_t(double h, uint64_t seed, int threads) {
 }
 static sg_sim *new_sim(double h, uint64_t seed) { return new_sim_t(h, seed, 0); }
 
-#define OKS(S, call)                                                                         \
-  do {                                                                                       \
-    sg_status st_ = (call);                                                                  \
-    if (st_ != SG_OK) fprintf(stderr, "\n  %s:%d: %s -> %s: %s\n", __FILE__, __LINE__, #call, \
-                              sg_status_str(st_), sg_errmsg(S));                             \
-    CU_ASSERT_FATAL(st_ == SG_OK);                                                           \
-  } while (0)
-#define OK(call) OKS(sim, call)
+#define OKS(S, call) SG_TEST_OK(S, call)
+#define OK(call) SG_TEST_OK(sim, call)
 
 static sg_nodes create(sg_sim *sim, const char *model, uint64_t n) {
   sg_nodes x = {0, 0, NULL};
@@ -57,20 +51,8 @@ static sg_nodes create(sg_sim *sim, const char *model, uint64_t n) {
   return x;
 }
 
-static sg_conn_spec rule(const char *r) {
-  sg_conn_spec c;
-  sg_conn_spec_default(&c);
-  c.rule = r;
-  return c;
-}
-
-static sg_syn_spec syn(sg_value w, sg_value d) {
-  sg_syn_spec s;
-  sg_syn_spec_default(&s);
-  s.weight = w;
-  s.delay = d;
-  return s;
-}
+static sg_conn_spec rule(const char *r) { return sg_test_rule(r, 0); }
+static sg_syn_spec syn(sg_value w, sg_value d) { return sg_test_syn(w, d, 0); }
 
 static uint64_t num(sg_sim *sim, sg_nodes pre, sg_nodes post) {
   uint64_t n = 0;

@@ -28,13 +28,7 @@ static sg_sim *new_sim_t(uint64_t seed, int threads) {
   return sim;
 }
 
-#define OKS(S, call)                                                                         \
-  do {                                                                                       \
-    sg_status st_ = (call);                                                                  \
-    if (st_ != SG_OK) fprintf(stderr, "\n  %s:%d: %s -> %s: %s\n", __FILE__, __LINE__, #call, \
-                              sg_status_str(st_), sg_errmsg(S));                             \
-    CU_ASSERT_FATAL(st_ == SG_OK);                                                           \
-  } while (0)
+#define OKS(S, call) SG_TEST_OK(S, call)
 
 static sg_nodes create(sg_sim *sim, const char *model, uint64_t n) {
   sg_nodes x = {0, 0, NULL};

@@ -63,29 +63,10 @@ typedef struct net_out {
 
 typedef void (*net_fn)(sg_sim *sim, net_out *out);
 
-#define OK(call)                                                                                         \
-  do {                                                                                                   \
-    const sg_status st_ = (call);                                                                        \
-    if (st_ != SG_OK)                                                                                    \
-      fprintf(stderr, "\n  %s:%d: %s -> %s: %s\n", __FILE__, __LINE__, #call, sg_status_str(st_), sg_errmsg(sim)); \
-    CU_ASSERT_FATAL(st_ == SG_OK);                                                                       \
-  } while (0)
+#define OK(call) SG_TEST_OK(sim, call)
 
-static sg_syn_spec syn(sg_value w, sg_value d, int receptor) {
-  sg_syn_spec s;
-  sg_syn_spec_default(&s);
-  s.weight = w;
-  s.delay = d;
-  s.receptor_type = receptor;
-  return s;
-}
-static sg_conn_spec rule(const char *name, uint64_t degree) {
-  sg_conn_spec c;
-  sg_conn_spec_default(&c);
-  c.rule = name;
-  c.indegree = c.outdegree = degree;
-  return c;
-}
+#define syn sg_test_syn
+#define rule sg_test_rule
 static void add_mm(sg_sim *sim, net_out *out, sg_nodes targets, double interval, double offset,
                    const char *const *vars, size_t n_vars) {
   sg_nodes mm;

@@ -83,6 +83,7 @@ static void g_start(gnode *g, double h) {
   g->st[SG_GLIF_COND_S_threshold][0] = g->c.th_inf;
   g->ctx.n = 1;
   g->ctx.first_id = 1;
+  g->ctx.fed_ports = ~(uint64_t)0;
 }
 
 /* One update; spk[r] = spike input of receptor r+1 (nS, weight x multiplicity), cur (pA). */

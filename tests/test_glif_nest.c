@@ -45,14 +45,7 @@ static sg_sim *new_sim(double h) {
   return sim;
 }
 
-static sg_syn_spec syn(double weight, double delay, int receptor) {
-  sg_syn_spec s;
-  sg_syn_spec_default(&s);
-  s.weight = sg_scalar(weight);
-  s.delay = sg_scalar(delay);
-  s.receptor_type = receptor;
-  return s;
-}
+#define syn sg_test_syn_scalar
 
 static sg_status connect1(sg_sim *sim, sg_nodes pre, sg_nodes post, double w, double d, int receptor) {
   const sg_syn_spec s = syn(w, d, receptor);

@@ -15,12 +15,7 @@
 #include "sg_test.h"
 #include "spikegpu.h"
 
-#define OKC(call)                                                                                        \
-  do {                                                                                                   \
-    const sg_status st_ = (call);                                                                        \
-    if (st_ != SG_OK) fprintf(stderr, "\n  %s: %s: %s\n", #call, sg_status_str(st_), sg_errmsg(sim));    \
-    CU_ASSERT_FATAL(st_ == SG_OK);                                                                       \
-  } while (0)
+#define OKC(call) SG_TEST_OK(sim, call)
 
 /* The file's t_stop while the failed simulation is still open (read as an SWMR reader). */
 static void check_t_stop(sg_sim *sim, sg_nodes sr, const char *dir) {

@@ -197,7 +197,7 @@ static void test_gl_exp_block(void) {
         const uint64_t i0 = offs[o];
         gl_fill(&c, 0, GN);
         sg_step_ctx ctx = {rnext(), steps[rbelow(sizeof steps / sizeof steps[0])] + rbelow(4),
-                           1 + (rnext() & 0x7FFFFFFFu), GN};
+                           1 + (rnext() & 0x7FFFFFFFu), GN, ~(uint64_t)0};
         for (int s = 0; s < 3; ++s, ++ctx.step) {   /* three steps in a row: state carried over */
           bad += gl_step_both(&c, &ctx, i0, cnt, (int)((cnt + (uint32_t)o + (uint32_t)s) & 1u), 0);
           gl_inputs(0, GN);
@@ -219,7 +219,7 @@ static void test_gl_exp_block_control(void) {
   sg_gl_exp_coef c;
   gl_coef(&c, 0);
   gl_fill(&c, 0, GN);
-  const sg_step_ctx ctx = {42, 7, 1, GN};
+  const sg_step_ctx ctx = {42, 7, 1, GN, ~(uint64_t)0};
   sA[SG_GL_EXP_PORT_CURRENT * GN + 5] = sB[SG_GL_EXP_PORT_CURRENT * GN + 5] = sg_fx_from_double(2.5);
   const size_t saved = g_reports;
   g_reports = 1000;   /* the expected mismatch is not printed */
@@ -642,6 +642,7 @@ enum { IN = 600, IBLK = 256 };   /* the backend's block: cnt <= 256 */
 static double iA[SG_IAF_PSC_EXP_N_STATE][IN], iB[SG_IAF_PSC_EXP_N_STATE][IN];
 static int64_t isA[SG_IAF_PSC_EXP_N_PORTS * IN], isB[SG_IAF_PSC_EXP_N_PORTS * IN];
 static size_t i_spikes, i_refr;
+static uint64_t i_fed = ~(uint64_t)0;   /* ports fed (sg_step_ctx.fed_ports): the others' inputs stay 0 */
 
 /* Coefficients from random NEST-like parameters (variant 0: the defaults; 1: tau_syn_ex == tau_m;
  * 2: escape noise) */
@@ -693,13 +694,13 @@ static void iaf_inputs(void) {
                                    (int64_t)0x20000000000001ll, -(int64_t)0x20000000000003ll};
     const int64_t v = rbelow(3) ? 0 : rbelow(40) ? sg_fx_from_double(runif(-500.0, 500.0))
                                    : rbelow(2)   ? edge[rbelow(sizeof edge / sizeof edge[0])] : (int64_t)rnext();
-    isA[q] = isB[q] = v;
+    isA[q] = isB[q] = (i_fed >> (q / IN) & 1u) ? v : 0;
   }
 }
 
 /* One step of nodes i0 .. i0+cnt-1 both ways; mismatches of every state row, slot and spike. */
 static size_t iaf_step_both(const sg_iaf_psc_exp_coef *c, const sg_step_ctx *ctx, uint64_t i0, uint32_t cnt,
-                            int perturb) {
+                            int perturb, const sg_step_ctx *ctx_ref) {   /* ctx_ref: the reference's (NULL: ctx) */
   sg_view va, vb;
   memset(&va, 0, sizeof va);
   memset(&vb, 0, sizeof vb);
@@ -707,7 +708,7 @@ static size_t iaf_step_both(const sg_iaf_psc_exp_coef *c, const sg_step_ctx *ctx
   uint32_t ref[IBLK], nref = 0, spk[IBLK];
   for (uint32_t j = 0; j < cnt; ++j) {
     i_refr += iA[SG_IAF_PSC_EXP_S_refractory_steps][i0 + j] != 0.0;
-    if (sg_iaf_psc_exp_step(c, &va, i0 + j, isA, ctx)) ref[nref++] = j;
+    if (sg_iaf_psc_exp_step(c, &va, i0 + j, isA, ctx_ref ? ctx_ref : ctx)) ref[nref++] = j;
   }
   if (perturb) isB[SG_IAF_PSC_EXP_PORT_I1 * IN + i0] += 1;
   const uint32_t ns = sg_iaf_psc_exp_step_block(c, &vb, i0, cnt, isB, ctx, spk);
@@ -735,28 +736,38 @@ static void test_iaf_psc_exp_block(void) {
     for (uint32_t cnt = 1; cnt <= IBLK; cnt += 1 + (v > 2) * 6) {
       const uint64_t i0 = rbelow(2) ? 0 : rbelow(IN - cnt + 1);
       iaf_fill(&c);
+      i_fed = rbelow(2) ? ~(uint64_t)0 : rnext() & 0xFu;   /* half the cases: some ports unfed */
       iaf_inputs();
-      sg_step_ctx ctx = {rnext(), rnext() >> 20, 1 + (rnext() & 0xFFFFu), IN};
+      sg_step_ctx ctx = {rnext(), rnext() >> 20, 1 + (rnext() & 0xFFFFu), IN, i_fed};
       for (int s = 0; s < 3; ++s, ++ctx.step) {   /* three steps in a row: state carried over */
-        bad += iaf_step_both(&c, &ctx, i0, cnt, 0);
+        bad += iaf_step_both(&c, &ctx, i0, cnt, 0, NULL);
         iaf_inputs();
         ++cases;
       }
     }
   }
+  i_fed = ~(uint64_t)0;
   CU_ASSERT_EQUAL(bad, 0);
   CU_ASSERT(cases > 1500);
   CU_ASSERT(i_spikes > 5000);
   CU_ASSERT(i_refr > 5000);
-  /* negative control: one unit of one current input changed on the block side is found */
+  /* negative controls: one unit of one current input changed on the block side is found; and an
+   * input of a port declared unfed is not read by the block step (so the mask is really used:
+   * against the reference with every port fed) */
   sg_iaf_psc_exp_coef c;
   iaf_coef(&c, 0);
   iaf_fill(&c);
   iaf_inputs();
-  const sg_step_ctx ctx = {3, 9, 1, IN};
+  const sg_step_ctx ctx = {3, 9, 1, IN, ~(uint64_t)0};
   const size_t saved = g_reports;
   g_reports = 1000;
-  CU_ASSERT(iaf_step_both(&c, &ctx, 0, 64, 1) > 0);
+  CU_ASSERT(iaf_step_both(&c, &ctx, 0, 64, 1, NULL) > 0);
+  iaf_fill(&c);
+  iaf_inputs();
+  const sg_step_ctx unfed_in = {3, 9, 1, IN, ~((uint64_t)1 << SG_IAF_PSC_EXP_PORT_IN)};
+  for (uint64_t i = 0; i < 64; ++i)
+    isA[SG_IAF_PSC_EXP_PORT_IN * IN + i] = isB[SG_IAF_PSC_EXP_PORT_IN * IN + i] = sg_fx_from_double(-50.0);
+  CU_ASSERT(iaf_step_both(&c, &unfed_in, 0, 64, 0, &ctx) > 0);
   g_reports = saved;
 }
 

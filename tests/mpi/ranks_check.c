@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "spikegpu.h"
+#include "../sg_specs.h"
 
 static sg_sim *sim;
 #define CHECK(call)                                                                          \
@@ -40,13 +41,7 @@ static uint64_t fnv(uint64_t h, const void *p, size_t n) {
   return h;
 }
 
-static sg_syn_spec syn(sg_value w, sg_value d) {
-  sg_syn_spec s;
-  sg_syn_spec_default(&s);
-  s.weight = w;
-  s.delay = d;
-  return s;
-}
+static sg_syn_spec syn(sg_value w, sg_value d) { return sg_test_syn(w, d, 0); }
 
 static void conn(sg_nodes a, sg_nodes b, const char *rule, uint64_t k, double p, int procedural, sg_syn_spec s) {
   sg_conn_spec c;

@@ -116,7 +116,7 @@ SG_HD uint32_t sg_gl_discrete_step(const sg_gl_discrete_coef *SG_RESTRICT c, con
   double V = v->s[SG_GL_DISCRETE_S_V_m][i];
   const double spiked = v->s[SG_GL_DISCRETE_S_spiked][i];
   double G = v->s[SG_GL_DISCRETE_S_gain][i];
-  const double S = sg_fx_to_double(sg_take_input(slot, ctx->n, SG_GL_DISCRETE_PORT_SPIKES, i));
+  const double S = sg_fx_to_double(sg_take_fed(slot, ctx, SG_GL_DISCRETE_PORT_SPIKES, i));
   V = spiked != 0.0 ? c->V_reset : (c->mu * V + c->I_ext) + S;
   if (c->dynamic != 0.0) {
     const double Gd = (G + (c->A - G) * c->inv_tau) - c->u * G * spiked;

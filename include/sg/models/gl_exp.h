@@ -104,7 +104,7 @@ SG_HD uint32_t sg_gl_exp_step(const sg_gl_exp_coef *SG_RESTRICT c, const sg_view
   double V = v->s[SG_GL_EXP_S_V_m][i];
   double refr = v->s[SG_GL_EXP_S_refr_tick][i];
   const double I = v->s[SG_GL_EXP_S_I_stim][i];
-  const double S = sg_fx_to_double(sg_take_input(slot, ctx->n, SG_GL_EXP_PORT_SPIKES, i));
+  const double S = sg_fx_to_double(sg_take_fed(slot, ctx, SG_GL_EXP_PORT_SPIKES, i));
   if (refr == 0.0) {
     const double x_p = c->V_r + c->tau_over_C * (c->I_e + I);
     V = V * c->P + x_p * c->one_minus_P;
@@ -119,7 +119,7 @@ SG_HD uint32_t sg_gl_exp_step(const sg_gl_exp_coef *SG_RESTRICT c, const sg_view
   }
   v->s[SG_GL_EXP_S_V_m][i] = V + S;
   v->s[SG_GL_EXP_S_refr_tick][i] = refr;
-  v->s[SG_GL_EXP_S_I_stim][i] = sg_fx_to_double(sg_take_input(slot, ctx->n, SG_GL_EXP_PORT_CURRENT, i));
+  v->s[SG_GL_EXP_S_I_stim][i] = sg_fx_to_double(sg_take_fed(slot, ctx, SG_GL_EXP_PORT_CURRENT, i));
   return spike;
 }
 

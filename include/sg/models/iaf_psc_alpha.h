@@ -116,10 +116,10 @@ SG_HD uint32_t sg_iaf_psc_alpha_step(const sg_iaf_psc_alpha_coef *SG_RESTRICT c,
   }
   I_ex = c->P21ex * dI_ex + c->P22ex * I_ex;
   dI_ex = dI_ex * c->P11ex;
-  dI_ex = dI_ex + c->EPSC0 * sg_fx_to_double(sg_take_input(slot, ctx->n, SG_IAF_PSC_ALPHA_PORT_EX, i));
+  dI_ex = dI_ex + c->EPSC0 * sg_fx_to_double(sg_take_fed(slot, ctx, SG_IAF_PSC_ALPHA_PORT_EX, i));
   I_in = c->P21in * dI_in + c->P22in * I_in;
   dI_in = dI_in * c->P11in;
-  dI_in = dI_in + c->IPSC0 * sg_fx_to_double(sg_take_input(slot, ctx->n, SG_IAF_PSC_ALPHA_PORT_IN, i));
+  dI_in = dI_in + c->IPSC0 * sg_fx_to_double(sg_take_fed(slot, ctx, SG_IAF_PSC_ALPHA_PORT_IN, i));
   uint32_t spike = 0;
   if (y >= c->Theta) {
     r = c->refr_steps;
@@ -132,7 +132,7 @@ SG_HD uint32_t sg_iaf_psc_alpha_step(const sg_iaf_psc_alpha_coef *SG_RESTRICT c,
   v->s[SG_IAF_PSC_ALPHA_S_dI_syn_ex][i] = dI_ex;
   v->s[SG_IAF_PSC_ALPHA_S_I_syn_in][i] = I_in;
   v->s[SG_IAF_PSC_ALPHA_S_dI_syn_in][i] = dI_in;
-  v->s[SG_IAF_PSC_ALPHA_S_I][i] = sg_fx_to_double(sg_take_input(slot, ctx->n, SG_IAF_PSC_ALPHA_PORT_CURRENT, i));
+  v->s[SG_IAF_PSC_ALPHA_S_I][i] = sg_fx_to_double(sg_take_fed(slot, ctx, SG_IAF_PSC_ALPHA_PORT_CURRENT, i));
   return spike;
 }
 

@@ -95,7 +95,7 @@ SG_HD uint32_t sg_iaf_psc_delta_step(const sg_iaf_psc_delta_coef *SG_RESTRICT c,
   double r = v->s[SG_IAF_PSC_DELTA_S_refractory_steps][i];
   double held = v->s[SG_IAF_PSC_DELTA_S_refr_input][i];
   const double y0 = v->s[SG_IAF_PSC_DELTA_S_I][i];
-  const double S = sg_fx_to_double(sg_take_input(slot, ctx->n, SG_IAF_PSC_DELTA_PORT_SPIKES, i));
+  const double S = sg_fx_to_double(sg_take_fed(slot, ctx, SG_IAF_PSC_DELTA_PORT_SPIKES, i));
   if (r == 0.0) {
     y = c->P30 * (y0 + c->I_e) + c->P33 * y + S;
     if (c->refr_input != 0.0 && held != 0.0) {
@@ -116,7 +116,7 @@ SG_HD uint32_t sg_iaf_psc_delta_step(const sg_iaf_psc_delta_coef *SG_RESTRICT c,
   v->s[SG_IAF_PSC_DELTA_S_V_m][i] = y;
   v->s[SG_IAF_PSC_DELTA_S_refractory_steps][i] = r;
   v->s[SG_IAF_PSC_DELTA_S_refr_input][i] = held;
-  v->s[SG_IAF_PSC_DELTA_S_I][i] = sg_fx_to_double(sg_take_input(slot, ctx->n, SG_IAF_PSC_DELTA_PORT_CURRENT, i));
+  v->s[SG_IAF_PSC_DELTA_S_I][i] = sg_fx_to_double(sg_take_fed(slot, ctx, SG_IAF_PSC_DELTA_PORT_CURRENT, i));
   return spike;
 }
 

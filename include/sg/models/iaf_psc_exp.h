@@ -130,8 +130,8 @@ SG_HD uint32_t sg_iaf_psc_exp_step(const sg_iaf_psc_exp_coef *SG_RESTRICT c, con
   I_ex = I_ex * c->P11ex;
   I_in = I_in * c->P11in;
   I_ex = I_ex + c->one_minus_P11ex * i_1;
-  I_ex = I_ex + sg_fx_to_double(sg_take_input(slot, ctx->n, SG_IAF_PSC_EXP_PORT_EX, i));
-  I_in = I_in + sg_fx_to_double(sg_take_input(slot, ctx->n, SG_IAF_PSC_EXP_PORT_IN, i));
+  I_ex = I_ex + sg_fx_to_double(sg_take_fed(slot, ctx, SG_IAF_PSC_EXP_PORT_EX, i));
+  I_in = I_in + sg_fx_to_double(sg_take_fed(slot, ctx, SG_IAF_PSC_EXP_PORT_IN, i));
   int fire;
   if (c->mode == SG_IAF_EXP_DETERMINISTIC) {
     fire = y >= c->Theta;
@@ -149,8 +149,8 @@ SG_HD uint32_t sg_iaf_psc_exp_step(const sg_iaf_psc_exp_coef *SG_RESTRICT c, con
   v->s[SG_IAF_PSC_EXP_S_refractory_steps][i] = r;
   v->s[SG_IAF_PSC_EXP_S_I_syn_ex][i] = I_ex;
   v->s[SG_IAF_PSC_EXP_S_I_syn_in][i] = I_in;
-  v->s[SG_IAF_PSC_EXP_S_i_0][i] = sg_fx_to_double(sg_take_input(slot, ctx->n, SG_IAF_PSC_EXP_PORT_I0, i));
-  v->s[SG_IAF_PSC_EXP_S_i_1][i] = sg_fx_to_double(sg_take_input(slot, ctx->n, SG_IAF_PSC_EXP_PORT_I1, i));
+  v->s[SG_IAF_PSC_EXP_S_i_0][i] = sg_fx_to_double(sg_take_fed(slot, ctx, SG_IAF_PSC_EXP_PORT_I0, i));
+  v->s[SG_IAF_PSC_EXP_S_i_1][i] = sg_fx_to_double(sg_take_fed(slot, ctx, SG_IAF_PSC_EXP_PORT_I1, i));
   return fire ? 1u : 0u;
 }
 
@@ -164,6 +164,9 @@ SG_HD uint32_t sg_iaf_psc_exp_step(const sg_iaf_psc_exp_coef *SG_RESTRICT c, con
  * value goes through the same IEEE operations in the same order, and the Q31.32 inputs become
  * doubles through their 32-bit halves (AVX2 has no 64-bit integer conversion): hi + lo 2^-32 is
  * v 2^-32 exactly, both terms being exact doubles, so its one rounding is that of (double)v 2^-32.
+ * A port nothing feeds (ctx->fed_ports) is neither read nor cleared: its inputs are 0, which
+ * converts to +0.0, so the constant +0.0 gives the same bits (the microcircuit feeds two of the
+ * four ports; the other two were a quarter of the update's memory traffic each).
  * The tail, the stochastic threshold and builds without AVX2 take the scalar step. */
 #if defined(__AVX2__)
 #include <immintrin.h>
@@ -196,6 +199,8 @@ static inline uint32_t sg_iaf_psc_exp_step_block(const sg_iaf_psc_exp_coef *SG_R
     const __m256d Theta = _mm256_set1_pd(c->Theta), V_reset = _mm256_set1_pd(c->V_reset);
     const __m256d refr_steps = _mm256_set1_pd(c->refr_steps), zero = _mm256_setzero_pd(), one = _mm256_set1_pd(1.0);
     const __m256i clear = _mm256_setzero_si256();
+    const int fed_ex = (int)(ctx->fed_ports >> SG_IAF_PSC_EXP_PORT_EX & 1u), fed_in = (int)(ctx->fed_ports >> SG_IAF_PSC_EXP_PORT_IN & 1u);
+    const int fed_0 = (int)(ctx->fed_ports >> SG_IAF_PSC_EXP_PORT_I0 & 1u), fed_1 = (int)(ctx->fed_ports >> SG_IAF_PSC_EXP_PORT_I1 & 1u);
     for (; j + 4 <= cnt; j += 4) {
       const __m256d y = _mm256_loadu_pd(Y + j), r = _mm256_loadu_pd(R + j);
       const __m256d ie = _mm256_loadu_pd(E + j), ii = _mm256_loadu_pd(I + j);
@@ -208,9 +213,9 @@ static inline uint32_t sg_iaf_psc_exp_step_block(const sg_iaf_psc_exp_coef *SG_R
       __m256d yn = _mm256_blendv_pd(y, yi, free_);
       __m256d rn = _mm256_blendv_pd(_mm256_sub_pd(r, one), r, free_);
       __m256d ex = _mm256_mul_pd(ie, P11ex);
-      const __m256d in = _mm256_add_pd(_mm256_mul_pd(ii, P11in), sg_iaf_fx4_to_double(in_in + j));
+      const __m256d in = _mm256_add_pd(_mm256_mul_pd(ii, P11in), fed_in ? sg_iaf_fx4_to_double(in_in + j) : zero);
       ex = _mm256_add_pd(ex, _mm256_mul_pd(omP11ex, i_1));
-      ex = _mm256_add_pd(ex, sg_iaf_fx4_to_double(in_ex + j));
+      ex = _mm256_add_pd(ex, fed_ex ? sg_iaf_fx4_to_double(in_ex + j) : zero);
       const __m256d fire = _mm256_cmp_pd(yn, Theta, _CMP_GE_OQ);   /* false for NaN, as y >= Theta */
       rn = _mm256_blendv_pd(rn, refr_steps, fire);
       yn = _mm256_blendv_pd(yn, V_reset, fire);
@@ -218,12 +223,12 @@ static inline uint32_t sg_iaf_psc_exp_step_block(const sg_iaf_psc_exp_coef *SG_R
       _mm256_storeu_pd(R + j, rn);
       _mm256_storeu_pd(E + j, ex);
       _mm256_storeu_pd(I + j, in);
-      _mm256_storeu_pd(A0 + j, sg_iaf_fx4_to_double(in_0 + j));
-      _mm256_storeu_pd(A1 + j, sg_iaf_fx4_to_double(in_1 + j));
-      _mm256_storeu_si256((__m256i *)(in_ex + j), clear);
-      _mm256_storeu_si256((__m256i *)(in_in + j), clear);
-      _mm256_storeu_si256((__m256i *)(in_0 + j), clear);
-      _mm256_storeu_si256((__m256i *)(in_1 + j), clear);
+      _mm256_storeu_pd(A0 + j, fed_0 ? sg_iaf_fx4_to_double(in_0 + j) : zero);
+      _mm256_storeu_pd(A1 + j, fed_1 ? sg_iaf_fx4_to_double(in_1 + j) : zero);
+      if (fed_ex) _mm256_storeu_si256((__m256i *)(in_ex + j), clear);
+      if (fed_in) _mm256_storeu_si256((__m256i *)(in_in + j), clear);
+      if (fed_0) _mm256_storeu_si256((__m256i *)(in_0 + j), clear);
+      if (fed_1) _mm256_storeu_si256((__m256i *)(in_1 + j), clear);
       for (unsigned m = (unsigned)_mm256_movemask_pd(fire); m; m &= m - 1) spk[ns++] = j + (uint32_t)__builtin_ctz(m);
     }
   }
