@@ -237,7 +237,7 @@ all: $(MPI_CHECK_BIN)
 .PHONY: check-mpi
 check-mpi: $(MPI_CHECK_BIN) $(BENCH_BIN)
 	@echo "== MPI ranks (tests/mpi/run.sh) =="
-	$(PY_SAN_ENV) tests/mpi/run.sh $(BUILD) "$(MPIRUN)"
+	$(PY_SAN_ENV) tests/mpi/run.sh $(BUILD) "$(MPIRUN)" "$(MPI_EMU)"
 
 test: all
 	@echo "== CUnit suites ($(TEST_BIN)) =="

@@ -138,7 +138,7 @@ typedef struct cpu_data {
   uint32_t *rx_spk, *rx_mul; uint16_t *rx_stp;
   uint32_t *sbuf, *rbuf;     /* wire: (source row, multiplicity, step in window) per spike */
   size_t xcap;               /* spikes the buffers hold */
-  int64_t *hdr, *hdr_all;    /* [1], [P]: this rank's and every rank's spikes in the window */
+  int64_t *hdr_all;          /* [P]: every rank's spikes in the window */
   int *xcnt, *xdsp;          /* [P] */
   uint8_t *in_local;         /* [n_inputs]: 1 for the inputs of this rank's nodes (procedural) */
   uint64_t run_events;       /* this rank's synaptic events of the current run (summed at its end) */
@@ -199,10 +199,10 @@ static void free_exchange(cpu_data *d) {
   if (d->rx)
     for (int r = 0; r < d->P; ++r) free(d->rx[r] ? d->rx[r]->pop_end : NULL), free(d->rx[r]);
   free(d->rx); free(d->rx_spk); free(d->rx_mul); free(d->rx_stp); free(d->sbuf); free(d->rbuf);
-  free(d->hdr); free(d->hdr_all); free(d->xcnt); free(d->xdsp); free(d->in_local);
+  free(d->hdr_all); free(d->xcnt); free(d->xdsp); free(d->in_local);
   free(d->share_lo); free(d->share_hi);
   d->rx = NULL; d->rx_spk = d->rx_mul = d->sbuf = d->rbuf = NULL; d->rx_stp = NULL;
-  d->hdr = d->hdr_all = NULL; d->xcnt = d->xdsp = NULL; d->in_local = NULL;
+  d->hdr_all = NULL; d->xcnt = d->xdsp = NULL; d->in_local = NULL;
   d->share_lo = d->share_hi = NULL; d->xcap = 0;
 }
 
@@ -390,12 +390,11 @@ static sg_status make_ranks(sg_sim *sim, cpu_data *d) {
   d->rx_stp = malloc(cap * sizeof *d->rx_stp);
   d->sbuf = malloc(3 * cap * sizeof *d->sbuf);
   d->rbuf = malloc(3 * cap * sizeof *d->rbuf);
-  d->hdr = malloc(sizeof *d->hdr);
   d->hdr_all = malloc((size_t)d->P * sizeof *d->hdr_all);
   d->xcnt = malloc((size_t)d->P * sizeof *d->xcnt);
   d->xdsp = malloc((size_t)d->P * sizeof *d->xdsp);
   d->in_local = calloc(sim->n_inputs ? sim->n_inputs : 1, 1);
-  if (!d->rx || !d->rx_spk || !d->rx_mul || !d->rx_stp || !d->sbuf || !d->rbuf || !d->hdr || !d->hdr_all || !d->xcnt ||
+  if (!d->rx || !d->rx_spk || !d->rx_mul || !d->rx_stp || !d->sbuf || !d->rbuf || !d->hdr_all || !d->xcnt ||
       !d->xdsp || !d->in_local)
     return sg_i_fail(sim, SG_ERR_NOMEM, "cpu backend: out of memory for the MPI spike exchange");
   for (int r = 0; r < d->P; ++r) {
@@ -492,26 +491,12 @@ static sg_status cpu_prepare(sg_sim *sim) {
 }
 
 /* The host arrays are the state. With MPI ranks each rank advanced only its share, so the
- * shares are gathered (every population's state rows, component by component), after which
- * every rank holds the whole network's state and sg_get answers alike everywhere. Collective:
- * sg_simulate calls it on every rank at the end of each call. */
+ * shares are gathered (sg_i_rank_gather_state). Collective: sg_simulate calls it on every rank at
+ * the end of each call. */
 static sg_status cpu_sync(sg_sim *sim) {
   cpu_data *d = sim->backend_data;
   if (!d || d->P == 1) return SG_OK;
-  for (size_t p = 0; p < sim->n_pops; ++p) {
-    const sg_pop *pop = sim->pops[p];
-    if (pop->model->kind != SG_KIND_NEURON) continue;
-    for (int r = 0; r < d->P; ++r) {   /* words (2 per double) of rank r's share */
-      uint64_t lo, hi;
-      sg_mpi_share_of(pop->n, r, d->P, &lo, &hi);
-      d->xcnt[r] = (int)(2 * (hi - lo));
-      d->xdsp[r] = (int)(2 * lo);
-    }
-    for (uint32_t row = 0; row < pop->model->n_state; ++row)
-      for (uint32_t c = 0; c < pop->width[row]; ++c)
-        if (pop->state[row]) sg_mpi_allgatherv_inplace_u32((uint32_t *)(void *)(pop->state[row] + (uint64_t)c * pop->n), d->xcnt, d->xdsp);
-  }
-  return SG_OK;
+  return sg_i_rank_gather_state(sim);
 }
 
 /* ---- vector building blocks ------------------------------------------------------------------- */
@@ -1073,18 +1058,7 @@ static void exchange(sg_sim *sim, cpu_data *d, int T) {
         x[0] = h->spk[q]; x[1] = h->mul[q]; x[2] = h->stp[q];
       }
     }
-  d->hdr[0] = (int64_t)n;
-  sg_mpi_allgather_i64(d->hdr, 1, d->hdr_all);
-  int off = 0;
-  for (int r = 0; r < d->P; ++r) {   /* every count <= xcap, every sum <= 3 xcap < 2^31 (make_ranks) */
-    d->xcnt[r] = 3 * (int)d->hdr_all[r];
-    d->xdsp[r] = off;
-    off += d->xcnt[r];
-    if (r != d->rank) sim->mpi.bytes_received += 8u + 4u * (uint64_t)d->xcnt[r];
-  }
-  sim->mpi.bytes_sent += 8u + 12u * (uint64_t)n;
-  sim->mpi.windows++;
-  sg_mpi_allgatherv_u32(d->sbuf, 3 * (int)n, d->rbuf, d->xcnt, d->xdsp);
+  sg_i_rank_exchange(sim, d->sbuf, n, d->rbuf, d->hdr_all, d->xcnt, d->xdsp);   /* every count <= xcap (make_ranks) */
   for (int r = 0; r < d->P; ++r) {
     thr_data *h = d->rx[r];
     const size_t e0 = (size_t)d->xdsp[r] / 3, cnt = (size_t)d->xcnt[r] / 3;
@@ -1099,28 +1073,6 @@ static void exchange(sg_sim *sim, cpu_data *d, int T) {
       const uint64_t end_row = sim->pops[p]->first - 1 + sim->pops[p]->n;
       while (q < cnt && h->spk[q] < end_row) ++q;
       h->pop_end[p] = q;
-    }
-  }
-}
-
-/* The multimeter rows sampled at stamp s: each rank filled its own nodes' values and all-zero
- * bits elsewhere, so a bitwise or over the ranks gives every value exactly (even -0.0 and NaN
- * payloads), the same row on every rank. */
-#define MERGE_CHUNK 4096   /* words per reduction: a rank without the row takes part from a scratch */
-static void merge_samples(sg_sim *sim, uint64_t s) {
-  static _Thread_local uint64_t scratch[MERGE_CHUNK];
-  for (size_t j = 0; j < sim->n_mm; ++j) {
-    sg_multimeter *m = &sim->mm[j];
-    if (!sg_i_mm_due(m, s)) continue;
-    const size_t w = m->n_targets * m->n_vars;
-    /* a rank that failed to take the row (a recorder error: its run stops after this window)
-     * still takes part in every reduction, with zeros, so that no rank waits for it */
-    const int have = m->n_rows && m->stamp[m->n_rows - 1] == s;
-    uint64_t *row = have ? (uint64_t *)(void *)(m->values + (m->n_rows - 1) * w) : NULL;
-    for (size_t a = 0; a < w; a += MERGE_CHUNK) {
-      const size_t n = w - a < MERGE_CHUNK ? w - a : MERGE_CHUNK;
-      if (!have) memset(scratch, 0, n * sizeof *scratch);
-      sg_mpi_or_u64(have ? row + a : scratch, n);
     }
   }
 }
@@ -1191,7 +1143,7 @@ static void run_steps(sg_sim *sim, cpu_data *d, uint64_t n_steps, int t, int T) 
       me->events = 0;
       sg_status st = SG_OK;
       for (uint32_t w = 0; w < W && st == SG_OK; ++w) st = record_step(sim, d, lists, n_lists, k + w, w);
-      if (P > 1) merge_samples(sim, k + W);
+      if (P > 1) sg_i_rank_merge_samples(sim, k + W);
       sim->step = k + W;
       if (st) {
         /* only a parrot_neuron's multiplicity can need more than reserve_records made room for:
@@ -1218,30 +1170,16 @@ static void run_steps(sg_sim *sim, cpu_data *d, uint64_t n_steps, int t, int T) 
   }
 }
 
-/* MPI ranks: how a stopped run ends on every rank alike. A non-finite state is reported for the
- * first such node of the whole network (earliest step, then lowest id), found on every rank;
- * any other stop carries the status and message of the lowest rank that stopped. */
+/* MPI ranks: how a stopped run ends on every rank alike (sg_i_rank_stop), from this rank's first
+ * non-finite node (earliest step, then lowest id) if it has one. */
 static sg_status resolve_stop(sg_sim *sim, cpu_data *d, int T) {
-  uint64_t first[2] = {UINT64_MAX, UINT64_MAX};   /* step, row */
+  uint64_t step = UINT64_MAX;
+  uint32_t row = UINT32_MAX;
   if (d->stop == -1)
     for (int q = 0; q < T; ++q)
-      if (d->th[q]->bad_step < first[0] || (d->th[q]->bad_step == first[0] && d->th[q]->bad_row < first[1]))
-        first[0] = d->th[q]->bad_step, first[1] = d->th[q]->bad_row;
-  uint64_t step = first[0];
-  sg_mpi_min_u64(&step, 1);
-  if (step != UINT64_MAX) {
-    uint64_t row = first[0] == step ? first[1] : UINT64_MAX;
-    sg_mpi_min_u64(&row, 1);
-    return sg_i_nonfinite_error(sim, (uint32_t)row, step);
-  }
-  int64_t poisoned = sim->poisoned;
-  sg_mpi_max_i64(&poisoned, 1);
-  const int st = sg_mpi_agree(d->stop > 0 ? d->stop : 0, sim->msg, sizeof sim->msg);
-  if (poisoned && !sim->poisoned) {
-    sim->poisoned = 1;
-    snprintf(sim->backend_reason, sizeof sim->backend_reason, "cpu: another MPI rank's recordings are incomplete: %.200s", sim->msg);
-  }
-  return (sg_status)st;
+      if (d->th[q]->bad_step < step || (d->th[q]->bad_step == step && d->th[q]->bad_row < row))
+        step = d->th[q]->bad_step, row = d->th[q]->bad_row;
+  return sg_i_rank_stop(sim, step, row, d->stop > 0 ? d->stop : 0, "cpu");
 }
 
 static sg_status cpu_run(sg_sim *sim, uint64_t n_steps) {

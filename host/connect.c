@@ -782,6 +782,12 @@ typedef struct connect_call {
   double *delta;          /* [npost] sum of |weight| of each target's new edges */
   uint8_t *hit;           /* [npost] 1: the target gets a new edge that delivers */
   uint32_t dmin, dmax;    /* delays of the new edges that deliver (dmax 0: none) */
+  /* MPI ranks (docs/mpi.md §3): ranks: the phases from count_connections on end with an
+   * agreement of every rank; local: this rank draws only its own targets (a rule drawn per target
+   * between neurons); the call's |w| check covers only this rank's targets */
+  int ranks, local;
+  int any;                /* local: some rank made an edge                                      */
+  int64_t *tp_any, *sp_any;   /* local: [n_tp], [n_sp] (commit_ranks)                         */
 } connect_call;
 
 /* The spec's names and flags. */
@@ -921,6 +927,39 @@ static sg_status plan_values(connect_call *c) {
   return SG_OK;
 }
 
+/* MPI ranks: whether this rank draws only its own targets. A rule drawn target by target
+ * (all_to_all, one_to_one, fixed_indegree, pairwise_bernoulli: a target's draws do not depend on
+ * the others') between neurons only (generator and recorder connections stay on every rank):
+ * every rank draws its targets' rows, and the counts, the delay range and the errors of the whole
+ * call are agreed on. Source-side rules keep the full draw on every rank (keep_local_edges). */
+static sg_status plan_ranks(connect_call *c) {
+  const plan *P = &c->P;
+  c->ranks = sg_mpi_size() > 1;
+  c->local = c->ranks && (P->rule == R_ALL || P->rule == R_ONE || P->rule == R_IN || P->rule == R_BERN);
+  for (size_t i = 0; i < P->n_sp && c->local; ++i) c->local = P->sp[i].pop->model->kind == SG_KIND_NEURON;
+  for (size_t j = 0; j < P->n_tp && c->local; ++j) c->local = P->tp[j].pop->model->kind == SG_KIND_NEURON;
+  if (c->local && (!(c->tp_any = calloc(P->n_tp, sizeof *c->tp_any)) || !(c->sp_any = calloc(P->n_sp, sizeof *c->sp_any))))
+    return sg_i_fail(c->sim, SG_ERR_NOMEM, "sg_connect: out of memory");
+  return SG_OK;
+}
+
+/* MPI ranks: a phase's status, alike on every rank (collective): the error of the lowest element
+ * (a draw, or a target over the |w| bound) where one has an element, else the lowest failing
+ * rank's (sg_mpi_agree). A full draw fails alike everywhere; a rank's own targets' draws on the
+ * rank that owns them. */
+static sg_status connect_agree(connect_call *c, sg_status st) {
+  const plan *P = &c->P;
+  uint64_t lowest = st != SG_OK ? P->err_elem : UINT64_MAX;
+  sg_mpi_min_u64(&lowest, 1);
+  const int mine = lowest == UINT64_MAX || (st != SG_OK && P->err_elem == lowest) ? (int)st : (int)SG_OK;
+  return (sg_status)sg_mpi_agree(mine, c->sim->msg, sizeof c->sim->msg);
+}
+
+/* Whether this rank draws element x of a per-target rule (its target): every one in one process. */
+static int draws_element(const connect_call *c, uint64_t x) {
+  return !c->local || sg_i_rank_owns(c->sim, post_at(&c->P, x));
+}
+
 /* Counts per element (their prefix sums in P.off), the total, and room for it in the edge list. */
 static sg_status count_connections(connect_call *c) {
   sg_sim *sim = c->sim;
@@ -938,7 +977,7 @@ static sg_status count_connections(connect_call *c) {
     off[0] = 0;
     const int64_t ne = (int64_t)P->n_elem;
 #pragma omp parallel for schedule(dynamic, 256) num_threads(P->n_threads)
-    for (int64_t x = 0; x < ne; ++x) off[x + 1] = gen_element(P, NULL, (uint64_t)x, 0);
+    for (int64_t x = 0; x < ne; ++x) off[x + 1] = draws_element(c, (uint64_t)x) ? gen_element(P, NULL, (uint64_t)x, 0) : 0;
     for (uint64_t x = 0; x < P->n_elem; ++x) {
       if (off[x + 1] > UINT64_MAX - off[x]) return sg_i_fail(sim, SG_ERR_OVERFLOW, "sg_connect: connection count overflows");
       off[x + 1] += off[x];
@@ -989,7 +1028,7 @@ static sg_status generate_edges(connect_call *c) {
       scratch S = {0};
 #pragma omp for schedule(dynamic, 64)
       for (int64_t x = 0; x < ne; ++x) {
-        if ((uint64_t)x > err_elem_now(P)) continue;
+        if ((uint64_t)x > err_elem_now(P) || !draws_element(c, (uint64_t)x)) continue;
         gen_element(P, &S, (uint64_t)x, 1);
         /* after any error the call fails: a failed element's slots are unwritten, skip them */
         if (!per_target || err_elem_now(P) != UINT64_MAX) continue;
@@ -1047,22 +1086,36 @@ static sg_status sum_targets(connect_call *c) {
  * (connection order) per target. */
 static sg_status check_targets(connect_call *c) {
   sg_sim *sim = c->sim;
-  const plan *P = &c->P;
+  plan *P = &c->P;
   sg_status st;
+  if (c->local) {   /* the delay range of every rank's edges */
+    uint64_t dmin = c->dmin;
+    int64_t dmax = c->dmax;
+    sg_mpi_min_u64(&dmin, 1);
+    sg_mpi_max_i64(&dmax, 1);
+    c->dmin = (uint32_t)dmin;
+    c->dmax = (uint32_t)dmax;
+  }
   if (c->dmax > 0 && (st = sg_i_check_ring(sim, c->dmax))) return st;
+  /* with ranks each checks its own targets (their sums are kept there only): the lowest target
+   * that fails is the call's error on every rank (connect_agree) */
   for (uint64_t t = 0; t < P->npost; ++t)
-    if (c->hit[t] && sim->abs_w_sum[post_at(P, t) - 1] + c->delta[t] > (double)SG_FX_MAX_ABS_SUM)
+    if (c->hit[t] && (!c->ranks || sg_i_rank_owns(sim, post_at(P, t))) &&
+        sim->abs_w_sum[post_at(P, t) - 1] + c->delta[t] > (double)SG_FX_MAX_ABS_SUM) {
+      P->err_elem = t;
       return sg_i_fail(sim, SG_ERR_OVERFLOW, "sg_connect: target %llu: the sum of |weight| of its incoming connections would be %.17g > %.17g (2^30), which the 64-bit fixed-point input could overflow: allowed smaller weights or fewer connections",
                        (unsigned long long)post_at(P, t), sim->abs_w_sum[post_at(P, t) - 1] + c->delta[t], (double)SG_FX_MAX_ABS_SUM);
+    }
   return SG_OK;
 }
 
 /* MPI ranks (docs/mpi.md): a rank keeps the neuron -> neuron synapses of the neurons it owns
  * (target-side storage) and drops the others' after they were drawn, in place; generator and
  * recorder connections stay on every rank (generators draw per target index, recorders see every
- * spike). Every rank draws every call in full, so draws stay functions of global ids and the
- * counts, the |w| bounds and the delay range above are the whole network's. Returns the number
- * kept of the n edges from b. */
+ * spike). A call drawn in full on every rank (source-side rules, calls with generators or
+ * recorders) has the whole network's counts, |w| sums and delay range above; a call drawn target
+ * by target on each rank (plan_ranks) made only this rank's edges, and nothing is dropped.
+ * Returns the number kept of the n edges from b. */
 static size_t keep_local_edges(sg_sim *sim, size_t b, size_t n) {
   const int rank = sg_mpi_rank(), size = sg_mpi_size();
   if (size == 1) return n;
@@ -1090,6 +1143,30 @@ static size_t keep_local_edges(sg_sim *sim, size_t b, size_t n) {
   return k - b;
 }
 
+/* MPI ranks, a call whose targets each rank drew alone (collective): the synapses the other ranks
+ * keep (counted as keep_local_edges counts them), and which target populations got connections and
+ * which source populations sent some on any rank (into c->tp_any, c->any), so that every rank
+ * marks the populations as one process marks them. */
+static void commit_ranks(connect_call *c) {
+  sg_sim *sim = c->sim;
+  const plan *P = &c->P;
+  const sg_edges *e = &sim->edges;
+  uint64_t all = c->total;
+  sg_mpi_sum_u64(&all, 1);
+  sim->n_syn_remote += all - c->total;
+  c->any = all > 0;
+  for (size_t j = 0; j < P->n_tp; ++j)
+    for (uint64_t t = P->tp[j].p0; t < P->tp[j].p1 && !c->tp_any[j]; ++t) c->tp_any[j] = c->hit[t];
+  for (size_t i = P->base; i < P->base + c->total; ++i)   /* the new edges, kept in place */
+    c->sp_any[span_of(P->sp, P->n_sp, (uint64_t)e->src[i] + 1)] = 1;
+  sg_mpi_max_i64(c->tp_any, P->n_tp);
+  sg_mpi_max_i64(c->sp_any, P->n_sp);
+  for (size_t j = 0; j < P->n_tp; ++j)
+    if (c->tp_any[j]) P->tp[j].pop->has_remote_edges = 1;
+  for (size_t i = 0; i < P->n_sp; ++i)
+    if (c->sp_any[i]) P->sp[i].pop->has_remote_edges = 1;
+}
+
 /* Commit: nothing can fail from here on. */
 static void commit_call(connect_call *c) {
   sg_sim *sim = c->sim;
@@ -1097,6 +1174,7 @@ static void commit_call(connect_call *c) {
   const uint8_t *hit = c->hit;
   const uint32_t dmin = c->dmin, dmax = c->dmax;
   sim->edges.n += keep_local_edges(sim, sim->edges.n, (size_t)c->total);
+  if (c->local) commit_ranks(c);
   for (uint64_t t = 0; t < P->npost; ++t)
     if (hit[t]) sim->abs_w_sum[post_at(P, t) - 1] += c->delta[t];
   if (dmax > 0) {
@@ -1109,7 +1187,7 @@ static void commit_call(connect_call *c) {
   for (size_t j = 0; j < P->n_tp; ++j) {
     int any = 0;
     for (uint64_t t = P->tp[j].p0; t < P->tp[j].p1 && !any; ++t) any = hit[t];
-    if (!any) continue;
+    if (!any && !(c->local && c->tp_any[j])) continue;   /* local: some rank's edges hit it */
     P->tp[j].pop->has_connections = 1;
     for (size_t i = 0; i < P->n_sp; ++i) {   /* the ports its synapses write (both signs: may) */
       const pair_info *pi = &P->pairs[i * P->n_tp + j];
@@ -1118,7 +1196,7 @@ static void commit_call(connect_call *c) {
       sg_i_mark_fed(P->tp[j].pop, pi->port_neg);
     }
   }
-  if (c->total > 0) {
+  if (c->total > 0 || c->any) {
     for (size_t i = 0; i < P->n_sp; ++i)
       if (P->sp[i].pop->model->kind != SG_KIND_NEURON) P->sp[i].pop->has_device_connections = 1;
     for (size_t j = 0; j < P->n_tp; ++j)
@@ -1131,13 +1209,14 @@ static void commit_call(connect_call *c) {
 /* The one cleanup of a call, on success and failure alike. */
 static void connect_free(connect_call *c) {
   free(c->P.sp); free(c->P.tp); free(c->P.pairs); free(c->P.off); free(c->delta); free(c->hit);
+  free(c->tp_any); free(c->sp_any);
   memset(c, 0, sizeof *c);
 }
 
 /* The phases up to the commit, in order; the first that fails ends the call (it has set the
  * error). */
 static sg_status (*const connect_phases[])(connect_call *) = {
-  check_spec, check_rule, check_receptor, plan_pairs, plan_values, count_connections,
+  check_spec, check_rule, check_receptor, plan_pairs, plan_values, plan_ranks, count_connections,
   generate_edges, sum_targets, check_targets,
 };
 
@@ -1211,7 +1290,10 @@ sg_status sg_connect(sg_sim *sim, sg_nodes pre, sg_nodes post, const sg_conn_spe
     connect_free(&c);
     return st;
   }
-  for (size_t i = 0; !st && i < sizeof connect_phases / sizeof *connect_phases; ++i) st = connect_phases[i](&c);
+  for (size_t i = 0; !st && i < sizeof connect_phases / sizeof *connect_phases; ++i) {
+    st = connect_phases[i](&c);
+    if (c.ranks) st = connect_agree(&c, st);   /* MPI ranks: every rank ends at the same phase */
+  }
   if (!st) commit_call(&c);
   connect_free(&c);
   return st;

@@ -401,6 +401,18 @@ sg_status sg_i_mm_reserve(sg_sim *sim, sg_multimeter *m, size_t rows);
 sg_status sg_i_output_claim(const char *dir, int overwrite, int verbose, sg_out_claim *out, char *err, size_t errlen);
 void sg_i_output_release(sg_out_claim *c, const char *dir);
 int sg_i_mm_due(const sg_multimeter *m, uint64_t stamp);
+/* MPI ranks (docs/mpi.md). sg_i_rank_owns (host/pop.c): whether node gid is in this rank's block
+ * of its population (always with one rank). What both backends do alike (host/rank_share.c, all
+ * collective): sg_i_rank_exchange: this rank's n spikes of a window, 3 words
+ * each, to every rank (rank r's: counts[r] spikes, xcnt[r] words at rbuf + xdsp[r]).
+ * sg_i_rank_merge_samples: the multimeter rows of stamp s or-ed over the ranks (each rank filled its
+ * own nodes, zero bits elsewhere). sg_i_rank_stop: the status of a stopped run, alike on every rank.
+ * sg_i_rank_gather_state: every rank's share of the state to every rank. */
+int sg_i_rank_owns(const sg_sim *sim, uint64_t gid);
+void sg_i_rank_exchange(sg_sim *sim, const uint32_t *sbuf, size_t n, uint32_t *rbuf, int64_t *counts, int *xcnt, int *xdsp);
+void sg_i_rank_merge_samples(sg_sim *sim, uint64_t s);
+sg_status sg_i_rank_stop(sg_sim *sim, uint64_t bad_step, uint32_t bad_row, int status, const char *who);
+sg_status sg_i_rank_gather_state(sg_sim *sim);
 /* Memory accounting (host/mem.c): MemAvailable in bytes, 0 if unknown. */
 uint64_t sg_i_host_mem_available(void);
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "internal.h"
+#include "ranks.h"
 
 sg_pop *sg_i_pop_new(const sg_model_desc *m, uint64_t n) {
   sg_pop *pop = calloc(1, sizeof *pop);
@@ -49,6 +50,16 @@ sg_pop *sg_i_pop_of(const sg_sim *sim, uint64_t gid) {
     if (sim->pops[mid]->first <= gid) lo = mid; else hi = mid;
   }
   return sim->pops[lo];
+}
+
+/* MPI ranks (docs/mpi.md §3): whether node gid is in this rank's block of its population (every
+ * node is with one rank). */
+int sg_i_rank_owns(const sg_sim *sim, uint64_t gid) {
+  const sg_pop *pop = sg_i_pop_of(sim, gid);
+  if (!pop || sg_mpi_size() == 1) return 1;
+  uint64_t lo, hi;
+  sg_mpi_share_of(pop->n, sg_mpi_rank(), sg_mpi_size(), &lo, &hi);
+  return gid - pop->first >= lo && gid - pop->first < hi;
 }
 
 /* ---- node collections (sg_nodes): a range, or a strictly ascending id list ---------------- */

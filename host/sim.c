@@ -105,18 +105,21 @@ sg_status sg_sim_new(const sg_config *cfg_in, sg_sim **out, char *err, size_t er
   /* MPI ranks (docs/mpi.md): started here when the process was launched by mpirun */
   if (sg_mpi_setup(err, errlen)) return SG_ERR_STATE;
   const int ranks = sg_mpi_size(), writer = sg_mpi_rank() == 0;
-  if (cfg.backend == SG_BACKEND_CUDA && ranks > 1)
-    return sg_i_errout(err, errlen, SG_ERR_ARG, "backend = cuda with %d MPI ranks: allowed backend cpu or auto (the cuda backend runs one process; docs/mpi.md)", ranks);
 
-  /* backend choice: once, with the reason kept */
+  /* backend choice: once, with the reason kept. With MPI ranks every rank probes its device 0
+   * (ranks on one machine share it, docs/mpi.md) and all take cuda only if every rank can. */
   const sg_backend_ops *backend = &sg_i_cpu_backend;
   char why[256] = "", reason[300];
   if (cfg.backend == SG_BACKEND_CPU) {
     snprintf(reason, sizeof reason, "cpu: requested");
-  } else if (ranks > 1) {
-    snprintf(reason, sizeof reason, "cpu (%d MPI ranks: the cuda backend runs one process)", ranks);
   } else {
     int ok = sg_cuda_available(why, sizeof why);
+    if (ranks > 1) {   /* collective: every rank that did not ask for cpu */
+      uint64_t all = (uint64_t)ok;
+      sg_mpi_min_u64(&all, 1);
+      if (ok && !all) snprintf(why, sizeof why, "another MPI rank has no usable CUDA device");
+      ok = all != 0;
+    }
     if (ok) {
       backend = &sg_i_cuda_backend;
       snprintf(reason, sizeof reason, "cuda: %s", why);

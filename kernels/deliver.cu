@@ -77,9 +77,11 @@ __global__ void deliver_spikes_kernel(const sg_cu_ctl *ctl, sg_cu_csr c, sg_cu_s
  * spikes, one thread per (spike, unit) over spikes x max_units (grid-stride; a unit past its row's
  * units does nothing): all_to_all and pairwise_bernoulli units are blocks of targets, single-pick
  * units one slot. Each synapse is added like a stored one (Q31.32 x multiplicity, atomicAdd into
- * slot k + d). Each thread adds the events it delivered into the step statistics once. */
+ * slot k + d). Only targets t_lo <= t < t_hi are added (all of them in one process; with MPI ranks
+ * this rank's, docs/mpi.md); the others are drawn but skipped. Each thread adds the events it
+ * delivered into the step statistics once. */
 __global__ void deliver_proc_kernel(sg_cu_ctl *ctl, sg_proc P, const uint32_t *__restrict__ count, sg_cu_spikes sp,
-                                    int64_t *ring, uint64_t n_inputs, uint32_t mask) {
+                                    int64_t *ring, uint64_t n_inputs, uint32_t mask, uint64_t t_lo, uint64_t t_hi) {
   const uint32_t n = sg_cu_spike_count(ctl, sp);
   const uint64_t U = P.max_units, k = ctl->step;
   uint64_t events = 0;
@@ -95,6 +97,7 @@ __global__ void deliver_proc_kernel(sg_cu_ctl *ctl, sg_proc P, const uint32_t *_
     uint32_t d;
     sg_proc_unit_begin(&P, s, u, &it);
     while (sg_proc_unit_target(&P, &it, &t, &ke, &ks)) {
+      if (t - t_lo >= t_hi - t_lo) continue;   /* another rank's target */
       sg_proc_synapse(&P, t, ke, ks, &input, &w, &d);
       int64_t *slot = sg_ring_slot(ring, k + d, mask, n_inputs);
       sg_cu_ring_add(&slot[input], sg_fx_mul_count(sg_fx_from_double((double)w), sp.mult[q]));
@@ -110,9 +113,9 @@ extern "C" unsigned sg_cuda_block_deliver(int which, unsigned want) {
 }
 
 extern "C" cudaError_t sg_cuda_deliver_proc(sg_cu_ctl *ctl, const sg_proc *P, const uint32_t *count, sg_cu_spikes sp,
-                                            int64_t *ring, uint64_t n_inputs, uint32_t mask, unsigned grid,
-                                            unsigned block, cudaStream_t s) {
-  deliver_proc_kernel<<<grid, block, 0, s>>>(ctl, *P, count, sp, ring, n_inputs, mask);
+                                            int64_t *ring, uint64_t n_inputs, uint32_t mask, uint64_t t_lo, uint64_t t_hi,
+                                            unsigned grid, unsigned block, cudaStream_t s) {
+  deliver_proc_kernel<<<grid, block, 0, s>>>(ctl, *P, count, sp, ring, n_inputs, mask, t_lo, t_hi);
   return cudaGetLastError();
 }
 

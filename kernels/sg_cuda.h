@@ -80,12 +80,14 @@ typedef struct sg_cu_gen_syn {
 } sg_cu_gen_syn;
 
 /* One population of a model's update launch (a device table per model, in launch order): blocks
- * block0 .. block0 + blocks - 1 of the launch update it, grid-stride over its n neurons. */
+ * block0 .. block0 + blocks - 1 of the launch update it, grid-stride over its nodes begin .. end - 1
+ * (0 .. n - 1 in one process; this rank's block of them with MPI ranks, docs/mpi.md). */
 typedef struct sg_cu_upd_pop {
   const void *coef;          /* the model's coefficient records                               */
   uint64_t coef_stride;      /* 0: one record for the population, 1: one per node             */
   sg_view view;              /* device state rows                                              */
   uint64_t first_id, n;      /* global ids first_id .. first_id + n - 1                        */
+  uint64_t begin, end;       /* the nodes this launch updates (indices in the population)      */
   uint64_t input_base;       /* the population's first ring input                              */
   uint64_t fed_ports;        /* sg_step_ctx.fed_ports: ports any connection writes             */
   uint32_t block0, blocks;
@@ -189,10 +191,11 @@ cudaError_t sg_cuda_deliver_spikes(const sg_cu_ctl *ctl, sg_cu_csr csr, sg_cu_sp
                                    uint64_t n_inputs, uint32_t mask, unsigned grid, unsigned block,
                                    cudaStream_t s);
 /* The rows of procedural projection P (sg/proc.h; count: its per-source counts on the device, or
- * NULL) for this step's spikes, into the ring. */
+ * NULL) for this step's spikes, into the ring: the synapses of targets t_lo <= t < t_hi (indices
+ * among P's targets; 0 and UINT64_MAX for all). */
 cudaError_t sg_cuda_deliver_proc(sg_cu_ctl *ctl, const sg_proc *P, const uint32_t *count, sg_cu_spikes sp,
-                                 int64_t *ring, uint64_t n_inputs, uint32_t mask, unsigned grid, unsigned block,
-                                 cudaStream_t s);
+                                 int64_t *ring, uint64_t n_inputs, uint32_t mask, uint64_t t_lo, uint64_t t_hi,
+                                 unsigned grid, unsigned block, cudaStream_t s);
 /* last: the launch ends the step (sg_cu_step_end) */
 cudaError_t sg_cuda_record_spikes(sg_cu_ctl *ctl, const uint8_t *has_rec, sg_cu_spikes sp, sg_cu_rec_ev *buf,
                                   uint64_t cap, int last, unsigned grid, unsigned block, cudaStream_t s);

@@ -4,7 +4,8 @@
  *
  * update_<m>_kernel: one launch per model for all its populations (GeNN's "merged groups"): a
  * device table (sg_cu_upd_pop) gives each population a range of the launch's blocks, which
- * grid-stride over its neurons, one thread per neuron, warp-uniform. Memory: SoA state rows and
+ * grid-stride over its neurons [begin, end) (all of them on one MPI rank, the rank's block with
+ * several: docs/mpi.md), one thread per neuron, warp-uniform. Memory: SoA state rows and
  * the ring slot k of the population's inputs (port-major: coalesced loads and stores); coefficients
  * once per population (broadcast) or one record per node. Spikes are appended to the step's spike
  * list (row = global id - 1, multiplicity, first synapse among the step's: one packed 64-bit
@@ -60,7 +61,7 @@ static __device__ __forceinline__ void sg_cu_poisson_drive(const uint32_t *pois_
   __global__ void update_##M##_kernel(sg_cu_update_args a) {                                            \
     const sg_cu_upd_pop *P = sg_cu_pop_of_block(a.pops, a.n_pops);                                      \
     const sg_##M##_coef *coef = (const sg_##M##_coef *)P->coef;                                         \
-    const uint64_t coef_stride = P->coef_stride, n = P->n, first_id = P->first_id;                      \
+    const uint64_t coef_stride = P->coef_stride, n = P->n, first_id = P->first_id, end = P->end;        \
     const sg_view *view = &P->view;                                                                    \
     const uint64_t k = a.ctl->step;                                                                     \
     const uint64_t pois_from = a.pois_row ? a.ctl->pois_from : 0;                                       \
@@ -72,14 +73,14 @@ static __device__ __forceinline__ void sg_cu_poisson_drive(const uint32_t *pois_
     ctx.n = n;                                                                                          \
     ctx.fed_ports = P->fed_ports;                                                                       \
     const uint64_t stride = (uint64_t)P->blocks * blockDim.x;                                           \
-    for (uint64_t w0 = (uint64_t)(blockIdx.x - P->block0) * blockDim.x + (threadIdx.x & ~31u); w0 < n;  \
-         w0 += stride) {                                                                                \
+    for (uint64_t w0 = P->begin + (uint64_t)(blockIdx.x - P->block0) * blockDim.x + (threadIdx.x & ~31u);  \
+         w0 < end; w0 += stride) {                                                                      \
       const uint64_t i = w0 + (threadIdx.x & 31u);                                                      \
       uint32_t m = 0;                                                                                   \
-      if (i < n && a.pois_row)                                                                          \
+      if (i < end && a.pois_row)                                                                        \
         sg_cu_poisson_drive(a.pois_row, a.pois, a.gens, a.seed, slot - P->input_base, first_id - 1u + i, k,   \
                             pois_from);                                                                 \
-      if (i < n) m = sg_##M##_step(coef + i * coef_stride, view, i, slot, &ctx);                        \
+      if (i < end) m = sg_##M##_step(coef + i * coef_stride, view, i, slot, &ctx);                      \
       if (m == SG_STEP_NONFINITE) {                                                                     \
         atomicMin((unsigned long long *)&a.ctl->bad_key,                                                \
                   (unsigned long long)((k - a.ctl->base) << 32 | (first_id - 1u + i)));                 \

@@ -21,7 +21,8 @@
 #              proc (procedural projections), connect (edges), csr (edges -> CSR), stim
 #              (generators' limits and tables), params (sg_set/sg_get)
 #   2 output   h5out (HDF5 files), record (recorders, output folder)
-#   3 run      prepare, cuda_timing, backend_cpu, backend_cuda
+#   3 run      prepare, cuda_timing, rank_share (what both backends do alike with MPI ranks),
+#              backend_cpu, backend_cuda
 #   4 top      sim (sg_sim_new/free, sg_simulate)
 #
 # sg_create is create.c, not pop.c: it needs the model list (models.c), and models.c needs
@@ -40,7 +41,7 @@ LAYERS='
 0 status mem ranks pop models value
 1 limits create proc connect csr stim params
 2 h5out record
-3 prepare cuda_timing backend_cpu backend_cuda
+3 prepare cuda_timing rank_share backend_cpu backend_cuda
 4 sim
 '
 BUILD=${1:-build}

@@ -52,7 +52,10 @@ $(EMU_DIR)/tests/suites.h:
 
 # the library under emulation, and the link of a program against it
 EMU_LIB_OBJ := $(HOST_SRC:%.c=$(EMU_DIR)/%.o) $(EMU_KERN_OBJ) $(EMU_DIR)/emu.o
-EMU_LINK = $(CXX) -fopenmp -rdynamic -o $@ $^ $(CUNIT_LIBS) $(HDF5_LIBS) -lm -ldl -lpthread $(SG_EMU_SAN)
+EMU_LINK = $(CXX) -fopenmp -rdynamic -o $@ $^ $(CUNIT_LIBS) $(HDF5_LIBS) $(MPI_LIBS) -lm -ldl -lpthread $(SG_EMU_SAN)
+# MPI ranks as in the plain build (only host/ranks.c sees <mpi.h>), so that tests/mpi/run.sh can
+# run the emulated cuda backend on ranks
+$(EMU_DIR)/host/ranks.o: EMU_CC += $(if $(MPI_LIBS),-DSG_HAVE_MPI=1 $(MPI_CFLAGS))
 
 $(EMU_RUN): $(EMU_DIR)/tests/test_cuda_equiv.o $(EMU_DIR)/tests/test_nonfinite.o $(EMU_DIR)/tests/test_main.o $(EMU_LIB_OBJ)
 	$(EMU_LINK)
@@ -62,6 +65,18 @@ EMU_TP := $(EMU_DIR)/throughput
 $(EMU_TP): $(EMU_DIR)/bench/throughput.o $(EMU_LIB_OBJ)
 	$(EMU_LINK)
 EMU_HASH_NETS := "--net a --n 3000 --time 30" "--net b --n 4000 --k 200 --time 40" "--net c --n 300 --time 20"
+
+# tests/mpi/ranks_check against the emulation: the MPI suite's every-rule and generator networks
+# on the cuda backend (tests/mpi/run.sh, given EMU_DIR)
+EMU_RANKS := $(EMU_DIR)/ranks_check
+$(EMU_RANKS): $(EMU_DIR)/tests/mpi/ranks_check.o $(EMU_LIB_OBJ)
+	$(EMU_LINK)
+
+# tests/mpi/run.sh runs the emulated cuda backend on ranks too, where MPI and the CUDA headers are
+# there (its third argument: the emulated programs' folder; empty: skipped with a line saying why).
+# Not in the SAN=1 build (check-asan): the emulated objects would be built once more without it.
+MPI_EMU := $(if $(and $(MPIRUN),$(EMU_CUDA_INC),$(wildcard $(EMU_CUDA_INC)/curand_kernel.h),$(if $(filter 1,$(SAN)),,y)),$(EMU_DIR))
+check-mpi: $(if $(MPI_EMU),$(EMU_TP) $(EMU_RANKS))
 
 # examples/microcircuit against the emulation: eight iaf_psc_exp populations with a Poisson
 # generator each (the per-step launch count of a many-population network), small scale
@@ -129,7 +144,7 @@ check-cuda-emu-gpucheck: $(EMU_RUN) $(EMU_TP) $(EMU_MC)
 # make check-cuda-emu-mutants: the suite must fail on every deliberate bug of mutants.txt
 .PHONY: check-cuda-emu-mutants
 check-cuda-emu-mutants: $(EMU_RUN)
-	EMU_LIBS="$(CUNIT_LIBS) $(HDF5_LIBS) -lm -ldl -lpthread $(SG_EMU_SAN)" \
+	EMU_LIBS="$(CUNIT_LIBS) $(HDF5_LIBS) $(MPI_LIBS) -lm -ldl -lpthread $(SG_EMU_SAN)" \
 	  tests/cuda_emu/mutants.sh $(EMU_DIR) "$(CXX) $(EMU_CXXFLAGS)" "$(EMU_CC)"
 
 # make check-cuda-emu-asan: the same suite with the emulation, kernels and host code under ASan +

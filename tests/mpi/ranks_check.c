@@ -8,11 +8,14 @@
  *   serial   spike, step current and noise generators and parrot neurons: the step-by-step loop
  *   nonfinite  one node (owned by one rank only) becomes non-finite: every rank must stop with
  *            the same status and message, none may hang
+ *   connerr  an sg_connect whose |w| bound fails for the last rank's target only (each rank
+ *            draws and checks its own targets): every rank must fail it with that message
  *
  * Hashed: every recorded spike (sg_spikes), every multimeter sample (sg_samples), the final V_m
  * of every neuron (sg_get), the run statistics and the synapse count. Every rank prints
  *   rank R/P case C threads T hash H
- * (or the status and message for nonfinite); run.sh compares the lines with the one-rank run.
+ * (or the status and message for nonfinite and connerr); run.sh compares the lines with the
+ * one-rank run. --backend cuda runs the cuda backend (run.sh: the emulated build).
  * --out DIR makes the recorders write files there (rank 0 writes them; run.sh compares them). */
 /* SPDX-License-Identifier: MIT */
 #include <stdio.h>
@@ -104,15 +107,18 @@ static void build_serial(void) {
 int main(int argc, char **argv) {
   const char *cas = "multi", *out = NULL;
   int threads = 1;
+  sg_backend backend = SG_BACKEND_CPU;
   for (int a = 1; a < argc; ++a) {
     if (!strcmp(argv[a], "--case") && a + 1 < argc) cas = argv[++a];
     else if (!strcmp(argv[a], "--threads") && a + 1 < argc) threads = atoi(argv[++a]);
     else if (!strcmp(argv[a], "--out") && a + 1 < argc) out = argv[++a];
-    else { fprintf(stderr, "usage: ranks_check [--case multi|serial|nonfinite] [--threads T] [--out DIR]\n"); return 2; }
+    else if (!strcmp(argv[a], "--backend") && a + 1 < argc && !strcmp(argv[a + 1], "cpu")) backend = SG_BACKEND_CPU, ++a;
+    else if (!strcmp(argv[a], "--backend") && a + 1 < argc && !strcmp(argv[a + 1], "cuda")) backend = SG_BACKEND_CUDA, ++a;
+    else { fprintf(stderr, "usage: ranks_check [--case multi|serial|nonfinite|connerr] [--threads T] [--out DIR] [--backend cpu|cuda]\n"); return 2; }
   }
   sg_config cfg;
   sg_config_default(&cfg);
-  cfg.backend = SG_BACKEND_CPU;
+  cfg.backend = backend;
   cfg.threads = threads;
   cfg.verbose = 0;
   cfg.seed = 20261207;
@@ -145,9 +151,27 @@ int main(int argc, char **argv) {
     sg_sim_free(sim);
     return 0;
   }
+  if (!strcmp(cas, "connerr")) {   /* the |w| bound fails for the last target only (the last rank's) */
+    sg_nodes a, b;
+    sg_conn_spec cs;
+    sg_conn_spec_default(&cs);
+    cs.rule = "all_to_all";
+    const sg_syn_spec s = syn(sg_scalar(6e8), sg_scalar(1.0));
+    CHECK(sg_create(sim, "iaf_psc_exp", 1, &a));
+    CHECK(sg_create(sim, "iaf_psc_exp", 10, &b));
+    CHECK(sg_connect(sim, a, sg_slice(b, 9, 1), &cs, &s));
+    const sg_status st = sg_connect(sim, a, b, &cs, &s);
+    char msg[1024];
+    snprintf(msg, sizeof msg, "%s", sg_errmsg(sim));
+    const sg_status after = sg_simulate(sim, 2.0);   /* the failed call left nothing behind */
+    printf("rank %d/%d case %s threads %d status %s message %s then %s\n", mi.rank, mi.ranks, cas, threads,
+           sg_status_str(st), msg, sg_status_str(after));
+    sg_sim_free(sim);
+    return 0;
+  }
   if (!strcmp(cas, "multi")) build_multi();
   else if (!strcmp(cas, "serial")) build_serial();
-  else { fprintf(stderr, "ranks_check: --case %s: allowed multi, serial, nonfinite\n", cas); return 2; }
+  else { fprintf(stderr, "ranks_check: --case %s: allowed multi, serial, nonfinite, connerr\n", cas); return 2; }
 
   CHECK(sg_create_named(sim, "spike_recorder", 1, "spikes", &srec));
   CHECK(sg_create_named(sim, "multimeter", 1, "mm", &mm));

@@ -6,16 +6,23 @@
 #   - bench/throughput --hash on the networks a, b and c (spikes, multimeter samples, final state);
 #   - tests/mpi/ranks_check --case multi (every connection rule, drawn weights and delays, a
 #     procedural projection), --case serial (spike, step current, noise generators, parrots);
+#   - --case connerr: an sg_connect whose |w| bound fails on the last rank's target only fails on
+#     every rank with that message, and the network stays usable;
 #   - --case nonfinite: a node of one rank turns non-finite; every rank stops with the same
 #     status and message (no hang: every mpirun runs under a timeout); an output folder that
 #     only the writer rank tries to make fails on every rank with its message;
 #   - the output files of --case multi on 3 ranks equal those of 1 process (datasets and
 #     attributes, tests/mpi/h5_same.py), written by rank 0 alone;
 #   - the Python front end: tests/mpi/py_ranks.py on 2 and 3 ranks.
+#   - the cuda backend on ranks that share one device, under the host emulation of CUDA
+#     (tests/cuda_emu; EMU_DIR, the third argument, holds the emulated throughput and
+#     ranks_check): networks a, b, c, --case multi, serial and nonfinite on a few rank counts
+#     (small sizes: emulated kernels run on the host's cores) against the plain cpu process.
 # Without MPI (MPIRUN empty) it prints "skipped: no MPI" and passes nothing.
 set -u
 BUILD=${1:-build}
 MPIRUN=${2:-}
+EMU=${3:-}
 if [ -z "$MPIRUN" ]; then
   echo "mpi ranks: skipped: no MPI in this build (make SG_MPI=1 with libopenmpi-dev installed)"
   exit 0
@@ -70,6 +77,14 @@ for np in 2 3 4; do
 done
 echo "mpi ranks: a non-finite node on one rank stops every rank with: ${ref:0:90}..."
 
+# an sg_connect error that only the last rank's own targets show (each rank draws its targets)
+ref=$(SG_MPI=0 "$BUILD"/tests/mpi/ranks_check --case connerr 2>/dev/null | sed -E 's/^rank [0-9]+\/[0-9]+ //')
+case "$ref" in *SG_ERR_OVERFLOW*"target 11"*"then SG_OK"*) ;; *) echo "FAIL connerr reference: $ref"; fail=$((fail + 1));; esac
+for np in 2 3 4; do
+  check "connerr np $np" "$ref" "${MPI[@]}" $np "$BUILD"/tests/mpi/ranks_check --case connerr
+done
+echo "mpi ranks: an sg_connect error on the last rank's target fails the call on every rank: ${ref:0:80}..."
+
 # an error that only the writer rank sees (its output folder cannot be made) reaches every rank
 n=$(timeout $TMO "${MPI[@]}" 3 "$BUILD"/tests/mpi/ranks_check --case multi --out /dev/null/sg_x 2>&1 | grep -c "output_dir '/dev/null/sg_x' cannot be created")
 runs=$((runs + 1))
@@ -101,6 +116,34 @@ if "$PY" -c 'import numpy' 2>/dev/null && [ -f "$BUILD/libspikegpu.so" ]; then
   echo "mpi ranks: python front end: $ref on 1, 2 and 3 ranks"
 else
   echo "mpi ranks: python front end: skipped: no numpy for $PY or no $BUILD/libspikegpu.so"
+fi
+
+# the cuda backend (emulated) on ranks sharing one device: the plain cpu process's results.
+# emu_case NAME REF_CMD CMD NPS: CMD (bash) under mpirun -np N for each N of NPS must print REF_CMD's line
+emu_case() {
+  local name=$1 refcmd=$2 cmd=$3 nps=$4 ref np
+  ref=$(bash -c "$refcmd")
+  [ -n "$ref" ] || { echo "FAIL cuda (emulated) $name: no reference"; fail=$((fail + 1)); return; }
+  for np in $nps; do check "cuda (emulated) $name np $np" "$ref" bash -c "${MPI[*]} $np $cmd"; done
+  echo "mpi ranks: cuda (emulated) $name on $nps ranks: ${ref:0:70}"
+}
+if [ -n "$EMU" ]; then
+  HASH="grep -o '\"hash\": \"[0-9a-f]*\"'"
+  LINE="sed -E 's/^rank [0-9]+\/[0-9]+ //; s/threads [0-9]+/threads T/'"
+  for spec in "a --n 1000 --time 20|1 2 3" "b --n 1000 --k 100 --time 20|2" "c --n 300 --time 20|1 2 3"; do
+    net=${spec%%|*} args="--hash --record --mm 1"
+    emu_case "network $net" "$BUILD/bench/throughput --net $net $args --backend cpu --threads 1 | $HASH" \
+      "$EMU/throughput --net $net $args --backend cuda | $HASH" "${spec#*|}"
+  done
+  # multi on 2 and 3 ranks only: one rank is the single-process path that make check-cuda-emu
+  # compares, and the emulated multi network takes about 15 s a run
+  for spec in "multi|2 3" "serial|1 2 3" "nonfinite|2 3"; do
+    cas=${spec%%|*}
+    emu_case "case $cas" "SG_MPI=0 $BUILD/tests/mpi/ranks_check --case $cas --threads 1 2>/dev/null | $LINE" \
+      "$EMU/ranks_check --case $cas --backend cuda | $LINE" "${spec#*|}"
+  done
+else
+  echo "mpi ranks: cuda backend on ranks: skipped: no emulated build given (it needs the CUDA headers; none in the SAN=1 build)"
 fi
 
 if [ $fail -ne 0 ]; then echo "mpi ranks: $fail of $runs runs FAILED"; exit 1; fi
