@@ -127,9 +127,9 @@ typedef struct sg_pop {
   void *coef;                        /* coef_size each; one per node when coef_per_node      */
   int coef_per_node;
   int has_connections;               /* incoming spike connections exist (ports frozen)     */
-  uint64_t fed_ports;                /* bit p: a connection may write port p (p >= 63: bit 63);
-                                      * a clear bit means the port's inputs stay 0 (block steps
-                                      * may skip reading and clearing them)                  */
+  uint64_t fed_ports;                /* bit p: a connection may write port p (a port >= 64
+                                      * sets every bit, and is always read); a clear bit means
+                                      * the port's inputs stay 0, so steps skip reading them  */
   int has_device_connections;        /* a recorder/generator is connected (device frozen)   */
   int has_remote_edges;              /* MPI: a synapse of it was kept by another rank only  */
   int prepared;                      /* part of an sg_i_prepare (sg_create_undo refuses it) */
