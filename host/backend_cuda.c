@@ -14,7 +14,9 @@
  *   launches; before a later prepare replaces their tables, the drive still due is flushed into
  *   the ring (flush_poisson_drive), so the ring then holds the cpu backend's pending input.
  * run(n): batches of steps without host synchronisation inside a batch; a batch ends when the
- *   run's steps are done or the recording buffers could fill (sized so they never overflow). After a
+ *   run's steps are done, the multimeter buffer is full, or the device halts it because the
+ *   spike-recorder buffer could not take one more step of every recorded sender (so batches are
+ *   planned from the recent spike rate, not the worst case, and never overflow). After a
  *   batch the control block, the spike-recorder entries and the multimeter samples come back through
  *   pinned memory; spikes are sorted by (stamp, sender) and handed to sg_i_srec_push, samples to
  *   sg_i_mm_row, in the cpu backend's order, so record.c, sg_spikes, sg_samples and the HDF5 writer
@@ -195,6 +197,8 @@ typedef struct cu_data {
   /* spike recorders */
   uint8_t *d_has_rec;
   uint64_t n_rec_src, rec_cap;
+  uint64_t rec_rate;           /* recorded spikes per step of the last batch, rounded up (plan_batch) */
+  int rec_unplanned;           /* test hook: batches planned without the rate, so most are halted */
   uint64_t *rec_need;          /* [sim->n_srec]: spikes of the batch per spike recorder (reserve_batch) */
   sg_cu_rec_ev *d_rec, *h_rec;
   /* multimeters */
@@ -535,6 +539,7 @@ typedef struct cu_plan {
   uint64_t ni, n_rec_src;      /* ring inputs; senders with a spike recorder                          */
   uint32_t R; int ring_new;    /* ring slots; 1: first prepare or another ring shape (a new ring)     */
   uint64_t chunk, rec_cap, mm_cap;   /* steps per run() call; recording buffers (entries, doubles)    */
+  int rec_unplanned;                 /* test hook SG_CUDA_TEST_REC_CAP=xM (plan_recording)              */
   cu_sizes sz;                 /* device bytes                                                        */
 } cu_plan;
 
@@ -799,9 +804,14 @@ static void plan_recording(const sg_sim *sim, const cu_data *d, cu_plan *pl) {
     if (mm_cap > budget) mm_cap = budget;
     if (mm_cap < mm_step_max) mm_cap = mm_step_max;
   }
-  /* test hooks (tests/test_cuda_equiv.c): small recording buffers force many batch boundaries */
+  /* test hooks (tests/test_cuda_equiv.c): small recording buffers force many batch boundaries;
+   * SG_CUDA_TEST_REC_CAP=xM sizes the spike buffer for M steps of every recorded sender and plans
+   * batches without the spike rate, so the device halts most of them */
   const char *tr = getenv("SG_CUDA_TEST_REC_CAP"), *tm = getenv("SG_CUDA_TEST_MM_CAP");
-  const uint64_t test_rec = tr && *tr ? strtoull(tr, NULL, 10) : 0, test_mm = tm && *tm ? strtoull(tm, NULL, 10) : 0;
+  uint64_t test_rec = tr && *tr ? strtoull(tr, NULL, 10) : 0;
+  const uint64_t test_mm = tm && *tm ? strtoull(tm, NULL, 10) : 0;
+  pl->rec_unplanned = tr && *tr == 'x';
+  if (pl->rec_unplanned && n_rec_src) test_rec = n_rec_src * strtoull(tr + 1, NULL, 10);
   if (tr && *tr && n_rec_src) rec_cap = test_rec < n_rec_src ? n_rec_src : test_rec;
   if (tm && *tm && mm_step_max) mm_cap = test_mm < mm_step_max ? mm_step_max : test_mm;
   pl->rec_cap = rec_cap; pl->mm_cap = mm_cap;
@@ -1142,7 +1152,8 @@ static sg_status setup_recording(sg_sim *sim, cu_data *d, const cu_plan *pl, con
   const uint64_t n_nodes = pl->n_nodes;
   uint8_t *has_rec = NULL;
   const double **mm_addr = NULL;
-  d->n_rec_src = pl->n_rec_src; d->rec_cap = pl->rec_cap;
+  d->n_rec_src = pl->n_rec_src; d->rec_cap = pl->rec_cap; d->rec_rate = pl->n_rec_src;
+  d->rec_unplanned = pl->rec_unplanned;
   if (d->n_rec_src) {
     has_rec = calloc(n_nodes ? n_nodes : 1, 1);
     d->rec_need = calloc(sim->n_srec ? sim->n_srec : 1, sizeof *d->rec_need);
@@ -1251,8 +1262,13 @@ static int cmp_rec(const void *a, const void *b) {
 static uint64_t plan_batch(const sg_sim *sim, cu_data *d, uint64_t remaining, uint64_t *mm_used) {
   uint64_t S = remaining < d->due_steps ? remaining : d->due_steps;
   if (d->n_rec_src) {
-    const uint64_t r = d->rec_cap / d->n_rec_src;
-    if (r < S) S = r;
+    /* rec_cap / n_rec_src steps fit even if every recorded sender spikes in every step; the device
+     * halts a longer batch where the buffer could not take one more step (sg_cu_advance, rec_halt),
+     * so plan for twice the last batch's rate: few steps launched past the halt, few batches */
+    uint64_t r = d->rec_cap / d->n_rec_src;
+    const uint64_t likely = (d->rec_cap - d->n_rec_src) / (2u * d->rec_rate + 1u) + 1u;
+    if (likely > r) r = likely;
+    if (r < S && !d->rec_unplanned) S = r;
   }
   uint64_t used = 0, s = 0;
   if (d->n_mm_ent) {
@@ -1391,7 +1407,9 @@ static sg_status cu_run(sg_sim *sim, uint64_t n_steps) {
     uint64_t mm_used = 0;
     const uint64_t S = plan_batch(sim, d, n_steps - done, &mm_used);
     const uint64_t step0 = sim->step;
-    *d->h_ctl = (sg_cu_ctl){.step = step0, .base = step0, .bad_key = UINT64_MAX, .pois_from = d->pois_from};
+    /* rec_halt: the step end halts the batch when fewer than n_rec_src entries are left */
+    *d->h_ctl = (sg_cu_ctl){.step = step0, .base = step0, .bad_key = UINT64_MAX, .pois_from = d->pois_from,
+                            .rec_halt = d->n_rec_src ? d->rec_cap - d->n_rec_src + 1u : 0u};
     CU_TRY(cudaMemcpyAsync(d->d_ctl, d->h_ctl, sizeof *d->h_ctl, cudaMemcpyHostToDevice, d->stream));
     if (d->n_mm_ent)
       CU_TRY(cudaMemcpyAsync(d->d_due, d->h_due, S * d->n_mm * sizeof(uint64_t), cudaMemcpyHostToDevice, d->stream));
@@ -1401,9 +1419,12 @@ static sg_status cu_run(sg_sim *sim, uint64_t n_steps) {
       CU_TRY(cudaMemcpyAsync(d->h_mm_buf, d->d_mm_buf, mm_used * sizeof(double), cudaMemcpyDeviceToHost, d->stream));
     CU_TRY(cudaStreamSynchronize(d->stream));
     const sg_cu_ctl ctl = *d->h_ctl;
-    if (ctl.fault == SG_CU_FAULT_NONFINITE && ctl.step == step0 + S && ctl.bad_key != UINT64_MAX)
+    /* steps that ran: all S, or fewer when the recorder buffer halted the batch */
+    const uint64_t ran = ctl.step - step0;
+    const int in_sequence = ctl.halted ? ctl.step > step0 && ctl.step <= step0 + S : ctl.step == step0 + S;
+    if (ctl.fault == SG_CU_FAULT_NONFINITE && in_sequence && ctl.bad_key != UINT64_MAX)
       return sg_i_nonfinite_error(sim, (uint32_t)(ctl.bad_key & 0xFFFFFFFFu), step0 + (ctl.bad_key >> 32));
-    if (ctl.fault || ctl.step != step0 + S || ctl.rec_n > d->rec_cap) {
+    if (ctl.fault || !in_sequence || ctl.rec_n > d->rec_cap) {
       char spk_msg[160];
       snprintf(spk_msg, sizeof spk_msg, " spike list overflow (more spikes in one step than its %u entries)", d->spk_cap);
       sim->poisoned = 1;
@@ -1414,8 +1435,9 @@ static sg_status cu_run(sg_sim *sim, uint64_t n_steps) {
                        (ctl.fault & SG_CU_FAULT_SPIKE_LIST) ? spk_msg : "",
                        (ctl.fault & SG_CU_FAULT_REC_BUF) || ctl.rec_n > d->rec_cap ? " spike-recorder buffer overflow" : "",
                        (ctl.fault & SG_CU_FAULT_MM_BUF) ? " multimeter buffer overflow" : "",
-                       ctl.step != step0 + S ? " step counter out of sequence" : "", (double)step0 * sim->h);
+                       !in_sequence ? " step counter out of sequence" : "", (double)step0 * sim->h);
     }
+    d->rec_rate = (ctl.rec_n + ran - 1u) / ran;
     if (ctl.rec_n) {
       CU_TRY(cudaMemcpyAsync(d->h_rec, d->d_rec, ctl.rec_n * sizeof *d->h_rec, cudaMemcpyDeviceToHost, d->stream));
       CU_TRY(cudaStreamSynchronize(d->stream));
@@ -1424,21 +1446,21 @@ static sg_status cu_run(sg_sim *sim, uint64_t n_steps) {
      * the host, the simulation stops here, like after a device fault, with every recording
      * complete up to the batch's first step (reserving for every batch in advance could ask for
      * as much host memory as the device's whole recording buffer). */
-    if ((st = reserve_batch(sim, d, S, ctl.rec_n))) {
+    if ((st = reserve_batch(sim, d, ran, ctl.rec_n))) {
       char why[SG_MSG_LEN / 2];
       snprintf(why, sizeof why, "%.400s", sim->msg);
       sim->poisoned = 1;
       snprintf(sim->backend_reason, sizeof sim->backend_reason, "cuda: stopped: no host memory for the recordings of steps %llu..%llu",
-               (unsigned long long)step0, (unsigned long long)(step0 + S - 1));
+               (unsigned long long)step0, (unsigned long long)(step0 + ran - 1));
       return sg_i_fail(sim, st, "cuda backend: the recordings of steps %llu..%llu found no room (%s); the simulation stopped at t = %g ms and cannot continue (recordings up to there are kept)",
-                       (unsigned long long)step0, (unsigned long long)(step0 + S - 1), why, (double)step0 * sim->h);
+                       (unsigned long long)step0, (unsigned long long)(step0 + ran - 1), why, (double)step0 * sim->h);
     }
-    sim->step = step0 + S;
-    sim->stats.neuron_updates += S * d->n_neurons;
+    sim->step = step0 + ran;
+    sim->stats.neuron_updates += ran * d->n_neurons;
     sim->stats.spikes += ctl.n_spikes;
     sim->stats.syn_events += ctl.n_events;
-    if ((st = deliver_records(sim, d, step0, S, ctl.rec_n))) return st;
-    done += S;
+    if ((st = deliver_records(sim, d, step0, ran, ctl.rec_n))) return st;
+    done += ran;
   }
   return SG_OK;
 fail:

@@ -7,7 +7,8 @@
  * the host sorts each batch by (stamp, sender) before handing the spikes to sg_i_srec_push, which
  * is the CPU backend's order (spike list in id order, steps in time order). The recorder windows
  * are applied on the host (sg_i_srec_push). A full buffer sets SG_CU_FAULT_REC_BUF (the host
- * sizes batches so that it cannot happen). Determinism: the set of entries is exact; order
+ * sizes batches, and the end of a step halts the batch when the buffer could not take one more
+ * step: sg_cu_advance). Determinism: the set of entries is exact; order
  * restored by the sort.
  *
  * sample_multimeters_kernel: one thread per gather entry (a state element of a multimeter
@@ -54,7 +55,7 @@ __global__ void record_spikes_kernel(sg_cu_ctl *ctl, const uint8_t *__restrict__
 __global__ void sample_multimeters_kernel(sg_cu_ctl *ctl, sg_cu_mm_args a, sg_cu_spikes sp, int last) {
   const uint64_t s = ctl->step - ctl->base;
   const uint64_t *due = a.due + (s < a.due_steps ? s : 0u) * a.n_mm;
-  SG_CU_GRID_LOOP(e, s < a.due_steps ? a.n_entries : 0u) {
+  SG_CU_GRID_LOOP(e, s < a.due_steps && !ctl->halted ? a.n_entries : 0u) {
     const uint32_t m = a.mm[e];
     const uint64_t off = due[m];
     if (off == SG_CU_NOT_DUE) continue;

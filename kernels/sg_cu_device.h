@@ -65,10 +65,16 @@ static __device__ __forceinline__ uint32_t sg_cu_warp_append_spike(bool pred, ui
 }
 
 /* The end of a step: k += 1, the step's spikes and synapses into the batch statistics, the spike
- * list emptied, the block count reset. Volatile accesses: the counters were written by other
- * blocks, so no stale L1 line may be read. */
+ * list emptied, the block count reset; if the spike-recorder buffer now has less room than one
+ * more step could fill, the batch halts (the host sizes batches by the recent spike rate, not by
+ * the worst case, and takes up where the device stopped). In a halted step nothing advances.
+ * Volatile accesses: the counters were written by other blocks, so no stale L1 line may be read. */
 static __device__ __forceinline__ void sg_cu_advance(sg_cu_ctl *ctl, const sg_cu_spikes &sp) {
   volatile sg_cu_ctl *v = ctl;
+  if (v->halted) {
+    v->blocks_done = 0;
+    return;
+  }
   const uint64_t acc = v->spk_acc;
   const uint64_t n = sg_cu_acc_entries(acc, sp.syn_bits);
   v->n_spikes = v->n_spikes + (n < sp.cap ? n : sp.cap);
@@ -76,6 +82,7 @@ static __device__ __forceinline__ void sg_cu_advance(sg_cu_ctl *ctl, const sg_cu
   v->spk_acc = 0;
   v->blocks_done = 0;
   v->step = v->step + 1;
+  if (v->rec_halt != 0u && v->rec_n >= v->rec_halt) v->halted = 1u;
 }
 
 /* The end of a step folded into the step's last kernel: every block calls it after its work (all

@@ -50,6 +50,10 @@ typedef struct sg_cu_ctl {
                            (the host sets UINT64_MAX)                                         */
   uint64_t pois_from;   /* the update draws the Poisson drive of steps >= pois_from (the step
                            its tables were prepared at); earlier steps' drive is in the ring   */
+  uint64_t rec_halt;    /* 0, or: the end of a step that leaves rec_n >= rec_halt halts the batch
+                           (the buffer could not take one more step of every recorded sender)  */
+  uint32_t halted;      /* set by that step end: the batch's remaining steps do nothing (every
+                           kernel returns, the step is not advanced); the host sees ctl.step   */
   uint32_t blocks_done; /* blocks of the step's last kernel that have finished (then reset)  */
   uint32_t fault;       /* SG_CU_FAULT_* bits                                                 */
 } sg_cu_ctl;

@@ -25,6 +25,7 @@
 #include "sg_cu_device.h"
 
 __global__ void prepare_generators_kernel(sg_cu_gen_args a) {
+  if (a.ctl->halted) return;   /* a halted batch's remaining steps (sg_cu_advance) */
   const int64_t k = (int64_t)a.ctl->step;
   SG_CU_GRID_LOOP(g, a.n_gens) {
     sg_gen G = a.gens[g].g;   /* in registers while it advances */
@@ -34,6 +35,7 @@ __global__ void prepare_generators_kernel(sg_cu_gen_args a) {
 }
 
 __global__ void stimulate_targets_kernel(sg_cu_gen_args a, sg_cu_gen_syn gs) {
+  if (a.ctl->halted) return;
   const uint64_t k = a.ctl->step;
   SG_CU_GRID_LOOP(e, gs.n) {
     const sg_gen_step *now = &a.gens[gs.gen[e]].now;

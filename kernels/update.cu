@@ -59,6 +59,7 @@ static __device__ __forceinline__ void sg_cu_poisson_drive(const uint32_t *pois_
 
 #define SG_CU_UPDATE_KERNEL(M)                                                                          \
   __global__ void update_##M##_kernel(sg_cu_update_args a) {                                            \
+    if (a.ctl->halted) return; /* a halted batch's remaining steps (sg_cu_advance) */                  \
     const sg_cu_upd_pop *P = sg_cu_pop_of_block(a.pops, a.n_pops);                                      \
     const sg_##M##_coef *coef = (const sg_##M##_coef *)P->coef;                                         \
     const uint64_t coef_stride = P->coef_stride, n = P->n, first_id = P->first_id, end = P->end;        \

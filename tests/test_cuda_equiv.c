@@ -445,7 +445,10 @@ static void collect(sg_sim *sim, const net_out *out, result *r) {
 typedef struct variant {
   const char *name;
   sg_backend backend;
-  int threads, block, graphs, tiny_buffers;
+  int threads, block, graphs;
+  int tiny_buffers;   /* 1: recording buffers of one step (one-step batches); 2: a spike-recorder
+                         buffer of 3 steps' worst case, so the device halts batches planned from
+                         the spike rate (sg_cu_advance) */
   int unpacked;   /* delays from the CSR's segments, not packed with the inputs (SG_CUDA_TEST_PACK_BITS),
                      and delivery in one block (SG_CUDA_TEST_DELIVER_GRID): each warp makes many trips */
 } variant;
@@ -460,6 +463,7 @@ static const variant VARIANTS[] = {
   {"cuda, block 256, kernels launched one by one (no graphs)", SG_BACKEND_CUDA, 1, 256, 0, 0, 0},
   {"cuda, block 128, one-step recording batches, delays from the segments, one delivery block", SG_BACKEND_CUDA, 1,
    128, 1, 1, 1},
+  {"cuda, block 64, batches halted by the device when the spike buffer is nearly full", SG_BACKEND_CUDA, 1, 64, 1, 2, 0},
 };
 
 static void run_variant(const variant *v, net_fn fn, result *r) {
@@ -477,10 +481,11 @@ static void run_variant(const variant *v, net_fn fn, result *r) {
     cfg.threads = 2 + (v->block / 32) % 2;
   }
   if (!v->graphs) setenv("SG_CUDA_GRAPHS", "0", 1);
-  if (v->tiny_buffers) {
+  if (v->tiny_buffers == 1) {
     setenv("SG_CUDA_TEST_REC_CAP", "1", 1);
     setenv("SG_CUDA_TEST_MM_CAP", "1", 1);
   }
+  if (v->tiny_buffers == 2) setenv("SG_CUDA_TEST_REC_CAP", "x3", 1);
   if (v->unpacked) {
     setenv("SG_CUDA_TEST_PACK_BITS", "1", 1);   /* 2 inputs or more never fit 1 bit */
     setenv("SG_CUDA_TEST_DELIVER_GRID", "1", 1);
@@ -577,7 +582,7 @@ static size_t compare_results(const char *net, const char *vname, const result *
 
 /* SG_TEST_QUICK=1 (compute-sanitizer runs): two device variants instead of the whole list. */
 static const variant QUICK_VARIANTS[] = {
-  {"cuda, block 32", SG_BACKEND_CUDA, 1, 32, 1, 0, 0},
+  {"cuda, block 32, batches halted by the device when the spike buffer is nearly full", SG_BACKEND_CUDA, 1, 32, 1, 2, 0},
   {"cuda, block 256, kernels launched one by one, one-step recording batches, delays from the segments, "
    "one delivery block",
    SG_BACKEND_CUDA, 1, 256, 0, 1, 1},
