@@ -18,7 +18,8 @@
  *   spike-recorder buffer could not take one more step of every recorded sender (so batches are
  *   planned from the recent spike rate, not the worst case, and never overflow). After a
  *   batch the control block, the spike-recorder entries and the multimeter samples come back through
- *   pinned memory; spikes are sorted by (stamp, sender) and handed to sg_i_srec_push, samples to
+ *   pinned memory; spikes are sorted by (stamp, sender) (host/spike_order.c: a radix sort per step)
+ *   and handed to sg_i_srec_push, samples to
  *   sg_i_mm_row, in the cpu backend's order, so record.c, sg_spikes, sg_samples and the HDF5 writer
  *   see exactly what the cpu backend gives them.
  * sync: state and generator runtime state back into the host arrays (sg_get, a later prepare).
@@ -201,6 +202,7 @@ typedef struct cu_data {
   int rec_unplanned;           /* test hook: batches planned without the rate, so most are halted */
   uint64_t *rec_need;          /* [sim->n_srec]: spikes of the batch per spike recorder (reserve_batch) */
   sg_cu_rec_ev *d_rec, *h_rec;
+  sg_cu_rec_ev *h_rec_tmp;     /* [n_rec_src]: the radix sort's second buffer (sg_i_order_spikes)   */
   /* multimeters */
   const double **d_mm_addr;
   uint32_t *d_mm_idx;
@@ -330,6 +332,7 @@ static void release_network(sg_sim *sim, cu_data *d) {
   FREE_D(d->d_ps_input); FREE_D(d->d_ps_weight); FREE_D(d->d_ev_t); FREE_D(d->d_ev_w); FREE_D(d->d_ev_m); FREE_D(d->d_vals);
   FREE_D(d->d_has_rec); FREE_D(d->d_rec); FREE_H(d->h_rec);
   free(d->rec_need); d->rec_need = NULL;
+  free(d->h_rec_tmp); d->h_rec_tmp = NULL;
   FREE_D(d->d_mm_addr); FREE_D(d->d_mm_idx); FREE_D(d->d_mm_first); FREE_D(d->d_due); FREE_H(d->h_due);
   FREE_D(d->d_mm_buf); FREE_H(d->h_mm_buf);
   for (size_t j = 0; j < d->n_mm; ++j) free(d->mm[j].tgt);
@@ -1157,7 +1160,8 @@ static sg_status setup_recording(sg_sim *sim, cu_data *d, const cu_plan *pl, con
   if (d->n_rec_src) {
     has_rec = calloc(n_nodes ? n_nodes : 1, 1);
     d->rec_need = calloc(sim->n_srec ? sim->n_srec : 1, sizeof *d->rec_need);
-    if (!has_rec || !d->rec_need) { st = sg_i_fail(sim, SG_ERR_NOMEM, "cuda backend: out of memory"); goto fail; }
+    d->h_rec_tmp = malloc(d->n_rec_src * sizeof *d->h_rec_tmp);
+    if (!has_rec || !d->rec_need || !d->h_rec_tmp) { st = sg_i_fail(sim, SG_ERR_NOMEM, "cuda backend: out of memory"); goto fail; }
     for (uint64_t r = 0; r < sim->csr.n_rows && r < n_nodes; ++r) has_rec[r] = sim->rec_row[r + 1] > sim->rec_row[r];
     const cu_array senders[] = {DEV_ARRAY(d->d_has_rec, has_rec, n_nodes)};
     if ((st = ALLOC_UPLOAD(senders))) goto fail;
@@ -1315,12 +1319,10 @@ static sg_status reserve_batch(sg_sim *sim, cu_data *d, uint64_t S, uint64_t n_r
   return st;
 }
 
-/* n spikes to the spike recorders, in the cpu backend's order: sorted by (stamp, sender) here. */
-static sg_status push_spikes(sg_sim *sim, sg_cu_rec_ev *ev, uint64_t n) {
+/* n spikes, sorted by (stamp, sender), the cpu backend's order, to the spike recorders. */
+static sg_status push_spikes(sg_sim *sim, const sg_cu_rec_ev *ev, uint64_t n) {
   sg_status st = SG_OK;
   if (!n || !sim->n_srec || !sim->rec_row) return SG_OK;
-  /* entries come step by step; within a step in atomic order: sort by (stamp, sender) */
-  qsort(ev, n, sizeof *ev, cmp_rec);
   for (uint64_t q = 0; q < n && st == SG_OK; ++q) {
     const uint64_t row = ev[q].row;
     if (row >= sim->csr.n_rows) continue;
@@ -1441,6 +1443,7 @@ static sg_status cu_run(sg_sim *sim, uint64_t n_steps) {
     if (ctl.rec_n) {
       CU_TRY(cudaMemcpyAsync(d->h_rec, d->d_rec, ctl.rec_n * sizeof *d->h_rec, cudaMemcpyDeviceToHost, d->stream));
       CU_TRY(cudaStreamSynchronize(d->stream));
+      sg_i_order_spikes(d->h_rec, ctl.rec_n, d->h_rec_tmp, d->n_rec_src);   /* a step's entries in atomic order */
     }
     /* The batch has run on the device and cannot be run again: if its recordings find no room on
      * the host, the simulation stops here, like after a device fault, with every recording

@@ -16,6 +16,7 @@
 #include "sg/model.h"
 #include "sg/model_list.h"
 #include "sg/model_host.h"
+#include "sg/spike_ev.h"
 #include "sg/proc.h"          /* sg_proc: the procedural projections (host/proc.c) */
 #include "sg/rng.h"           /* sg_rng_cursor (host/value.c) */
 #include "sg/stim/advance.h"   /* sg_gen: the generator records of sim->gens */
@@ -390,6 +391,9 @@ sg_status sg_i_record_prepare(sg_sim *sim);
 sg_status sg_i_record_flush(sg_sim *sim, int complete);
 void sg_i_record_free(sg_sim *sim);
 sg_status sg_i_srec_push(sg_sim *sim, sg_spike_rec *r, uint64_t stamp, uint64_t sender, uint32_t mult);
+/* host/spike_order.c: a batch of recorded spikes, appended step by step in any order within a step,
+ * sorted by (stamp, row); tmp holds tmp_cap entries (the largest step needs as many as it has). */
+void sg_i_order_spikes(sg_spike_ev *ev, uint64_t n, sg_spike_ev *tmp, uint64_t tmp_cap);
 sg_status sg_i_mm_row(sg_sim *sim, sg_multimeter *m, uint64_t stamp, double **row);
 /* Room for `extra` more spikes / `rows` more samples, so that the pushes after it cannot fail:
  * the backends reserve before the steps whose recordings it is for (a failure then stops the

@@ -23,6 +23,7 @@
 
 #include "sg/model.h"
 #include "sg/proc.h"
+#include "sg/spike_ev.h"
 #include "sg/stim/advance.h"
 
 SG_EXTERN_C_BEGIN
@@ -58,11 +59,8 @@ typedef struct sg_cu_ctl {
   uint32_t fault;       /* SG_CU_FAULT_* bits                                                 */
 } sg_cu_ctl;
 
-/* A recorded spike: stamp k+1, sender row (global id - 1), multiplicity. */
-typedef struct sg_cu_rec_ev {
-  uint64_t stamp;
-  uint32_t row, mult;
-} sg_cu_rec_ev;
+/* A recorded spike: stamp k+1, sender row (global id - 1), multiplicity (sg/spike_ev.h). */
+typedef sg_spike_ev sg_cu_rec_ev;
 
 /* A generator as the device holds it: the record both backends run (include/sg/stim/advance.h)
  * and what prepare_generators_kernel's sg_gen_advance found for this step, which
