@@ -16,12 +16,13 @@
  * run(n): batches of steps without host synchronisation inside a batch; a batch ends when the
  *   run's steps are done, the multimeter buffer is full, or the device halts it because the
  *   spike-recorder buffer could not take one more step of every recorded sender (so batches are
- *   planned from the recent spike rate, not the worst case, and never overflow). After a
- *   batch the control block, the spike-recorder entries and the multimeter samples come back through
- *   pinned memory; spikes are sorted by (stamp, sender) (host/spike_order.c: a radix sort per step)
- *   and handed to sg_i_srec_push, samples to
- *   sg_i_mm_row, in the cpu backend's order, so record.c, sg_spikes, sg_samples and the HDF5 writer
- *   see exactly what the cpu backend gives them.
+ *   planned from the recent spike rate, not the worst case, and never overflow). Two batches are
+ *   in flight (double recording buffers): while the device runs one, the control block, the
+ *   spike-recorder entries and the multimeter samples of the one before come back through pinned
+ *   memory on a second stream; spikes are sorted by (stamp, sender) (host/spike_order.c: a radix
+ *   sort per step) and handed to sg_i_srec_push, samples to sg_i_mm_row, in the cpu backend's
+ *   order, so record.c, sg_spikes, sg_samples and the HDF5 writer see exactly what the cpu backend
+ *   gives them.
  * sync: state and generator runtime state back into the host arrays (sg_get, a later prepare).
  * Errors: every CUDA call and launch is checked; a failure becomes SG_ERR_CUDA with the error name
  *   and the call. An error while steps run, or a sticky (context-destroying) error, poisons the
@@ -105,8 +106,9 @@ int sg_cuda_available(char *why, size_t len) {
 
 #define GIB 1073741824.0
 #define SG_CU_UNROLL 16                      /* steps per replay of the long graph             */
-#define SG_CU_REC_BUDGET ((uint64_t)1 << 24) /* spike-recorder entries (16 B) a batch may use   */
-#define SG_CU_MM_BUDGET ((uint64_t)1 << 25)  /* multimeter doubles a batch may use             */
+#define SG_CU_REC_BUDGET ((uint64_t)1 << 23) /* spike-recorder entries (16 B) a batch may use;
+                                                the buffers are double (cu_run): 256 MiB in all */
+#define SG_CU_MM_BUDGET ((uint64_t)1 << 24)  /* multimeter doubles a batch may use (x 2 too)    */
 #define SG_CU_RESERVE (256.0 * 1048576.0)    /* device memory left free (context, graphs, ...)  */
 
 /* ---- the backend's data ------------------------------------------------------------------ */
@@ -152,7 +154,10 @@ typedef struct cu_data {
   int block, n_sm, use_graph;
   char dev_name[256];
   cudaStream_t stream;
-  sg_cu_ctl *d_ctl, *h_ctl;
+  sg_cu_ctl *d_ctl, *h_ctl;    /* d_ctl[0]: the control block; d_ctl[1 + half]: its copy at the end
+                                  of the last batch that wrote that half (cu_run)                  */
+  cudaStream_t copy;           /* downloads of a finished batch, beside the next batch's steps     */
+  cudaEvent_t batch_done[2];   /* per half: its batch's steps and control-block copy are done      */
   /* ring: kept across prepares */
   int64_t *d_ring;
   uint32_t R;
@@ -348,12 +353,16 @@ static void cu_release(sg_sim *sim) {
   cu_data *d = sim->backend_data;
   if (!d) return;
   if (d->stream) (void)cudaStreamSynchronize(d->stream);
+  if (d->copy) (void)cudaStreamSynchronize(d->copy);
   release_network(sim, d);
   sg_cu_timing_report(&d->timing, d->dev_name);   /* a run that ended before the timed steps did */
   sg_cu_timing_free(&d->timing);
   FREE_D(d->d_ring);
   FREE_D(d->d_ctl);
   FREE_H(d->h_ctl);
+  for (int h = 0; h < 2; ++h)
+    if (d->batch_done[h]) (void)cudaEventDestroy(d->batch_done[h]);
+  if (d->copy) (void)cudaStreamDestroy(d->copy);
   if (d->stream) {
     const cudaError_t e = cudaStreamDestroy(d->stream);
     if (e != cudaSuccess && !sim->poisoned) sg_i_fail(sim, SG_ERR_CUDA, "cuda backend: %s in cudaStreamDestroy", cudaGetErrorName(e));
@@ -595,13 +604,19 @@ static sg_status cu_init(sg_sim *sim, cu_data **out) {
   d->rank = sg_mpi_rank();
   snprintf(d->dev_name, sizeof d->dev_name, "%.200s", prop.name);
   CU_TRY(cudaStreamCreateWithFlags(&d->stream, cudaStreamNonBlocking));
-  CU_TRY(cudaMalloc((void **)&d->d_ctl, sizeof(sg_cu_ctl)));
+  CU_TRY(cudaStreamCreateWithFlags(&d->copy, cudaStreamNonBlocking));
+  CU_TRY(cudaEventCreate(&d->batch_done[0]));
+  CU_TRY(cudaEventCreate(&d->batch_done[1]));
+  CU_TRY(cudaMalloc((void **)&d->d_ctl, 3 * sizeof(sg_cu_ctl)));
   CU_TRY(cudaMallocHost((void **)&d->h_ctl, sizeof(sg_cu_ctl)));
   memset(d->h_ctl, 0, sizeof *d->h_ctl);
   sim->backend_data = d; *out = d;
   return SG_OK;
 fail:   /* nothing half made stays behind: a later prepare starts over instead of using it */
   if (d->d_ctl) (void)cudaFree(d->d_ctl);
+  for (int h = 0; h < 2; ++h)
+    if (d->batch_done[h]) (void)cudaEventDestroy(d->batch_done[h]);
+  if (d->copy) (void)cudaStreamDestroy(d->copy);
   if (d->stream) (void)cudaStreamDestroy(d->stream);
   free(d);
   return st;
@@ -818,8 +833,8 @@ static void plan_recording(const sg_sim *sim, const cu_data *d, cu_plan *pl) {
   if (tr && *tr && n_rec_src) rec_cap = test_rec < n_rec_src ? n_rec_src : test_rec;
   if (tm && *tm && mm_step_max) mm_cap = test_mm < mm_step_max ? mm_step_max : test_mm;
   pl->rec_cap = rec_cap; pl->mm_cap = mm_cap;
-  pl->sz.rec = (double)pl->n_nodes + 16.0 * (double)rec_cap;
-  pl->sz.mm = 12.0 * (double)d->n_mm_ent + 8.0 * (double)sim->n_mm * (1.0 + (double)chunk) + 8.0 * (double)mm_cap;
+  pl->sz.rec = (double)pl->n_nodes + 2.0 * 16.0 * (double)rec_cap;   /* two halves (cu_run) */
+  pl->sz.mm = 12.0 * (double)d->n_mm_ent + 8.0 * (double)sim->n_mm * (1.0 + 2.0 * (double)chunk) + 2.0 * 8.0 * (double)mm_cap;
 }
 
 /* The memory check before any allocation: a clear error, nothing allocated. */
@@ -1165,7 +1180,7 @@ static sg_status setup_recording(sg_sim *sim, cu_data *d, const cu_plan *pl, con
     for (uint64_t r = 0; r < sim->csr.n_rows && r < n_nodes; ++r) has_rec[r] = sim->rec_row[r + 1] > sim->rec_row[r];
     const cu_array senders[] = {DEV_ARRAY(d->d_has_rec, has_rec, n_nodes)};
     if ((st = ALLOC_UPLOAD(senders))) goto fail;
-    CU_ALLOC(d->d_rec, d->rec_cap * sizeof(sg_cu_rec_ev));
+    CU_ALLOC(d->d_rec, 2u * d->rec_cap * sizeof(sg_cu_rec_ev));   /* two halves: cu_run */
     CU_TRY(cudaMallocHost((void **)&d->h_rec, d->rec_cap * sizeof(sg_cu_rec_ev)));
   }
   d->grid_rec = sg_cuda_grid(pl->spk_cap, d->blk[SG_CU_K_RECORD], d->n_sm);
@@ -1179,9 +1194,9 @@ static sg_status setup_recording(sg_sim *sim, cu_data *d, const cu_plan *pl, con
                                DEV_ARRAY(d->d_mm_idx, mm_idx, d->n_mm_ent),
                                DEV_ARRAY(d->d_mm_first, mm_first, d->n_mm)};
     if ((st = ALLOC_UPLOAD(gather))) goto fail;
-    CU_ALLOC(d->d_due, d->due_steps * d->n_mm * sizeof(uint64_t));
-    CU_TRY(cudaMallocHost((void **)&d->h_due, d->due_steps * d->n_mm * sizeof(uint64_t)));
-    CU_ALLOC(d->d_mm_buf, d->mm_cap * sizeof(double));
+    CU_ALLOC(d->d_due, 2u * d->due_steps * d->n_mm * sizeof(uint64_t));
+    CU_TRY(cudaMallocHost((void **)&d->h_due, 2u * d->due_steps * d->n_mm * sizeof(uint64_t)));
+    CU_ALLOC(d->d_mm_buf, 2u * d->mm_cap * sizeof(double));
     CU_TRY(cudaMallocHost((void **)&d->h_mm_buf, d->mm_cap * sizeof(double)));
   }
   d->mm_args = (sg_cu_mm_args){.addr = d->d_mm_addr, .mm = d->d_mm_idx, .first = d->d_mm_first, .due = d->d_due,
@@ -1260,10 +1275,11 @@ static int cmp_rec(const void *a, const void *b) {
   return (x->row > y->row) - (x->row < y->row);
 }
 
-/* Steps of the next batch (>= 1): at most `remaining`, the due table's rows, what the spike
- * buffer holds in the worst case (every recorded sender spikes in every step), and what the
- * sample buffer holds. Fills the due table; *mm_used = doubles of samples in the batch. */
-static uint64_t plan_batch(const sg_sim *sim, cu_data *d, uint64_t remaining, uint64_t *mm_used) {
+/* Steps of the next batch (>= 1) from step `start`: at most `remaining`, the due table's rows,
+ * what the spike buffer likely holds (below), and what the sample buffer holds. Fills the due
+ * table `due` (due_steps x n_mm); *mm_used = doubles of samples in the batch. */
+static uint64_t plan_batch(const sg_sim *sim, cu_data *d, uint64_t start, uint64_t remaining, uint64_t *mm_used,
+                           uint64_t *due) {
   uint64_t S = remaining < d->due_steps ? remaining : d->due_steps;
   if (d->n_rec_src) {
     /* rec_cap / n_rec_src steps fit even if every recorded sender spikes in every step; the device
@@ -1277,15 +1293,15 @@ static uint64_t plan_batch(const sg_sim *sim, cu_data *d, uint64_t remaining, ui
   uint64_t used = 0, s = 0;
   if (d->n_mm_ent) {
     for (; s < S; ++s) {
-      const uint64_t stamp = sim->step + s + 1;
+      const uint64_t stamp = start + s + 1;
       uint64_t need = 0;
       for (size_t j = 0; j < d->n_mm; ++j)
         if (d->mm[j].n && sg_i_mm_due(&sim->mm[j], stamp)) need += d->mm[j].n;
       if (used + need > d->mm_cap) break;
       for (size_t j = 0; j < d->n_mm; ++j) {
-        const int due = d->mm[j].n && sg_i_mm_due(&sim->mm[j], stamp);
-        d->h_due[s * d->n_mm + j] = due ? used : SG_CU_NOT_DUE;
-        if (due) used += d->mm[j].n;
+        const int is_due = d->mm[j].n && sg_i_mm_due(&sim->mm[j], stamp);
+        due[s * d->n_mm + j] = is_due ? used : SG_CU_NOT_DUE;
+        if (is_due) used += d->mm[j].n;
       }
     }
     S = s;
@@ -1308,12 +1324,12 @@ static sg_status reserve_spikes(sg_sim *sim, cu_data *d, const sg_cu_rec_ev *ev,
 }
 
 /* Room in the host recorders for one batch's recordings, made before any of them is stored. */
-static sg_status reserve_batch(sg_sim *sim, cu_data *d, uint64_t S, uint64_t n_rec) {
+static sg_status reserve_batch(sg_sim *sim, cu_data *d, uint64_t S, uint64_t n_rec, const uint64_t *due) {
   sg_status st = reserve_spikes(sim, d, d->h_rec, n_rec);
   if (d->n_mm_ent)
     for (size_t j = 0; j < d->n_mm && st == SG_OK; ++j) {
       size_t rows = 0;
-      for (uint64_t s = 0; s < S; ++s) rows += d->h_due[s * d->n_mm + j] != SG_CU_NOT_DUE;
+      for (uint64_t s = 0; s < S; ++s) rows += due[s * d->n_mm + j] != SG_CU_NOT_DUE;
       if (rows) st = sg_i_mm_reserve(sim, &sim->mm[j], rows);
     }
   return st;
@@ -1361,12 +1377,13 @@ static void fill_mm_row(sg_sim *sim, const cu_data *d, size_t j, const double *b
 }
 
 /* Hands one batch's recordings to the host recorders, in the cpu backend's order. */
-static sg_status deliver_records(sg_sim *sim, cu_data *d, uint64_t step0, uint64_t S, uint64_t n_rec) {
+static sg_status deliver_records(sg_sim *sim, cu_data *d, uint64_t step0, uint64_t S, uint64_t n_rec,
+                                 const uint64_t *due) {
   sg_status st = push_spikes(sim, d->h_rec, n_rec);
   if (d->n_mm_ent)
     for (uint64_t s = 0; s < S && st == SG_OK; ++s)
       for (size_t j = 0; j < d->n_mm && st == SG_OK; ++j) {
-        const uint64_t off = d->h_due[s * d->n_mm + j];
+        const uint64_t off = due[s * d->n_mm + j];
         if (off == SG_CU_NOT_DUE) continue;
         double *row;
         if ((st = sg_i_mm_row(sim, &sim->mm[j], step0 + s + 1, &row))) break;
@@ -1397,6 +1414,102 @@ fail:
   return st;
 }
 
+/* A batch of steps in flight (cu_run): where it starts, its length, the doubles of samples it
+ * writes, the half of the recording buffers it writes. */
+typedef struct cu_batch {
+  uint64_t step0, S, mm_used;
+  uint32_t half;
+} cu_batch;
+
+static uint64_t *due_half(const cu_data *d, uint32_t half) { return d->h_due + (uint64_t)half * d->due_steps * d->n_mm; }
+
+/* Plans the batch from step `start` and enqueues it on the main stream: its start (the control
+ * block reset on the device, sg_cuda_begin_batch), its due table, its steps, a copy of the control
+ * block at its end (d_ctl[1 + half]) and the event the downloads wait for. */
+static sg_status enqueue_batch(sg_sim *sim, cu_data *d, cu_batch *b, uint64_t start, uint64_t remaining, uint32_t half) {
+  sg_status st = SG_OK;
+  const int running = 1;
+  b->step0 = start;
+  b->half = half;
+  b->S = plan_batch(sim, d, start, remaining, &b->mm_used, due_half(d, half));
+  /* rec_halt: the step end halts the batch when fewer than n_rec_src entries are left */
+  CU_TRY(sg_cuda_begin_batch(d->d_ctl, start, half, d->pois_from, d->n_rec_src ? d->rec_cap - d->n_rec_src + 1u : 0u,
+                             d->stream));
+  if (d->n_mm_ent)
+    CU_TRY(cudaMemcpyAsync(d->d_due + (uint64_t)half * d->due_steps * d->n_mm, due_half(d, half),
+                           b->S * d->n_mm * sizeof(uint64_t), cudaMemcpyHostToDevice, d->stream));
+  if ((st = launch_steps(sim, d, b->S))) return st;
+  CU_TRY(cudaMemcpyAsync(d->d_ctl + 1 + half, d->d_ctl, sizeof *d->d_ctl, cudaMemcpyDeviceToDevice, d->stream));
+  CU_TRY(cudaEventRecord(d->batch_done[half], d->stream));
+fail:
+  return st;
+}
+
+/* Waits for batch b (not for what follows it on the main stream), downloads its control block,
+ * samples and spikes on the copy stream, checks them and hands its recordings to the host
+ * recorders; sim->step moves to where the device got (all of the batch, or up to a halt). */
+static sg_status finish_batch(sg_sim *sim, cu_data *d, const cu_batch *b) {
+  sg_status st = SG_OK;
+  const int running = 1;
+  const uint64_t step0 = b->step0, S = b->S;
+  CU_TRY(cudaStreamWaitEvent(d->copy, d->batch_done[b->half], 0));
+  CU_TRY(cudaMemcpyAsync(d->h_ctl, d->d_ctl + 1 + b->half, sizeof *d->h_ctl, cudaMemcpyDeviceToHost, d->copy));
+  if (b->mm_used)
+    CU_TRY(cudaMemcpyAsync(d->h_mm_buf, d->d_mm_buf + (uint64_t)b->half * d->mm_cap, b->mm_used * sizeof(double),
+                           cudaMemcpyDeviceToHost, d->copy));
+  CU_TRY(cudaStreamSynchronize(d->copy));
+  const sg_cu_ctl ctl = *d->h_ctl;
+  /* steps that ran: all S, or fewer when the recorder buffer halted the batch */
+  const uint64_t ran = ctl.step - step0;
+  const int in_sequence = ctl.halted ? ctl.step > step0 && ctl.step <= step0 + S : ctl.step == step0 + S;
+  if (ctl.fault == SG_CU_FAULT_NONFINITE && in_sequence && ctl.bad_key != UINT64_MAX)
+    return sg_i_nonfinite_error(sim, (uint32_t)(ctl.bad_key & 0xFFFFFFFFu), step0 + (ctl.bad_key >> 32));
+  if (ctl.fault || !in_sequence || ctl.rec_n > d->rec_cap || ctl.half != b->half) {
+    char spk_msg[160];
+    snprintf(spk_msg, sizeof spk_msg, " spike list overflow (more spikes in one step than its %u entries)", d->spk_cap);
+    sim->poisoned = 1;
+    snprintf(sim->backend_reason, sizeof sim->backend_reason, "cuda: stopped by a device fault (flags 0x%x)", ctl.fault);
+    return sg_i_fail(sim, SG_ERR_OVERFLOW,
+                     "cuda backend: device fault in steps %llu..%llu (flags 0x%x:%s%s%s%s); the simulation stopped at t = %g ms and cannot continue (recordings up to there are kept)",
+                     (unsigned long long)step0, (unsigned long long)(step0 + S - 1), ctl.fault,
+                     (ctl.fault & SG_CU_FAULT_SPIKE_LIST) ? spk_msg : "",
+                     (ctl.fault & SG_CU_FAULT_REC_BUF) || ctl.rec_n > d->rec_cap ? " spike-recorder buffer overflow" : "",
+                     (ctl.fault & SG_CU_FAULT_MM_BUF) ? " multimeter buffer overflow" : "",
+                     !in_sequence || ctl.half != b->half ? " step counter out of sequence" : "", (double)step0 * sim->h);
+  }
+  d->rec_rate = (ctl.rec_n + ran - 1u) / ran;
+  if (ctl.rec_n) {
+    CU_TRY(cudaMemcpyAsync(d->h_rec, d->d_rec + (uint64_t)b->half * d->rec_cap, ctl.rec_n * sizeof *d->h_rec,
+                           cudaMemcpyDeviceToHost, d->copy));
+    CU_TRY(cudaStreamSynchronize(d->copy));
+    sg_i_order_spikes(d->h_rec, ctl.rec_n, d->h_rec_tmp, d->n_rec_src);   /* a step's entries in atomic order */
+  }
+  /* The batch has run on the device and cannot be run again: if its recordings find no room on
+   * the host, the simulation stops here, like after a device fault, with every recording
+   * complete up to the batch's first step (reserving for every batch in advance could ask for
+   * as much host memory as the device's whole recording buffer). */
+  if ((st = reserve_batch(sim, d, ran, ctl.rec_n, due_half(d, b->half)))) {
+    char why[SG_MSG_LEN / 2];
+    snprintf(why, sizeof why, "%.400s", sim->msg);
+    sim->poisoned = 1;
+    snprintf(sim->backend_reason, sizeof sim->backend_reason, "cuda: stopped: no host memory for the recordings of steps %llu..%llu",
+             (unsigned long long)step0, (unsigned long long)(step0 + ran - 1));
+    return sg_i_fail(sim, st, "cuda backend: the recordings of steps %llu..%llu found no room (%s); the simulation stopped at t = %g ms and cannot continue (recordings up to there are kept)",
+                     (unsigned long long)step0, (unsigned long long)(step0 + ran - 1), why, (double)step0 * sim->h);
+  }
+  sim->step = step0 + ran;
+  sim->stats.neuron_updates += ran * d->n_neurons;
+  sim->stats.spikes += ctl.n_spikes;
+  sim->stats.syn_events += ctl.n_events;
+  return deliver_records(sim, d, step0, ran, ctl.rec_n, due_half(d, b->half));
+fail:
+  return st;
+}
+
+/* Batches of steps, two in flight: while the device runs one, the host downloads, orders and
+ * records the one before it (the halves of the recording buffers alternate). A batch the device
+ * halted early (sg_cu_advance) leaves the one enqueued behind it doing nothing (it finds the step
+ * short of its start: sg_cuda_begin_batch); the next is planned from where the device stopped. */
 static sg_status cu_run(sg_sim *sim, uint64_t n_steps) {
   sg_status st = SG_OK;
   const int running = 1;
@@ -1404,66 +1517,26 @@ static sg_status cu_run(sg_sim *sim, uint64_t n_steps) {
   if (!d || !d->ready) return sg_i_fail(sim, SG_ERR_STATE, "cuda backend: run before a successful prepare");
   if (d->P > 1) return cu_run_ranks(sim, n_steps);
   sim->state_on_device = 1;
-  uint64_t done = 0;
-  while (done < n_steps) {
-    uint64_t mm_used = 0;
-    const uint64_t S = plan_batch(sim, d, n_steps - done, &mm_used);
-    const uint64_t step0 = sim->step;
-    /* rec_halt: the step end halts the batch when fewer than n_rec_src entries are left */
-    *d->h_ctl = (sg_cu_ctl){.step = step0, .base = step0, .bad_key = UINT64_MAX, .pois_from = d->pois_from,
-                            .rec_halt = d->n_rec_src ? d->rec_cap - d->n_rec_src + 1u : 0u};
-    CU_TRY(cudaMemcpyAsync(d->d_ctl, d->h_ctl, sizeof *d->h_ctl, cudaMemcpyHostToDevice, d->stream));
-    if (d->n_mm_ent)
-      CU_TRY(cudaMemcpyAsync(d->d_due, d->h_due, S * d->n_mm * sizeof(uint64_t), cudaMemcpyHostToDevice, d->stream));
-    if ((st = launch_steps(sim, d, S))) return st;
-    CU_TRY(cudaMemcpyAsync(d->h_ctl, d->d_ctl, sizeof *d->h_ctl, cudaMemcpyDeviceToHost, d->stream));
-    if (mm_used)
-      CU_TRY(cudaMemcpyAsync(d->h_mm_buf, d->d_mm_buf, mm_used * sizeof(double), cudaMemcpyDeviceToHost, d->stream));
-    CU_TRY(cudaStreamSynchronize(d->stream));
-    const sg_cu_ctl ctl = *d->h_ctl;
-    /* steps that ran: all S, or fewer when the recorder buffer halted the batch */
-    const uint64_t ran = ctl.step - step0;
-    const int in_sequence = ctl.halted ? ctl.step > step0 && ctl.step <= step0 + S : ctl.step == step0 + S;
-    if (ctl.fault == SG_CU_FAULT_NONFINITE && in_sequence && ctl.bad_key != UINT64_MAX)
-      return sg_i_nonfinite_error(sim, (uint32_t)(ctl.bad_key & 0xFFFFFFFFu), step0 + (ctl.bad_key >> 32));
-    if (ctl.fault || !in_sequence || ctl.rec_n > d->rec_cap) {
-      char spk_msg[160];
-      snprintf(spk_msg, sizeof spk_msg, " spike list overflow (more spikes in one step than its %u entries)", d->spk_cap);
-      sim->poisoned = 1;
-      snprintf(sim->backend_reason, sizeof sim->backend_reason, "cuda: stopped by a device fault (flags 0x%x)", ctl.fault);
-      return sg_i_fail(sim, SG_ERR_OVERFLOW,
-                       "cuda backend: device fault in steps %llu..%llu (flags 0x%x:%s%s%s%s); the simulation stopped at t = %g ms and cannot continue (recordings up to there are kept)",
-                       (unsigned long long)step0, (unsigned long long)(step0 + S - 1), ctl.fault,
-                       (ctl.fault & SG_CU_FAULT_SPIKE_LIST) ? spk_msg : "",
-                       (ctl.fault & SG_CU_FAULT_REC_BUF) || ctl.rec_n > d->rec_cap ? " spike-recorder buffer overflow" : "",
-                       (ctl.fault & SG_CU_FAULT_MM_BUF) ? " multimeter buffer overflow" : "",
-                       !in_sequence ? " step counter out of sequence" : "", (double)step0 * sim->h);
+  const uint64_t end = sim->step + n_steps;
+  *d->h_ctl = (sg_cu_ctl){.step = sim->step, .bad_key = UINT64_MAX};   /* the device's step counter */
+  CU_TRY(cudaMemcpyAsync(d->d_ctl, d->h_ctl, sizeof *d->h_ctl, cudaMemcpyHostToDevice, d->stream));
+  cu_batch q[2];
+  int nq = 0;
+  uint32_t half = 0;
+  uint64_t next = sim->step;   /* where the next batch starts if the ones in flight run whole */
+  while (nq || next < end) {
+    if (nq < 2 && next < end) {
+      if ((st = enqueue_batch(sim, d, &q[nq], next, end - next, half))) return st;
+      next += q[nq++].S;
+      half ^= 1u;
+      if (nq < 2 && next < end) continue;   /* a second batch in flight before the first is read */
     }
-    d->rec_rate = (ctl.rec_n + ran - 1u) / ran;
-    if (ctl.rec_n) {
-      CU_TRY(cudaMemcpyAsync(d->h_rec, d->d_rec, ctl.rec_n * sizeof *d->h_rec, cudaMemcpyDeviceToHost, d->stream));
-      CU_TRY(cudaStreamSynchronize(d->stream));
-      sg_i_order_spikes(d->h_rec, ctl.rec_n, d->h_rec_tmp, d->n_rec_src);   /* a step's entries in atomic order */
+    if (q[0].step0 == sim->step) {   /* else: behind a halted batch, it did nothing */
+      if ((st = finish_batch(sim, d, &q[0]))) return st;
+      if (sim->step < q[0].step0 + q[0].S) next = sim->step;   /* halted: plan again from there */
     }
-    /* The batch has run on the device and cannot be run again: if its recordings find no room on
-     * the host, the simulation stops here, like after a device fault, with every recording
-     * complete up to the batch's first step (reserving for every batch in advance could ask for
-     * as much host memory as the device's whole recording buffer). */
-    if ((st = reserve_batch(sim, d, ran, ctl.rec_n))) {
-      char why[SG_MSG_LEN / 2];
-      snprintf(why, sizeof why, "%.400s", sim->msg);
-      sim->poisoned = 1;
-      snprintf(sim->backend_reason, sizeof sim->backend_reason, "cuda: stopped: no host memory for the recordings of steps %llu..%llu",
-               (unsigned long long)step0, (unsigned long long)(step0 + ran - 1));
-      return sg_i_fail(sim, st, "cuda backend: the recordings of steps %llu..%llu found no room (%s); the simulation stopped at t = %g ms and cannot continue (recordings up to there are kept)",
-                       (unsigned long long)step0, (unsigned long long)(step0 + ran - 1), why, (double)step0 * sim->h);
-    }
-    sim->step = step0 + ran;
-    sim->stats.neuron_updates += ran * d->n_neurons;
-    sim->stats.spikes += ctl.n_spikes;
-    sim->stats.syn_events += ctl.n_events;
-    if ((st = deliver_records(sim, d, step0, ran, ctl.rec_n))) return st;
-    done += ran;
+    q[0] = q[1];
+    --nq;
   }
   return SG_OK;
 fail:
@@ -1777,7 +1850,7 @@ static sg_status cu_run_ranks(sg_sim *sim, uint64_t n_steps) {
   sim->state_on_device = 1;
   while (done < n_steps && !stop) {
     uint64_t mm_used = 0, s = 0;
-    const uint64_t S = plan_batch(sim, d, n_steps - done, &mm_used), step0 = sim->step;
+    const uint64_t S = plan_batch(sim, d, sim->step, n_steps - done, &mm_used, d->h_due), step0 = sim->step;
     *d->h_ctl = (sg_cu_ctl){.step = step0, .base = step0, .bad_key = UINT64_MAX, .pois_from = d->pois_from};
     if (st == SG_OK) {
       CU_TRY(cudaMemcpyAsync(d->d_ctl, d->h_ctl, sizeof *d->h_ctl, cudaMemcpyHostToDevice, d->stream));

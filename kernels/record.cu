@@ -28,6 +28,7 @@ __global__ void record_spikes_kernel(sg_cu_ctl *ctl, const uint8_t *__restrict__
   const uint32_t n = sg_cu_spike_count(ctl, sp);
   const uint64_t stamp = ctl->step + 1;
   const uint64_t stride = sg_cu_grid_threads();
+  buf += ctl->half ? cap : 0u;   /* the half the host is not reading */
   for (uint64_t w0 = sg_cu_warp_first(); w0 < n; w0 += stride) {
     const uint64_t q = w0 + (threadIdx.x & 31u);
     uint32_t row = 0;
@@ -54,13 +55,15 @@ __global__ void record_spikes_kernel(sg_cu_ctl *ctl, const uint8_t *__restrict__
 
 __global__ void sample_multimeters_kernel(sg_cu_ctl *ctl, sg_cu_mm_args a, sg_cu_spikes sp, int last) {
   const uint64_t s = ctl->step - ctl->base;
-  const uint64_t *due = a.due + (s < a.due_steps ? s : 0u) * a.n_mm;
+  const uint64_t half = ctl->half ? 1u : 0u;   /* the halves the host is not reading */
+  const uint64_t *due = a.due + (half * a.due_steps + (s < a.due_steps ? s : 0u)) * a.n_mm;
+  double *buf = a.buf + half * a.cap;
   SG_CU_GRID_LOOP(e, s < a.due_steps && !ctl->halted ? a.n_entries : 0u) {
     const uint32_t m = a.mm[e];
     const uint64_t off = due[m];
     if (off == SG_CU_NOT_DUE) continue;
     const uint64_t at = off + (e - a.first[m]);
-    if (at < a.cap) a.buf[at] = *a.addr[e];
+    if (at < a.cap) buf[at] = *a.addr[e];
     else atomicOr(&ctl->fault, (unsigned)SG_CU_FAULT_MM_BUF);
   }
   if (last) sg_cu_step_end(ctl, sp);

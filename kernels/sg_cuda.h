@@ -55,6 +55,8 @@ typedef struct sg_cu_ctl {
                            (the buffer could not take one more step of every recorded sender)  */
   uint32_t halted;      /* set by that step end: the batch's remaining steps do nothing (every
                            kernel returns, the step is not advanced); the host sees ctl.step   */
+  uint32_t half;        /* which half of the double-buffered recording buffers (spikes, samples,
+                           due table) the batch writes, while the host reads the other one    */
   uint32_t blocks_done; /* blocks of the step's last kernel that have finished (then reset)  */
   uint32_t fault;       /* SG_CU_FAULT_* bits                                                 */
 } sg_cu_ctl;
@@ -205,6 +207,12 @@ cudaError_t sg_cuda_sample_multimeters(sg_cu_ctl *ctl, sg_cu_mm_args a, sg_cu_sp
                                        unsigned block, cudaStream_t s);
 /* The end of the step as a launch of its own, when no launch above ends it. */
 cudaError_t sg_cuda_advance_step(sg_cu_ctl *ctl, sg_cu_spikes sp, cudaStream_t s);
+/* The start of a batch of steps at step `start`, which writes recording half `half`: the batch's
+ * counters reset. A batch enqueued behind one that the device halted early finds ctl.step short of
+ * `start` and stays halted: every step of it does nothing (the host plans the next one from where
+ * the device stopped). */
+cudaError_t sg_cuda_begin_batch(sg_cu_ctl *ctl, uint64_t start, uint32_t half, uint64_t pois_from, uint64_t rec_halt,
+                                cudaStream_t s);
 
 /* Whether the device can run this build's kernels: cudaFuncGetAttributes on one of them, which
  * fails with cudaErrorNoKernelImageForDevice when the build has no image (SASS or PTX) for the

@@ -163,6 +163,32 @@ extern "C" cudaError_t sg_cuda_advance_step(sg_cu_ctl *ctl, sg_cu_spikes sp, cud
   return cudaGetLastError();
 }
 
+/* begin_batch_kernel: one thread resets the control block for a batch (sg_cuda_begin_batch). */
+__global__ void begin_batch_kernel(sg_cu_ctl *ctl, uint64_t start, uint32_t half, uint64_t pois_from,
+                                   uint64_t rec_halt) {
+  if (blockIdx.x != 0 || threadIdx.x != 0) return;
+  if (ctl->step != start) {   /* behind a batch halted early: this one does nothing */
+    ctl->halted = 1u;
+    return;
+  }
+  ctl->base = start;
+  ctl->spk_acc = 0;
+  ctl->rec_n = ctl->n_spikes = ctl->n_events = 0;
+  ctl->bad_key = UINT64_MAX;
+  ctl->pois_from = pois_from;
+  ctl->rec_halt = rec_halt;
+  ctl->halted = 0u;
+  ctl->half = half;
+  ctl->blocks_done = 0u;
+  ctl->fault = 0u;
+}
+
+extern "C" cudaError_t sg_cuda_begin_batch(sg_cu_ctl *ctl, uint64_t start, uint32_t half, uint64_t pois_from,
+                                           uint64_t rec_halt, cudaStream_t s) {
+  begin_batch_kernel<<<1, 32, 0, s>>>(ctl, start, half, pois_from, rec_halt);
+  return cudaGetLastError();
+}
+
 extern "C" cudaError_t sg_cuda_probe_image(void) {
   cudaFuncAttributes a;
   return cudaFuncGetAttributes(&a, (const void *)advance_step_kernel);

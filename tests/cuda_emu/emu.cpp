@@ -33,7 +33,9 @@
  *
  * SG_EMU_NO_KERNEL_IMAGE=1 makes cudaFuncGetAttributes fail with cudaErrorNoKernelImageForDevice, as a
  * real device does whose architecture the build has no image for (tests/cuda_emu/probe_check.c).
- * Events (cudaEventRecord, cudaEventElapsedTime) take the host clock when the stream reaches them.
+ * Events (cudaEventRecord, cudaEventElapsedTime) take the host clock when the stream reaches them;
+ * cudaStreamWaitEvent runs the recording stream's whole queue (up to the event and beyond: the
+ * schedule that exposes a download racing later work) when the waiting stream runs it.
  *
  * What it cannot model: real concurrency (memory races, atomics that interleave), streams that
  * overlap each other, resource limits (registers, shared memory,
@@ -302,7 +304,7 @@ void emu::launch_fn(unsigned grid, unsigned block, cudaStream_t stream, std::fun
 }
 
 struct emu_graph { std::vector<std::function<void()>> launches; };
-struct emu_event { double t_ms = 0.0; bool done = false; };
+struct emu_event { double t_ms = 0.0; bool done = false; cudaStream_t stream = nullptr; };
 struct emu_stream { int unused; };
 
 extern "C" {
@@ -473,11 +475,29 @@ cudaError_t cudaEventRecord(cudaEvent_t ev, cudaStream_t st) {
   INJECT(cudaErrorInvalidValue);
   if (capturing) die("cudaEventRecord during stream capture (not used by the backend)");
   ev->done = false;
+  ev->stream = st;
   enqueue(st, [ev]() {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     ev->t_ms = 1e3 * (double)ts.tv_sec + 1e-6 * (double)ts.tv_nsec;
     ev->done = true;
+  });
+  return cudaSuccess;
+}
+/* The waiting stream, when it runs this, first runs the recording stream's queue up to the event
+ * and then on to its end: a device may run the later work of that stream before the waiting
+ * stream's next operation, and running it first shows a download that reads a buffer the later
+ * work writes (the cuda backend's double-buffered recording, cu_run). */
+cudaError_t cudaStreamWaitEvent(cudaStream_t st, cudaEvent_t ev, unsigned) {
+  INJECT(cudaErrorInvalidValue);
+  if (capturing) die("cudaStreamWaitEvent during stream capture (not used by the backend)");
+  enqueue(st, [ev]() {
+    auto &q = queued[ev->stream];
+    while (!q.empty()) {
+      std::function<void()> op = std::move(q.front());
+      q.erase(q.begin());
+      op();
+    }
   });
   return cudaSuccess;
 }
