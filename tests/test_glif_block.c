@@ -12,6 +12,10 @@
  *      carried), refractory nodes, carried step sizes from 0 (= h) to tiny and huge, inputs strong
  *      enough to make the solver reject trial steps, a stiff synapse (tau 1e-5 ms) that exceeds the
  *      vector solver's cap and goes scalar, and a blow-up (C_m 1e-9 pF) that reports non-finite.
+ *      The lengths take every path of the block step: SG_GLIF_GROUPS vectors side by side (groups
+ *      that finish together and apart), one vector, the scalar tail; the lane-wise finish
+ *      (sg_glif_vfinish) on vectors whose lanes all finished, the per-lane finish beside a lane
+ *      over the cap.
  * Each comparison counts mismatches; a negative control changes one input bit on the block side
  * and asserts that it is found. Coverage counters assert that the interesting paths ran. */
 /* SPDX-License-Identifier: MIT */
