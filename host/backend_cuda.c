@@ -692,7 +692,8 @@ static sg_status upload_update_tables(sg_sim *sim, cu_data *d) {
       if (cp->model != up->model) continue;
       t[n++] = (sg_cu_upd_pop){.coef = cp->d_coef, .coef_stride = cp->coef_per_node ? 1u : 0u, .view = cp->view,
                                .first_id = cp->pop->first, .n = cp->n, .begin = cp->lo, .end = cp->hi,
-                               .input_base = cp->pop->input_base, .fed_ports = cp->pop->fed_ports,
+                               .input_base = cp->pop->input_base, .in_lo = cp->pop->in_lo, .in_gap = cp->pop->in_gap,
+                               .fed_ports = cp->pop->fed_ports,
                                .block0 = block0, .blocks = cp->grid};
       block0 += cp->grid;
     }
@@ -833,21 +834,22 @@ static void gen_table_put(gen_table *t, uint64_t at, uint32_t g, uint32_t j, uin
   t->gen[at] = g; t->j[at] = j; t->delay[at] = delay; t->input[at] = input; t->weight[at] = w;
 }
 
-/* The neuron that ring input `in` feeds, as its row (global id - 1), or UINT64_MAX: a binary search
- * over the neuron populations sorted by input_base (by[0 .. n)). */
+/* The neuron that generator input `in` feeds (the generator CSR numbers inputs as one process
+ * does: input_gbase, host/csr.c), as its row (global id - 1), or UINT64_MAX: a binary search over
+ * the neuron populations sorted by input_gbase (by[0 .. n)). */
 static uint64_t neuron_row_of_input(sg_pop *const *by, size_t n, uint64_t in) {
-  size_t lo = 0, hi = n;   /* first population with input_base > in */
+  size_t lo = 0, hi = n;   /* first population with input_gbase > in */
   while (lo < hi) {
     const size_t mid = lo + (hi - lo) / 2;
-    if (by[mid]->input_base <= in) lo = mid + 1; else hi = mid;
+    if (by[mid]->input_gbase <= in) lo = mid + 1; else hi = mid;
   }
   if (lo == 0) return UINT64_MAX;
   const sg_pop *p = by[lo - 1];
-  if (p->n == 0 || in - p->input_base >= (uint64_t)p->n_ports * p->n) return UINT64_MAX;
-  return p->first - 1u + (in - p->input_base) % p->n;
+  if (p->n == 0 || in - p->input_gbase >= (uint64_t)p->n_ports * p->n) return UINT64_MAX;
+  return p->first - 1u + (in - p->input_gbase) % p->n;
 }
 static int cmp_input_base(const void *a, const void *b) {
-  const uint64_t x = (*(sg_pop *const *)a)->input_base, y = (*(sg_pop *const *)b)->input_base;
+  const uint64_t x = (*(sg_pop *const *)a)->input_gbase, y = (*(sg_pop *const *)b)->input_gbase;
   return x < y ? -1 : x > y;
 }
 
@@ -880,9 +882,12 @@ static sg_status stage_generators(sg_sim *sim, const cu_data *d, const cu_plan *
         const int drive = G->model == SG_MODEL_poisson_generator && sg_gen_poisson_small(G);
         const uint64_t node = drive || d->P > 1 ? neuron_row_of_input(by, d->n_pops, gc->input[j]) : UINT64_MAX;
         if (d->P > 1 && node != UINT64_MAX && !sg_i_rank_owns(sim, node + 1)) continue;   /* another rank's target */
+        /* the target's input in this rank's ring (the CSR's is the network's numbering) */
+        const uint32_t in = d->P > 1 ? sg_i_local_input(sim, gc->input[j]) : gc->input[j];
+        if (in == SG_NO_INPUT) continue;
         gen_table *t = drive && node < pl->n_nodes ? &tmp : &s->rest;
         if (t == &tmp) { s->pois_node[tmp.n] = node; s->pois_row[node + 2]++; }
-        gen_table_put(t, t->n++, (uint32_t)g, (uint32_t)(j - first_syn), gc->seg_delay[seg], gc->input[j], gc->weight[j]);
+        gen_table_put(t, t->n++, (uint32_t)g, (uint32_t)(j - first_syn), gc->seg_delay[seg], in, gc->weight[j]);
       }
   }
   if (e != n_gs) {
