@@ -203,7 +203,7 @@ static size_t bl_step_both(const sg_glif_cond_coef *c, block_fn blk, uint64_t i0
   memset(&va, 0, sizeof va);
   memset(&vb, 0, sizeof vb);
   for (int r = 0; r < SG_GLIF_COND_N_STATE; ++r) { va.s[r] = gA[r]; vb.s[r] = gB[r]; }
-  const sg_step_ctx ctx = {1, 7, 1, BN, ~(uint64_t)0};
+  const sg_step_ctx ctx = {1, 7, 1, BN, ~(uint64_t)0, 0, 0};
   uint32_t ref[BN], nref = 0;
   for (uint32_t j = 0; j < cnt; ++j) {
     g_refr += gA[SG_GLIF_COND_S_refractory_steps][i0 + j] > 0.0;
