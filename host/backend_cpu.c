@@ -140,7 +140,9 @@ typedef struct cpu_data {
   size_t xcap;               /* spikes the buffers hold */
   int64_t *hdr_all;          /* [P]: every rank's spikes in the window */
   int *xcnt, *xdsp;          /* [P] */
-  uint8_t *in_local;         /* [n_inputs]: 1 for the inputs of this rank's nodes (procedural) */
+  uint32_t *gen_in;          /* [gen_csr.n_syn]: each generator synapse's input in this rank's ring,
+                              * SG_NO_INPUT for other ranks' nodes (the CSR's inputs are the
+                              * network's, host/csr.c); NULL in one process (they are the same) */
   uint64_t run_events;       /* this rank's synaptic events of the current run (summed at its end) */
   _Alignas(64) atomic_uint bar_count;   /* the step loop's barrier (see barrier()) */
   _Alignas(64) atomic_uint bar_gen;
@@ -199,10 +201,10 @@ static void free_exchange(cpu_data *d) {
   if (d->rx)
     for (int r = 0; r < d->P; ++r) free(d->rx[r] ? d->rx[r]->pop_end : NULL), free(d->rx[r]);
   free(d->rx); free(d->rx_spk); free(d->rx_mul); free(d->rx_stp); free(d->sbuf); free(d->rbuf);
-  free(d->hdr_all); free(d->xcnt); free(d->xdsp); free(d->in_local);
+  free(d->hdr_all); free(d->xcnt); free(d->xdsp); free(d->gen_in);
   free(d->share_lo); free(d->share_hi);
   d->rx = NULL; d->rx_spk = d->rx_mul = d->sbuf = d->rbuf = NULL; d->rx_stp = NULL;
-  d->hdr_all = NULL; d->xcnt = d->xdsp = NULL; d->in_local = NULL;
+  d->hdr_all = NULL; d->xcnt = d->xdsp = NULL; d->gen_in = NULL;
   d->share_lo = d->share_hi = NULL; d->xcap = 0;
 }
 
@@ -298,6 +300,22 @@ static sg_status reserve_records(sg_sim *sim, const cpu_data *d, uint64_t k, uin
   return st;
 }
 
+/* The targets t0 .. t1 - 1 of procedural projection j that are this rank's nodes (all in one
+ * process): the only ones with inputs here (docs/mpi.md §3). */
+static void proc_local_targets(const sg_sim *sim, size_t j, uint64_t *t0, uint64_t *t1) {
+  const sg_proc *P = &sim->proc[j].d;
+  const sg_pop *tp = sim->proc[j].tpop;
+  const uint64_t base = P->post0 - P->pop_first;   /* target t is node base + t */
+  const uint64_t lo = tp->own_lo > base ? tp->own_lo - base : 0, hi = tp->own_hi > base ? tp->own_hi - base : 0;
+  *t0 = lo < P->npost ? lo : P->npost;
+  *t1 = hi < P->npost ? hi : P->npost;
+}
+
+/* The generator synapses' inputs in this rank's ring (SG_NO_INPUT: another rank's node). */
+static inline const uint32_t *gen_inputs(const sg_sim *sim, const cpu_data *d) {
+  return d->gen_in ? d->gen_in : sim->gen_csr.input;
+}
+
 /* Ownership sample: every s-th synapse of the neuron CSR counts for its target input. */
 static sg_status make_own_prefix(sg_sim *sim, cpu_data *d) {
   free(d->own_prefix);
@@ -321,8 +339,12 @@ static sg_status make_own_prefix(sg_sim *sim, cpu_data *d) {
     const int pos = !(P->w_fixed && P->w_val < 0.0f), neg = !(P->w_fixed && P->w_val >= 0.0f);
     for (int sgn = 0; sgn < 2; ++sgn) {
       if (!(sgn ? neg : pos) || (sgn && P->port_neg == P->port && pos)) continue;
-      const uint64_t a = P->input_base + (uint64_t)(sgn ? P->port_neg : P->port) * P->pop_n + (P->post0 - P->pop_first);
-      for (uint64_t t = 0; t < P->npost && a + t < ni; ++t) d->own_prefix[a + t + 1]++;
+      uint64_t t0, t1;
+      proc_local_targets(sim, j, &t0, &t1);
+      for (uint64_t t = t0; t < t1; ++t) {
+        const uint64_t a = P->input_base + (uint64_t)(sgn ? P->port_neg : P->port) * (P->pop_n - P->in_gap) + (P->post0 + t - P->pop_first - P->in_lo);
+        if (a < ni) d->own_prefix[a + 1]++;
+      }
     }
   }
   for (uint64_t i = 0; i < ni; ++i) d->own_prefix[i + 1] += d->own_prefix[i];
@@ -393,21 +415,18 @@ static sg_status make_ranks(sg_sim *sim, cpu_data *d) {
   d->hdr_all = malloc((size_t)d->P * sizeof *d->hdr_all);
   d->xcnt = malloc((size_t)d->P * sizeof *d->xcnt);
   d->xdsp = malloc((size_t)d->P * sizeof *d->xdsp);
-  d->in_local = calloc(sim->n_inputs ? sim->n_inputs : 1, 1);
+  const sg_csr *gc = &sim->gen_csr;
+  const uint64_t n_gsyn = gc->row_seg ? gc->n_syn : 0;
+  d->gen_in = malloc((n_gsyn ? n_gsyn : 1) * sizeof *d->gen_in);
   if (!d->rx || !d->rx_spk || !d->rx_mul || !d->rx_stp || !d->sbuf || !d->rbuf || !d->hdr_all || !d->xcnt ||
-      !d->xdsp || !d->in_local)
+      !d->xdsp || !d->gen_in)
     return sg_i_fail(sim, SG_ERR_NOMEM, "cpu backend: out of memory for the MPI spike exchange");
   for (int r = 0; r < d->P; ++r) {
     d->rx[r] = calloc(1, sizeof *d->rx[r]);
     if (!d->rx[r] || !(d->rx[r]->pop_end = calloc(np + 1, sizeof *d->rx[r]->pop_end)))
       return sg_i_fail(sim, SG_ERR_NOMEM, "cpu backend: out of memory for the MPI spike exchange");
   }
-  for (size_t p = 0; p < np; ++p) {
-    const sg_pop *pop = sim->pops[p];
-    if (pop->model->kind != SG_KIND_NEURON) continue;
-    for (uint32_t q = 0; q < pop->n_ports; ++q)
-      memset(d->in_local + pop->input_base + (uint64_t)q * pop->n + d->share_lo[p], 1, d->share_hi[p] - d->share_lo[p]);
-  }
+  for (uint64_t j = 0; j < n_gsyn; ++j) d->gen_in[j] = sg_i_local_input(sim, gc->input[j]);
   return SG_OK;
 }
 
@@ -539,8 +558,9 @@ static inline uint32_t compact(const uint32_t *SG_RESTRICT in, const float *SG_R
 /* spike, step current and noise generators (master only, nobody else touches the ring then):
  * sg_gen_advance (include/sg/stim/advance.h, also the cuda backend's) moves each to step k and
  * says what the step sends; the generator's targets get it here. */
-static void run_serial_generators(sg_sim *sim, uint64_t k) {
+static void run_serial_generators(sg_sim *sim, const cpu_data *d, uint64_t k) {
   const sg_csr *c = &sim->gen_csr;
+  const uint32_t *in = gen_inputs(sim, d);   /* SG_NO_INPUT: another rank's node */
   const uint32_t mask = sg_ring_mask(sim->ring_len);
   const uint64_t ni = sim->n_inputs;
   for (size_t g = 0; g < sim->n_gens; ++g) {
@@ -558,14 +578,15 @@ static void run_serial_generators(sg_sim *sim, uint64_t k) {
         for (uint64_t s = s0, j = first_syn; s < s1; ++s) {
           int64_t *slot = sg_ring_slot(sim->ring, k + c->seg_delay[s], mask, ni);
           for (; j < c->seg_end[s]; ++j)
-            slot[c->input[j]] += sg_fx_mul_count(sg_fx_from_double((double)c->weight[j] * sim->gen_w[e]), sim->gen_m[e]);
+            if (in[j] != SG_NO_INPUT) slot[in[j]] += sg_fx_mul_count(sg_fx_from_double((double)c->weight[j] * sim->gen_w[e]), sim->gen_m[e]);
         }
       }
       break;
     case SG_MODEL_step_current_generator:
       for (uint64_t s = s0, j = first_syn; s < s1; ++s) {
         int64_t *slot = sg_ring_slot(sim->ring, k + c->seg_delay[s], mask, ni);
-        for (; j < c->seg_end[s]; ++j) slot[c->input[j]] += sg_fx_from_double(now.amp * (double)c->weight[j]);
+        for (; j < c->seg_end[s]; ++j)
+          if (in[j] != SG_NO_INPUT) slot[in[j]] += sg_fx_from_double(now.amp * (double)c->weight[j]);
       }
       break;
     case SG_MODEL_noise_generator: {
@@ -576,7 +597,8 @@ static void run_serial_generators(sg_sim *sim, uint64_t k) {
       }
       for (uint64_t s = s0, j = first_syn; s < s1; ++s) {
         int64_t *slot = sg_ring_slot(sim->ring, k + c->seg_delay[s], mask, ni);
-        for (; j < c->seg_end[s]; ++j) slot[c->input[j]] += sg_fx_from_double(vals[j - first_syn] * (double)c->weight[j]);
+        for (; j < c->seg_end[s]; ++j)
+          if (in[j] != SG_NO_INPUT) slot[in[j]] += sg_fx_from_double(vals[j - first_syn] * (double)c->weight[j]);
       }
       break;
     }
@@ -604,6 +626,7 @@ static void poisson_counts(const sg_sim *sim, const sg_gen *G, const ptab *P, ui
 /* One thread: counts and events of every active Poisson generator, block by block. */
 static void poisson_single(sg_sim *sim, cpu_data *d, thr_data *me, uint64_t k) {
   const sg_csr *c = &sim->gen_csr;
+  const uint32_t *in = gen_inputs(sim, d);   /* SG_NO_INPUT (another rank's node) is outside [0, ni) */
   const uint32_t mask = sg_ring_mask(sim->ring_len);
   const uint32_t ni = (uint32_t)sim->n_inputs;
   for (size_t g = 0; g < d->n_gens; ++g) {
@@ -618,7 +641,7 @@ static void poisson_single(sg_sim *sim, cpu_data *d, thr_data *me, uint64_t k) {
       for (uint64_t b = jb; b < je; b += BLK) {
         const uint32_t n = (uint32_t)(je - b < BLK ? je - b : BLK);
         poisson_counts(sim, G, &d->ptab[g], k, b - first, n, cnt, me);
-        const uint32_t m = compact(c->input + b, c->weight + b, cnt, n, 0, ni, me->ci, me->cw, me->cc);
+        const uint32_t m = compact(in + b, c->weight + b, cnt, n, 0, ni, me->ci, me->cw, me->cc);
         add_counts(slot, me->ci, me->cw, me->cc, m, me->cv);
       }
     }
@@ -642,6 +665,7 @@ static void poisson_draw(sg_sim *sim, cpu_data *d, thr_data *me, uint64_t k, int
 /* P3: the Poisson events into the inputs this thread owns */
 static void poisson_apply(sg_sim *sim, cpu_data *d, thr_data *me, uint64_t k, uint32_t lo, uint32_t len) {
   const sg_csr *c = &sim->gen_csr;
+  const uint32_t *in = gen_inputs(sim, d);   /* SG_NO_INPUT (another rank's node) is outside every [lo, lo + len) */
   const uint32_t mask = sg_ring_mask(sim->ring_len);
   for (size_t g = 0; g < d->n_gens; ++g) {
     if (!poisson_active(sim, d, g, k)) continue;
@@ -654,7 +678,7 @@ static void poisson_apply(sg_sim *sim, cpu_data *d, thr_data *me, uint64_t k, ui
       const uint64_t jb = sg_csr_seg_begin(c->seg_end, s), je = c->seg_end[s];
       for (uint64_t b = jb; b < je; b += BLK) {
         const uint32_t n = (uint32_t)(je - b < BLK ? je - b : BLK);
-        const uint32_t m = compact(c->input + b, c->weight + b, cnt + (b - first), n, lo, len, me->ci, me->cw, me->cc);
+        const uint32_t m = compact(in + b, c->weight + b, cnt + (b - first), n, lo, len, me->ci, me->cw, me->cc);
         add_counts(slot, me->ci, me->cw, me->cc, m, me->cv);
       }
     }
@@ -710,7 +734,7 @@ static void update_neurons(sg_sim *sim, const cpu_data *d, thr_data *me, uint64_
     sg_view view;
     memset(&view, 0, sizeof view);
     for (uint32_t r = 0; r < pop->model->n_state; ++r) view.s[r] = pop->state[r];
-    const sg_step_ctx ctx = {sim->cfg.seed, k, pop->first, n, pop->fed_ports};
+    const sg_step_ctx ctx = {sim->cfg.seed, k, pop->first, n, pop->fed_ports, pop->in_gap, pop->in_lo};
     int64_t *slot = slot_k + pop->input_base;
     if (pop->model->cpu_block_step && !pop->coef_per_node) {
       const int draws = pop->model->cpu_block_draws;
@@ -816,19 +840,22 @@ static void proc_flush(thr_data *me, uint32_t n) {
   for (uint32_t j = 0; j < n; ++j) *me->pp[j] += me->cv[j];
 }
 
-static int unit_owned(const sg_proc *P, uint64_t s, uint64_t u, uint32_t lo, uint32_t len) {
+static int unit_owned(const sg_proc *P, uint64_t s, uint64_t u, uint64_t tl0, uint64_t tl1, uint32_t lo, uint32_t len) {
   uint64_t t0, t1;
   sg_proc_unit_span(P, s, u, &t0, &t1);
-  const uint64_t a = P->post0 + t0 - P->pop_first, b = P->post0 + t1 - P->pop_first;
+  if (t0 < tl0) t0 = tl0;   /* this rank's targets of the unit */
+  if (t1 > tl1) t1 = tl1;
+  if (t0 >= t1) return 0;
+  const uint64_t a = P->post0 + t0 - P->pop_first - P->in_lo, b = P->post0 + t1 - P->pop_first - P->in_lo;
   for (int neg = 0; neg < 2; ++neg) {
-    const uint64_t base = P->input_base + (uint64_t)(neg ? P->port_neg : P->port) * P->pop_n;
+    const uint64_t base = P->input_base + (uint64_t)(neg ? P->port_neg : P->port) * (P->pop_n - P->in_gap);
     if (base + a < (uint64_t)lo + len && base + b > lo) return 1;
   }
   return 0;
 }
 
 static void deliver_proc(const sg_sim *sim, thr_data *me, thr_data *const *lists, int n_lists, uint64_t k,
-                         uint32_t W, uint32_t lo, uint32_t len, int owned, const uint8_t *in_local) {
+                         uint32_t W, uint32_t lo, uint32_t len, int owned) {
   const uint32_t mask = sg_ring_mask(sim->ring_len);
   const uint64_t ni = sim->n_inputs;
   uint64_t events = 0;
@@ -836,6 +863,8 @@ static void deliver_proc(const sg_sim *sim, thr_data *me, thr_data *const *lists
   for (size_t j = 0; j < sim->n_proc; ++j) {
     const sg_proc *P = &sim->proc[j].d;
     const uint32_t *count = sim->proc[j].count;
+    uint64_t tl0, tl1;   /* this rank's targets: the only ones with inputs here */
+    proc_local_targets(sim, j, &tl0, &tl1);
     for (uint32_t w = 0; w < W; ++w)
       for (int ql = 0; ql < n_lists; ++ql)
         for (size_t q = 0; q < lists[ql]->n_spk; ++q) {
@@ -846,16 +875,16 @@ static void deliver_proc(const sg_sim *sim, thr_data *me, thr_data *const *lists
           const uint64_t s = sg - P->pre0, U = sg_proc_units(P, count, s);
           const uint32_t mult = src->mul[q];
           for (uint64_t u = 0; u < U; ++u) {
-            if (owned && !unit_owned(P, s, u, lo, len)) continue;
+            if (owned && !unit_owned(P, s, u, tl0, tl1, lo, len)) continue;
             sg_proc_it it;
             uint64_t t, ke, ks, input;
             float wt;
             uint32_t d;
             sg_proc_unit_begin(P, s, u, &it);
             while (sg_proc_unit_target(P, &it, &t, &ke, &ks)) {
+              if (t - tl0 >= tl1 - tl0) continue;   /* another rank's target */
               sg_proc_synapse(P, t, ke, ks, &input, &wt, &d);
               if (owned && input - lo >= len) continue;
-              if (in_local && !in_local[input]) continue;   /* another rank's target */
               me->pp[nb] = sg_ring_slot(sim->ring, k + w + d, mask, ni) + input;
               me->cv[nb] = sg_fx_mul_count(fx_of_float(wt), mult);
               if (++nb == BLK) { proc_flush(me, nb); nb = 0; }
@@ -945,6 +974,7 @@ static uint64_t lower_input(const uint32_t *in, uint64_t lo, uint64_t hi, uint64
 static void poisson_drive(sg_sim *sim, cpu_data *d, thr_data *me, const sg_pop *pop, uint64_t b, uint32_t cnt,
                           uint64_t a_lo, uint64_t a_hi, uint64_t e_end) {
   const sg_csr *c = &sim->gen_csr;
+  const uint32_t *in = gen_inputs(sim, d);   /* nodes b .. b + cnt - 1 are this rank's: all have inputs */
   const uint32_t mask = sg_ring_mask(sim->ring_len);
   for (size_t g = 0; g < d->n_gens; ++g) {
     if (!d->pcnt[g]) continue;   /* not a Poisson generator with targets */
@@ -952,7 +982,7 @@ static void poisson_drive(sg_sim *sim, cpu_data *d, thr_data *me, const sg_pop *
     const uint64_t row = G->gid - 1, s0 = c->row_seg[row], s1 = c->row_seg[row + 1];
     const uint64_t first = sg_csr_seg_begin(c->seg_end, s0), end = c->seg_end[s1 - 1];
     for (uint32_t q = 0; q < pop->n_ports; ++q) {
-      const uint64_t a = pop->input_base + (uint64_t)q * pop->n + b;
+      const uint64_t a = pop->input_gbase + (uint64_t)q * pop->n + b;   /* the CSR's numbering */
       if (a + cnt <= c->input[first] || a > c->input[end - 1]) continue;   /* no target here: skip the searches */
       const uint64_t ja = lower_input(c->input, first, end, a), jb = lower_input(c->input, ja, end, a + cnt);
       if (ja == jb) continue;
@@ -970,7 +1000,7 @@ static void poisson_drive(sg_sim *sim, cpu_data *d, thr_data *me, const sg_pop *
           for (uint64_t x = x0; x < x1; x += BLK) {
             const uint32_t n = (uint32_t)(x1 - x < BLK ? x1 - x : BLK);
             poisson_counts(sim, G, &d->ptab[g], e, x - first, n, me->pc, me);
-            add_counts(slot, c->input + x, c->weight + x, me->pc, n, me->cv);   /* within the block: no compaction */
+            add_counts(slot, in + x, c->weight + x, me->pc, n, me->cv);   /* within the block: no compaction */
           }
         }
       }
@@ -1017,7 +1047,7 @@ static void run_window(sg_sim *sim, cpu_data *d, thr_data *me, uint64_t k, uint3
       for (uint32_t wstep = 0; wstep < W; ++wstep) {
         const uint64_t kk = k + wstep;
         if (d->n_gens) poisson_drive(sim, d, me, pop, b, cnt, kk, kk + 1, UINT64_MAX);
-        const sg_step_ctx ctx = {sim->cfg.seed, kk, pop->first, n, pop->fed_ports};
+        const sg_step_ctx ctx = {sim->cfg.seed, kk, pop->first, n, pop->fed_ports, pop->in_gap, pop->in_lo};
         int64_t *slot = sg_ring_slot(sim->ring, kk, mask, sim->n_inputs) + pop->input_base;
         if (vec) {
           if (draws) philox_w01(sim->cfg.seed, ctr_x(kk), ctr_y(SG_STREAM_FIRING, kk), pop->first + b, cnt, me->w0, me->w1);
@@ -1077,22 +1107,6 @@ static void exchange(sg_sim *sim, cpu_data *d, int T) {
   }
 }
 
-/* The parts of slot k that belong to other ranks' nodes, cleared after the update of step k: only
- * needed where generators add into every target of theirs (W = 1: spike, step current and noise
- * generators, Poisson generators outside windows), never read here, and must not pile up. */
-static void clear_remote(const sg_sim *sim, const cpu_data *d, uint64_t k) {
-  int64_t *slot = sg_ring_slot(sim->ring, k, sg_ring_mask(sim->ring_len), sim->n_inputs);
-  for (size_t p = 0; p < sim->n_pops; ++p) {
-    const sg_pop *pop = sim->pops[p];
-    if (pop->model->kind != SG_KIND_NEURON) continue;
-    for (uint32_t q = 0; q < pop->n_ports; ++q) {
-      int64_t *x = slot + pop->input_base + (uint64_t)q * pop->n;
-      memset(x, 0, d->share_lo[p] * sizeof *x);
-      memset(x + d->share_hi[p], 0, (pop->n - d->share_hi[p]) * sizeof *x);
-    }
-  }
-}
-
 /* ---- the step loop --------------------------------------------------------------------------------- */
 static void run_steps(sg_sim *sim, cpu_data *d, uint64_t n_steps, int t, int T) {
   thr_data *me = d->th[t];
@@ -1102,7 +1116,6 @@ static void run_steps(sg_sim *sim, cpu_data *d, uint64_t n_steps, int t, int T) 
   const int P = d->P;        /* MPI ranks: deliver and record every rank's spikes (exchange) */
   thr_data *const *lists = P > 1 ? d->rx : d->th;
   const int n_lists = P > 1 ? P : T;
-  const uint8_t *in_local = P > 1 ? d->in_local : NULL;
   uint64_t s = 0;
   while (s < n_steps) {
     const uint64_t k = k0 + s;
@@ -1112,13 +1125,12 @@ static void run_steps(sg_sim *sim, cpu_data *d, uint64_t n_steps, int t, int T) 
       if (T > 1) barrier(d, T);
     } else {
       if (d->has_serial) {
-        if (t == 0) run_serial_generators(sim, k);
+        if (t == 0) run_serial_generators(sim, d, k);
         if (T > 1) barrier(d, T);
       }   /* else only generators without targets: run after the step (above) */
       if (T == 1) poisson_single(sim, d, me, k);
       else poisson_draw(sim, d, me, k, t, T);
       update_neurons(sim, d, me, k, t, T);
-      if (P > 1 && t == 0 && sim->n_gens) clear_remote(sim, d, k);
       if (T > 1) {
         barrier(d, T);
         poisson_apply(sim, d, me, k, lo, len);
@@ -1129,11 +1141,11 @@ static void run_steps(sg_sim *sim, cpu_data *d, uint64_t n_steps, int t, int T) 
       if (T > 1) barrier(d, T);
     }
     if (sim->csr.row_seg) deliver_window(sim, me, lists, n_lists, k, W, lo, len, owned, t == 0);
-    if (sim->n_proc) deliver_proc(sim, me, lists, n_lists, k, W, lo, len, owned, in_local);
+    if (sim->n_proc) deliver_proc(sim, me, lists, n_lists, k, W, lo, len, owned);
     if (t == 0) {
       /* generators without targets: spike generators move their read position to step k + W - 1
        * (the same position as step by step; nothing else happens) */
-      if (d->idle_gens && !d->has_serial) run_serial_generators(sim, k + W - 1);
+      if (d->idle_gens && !d->has_serial) run_serial_generators(sim, d, k + W - 1);
       uint64_t spikes = 0;
       for (int q = 0; q < n_lists; ++q) spikes += lists[q]->n_spk;
       for (size_t p = 0; p < sim->n_pops; ++p)

@@ -58,14 +58,8 @@ const sg_backend_ops sg_i_cuda_backend = {"cuda", NULL, stub_prepare, stub_run, 
 
 #else
 
-#include <cuda_runtime_api.h>
-
-#include "../kernels/sg_cuda.h"
-#include "cuda_timing.h"
-#include "ranks.h"
-#include "sg/csr.h"
-#include "sg/model_list.h"
-#include "sg/ring.h"
+#define SG_CU_FILE "backend_cuda.c"
+#include "backend_cuda.h"
 
 /* Probes once per process (the first CUDA call), keeps the answer and the reason. */
 int sg_cuda_available(char *why, size_t len) {
@@ -104,146 +98,6 @@ int sg_cuda_available(char *why, size_t len) {
   return usable;
 }
 
-#define GIB 1073741824.0
-#define SG_CU_UNROLL 16                      /* steps per replay of the long graph             */
-#define SG_CU_REC_BUDGET ((uint64_t)1 << 23) /* spike-recorder entries (16 B) a batch may use;
-                                                the buffers are double (cu_run): 256 MiB in all */
-#define SG_CU_MM_BUDGET ((uint64_t)1 << 24)  /* multimeter doubles a batch may use (x 2 too)    */
-#define SG_CU_RESERVE (256.0 * 1048576.0)    /* device memory left free (context, graphs, ...)  */
-
-/* ---- the backend's data ------------------------------------------------------------------ */
-typedef struct cu_pop {
-  sg_pop *pop;
-  int model;
-  uint64_t n;
-  uint32_t n_state;
-  uint32_t width[SG_MAX_STATE_ROWS];
-  double *host_row[SG_MAX_STATE_ROWS];   /* host arrays at upload time: a row reallocated since
-                                            (fresh state after a width change) is not pulled back */
-  uint64_t row_off[SG_MAX_STATE_ROWS];   /* offset of row r in d_state (doubles)            */
-  double *d_state;
-  uint64_t n_doubles;
-  void *d_coef;
-  int coef_per_node;
-  sg_view view;                          /* device row pointers                              */
-  unsigned grid;                         /* blocks of its model's update launch it gets      */
-  uint64_t lo, hi;                       /* the nodes it updates: this rank's block (all: 0, n) */
-} cu_pop;
-
-/* One update launch: every population of a model (kernels/update.cu), its table on the device. */
-typedef struct cu_upd {
-  int model;
-  uint32_t n_pops;
-  unsigned grid, block;                  /* grid: the populations' blocks together           */
-  sg_cu_upd_pop *d_pops;
-  char label[64];                        /* "update_<model>" for the kernel timing           */
-} cu_upd;
-
-typedef struct cu_mm_tgt {
-  uint64_t off;       /* first value of this target in the multimeter's sample block           */
-  int snapshot;       /* 1: the node's whole state (the model computes its recordables on the
-                         host with recordable_value); 0: one value per recorded variable       */
-} cu_mm_tgt;
-
-typedef struct cu_mm {
-  uint64_t first, n;  /* gather entries of this multimeter (n = values per sample)             */
-  cu_mm_tgt *tgt;     /* [n_targets]                                                           */
-} cu_mm;
-
-typedef struct cu_data {
-  int block, n_sm, use_graph;
-  char dev_name[256];
-  cudaStream_t stream;
-  sg_cu_ctl *d_ctl, *h_ctl;    /* d_ctl[0]: the control block; d_ctl[1 + half]: its copy at the end
-                                  of the last batch that wrote that half (cu_run)                  */
-  cudaStream_t copy;           /* downloads of a finished batch, beside the next batch's steps     */
-  cudaEvent_t batch_done[2];   /* per half: its batch's steps and control-block copy are done      */
-  /* ring: kept across prepares */
-  int64_t *d_ring;
-  uint32_t R;
-  uint64_t ni;
-  /* neurons */
-  cu_pop *pops;
-  size_t n_pops;
-  cu_upd *upd;                 /* one per model with neurons, in order of first appearance */
-  size_t n_upd;
-  uint64_t n_neurons;
-  uint32_t *d_spk_row, *d_spk_mult;
-  uint64_t *d_prefix;
-  uint32_t spk_cap;
-  /* neuron -> neuron synapses */
-  uint64_t *d_row_ptr, *d_row_seg, *d_seg_end;
-  uint32_t *d_seg_delay, *d_target;   /* d_row_seg, d_seg_*: unpacked targets only (upload_csr) */
-  float *d_weight;
-  uint64_t n_syn;
-  /* procedural projections (sg/proc.h): the descriptors, and each one's per-source counts */
-  sg_proc *proc;
-  uint32_t **d_count;          /* [n_proc]: device counts, NULL for rules without them   */
-  size_t n_proc;
-  unsigned grid_proc;
-  /* generators */
-  sg_cu_gen *d_gens;
-  uint64_t n_gens;
-  uint32_t *d_gs_gen, *d_gs_j, *d_gs_delay, *d_gs_input;   /* synapses stimulate_targets_kernel serves */
-  float *d_gs_weight;
-  uint64_t n_gs;
-  int gens_serial;             /* prepare_generators runs: a generator other than a poisson_generator,
-                                  or a Poisson synapse that is not in the update's drive         */
-  /* the Poisson drive (kernels/update.cu): poisson_generator synapses into neurons, by target */
-  uint32_t *d_pois_row;        /* [n_nodes + 1]                                                   */
-  uint32_t *d_ps_gen, *d_ps_j, *d_ps_delay, *d_ps_input;
-  float *d_ps_weight;
-  uint64_t n_ps;
-  uint64_t pois_from;          /* the step these tables were prepared at (sg_cu_ctl.pois_from)    */
-  int64_t *d_ev_t;
-  double *d_ev_w;
-  uint32_t *d_ev_m;
-  double *d_vals;
-  uint64_t n_ev, n_vals;
-  /* spike recorders */
-  uint8_t *d_has_rec;
-  uint64_t n_rec_src, rec_cap;
-  uint64_t rec_rate;           /* recorded spikes per step of the last batch, rounded up (plan_batch) */
-  int rec_unplanned;           /* test hook: batches planned without the rate, so most are halted */
-  uint64_t *rec_need;          /* [sim->n_srec]: spikes of the batch per spike recorder (reserve_batch) */
-  sg_cu_rec_ev *d_rec, *h_rec;
-  sg_cu_rec_ev *h_rec_tmp;     /* [n_rec_src]: the radix sort's second buffer (sg_i_order_spikes)   */
-  /* multimeters */
-  const double **d_mm_addr;
-  uint32_t *d_mm_idx;
-  uint64_t *d_mm_first;
-  uint64_t n_mm_ent;
-  cu_mm *mm;
-  size_t n_mm;
-  uint64_t *d_due, *h_due;
-  uint64_t due_steps;
-  double *d_mm_buf, *h_mm_buf;
-  uint64_t mm_cap;
-  /* launch configuration of the step: per kernel the configured block size capped at what the
-   * compiled kernel can launch (sg_cuda_block_for) */
-  unsigned blk[SG_CU_K_COUNT];
-  unsigned grid_gens, grid_gs, grid_ps, grid_deliver, grid_rec, grid_mm;
-  sg_cu_gen_args gen_args;
-  sg_cu_gen_syn gen_syn, pois_syn;
-  sg_cu_csr csr;
-  sg_cu_spikes spk;
-  sg_cu_mm_args mm_args;
-  cudaGraphExec_t graph1, graphU;
-  sg_cu_timing timing;       /* SG_CUDA_KERNEL_TIMING (host/cuda_timing.h)                         */
-  int ready;
-  /* MPI ranks (docs/mpi.md): P ranks, this one `rank`; with P > 1 the window's exchange and
-   * deferred delivery (the "MPI ranks" section below), NULL in one process */
-  int P, rank;
-  struct cu_ranks *rk;
-} cu_data;
-
-/* the MPI ranks section (at the end of this file) */
-static void release_ranks(sg_sim *sim, cu_data *d);
-static sg_status rank_sync(sg_sim *sim, cu_data *d);
-static sg_status cu_run_ranks(sg_sim *sim, uint64_t n_steps);
-struct cu_plan;
-static sg_status plan_ranks(sg_sim *sim, cu_data *d, struct cu_plan *pl);
-static sg_status setup_ranks(sg_sim *sim, cu_data *d, const struct cu_plan *pl);
 
 /* ---- errors ------------------------------------------------------------------------------ */
 /* Errors after which the context is unusable (every later call returns them). */
@@ -261,10 +115,10 @@ static int is_sticky(cudaError_t e) {
 
 /* Turns a CUDA error into SG_ERR_CUDA with its name and the call; poisons the simulation when
  * steps were running (`running`) or the error is sticky. */
-static sg_status cu_fail(sg_sim *sim, cudaError_t e, const char *call, int line, int running) {
+sg_status sg_i_cu_fail(sg_sim *sim, cudaError_t e, const char *call, const char *file, int line, int running) {
   const int poison = running || is_sticky(e);
   char what[SG_MSG_LEN];
-  snprintf(what, sizeof what, "%s (%s) in %.160s [backend_cuda.c:%d]", cudaGetErrorName(e), cudaGetErrorString(e), call, line);
+  snprintf(what, sizeof what, "%s (%s) in %.160s [%s:%d]", cudaGetErrorName(e), cudaGetErrorString(e), call, file, line);
   if (!poison) (void)cudaGetLastError();   /* clear a non-sticky error */
   if (poison) {
     sim->poisoned = 1;
@@ -275,39 +129,20 @@ static sg_status cu_fail(sg_sim *sim, cudaError_t e, const char *call, int line,
   return sg_i_fail(sim, SG_ERR_CUDA, "cuda backend: %s", what);
 }
 
-/* Every CUDA call goes through CU_TRY: needs `sg_status st`, `int running` and a `fail:` label. */
-#define CU_TRY(call)                                                   \
-  do {                                                                 \
-    const cudaError_t cu_e_ = (call);                                  \
-    if (cu_e_ != cudaSuccess) {                                        \
-      st = cu_fail(sim, cu_e_, #call, __LINE__, running);              \
-      goto fail;                                                       \
-    }                                                                  \
-  } while (0)
-
-/* cudaMalloc of at least 8 bytes (so that an empty table still has a valid pointer) */
-#define CU_ALLOC(ptr, bytes)                                                   \
-  do {                                                                         \
-    const size_t cu_b_ = (size_t)(bytes);                                      \
-    CU_TRY(cudaMalloc((void **)&(ptr), cu_b_ != 0 ? cu_b_ : 8u));              \
-  } while (0)
-
 /* Frees a device pointer; a failure is reported in the message (release returns nothing), except
  * after a device fault: then every call fails, and the message must keep the fault itself. */
-static void cu_free(sg_sim *sim, void *p, const char *what) {
+void sg_i_cu_free(sg_sim *sim, void *p, const char *what) {
   if (!p) return;
   const cudaError_t e = cudaFree(p);
   if (e != cudaSuccess && !sim->poisoned)
     sg_i_fail(sim, SG_ERR_CUDA, "cuda backend: %s (%s) in cudaFree(%s)", cudaGetErrorName(e), cudaGetErrorString(e), what);
 }
-static void cu_free_host(sg_sim *sim, void *p, const char *what) {
+void sg_i_cu_free_host(sg_sim *sim, void *p, const char *what) {
   if (!p) return;
   const cudaError_t e = cudaFreeHost(p);
   if (e != cudaSuccess && !sim->poisoned)
     sg_i_fail(sim, SG_ERR_CUDA, "cuda backend: %s (%s) in cudaFreeHost(%s)", cudaGetErrorName(e), cudaGetErrorString(e), what);
 }
-#define FREE_D(p) do { cu_free(sim, (void *)(p), #p); (p) = NULL; } while (0)
-#define FREE_H(p) do { cu_free_host(sim, (void *)(p), #p); (p) = NULL; } while (0)
 
 static void destroy_graphs(sg_sim *sim, cu_data *d) {
   cudaGraphExec_t g[2] = {d->graph1, d->graphU};
@@ -345,11 +180,11 @@ static void release_network(sg_sim *sim, cu_data *d) {
   d->n_syn = d->n_gens = d->n_gs = d->n_ps = d->n_ev = d->n_vals = 0;
   d->gens_serial = 0;
   d->n_rec_src = d->rec_cap = d->n_mm_ent = d->due_steps = d->mm_cap = 0;
-  release_ranks(sim, d);
+  if (d->hooks) d->hooks->release(sim, d);
   d->ready = 0;
 }
 
-static void cu_release(sg_sim *sim) {
+void sg_i_cu_release(sg_sim *sim) {
   cu_data *d = sim->backend_data;
   if (!d) return;
   if (d->stream) (void)cudaStreamSynchronize(d->stream);
@@ -376,7 +211,7 @@ static void cu_release(sg_sim *sim) {
  * draw, modulation) into the host arrays. for_prepare: sg_i_prepare has already rebuilt the
  * generator table from stale host values, so the noise carry-over of host/stim.c is redone here
  * with the device's values (matched by gid); the other fields were recomputed from sim->step. */
-static sg_status pull_state(sg_sim *sim, cu_data *d, int for_prepare) {
+sg_status sg_i_cu_pull_state(sg_sim *sim, cu_data *d, int for_prepare) {
   sg_status st = SG_OK;
   const int running = 0;
   sg_cu_gen *gens = NULL;
@@ -430,11 +265,10 @@ fail:
   return st;
 }
 
-static sg_status cu_sync(sg_sim *sim) {
+sg_status sg_i_cu_sync(sg_sim *sim) {
   cu_data *d = sim->backend_data;
-  if (d && d->P > 1) return rank_sync(sim, d);
   if (!d || !d->ready || !sim->state_on_device) { sim->state_on_device = 0; return SG_OK; }
-  const sg_status st = pull_state(sim, d, 0);
+  const sg_status st = sg_i_cu_pull_state(sim, d, 0);
   if (st == SG_OK) sim->state_on_device = 0;
   return st;
 }
@@ -445,10 +279,6 @@ static sg_status cu_sync(sg_sim *sim) {
   do {                                                                                                \
     if (tm && (e = sg_cu_timing_mark(tm, kernel, d->stream)) != cudaSuccess) return e;               \
   } while (0)
-/* MPI ranks: the rest of a step after the updates: the step's spikes into the window's stash
- * (record_spikes_kernel with every sender marked), the multimeters; one of them ends the step. */
-static cudaError_t enqueue_rank_tail(cu_data *d, sg_cu_timing *tm);
-
 static cudaError_t enqueue_step(cu_data *d, uint64_t seed, sg_cu_timing *tm) {
   cudaError_t e;
   const unsigned *b = d->blk;
@@ -473,7 +303,7 @@ static cudaError_t enqueue_step(cu_data *d, uint64_t seed, sg_cu_timing *tm) {
     if ((e = sg_cuda_update_neurons(up->model, &a, up->grid, up->block, d->stream)) != cudaSuccess) return e;
     LAUNCHED(up->label);
   }
-  if (d->rk) return enqueue_rank_tail(d, tm);   /* MPI ranks: delivery after the window's exchange */
+  if (d->rk) return d->hooks->enqueue_tail(d, tm);   /* MPI ranks: delivery after the window's exchange */
   if (d->n_syn) {
     if ((e = sg_cuda_deliver_spikes(d->d_ctl, d->csr, d->spk, d->d_ring, d->ni, sg_ring_mask(d->R), d->grid_deliver,
                                     b[SG_CU_K_DELIVER], d->stream)) != cudaSuccess)
@@ -534,37 +364,15 @@ static sg_status capture(sg_sim *sim, cu_data *d, int steps, cudaGraphExec_t *ou
 fail:
   if (g) {
     const cudaError_t e3 = cudaGraphDestroy(g);
-    if (e3 != cudaSuccess && st == SG_OK) st = cu_fail(sim, e3, "cudaGraphDestroy(g)", __LINE__, 0);
+    if (e3 != cudaSuccess && st == SG_OK) st = sg_i_cu_fail(sim, e3, "cudaGraphDestroy(g)", SG_CU_FILE, __LINE__, 0);
   }
   return st;
 }
 
-/* ---- prepare --------------------------------------------------------------------------------- */
-typedef struct cu_sizes { double state, coef, spikes, csr, gens, ring, rec, mm, total; } cu_sizes;
-
-/* What prepare derives from the network before it allocates anything on the device. */
-typedef struct cu_plan {
-  uint64_t n_nodes, n_neurons, n_neuron_pops, spk_cap, n_gs;   /* n_gs: generator synapses              */
-  uint64_t n_syn, n_seg;       /* neuron -> neuron CSR (0 without one)                                */
-  uint32_t input_bits;         /* of the device's packed targets, or SG_CSR_UNPACKED (plan_packing)   */
-  uint32_t syn_bits;           /* the low bits of sg_cu_ctl.spk_acc: a step's synapses (<= n_syn)     */
-  uint64_t ni, n_rec_src;      /* ring inputs; senders with a spike recorder                          */
-  uint32_t R; int ring_new;    /* ring slots; 1: first prepare or another ring shape (a new ring)     */
-  uint64_t chunk, rec_cap, mm_cap;   /* steps per run() call; recording buffers (entries, doubles)    */
-  int rec_unplanned;                 /* test hook SG_CUDA_TEST_REC_CAP=xM (plan_recording)              */
-  cu_sizes sz;                 /* device bytes                                                        */
-} cu_plan;
-
-/* alloc_upload's table entry: where the device pointer goes, the host data (NULL: allocated only),
- * the bytes, and the array's name for error messages. */
-typedef struct cu_array { void **dev; const void *src; size_t bytes; const char *name; } cu_array;
-#define DEV_ARRAY(ptr, src, count) {(void **)&(ptr), (src), (size_t)(count) * sizeof *(ptr), #ptr}
-#define ALLOC_UPLOAD(table) alloc_upload(sim, d, (table), sizeof(table) / sizeof *(table))
-
 /* cudaMalloc of every array of the table (at least 8 bytes, so that an empty table still has a
  * valid pointer), then the copies of those with host data on the backend's stream (nothing for 0
  * bytes). Host sources may be freed on return: copies from pageable memory are staged by then. */
-static sg_status alloc_upload(sg_sim *sim, cu_data *d, const cu_array *a, size_t n) {
+sg_status sg_i_cu_alloc_upload(sg_sim *sim, cu_data *d, const cu_array *a, size_t n) {
   cudaError_t e = cudaSuccess;
   const char *what = "cudaMalloc";
   size_t i = 0;   /* after a failure: one past the failed array */
@@ -576,7 +384,7 @@ static sg_status alloc_upload(sg_sim *sim, cu_data *d, const cu_array *a, size_t
   if (e == cudaSuccess) return SG_OK;
   char call[160];
   snprintf(call, sizeof call, "%s(%s, %zu bytes)", what, a[i - 1].name, a[i - 1].bytes);
-  return cu_fail(sim, e, call, __LINE__, 0);
+  return sg_i_cu_fail(sim, e, call, SG_CU_FILE, __LINE__, 0);
 }
 
 /* Steps per run() call from sg_simulate (the flush interval). */
@@ -904,7 +712,8 @@ static sg_status upload_update_tables(sg_sim *sim, cu_data *d) {
       if (cp->model != up->model) continue;
       t[n++] = (sg_cu_upd_pop){.coef = cp->d_coef, .coef_stride = cp->coef_per_node ? 1u : 0u, .view = cp->view,
                                .first_id = cp->pop->first, .n = cp->n, .begin = cp->lo, .end = cp->hi,
-                               .input_base = cp->pop->input_base, .fed_ports = cp->pop->fed_ports,
+                               .input_base = cp->pop->input_base, .in_lo = cp->pop->in_lo, .in_gap = cp->pop->in_gap,
+                               .fed_ports = cp->pop->fed_ports,
                                .block0 = block0, .blocks = cp->grid};
       block0 += cp->grid;
     }
@@ -1045,21 +854,22 @@ static void gen_table_put(gen_table *t, uint64_t at, uint32_t g, uint32_t j, uin
   t->gen[at] = g; t->j[at] = j; t->delay[at] = delay; t->input[at] = input; t->weight[at] = w;
 }
 
-/* The neuron that ring input `in` feeds, as its row (global id - 1), or UINT64_MAX: a binary search
- * over the neuron populations sorted by input_base (by[0 .. n)). */
+/* The neuron that generator input `in` feeds (the generator CSR numbers inputs as one process
+ * does: input_gbase, host/csr.c), as its row (global id - 1), or UINT64_MAX: a binary search over
+ * the neuron populations sorted by input_gbase (by[0 .. n)). */
 static uint64_t neuron_row_of_input(sg_pop *const *by, size_t n, uint64_t in) {
-  size_t lo = 0, hi = n;   /* first population with input_base > in */
+  size_t lo = 0, hi = n;   /* first population with input_gbase > in */
   while (lo < hi) {
     const size_t mid = lo + (hi - lo) / 2;
-    if (by[mid]->input_base <= in) lo = mid + 1; else hi = mid;
+    if (by[mid]->input_gbase <= in) lo = mid + 1; else hi = mid;
   }
   if (lo == 0) return UINT64_MAX;
   const sg_pop *p = by[lo - 1];
-  if (p->n == 0 || in - p->input_base >= (uint64_t)p->n_ports * p->n) return UINT64_MAX;
-  return p->first - 1u + (in - p->input_base) % p->n;
+  if (p->n == 0 || in - p->input_gbase >= (uint64_t)p->n_ports * p->n) return UINT64_MAX;
+  return p->first - 1u + (in - p->input_gbase) % p->n;
 }
 static int cmp_input_base(const void *a, const void *b) {
-  const uint64_t x = (*(sg_pop *const *)a)->input_base, y = (*(sg_pop *const *)b)->input_base;
+  const uint64_t x = (*(sg_pop *const *)a)->input_gbase, y = (*(sg_pop *const *)b)->input_gbase;
   return x < y ? -1 : x > y;
 }
 
@@ -1092,9 +902,12 @@ static sg_status stage_generators(sg_sim *sim, const cu_data *d, const cu_plan *
         const int drive = G->model == SG_MODEL_poisson_generator && sg_gen_poisson_small(G);
         const uint64_t node = drive || d->P > 1 ? neuron_row_of_input(by, d->n_pops, gc->input[j]) : UINT64_MAX;
         if (d->P > 1 && node != UINT64_MAX && !sg_i_rank_owns(sim, node + 1)) continue;   /* another rank's target */
+        /* the target's input in this rank's ring (the CSR's is the network's numbering) */
+        const uint32_t in = d->P > 1 ? sg_i_local_input(sim, gc->input[j]) : gc->input[j];
+        if (in == SG_NO_INPUT) continue;
         gen_table *t = drive && node < pl->n_nodes ? &tmp : &s->rest;
         if (t == &tmp) { s->pois_node[tmp.n] = node; s->pois_row[node + 2]++; }
-        gen_table_put(t, t->n++, (uint32_t)g, (uint32_t)(j - first_syn), gc->seg_delay[seg], gc->input[j], gc->weight[j]);
+        gen_table_put(t, t->n++, (uint32_t)g, (uint32_t)(j - first_syn), gc->seg_delay[seg], in, gc->weight[j]);
       }
   }
   if (e != n_gs) {
@@ -1228,7 +1041,7 @@ fail:
 /* Sizes and the memory check first (nothing allocated when the network does not fit), then the
  * uploads, then the step as graphs (one step, SG_CU_UNROLL steps). A failure releases the network
  * (the ring and its pending events stay). */
-static sg_status cu_prepare(sg_sim *sim) {
+sg_status sg_i_cu_prepare(sg_sim *sim, const cu_rank_hooks *hooks) {
   sg_status st = SG_OK;
   const int running = 0;
   cu_data *d = sim->backend_data;
@@ -1236,9 +1049,10 @@ static sg_status cu_prepare(sg_sim *sim) {
   uint64_t *mm_at = NULL, *mm_first = NULL;   /* the multimeters' gather list, until it is uploaded */
   uint32_t *mm_idx = NULL;
   if (!d && (st = cu_init(sim, &d))) return st;
+  d->hooks = hooks;
   /* the device holds the current state: bring it back before anything is rebuilt from the host */
   if (sim->state_on_device && d->ready) {
-    if ((st = pull_state(sim, d, 1))) return st;
+    if ((st = sg_i_cu_pull_state(sim, d, 1))) return st;
     sim->state_on_device = 0;
   }
   if ((st = flush_poisson_drive(sim, d))) return st;
@@ -1248,14 +1062,14 @@ static sg_status cu_prepare(sg_sim *sim) {
   if ((st = plan_kernels_and_pops(sim, d, &plan))) goto fail;
   if ((st = build_mm(sim, d, &mm_at, &mm_idx, &mm_first))) goto fail;
   plan_recording(sim, d, &plan);
-  if (d->P > 1 && (st = plan_ranks(sim, d, &plan))) goto fail;
+  if (d->P > 1 && (st = hooks->plan(sim, d, &plan))) goto fail;
   if ((st = check_fits(sim, d, &plan.sz))) goto fail;
   if (plan.ring_new && (st = relayout_ring(sim, d, plan.R, plan.ni))) goto fail;
   if ((st = upload_populations(sim, d, &plan))) goto fail;
   if ((st = upload_csr(sim, d, &plan))) goto fail;
   if ((st = upload_generators(sim, d, &plan))) goto fail;
   if ((st = setup_recording(sim, d, &plan, mm_at, mm_idx, mm_first))) goto fail;
-  if (d->P > 1 && (st = setup_ranks(sim, d, &plan))) goto fail;
+  if (d->P > 1 && (st = hooks->setup(sim, d, &plan))) goto fail;
   CU_TRY(cudaStreamSynchronize(d->stream));
   if (d->use_graph) {
     if ((st = capture(sim, d, 1, &d->graph1))) goto fail;
@@ -1269,7 +1083,7 @@ fail:
 }
 
 /* ---- run ----------------------------------------------------------------------------------- */
-static int cmp_rec(const void *a, const void *b) {
+int sg_i_cu_cmp_rec(const void *a, const void *b) {
   const sg_cu_rec_ev *x = a, *y = b;
   if (x->stamp != y->stamp) return x->stamp < y->stamp ? -1 : 1;
   return (x->row > y->row) - (x->row < y->row);
@@ -1278,7 +1092,7 @@ static int cmp_rec(const void *a, const void *b) {
 /* Steps of the next batch (>= 1) from step `start`: at most `remaining`, the due table's rows,
  * what the spike buffer likely holds (below), and what the sample buffer holds. Fills the due
  * table `due` (due_steps x n_mm); *mm_used = doubles of samples in the batch. */
-static uint64_t plan_batch(const sg_sim *sim, cu_data *d, uint64_t start, uint64_t remaining, uint64_t *mm_used,
+uint64_t sg_i_cu_plan_batch(const sg_sim *sim, cu_data *d, uint64_t start, uint64_t remaining, uint64_t *mm_used,
                            uint64_t *due) {
   uint64_t S = remaining < d->due_steps ? remaining : d->due_steps;
   if (d->n_rec_src) {
@@ -1311,7 +1125,7 @@ static uint64_t plan_batch(const sg_sim *sim, cu_data *d, uint64_t start, uint64
 }
 
 /* Room in the spike recorders for n recorded spikes (senders without a recorder need none). */
-static sg_status reserve_spikes(sg_sim *sim, cu_data *d, const sg_cu_rec_ev *ev, uint64_t n) {
+sg_status sg_i_cu_reserve_spikes(sg_sim *sim, cu_data *d, const sg_cu_rec_ev *ev, uint64_t n) {
   sg_status st = SG_OK;
   if (!n || !sim->n_srec || !sim->rec_row) return SG_OK;
   memset(d->rec_need, 0, sim->n_srec * sizeof *d->rec_need);
@@ -1325,7 +1139,7 @@ static sg_status reserve_spikes(sg_sim *sim, cu_data *d, const sg_cu_rec_ev *ev,
 
 /* Room in the host recorders for one batch's recordings, made before any of them is stored. */
 static sg_status reserve_batch(sg_sim *sim, cu_data *d, uint64_t S, uint64_t n_rec, const uint64_t *due) {
-  sg_status st = reserve_spikes(sim, d, d->h_rec, n_rec);
+  sg_status st = sg_i_cu_reserve_spikes(sim, d, d->h_rec, n_rec);
   if (d->n_mm_ent)
     for (size_t j = 0; j < d->n_mm && st == SG_OK; ++j) {
       size_t rows = 0;
@@ -1336,7 +1150,7 @@ static sg_status reserve_batch(sg_sim *sim, cu_data *d, uint64_t S, uint64_t n_r
 }
 
 /* n spikes, sorted by (stamp, sender), the cpu backend's order, to the spike recorders. */
-static sg_status push_spikes(sg_sim *sim, const sg_cu_rec_ev *ev, uint64_t n) {
+sg_status sg_i_cu_push_spikes(sg_sim *sim, const sg_cu_rec_ev *ev, uint64_t n) {
   sg_status st = SG_OK;
   if (!n || !sim->n_srec || !sim->rec_row) return SG_OK;
   for (uint64_t q = 0; q < n && st == SG_OK; ++q) {
@@ -1353,7 +1167,7 @@ static sg_status push_spikes(sg_sim *sim, const sg_cu_rec_ev *ev, uint64_t n) {
  * arrays (stale while the state is on the device, and overwritten by the next sync) and the model
  * is asked, exactly as the cpu backend does. With MPI ranks (ranks != 0) other ranks' targets get
  * all-zero bits: sg_i_rank_merge_samples fills them in. */
-static void fill_mm_row(sg_sim *sim, const cu_data *d, size_t j, const double *blk, double *row, int ranks) {
+void sg_i_cu_fill_mm_row(sg_sim *sim, const cu_data *d, size_t j, const double *blk, double *row, int ranks) {
   const sg_multimeter *m = &sim->mm[j];
   const cu_mm *cm = &d->mm[j];
   for (size_t t = 0; t < m->n_targets; ++t) {
@@ -1379,7 +1193,7 @@ static void fill_mm_row(sg_sim *sim, const cu_data *d, size_t j, const double *b
 /* Hands one batch's recordings to the host recorders, in the cpu backend's order. */
 static sg_status deliver_records(sg_sim *sim, cu_data *d, uint64_t step0, uint64_t S, uint64_t n_rec,
                                  const uint64_t *due) {
-  sg_status st = push_spikes(sim, d->h_rec, n_rec);
+  sg_status st = sg_i_cu_push_spikes(sim, d->h_rec, n_rec);
   if (d->n_mm_ent)
     for (uint64_t s = 0; s < S && st == SG_OK; ++s)
       for (size_t j = 0; j < d->n_mm && st == SG_OK; ++j) {
@@ -1387,14 +1201,14 @@ static sg_status deliver_records(sg_sim *sim, cu_data *d, uint64_t step0, uint64
         if (off == SG_CU_NOT_DUE) continue;
         double *row;
         if ((st = sg_i_mm_row(sim, &sim->mm[j], step0 + s + 1, &row))) break;
-        fill_mm_row(sim, d, j, d->h_mm_buf + off, row, 0);
+        sg_i_cu_fill_mm_row(sim, d, j, d->h_mm_buf + off, row, 0);
       }
   return st;
 }
 
 /* Launches n steps on the stream: the first ones timed kernel by kernel while SG_CUDA_KERNEL_TIMING
  * asks, then the long graph, the one-step graph, or (SG_CUDA_GRAPHS=0) launch by launch. */
-static sg_status launch_steps(sg_sim *sim, cu_data *d, uint64_t n) {
+sg_status sg_i_cu_launch_steps(sg_sim *sim, cu_data *d, uint64_t n) {
   sg_status st = SG_OK;
   const int running = 1;
   uint64_t left = n;
@@ -1431,14 +1245,14 @@ static sg_status enqueue_batch(sg_sim *sim, cu_data *d, cu_batch *b, uint64_t st
   const int running = 1;
   b->step0 = start;
   b->half = half;
-  b->S = plan_batch(sim, d, start, remaining, &b->mm_used, due_half(d, half));
+  b->S = sg_i_cu_plan_batch(sim, d, start, remaining, &b->mm_used, due_half(d, half));
   /* rec_halt: the step end halts the batch when fewer than n_rec_src entries are left */
   CU_TRY(sg_cuda_begin_batch(d->d_ctl, start, half, d->pois_from, d->n_rec_src ? d->rec_cap - d->n_rec_src + 1u : 0u,
                              d->stream));
   if (d->n_mm_ent)
     CU_TRY(cudaMemcpyAsync(d->d_due + (uint64_t)half * d->due_steps * d->n_mm, due_half(d, half),
                            b->S * d->n_mm * sizeof(uint64_t), cudaMemcpyHostToDevice, d->stream));
-  if ((st = launch_steps(sim, d, b->S))) return st;
+  if ((st = sg_i_cu_launch_steps(sim, d, b->S))) return st;
   CU_TRY(cudaMemcpyAsync(d->d_ctl + 1 + half, d->d_ctl, sizeof *d->d_ctl, cudaMemcpyDeviceToDevice, d->stream));
   CU_TRY(cudaEventRecord(d->batch_done[half], d->stream));
 fail:
@@ -1510,12 +1324,11 @@ fail:
  * records the one before it (the halves of the recording buffers alternate). A batch the device
  * halted early (sg_cu_advance) leaves the one enqueued behind it doing nothing (it finds the step
  * short of its start: sg_cuda_begin_batch); the next is planned from where the device stopped. */
-static sg_status cu_run(sg_sim *sim, uint64_t n_steps) {
+sg_status sg_i_cu_run(sg_sim *sim, uint64_t n_steps) {
   sg_status st = SG_OK;
   const int running = 1;
   cu_data *d = sim->backend_data;
   if (!d || !d->ready) return sg_i_fail(sim, SG_ERR_STATE, "cuda backend: run before a successful prepare");
-  if (d->P > 1) return cu_run_ranks(sim, n_steps);
   sim->state_on_device = 1;
   const uint64_t end = sim->step + n_steps;
   *d->h_ctl = (sg_cu_ctl){.step = sim->step, .bad_key = UINT64_MAX};   /* the device's step counter */
@@ -1542,376 +1355,5 @@ static sg_status cu_run(sg_sim *sim, uint64_t n_steps) {
 fail:
   return st;
 }
-
-/* ---- MPI ranks (docs/mpi.md §9) ----------------------------------------------------------------
- * With P > 1 ranks (processes that may share one device) each rank's device updates only its
- * block of every population (cu_pop.lo .. hi, the cpu backend's blocks), holds only the synapses
- * into its nodes (host/connect.c kept only those), and its generators serve only its nodes (the
- * Poisson drive is drawn by the target's update anyway). A step on the device is then: generators,
- * updates, the step's spikes appended to the window's stash (record_spikes_kernel with every sender
- * marked), the multimeters. Delivery waits for the end of the window, which is at most the whole
- * network's shortest delay long, so that no spike of the window falls due inside it: the window's
- * spikes of this rank come back to the host and go to every rank (sg_i_rank_exchange, the cpu
- * backend's exchange); every rank's spikes, sorted by (step, sender), go up again and are delivered
- * step by step by deliver_spikes_kernel and deliver_proc_kernel (procedural projections add only
- * into this rank's targets) into this rank's ring. Spike recorders get the same sorted list on the
- * host (every rank records every spike); multimeter rows are filled for this rank's nodes, zero
- * bits elsewhere, and or-ed over the ranks. One process never comes here. */
-#define RK_WIN_MAX 32u             /* the cpu backend's longest window (backend_cpu.c WIN_MAX)  */
-#define RK_WIN_ENTRIES 4000000u    /* and its bound on the spikes a window's lists hold        */
-
-typedef struct cu_ranks {
-  uint32_t wmax;                  /* longest window the buffers hold (steps)                     */
-  uint32_t min_delay;             /* this rank's shortest delay (RK_WIN_MAX without synapses)     */
-  int windows;                    /* 0: windows of one step, where the cpu backend has them      */
-  uint64_t cap_mine, cap_all;     /* spikes of a window: of this rank, of every rank             */
-  uint8_t *d_all;                 /* [n_nodes] all ones: every sender goes to the stash          */
-  sg_cu_rec_ev *d_stash, *h_stash;   /* this rank's spikes of the window (cap_mine)            */
-  uint32_t *d_xrow, *d_xmult;     /* every rank's spikes of the window by step (cap_all)         */
-  uint64_t *d_xprefix;
-  sg_cu_ctl *d_xctl, *h_xctl;     /* [wmax] per step of the window: its step and spike count     */
-  uint32_t *h_xrow, *h_xmult;
-  uint64_t *h_xprefix;
-  sg_cu_rec_ev *ev;               /* every rank's spikes of the window, sorted (cap_all)         */
-  uint64_t *first;                /* [wmax + 1]: each step's first spike in ev                   */
-  uint32_t *sbuf, *rbuf;          /* the wire: (row, multiplicity, step in the window) a spike   */
-  int64_t *counts;                /* [P] */
-  int *xcnt, *xdsp;               /* [P] */
-  uint64_t *t_lo, *t_hi;          /* [n_proc]: this rank's targets of each procedural projection */
-} cu_ranks;
-
-static void release_ranks(sg_sim *sim, cu_data *d) {
-  cu_ranks *x = d->rk;
-  if (!x) return;
-  FREE_D(x->d_all); FREE_D(x->d_stash); FREE_H(x->h_stash); FREE_D(x->d_xrow); FREE_D(x->d_xmult);
-  FREE_D(x->d_xprefix); FREE_D(x->d_xctl); FREE_H(x->h_xctl);
-  free(x->h_xrow); free(x->h_xmult); free(x->h_xprefix); free(x->ev); free(x->first); free(x->sbuf); free(x->rbuf);
-  free(x->counts); free(x->xcnt); free(x->xdsp); free(x->t_lo); free(x->t_hi);
-  free(x);
-  d->rk = NULL;
-  free(d->rec_need);   /* made by setup_ranks when no device spike recorder made it */
-  d->rec_need = NULL;
-}
-
-/* The window buffers' sizes (the same on every rank) and their device bytes, before the memory check. */
-static void rank_caps(const cu_data *d, const cu_plan *pl, uint32_t *wmax, uint64_t *mine, uint64_t *all) {
-  const uint64_t n = pl->n_neurons;
-  const uint64_t w = n ? RK_WIN_ENTRIES / n : RK_WIN_MAX;
-  *wmax = w < 1 ? 1u : w > RK_WIN_MAX ? RK_WIN_MAX : (uint32_t)w;
-  uint64_t local = 0;
-  for (size_t p = 0; p < d->n_pops; ++p) local += d->pops[p].hi - d->pops[p].lo;
-  *mine = (local ? local : 1) * *wmax;
-  *all = (n ? n : 1) * *wmax;
-}
-
-static sg_status plan_ranks(sg_sim *sim, cu_data *d, struct cu_plan *pl) {
-  uint32_t wmax;
-  uint64_t mine, all;
-  rank_caps(d, pl, &wmax, &mine, &all);
-  if ((double)all * 3.0 > 2147483647.0)
-    return sg_i_fail(sim, SG_ERR_OVERFLOW, "MPI ranks: %llu neurons x %u steps per window exceed the exchange's 2^31 words: allowed fewer neurons per simulation",
-                     (unsigned long long)pl->n_neurons, wmax);
-  pl->sz.rec += (double)pl->n_nodes + 16.0 * (double)mine + 16.0 * (double)all + (double)sizeof(sg_cu_ctl) * wmax;
-  return SG_OK;
-}
-
-/* The window buffers (device, pinned and host), the stash's all-ones sender table, this rank's
- * targets of each procedural projection and its shortest delay. */
-static sg_status setup_ranks(sg_sim *sim, cu_data *d, const struct cu_plan *pl) {
-  sg_status st = SG_OK;
-  const int running = 0;
-  cu_ranks *x = calloc(1, sizeof *x);
-  if (!x) return sg_i_fail(sim, SG_ERR_NOMEM, "cuda backend: out of memory for the MPI spike exchange");
-  d->rk = x;
-  rank_caps(d, pl, &x->wmax, &x->cap_mine, &x->cap_all);
-  const size_t P = (size_t)d->P, np = d->n_proc ? d->n_proc : 1;
-  x->h_xrow = malloc(x->cap_all * sizeof *x->h_xrow); x->h_xmult = malloc(x->cap_all * sizeof *x->h_xmult);
-  x->h_xprefix = malloc(x->cap_all * sizeof *x->h_xprefix); x->ev = malloc(x->cap_all * sizeof *x->ev);
-  x->first = malloc((x->wmax + 1u) * sizeof *x->first);
-  x->sbuf = malloc(3 * x->cap_mine * sizeof *x->sbuf); x->rbuf = malloc(3 * x->cap_all * sizeof *x->rbuf);
-  x->counts = malloc(P * sizeof *x->counts); x->xcnt = malloc(P * sizeof *x->xcnt); x->xdsp = malloc(P * sizeof *x->xdsp);
-  x->t_lo = malloc(np * sizeof *x->t_lo); x->t_hi = malloc(np * sizeof *x->t_hi);
-  if (!d->rec_need) d->rec_need = calloc(sim->n_srec ? sim->n_srec : 1, sizeof *d->rec_need);
-  if (!x->h_xrow || !x->h_xmult || !x->h_xprefix || !x->ev || !x->first || !x->sbuf || !x->rbuf || !x->counts || !x->xcnt ||
-      !x->xdsp || !x->t_lo || !x->t_hi || !d->rec_need)
-    return sg_i_fail(sim, SG_ERR_NOMEM, "cuda backend: out of memory for the MPI spike exchange");
-  const cu_array bufs[] = {DEV_ARRAY(x->d_all, NULL, pl->n_nodes), DEV_ARRAY(x->d_stash, NULL, x->cap_mine),
-                           DEV_ARRAY(x->d_xrow, NULL, x->cap_all), DEV_ARRAY(x->d_xmult, NULL, x->cap_all),
-                           DEV_ARRAY(x->d_xprefix, NULL, x->cap_all), DEV_ARRAY(x->d_xctl, NULL, x->wmax)};
-  if ((st = ALLOC_UPLOAD(bufs))) return st;
-  CU_TRY(cudaMemsetAsync(x->d_all, 1, pl->n_nodes ? pl->n_nodes : 1, d->stream));
-  CU_TRY(cudaMallocHost((void **)&x->h_stash, x->cap_mine * sizeof *x->h_stash));
-  CU_TRY(cudaMallocHost((void **)&x->h_xctl, x->wmax * sizeof *x->h_xctl));
-  x->min_delay = RK_WIN_MAX;
-  for (uint64_t q = 0; q < sim->csr.n_seg && sim->csr.row_seg; ++q)
-    if (sim->csr.seg_delay[q] < x->min_delay) x->min_delay = sim->csr.seg_delay[q];
-  for (size_t j = 0; j < d->n_proc; ++j) {
-    const sg_proc *Q = &d->proc[j];
-    uint64_t lo, hi;
-    sg_mpi_share_of(Q->pop_n, d->rank, d->P, &lo, &hi);
-    const uint64_t base = Q->post0 - Q->pop_first;   /* target t is node base + t of its population */
-    x->t_lo[j] = lo > base ? lo - base : 0;
-    x->t_hi[j] = hi > base ? hi - base : 0;
-    if (Q->d_min < x->min_delay) x->min_delay = Q->d_min;
-  }
-  /* the cpu backend's windows (backend_cpu.c window_len), so that a run stops at the same step:
-   * one step with spike, step current or noise generators that have targets, or with a Poisson
-   * generator whose targets are not in input order */
-  x->windows = 1;
-  for (size_t g = 0; g < sim->n_gens && x->windows; ++g) {
-    const sg_gen *G = &sim->gens[g];
-    const sg_csr *gc = &sim->gen_csr;
-    if (!G->has_targets) continue;
-    if (G->model != SG_MODEL_poisson_generator) { x->windows = 0; break; }
-    const uint64_t s0 = gc->row_seg[G->gid - 1], s1 = gc->row_seg[G->gid];
-    const uint64_t first = sg_csr_seg_begin(gc->seg_end, s0), end = first + sg_csr_span_len(gc->seg_end, s0, s1);
-    for (uint64_t j = first + 1; j < end; ++j)
-      if (gc->input[j] < gc->input[j - 1]) { x->windows = 0; break; }
-  }
-  return SG_OK;
-fail:
-  return st;
-}
-
-#define LAUNCHED(kernel)                                                                              \
-  do {                                                                                                \
-    if (tm && (e = sg_cu_timing_mark(tm, kernel, d->stream)) != cudaSuccess) return e;               \
-  } while (0)
-static cudaError_t enqueue_rank_tail(cu_data *d, sg_cu_timing *tm) {
-  cudaError_t e;
-  const cu_ranks *x = d->rk;
-  if ((e = sg_cuda_record_spikes(d->d_ctl, x->d_all, d->spk, x->d_stash, x->cap_mine, d->n_mm_ent == 0, d->grid_rec,
-                                 d->blk[SG_CU_K_RECORD], d->stream)) != cudaSuccess)
-    return e;
-  LAUNCHED("record_spikes");
-  if (d->n_mm_ent) {
-    if ((e = sg_cuda_sample_multimeters(d->d_ctl, d->mm_args, d->spk, 1, d->grid_mm, d->blk[SG_CU_K_SAMPLE], d->stream)) != cudaSuccess)
-      return e;
-    LAUNCHED("sample_multimeters");
-  }
-  return cudaSuccess;
-}
-#undef LAUNCHED
-
-/* The window from step k (at most `left` steps): the cpu backend's (backend_cpu.c window_len):
- * wmax steps, one step without windows, and a window ends at every multimeter sample. */
-static uint32_t rank_window_len(const sg_sim *sim, const cu_ranks *x, uint32_t wmax, uint64_t k, uint64_t left) {
-  if (!x->windows) return 1;
-  uint32_t W = left < wmax ? (uint32_t)left : wmax;
-  for (uint32_t w = 0; w + 1 < W; ++w)
-    for (size_t j = 0; j < sim->n_mm; ++j)
-      if (sg_i_mm_due(&sim->mm[j], k + w + 1)) return w + 1;
-  return W;
-}
-
-/* W steps of this rank on the device, then its spikes of the window back (*n_mine of them, in the
- * stash) and the stash emptied. A device fault stops the run: a non-finite node is kept in
- * *bad_step, *bad_row for the agreement of every rank; any other fault is this rank's error. */
-static sg_status rank_window_steps(sg_sim *sim, cu_data *d, uint64_t W, uint64_t *n_mine, uint64_t *bad_step, uint32_t *bad_row) {
-  sg_status st = SG_OK;
-  const int running = 1;
-  cu_ranks *x = d->rk;
-  sg_cu_ctl *h = d->h_ctl;
-  *n_mine = 0;
-  if ((st = launch_steps(sim, d, W))) return st;
-  CU_TRY(cudaMemcpyAsync(h, d->d_ctl, sizeof *h, cudaMemcpyDeviceToHost, d->stream));
-  CU_TRY(cudaStreamSynchronize(d->stream));
-  if (h->fault == SG_CU_FAULT_NONFINITE && h->bad_key != UINT64_MAX) {
-    *bad_step = h->base + (h->bad_key >> 32);
-    *bad_row = (uint32_t)(h->bad_key & 0xFFFFFFFFu);
-  } else if (h->fault || h->rec_n > x->cap_mine) {
-    sim->poisoned = 1;
-    snprintf(sim->backend_reason, sizeof sim->backend_reason, "cuda: stopped by a device fault (flags 0x%x)", h->fault);
-    return sg_i_fail(sim, SG_ERR_OVERFLOW, "cuda backend: device fault in steps %llu..%llu (flags 0x%x%s); the simulation stopped at t = %g ms and cannot continue (recordings up to there are kept)",
-                     (unsigned long long)sim->step, (unsigned long long)(sim->step + W - 1), h->fault,
-                     (h->fault & SG_CU_FAULT_SPIKE_LIST) ? ": spike list overflow" : "", (double)sim->step * sim->h);
-  }
-  *n_mine = h->rec_n;
-  if (*n_mine) {
-    CU_TRY(cudaMemcpyAsync(x->h_stash, x->d_stash, *n_mine * sizeof *x->h_stash, cudaMemcpyDeviceToHost, d->stream));
-    CU_TRY(cudaStreamSynchronize(d->stream));
-  }
-  CU_TRY(cudaMemsetAsync(&d->d_ctl->rec_n, 0, sizeof d->d_ctl->rec_n, d->stream));
-  return SG_OK;
-fail:
-  return st;
-}
-
-/* The window's spikes of this rank (n of them, from step k) to every rank; every rank's, sorted by
- * (stamp, sender), into x->ev, each step's first in x->first. Returns how many there are. */
-static uint64_t rank_exchange(sg_sim *sim, cu_data *d, uint64_t k, uint32_t W, uint64_t n) {
-  cu_ranks *x = d->rk;
-  for (uint64_t q = 0; q < n; ++q) {
-    uint32_t *w = x->sbuf + 3 * q;
-    w[0] = x->h_stash[q].row; w[1] = x->h_stash[q].mult; w[2] = (uint32_t)(x->h_stash[q].stamp - 1 - k);
-  }
-  sg_i_rank_exchange(sim, x->sbuf, n, x->rbuf, x->counts, x->xcnt, x->xdsp);
-  uint64_t total = 0;
-  for (int r = 0; r < d->P; ++r) total += (uint64_t)x->counts[r];
-  for (uint64_t q = 0; q < total; ++q) {
-    const uint32_t *w = x->rbuf + 3 * q;
-    x->ev[q] = (sg_cu_rec_ev){.stamp = k + w[2] + 1, .row = w[0], .mult = w[1]};
-  }
-  qsort(x->ev, total, sizeof *x->ev, cmp_rec);
-  uint64_t q = 0;
-  for (uint32_t s = 0; s <= W; ++s) {
-    while (q < total && x->ev[q].stamp < k + s + 1) ++q;
-    x->first[s] = q;
-  }
-  return total;
-}
-
-/* Every rank's spikes of the window (x->ev), step by step, through this rank's synapses and
- * procedural projections into its ring; *events: the synapses this rank's targets received. */
-static sg_status rank_deliver(sg_sim *sim, cu_data *d, uint64_t k, uint32_t W, uint64_t *events) {
-  sg_status st = SG_OK;
-  const int running = 1;
-  cu_ranks *x = d->rk;
-  const sg_csr *c = &sim->csr;
-  const uint64_t total = x->first[W];
-  if (!total || (!d->n_syn && !d->n_proc)) return SG_OK;
-  for (uint32_t w = 0; w < W; ++w) {
-    uint64_t syn = 0;
-    for (uint64_t q = x->first[w]; q < x->first[w + 1]; ++q) {
-      const uint64_t row = x->ev[q].row;
-      x->h_xrow[q] = x->ev[q].row;
-      x->h_xmult[q] = x->ev[q].mult;
-      x->h_xprefix[q] = syn;
-      if (d->n_syn && row < c->n_rows) syn += sg_csr_span_len(c->seg_end, c->row_seg[row], c->row_seg[row + 1]);
-    }
-    *events += syn;
-    x->h_xctl[w] = (sg_cu_ctl){.step = k + w, .spk_acc = (x->first[w + 1] - x->first[w]) << d->spk.syn_bits | syn};
-  }
-  CU_TRY(cudaMemcpyAsync(x->d_xrow, x->h_xrow, total * sizeof *x->h_xrow, cudaMemcpyHostToDevice, d->stream));
-  CU_TRY(cudaMemcpyAsync(x->d_xmult, x->h_xmult, total * sizeof *x->h_xmult, cudaMemcpyHostToDevice, d->stream));
-  CU_TRY(cudaMemcpyAsync(x->d_xprefix, x->h_xprefix, total * sizeof *x->h_xprefix, cudaMemcpyHostToDevice, d->stream));
-  CU_TRY(cudaMemcpyAsync(x->d_xctl, x->h_xctl, W * sizeof *x->h_xctl, cudaMemcpyHostToDevice, d->stream));
-  const uint32_t mask = sg_ring_mask(d->R);
-  for (uint32_t w = 0; w < W; ++w) {
-    const uint64_t f = x->first[w], n = x->first[w + 1] - f;
-    if (!n) continue;
-    const sg_cu_spikes sp = {.row = x->d_xrow + f, .mult = x->d_xmult + f, .prefix = x->d_xprefix + f, .cap = (uint32_t)n,
-                             .syn_bits = d->spk.syn_bits};
-    if (d->n_syn)
-      CU_TRY(sg_cuda_deliver_spikes(x->d_xctl + w, d->csr, sp, d->d_ring, d->ni, mask, d->grid_deliver, d->blk[SG_CU_K_DELIVER], d->stream));
-    for (size_t pj = 0; pj < d->n_proc; ++pj)
-      CU_TRY(sg_cuda_deliver_proc(x->d_xctl + w, &d->proc[pj], d->d_count[pj], sp, d->d_ring, d->ni, mask, x->t_lo[pj], x->t_hi[pj],
-                                  d->grid_proc, d->blk[SG_CU_K_PROC], d->stream));
-  }
-  if (d->n_proc) {   /* the procedural synapses the launches added (their counts in n_events) */
-    CU_TRY(cudaMemcpyAsync(x->h_xctl, x->d_xctl, W * sizeof *x->h_xctl, cudaMemcpyDeviceToHost, d->stream));
-    CU_TRY(cudaStreamSynchronize(d->stream));
-    for (uint32_t w = 0; w < W; ++w) *events += x->h_xctl[w].n_events;
-  }
-  return SG_OK;
-fail:
-  return st;
-}
-
-/* The multimeter rows of steps step0 .. step0 + S - 1 (the batch's sample buffer, downloaded when
- * ok), this rank's targets filled, merged over the ranks stamp by stamp. A rank that is not ok (or
- * fails to take a row) still takes part in every merge. */
-static sg_status rank_samples(sg_sim *sim, cu_data *d, uint64_t step0, uint64_t S, uint64_t mm_used, int ok) {
-  sg_status st = SG_OK;
-  const int running = 1;
-  if (!d->n_mm_ent) return SG_OK;
-  if (ok && mm_used) {
-    CU_TRY(cudaMemcpyAsync(d->h_mm_buf, d->d_mm_buf, mm_used * sizeof(double), cudaMemcpyDeviceToHost, d->stream));
-    CU_TRY(cudaStreamSynchronize(d->stream));
-  }
-fail:
-  for (uint64_t s = 0; s < S; ++s) {
-    for (size_t j = 0; j < d->n_mm && ok && st == SG_OK; ++j) {
-      const uint64_t off = d->h_due[s * d->n_mm + j];
-      double *row;
-      if (off == SG_CU_NOT_DUE) continue;
-      if ((st = sg_i_mm_row(sim, &sim->mm[j], step0 + s + 1, &row))) break;
-      fill_mm_row(sim, d, j, d->h_mm_buf + off, row, 1);
-    }
-    sg_i_rank_merge_samples(sim, step0 + s + 1);
-  }
-  return st;
-}
-
-/* cu_run with MPI ranks: batches as in one process (plan_batch: the same on every rank), each in
- * windows of at most the whole network's shortest delay; after each window the exchange, the
- * delivery, the spike recorders and the collective check (one stop anywhere stops every rank
- * there, after the window). Every rank takes part in every collective, also after its own error. */
-static sg_status cu_run_ranks(sg_sim *sim, uint64_t n_steps) {
-  sg_status st = SG_OK;
-  const int running = 1;
-  cu_data *d = sim->backend_data;
-  cu_ranks *x = d->rk;
-  uint64_t md = x->min_delay, events = 0, bad_step = UINT64_MAX, done = 0;
-  uint32_t bad_row = UINT32_MAX;
-  int stop = 0;
-  sg_mpi_min_u64(&md, 1);   /* the whole network's, not this rank's */
-  const uint32_t wmax = md < x->wmax ? (uint32_t)(md ? md : 1) : x->wmax;
-  sim->state_on_device = 1;
-  while (done < n_steps && !stop) {
-    uint64_t mm_used = 0, s = 0;
-    const uint64_t S = plan_batch(sim, d, sim->step, n_steps - done, &mm_used, d->h_due), step0 = sim->step;
-    *d->h_ctl = (sg_cu_ctl){.step = step0, .base = step0, .bad_key = UINT64_MAX, .pois_from = d->pois_from};
-    if (st == SG_OK) {
-      CU_TRY(cudaMemcpyAsync(d->d_ctl, d->h_ctl, sizeof *d->h_ctl, cudaMemcpyHostToDevice, d->stream));
-      if (d->n_mm_ent)
-        CU_TRY(cudaMemcpyAsync(d->d_due, d->h_due, S * d->n_mm * sizeof(uint64_t), cudaMemcpyHostToDevice, d->stream));
-    }
-  fail:
-    if (st == SG_OK && d->n_mm_ent) {   /* the batch's rows, before any of them is taken */
-      for (size_t j = 0; j < d->n_mm && st == SG_OK; ++j) {
-        size_t rows = 0;
-        for (uint64_t q = 0; q < S; ++q) rows += d->h_due[q * d->n_mm + j] != SG_CU_NOT_DUE;
-        if (rows) st = sg_i_mm_reserve(sim, &sim->mm[j], rows);
-      }
-    }
-    while (s < S && !stop) {
-      const uint64_t k = sim->step;
-      const uint32_t W = rank_window_len(sim, x, wmax, k, S - s);
-      uint64_t n_mine = 0;
-      if (st == SG_OK) st = rank_window_steps(sim, d, W, &n_mine, &bad_step, &bad_row);
-      const uint64_t total = rank_exchange(sim, d, k, W, st == SG_OK ? n_mine : 0);
-      if (st == SG_OK) st = rank_deliver(sim, d, k, W, &events);
-      if (st == SG_OK && (st = reserve_spikes(sim, d, x->ev, total)) == SG_OK) st = push_spikes(sim, x->ev, total);
-      sim->stats.spikes += total;
-      sim->stats.neuron_updates += W * d->n_neurons;
-      sim->step = k + W;
-      s += W;
-      int64_t any = st != SG_OK || bad_step != UINT64_MAX;   /* the collective check of the window */
-      sg_mpi_max_i64(&any, 1);
-      stop = any != 0;
-    }
-    const sg_status ss = rank_samples(sim, d, step0, s, mm_used, st == SG_OK);
-    if (st == SG_OK) st = ss;
-    done += s;
-    if (!stop) {   /* a failure in the samples: the next batch's check, or the last one below */
-      int64_t any = st != SG_OK;
-      sg_mpi_max_i64(&any, 1);
-      stop = any != 0;
-    }
-  }
-  sg_mpi_sum_u64(&events, 1);   /* every rank's targets' events */
-  sim->stats.syn_events += events;
-  if (stop) {
-    if (st != SG_OK && !sim->poisoned) {   /* a window has moved the state but its recordings are incomplete */
-      sim->poisoned = 1;
-      snprintf(sim->backend_reason, sizeof sim->backend_reason, "cuda: stopped: %.200s", sim->msg);
-    }
-    return sg_i_rank_stop(sim, bad_step, bad_row, st, "cuda");
-  }
-  return SG_OK;
-}
-
-/* sync with MPI ranks: this rank's device state back, then every rank's share to every rank
- * (collective: every rank gathers, also one whose download failed). */
-static sg_status rank_sync(sg_sim *sim, cu_data *d) {
-  sg_status st = SG_OK;
-  if (d->ready && sim->state_on_device) st = pull_state(sim, d, 0);
-  sim->state_on_device = 0;   /* never again alone: a later sync would gather on this rank only */
-  const sg_status gs = sg_i_rank_gather_state(sim);
-  return st != SG_OK ? st : gs;
-}
-
-const sg_backend_ops sg_i_cuda_backend = {"cuda", NULL, cu_prepare, cu_run, cu_sync, cu_release};   /* flushes in cu_prepare */
 
 #endif

@@ -1308,9 +1308,11 @@ typedef struct conn_rec {
   int receptor;
 } conn_rec;
 
-/* Decoding of ring inputs: neuron populations sorted by input_base. */
+/* Decoding of ring inputs: neuron populations sorted by input_base (= by input_gbase: both are
+ * assigned in the same order). [0]: this rank's ring (the neuron CSR), [1]: the network's
+ * numbering (the generator CSR), host/csr.c. */
 typedef struct in_pop {
-  uint64_t base, end;
+  uint64_t base[2], end[2], w[2], lo[2];   /* inputs, port stride, first node */
   const sg_pop *pop;
   int *rec_spike, *rec_current;   /* [n_ports]: receptor of a port (-1 none) */
 } in_pop;
@@ -1321,7 +1323,7 @@ typedef struct decoder {
 
 static int cmp_in_pop(const void *a, const void *b) {
   const in_pop *x = a, *y = b;
-  return x->base < y->base ? -1 : x->base > y->base;
+  return x->base[1] < y->base[1] ? -1 : x->base[1] > y->base[1];
 }
 
 static void decoder_free(decoder *D) {
@@ -1338,8 +1340,9 @@ static int decoder_init(const sg_sim *sim, decoder *D) {
     const sg_pop *pop = sim->pops[i];
     if (pop->model->kind != SG_KIND_NEURON || !pop->inputs_assigned || pop->n_ports == 0) continue;
     in_pop *q = &D->p[D->n++];
-    q->base = pop->input_base;
-    q->end = pop->input_base + (uint64_t)pop->n_ports * pop->n;
+    q->base[0] = pop->input_base; q->w[0] = pop->n - pop->in_gap; q->lo[0] = pop->in_lo;
+    q->base[1] = pop->input_gbase; q->w[1] = pop->n; q->lo[1] = 0;
+    for (int g = 0; g < 2; ++g) q->end[g] = q->base[g] + (uint64_t)pop->n_ports * q->w[g];
     q->pop = pop;
     q->rec_spike = malloc(pop->n_ports * sizeof(int));
     q->rec_current = malloc(pop->n_ports * sizeof(int));
@@ -1358,16 +1361,16 @@ static int decoder_init(const sg_sim *sim, decoder *D) {
   return 0;
 }
 
-/* input -> (target gid, receptor); 0 if unknown */
-static uint64_t decode_input(const decoder *D, uint32_t input, int current, int *receptor) {
+/* input of the neuron CSR (gen = 0) or the generator CSR (gen = 1) -> (target gid, receptor); 0 if unknown */
+static uint64_t decode_input(const decoder *D, uint32_t input, int gen, int current, int *receptor) {
   size_t lo = 0, hi = D->n;
   while (lo < hi) {
     const size_t mid = (lo + hi) / 2;
-    if (D->p[mid].end <= input) lo = mid + 1; else hi = mid;
+    if (D->p[mid].end[gen] <= input) lo = mid + 1; else hi = mid;
   }
-  if (lo >= D->n || input < D->p[lo].base) { *receptor = -1; return 0; }
+  if (lo >= D->n || input < D->p[lo].base[gen]) { *receptor = -1; return 0; }
   const in_pop *q = &D->p[lo];
-  const uint64_t rel = input - q->base, port = rel / q->pop->n, i = rel % q->pop->n;
+  const uint64_t rel = input - q->base[gen], port = rel / q->w[gen], i = rel % q->w[gen] + q->lo[gen];
   const int r = current ? q->rec_current[port] : q->rec_spike[port];
   *receptor = r >= 0 ? r : (int)port;
   return q->pop->first + i;
@@ -1424,14 +1427,14 @@ static void gather_csr_row(const sg_sim *sim, const sg_csr *c, const decoder *D,
     const double d = steps_ms(sim, c->seg_delay[s]);
     for (uint64_t k = start; k < end; ++k) {
       int rec;
-      const uint64_t tgt = decode_input(D, c->input[k], current, &rec);
+      const uint64_t tgt = decode_input(D, c->input[k], c == &sim->gen_csr, current, &rec);
       if (!in_range(tgt, post)) continue;
       if (gather_push(g, tgt, (double)c->weight[k], d, rec)) { *fail = 1; return; }
     }
   }
 }
 
-static uint64_t count_csr_row(const sg_csr *c, const decoder *D, uint64_t row, sg_nodes post) {
+static uint64_t count_csr_row(const sg_csr *c, int gen, const decoder *D, uint64_t row, sg_nodes post) {
   if (!c->row_seg || row >= c->n_rows) return 0;
   const uint64_t s0 = c->row_seg[row], s1 = c->row_seg[row + 1];
   if (s0 == s1) return 0;
@@ -1440,7 +1443,7 @@ static uint64_t count_csr_row(const sg_csr *c, const decoder *D, uint64_t row, s
   uint64_t n = 0;
   for (uint64_t k = a; k < b; ++k) {
     int rec;
-    n += in_range(decode_input(D, c->input[k], 0, &rec), post);
+    n += in_range(decode_input(D, c->input[k], gen, 0, &rec), post);
   }
   return n;
 }
@@ -1459,7 +1462,7 @@ static uint64_t count_built(const sg_sim *sim, const decoder *D, sg_nodes pre, s
   uint64_t n = 0;
   for (uint64_t p = 0; p < query_n(sim, pre); ++p) {
     const uint64_t s = query_at(pre, p), row = s - 1;
-    n += count_csr_row(&sim->csr, D, row, post) + count_csr_row(&sim->gen_csr, D, row, post);
+    n += count_csr_row(&sim->csr, 0, D, row, post) + count_csr_row(&sim->gen_csr, 1, D, row, post);
     for (size_t j = 0; j < sim->n_proc; ++j) n += sg_i_proc_walk(&sim->proc[j], s, post, NULL, NULL);
     if (sim->rec_row && row < sim->csr.n_rows)
       for (uint64_t k = sim->rec_row[row]; k < sim->rec_row[row + 1]; ++k) {

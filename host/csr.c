@@ -6,8 +6,11 @@
  * are sorted by (delay, input), stably (connection order within equal pairs), and cut into
  * segments of equal delay: segments row_seg[r] .. row_seg[r+1]-1, segment s holds synapses
  * seg_end[s-1] (0 for s = 0) .. seg_end[s]-1 with delay seg_delay[s] steps. A synapse is
- * input (uint32: target_pop->input_base + port * target_pop->n + target index) and weight
- * (float): 8 bytes. Recorder edges (port 0xFFFF) become rec_row[n_nodes + 1] / rec_idx (index
+ * input (uint32) and weight (float): 8 bytes. The input of a neuron synapse is the target's in this
+ * rank's ring (sg_i_ring_input: target_pop->input_base + port * target_pop->n + target index in one
+ * process); a generator synapse's is in the network's numbering (target_pop->input_gbase + port *
+ * target_pop->n + target index), the same on every rank, so that a generator's row (and the draws
+ * keyed by a target's place in it) does not depend on the ranks. Recorder edges (port 0xFFFF) become rec_row[n_nodes + 1] / rec_idx (index
  * into sim->srec of the recorder, found by gid); multimeter edges (port 0xFFFE) append their
  * target gids to sim->mm[j].targets in connection order.
  *
@@ -581,22 +584,26 @@ static sg_status scatter_edges(csr_build *b) {
       const uint32_t s = E->src[i];
       const uint64_t tg = (uint64_t)E->tgt[i] + 1;
       const sg_pop *tp = pop_cached(sim, &tc, tg);
+      const int k = is_gen[s];
+      const uint64_t i_tg = tp ? tg - tp->first : 0;
+      /* generator synapses: the network's numbering (every rank holds them); neuron synapses:
+       * this rank's ring, which holds their targets (it stores only those, docs/mpi.md §3) */
       if (!tp || !tp->inputs_assigned || port >= tp->n_ports ||
-          tp->input_base + (uint64_t)tp->n_ports * tp->n > 0x100000000ull) {
+          tp->input_gbase + (uint64_t)tp->n_ports * tp->n > 0x100000000ull ||
+          (!k && (i_tg < tp->in_lo || i_tg - tp->in_lo >= tp->n - tp->in_gap))) {
         bad = 1;
         if (tg > bad_tgt) bad_tgt = tg;
         continue;
       }
-      const int k = is_gen[s];
       const uint64_t p = bp[k][s >> bshift]++;
-      N[k].input[p] = (uint32_t)(tp->input_base + (uint64_t)port * tp->n + (tg - tp->first));
+      N[k].input[p] = (uint32_t)(k ? tp->input_gbase + (uint64_t)port * tp->n + i_tg : sg_i_ring_input(tp, port, i_tg));
       N[k].weight[p] = E->weight[i];
       N[k].rd[p] = ((s & (((uint32_t)1 << bshift) - 1)) << 16) | (E->delay[i] & 0xFFFFu);
     }
   }
   if (bad) {
     const sg_pop *tp = sg_i_pop_of(sim, bad_tgt);
-    return sg_i_fail(b->sim, SG_ERR_STATE, "building the connectivity: target %llu (%s) has no ring-buffer input for its port (inputs assigned %d, %u ports): sg_i_prepare must assign inputs first",
+    return sg_i_fail(b->sim, SG_ERR_STATE, "building the connectivity: target %llu (%s) has no ring-buffer input for its port on this rank (inputs assigned %d, %u ports): sg_i_prepare must assign inputs first, and a rank stores only neuron synapses into its own nodes",
                      (unsigned long long)bad_tgt, tp ? tp->name : "?", tp ? tp->inputs_assigned : 0, tp ? tp->n_ports : 0);
   }
   return SG_OK;

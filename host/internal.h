@@ -123,8 +123,14 @@ typedef struct sg_pop {
   uint32_t width[SG_MAX_STATE_ROWS];
   /* filled by sg_i_prepare() */
   uint32_t n_ports;
-  int inputs_assigned;               /* input_base is fixed once assigned (CSR refers to it) */
-  uint64_t input_base;               /* ring inputs (port p, node i) = base + p*n + i       */
+  int inputs_assigned;               /* the inputs are fixed once assigned (CSRs refer to them) */
+  /* Ring inputs (docs/mpi.md §3). This rank's ring holds (port p, node i) for the nodes
+   * in_lo .. in_lo + n - in_gap - 1 only, at input_base + p * (n - in_gap) + (i - in_lo)
+   * (sg_i_ring_input); the generator CSR numbers every node's inputs as one process does,
+   * input_gbase + p * n + i. One process: in_lo = in_gap = 0 and input_base = input_gbase. */
+  uint64_t input_base, in_lo, in_gap;
+  uint64_t input_gbase;
+  uint64_t own_lo, own_hi;           /* this rank's block of the nodes (sg_mpi_share_of)      */
   void *coef;                        /* coef_size each; one per node when coef_per_node      */
   int coef_per_node;
   int has_connections;               /* incoming spike connections exist (ports frozen)     */
@@ -145,6 +151,22 @@ static inline double sg_i_param(const sg_pop *pop, uint32_t p, uint64_t i) {
 static inline const sg_vec *sg_i_vec(const sg_pop *pop, uint32_t v, uint64_t i) {
   return pop->vecs[v].each ? &pop->vecs[v].each[i] : &pop->vecs[v].uniform;
 }
+
+/* ---- ring inputs (numbered by host/prepare.c; the lookups are host/pop.c's) ---------------- */
+/* The ring input of (port, node i) of pop on this rank; i must have inputs here. */
+static inline uint64_t sg_i_ring_input(const sg_pop *pop, uint32_t port, uint64_t i) {
+  return pop->input_base + (uint64_t)port * (pop->n - pop->in_gap) + (i - pop->in_lo);
+}
+#define SG_NO_INPUT UINT32_MAX   /* a generator synapse into another rank's node: no input here */
+/* Step 1 of sg_i_prepare: ring inputs (both numberings) for each neuron population that has
+ * none yet or whose port count changed; a range, once assigned, never moves. */
+sg_status sg_i_assign_inputs(sg_sim *sim);
+/* The ring input on this rank of an input in the generator CSR's numbering (input_gbase), or
+ * SG_NO_INPUT when its node is another rank's. */
+uint32_t sg_i_local_input(const sg_sim *sim, uint64_t ginput);
+/* The node (gid) of an input: in the generator CSR's numbering (global) or this rank's ring
+ * (the neuron CSR's); 0 if none. */
+uint64_t sg_i_node_of_input(const sg_sim *sim, uint64_t input, int global);
 
 /* ---- edges and CSR --------------------------------------------------------------------- */
 /* A connection into port `port` of pop exists (or may: marking too much only costs speed). */
@@ -275,7 +297,8 @@ struct sg_sim {
   sg_csr csr;                        /* neuron -> neuron synapses, rows = all nodes        */
   sg_csr gen_csr;                    /* generator -> target, rows = all nodes               */
   uint64_t *rec_row; uint32_t *rec_idx;  /* neuron -> spike recorders: rows = all nodes   */
-  uint64_t n_inputs;                 /* ring row length                                   */
+  uint64_t n_inputs;                 /* ring row length: this rank's inputs               */
+  uint64_t n_inputs_all;             /* the network's (the generator CSR's numbering)      */
   uint32_t ring_len;                 /* R: power of two > max delay                       */
   int64_t *ring;                     /* [R * n_inputs] (cpu backend; the cuda one has its own) */
 

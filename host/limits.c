@@ -53,8 +53,8 @@ int sg_i_weight_float(double w, float *f, char *msg, size_t len) {
 }
 
 /* Ring-buffer inputs that sg_i_prepare would assign now (host/prepare.c, step 1): the ranges
- * already assigned, plus a new range for each neuron population that has none yet or whose port
- * count changed. */
+ * already assigned (this rank's), plus a new range for each neuron population that has none yet
+ * or whose port count changed (counted whole: with MPI ranks an upper bound, the same on every rank). */
 double sg_i_ring_inputs(const sg_sim *sim) {
   double n = (double)sim->n_inputs;
   for (size_t p = 0; p < sim->n_pops; ++p) {

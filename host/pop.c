@@ -1,5 +1,5 @@
 /* host/pop.c - population storage: lookup of a node's population, node ranges of one population,
- * state rows and freeing. Ground: uses only status.c (sg_create, which needs the model list and
+ * state rows and freeing; the ring inputs' lookups (which node an input is, its input on this rank). Ground: uses only status.c (sg_create, which needs the model list and
  * the names, is create.c). */
 /* SPDX-License-Identifier: MIT */
 #include <stdlib.h>
@@ -191,3 +191,27 @@ double sg_pop_param(const sg_pop *pop, uint32_t p, uint64_t i) { return sg_i_par
 const sg_vec *sg_pop_vec(const sg_pop *pop, uint32_t v, uint64_t i) { return sg_i_vec(pop, v, i); }
 double *sg_pop_state(const sg_pop *pop, uint32_t row) { return row < SG_MAX_STATE_ROWS ? pop->state[row] : NULL; }
 uint32_t sg_pop_state_width(const sg_pop *pop, uint32_t row) { return row < SG_MAX_STATE_ROWS ? pop->width[row] : 0; }
+
+/* ---- ring inputs (numbered by host/prepare.c, sg_i_assign_inputs) ---------------------------- */
+uint32_t sg_i_local_input(const sg_sim *sim, uint64_t ginput) {
+  for (size_t p = 0; p < sim->n_pops; ++p) {
+    const sg_pop *pop = sim->pops[p];
+    if (pop->model->kind != SG_KIND_NEURON || !pop->inputs_assigned || !pop->n) continue;
+    if (ginput < pop->input_gbase || ginput >= pop->input_gbase + (uint64_t)pop->n_ports * pop->n) continue;
+    const uint64_t rel = ginput - pop->input_gbase, i = rel % pop->n;
+    if (i < pop->own_lo || i >= pop->own_hi) return SG_NO_INPUT;
+    return (uint32_t)sg_i_ring_input(pop, (uint32_t)(rel / pop->n), i);
+  }
+  return SG_NO_INPUT;
+}
+
+uint64_t sg_i_node_of_input(const sg_sim *sim, uint64_t input, int global) {
+  for (size_t p = 0; p < sim->n_pops; ++p) {
+    const sg_pop *pop = sim->pops[p];
+    if (pop->model->kind != SG_KIND_NEURON || !pop->inputs_assigned || !pop->n) continue;
+    const uint64_t base = global ? pop->input_gbase : pop->input_base, w = global ? pop->n : pop->n - pop->in_gap;
+    if (w == 0 || input < base || input >= base + (uint64_t)pop->n_ports * w) continue;
+    return pop->first + (input - base) % w + (global ? 0 : pop->in_lo);
+  }
+  return 0;
+}

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "ranks.h"
 #include "sg/ring.h"
 
 static int pop_any_each(const sg_pop *pop) {
@@ -38,29 +39,52 @@ static sg_status prepare_coefs(sg_sim *sim, sg_pop *pop) {
   return SG_OK;
 }
 
-sg_status sg_i_prepare(sg_sim *sim) {
-  sg_status st;
-  for (size_t p = 0; p < sim->n_pops; ++p) sim->pops[p]->prepared = 1;   /* from here on it is referred to */
-  /* 1. ring inputs: a population keeps its range once assigned; a population whose port
-   *    count changed (no connections yet, else the change was refused) gets a new range. */
+/* ---- ring inputs ---------------------------------------------------------------------------- */
+/* The nodes of pop whose inputs this rank's ring holds: its block of the population (docs/mpi.md
+ * §3), or all of them for a model whose step reads its inputs at port * n + i regardless of
+ * sg_step_ctx.in_gap / in_lo (glif_cond's SG_HD and block steps, include/sg/models/glif_cond*.h,
+ * until they read them through sg_take_fed / sg_input_at): such a population keeps a whole ring
+ * row on every rank. Sets own_lo/own_hi, in_lo/in_gap; returns the nodes. */
+static uint64_t ring_nodes(sg_pop *pop) {
+  sg_mpi_share_of(pop->n, sg_mpi_rank(), sg_mpi_size(), &pop->own_lo, &pop->own_hi);
+  const int whole = pop->model->id == SG_MODEL_glif_cond;
+  pop->in_lo = whole ? 0 : pop->own_lo;
+  pop->in_gap = whole ? 0 : pop->n - (pop->own_hi - pop->own_lo);
+  return pop->n - pop->in_gap;
+}
+
+sg_status sg_i_assign_inputs(sg_sim *sim) {
   for (size_t p = 0; p < sim->n_pops; ++p) {
     sg_pop *pop = sim->pops[p];
     if (pop->model->kind != SG_KIND_NEURON) continue;
     const uint32_t np = pop->model->n_ports(pop);
     if (pop->inputs_assigned && np == pop->n_ports) continue;
-    if ((double)sim->n_inputs + (double)np * (double)pop->n > 4294967295.0)
+    if ((double)sim->n_inputs_all + (double)np * (double)pop->n > 4294967295.0)
       return sg_i_fail(sim, SG_ERR_OVERFLOW, "%s: %llu nodes x %u ports exceed 2^32 ring-buffer inputs", pop->name, (unsigned long long)pop->n, np);
+    pop->input_gbase = sim->n_inputs_all;
+    sim->n_inputs_all += (uint64_t)np * pop->n;
     pop->input_base = sim->n_inputs;
+    sim->n_inputs += (uint64_t)np * ring_nodes(pop);
     pop->n_ports = np;
     pop->inputs_assigned = 1;
-    sim->n_inputs += (uint64_t)np * pop->n;
   }
+  return SG_OK;
+}
+
+sg_status sg_i_prepare(sg_sim *sim) {
+  sg_status st;
+  for (size_t p = 0; p < sim->n_pops; ++p) sim->pops[p]->prepared = 1;   /* from here on it is referred to */
+  /* 1. ring inputs: a population keeps its range once assigned; a population whose port
+   *    count changed (no connections yet, else the change was refused) gets a new range. */
+  if ((st = sg_i_assign_inputs(sim))) return st;
   /* procedural projections: where their target population's inputs now are */
   for (size_t i = 0; i < sim->n_proc; ++i) {
     sg_i_proc *q = &sim->proc[i];
     q->d.input_base = q->tpop->input_base;
     q->d.pop_n = q->tpop->n;
     q->d.pop_first = q->tpop->first;
+    q->d.in_lo = q->tpop->in_lo;
+    q->d.in_gap = q->tpop->in_gap;
   }
   /* 2. ring length: smallest power of two > max delay */
   const uint32_t R = sg_ring_len(sim->max_delay);

@@ -103,16 +103,6 @@ static double gen_factor(const sg_sim *sim, const sg_gen *G) {
   }
 }
 
-static uint64_t node_of_input(const sg_sim *sim, uint64_t input) {
-  for (size_t p = 0; p < sim->n_pops; ++p) {
-    const sg_pop *pop = sim->pops[p];
-    if (pop->model->kind != SG_KIND_NEURON || !pop->inputs_assigned || !pop->n) continue;
-    if (input >= pop->input_base && input < pop->input_base + (uint64_t)pop->n_ports * pop->n)
-      return pop->first + (input - pop->input_base) % pop->n;
-  }
-  return 0;
-}
-
 /* 1 if some receptor of pop sends spikes of the two signs to different ports (NEST's iaf_psc_*:
  * the excitatory and the inhibitory synapse) */
 static int routes_by_sign(const sg_pop *pop) {
@@ -176,7 +166,7 @@ static sg_status check_headroom(sg_sim *sim, const sg_gen *gens, size_t n_gens) 
   for (size_t g = 0; g < n_gens && st == SG_OK; ++g) {
     if (F[g] <= 1.0 || !row_range(c, gens[g].gid - 1, &j0, &j1)) continue;
     for (uint64_t j = j0; j < j1; ++j) {
-      const uint64_t t = node_of_input(sim, c->input[j]);
+      const uint64_t t = sg_i_node_of_input(sim, c->input[j], 1);
       if (!t) continue;
       add[t - 1] += (F[g] - 1.0) * fabs((double)c->weight[j]);
       const double total = sim->abs_w_sum[t - 1] + add[t - 1];
@@ -209,7 +199,7 @@ static sg_status check_headroom(sg_sim *sim, const sg_gen *gens, size_t n_gens) 
         const double M = sim->abs_w_sum[q] + add[q] + par[q];   /* spikes per step, at most */
         if (M <= 1.0 || !row_range(nc, q, &j0, &j1)) continue;
         for (uint64_t j = j0; j < j1; ++j) {
-          const uint64_t t = node_of_input(sim, nc->input[j]);
+          const uint64_t t = sg_i_node_of_input(sim, nc->input[j], 0);
           if (t) nxt[t - 1] += (M - 1.0) * fabs((double)nc->weight[j]);
         }
       }
@@ -359,7 +349,7 @@ sg_status sg_i_stim_prepare(sg_sim *sim) {
           uint64_t j0, j1;
           if (!row_range(&sim->gen_csr, G->gid - 1, &j0, &j1)) break;
           for (uint64_t q = j0; q < j1; ++q) {
-            const uint64_t tg = node_of_input(sim, sim->gen_csr.input[q]);
+            const uint64_t tg = sg_i_node_of_input(sim, sim->gen_csr.input[q], 1);
             const sg_pop *tp = tg ? sg_i_pop_of(sim, tg) : NULL;
             if (!tp || !routes_by_sign(tp)) continue;
             st = sg_i_fail(sim, SG_ERR_ARG, "spike_generator node %llu: spike_weights[%zu] = %g < 0 with target node %llu (%s), which sends a spike to its excitatory or inhibitory synapse by its sign: spikegpu chooses the synapse by the connection weight's sign at sg_connect, NEST by spike_weights[i] x weight: allowed spike_weights >= 0 for such targets (send the inhibitory events from a second spike_generator, connected with a negative weight)",

@@ -93,6 +93,7 @@ typedef struct sg_cu_upd_pop {
   uint64_t first_id, n;      /* global ids first_id .. first_id + n - 1                        */
   uint64_t begin, end;       /* the nodes this launch updates (indices in the population)      */
   uint64_t input_base;       /* the population's first ring input                              */
+  uint64_t in_lo, in_gap;    /* sg_step_ctx's: the nodes with inputs in this rank's ring        */
   uint64_t fed_ports;        /* sg_step_ctx.fed_ports: ports any connection writes             */
   uint32_t block0, blocks;
 } sg_cu_upd_pop;

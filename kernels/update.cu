@@ -73,6 +73,8 @@ static __device__ __forceinline__ void sg_cu_poisson_drive(const uint32_t *pois_
     ctx.first_id = first_id;                                                                            \
     ctx.n = n;                                                                                          \
     ctx.fed_ports = P->fed_ports;                                                                       \
+    ctx.in_gap = P->in_gap;                                                                             \
+    ctx.in_lo = P->in_lo;                                                                               \
     const uint64_t stride = (uint64_t)P->blocks * blockDim.x;                                           \
     for (uint64_t w0 = P->begin + (uint64_t)(blockIdx.x - P->block0) * blockDim.x + (threadIdx.x & ~31u);  \
          w0 < end; w0 += stride) {                                                                      \

@@ -22,7 +22,8 @@
 #              (generators' limits and tables), params (sg_set/sg_get)
 #   2 output   h5out (HDF5 files), record (recorders, output folder)
 #   3 run      prepare, cuda_timing, rank_share (what both backends do alike with MPI ranks),
-#              backend_cpu, backend_cuda
+#              backend_cpu, backend_cuda, backend_cuda_ranks (the cuda backend's MPI ranks section
+#              and its table: it builds on backend_cuda, which reaches it only through hooks)
 #   4 top      sim (sg_sim_new/free, sg_simulate)
 #
 # sg_create is create.c, not pop.c: it needs the model list (models.c), and models.c needs
@@ -41,7 +42,7 @@ LAYERS='
 0 status mem ranks pop models value
 1 limits create proc connect csr stim params
 2 h5out record
-3 prepare cuda_timing rank_share backend_cpu backend_cuda
+3 prepare cuda_timing rank_share backend_cpu backend_cuda backend_cuda_ranks
 4 sim
 '
 BUILD=${1:-build}

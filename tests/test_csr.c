@@ -39,18 +39,8 @@ static sg_nodes create(sg_sim *sim, const char *model, uint64_t n) {
 
 /* What sg_i_prepare does before the build: ring inputs per neuron population (a range, once
  * assigned, never moves) and one record per recorder node. */
-static void assign_inputs(sg_sim *sim) {
-  for (size_t p = 0; p < sim->n_pops; ++p) {
-    sg_pop *pop = sim->pops[p];
-    if (pop->model->kind != SG_KIND_NEURON || pop->inputs_assigned) continue;
-    pop->n_ports = pop->model->n_ports(pop);
-    pop->input_base = sim->n_inputs;
-    pop->inputs_assigned = 1;
-    sim->n_inputs += (uint64_t)pop->n_ports * pop->n;
-  }
-}
 static void build(sg_sim *sim) {
-  assign_inputs(sim);
+  OKS(sim, sg_i_assign_inputs(sim));
   OKS(sim, sg_i_record_alloc(sim));
   OKS(sim, sg_i_build_csr(sim));
 }
@@ -94,7 +84,11 @@ static void check_against(sg_sim *sim, const ecopy *E) {
   for (size_t i = 0; i < E->n; ++i) {
     if (E->port[i] >= 0xFFFE) continue;
     const sg_pop *tp = sg_i_pop_of(sim, (uint64_t)E->tgt[i] + 1);
-    syn3 s = {(uint32_t)(tp->input_base + (uint64_t)E->port[i] * tp->n + (E->tgt[i] + 1 - tp->first)), E->delay[i], E->w[i], i};
+    /* one process: a neuron synapse's input (this rank's ring) and a generator's (the network's
+     * numbering) are both base + port * n + index */
+    const int gen_src = sg_i_pop_of(sim, (uint64_t)E->src[i] + 1)->model->kind == SG_KIND_GENERATOR;
+    const uint64_t base = gen_src ? tp->input_gbase : tp->input_base;
+    syn3 s = {(uint32_t)(base + (uint64_t)E->port[i] * tp->n + (E->tgt[i] + 1 - tp->first)), E->delay[i], E->w[i], i};
     ref[fill[E->src[i]]++] = s;
   }
   uint64_t n_syn = 0, bad_rows = 0;

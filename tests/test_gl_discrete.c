@@ -345,7 +345,7 @@ static void test_gl_discrete_block_hook(void) {
         }
         sg_view v1 = {{s1[0], s1[1], s1[2]}}, v2 = {{s2[0], s2[1], s2[2]}};
         const uint64_t step = 1000u + (uint64_t)rep, first = 7;
-        const sg_step_ctx ctx = {42, step, first, B, ~(uint64_t)0};
+        const sg_step_ctx ctx = {42, step, first, B, ~(uint64_t)0, 0, 0};
         uint32_t nw = 0;
         for (uint32_t j = 0; j < cnt; ++j) {
           /* the step draws its own words: hand the block hook exactly those */
@@ -372,7 +372,7 @@ static void test_gl_discrete_block_hook(void) {
   c.I_ext = 0.5;   /* Phi = 0.5 for every node */
   int differs = 0;
   for (int j = 0; j < B; ++j) { s1[0][j] = s2[0][j] = 0.5; s1[1][j] = s2[1][j] = 0.0; s1[2][j] = s2[2][j] = 1.0; in1[j] = in2[j] = 0; }
-  const sg_step_ctx ctx = {42, 5, 1, B, ~(uint64_t)0};
+  const sg_step_ctx ctx = {42, 5, 1, B, ~(uint64_t)0, 0, 0};
   for (uint32_t j = 0; j < B; ++j) {
     const sg_ctr4 r = sg_rng_block(ctx.seed, SG_STREAM_FIRING, 1 + j, 5, 0);
     w0[j] = r.c[0];

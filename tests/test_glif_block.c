@@ -12,6 +12,10 @@
  *      carried), refractory nodes, carried step sizes from 0 (= h) to tiny and huge, inputs strong
  *      enough to make the solver reject trial steps, a stiff synapse (tau 1e-5 ms) that exceeds the
  *      vector solver's cap and goes scalar, and a blow-up (C_m 1e-9 pF) that reports non-finite.
+ *      The lengths take every path of the block step: SG_GLIF_GROUPS vectors side by side (groups
+ *      that finish together and apart), one vector, the scalar tail; the lane-wise finish
+ *      (sg_glif_vfinish) on vectors whose lanes all finished, the per-lane finish beside a lane
+ *      over the cap.
  * Each comparison counts mismatches; a negative control changes one input bit on the block side
  * and asserts that it is found. Coverage counters assert that the interesting paths ran. */
 /* SPDX-License-Identifier: MIT */
@@ -199,7 +203,7 @@ static size_t bl_step_both(const sg_glif_cond_coef *c, block_fn blk, uint64_t i0
   memset(&va, 0, sizeof va);
   memset(&vb, 0, sizeof vb);
   for (int r = 0; r < SG_GLIF_COND_N_STATE; ++r) { va.s[r] = gA[r]; vb.s[r] = gB[r]; }
-  const sg_step_ctx ctx = {1, 7, 1, BN, ~(uint64_t)0};
+  const sg_step_ctx ctx = {1, 7, 1, BN, ~(uint64_t)0, 0, 0};
   uint32_t ref[BN], nref = 0;
   for (uint32_t j = 0; j < cnt; ++j) {
     g_refr += gA[SG_GLIF_COND_S_refractory_steps][i0 + j] > 0.0;

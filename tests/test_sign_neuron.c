@@ -148,7 +148,7 @@ static void test_sign_neuron_block_hook(void) {
       in1[B + j] = in2[B + j] = -(int64_t)(rnd() * 0x1p36);
     }
     sg_view v1 = {{s1[0], s1[1], s1[2]}}, v2 = {{s2[0], s2[1], s2[2]}};
-    const sg_step_ctx ctx = {1, 7, 1, B, ~(uint64_t)0};
+    const sg_step_ctx ctx = {1, 7, 1, B, ~(uint64_t)0, 0, 0};
     uint32_t want[B], nw = 0;
     for (uint32_t j = 0; j < cnt; ++j)
       if (sg_test_sign_neuron_step(&c, &v1, j, in1, &ctx)) want[nw++] = j;

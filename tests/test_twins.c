@@ -197,7 +197,7 @@ static void test_gl_exp_block(void) {
         const uint64_t i0 = offs[o];
         gl_fill(&c, 0, GN);
         sg_step_ctx ctx = {rnext(), steps[rbelow(sizeof steps / sizeof steps[0])] + rbelow(4),
-                           1 + (rnext() & 0x7FFFFFFFu), GN, ~(uint64_t)0};
+                           1 + (rnext() & 0x7FFFFFFFu), GN, ~(uint64_t)0, 0, 0};
         for (int s = 0; s < 3; ++s, ++ctx.step) {   /* three steps in a row: state carried over */
           bad += gl_step_both(&c, &ctx, i0, cnt, (int)((cnt + (uint32_t)o + (uint32_t)s) & 1u), 0);
           gl_inputs(0, GN);
@@ -219,7 +219,7 @@ static void test_gl_exp_block_control(void) {
   sg_gl_exp_coef c;
   gl_coef(&c, 0);
   gl_fill(&c, 0, GN);
-  const sg_step_ctx ctx = {42, 7, 1, GN, ~(uint64_t)0};
+  const sg_step_ctx ctx = {42, 7, 1, GN, ~(uint64_t)0, 0, 0};
   sA[SG_GL_EXP_PORT_CURRENT * GN + 5] = sB[SG_GL_EXP_PORT_CURRENT * GN + 5] = sg_fx_from_double(2.5);
   const size_t saved = g_reports;
   g_reports = 1000;   /* the expected mismatch is not printed */
@@ -738,7 +738,7 @@ static void test_iaf_psc_exp_block(void) {
       iaf_fill(&c);
       i_fed = rbelow(2) ? ~(uint64_t)0 : rnext() & 0xFu;   /* half the cases: some ports unfed */
       iaf_inputs();
-      sg_step_ctx ctx = {rnext(), rnext() >> 20, 1 + (rnext() & 0xFFFFu), IN, i_fed};
+      sg_step_ctx ctx = {rnext(), rnext() >> 20, 1 + (rnext() & 0xFFFFu), IN, i_fed, 0, 0};
       for (int s = 0; s < 3; ++s, ++ctx.step) {   /* three steps in a row: state carried over */
         bad += iaf_step_both(&c, &ctx, i0, cnt, 0, NULL);
         iaf_inputs();
@@ -758,13 +758,13 @@ static void test_iaf_psc_exp_block(void) {
   iaf_coef(&c, 0);
   iaf_fill(&c);
   iaf_inputs();
-  const sg_step_ctx ctx = {3, 9, 1, IN, ~(uint64_t)0};
+  const sg_step_ctx ctx = {3, 9, 1, IN, ~(uint64_t)0, 0, 0};
   const size_t saved = g_reports;
   g_reports = 1000;
   CU_ASSERT(iaf_step_both(&c, &ctx, 0, 64, 1, NULL) > 0);
   iaf_fill(&c);
   iaf_inputs();
-  const sg_step_ctx unfed_in = {3, 9, 1, IN, ~((uint64_t)1 << SG_IAF_PSC_EXP_PORT_IN)};
+  const sg_step_ctx unfed_in = {3, 9, 1, IN, ~((uint64_t)1 << SG_IAF_PSC_EXP_PORT_IN), 0, 0};
   for (uint64_t i = 0; i < 64; ++i)
     isA[SG_IAF_PSC_EXP_PORT_IN * IN + i] = isB[SG_IAF_PSC_EXP_PORT_IN * IN + i] = sg_fx_from_double(-50.0);
   CU_ASSERT(iaf_step_both(&c, &unfed_in, 0, 64, 0, &ctx) > 0);

@@ -264,8 +264,8 @@ int main(int argc, char **argv) {
   printf("network: Potjans & Diesmann 2014 microcircuit, scale %g, kscale %g, %llu iaf_psc_exp neurons, "
          "%llu recurrent synapses, %s background (w = %.2f pA)\n", scale, kscale, (unsigned long long)n_total,
          (unsigned long long)n_syn_total, poisson ? "Poisson" : "DC", w_psc * wscale);
-  printf("build time %.2f s, memory %.1f MiB (%.2f bytes/synapse)\n", t_build,
-         (double)mem.total_bytes / 1048576.0, mem.bytes_per_synapse);
+  printf("build time %.2f s, memory %.1f MiB (%.2f bytes/synapse; ring buffer %llu bytes on this rank)\n", t_build,
+         (double)mem.total_bytes / 1048576.0, mem.bytes_per_synapse, (unsigned long long)mem.ring_bytes);
 
   const double cpu0 = cpu_s();
   if (T0 > 0.0) CHECK(sg_simulate(sim, T0));

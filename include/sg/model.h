@@ -89,6 +89,9 @@ typedef struct sg_step_ctx {
   uint64_t n;          /* nodes in the population (port stride of the inputs) */
   uint64_t fed_ports;  /* host block steps: bit p clear = nothing writes port p (its inputs stay 0,
                         * so they need not be read or cleared); all bits set elsewhere */
+  uint64_t in_gap;     /* MPI ranks: the slot holds the inputs of nodes in_lo .. in_lo + n - in_gap - 1
+                        * only (this rank's block, docs/mpi.md §3); input (port, i) is at      */
+  uint64_t in_lo;      /* sg_input_at(ctx, port, i). Both 0 in one process: port * n + i      */
 } sg_step_ctx;
 
 /* NEST keeps time in tics of 1 us. ms -> tics rounds to the nearest tic. */
@@ -111,7 +114,11 @@ typedef struct sg_view { double *s[SG_MAX_STATE_ROWS]; } sg_view;
 
 /* Ring-buffer inputs of a population are port-major: input (port, i) of slot k is
  * slot[port * n + i], so each port is one contiguous int64 array. A step reads its inputs
- * and clears them (the slot is reused R steps later). */
+ * and clears them (the slot is reused R steps later). With MPI ranks a rank's slot holds its own
+ * nodes' inputs only: the port stride is n - in_gap and node i sits at i - in_lo (sg_input_at). */
+SG_HD uint64_t sg_input_at(const sg_step_ctx *ctx, uint32_t port, uint64_t i) {
+  return (uint64_t)port * (ctx->n - ctx->in_gap) + (i - ctx->in_lo);
+}
 SG_HD int64_t sg_take_input(int64_t *SG_RESTRICT slot, uint64_t n, uint32_t port, uint64_t i) {
   int64_t v = slot[(uint64_t)port * n + i];
   slot[(uint64_t)port * n + i] = 0;
@@ -122,7 +129,7 @@ SG_HD int64_t sg_take_input(int64_t *SG_RESTRICT slot, uint64_t n, uint32_t port
  * port nothing feeds, whose inputs stay 0: the same value, 8 bytes less traffic (a gl_exp
  * population without current input, an iaf_psc_exp without current generators). */
 SG_HD int64_t sg_take_fed(int64_t *SG_RESTRICT slot, const sg_step_ctx *ctx, uint32_t port, uint64_t i) {
-  return port >= 64u || (ctx->fed_ports >> port & 1u) ? sg_take_input(slot, ctx->n, port, i) : 0;
+  return port >= 64u || (ctx->fed_ports >> port & 1u) ? sg_take_input(slot, ctx->n - ctx->in_gap, port, i - ctx->in_lo) : 0;
 }
 
 #endif

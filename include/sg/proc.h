@@ -84,6 +84,7 @@ typedef struct sg_proc {
   uint64_t input_base;    /* the target population's first ring input (set at prepare)    */
   uint64_t pop_n;         /* its size                                                     */
   uint64_t pop_first;     /* its first gid                                                */
+  uint64_t in_lo, in_gap; /* its nodes with inputs on this rank (MPI ranks; sg/model.h)   */
 } sg_proc;
 
 /* (z * n) >> 64 with z = lo | hi << 32: a uniform pick in [0, n) (bias below n / 2^64). */
@@ -211,7 +212,8 @@ SG_HD int sg_proc_unit_target(const sg_proc *P, sg_proc_it *it, uint64_t *t, uin
 }
 
 /* The synapse to target position t with value key (key_elem, key_step): its ring input, weight and
- * delay (steps). */
+ * delay (steps). With MPI ranks only this rank's targets have a ring input: callers that use
+ * *input skip the others first (their target range, docs/mpi.md §3). */
 SG_HD void sg_proc_synapse(const sg_proc *P, uint64_t t, uint64_t key_elem, uint64_t key_step, uint64_t *input,
                            float *w, uint32_t *d) {
   const uint64_t el = sg_rng_elem(P->call, (uint32_t)key_elem);
@@ -230,7 +232,7 @@ SG_HD void sg_proc_synapse(const sg_proc *P, uint64_t t, uint64_t key_elem, uint
   }
   if (P->unit_weight) wf = 1.0f;
   const uint32_t port = wf < 0.0f ? P->port_neg : P->port;
-  *input = P->input_base + (uint64_t)port * P->pop_n + (P->post0 + t - P->pop_first);
+  *input = P->input_base + (uint64_t)port * (P->pop_n - P->in_gap) + (P->post0 + t - P->pop_first - P->in_lo);
   *w = wf;
   *d = ds;
 }

@@ -61,8 +61,8 @@ static inline void sg_test_sign_neuron_prepare(const double *p, const sg_vec *ve
 
 SG_HD uint32_t sg_test_sign_neuron_step(const sg_test_sign_neuron_coef *SG_RESTRICT c, const sg_view *v, uint64_t i,
                                         int64_t *SG_RESTRICT slot, const sg_step_ctx *ctx) {
-  const double ex = sg_fx_to_double(sg_take_input(slot, ctx->n, SG_TEST_SIGN_NEURON_PORT_EX, i));
-  const double in = sg_fx_to_double(sg_take_input(slot, ctx->n, SG_TEST_SIGN_NEURON_PORT_IN, i));
+  const double ex = sg_fx_to_double(sg_take_input(slot, ctx->n - ctx->in_gap, SG_TEST_SIGN_NEURON_PORT_EX, i - ctx->in_lo));
+  const double in = sg_fx_to_double(sg_take_input(slot, ctx->n - ctx->in_gap, SG_TEST_SIGN_NEURON_PORT_IN, i - ctx->in_lo));
   const double x_ex = v->s[SG_TEST_SIGN_NEURON_S_x_ex][i] * c->P_syn + ex;
   const double x_in = v->s[SG_TEST_SIGN_NEURON_S_x_in][i] * c->P_syn + in;
   const double V = v->s[SG_TEST_SIGN_NEURON_S_V_m][i] * c->P_m + x_ex + x_in + c->drive;
@@ -93,8 +93,8 @@ static uint32_t sg_test_sign_neuron_block(const void *coef, const sg_view *v, ui
   const sg_test_sign_neuron_coef *c = (const sg_test_sign_neuron_coef *)coef;
   double *Vm = v->s[SG_TEST_SIGN_NEURON_S_V_m] + i0;
   double *Xe = v->s[SG_TEST_SIGN_NEURON_S_x_ex] + i0, *Xi = v->s[SG_TEST_SIGN_NEURON_S_x_in] + i0;
-  int64_t *in_ex = slot + (uint64_t)SG_TEST_SIGN_NEURON_PORT_EX * ctx->n + i0;
-  int64_t *in_in = slot + (uint64_t)SG_TEST_SIGN_NEURON_PORT_IN * ctx->n + i0;
+  int64_t *in_ex = slot + sg_input_at(ctx, SG_TEST_SIGN_NEURON_PORT_EX, i0);
+  int64_t *in_in = slot + sg_input_at(ctx, SG_TEST_SIGN_NEURON_PORT_IN, i0);
   uint32_t ns = 0;
   for (uint32_t j = 0; j < cnt; ++j) {
     const double x_ex = Xe[j] * c->P_syn + sg_fx_to_double(in_ex[j]);

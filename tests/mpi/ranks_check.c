@@ -16,7 +16,9 @@
  *   rank R/P case C threads T hash H
  * (or the status and message for nonfinite and connerr); run.sh compares the lines with the
  * one-rank run. --backend cuda runs the cuda backend (run.sh: the emulated build).
- * --out DIR makes the recorders write files there (rank 0 writes them; run.sh compares them). */
+ * --out DIR makes the recorders write files there (rank 0 writes them; run.sh compares them).
+ * --ring adds a line "ring rank R/P bytes B": this rank's ring buffer (sg_memory_report), which
+ * holds only its own nodes' inputs, so the ranks' B sum to the one process's (run.sh checks it). */
 /* SPDX-License-Identifier: MIT */
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,15 +108,16 @@ static void build_serial(void) {
 
 int main(int argc, char **argv) {
   const char *cas = "multi", *out = NULL;
-  int threads = 1;
+  int threads = 1, ring = 0;
   sg_backend backend = SG_BACKEND_CPU;
   for (int a = 1; a < argc; ++a) {
     if (!strcmp(argv[a], "--case") && a + 1 < argc) cas = argv[++a];
     else if (!strcmp(argv[a], "--threads") && a + 1 < argc) threads = atoi(argv[++a]);
     else if (!strcmp(argv[a], "--out") && a + 1 < argc) out = argv[++a];
+    else if (!strcmp(argv[a], "--ring")) ring = 1;
     else if (!strcmp(argv[a], "--backend") && a + 1 < argc && !strcmp(argv[a + 1], "cpu")) backend = SG_BACKEND_CPU, ++a;
     else if (!strcmp(argv[a], "--backend") && a + 1 < argc && !strcmp(argv[a + 1], "cuda")) backend = SG_BACKEND_CUDA, ++a;
-    else { fprintf(stderr, "usage: ranks_check [--case multi|serial|nonfinite|connerr] [--threads T] [--out DIR] [--backend cpu|cuda]\n"); return 2; }
+    else { fprintf(stderr, "usage: ranks_check [--case multi|serial|nonfinite|connerr] [--threads T] [--out DIR] [--backend cpu|cuda] [--ring]\n"); return 2; }
   }
   sg_config cfg;
   sg_config_default(&cfg);
@@ -216,6 +219,11 @@ int main(int argc, char **argv) {
   CHECK(sg_mpi_info_get(sim, &mi));
   printf("rank %d/%d case %s threads %d hash %016llx spikes %zu samples %zu events %llu\n", mi.rank, mi.ranks, cas,
          threads, (unsigned long long)h, n_spikes, n_samples, (unsigned long long)rs.syn_events);
+  if (ring) {   /* this rank's ring buffer: its own nodes' inputs only (run.sh sums the ranks') */
+    sg_memory mem;
+    CHECK(sg_memory_report(sim, &mem));
+    printf("ring rank %d/%d bytes %llu\n", mi.rank, mi.ranks, (unsigned long long)mem.ring_bytes);
+  }
   fprintf(stderr, "ranks_check: rank %d/%d: %llu windows exchanged, %llu bytes sent, %llu received\n", mi.rank, mi.ranks,
           (unsigned long long)mi.windows, (unsigned long long)mi.bytes_sent, (unsigned long long)mi.bytes_received);
   sg_sim_free(sim);

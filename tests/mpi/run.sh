@@ -14,6 +14,8 @@
 #   - the output files of --case multi on 3 ranks equal those of 1 process (datasets and
 #     attributes, tests/mpi/h5_same.py), written by rank 0 alone;
 #   - the Python front end: tests/mpi/py_ranks.py on 2 and 3 ranks.
+#   - each rank's ring buffer holds only its own nodes' inputs: the ranks' ring bytes sum to the
+#     one process's (ranks_check --ring, multi and serial on 2..4 ranks).
 #   - the cuda backend on ranks that share one device, under the host emulation of CUDA
 #     (tests/cuda_emu; EMU_DIR, the third argument, holds the emulated throughput and
 #     ranks_check): networks a, b, c, --case multi, serial and nonfinite on a few rank counts
@@ -68,6 +70,24 @@ for cas in multi serial; do
       bash -c "${MPI[*]} $np $BUILD/tests/mpi/ranks_check --case $cas --threads $t | sed -E 's/threads [0-9]+/threads T/'"
   done; done
   echo "mpi ranks: case $cas: $ref"
+done
+
+# each rank's ring buffer holds its own nodes' inputs only (docs/mpi.md §3): the ranks' ring bytes
+# sum to the one process's, each rank's smaller than it (a ring of the whole network on every rank
+# would sum to P times it)
+for cas in multi serial; do
+  one=$(SG_MPI=0 "$BUILD"/tests/mpi/ranks_check --case $cas --ring 2>/dev/null | sed -n 's/^ring rank 0\/1 bytes //p')
+  for np in 2 3 4; do
+    got=$(timeout $TMO "${MPI[@]}" $np "$BUILD"/tests/mpi/ranks_check --case $cas --ring 2>/dev/null | grep -o 'ring rank [0-9]*/[0-9]* bytes [0-9]*')
+    runs=$((runs + 1))
+    sum=0 each=1 n=0
+    for b in $(echo "$got" | sed 's/.* bytes //'); do sum=$((sum + b)); n=$((n + 1)); [ "$b" -lt "${one:-0}" ] || each=0; done
+    if [ -n "$one" ] && [ "$n" = "$np" ] && [ "$sum" = "$one" ] && [ $each = 1 ]; then
+      echo "mpi ranks: case $cas: ring bytes per rank on $np ranks:" $(echo "$got" | sed 's/.* bytes //') "(one process: $one)"
+    else
+      echo "FAIL ring bytes of case $cas on $np ranks: $(echo $got) against one process's $one"; fail=$((fail + 1))
+    fi
+  done
 done
 
 ref=$(SG_MPI=0 "$BUILD"/tests/mpi/ranks_check --case nonfinite --threads 1 2>/dev/null | sed -E 's/^rank [0-9]+\/[0-9]+ //')

@@ -159,7 +159,7 @@ static inline uint32_t sg_gl_discrete_step_block(const sg_gl_discrete_coef *SG_R
   double *SG_RESTRICT Vm = v->s[SG_GL_DISCRETE_S_V_m] + i0;
   double *SG_RESTRICT Sp = v->s[SG_GL_DISCRETE_S_spiked] + i0;
   double *SG_RESTRICT Gn = v->s[SG_GL_DISCRETE_S_gain] + i0;
-  int64_t *SG_RESTRICT in = slot + (uint64_t)SG_GL_DISCRETE_PORT_SPIKES * ctx->n + i0;
+  int64_t *SG_RESTRICT in = slot + sg_input_at(ctx, SG_GL_DISCRETE_PORT_SPIKES, i0);
   double X[SG_GL_DISCRETE_BLOCK], U[SG_GL_DISCRETE_BLOCK];
   int64_t fl[SG_GL_DISCRETE_BLOCK];   /* per node: 1 fired, 2 needs sg_pow, 0 neither */
   const double mu = c->mu, V_reset = c->V_reset, I_ext = c->I_ext, V_T = c->V_T, A = c->A;

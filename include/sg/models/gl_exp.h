@@ -148,8 +148,8 @@ static inline uint32_t sg_gl_exp_step_block(const sg_gl_exp_coef *SG_RESTRICT c,
   double *SG_RESTRICT Vm = v->s[SG_GL_EXP_S_V_m] + i0;
   double *SG_RESTRICT Rf = v->s[SG_GL_EXP_S_refr_tick] + i0;
   double *SG_RESTRICT Is = v->s[SG_GL_EXP_S_I_stim] + i0;
-  int64_t *SG_RESTRICT in0 = slot + (uint64_t)SG_GL_EXP_PORT_SPIKES * ctx->n + i0;
-  int64_t *SG_RESTRICT in1 = slot + (uint64_t)SG_GL_EXP_PORT_CURRENT * ctx->n + i0;
+  int64_t *SG_RESTRICT in0 = slot + sg_input_at(ctx, SG_GL_EXP_PORT_SPIKES, i0);
+  int64_t *SG_RESTRICT in1 = slot + sg_input_at(ctx, SG_GL_EXP_PORT_CURRENT, i0);
   double S[SG_GL_EXP_BLOCK], Vt[SG_GL_EXP_BLOCK];   /* input and V before it, for the candidates */
   uint64_t cand[SG_GL_EXP_BLOCK / 8];
   unsigned char *cb = (unsigned char *)cand;

@@ -531,7 +531,8 @@ int sg_glif_cond_integrate_any(const sg_glif_cond_coef *SG_RESTRICT c, const uin
  * carried step size in hs (failed: the solver gave up). Reads the start-of-step state of node i
  * (V_m still holds the old voltage), then writes the whole state and takes the inputs. Returns the
  * spike multiplicity (0 or 1) or SG_STEP_NONFINITE. Shared by sg_glif_cond_step and the CPU block
- * step (glif_cond_block.h), so both finish a step with the same operations. */
+ * step (glif_cond_block.h, for a vector with a lane over its trial cap); the block step's lane-wise
+ * twin sg_glif_vfinish (glif_cond_lanes.h) has the same operations: change both together. */
 SG_GLIF_FI uint32_t sg_glif_cond_finish(const sg_glif_cond_coef *SG_RESTRICT c, const sg_view *v, uint64_t i,
                                         int64_t *SG_RESTRICT slot, uint64_t n, double *SG_RESTRICT y,
                                         double hs, int failed) {

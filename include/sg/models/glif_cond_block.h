@@ -12,15 +12,26 @@
 #endif
 
 #include <string.h>
+#if defined(__AVX__)
+#include <immintrin.h>
+#endif
 
 #define SG_GLIF_LANE_CAP 1000            /* vector trials per step before a lane goes scalar   */
 /* a lane that would exhaust the scalar solver's budget must reach the cap first (and go scalar) */
 SG_STATIC_ASSERT(SG_GLIF_LANE_CAP < SG_GLIF_MAX_EVOLVE, "glif_cond: the lane cap must be below the solver budget");
 #if defined(__AVX512F__)
-#define SG_GLIF_LANES 4
+#define SG_GLIF_LANES 8
 #else
 #define SG_GLIF_LANES 4
 #endif
+/* vectors in flight: the block step integrates SG_GLIF_GROUPS independent groups of SG_GLIF_LANES
+ * neurons at once, their operations interleaved stage by stage (one group's division latency hides
+ * behind the other's work); the bits are those of one group at a time (each lane is its own neuron) */
+#ifndef SG_GLIF_GROUPS
+#define SG_GLIF_GROUPS 2
+#endif
+#define SG_GLIF_GMAX SG_GLIF_GROUPS
+SG_STATIC_ASSERT(SG_GLIF_GROUPS >= 1 && SG_GLIF_GROUPS <= 4, "glif_cond: 1 to 4 groups in flight");
 
 /* The helpers pass vectors by value but are always inlined: no call ABI is involved. GCC reports
  * -Wpsabi (wide vectors without AVX) at the end of the translation unit, where a push/pop pair

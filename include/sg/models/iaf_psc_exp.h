@@ -189,10 +189,10 @@ static inline uint32_t sg_iaf_psc_exp_step_block(const sg_iaf_psc_exp_coef *SG_R
     double *Y = v->s[SG_IAF_PSC_EXP_S_V_m] + i0, *R = v->s[SG_IAF_PSC_EXP_S_refractory_steps] + i0;
     double *E = v->s[SG_IAF_PSC_EXP_S_I_syn_ex] + i0, *I = v->s[SG_IAF_PSC_EXP_S_I_syn_in] + i0;
     double *A0 = v->s[SG_IAF_PSC_EXP_S_i_0] + i0, *A1 = v->s[SG_IAF_PSC_EXP_S_i_1] + i0;
-    int64_t *in_ex = slot + (uint64_t)SG_IAF_PSC_EXP_PORT_EX * ctx->n + i0;
-    int64_t *in_in = slot + (uint64_t)SG_IAF_PSC_EXP_PORT_IN * ctx->n + i0;
-    int64_t *in_0 = slot + (uint64_t)SG_IAF_PSC_EXP_PORT_I0 * ctx->n + i0;
-    int64_t *in_1 = slot + (uint64_t)SG_IAF_PSC_EXP_PORT_I1 * ctx->n + i0;
+    int64_t *in_ex = slot + sg_input_at(ctx, SG_IAF_PSC_EXP_PORT_EX, i0);
+    int64_t *in_in = slot + sg_input_at(ctx, SG_IAF_PSC_EXP_PORT_IN, i0);
+    int64_t *in_0 = slot + sg_input_at(ctx, SG_IAF_PSC_EXP_PORT_I0, i0);
+    int64_t *in_1 = slot + sg_input_at(ctx, SG_IAF_PSC_EXP_PORT_I1, i0);
     const __m256d P22 = _mm256_set1_pd(c->P22), P21ex = _mm256_set1_pd(c->P21ex), P21in = _mm256_set1_pd(c->P21in);
     const __m256d P20 = _mm256_set1_pd(c->P20), P11ex = _mm256_set1_pd(c->P11ex), P11in = _mm256_set1_pd(c->P11in);
     const __m256d omP11ex = _mm256_set1_pd(c->one_minus_P11ex), I_e = _mm256_set1_pd(c->I_e);

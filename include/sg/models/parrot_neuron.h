@@ -34,7 +34,7 @@ SG_HD uint32_t sg_parrot_neuron_step(const sg_parrot_neuron_coef *SG_RESTRICT c,
                                      const sg_step_ctx *ctx) {
   (void)c; (void)v;
   const int64_t count = sg_take_fed(slot, ctx, SG_PARROT_NEURON_PORT_SPIKES, i);
-  slot[(uint64_t)SG_PARROT_NEURON_PORT_IGNORED * ctx->n + i] = 0;
+  slot[sg_input_at(ctx, SG_PARROT_NEURON_PORT_IGNORED, i)] = 0;
   /* counts are whole multiples of 2^32; a negative or overflowed count cannot occur */
   return count > 0 ? (uint32_t)(count >> SG_FX_FRAC_BITS) : 0u;
 }
