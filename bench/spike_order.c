@@ -11,12 +11,6 @@
 
 #include "internal.h"
 
-static int cmp_stamp_row(const void *a, const void *b) {
-  const sg_spike_ev *x = a, *y = b;
-  if (x->stamp != y->stamp) return x->stamp < y->stamp ? -1 : 1;
-  return (x->row > y->row) - (x->row < y->row);
-}
-
 static double seconds(void) {
   struct timespec t;
   clock_gettime(CLOCK_MONOTONIC, &t);
@@ -52,7 +46,7 @@ int main(int argc, char **argv) {
   }
   memcpy(b, a, n * sizeof *a);
   const double t0 = seconds();
-  qsort(a, n, sizeof *a, cmp_stamp_row);
+  qsort(a, n, sizeof *a, sg_i_spike_ev_cmp);
   const double t1 = seconds();
   sg_i_order_spikes(b, n, tmp, per);
   const double t2 = seconds();

@@ -1083,12 +1083,6 @@ fail:
 }
 
 /* ---- run ----------------------------------------------------------------------------------- */
-int sg_i_cu_cmp_rec(const void *a, const void *b) {
-  const sg_cu_rec_ev *x = a, *y = b;
-  if (x->stamp != y->stamp) return x->stamp < y->stamp ? -1 : 1;
-  return (x->row > y->row) - (x->row < y->row);
-}
-
 /* Steps of the next batch (>= 1) from step `start`: at most `remaining`, the due table's rows,
  * what the spike buffer likely holds (below), and what the sample buffer holds. Fills the due
  * table `due` (due_steps x n_mm); *mm_used = doubles of samples in the batch. */

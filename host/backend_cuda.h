@@ -204,7 +204,6 @@ void sg_i_cu_free_host(sg_sim *sim, void *p, const char *what);
 /* host/backend_cuda.c, for the MPI ranks section too */
 sg_status sg_i_cu_alloc_upload(sg_sim *sim, cu_data *d, const cu_array *a, size_t n);
 sg_status sg_i_cu_pull_state(sg_sim *sim, cu_data *d, int for_prepare);
-int sg_i_cu_cmp_rec(const void *a, const void *b);
 uint64_t sg_i_cu_plan_batch(const sg_sim *sim, cu_data *d, uint64_t start, uint64_t remaining, uint64_t *mm_used,
                             uint64_t *due);
 sg_status sg_i_cu_reserve_spikes(sg_sim *sim, cu_data *d, const sg_cu_rec_ev *ev, uint64_t n);

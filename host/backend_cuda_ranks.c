@@ -224,7 +224,7 @@ static uint64_t rank_exchange(sg_sim *sim, cu_data *d, uint64_t k, uint32_t W, u
     const uint32_t *w = x->rbuf + 3 * q;
     x->ev[q] = (sg_cu_rec_ev){.stamp = k + w[2] + 1, .row = w[0], .mult = w[1]};
   }
-  qsort(x->ev, total, sizeof *x->ev, sg_i_cu_cmp_rec);
+  qsort(x->ev, total, sizeof *x->ev, sg_i_spike_ev_cmp);
   uint64_t q = 0;
   for (uint32_t s = 0; s <= W; ++s) {
     while (q < total && x->ev[q].stamp < k + s + 1) ++q;

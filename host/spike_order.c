@@ -18,7 +18,7 @@
 
 #include "internal.h"
 
-static int cmp_stamp_row(const void *a, const void *b) {
+int sg_i_spike_ev_cmp(const void *a, const void *b) {
   const sg_spike_ev *x = a, *y = b;
   if (x->stamp != y->stamp) return x->stamp < y->stamp ? -1 : 1;
   return (x->row > y->row) - (x->row < y->row);
@@ -52,7 +52,7 @@ static void radix_by_row(sg_spike_ev *ev, uint64_t m, sg_spike_ev *tmp, unsigned
 void sg_i_order_spikes(sg_spike_ev *ev, uint64_t n, sg_spike_ev *tmp, uint64_t tmp_cap) {
   for (uint64_t i = 1; i < n; ++i)
     if (ev[i].stamp < ev[i - 1].stamp) {
-      qsort(ev, n, sizeof *ev, cmp_stamp_row);
+      qsort(ev, n, sizeof *ev, sg_i_spike_ev_cmp);
       return;
     }
   for (uint64_t a = 0; a < n;) {
@@ -64,7 +64,7 @@ void sg_i_order_spikes(sg_spike_ev *ev, uint64_t n, sg_spike_ev *tmp, uint64_t t
     while (passes < 4 && (top >> (8u * passes)) != 0u) ++passes;
     if (m <= 32) insertion_by_row(ev + a, m);
     else if (m <= tmp_cap) radix_by_row(ev + a, m, tmp, passes);
-    else qsort(ev + a, m, sizeof *ev, cmp_stamp_row);
+    else qsort(ev + a, m, sizeof *ev, sg_i_spike_ev_cmp);
     a = b;
   }
 }

@@ -20,7 +20,8 @@
 #   1 network  limits (what a delay, a weight and the ring may be), create (sg_create, names),
 #              proc (procedural projections), connect (edges), csr (edges -> CSR), stim
 #              (generators' limits and tables), params (sg_set/sg_get)
-#   2 output   h5out (HDF5 files), record (recorders, output folder)
+#   2 output   h5out (HDF5 files), record (recorders, output folder), spike_order (a batch of
+#              recorded spikes into the recorders' order)
 #   3 run      prepare, cuda_timing, rank_share (what both backends do alike with MPI ranks),
 #              backend_cpu, backend_cuda, backend_cuda_ranks (the cuda backend's MPI ranks section
 #              and its table: it builds on backend_cuda, which reaches it only through hooks)
@@ -41,7 +42,7 @@ set -u
 LAYERS='
 0 status mem ranks pop models value
 1 limits create proc connect csr stim params
-2 h5out record
+2 h5out record spike_order
 3 prepare cuda_timing rank_share backend_cpu backend_cuda backend_cuda_ranks
 4 sim
 '
