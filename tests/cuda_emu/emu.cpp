@@ -2,7 +2,7 @@
  * kernels/ and host/backend_cuda.c run, and tests/test_cuda_equiv.c checks them bit for bit against
  * the cpu backend, on machines without a GPU (`make check-cuda-emu`, a stage of .ci/run).
  *
- * What it models: every CUDA thread of a block is a ucontext fiber; warp collectives (__ballot_sync,
+ * What it models: every CUDA thread of a block is a fiber (see "Fibers" below); warp collectives (__ballot_sync,
  * __shfl_sync, __shfl_up_sync) wait for all 32 lanes of the warp and fail loudly when lanes diverge,
  * __syncthreads waits for the block; blocks of a launch and fibers within a pass run in a shuffled
  * order (seed SG_EMU_SEED), so code that assumes an execution order shows up as a mismatch. Device
@@ -44,6 +44,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <cxxabi.h>
 #include <dlfcn.h>
+#include <stdint.h>
 #include <ucontext.h>
 #include <time.h>
 #include <unistd.h>
@@ -64,7 +65,9 @@ emu_dim3 emu::thread_idx, emu::block_idx, emu::block_dim, emu::grid_dim;
 namespace {
 enum FiberState { RUNNABLE, AT_WARP_COLLECTIVE, AT_SYNCTHREADS, FINISHED };
 struct Fiber {
-  ucontext_t ctx;
+  void *sp = nullptr;        /* the saved stack pointer (x86-64 switch); null: never started */
+  ucontext_t ctx;            /* other architectures */
+  void *asan_fake = nullptr; /* ASan's fake stack while the fiber is switched out */
   char *stack = nullptr;
   FiberState state = FINISHED;
   int kind = 0, arg = 0;
@@ -72,7 +75,6 @@ struct Fiber {
 };
 const size_t FIBER_STACK = 256 << 10;
 std::vector<Fiber> fibers(1024);
-ucontext_t scheduler;
 int current = 0;
 std::function<void()> *current_body = nullptr;
 std::mt19937_64 order_rng;
@@ -164,9 +166,128 @@ cudaError_t injected(cudaError_t non_sticky) {
   abort();
 }
 
-void fiber_entry() {
-  (*current_body)();
-  fibers[current].state = FINISHED;
+/* ---- Fibers ----
+ * A fiber per CUDA thread of a block, created once and kept across launches: it loops, running the
+ * current launch's body for its thread and going back to the scheduler. On x86-64 a switch saves
+ * the callee-saved registers, the SSE and x87 control words and the stack pointer (emu_switch
+ * below): glibc's swapcontext also saves the signal mask, a system call at every switch, which
+ * took half the emulated suite's time. Other architectures keep ucontext. Under ASan every switch
+ * is announced (__sanitizer_start/finish_switch_fiber), so the fibers' stacks are checked too. */
+#if defined(__SANITIZE_ADDRESS__)
+#define EMU_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define EMU_ASAN 1
+#endif
+#endif
+#ifdef EMU_ASAN
+#include <sanitizer/common_interface_defs.h>
+#endif
+
+#if defined(__x86_64__)
+void *scheduler_sp;                 /* the scheduler's stack pointer while a fiber runs */
+#else
+ucontext_t scheduler;
+#endif
+const void *scheduler_stack_bottom; /* ASan: the scheduler's stack, learnt at a fiber's first entry */
+size_t scheduler_stack_size;
+
+#if defined(__x86_64__)
+/* emu_switch(&save, to): pushes rbp, rbx, r12-r15 and the control words, stores rsp in *save,
+ * loads rsp = to and pops the same from there (System V: these are all a callee must keep). */
+extern "C" void emu_switch(void **save, void *to);
+__asm__(".text\n"
+        ".globl emu_switch\n"
+        ".type emu_switch,@function\n"
+        "emu_switch:\n"
+        "  pushq %rbp\n  pushq %rbx\n  pushq %r12\n  pushq %r13\n  pushq %r14\n  pushq %r15\n"
+        "  subq $8, %rsp\n  stmxcsr (%rsp)\n  fnstcw 4(%rsp)\n"
+        "  movq %rsp, (%rdi)\n  movq %rsi, %rsp\n"
+        "  ldmxcsr (%rsp)\n  fldcw 4(%rsp)\n  addq $8, %rsp\n"
+        "  popq %r15\n  popq %r14\n  popq %r13\n  popq %r12\n  popq %rbx\n  popq %rbp\n"
+        "  ret\n"
+        ".size emu_switch, .-emu_switch\n");
+#endif
+
+void asan_start(void **fake, const void *bottom, size_t size) {
+#ifdef EMU_ASAN
+  __sanitizer_start_switch_fiber(fake, bottom, size);
+#else
+  (void)fake, (void)bottom, (void)size;
+#endif
+}
+void asan_finish(void *fake, const void **bottom, size_t *size) {
+#ifdef EMU_ASAN
+  __sanitizer_finish_switch_fiber(fake, bottom, size);
+#else
+  (void)fake, (void)bottom, (void)size;
+#endif
+}
+
+/* from the running fiber back to the scheduler; returns when the scheduler resumes this fiber */
+void to_scheduler() {
+  Fiber &f = fibers[current];
+  asan_start(&f.asan_fake, scheduler_stack_bottom, scheduler_stack_size);
+#if defined(__x86_64__)
+  emu_switch(&f.sp, scheduler_sp);
+#else
+  swapcontext(&f.ctx, &scheduler);
+#endif
+  asan_finish(f.asan_fake, &scheduler_stack_bottom, &scheduler_stack_size);
+}
+
+[[noreturn]] void fiber_main() {
+  asan_finish(nullptr, &scheduler_stack_bottom, &scheduler_stack_size);
+  for (;;) {
+    (*current_body)();
+    fibers[current].state = FINISHED;
+    to_scheduler();
+  }
+}
+
+/* a fiber's stack and first frame, made once: its first switch enters fiber_main */
+void start_fiber(Fiber &f) {
+  if (!(f.stack = (char *)malloc(FIBER_STACK))) die("out of host memory for fiber stacks");
+#if defined(__x86_64__)
+  /* emu_switch pops the control words, six registers and the return address; fiber_main is then
+   * entered as if called (rsp = 8 mod 16) with a null return address above. */
+  uintptr_t top = ((uintptr_t)f.stack + FIBER_STACK) & ~(uintptr_t)15;
+  uint64_t *ret = (uint64_t *)(top - 16);
+  ret[1] = 0;
+  ret[0] = (uint64_t)(uintptr_t)&fiber_main;
+  for (int r = 1; r <= 6; ++r) ret[-r] = 0;
+  uint32_t mxcsr;
+  uint16_t fpucw;
+  __asm__ volatile("stmxcsr %0" : "=m"(mxcsr));
+  __asm__ volatile("fnstcw %0" : "=m"(fpucw));
+  uint64_t *ctl = ret - 7;
+  *ctl = 0;
+  memcpy(ctl, &mxcsr, 4);
+  memcpy((char *)ctl + 4, &fpucw, 2);
+  f.sp = ctl;
+#else
+  getcontext(&f.ctx);
+  f.ctx.uc_stack.ss_sp = f.stack;
+  f.ctx.uc_stack.ss_size = FIBER_STACK;
+  f.ctx.uc_link = nullptr;
+  makecontext(&f.ctx, fiber_main, 0);
+  f.sp = f.stack;
+#endif
+}
+
+/* from the scheduler into fiber t until it switches back */
+void run_fiber(unsigned t) {
+  Fiber &f = fibers[t];
+  void *fake = nullptr;
+  current = (int)t;
+  emu::thread_idx = {t, 0, 0};
+  asan_start(&fake, f.stack, FIBER_STACK);
+#if defined(__x86_64__)
+  emu_switch(&scheduler_sp, f.sp);
+#else
+  swapcontext(&scheduler, &f.ctx);
+#endif
+  asan_finish(fake, nullptr, nullptr);
 }
 
 /* Releases the lanes of a warp whose 32 fibers all wait at the same collective. */
@@ -197,12 +318,7 @@ void run_block(unsigned threads, std::function<void()> &body) {
   current_body = &body;
   for (unsigned t = 0; t < threads; ++t) {
     Fiber &f = fibers[t];
-    if (!f.stack && !(f.stack = (char *)malloc(FIBER_STACK))) die("out of host memory for fiber stacks");
-    getcontext(&f.ctx);
-    f.ctx.uc_stack.ss_sp = f.stack;
-    f.ctx.uc_stack.ss_size = FIBER_STACK;
-    f.ctx.uc_link = &scheduler;
-    makecontext(&f.ctx, fiber_entry, 0);
+    if (!f.sp) start_fiber(f);
     f.state = RUNNABLE;
   }
   std::vector<unsigned> order(threads);
@@ -212,9 +328,7 @@ void run_block(unsigned threads, std::function<void()> &body) {
     bool progress = false;
     for (unsigned t : order)
       if (fibers[t].state == RUNNABLE) {
-        current = (int)t;
-        emu::thread_idx = {t, 0, 0};
-        swapcontext(&scheduler, &fibers[t].ctx);
+        run_fiber(t);
         progress = true;
       }
     for (unsigned w = 0; w < threads / 32; ++w) progress |= resolve_warp(&fibers[32 * w]);
@@ -266,7 +380,7 @@ unsigned long long emu::collective(int kind, unsigned long long value, int arg) 
   f.val = value;
   f.arg = arg;
   f.state = kind == 3 ? AT_SYNCTHREADS : AT_WARP_COLLECTIVE;
-  swapcontext(&f.ctx, &scheduler);
+  to_scheduler();
   return fibers[current].out;
 }
 
