@@ -6,21 +6,23 @@
  * an int64 ring, so results are bit-identical to the cpu backend (docs/design.md §2.1).
  *
  * prepare: device memory is counted first and compared with what the device has free (a clear
- *   "needs X GiB, Y GiB free" error, nothing allocated); then everything is uploaded and one step is
- *   captured as a CUDA graph (plus one of SG_CU_UNROLL steps). The step index lives in device memory
- *   (sg_cu_ctl.step), so the same graph is replayed for every step. The ring keeps its pending
+ *   "needs X GiB, Y GiB free" error, nothing allocated); then everything is uploaded and one window
+ *   is captured as a CUDA graph (plus one of SG_CU_UNROLL windows). A window is a step, or up to
+ *   the shortest delay's steps where no generator needs the steps one by one (window_max,
+ *   plan_windows; docs/gpu.md §2). The step index and the window's length live in device memory
+ *   (sg_cu_ctl.step, .win), so the same graph is replayed for every window. The ring keeps its pending
  *   events when it grows, like the cpu backend's. Poisson generators (lambda < 10) into neurons
  *   are drawn by the target's update (the Poisson drive, kernels/update.cu), not by the generator
  *   launches; before a later prepare replaces their tables, the drive still due is flushed into
  *   the ring (flush_poisson_drive), so the ring then holds the cpu backend's pending input.
  * run(n): batches of steps without host synchronisation inside a batch; a batch ends when the
  *   run's steps are done, the multimeter buffer is full, or the device halts it because the
- *   spike-recorder buffer could not take one more step of every recorded sender (so batches are
+ *   spike-recorder buffer could not take one more window of every recorded sender (so batches are
  *   planned from the recent spike rate, not the worst case, and never overflow). Two batches are
  *   in flight (double recording buffers): while the device runs one, the control block, the
  *   spike-recorder entries and the multimeter samples of the one before come back through pinned
- *   memory on a second stream; spikes are sorted by (stamp, sender) (host/spike_order.c: a radix
- *   sort per step) and handed to sg_i_srec_push, samples to sg_i_mm_row, in the cpu backend's
+ *   memory on a second stream; spikes are sorted by (stamp, sender) (host/spike_order.c: by stamp
+ *   within a window, a radix sort per step) and handed to sg_i_srec_push, samples to sg_i_mm_row, in the cpu backend's
  *   order, so record.c, sg_spikes, sg_samples and the HDF5 writer see exactly what the cpu backend
  *   gives them.
  * sync: state and generator runtime state back into the host arrays (sg_get, a later prepare).
@@ -161,7 +163,9 @@ static void release_network(sg_sim *sim, cu_data *d) {
   free(d->pops); d->pops = NULL; d->n_pops = 0; d->n_neurons = 0;
   for (size_t u = 0; u < d->n_upd; ++u) FREE_D(d->upd[u].d_pops);
   free(d->upd); d->upd = NULL; d->n_upd = 0;
-  FREE_D(d->d_spk_row); FREE_D(d->d_spk_mult); FREE_D(d->d_prefix);
+  FREE_D(d->d_spk_row); FREE_D(d->d_spk_mult); FREE_D(d->d_spk_w); FREE_D(d->d_prefix);
+  FREE_D(d->d_win); FREE_H(d->h_win);
+  d->wmax = 1;
   FREE_D(d->d_row_ptr); FREE_D(d->d_row_seg); FREE_D(d->d_seg_end); FREE_D(d->d_seg_delay);
   FREE_D(d->d_target); FREE_D(d->d_weight);
   for (size_t j = 0; j < d->n_proc; ++j) FREE_D(d->d_count[j]);
@@ -298,7 +302,7 @@ static cudaError_t enqueue_step(cu_data *d, uint64_t seed, sg_cu_timing *tm) {
     const sg_cu_update_args a = {.pops = up->d_pops, .n_pops = up->n_pops, .ring = d->d_ring, .n_inputs = d->ni,
                                  .seed = seed, .mask = sg_ring_mask(d->R), .spk_cap = d->spk_cap,
                                  .syn_bits = d->spk.syn_bits, .ctl = d->d_ctl, .spk_row = d->d_spk_row,
-                                 .spk_mult = d->d_spk_mult, .spk_prefix = d->d_prefix, .row_ptr = d->d_row_ptr,
+                                 .spk_mult = d->d_spk_mult, .spk_w = d->d_spk_w, .spk_prefix = d->d_prefix, .row_ptr = d->d_row_ptr,
                                  .pois_row = d->n_ps ? d->d_pois_row : NULL, .pois = d->pois_syn, .gens = d->d_gens};
     if ((e = sg_cuda_update_neurons(up->model, &a, up->grid, up->block, d->stream)) != cudaSuccess) return e;
     LAUNCHED(up->label);
@@ -336,11 +340,12 @@ static cudaError_t enqueue_step(cu_data *d, uint64_t seed, sg_cu_timing *tm) {
 }
 #undef LAUNCHED
 
-/* One step with kernel timing (host/cuda_timing.h): launched one by one, waited for. */
-static cudaError_t timed_step(cu_data *d, uint64_t seed) {
+/* One window (of `steps` steps) with kernel timing (host/cuda_timing.h): launched one by one,
+ * waited for. */
+static cudaError_t timed_step(cu_data *d, uint64_t seed, uint32_t steps) {
   cudaError_t e = sg_cu_timing_begin_step(&d->timing, d->stream);
   if (e == cudaSuccess) e = enqueue_step(d, seed, &d->timing);
-  if (e == cudaSuccess) e = sg_cu_timing_end_step(&d->timing);
+  if (e == cudaSuccess) e = sg_cu_timing_end_step(&d->timing, steps);
   if (e == cudaSuccess && !sg_cu_timing_wanted(&d->timing)) sg_cu_timing_report(&d->timing, d->dev_name);
   return e;
 }
@@ -508,6 +513,32 @@ static void plan_packing(const sg_sim *sim, cu_plan *pl) {
   pl->input_bits = sg_csr_pack_bits(sim->n_inputs, max_delay, budget);
 }
 
+/* The longest window (docs/gpu.md §2, "Windows"): a launch sequence runs W steps, each thread all W
+ * of its neuron, when no spike made in the window can arrive in it (W <= the shortest delay of the
+ * neuron CSR and of the procedural projections) and nothing else needs the steps one by one: every
+ * generator a poisson_generator drawn in the update (the others advance step by step in
+ * prepare_generators_kernel; upload_generators checks again), one process (MPI ranks exchange
+ * after every step's update: host/backend_cuda_ranks.c). At most SG_CU_WIN_MAX steps, and as many
+ * as a spike list of SG_CU_SPK_BUDGET entries holds for every neuron in every step (but 1).
+ * Test hook SG_CUDA_TEST_WIN=w: at most w steps (the equivalence suite's short windows). */
+static uint32_t window_max(const sg_sim *sim, const cu_data *d, const cu_plan *pl) {
+  if (d->P > 1 || pl->n_neurons == 0) return 1;
+  for (size_t g = 0; g < sim->n_gens; ++g) {
+    const sg_gen *G = &sim->gens[g];
+    if (G->model != SG_MODEL_poisson_generator || (G->has_targets && !sg_gen_poisson_small(G))) return 1;
+  }
+  uint32_t W = SG_CU_WIN_MAX;
+  for (uint64_t s = 0; s < pl->n_seg; ++s)
+    if (sim->csr.seg_delay[s] < W) W = sim->csr.seg_delay[s];
+  for (size_t j = 0; j < sim->n_proc; ++j)
+    if (sim->proc[j].d.d_min < W) W = sim->proc[j].d.d_min;
+  if ((uint64_t)W * pl->n_neurons > SG_CU_SPK_BUDGET) W = (uint32_t)(SG_CU_SPK_BUDGET / pl->n_neurons);
+  if ((uint64_t)W * pl->n_neurons > UINT32_MAX) W = (uint32_t)(UINT32_MAX / pl->n_neurons);
+  const char *tw = getenv("SG_CUDA_TEST_WIN");
+  if (tw && *tw && strtoul(tw, NULL, 10) > 0 && strtoul(tw, NULL, 10) < W) W = (uint32_t)strtoul(tw, NULL, 10);
+  return W >= 1 ? W : 1;
+}
+
 /* Counts and device bytes of the network's parts (the recording buffers: plan_recording). */
 static sg_status plan_network(sg_sim *sim, const cu_data *d, cu_plan *pl) {
   const sg_csr *c = &sim->csr, *gc = &sim->gen_csr;
@@ -524,19 +555,31 @@ static sg_status plan_network(sg_sim *sim, const cu_data *d, cu_plan *pl) {
     for (uint32_t r = 0; r < pop->model->n_state; ++r) sz->state += 8.0 * (double)pop->width[r] * (double)pop->n;
     sz->coef += (double)pop->model->coef_size * (double)(pop->coef_per_node ? pop->n : 1);
   }
-  pl->spk_cap = pl->n_neurons ? pl->n_neurons : 1;
+  pl->n_syn = c->row_seg ? c->n_syn : 0; pl->n_seg = c->row_seg ? c->n_seg : 0;
+  pl->wmax = window_max(sim, d, pl);
+  pl->spk_cap = (pl->n_neurons ? pl->n_neurons : 1) * pl->wmax;
   /* test hook (tests/test_cuda_equiv.c): a spike list smaller than the neurons, to check that a
    * list over capacity stops the run with an error instead of losing or inventing spikes */
   const char *tsc = getenv("SG_CUDA_TEST_SPK_CAP");
-  if (tsc && *tsc && strtoull(tsc, NULL, 10) > 0 && strtoull(tsc, NULL, 10) < pl->spk_cap) pl->spk_cap = strtoull(tsc, NULL, 10);
-  sz->spikes = 16.0 * (double)pl->spk_cap;
-  pl->n_syn = c->row_seg ? c->n_syn : 0; pl->n_seg = c->row_seg ? c->n_seg : 0;
-  /* one word counts a step's spike-list entries (<= the neurons: each appends once per step) and
-   * their synapses (<= n_syn): both must fit (64 bits hold any network a device memory holds) */
-  unsigned ebits = 1;
-  while (ebits < 64 && (pl->n_neurons >> ebits) != 0) ++ebits;
-  pl->syn_bits = 1;
-  while (pl->syn_bits < 64 && (pl->n_syn >> pl->syn_bits) != 0) ++pl->syn_bits;
+  if (tsc && *tsc && strtoull(tsc, NULL, 10) > 0 && strtoull(tsc, NULL, 10) < pl->spk_cap) {
+    pl->spk_cap = strtoull(tsc, NULL, 10);
+    pl->wmax = 1;
+  }
+  sz->spikes = 18.0 * (double)pl->spk_cap;
+  /* one word counts a window's spike-list entries (<= wmax x the neurons: each appends once per
+   * step) and their synapses (<= wmax x n_syn): both must fit (64 bits hold any network a device
+   * memory holds one step at a time; windows are shortened if they would not) */
+  unsigned ebits, syn_bits;
+  for (;;) {
+    ebits = syn_bits = 1;
+    while (ebits < 64 && ((pl->n_neurons * pl->wmax) >> ebits) != 0) ++ebits;
+    while (syn_bits < 64 && ((pl->n_syn * pl->wmax) >> syn_bits) != 0) ++syn_bits;
+    if (ebits + syn_bits <= 64 || pl->wmax == 1) break;
+    pl->wmax = 1;
+    pl->spk_cap = pl->n_neurons ? pl->n_neurons : 1;
+    sz->spikes = 18.0 * (double)pl->spk_cap;
+  }
+  pl->syn_bits = syn_bits;
   if (ebits + pl->syn_bits > 64)
     return sg_i_fail(sim, SG_ERR_OVERFLOW, "cuda backend: %llu neurons and %llu synapses do not fit the device's spike counter (%u + %u bits > 64)",
                      (unsigned long long)pl->n_neurons, (unsigned long long)pl->n_syn, ebits, pl->syn_bits);
@@ -641,7 +684,10 @@ static void plan_recording(const sg_sim *sim, const cu_data *d, cu_plan *pl) {
   if (tr && *tr && n_rec_src) rec_cap = test_rec < n_rec_src ? n_rec_src : test_rec;
   if (tm && *tm && mm_step_max) mm_cap = test_mm < mm_step_max ? mm_step_max : test_mm;
   pl->rec_cap = rec_cap; pl->mm_cap = mm_cap;
+  /* a window's spikes must fit the buffer whatever the rate (the batch halts between windows) */
+  if (n_rec_src && rec_cap / n_rec_src < pl->wmax) pl->wmax = (uint32_t)(rec_cap / n_rec_src);
   pl->sz.rec = (double)pl->n_nodes + 2.0 * 16.0 * (double)rec_cap;   /* two halves (cu_run) */
+  pl->sz.rec += 2.0 * 4.0 * (double)(chunk + 1);   /* window tables (when windows run) */
   pl->sz.mm = 12.0 * (double)d->n_mm_ent + 8.0 * (double)sim->n_mm * (1.0 + 2.0 * (double)chunk) + 2.0 * 8.0 * (double)mm_cap;
 }
 
@@ -745,11 +791,12 @@ static sg_status upload_populations(sg_sim *sim, cu_data *d, const cu_plan *pl) 
   }
   if ((st = upload_update_tables(sim, d))) return st;
   d->spk_cap = (uint32_t)pl->spk_cap;
+  d->wmax = pl->wmax;
   const cu_array spikes[] = {DEV_ARRAY(d->d_spk_row, NULL, pl->spk_cap), DEV_ARRAY(d->d_spk_mult, NULL, pl->spk_cap),
-                             DEV_ARRAY(d->d_prefix, NULL, pl->spk_cap)};
+                             DEV_ARRAY(d->d_spk_w, NULL, pl->spk_cap), DEV_ARRAY(d->d_prefix, NULL, pl->spk_cap)};
   if ((st = ALLOC_UPLOAD(spikes))) return st;
-  d->spk = (sg_cu_spikes){.row = d->d_spk_row, .mult = d->d_spk_mult, .prefix = d->d_prefix, .cap = d->spk_cap,
-                          .syn_bits = pl->syn_bits};
+  d->spk = (sg_cu_spikes){.row = d->d_spk_row, .mult = d->d_spk_mult, .w = d->d_spk_w, .prefix = d->d_prefix,
+                          .cap = d->spk_cap, .syn_bits = pl->syn_bits};
   return SG_OK;
 fail:
   return st;
@@ -943,6 +990,7 @@ static sg_status upload_generators(sg_sim *sim, cu_data *d, const cu_plan *pl) {
   d->n_gs = s.rest.n; d->n_ps = s.pois.n;
   d->gens_serial = d->n_gs != 0;
   for (size_t g = 0; g < sim->n_gens; ++g) d->gens_serial |= sim->gens[g].model != SG_MODEL_poisson_generator;
+  if (d->gens_serial) d->wmax = 1;   /* generator launches advance one step each (window_max) */
   const cu_array gens[] = {DEV_ARRAY(d->d_gens, s.gens, d->n_gens)};
   const cu_array targets[] = {DEV_ARRAY(d->d_gs_gen, s.rest.gen, d->n_gs), DEV_ARRAY(d->d_gs_j, s.rest.j, d->n_gs),
                               DEV_ARRAY(d->d_gs_delay, s.rest.delay, d->n_gs), DEV_ARRAY(d->d_gs_input, s.rest.input, d->n_gs),
@@ -988,7 +1036,7 @@ static sg_status setup_recording(sg_sim *sim, cu_data *d, const cu_plan *pl, con
   if (d->n_rec_src) {
     has_rec = calloc(n_nodes ? n_nodes : 1, 1);
     d->rec_need = calloc(sim->n_srec ? sim->n_srec : 1, sizeof *d->rec_need);
-    d->h_rec_tmp = malloc(d->n_rec_src * sizeof *d->h_rec_tmp);
+    d->h_rec_tmp = malloc(d->n_rec_src * d->wmax * sizeof *d->h_rec_tmp);   /* a window's spikes */
     if (!has_rec || !d->rec_need || !d->h_rec_tmp) { st = sg_i_fail(sim, SG_ERR_NOMEM, "cuda backend: out of memory"); goto fail; }
     for (uint64_t r = 0; r < sim->csr.n_rows && r < n_nodes; ++r) has_rec[r] = sim->rec_row[r + 1] > sim->rec_row[r];
     const cu_array senders[] = {DEV_ARRAY(d->d_has_rec, has_rec, n_nodes)};
@@ -998,6 +1046,10 @@ static sg_status setup_recording(sg_sim *sim, cu_data *d, const cu_plan *pl, con
   }
   d->grid_rec = sg_cuda_grid(pl->spk_cap, d->blk[SG_CU_K_RECORD], d->n_sm);
   d->mm_cap = pl->mm_cap; d->due_steps = pl->chunk;
+  if (d->wmax > 1) {   /* the window lengths of a batch, per half (+ 1: the last window's end reads one more) */
+    CU_ALLOC(d->d_win, 2u * (d->due_steps + 1u) * sizeof(uint32_t));
+    CU_TRY(cudaMallocHost((void **)&d->h_win, 2u * (d->due_steps + 1u) * sizeof(uint32_t)));
+  }
   if (d->n_mm_ent) {
     mm_addr = malloc(d->n_mm_ent * sizeof *mm_addr);
     if (!mm_addr) { st = sg_i_fail(sim, SG_ERR_NOMEM, "cuda backend: out of memory (multimeters)"); goto fail; }
@@ -1094,7 +1146,7 @@ uint64_t sg_i_cu_plan_batch(const sg_sim *sim, cu_data *d, uint64_t start, uint6
      * halts a longer batch where the buffer could not take one more step (sg_cu_advance, rec_halt),
      * so plan for twice the last batch's rate: few steps launched past the halt, few batches */
     uint64_t r = d->rec_cap / d->n_rec_src;
-    const uint64_t likely = (d->rec_cap - d->n_rec_src) / (2u * d->rec_rate + 1u) + 1u;
+    const uint64_t likely = (d->rec_cap - d->n_rec_src * d->wmax) / (2u * d->rec_rate + 1u) + 1u;
     if (likely > r) r = likely;
     if (r < S && !d->rec_unplanned) S = r;
   }
@@ -1116,6 +1168,26 @@ uint64_t sg_i_cu_plan_batch(const sg_sim *sim, cu_data *d, uint64_t start, uint6
   }
   *mm_used = used;
   return S;
+}
+
+/* The windows of a batch of S steps from `start` (due: its due table): as long as d->wmax allows,
+ * each ending at a step where a multimeter samples (the sample kernel runs after the window) and
+ * the last at the batch's end. Fills win[0 .. n) and win[n] = 1 (read by the last window's end,
+ * sg_cu_advance); returns n. */
+static uint64_t plan_windows(const cu_data *d, uint64_t S, const uint64_t *due, uint32_t *win) {
+  uint64_t n = 0;
+  for (uint64_t s = 0; s < S; ++n) {
+    uint32_t W = S - s < d->wmax ? (uint32_t)(S - s) : d->wmax;
+    for (uint32_t w = 0; w + 1 < W && d->n_mm_ent; ++w) {
+      int due_here = 0;
+      for (size_t j = 0; j < d->n_mm; ++j) due_here |= due[(s + w) * d->n_mm + j] != SG_CU_NOT_DUE;
+      if (due_here) { W = w + 1; break; }
+    }
+    win[n] = W;
+    s += W;
+  }
+  win[n] = 1;
+  return n;
 }
 
 /* Room in the spike recorders for n recorded spikes (senders without a recorder need none). */
@@ -1202,11 +1274,13 @@ static sg_status deliver_records(sg_sim *sim, cu_data *d, uint64_t step0, uint64
 
 /* Launches n steps on the stream: the first ones timed kernel by kernel while SG_CUDA_KERNEL_TIMING
  * asks, then the long graph, the one-step graph, or (SG_CUDA_GRAPHS=0) launch by launch. */
-sg_status sg_i_cu_launch_steps(sg_sim *sim, cu_data *d, uint64_t n) {
+/* n windows on the main stream (win: their lengths; NULL: one step each): graph replays of
+ * SG_CU_UNROLL windows and of one, or launches one by one (kernel timing, no graphs) */
+sg_status sg_i_cu_launch_steps(sg_sim *sim, cu_data *d, uint64_t n, const uint32_t *win) {
   sg_status st = SG_OK;
   const int running = 1;
   uint64_t left = n;
-  for (; left && sg_cu_timing_wanted(&d->timing); --left) CU_TRY(timed_step(d, sim->cfg.seed));
+  for (; left && sg_cu_timing_wanted(&d->timing); --left) CU_TRY(timed_step(d, sim->cfg.seed, win ? win[n - left] : 1u));
   if (d->use_graph) {
     for (; left >= SG_CU_UNROLL; left -= SG_CU_UNROLL) CU_TRY(cudaGraphLaunch(d->graphU, d->stream));
     for (; left; --left) CU_TRY(cudaGraphLaunch(d->graph1, d->stream));
@@ -1222,14 +1296,16 @@ fail:
   return st;
 }
 
-/* A batch of steps in flight (cu_run): where it starts, its length, the doubles of samples it
- * writes, the half of the recording buffers it writes. */
+/* A batch of steps in flight (cu_run): where it starts, its length, its windows (as many as the
+ * steps without windows), the doubles of samples it writes, the half of the recording buffers it
+ * writes. */
 typedef struct cu_batch {
-  uint64_t step0, S, mm_used;
+  uint64_t step0, S, n_win, mm_used;
   uint32_t half;
 } cu_batch;
 
 static uint64_t *due_half(const cu_data *d, uint32_t half) { return d->h_due + (uint64_t)half * d->due_steps * d->n_mm; }
+static uint32_t *win_half(const cu_data *d, uint32_t half) { return d->h_win + (uint64_t)half * (d->due_steps + 1u); }
 
 /* Plans the batch from step `start` and enqueues it on the main stream: its start (the control
  * block reset on the device, sg_cuda_begin_batch), its due table, its steps, a copy of the control
@@ -1240,13 +1316,21 @@ static sg_status enqueue_batch(sg_sim *sim, cu_data *d, cu_batch *b, uint64_t st
   b->step0 = start;
   b->half = half;
   b->S = sg_i_cu_plan_batch(sim, d, start, remaining, &b->mm_used, due_half(d, half));
-  /* rec_halt: the step end halts the batch when fewer than n_rec_src entries are left */
-  CU_TRY(sg_cuda_begin_batch(d->d_ctl, start, half, d->pois_from, d->n_rec_src ? d->rec_cap - d->n_rec_src + 1u : 0u,
-                             d->stream));
+  b->n_win = b->S;
+  const uint32_t *d_win = NULL;
+  if (d->wmax > 1) {
+    b->n_win = plan_windows(d, b->S, due_half(d, half), win_half(d, half));
+    d_win = d->d_win + (uint64_t)half * (d->due_steps + 1u);
+    CU_TRY(cudaMemcpyAsync((void *)d_win, win_half(d, half), (b->n_win + 1u) * sizeof(uint32_t), cudaMemcpyHostToDevice,
+                           d->stream));
+  }
   if (d->n_mm_ent)
     CU_TRY(cudaMemcpyAsync(d->d_due + (uint64_t)half * d->due_steps * d->n_mm, due_half(d, half),
                            b->S * d->n_mm * sizeof(uint64_t), cudaMemcpyHostToDevice, d->stream));
-  if ((st = sg_i_cu_launch_steps(sim, d, b->S))) return st;
+  /* rec_halt: a window's end halts the batch when fewer entries are left than a window can fill */
+  CU_TRY(sg_cuda_begin_batch(d->d_ctl, start, half, d->pois_from,
+                             d->n_rec_src ? d->rec_cap - d->n_rec_src * d->wmax + 1u : 0u, d_win, d->stream));
+  if ((st = sg_i_cu_launch_steps(sim, d, b->n_win, d_win ? win_half(d, half) : NULL))) return st;
   CU_TRY(cudaMemcpyAsync(d->d_ctl + 1 + half, d->d_ctl, sizeof *d->d_ctl, cudaMemcpyDeviceToDevice, d->stream));
   CU_TRY(cudaEventRecord(d->batch_done[half], d->stream));
 fail:
@@ -1290,7 +1374,12 @@ static sg_status finish_batch(sg_sim *sim, cu_data *d, const cu_batch *b) {
     CU_TRY(cudaMemcpyAsync(d->h_rec, d->d_rec + (uint64_t)b->half * d->rec_cap, ctl.rec_n * sizeof *d->h_rec,
                            cudaMemcpyDeviceToHost, d->copy));
     CU_TRY(cudaStreamSynchronize(d->copy));
-    sg_i_order_spikes(d->h_rec, ctl.rec_n, d->h_rec_tmp, d->n_rec_src);   /* a step's entries in atomic order */
+    /* a window's entries (a step's without windows) come in atomic order */
+    if (d->wmax > 1)
+      sg_i_order_window_spikes(d->h_rec, ctl.rec_n, d->h_rec_tmp, d->n_rec_src * d->wmax, step0, win_half(d, b->half),
+                               b->n_win);
+    else
+      sg_i_order_spikes(d->h_rec, ctl.rec_n, d->h_rec_tmp, d->n_rec_src);
   }
   /* The batch has run on the device and cannot be run again: if its recordings find no room on
    * the host, the simulation stops here, like after a device fault, with every recording

@@ -18,7 +18,10 @@
 #include "sg/ring.h"
 
 #define GIB 1073741824.0
-#define SG_CU_UNROLL 16                      /* steps per replay of the long graph             */
+#define SG_CU_UNROLL 16                      /* windows per replay of the long graph           */
+#define SG_CU_WIN_MAX 32u                    /* longest window (steps), as the cpu backend's    */
+#define SG_CU_SPK_BUDGET ((uint64_t)1 << 25) /* spike-list entries (18 B) windows may use: a
+                                                window's list holds W steps of every neuron     */
 #define SG_CU_REC_BUDGET ((uint64_t)1 << 23) /* spike-recorder entries (16 B) a batch may use;
                                                 the buffers are double (cu_run): 256 MiB in all */
 #define SG_CU_MM_BUDGET ((uint64_t)1 << 24)  /* multimeter doubles a batch may use (x 2 too)    */
@@ -82,8 +85,13 @@ typedef struct cu_data {
   size_t n_upd;
   uint64_t n_neurons;
   uint32_t *d_spk_row, *d_spk_mult;
+  uint16_t *d_spk_w;
   uint64_t *d_prefix;
   uint32_t spk_cap;
+  /* windows (sg_cu_ctl.win): wmax steps at most (1: a step at a time); per half of the batch
+   * buffers a table of the batch's window lengths (due_steps + 1 entries) */
+  uint32_t wmax;
+  uint32_t *d_win, *h_win;
   /* neuron -> neuron synapses */
   uint64_t *d_row_ptr, *d_row_seg, *d_seg_end;
   uint32_t *d_seg_delay, *d_target;   /* d_row_seg, d_seg_*: unpacked targets only (upload_csr) */
@@ -120,7 +128,7 @@ typedef struct cu_data {
   int rec_unplanned;           /* test hook: batches planned without the rate, so most are halted */
   uint64_t *rec_need;          /* [sim->n_srec]: spikes of the batch per spike recorder (reserve_batch) */
   sg_cu_rec_ev *d_rec, *h_rec;
-  sg_cu_rec_ev *h_rec_tmp;     /* [n_rec_src]: the radix sort's second buffer (sg_i_order_spikes)   */
+  sg_cu_rec_ev *h_rec_tmp;     /* [n_rec_src x wmax]: the sorts' second buffer (sg_i_order_spikes)  */
   /* multimeters */
   const double **d_mm_addr;
   uint32_t *d_mm_idx;
@@ -160,7 +168,8 @@ typedef struct cu_plan {
   uint64_t n_nodes, n_neurons, n_neuron_pops, spk_cap, n_gs;   /* n_gs: generator synapses              */
   uint64_t n_syn, n_seg;       /* neuron -> neuron CSR (0 without one)                                */
   uint32_t input_bits;         /* of the device's packed targets, or SG_CSR_UNPACKED (plan_packing)   */
-  uint32_t syn_bits;           /* the low bits of sg_cu_ctl.spk_acc: a step's synapses (<= n_syn)     */
+  uint32_t syn_bits;           /* the low bits of sg_cu_ctl.spk_acc: a window's synapses              */
+  uint32_t wmax;               /* longest window (plan_windows): 1 without windows                    */
   uint64_t ni, n_rec_src;      /* ring inputs; senders with a spike recorder                          */
   uint32_t R; int ring_new;    /* ring slots; 1: first prepare or another ring shape (a new ring)     */
   uint64_t chunk, rec_cap, mm_cap;   /* steps per run() call; recording buffers (entries, doubles)    */
@@ -209,7 +218,7 @@ uint64_t sg_i_cu_plan_batch(const sg_sim *sim, cu_data *d, uint64_t start, uint6
 sg_status sg_i_cu_reserve_spikes(sg_sim *sim, cu_data *d, const sg_cu_rec_ev *ev, uint64_t n);
 sg_status sg_i_cu_push_spikes(sg_sim *sim, const sg_cu_rec_ev *ev, uint64_t n);
 void sg_i_cu_fill_mm_row(sg_sim *sim, const cu_data *d, size_t j, const double *blk, double *row, int ranks);
-sg_status sg_i_cu_launch_steps(sg_sim *sim, cu_data *d, uint64_t n);
+sg_status sg_i_cu_launch_steps(sg_sim *sim, cu_data *d, uint64_t n, const uint32_t *win);
 
 /* The MPI ranks section's part in prepare, a step and release (host/backend_cuda_ranks.c). Its
  * backend table (sg_i_cuda_backend) hands these to sg_i_cu_prepare, which keeps them in cu_data:

@@ -185,7 +185,7 @@ static sg_status rank_window_steps(sg_sim *sim, cu_data *d, uint64_t W, uint64_t
   cu_ranks *x = d->rk;
   sg_cu_ctl *h = d->h_ctl;
   *n_mine = 0;
-  if ((st = sg_i_cu_launch_steps(sim, d, W))) return st;
+  if ((st = sg_i_cu_launch_steps(sim, d, W, NULL))) return st;
   CU_TRY(cudaMemcpyAsync(h, d->d_ctl, sizeof *h, cudaMemcpyDeviceToHost, d->stream));
   CU_TRY(cudaStreamSynchronize(d->stream));
   if (h->fault == SG_CU_FAULT_NONFINITE && h->bad_key != UINT64_MAX) {

@@ -33,7 +33,7 @@ cudaError_t sg_cu_timing_mark(sg_cu_timing *t, const char *kernel, cudaStream_t 
   return cudaEventRecord(t->ev[i + 1], s);
 }
 
-cudaError_t sg_cu_timing_end_step(sg_cu_timing *t) {
+cudaError_t sg_cu_timing_end_step(sg_cu_timing *t, uint32_t steps) {
   const unsigned n = t->n_marks < SG_CU_TIMING_MAX ? t->n_marks : SG_CU_TIMING_MAX;
   cudaError_t e = cudaEventSynchronize(t->ev[n]);
   if (e != cudaSuccess) return e;
@@ -44,6 +44,7 @@ cudaError_t sg_cu_timing_end_step(sg_cu_timing *t) {
   }
   t->n_kernels = n;
   ++t->done;
+  t->steps += steps;
   return cudaSuccess;
 }
 
@@ -52,10 +53,11 @@ void sg_cu_timing_report(sg_cu_timing *t, const char *device) {
   t->finished = 1;
   double total = 0.0;
   for (unsigned i = 0; i < t->n_kernels; ++i) total += t->ms[i];
-  const double per = 1e3 / (double)t->done;   /* ms in all -> us per step */
-  fprintf(stderr, "spikegpu: kernel timing on %s over %llu steps (launched one by one, CUDA events, stream\n"
-                  "          synchronised per step: launch gaps count towards the first kernel)\n"
-                  "  %-30s %12s %8s\n", device, (unsigned long long)t->done, "kernel", "us per step", "share");
+  const double per = 1e3 / (double)(t->steps ? t->steps : t->done);   /* ms in all -> us per step */
+  fprintf(stderr, "spikegpu: kernel timing on %s over %llu steps in %llu windows (launched one by one, CUDA events,\n"
+                  "          stream synchronised per window: launch gaps count towards the first kernel)\n"
+                  "  %-30s %12s %8s\n", device, (unsigned long long)t->steps, (unsigned long long)t->done, "kernel",
+          "us per step", "share");
   unsigned top = 0;
   for (unsigned i = 0; i < t->n_kernels; ++i) {
     fprintf(stderr, "  %-30s %12.2f %7.1f%%\n", t->name[i], t->ms[i] * per, total > 0 ? 100.0 * t->ms[i] / total : 0.0);
@@ -63,8 +65,8 @@ void sg_cu_timing_report(sg_cu_timing *t, const char *device) {
   }
   fprintf(stderr, "  %-30s %12.2f\n", "total", total * per);
   if (t->n_kernels) fprintf(stderr, "  dominant: %s\n", t->name[top]);
-  fprintf(stderr, "{\"kernel_timing\": {\"device\": \"%s\", \"steps\": %llu, \"total_us_per_step\": %.4f, \"kernels\": [",
-          device, (unsigned long long)t->done, total * per);
+  fprintf(stderr, "{\"kernel_timing\": {\"device\": \"%s\", \"steps\": %llu, \"windows\": %llu, \"total_us_per_step\": %.4f, \"kernels\": [",
+          device, (unsigned long long)t->steps, (unsigned long long)t->done, total * per);
   for (unsigned i = 0; i < t->n_kernels; ++i)
     fprintf(stderr, "%s{\"kernel\": \"%s\", \"us_per_step\": %.4f}", i ? ", " : "", t->name[i], t->ms[i] * per);
   fprintf(stderr, "]}}\n");

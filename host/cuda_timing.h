@@ -17,7 +17,8 @@
 #define SG_CU_TIMING_MAX 48   /* launches per step that are timed separately; more are summed into the last */
 
 typedef struct sg_cu_timing {
-  uint64_t want, done;            /* steps to time, steps timed so far                         */
+  uint64_t want, done;            /* windows (launch sequences) to time, timed so far           */
+  uint64_t steps;                 /* steps of the windows timed (a window: 1 step or more)      */
   int finished;                   /* reported: later steps run untimed                          */
   unsigned n_marks, n_kernels;    /* launches marked in the current step; per step (fixed)     */
   int n_events;                   /* events created                                             */
@@ -33,7 +34,7 @@ cudaError_t sg_cu_timing_begin_step(sg_cu_timing *t, cudaStream_t s);
 /* After each launch of the step: the event that ends it. */
 cudaError_t sg_cu_timing_mark(sg_cu_timing *t, const char *kernel, cudaStream_t s);
 /* After the step: waits for it and adds each kernel's time. */
-cudaError_t sg_cu_timing_end_step(sg_cu_timing *t);
+cudaError_t sg_cu_timing_end_step(sg_cu_timing *t, uint32_t steps);
 /* The table and the JSON line on stderr (once, when the wanted steps are done or at release). */
 void sg_cu_timing_report(sg_cu_timing *t, const char *device);
 void sg_cu_timing_free(sg_cu_timing *t);

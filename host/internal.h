@@ -417,6 +417,10 @@ sg_status sg_i_srec_push(sg_sim *sim, sg_spike_rec *r, uint64_t stamp, uint64_t 
 /* host/spike_order.c: a batch of recorded spikes, appended step by step in any order within a step,
  * sorted by (stamp, row); tmp holds tmp_cap entries (the largest step needs as many as it has). */
 void sg_i_order_spikes(sg_spike_ev *ev, uint64_t n, sg_spike_ev *tmp, uint64_t tmp_cap);
+/* The same for entries of consecutive windows from step k0 (window j: win[j] steps, j < n_win),
+ * each window's entries together but its steps in any order; tmp holds a window's entries. */
+void sg_i_order_window_spikes(sg_spike_ev *ev, uint64_t n, sg_spike_ev *tmp, uint64_t tmp_cap, uint64_t k0,
+                              const uint32_t *win, uint64_t n_win);
 int sg_i_spike_ev_cmp(const void *a, const void *b);   /* qsort's order: (stamp, row) */
 sg_status sg_i_mm_row(sg_sim *sim, sg_multimeter *m, uint64_t stamp, double **row);
 /* Room for `extra` more spikes / `rows` more samples, so that the pushes after it cannot fail:

@@ -11,7 +11,11 @@
  * 8 bits of the row per pass (3 passes below 2^24 neurons), is O(n). Few entries take an
  * insertion sort. Input that is not grouped by ascending stamps (no caller gives it) is sorted
  * whole with qsort, so the result is always the same order. tests/test_spike_order.c checks it
- * against qsort. */
+ * against qsort.
+ *
+ * With windows (several steps per launch sequence, docs/gpu.md §2) a window's entries come
+ * together but its steps interleave: sg_i_order_window_spikes first groups each window's entries
+ * by stamp (a counting sort over its W <= 32 steps, stable, O(n)), then orders rows as above. */
 /* SPDX-License-Identifier: MIT */
 #include <stdlib.h>
 #include <string.h>
@@ -67,4 +71,29 @@ void sg_i_order_spikes(sg_spike_ev *ev, uint64_t n, sg_spike_ev *tmp, uint64_t t
     else qsort(ev + a, m, sizeof *ev, sg_i_spike_ev_cmp);
     a = b;
   }
+}
+
+/* ev[0..m) grouped by stamp, stamps k0 + 1 .. k0 + W, stable, through tmp (m entries) */
+static void bucket_by_stamp(sg_spike_ev *ev, uint64_t m, sg_spike_ev *tmp, uint64_t k0, uint32_t W) {
+  uint64_t count[33] = {0};
+  for (uint64_t i = 0; i < m; ++i) ++count[ev[i].stamp - k0];   /* 1 .. W */
+  for (uint32_t b = 1; b <= W; ++b) count[b] += count[b - 1];   /* count[b - 1]: first of stamp k0 + b */
+  for (uint64_t i = 0; i < m; ++i) tmp[count[ev[i].stamp - k0 - 1]++] = ev[i];
+  memcpy(ev, tmp, m * sizeof *ev);
+}
+
+void sg_i_order_window_spikes(sg_spike_ev *ev, uint64_t n, sg_spike_ev *tmp, uint64_t tmp_cap, uint64_t k0,
+                              const uint32_t *win, uint64_t n_win) {
+  uint64_t a = 0, k = k0;
+  for (uint64_t j = 0; j < n_win && a < n; ++j) {
+    const uint64_t end = k + win[j];   /* the window's stamps: k + 1 .. end */
+    uint64_t b = a;
+    int inside = 1;
+    for (; b < n && ev[b].stamp <= end; ++b) inside &= ev[b].stamp > k;
+    if (!inside || win[j] > 32u || b - a > tmp_cap) break;   /* not windows as described: the general path */
+    if (win[j] > 1u && b - a > 1u) bucket_by_stamp(ev + a, b - a, tmp, k, win[j]);
+    a = b;
+    k = end;
+  }
+  sg_i_order_spikes(ev, n, tmp, tmp_cap);   /* stamps ascend now (or it sorts the rest whole) */
 }

@@ -14,7 +14,8 @@
  * consecutive synapses: coalesced) holds the ring input and the delay (sg_csr_pack); when the two
  * do not fit 32 bits the word is the plain input and the delay comes from a binary search among
  * the row's segments (rows are sorted by delay; one segment per distinct delay). Each lane adds
- * weight x multiplicity as Q31.32 into ring slot k + d with a 64-bit integer atomicAdd. Long rows
+ * weight x multiplicity as Q31.32 into ring slot k + w + d (w: the spike's step in the window,
+ * sg_cu_entry_step) with a 64-bit integer atomicAdd. Long rows
  * are spread over many threads and short rows packed together, so the work is balanced whatever
  * the out-degrees.
  * Determinism class: bit-exact and run-to-run reproducible. The order of the atomic additions
@@ -68,7 +69,7 @@ __global__ void deliver_spikes_kernel(const sg_cu_ctl *ctl, sg_cu_csr c, sg_cu_s
     } else {                                   /* the first segment of the row whose end exceeds j */
       delay = sg_csr_delay_of(c.seg_end, c.seg_delay, c.row_seg[row], c.row_seg[row + 1], j);
     }
-    int64_t *slot = sg_ring_slot(ring, k + delay, mask, n_inputs);
+    int64_t *slot = sg_ring_slot(ring, sg_cu_entry_step(k, sp, q) + delay, mask, n_inputs);
     sg_cu_ring_add(&slot[input], sg_fx_mul_count(sg_fx_from_double((double)c.weight[j]), sp.mult[q]));
   }
 }
@@ -95,11 +96,12 @@ __global__ void deliver_proc_kernel(sg_cu_ctl *ctl, sg_proc P, const uint32_t *_
     uint64_t t, ke, ks, input;
     float w;
     uint32_t d;
+    const uint64_t kq = sg_cu_entry_step(k, sp, (uint32_t)q);
     sg_proc_unit_begin(&P, s, u, &it);
     while (sg_proc_unit_target(&P, &it, &t, &ke, &ks)) {
       if (t - t_lo >= t_hi - t_lo) continue;   /* another rank's target */
       sg_proc_synapse(&P, t, ke, ks, &input, &w, &d);
-      int64_t *slot = sg_ring_slot(ring, k + d, mask, n_inputs);
+      int64_t *slot = sg_ring_slot(ring, kq + d, mask, n_inputs);
       sg_cu_ring_add(&slot[input], sg_fx_mul_count(sg_fx_from_double((double)w), sp.mult[q]));
       ++events;
     }

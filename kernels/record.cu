@@ -3,8 +3,9 @@
  *
  * record_spikes_kernel: one thread per entry of the step's spike list (warp-uniform grid-stride).
  * A spike whose sender has at least one spike_recorder connection is appended as
- * (stamp k+1, row, multiplicity) with warp-aggregated atomics. The append order is unspecified;
- * the host sorts each batch by (stamp, sender) before handing the spikes to sg_i_srec_push, which
+ * (stamp k+w+1, row, multiplicity; w: its step in the window) with warp-aggregated atomics. The
+ * append order is unspecified (within a window also across its steps); the host sorts each batch
+ * by (stamp, sender) before handing the spikes to sg_i_srec_push, which
  * is the CPU backend's order (spike list in id order, steps in time order). The recorder windows
  * are applied on the host (sg_i_srec_push). A full buffer sets SG_CU_FAULT_REC_BUF (the host
  * sizes batches, and the end of a step halts the batch when the buffer could not take one more
@@ -13,7 +14,8 @@
  *
  * sample_multimeters_kernel: one thread per gather entry (a state element of a multimeter
  * target), grid-stride. In a step where multimeter m is due (table `due`, built by the host from
- * sg_i_mm_due), entry e copies its double into the sample buffer; otherwise the thread returns
+ * sg_i_mm_due; windows end at every due step, so only a window's last step can be),
+ * entry e copies its double into the sample buffer; otherwise the thread returns
  * after one load. Determinism: plain copies, bit-exact.
  *
  * Either kernel, when it is the step's last launch, ends the step in its last block to finish
@@ -26,7 +28,7 @@
 __global__ void record_spikes_kernel(sg_cu_ctl *ctl, const uint8_t *__restrict__ has_rec, sg_cu_spikes sp,
                                      sg_cu_rec_ev *buf, uint64_t cap, int last) {
   const uint32_t n = sg_cu_spike_count(ctl, sp);
-  const uint64_t stamp = ctl->step + 1;
+  const uint64_t k = ctl->step;
   const uint64_t stride = sg_cu_grid_threads();
   buf += ctl->half ? cap : 0u;   /* the half the host is not reading */
   for (uint64_t w0 = sg_cu_warp_first(); w0 < n; w0 += stride) {
@@ -41,7 +43,7 @@ __global__ void record_spikes_kernel(sg_cu_ctl *ctl, const uint8_t *__restrict__
     if (rec) {
       if (at < cap) {
         sg_cu_rec_ev ev;
-        ev.stamp = stamp;
+        ev.stamp = sg_cu_entry_step(k, sp, (uint32_t)q) + 1u;
         ev.row = row;
         ev.mult = sp.mult[q];
         buf[at] = ev;
@@ -54,7 +56,7 @@ __global__ void record_spikes_kernel(sg_cu_ctl *ctl, const uint8_t *__restrict__
 }
 
 __global__ void sample_multimeters_kernel(sg_cu_ctl *ctl, sg_cu_mm_args a, sg_cu_spikes sp, int last) {
-  const uint64_t s = ctl->step - ctl->base;
+  const uint64_t s = ctl->step + sg_cu_win(ctl) - 1u - ctl->base;   /* the window's last step: its only due one */
   const uint64_t half = ctl->half ? 1u : 0u;   /* the halves the host is not reading */
   const uint64_t *due = a.due + (half * a.due_steps + (s < a.due_steps ? s : 0u)) * a.n_mm;
   double *buf = a.buf + half * a.cap;

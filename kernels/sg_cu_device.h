@@ -64,10 +64,19 @@ static __device__ __forceinline__ uint32_t sg_cu_warp_append_spike(bool pred, ui
   return (uint32_t)sg_cu_acc_entries(base, syn_bits) + (uint32_t)__popc((int)(mask & ((1u << lane) - 1u)));
 }
 
-/* The end of a step: k += 1, the step's spikes and synapses into the batch statistics, the spike
- * list emptied, the block count reset; if the spike-recorder buffer now has less room than one
- * more step could fill, the batch halts (the host sizes batches by the recent spike rate, not by
- * the worst case, and takes up where the device stopped). In a halted step nothing advances.
+/* Steps of the window being run (sg_cu_ctl.win; 0 or 1: one step). */
+static __device__ __forceinline__ uint32_t sg_cu_win(const sg_cu_ctl *ctl) { return ctl->win > 1u ? ctl->win : 1u; }
+
+/* The step of spike-list entry q: the window's first plus the entry's offset in it. */
+static __device__ __forceinline__ uint64_t sg_cu_entry_step(uint64_t k, const sg_cu_spikes &sp, uint32_t q) {
+  return sp.w ? k + sp.w[q] : k;
+}
+
+/* The end of a window (of one step or more): k += its steps, the window's spikes and synapses into
+ * the batch statistics, the spike list emptied, the block count reset, the next window's length
+ * taken from the batch's table; if the spike-recorder buffer now has less room than one more
+ * window could fill, the batch halts (the host sizes batches by the recent spike rate, not by the
+ * worst case, and takes up where the device stopped). In a halted window nothing advances.
  * Volatile accesses: the counters were written by other blocks, so no stale L1 line may be read. */
 static __device__ __forceinline__ void sg_cu_advance(sg_cu_ctl *ctl, const sg_cu_spikes &sp) {
   volatile sg_cu_ctl *v = ctl;
@@ -81,7 +90,12 @@ static __device__ __forceinline__ void sg_cu_advance(sg_cu_ctl *ctl, const sg_cu
   v->n_events = v->n_events + (n <= sp.cap ? sg_cu_acc_synapses(acc, sp.syn_bits) : 0u);
   v->spk_acc = 0;
   v->blocks_done = 0;
-  v->step = v->step + 1;
+  v->step = v->step + (v->win > 1u ? v->win : 1u);
+  if (v->win_tab) {
+    const uint32_t at = v->win_at;
+    v->win = v->win_tab[at];
+    v->win_at = at + 1u;
+  }
   if (v->rec_halt != 0u && v->rec_n >= v->rec_halt) v->halted = 1u;
 }
 

@@ -4,7 +4,8 @@
  * (cudaGetLastError()), so the host checks every launch. Kernel names: <verb>_<noun>_kernel.
  *
  * The step loop on the device (docs/design.md §4, docs/gpu.md), step k read from sg_cu_ctl.step so
- * that one captured step graph can be replayed: (1) prepare_generators_kernel +
+ * that one captured step graph can be replayed (a window of sg_cu_ctl.win steps where the network
+ * allows: the update runs them all, the others take each entry's step from the list): (1) prepare_generators_kernel +
  * stimulate_targets_kernel, only for generators other than poisson_generators into neurons, (2)
  * update_<model>_kernel, one launch per model for all its populations (draws their Poisson drive,
  * appends spikes and reserves their synapses: no separate scan), (3)
@@ -30,7 +31,7 @@ SG_EXTERN_C_BEGIN
 
 /* Device fault bits (atomicOr into sg_cu_ctl.fault, read by the host once per batch). */
 enum {
-  SG_CU_FAULT_SPIKE_LIST = 1u,   /* more spikes in one step than the spike list holds     */
+  SG_CU_FAULT_SPIKE_LIST = 1u,   /* more spikes in one window than the spike list holds   */
   SG_CU_FAULT_REC_BUF = 2u,      /* spike-recorder buffer full                              */
   SG_CU_FAULT_MM_BUF = 4u,       /* multimeter sample outside its buffer                    */
   SG_CU_FAULT_NONFINITE = 8u     /* a node's state became non-finite (SG_STEP_NONFINITE)    */
@@ -59,6 +60,13 @@ typedef struct sg_cu_ctl {
                            due table) the batch writes, while the host reads the other one    */
   uint32_t blocks_done; /* blocks of the step's last kernel that have finished (then reset)  */
   uint32_t fault;       /* SG_CU_FAULT_* bits                                                 */
+  /* Windows (docs/gpu.md §2): each launch sequence runs `win` steps from `step` (every delay is at
+   * least that long, so no spike of the window is read in it); the batch's window lengths are
+   * win_tab[0 ..] (the host plans them: cut at multimeter samples and at the batch's end), the
+   * end of a window takes the next one, win_tab[win_at]. win_tab NULL: one step at a time. */
+  const uint32_t *win_tab;
+  uint32_t win;         /* steps of the window being run (0 is taken as 1)                    */
+  uint32_t win_at;      /* index of the next window in win_tab                                */
 } sg_cu_ctl;
 
 /* A recorded spike: stamp k+1, sender row (global id - 1), multiplicity (sg/spike_ev.h). */
@@ -109,6 +117,7 @@ typedef struct sg_cu_update_args {
   uint32_t spk_cap, syn_bits;   /* spike list capacity; see sg_cu_ctl.spk_acc                 */
   sg_cu_ctl *ctl;
   uint32_t *spk_row, *spk_mult;  /* spike list: row (global id - 1) and multiplicity          */
+  uint16_t *spk_w;           /* and the entry's step in the window                             */
   uint64_t *spk_prefix;      /* first synapse of each entry among the step's (delivery)        */
   const uint64_t *row_ptr;   /* [n_nodes + 1] the CSR's rows: an entry's synapses              */
   /* The Poisson drive: synapses into neurons of poisson_generators with lambda < 10 (no PTRS),
@@ -150,6 +159,8 @@ typedef struct sg_cu_csr {
  * so no reader ever touches memory beyond the list. */
 typedef struct sg_cu_spikes {
   const uint32_t *row, *mult;
+  const uint16_t *w;         /* [cap] the entry's step in the window (its step is ctl.step + w);
+                                NULL: every entry is of step ctl.step                          */
   uint64_t *prefix;          /* [cap] exclusive prefix sum of the row lengths (list order)     */
   uint32_t cap;              /* entries the list holds                                         */
   uint32_t syn_bits;         /* synapse bits of sg_cu_ctl.spk_acc                               */
@@ -213,7 +224,7 @@ cudaError_t sg_cuda_advance_step(sg_cu_ctl *ctl, sg_cu_spikes sp, cudaStream_t s
  * `start` and stays halted: every step of it does nothing (the host plans the next one from where
  * the device stopped). */
 cudaError_t sg_cuda_begin_batch(sg_cu_ctl *ctl, uint64_t start, uint32_t half, uint64_t pois_from, uint64_t rec_halt,
-                                cudaStream_t s);
+                                const uint32_t *win_tab, cudaStream_t s);
 
 /* Whether the device can run this build's kernels: cudaFuncGetAttributes on one of them, which
  * fails with cudaErrorNoKernelImageForDevice when the build has no image (SASS or PTX) for the

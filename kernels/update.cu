@@ -16,6 +16,10 @@
  * cross-thread arithmetic), list order unspecified.
  * The Poisson drive (poisson_generator synapses into neurons, lambda < 10) is drawn here, per
  * target, before the model's step (sg_cu_poisson_drive): no generator launch, no ring traffic.
+ * Windows: a launch runs sg_cu_ctl.win steps (1, or up to the shortest delay: no spike made in the
+ * window arrives in it), each thread all of them for its neuron before the next, so the neuron's
+ * state and coefficients stay in L1 across the window; each entry of the list keeps its step in the
+ * window (spk_w), which delivery and recording add to ctl.step.
  * Parrots are one more model of the list. No code after the loop: any epilogue there (e.g. the
  * end of the step, sg_cu_step_end) costs ptxas about 30 more registers in every model. */
 /* SPDX-License-Identifier: MIT */
@@ -59,17 +63,16 @@ static __device__ __forceinline__ void sg_cu_poisson_drive(const uint32_t *pois_
 
 #define SG_CU_UPDATE_KERNEL(M)                                                                          \
   __global__ void update_##M##_kernel(sg_cu_update_args a) {                                            \
-    if (a.ctl->halted) return; /* a halted batch's remaining steps (sg_cu_advance) */                  \
+    if (a.ctl->halted) return; /* a halted batch's remaining windows (sg_cu_advance) */                \
     const sg_cu_upd_pop *P = sg_cu_pop_of_block(a.pops, a.n_pops);                                      \
     const sg_##M##_coef *coef = (const sg_##M##_coef *)P->coef;                                         \
     const uint64_t coef_stride = P->coef_stride, n = P->n, first_id = P->first_id, end = P->end;        \
     const sg_view *view = &P->view;                                                                    \
     const uint64_t k = a.ctl->step;                                                                     \
+    const uint32_t W = sg_cu_win(a.ctl);                                                                \
     const uint64_t pois_from = a.pois_row ? a.ctl->pois_from : 0;                                       \
-    int64_t *slot = sg_ring_slot(a.ring, k, a.mask, a.n_inputs) + P->input_base;                        \
     sg_step_ctx ctx;                                                                                    \
     ctx.seed = a.seed;                                                                                  \
-    ctx.step = k;                                                                                       \
     ctx.first_id = first_id;                                                                            \
     ctx.n = n;                                                                                          \
     ctx.fed_ports = P->fed_ports;                                                                       \
@@ -79,28 +82,34 @@ static __device__ __forceinline__ void sg_cu_poisson_drive(const uint32_t *pois_
     for (uint64_t w0 = P->begin + (uint64_t)(blockIdx.x - P->block0) * blockDim.x + (threadIdx.x & ~31u);  \
          w0 < end; w0 += stride) {                                                                      \
       const uint64_t i = w0 + (threadIdx.x & 31u);                                                      \
-      uint32_t m = 0;                                                                                   \
-      if (i < end && a.pois_row)                                                                        \
-        sg_cu_poisson_drive(a.pois_row, a.pois, a.gens, a.seed, slot - P->input_base, first_id - 1u + i, k,   \
-                            pois_from);                                                                 \
-      if (i < end) m = sg_##M##_step(coef + i * coef_stride, view, i, slot, &ctx);                      \
-      if (m == SG_STEP_NONFINITE) {                                                                     \
-        atomicMin((unsigned long long *)&a.ctl->bad_key,                                                \
-                  (unsigned long long)((k - a.ctl->base) << 32 | (first_id - 1u + i)));                 \
-        atomicOr(&a.ctl->fault, (unsigned)SG_CU_FAULT_NONFINITE);                                       \
-        m = 0;                                                                                          \
-      }                                                                                                 \
       const uint64_t row = first_id - 1u + i;                                                           \
-      uint64_t len = 0, pre = 0;                                                                        \
-      if (m != 0u) len = a.row_ptr[row + 1] - a.row_ptr[row];                                           \
-      const uint32_t q = sg_cu_warp_append_spike(m != 0u, len, a.syn_bits, &a.ctl->spk_acc, &pre);      \
-      if (m != 0u) {                                                                                    \
-        if (q < a.spk_cap) {                                                                            \
-          a.spk_row[q] = (uint32_t)row;                                                                 \
-          a.spk_mult[q] = m;                                                                            \
-          a.spk_prefix[q] = pre;                                                                        \
-        } else {                                                                                        \
-          atomicOr(&a.ctl->fault, (unsigned)SG_CU_FAULT_SPIKE_LIST);                                    \
+      /* the window's steps of this neuron, one after the other: its state stays in L1 */              \
+      for (uint32_t w = 0; w < W; ++w) {                                                                \
+        const uint64_t kk = k + w;                                                                      \
+        int64_t *slot = sg_ring_slot(a.ring, kk, a.mask, a.n_inputs) + P->input_base;                   \
+        ctx.step = kk;                                                                                  \
+        uint32_t m = 0;                                                                                 \
+        if (i < end && a.pois_row)                                                                      \
+          sg_cu_poisson_drive(a.pois_row, a.pois, a.gens, a.seed, slot - P->input_base, row, kk, pois_from);  \
+        if (i < end) m = sg_##M##_step(coef + i * coef_stride, view, i, slot, &ctx);                    \
+        if (m == SG_STEP_NONFINITE) {                                                                   \
+          atomicMin((unsigned long long *)&a.ctl->bad_key,                                              \
+                    (unsigned long long)((kk - a.ctl->base) << 32 | row));                              \
+          atomicOr(&a.ctl->fault, (unsigned)SG_CU_FAULT_NONFINITE);                                     \
+          m = 0;                                                                                        \
+        }                                                                                               \
+        uint64_t len = 0, pre = 0;                                                                      \
+        if (m != 0u) len = a.row_ptr[row + 1] - a.row_ptr[row];                                         \
+        const uint32_t q = sg_cu_warp_append_spike(m != 0u, len, a.syn_bits, &a.ctl->spk_acc, &pre);    \
+        if (m != 0u) {                                                                                  \
+          if (q < a.spk_cap) {                                                                          \
+            a.spk_row[q] = (uint32_t)row;                                                               \
+            a.spk_mult[q] = m;                                                                          \
+            a.spk_w[q] = (uint16_t)w;                                                                   \
+            a.spk_prefix[q] = pre;                                                                      \
+          } else {                                                                                      \
+            atomicOr(&a.ctl->fault, (unsigned)SG_CU_FAULT_SPIKE_LIST);                                  \
+          }                                                                                             \
         }                                                                                               \
       }                                                                                                 \
     }                                                                                                   \
@@ -167,7 +176,7 @@ extern "C" cudaError_t sg_cuda_advance_step(sg_cu_ctl *ctl, sg_cu_spikes sp, cud
 
 /* begin_batch_kernel: one thread resets the control block for a batch (sg_cuda_begin_batch). */
 __global__ void begin_batch_kernel(sg_cu_ctl *ctl, uint64_t start, uint32_t half, uint64_t pois_from,
-                                   uint64_t rec_halt) {
+                                   uint64_t rec_halt, const uint32_t *win_tab) {
   if (blockIdx.x != 0 || threadIdx.x != 0) return;
   if (ctl->step != start) {   /* behind a batch halted early: this one does nothing */
     ctl->halted = 1u;
@@ -183,11 +192,14 @@ __global__ void begin_batch_kernel(sg_cu_ctl *ctl, uint64_t start, uint32_t half
   ctl->half = half;
   ctl->blocks_done = 0u;
   ctl->fault = 0u;
+  ctl->win_tab = win_tab;
+  ctl->win = win_tab ? win_tab[0] : 1u;
+  ctl->win_at = 1u;
 }
 
 extern "C" cudaError_t sg_cuda_begin_batch(sg_cu_ctl *ctl, uint64_t start, uint32_t half, uint64_t pois_from,
-                                           uint64_t rec_halt, cudaStream_t s) {
-  begin_batch_kernel<<<1, 32, 0, s>>>(ctl, start, half, pois_from, rec_halt);
+                                           uint64_t rec_halt, const uint32_t *win_tab, cudaStream_t s) {
+  begin_batch_kernel<<<1, 32, 0, s>>>(ctl, start, half, pois_from, rec_halt, win_tab);
   return cudaGetLastError();
 }
 

@@ -290,7 +290,8 @@ static void net_glif(sg_sim *sim, net_out *out) {
 }
 
 /* Long rows (3 parrots x 2500 targets, ~20 delays each) next to short ones (37 parrots x 4, one
- * delay) and a sparse recurrent layer. */
+ * delay) and a sparse recurrent layer; no delay shorter than 2 steps, so the device runs windows
+ * of 2 steps (and every delay other than the shortest arrives from either step of a window). */
 static void net_rows(sg_sim *sim, net_out *out) {
   sg_nodes pg, src, tgt;
   OK(sg_create(sim, "poisson_generator", 1, &pg));
@@ -300,7 +301,7 @@ static void net_rows(sg_sim *sim, net_out *out) {
   gl_drive(sim, tgt, 280.0, 320.0);
   sg_syn_spec sp = syn(sg_scalar(1.0), sg_scalar(0.1), 0);
   OK(sg_connect(sim, pg, src, NULL, &sp));
-  sg_syn_spec lng = syn(sg_scalar(0.05), sg_random_uniform(0.1, 2.0), 0);
+  sg_syn_spec lng = syn(sg_scalar(0.05), sg_random_uniform(0.2, 2.0), 0);   /* shortest 2 steps: windows of 2 */
   OK(sg_connect(sim, sg_slice(src, 0, 3), tgt, NULL, &lng));
   sg_conn_spec c4 = rule("fixed_outdegree", 4), c2 = rule("fixed_indegree", 2);
   sg_syn_spec sh = syn(sg_scalar(0.4), sg_scalar(0.7), 0), rc = syn(sg_scalar(0.2), sg_scalar(1.1), 0);
@@ -309,7 +310,7 @@ static void net_rows(sg_sim *sim, net_out *out) {
   add_rec(sim, out, src);
   add_rec(sim, out, tgt);
   const char *v1[] = {"V_m"};
-  add_mm(sim, out, sg_slice(tgt, 0, 25), 0.1, 0.0, v1, 1);
+  add_mm(sim, out, sg_slice(tgt, 0, 25), 0.5, 0.0, v1, 1);   /* every 5 steps: windows end there */
   out->pops[out->n_pops++] = tgt;
   OK(sg_simulate(sim, 6.0));
   OK(sg_simulate(sim, 6.0));
@@ -451,19 +452,24 @@ typedef struct variant {
                          the spike rate (sg_cu_advance) */
   int unpacked;   /* delays from the CSR's segments, not packed with the inputs (SG_CUDA_TEST_PACK_BITS),
                      and delivery in one block (SG_CUDA_TEST_DELIVER_GRID): each warp makes many trips */
+  const char *win;   /* SG_CUDA_TEST_WIN: windows of at most this many steps (NULL: as long as the
+                        delays allow, up to 32 steps) */
 } variant;
 
-static const variant REFERENCE = {"cpu, 1 thread", SG_BACKEND_CPU, 1, 0, 1, 0, 0};
+static const variant REFERENCE = {"cpu, 1 thread", SG_BACKEND_CPU, 1, 0, 1, 0, 0, NULL};
 static const variant VARIANTS[] = {
-  {"cpu, 2 threads", SG_BACKEND_CPU, 2, 0, 1, 0, 0},
-  {"cuda, block 32", SG_BACKEND_CUDA, 1, 32, 1, 0, 0},
-  {"cuda, block 128", SG_BACKEND_CUDA, 1, 128, 1, 0, 0},
-  {"cuda, block 256", SG_BACKEND_CUDA, 1, 256, 1, 0, 0},
-  {"cuda, block 1024", SG_BACKEND_CUDA, 1, 1024, 1, 0, 0},
-  {"cuda, block 256, kernels launched one by one (no graphs)", SG_BACKEND_CUDA, 1, 256, 0, 0, 0},
+  {"cpu, 2 threads", SG_BACKEND_CPU, 2, 0, 1, 0, 0, NULL},
+  {"cuda, block 32", SG_BACKEND_CUDA, 1, 32, 1, 0, 0, NULL},
+  {"cuda, block 128", SG_BACKEND_CUDA, 1, 128, 1, 0, 0, NULL},
+  {"cuda, block 256", SG_BACKEND_CUDA, 1, 256, 1, 0, 0, NULL},
+  {"cuda, block 1024", SG_BACKEND_CUDA, 1, 1024, 1, 0, 0, NULL},
+  {"cuda, block 256, kernels launched one by one (no graphs)", SG_BACKEND_CUDA, 1, 256, 0, 0, 0, NULL},
   {"cuda, block 128, one-step recording batches, delays from the segments, one delivery block", SG_BACKEND_CUDA, 1,
-   128, 1, 1, 1},
-  {"cuda, block 64, batches halted by the device when the spike buffer is nearly full", SG_BACKEND_CUDA, 1, 64, 1, 2, 0},
+   128, 1, 1, 1, NULL},
+  {"cuda, block 64, batches halted by the device when the spike buffer is nearly full", SG_BACKEND_CUDA, 1, 64, 1, 2, 0,
+   NULL},
+  {"cuda, block 96, one step per launch sequence (no windows)", SG_BACKEND_CUDA, 1, 96, 1, 0, 0, "1"},
+  {"cuda, block 160, windows of at most 3 steps, batches halted by the device", SG_BACKEND_CUDA, 1, 160, 1, 2, 0, "3"},
 };
 
 static void run_variant(const variant *v, net_fn fn, result *r) {
@@ -486,6 +492,7 @@ static void run_variant(const variant *v, net_fn fn, result *r) {
     setenv("SG_CUDA_TEST_MM_CAP", "1", 1);
   }
   if (v->tiny_buffers == 2) setenv("SG_CUDA_TEST_REC_CAP", "x3", 1);
+  if (v->win) setenv("SG_CUDA_TEST_WIN", v->win, 1);
   if (v->unpacked) {
     setenv("SG_CUDA_TEST_PACK_BITS", "1", 1);   /* 2 inputs or more never fit 1 bit */
     setenv("SG_CUDA_TEST_DELIVER_GRID", "1", 1);
@@ -508,6 +515,7 @@ static void run_variant(const variant *v, net_fn fn, result *r) {
   unsetenv("SG_CUDA_TEST_MM_CAP");
   unsetenv("SG_CUDA_TEST_PACK_BITS");
   unsetenv("SG_CUDA_TEST_DELIVER_GRID");
+  unsetenv("SG_CUDA_TEST_WIN");
 }
 
 /* ---- comparison ------------------------------------------------------------------------------- */
@@ -582,16 +590,17 @@ static size_t compare_results(const char *net, const char *vname, const result *
 
 /* SG_TEST_QUICK=1 (compute-sanitizer runs): two device variants instead of the whole list. */
 static const variant QUICK_VARIANTS[] = {
-  {"cuda, block 32, batches halted by the device when the spike buffer is nearly full", SG_BACKEND_CUDA, 1, 32, 1, 2, 0},
-  {"cuda, block 256, kernels launched one by one, one-step recording batches, delays from the segments, "
-   "one delivery block",
-   SG_BACKEND_CUDA, 1, 256, 0, 1, 1},
+  {"cuda, block 32, batches halted by the device when the spike buffer is nearly full (windows)", SG_BACKEND_CUDA, 1,
+   32, 1, 2, 0, NULL},
+  {"cuda, block 256, kernels launched one by one, one-step recording batches (so one-step windows), delays from the "
+   "segments, one delivery block",
+   SG_BACKEND_CUDA, 1, 256, 0, 1, 1, NULL},
 };
 
 /* SG_EQUIV_SANITIZER=1 (the GPU check's compute-sanitizer steps): one cuda variant, kernels launched
  * one by one, so that the tool sees every launch and the run stays short under its slow-down. */
 static const variant SANITIZER_VARIANTS[] = {
-  {"cuda, block 256, kernels launched one by one (no graphs)", SG_BACKEND_CUDA, 1, 256, 0, 0, 0},
+  {"cuda, block 256, kernels launched one by one (no graphs)", SG_BACKEND_CUDA, 1, 256, 0, 0, 0, NULL},
 };
 static int sanitizer_run(void) {
   const char *s = getenv("SG_EQUIV_SANITIZER");
@@ -714,8 +723,8 @@ static void test_cuda_equiv_rows(void) { run_matrix("long and short rows", net_r
 static void test_cuda_equiv_procedural(void) { run_matrix("procedural projections", net_procedural); }
 
 /* ---- a spike list over capacity --------------------------------------------------------------- */
-/* The device's spike list holds one entry per neuron; a smaller one (SG_CUDA_TEST_SPK_CAP, as
- * happens once several steps share a list) must never lose, invent or read past spikes: the run
+/* The device's spike list holds one entry per neuron and step of a window; a smaller one
+ * (SG_CUDA_TEST_SPK_CAP, which also turns windows off) must never lose, invent or read past spikes: the run
  * stops with SG_ERR_OVERFLOW naming the spike list, keeps exactly the reference's spikes up to
  * the last complete batch, and refuses to go on. */
 static void spk_net(sg_sim *sim, sg_nodes *sr) {
@@ -792,6 +801,66 @@ static void test_cuda_equiv_spike_list_overflow(void) {
   CU_ASSERT_EQUAL(sg_simulate(sim, 1.0), SG_ERR_STATE);   /* stopped for good */
   sg_sim_free(sim);
   free(t_ref); free(t); free(s_ref); free(s);
+}
+
+/* ---- windows of steps that fill the spike-recorder buffer ------------------------------------- */
+/* Parrots that spike in almost every step (Poisson drive, lambda 5 per step: 99.3 %), all recorded,
+ * feeding gl_exp neurons with 0.5 ms delays: windows of 3 steps (SG_CUDA_TEST_WIN) into a buffer
+ * of five steps' worst case (SG_CUDA_TEST_REC_CAP=x5). A batch must halt while one more window of
+ * every recorded sender still fits (after the first window here: 2.98 of 5 steps' room used);
+ * halting for one step's room would let the second window overflow (5.96 > 5). Every spike
+ * equals the cpu backend's, and the run ends without error. */
+static void hot_net(sg_sim *sim, sg_nodes *sr) {
+  sg_nodes pg, par, n;
+  OK(sg_create(sim, "poisson_generator", 1, &pg));
+  OK(sg_set(sim, pg, "rate", 5e4));
+  OK(sg_create(sim, "parrot_neuron", 60, &par));
+  sg_syn_spec sp = syn(sg_scalar(1.0), sg_scalar(0.1), 0);
+  OK(sg_connect(sim, pg, par, NULL, &sp));
+  OK(sg_create(sim, "gl_exp", 40, &n));
+  gl_drive(sim, n, 200.0, 300.0);
+  sg_conn_spec c5 = rule("fixed_indegree", 5);
+  sg_syn_spec pn = syn(sg_scalar(0.5), sg_scalar(0.5), 0);
+  OK(sg_connect(sim, par, n, &c5, &pn));
+  OK(sg_create(sim, "spike_recorder", 1, sr));
+  OK(sg_connect(sim, par, *sr, NULL, NULL));   /* the parrots only: ~2.98 x 60 entries a window */
+}
+static void test_cuda_equiv_window_halt(void) {
+  if (!device_present()) {
+    fprintf(stderr, "\n  (no device: %s not run)", __func__);
+    return;
+  }
+  sg_nodes sr;
+  size_t n[2] = {0, 0}, got = 0;
+  double *t[2] = {NULL, NULL};
+  uint64_t *snd[2] = {NULL, NULL};
+  for (int b = 0; b < 2; ++b) {
+    if (b) {
+      setenv("SG_CUDA_TEST_REC_CAP", "x5", 1);
+      setenv("SG_CUDA_TEST_WIN", "3", 1);
+    }
+    sg_sim *sim = spk_sim(b ? SG_BACKEND_CUDA : SG_BACKEND_CPU);
+    CU_ASSERT_FATAL(sim != NULL);
+    hot_net(sim, &sr);
+    const sg_status st = sg_simulate(sim, 12.0);
+    unsetenv("SG_CUDA_TEST_REC_CAP");
+    unsetenv("SG_CUDA_TEST_WIN");
+    if (st != SG_OK) fprintf(stderr, "\n  %s backend: %s\n", b ? "cuda" : "cpu", sg_errmsg(sim));
+    CU_ASSERT_EQUAL_FATAL(st, SG_OK);
+    OK(sg_spikes(sim, sr.first, NULL, NULL, 0, &n[b]));
+    t[b] = malloc((n[b] + 1) * sizeof *t[b]);
+    snd[b] = malloc((n[b] + 1) * sizeof *snd[b]);
+    CU_ASSERT_FATAL(t[b] && snd[b]);
+    OK(sg_spikes(sim, sr.first, t[b], snd[b], n[b], &got));
+    sg_sim_free(sim);
+  }
+  CU_ASSERT(n[0] > 60u * 100u);   /* the parrots spike in most of the 120 steps */
+  CU_ASSERT_EQUAL(n[0], n[1]);
+  if (n[0] == n[1]) {
+    CU_ASSERT(memcmp(t[0], t[1], n[0] * sizeof *t[0]) == 0);
+    CU_ASSERT(memcmp(snd[0], snd[1], n[0] * sizeof *snd[0]) == 0);
+  }
+  for (int b = 0; b < 2; ++b) { free(t[b]); free(snd[b]); }
 }
 
 /* A glif_cond state that becomes non-finite stops the cuda run with the cpu's error
@@ -991,6 +1060,7 @@ static CU_TestInfo tests[] = {
   {"procedural projections of every rule next to stored ones", test_cuda_equiv_procedural},
   {"every neuron model of the list, generated networks", test_cuda_equiv_every_model},
   {"a spike list over capacity stops the run with an error, keeping the exact prefix", test_cuda_equiv_spike_list_overflow},
+  {"windows whose every recorded sender spikes halt the batch before the buffer overflows", test_cuda_equiv_window_halt},
   {"a non-finite state stops the run with the cpu's error", test_cuda_equiv_nonfinite},
   CU_TEST_INFO_NULL,
 };
