@@ -149,8 +149,8 @@ check-cuda-emu-mutants: $(EMU_RUN)
 
 # make check-cuda-emu-asan: the same suite with the emulation, kernels and host code under ASan +
 # UBSan: device buffers are heap blocks there, so an out-of-bounds kernel access is reported (the
-# host stand-in for compute-sanitizer's memcheck; ASan warns once that it does not fully support
-# swapcontext, which the fibers use).
+# host stand-in for compute-sanitizer's memcheck; the emulation announces every fiber switch to
+# ASan, so the fibers' stacks are checked too).
 .PHONY: check-cuda-emu-asan
 check-cuda-emu-asan:
 	$(MAKE) --no-print-directory BUILD=$(BUILD)/emu-san \
@@ -159,7 +159,7 @@ check-cuda-emu-asan:
 # make check-cuda-emu-faults: every fallible CUDA call of a small run (prepares, uploads, graph
 # capture and launches, recording downloads, state downloads) fails once in turn, and every third
 # as a device fault: tests/cuda_emu/fault_check.c says what must hold. EMU_FAULT_EVERY=k tries
-# only every k-th call (.ci/run: 5; about 1 minute).
+# only every k-th call (.ci/run: 2; about 3 minutes).
 EMU_FAULT := $(EMU_DIR)/fault_check
 EMU_FAULT_EVERY ?= 1
 $(EMU_FAULT): $(EMU_DIR)/tests/cuda_emu/fault_check.o $(EMU_LIB_OBJ)
