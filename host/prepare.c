@@ -41,15 +41,12 @@ static sg_status prepare_coefs(sg_sim *sim, sg_pop *pop) {
 
 /* ---- ring inputs ---------------------------------------------------------------------------- */
 /* The nodes of pop whose inputs this rank's ring holds: its block of the population (docs/mpi.md
- * §3), or all of them for a model whose step reads its inputs at port * n + i regardless of
- * sg_step_ctx.in_gap / in_lo (glif_cond's SG_HD and block steps, include/sg/models/glif_cond*.h,
- * until they read them through sg_take_fed / sg_input_at): such a population keeps a whole ring
- * row on every rank. Sets own_lo/own_hi, in_lo/in_gap; returns the nodes. */
+ * §3); every model's step reads input (port, i) through sg_step_ctx.in_gap / in_lo (sg_input_at,
+ * sg_take_fed). Sets own_lo/own_hi, in_lo/in_gap; returns the nodes. */
 static uint64_t ring_nodes(sg_pop *pop) {
   sg_mpi_share_of(pop->n, sg_mpi_rank(), sg_mpi_size(), &pop->own_lo, &pop->own_hi);
-  const int whole = pop->model->id == SG_MODEL_glif_cond;
-  pop->in_lo = whole ? 0 : pop->own_lo;
-  pop->in_gap = whole ? 0 : pop->n - (pop->own_hi - pop->own_lo);
+  pop->in_lo = pop->own_lo;
+  pop->in_gap = pop->n - (pop->own_hi - pop->own_lo);
   return pop->n - pop->in_gap;
 }
 

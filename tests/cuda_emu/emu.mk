@@ -66,7 +66,7 @@ $(EMU_TP): $(EMU_DIR)/bench/throughput.o $(EMU_LIB_OBJ)
 	$(EMU_LINK)
 EMU_HASH_NETS := "--net a --n 3000 --time 30" "--net b --n 4000 --k 200 --time 40" "--net c --n 300 --time 20"
 
-# tests/mpi/ranks_check against the emulation: the MPI suite's every-rule and generator networks
+# tests/mpi/ranks_check against the emulation: the MPI suite's every-rule, generator and glif_cond networks
 # on the cuda backend (tests/mpi/run.sh, given EMU_DIR)
 EMU_RANKS := $(EMU_DIR)/ranks_check
 $(EMU_RANKS): $(EMU_DIR)/tests/mpi/ranks_check.o $(EMU_LIB_OBJ)

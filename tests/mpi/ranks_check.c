@@ -6,13 +6,17 @@
  *            fixed_total_number, all_to_all, one_to_one) with drawn weights and delays, a
  *            procedural projection, Poisson input: the windowed step loop
  *   serial   spike, step current and noise generators and parrot neurons: the step-by-step loop
+ *   glif     two glif_cond populations (GLIF5 with 2 receptors, GLIF1 with 3, one of them fed by
+ *            nothing) with Poisson drive, a dc current into one (the step-by-step loop),
+ *            recurrent connections between and within them; both sampled by the multimeter
  *   nonfinite  one node (owned by one rank only) becomes non-finite: every rank must stop with
  *            the same status and message, none may hang
  *   connerr  an sg_connect whose |w| bound fails for the last rank's target only (each rank
  *            draws and checks its own targets): every rank must fail it with that message
  *
- * Hashed: every recorded spike (sg_spikes), every multimeter sample (sg_samples), the final V_m
- * of every neuron (sg_get), the run statistics and the synapse count. Every rank prints
+ * Hashed: every recorded spike (sg_spikes), every multimeter sample (sg_samples: V_m; glif also
+ * g_1 and I), the final V_m of every neuron (sg_get), the run statistics and the synapse count.
+ * Every rank prints
  *   rank R/P case C threads T hash H
  * (or the status and message for nonfinite and connerr); run.sh compares the lines with the
  * one-rank run. --backend cuda runs the cuda backend (run.sh: the emulated build).
@@ -57,6 +61,9 @@ static void conn(sg_nodes a, sg_nodes b, const char *rule, uint64_t k, double p,
 
 static sg_nodes neurons[4];
 static int n_neuron_pops, n_vm_pops;   /* the first n_vm_pops have a V_m */
+static int n_mm_pops = 1;              /* the first n_mm_pops are sampled by the multimeter */
+static const char *mm_vars[3] = {"V_m"};   /* what it samples */
+static int n_mm_vars = 1;
 static sg_nodes srec, mm;
 
 static void build_multi(void) {
@@ -106,6 +113,42 @@ static void build_serial(void) {
   conn(e, e, "pairwise_bernoulli", 0, 0.2, 0, syn(sg_scalar(0.8), sg_scalar(2.0)));
 }
 
+static sg_syn_spec syn_r(sg_value w, sg_value d, int r) { return sg_test_syn(w, d, r); }
+
+/* glif_cond's steps (scalar and vector block) take their inputs through the step context, so a
+ * rank's ring holds its own nodes' inputs only (the --ring check) and a port nothing feeds (b's
+ * receptor 2, b's current) is neither read nor cleared */
+static void build_glif(void) {
+  sg_nodes a, b, pg, dc;
+  CHECK(sg_create(sim, "glif_cond", 97, &a));
+  CHECK(sg_create(sim, "glif_cond", 45, &b));
+  neurons[0] = a; neurons[1] = b;
+  n_neuron_pops = n_vm_pops = n_mm_pops = 2;
+  mm_vars[1] = "g_1";   /* the spike input of receptor 1, and the current input (I) */
+  mm_vars[2] = "I";
+  n_mm_vars = 3;
+  CHECK(sg_set(sim, a, "spike_dependent_threshold", 1.0));   /* GLIF5 */
+  CHECK(sg_set(sim, a, "after_spike_currents", 1.0));
+  CHECK(sg_set(sim, a, "adapting_threshold", 1.0));
+  const double tau[] = {0.5, 1.0, 3.0}, erev[] = {0.0, -85.0, -70.0};   /* b: GLIF1, 3 receptors */
+  CHECK(sg_set_vec(sim, b, "E_rev", erev, 3));
+  CHECK(sg_set_vec(sim, b, "tau_syn", tau, 3));
+  const sg_value v0 = sg_random_uniform(-78.0, -55.0);
+  CHECK(sg_set_value(sim, a, "V_m", &v0));
+  CHECK(sg_set_value(sim, b, "V_m", &v0));
+  CHECK(sg_create(sim, "poisson_generator", 1, &pg));
+  CHECK(sg_set(sim, pg, "rate", 6000.0));
+  CHECK(sg_create(sim, "dc_generator", 1, &dc));
+  CHECK(sg_set(sim, dc, "amplitude", 120.0));
+  conn(pg, a, "all_to_all", 0, 0, 0, syn_r(sg_scalar(1.5), sg_scalar(1.0), 1));
+  conn(pg, b, "all_to_all", 0, 0, 0, syn_r(sg_scalar(1.2), sg_scalar(1.0), 1));
+  conn(dc, a, "all_to_all", 0, 0, 0, syn_r(sg_scalar(1.0), sg_scalar(1.0), 0));   /* a's current port */
+  conn(a, a, "fixed_indegree", 10, 0, 0, syn_r(sg_random_uniform(0.5, 3.0), sg_random_uniform(0.5, 3.0), 1));
+  conn(a, b, "pairwise_bernoulli", 0, 0.1, 0, syn_r(sg_random_uniform(1.0, 4.0), sg_scalar(1.5), 1));
+  conn(b, a, "fixed_outdegree", 12, 0, 0, syn_r(sg_random_uniform(2.0, 6.0), sg_random_uniform(0.8, 2.0), 2));
+  conn(b, b, "fixed_indegree", 5, 0, 0, syn_r(sg_scalar(2.0), sg_scalar(1.2), 3));   /* b's receptor 2: nothing */
+}
+
 int main(int argc, char **argv) {
   const char *cas = "multi", *out = NULL;
   int threads = 1, ring = 0;
@@ -117,7 +160,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(argv[a], "--ring")) ring = 1;
     else if (!strcmp(argv[a], "--backend") && a + 1 < argc && !strcmp(argv[a + 1], "cpu")) backend = SG_BACKEND_CPU, ++a;
     else if (!strcmp(argv[a], "--backend") && a + 1 < argc && !strcmp(argv[a + 1], "cuda")) backend = SG_BACKEND_CUDA, ++a;
-    else { fprintf(stderr, "usage: ranks_check [--case multi|serial|nonfinite|connerr] [--threads T] [--out DIR] [--backend cpu|cuda] [--ring]\n"); return 2; }
+    else { fprintf(stderr, "usage: ranks_check [--case multi|serial|glif|nonfinite|connerr] [--threads T] [--out DIR] [--backend cpu|cuda] [--ring]\n"); return 2; }
   }
   sg_config cfg;
   sg_config_default(&cfg);
@@ -174,16 +217,16 @@ int main(int argc, char **argv) {
   }
   if (!strcmp(cas, "multi")) build_multi();
   else if (!strcmp(cas, "serial")) build_serial();
-  else { fprintf(stderr, "ranks_check: --case %s: allowed multi, serial, nonfinite, connerr\n", cas); return 2; }
+  else if (!strcmp(cas, "glif")) build_glif();
+  else { fprintf(stderr, "ranks_check: --case %s: allowed multi, serial, glif, nonfinite, connerr\n", cas); return 2; }
 
   CHECK(sg_create_named(sim, "spike_recorder", 1, "spikes", &srec));
   CHECK(sg_create_named(sim, "multimeter", 1, "mm", &mm));
   CHECK(sg_set(sim, mm, "interval", 0.5));
-  const char *rec[] = {"V_m"};
-  CHECK(sg_set_strs(sim, mm, "record_from", rec, 1));
+  CHECK(sg_set_strs(sim, mm, "record_from", mm_vars, (size_t)n_mm_vars));
   for (int p = 0; p < n_neuron_pops; ++p) {
     CHECK(sg_connect(sim, neurons[p], srec, NULL, NULL));
-    if (p == 0) CHECK(sg_connect(sim, mm, neurons[p], NULL, NULL));
+    if (p < n_mm_pops) CHECK(sg_connect(sim, mm, neurons[p], NULL, NULL));
   }
   CHECK(sg_simulate(sim, 17.3));   /* two calls: the state carries over between them */
   CHECK(sg_simulate(sim, 22.7));
@@ -198,15 +241,18 @@ int main(int argc, char **argv) {
   h = fnv(fnv(fnv(h, &n, sizeof n), t, n * sizeof *t), s, n * sizeof *s);
   const size_t n_spikes = n;
   free(t); free(s);
-  CHECK(sg_samples(sim, mm.first, "V_m", NULL, NULL, NULL, 0, &n));
-  t = malloc((n + 1) * sizeof *t);
-  s = malloc((n + 1) * sizeof *s);
-  double *x = malloc((n + 1) * sizeof *x);
-  if (!t || !s || !x) return 1;
-  CHECK(sg_samples(sim, mm.first, "V_m", t, s, x, n, &got));
-  h = fnv(fnv(fnv(fnv(h, &n, sizeof n), t, n * sizeof *t), s, n * sizeof *s), x, n * sizeof *x);
-  const size_t n_samples = n;
-  free(t); free(s); free(x);
+  size_t n_samples = 0;
+  for (int q = 0; q < n_mm_vars; ++q) {
+    CHECK(sg_samples(sim, mm.first, mm_vars[q], NULL, NULL, NULL, 0, &n));
+    t = malloc((n + 1) * sizeof *t);
+    s = malloc((n + 1) * sizeof *s);
+    double *x = malloc((n + 1) * sizeof *x);
+    if (!t || !s || !x) return 1;
+    CHECK(sg_samples(sim, mm.first, mm_vars[q], t, s, x, n, &got));
+    h = fnv(fnv(fnv(fnv(h, &n, sizeof n), t, n * sizeof *t), s, n * sizeof *s), x, n * sizeof *x);
+    n_samples += n;
+    free(t); free(s); free(x);
+  }
   for (int p = 0; p < n_vm_pops; ++p)
     for (uint64_t i = 0; i < neurons[p].n; ++i) {
       double v;

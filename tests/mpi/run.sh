@@ -5,7 +5,9 @@
 # and 2 threads per rank; every rank's line must equal the reference's (rank numbers aside):
 #   - bench/throughput --hash on the networks a, b and c (spikes, multimeter samples, final state);
 #   - tests/mpi/ranks_check --case multi (every connection rule, drawn weights and delays, a
-#     procedural projection), --case serial (spike, step current, noise generators, parrots);
+#     procedural projection), --case serial (spike, step current, noise generators, parrots),
+#     --case glif (glif_cond populations, Poisson and dc drive, recurrent, a port nothing feeds;
+#     V_m, g_1 and I sampled);
 #   - --case connerr: an sg_connect whose |w| bound fails on the last rank's target only fails on
 #     every rank with that message, and the network stays usable;
 #   - --case nonfinite: a node of one rank turns non-finite; every rank stops with the same
@@ -15,10 +17,10 @@
 #     attributes, tests/mpi/h5_same.py), written by rank 0 alone;
 #   - the Python front end: tests/mpi/py_ranks.py on 2 and 3 ranks.
 #   - each rank's ring buffer holds only its own nodes' inputs: the ranks' ring bytes sum to the
-#     one process's (ranks_check --ring, multi and serial on 2..4 ranks).
+#     one process's (ranks_check --ring, multi, serial and glif on 2..4 ranks).
 #   - the cuda backend on ranks that share one device, under the host emulation of CUDA
 #     (tests/cuda_emu; EMU_DIR, the third argument, holds the emulated throughput and
-#     ranks_check): networks a, b, c, --case multi, serial and nonfinite on a few rank counts
+#     ranks_check): networks a, b, c, --case multi, serial, glif and nonfinite on a few rank counts
 #     (small sizes: emulated kernels run on the host's cores) against the plain cpu process.
 # Without MPI (MPIRUN empty) it prints "skipped: no MPI" and passes nothing.
 set -u
@@ -62,7 +64,7 @@ for net in a b c; do
   echo "mpi ranks: network $net: hash $ref on 1..4 ranks x 1..2 threads"
 done
 
-for cas in multi serial; do
+for cas in multi serial glif; do
   ref=$(SG_MPI=0 "$BUILD"/tests/mpi/ranks_check --case $cas --threads 1 2>/dev/null | sed -E 's/^rank [0-9]+\/[0-9]+ //; s/threads [0-9]+/threads T/')
   [ -n "$ref" ] || { echo "FAIL ranks_check $cas: no reference"; fail=$((fail + 1)); continue; }
   for np in 1 2 3 4; do for t in 1 2; do
@@ -75,7 +77,7 @@ done
 # each rank's ring buffer holds its own nodes' inputs only (docs/mpi.md §3): the ranks' ring bytes
 # sum to the one process's, each rank's smaller than it (a ring of the whole network on every rank
 # would sum to P times it)
-for cas in multi serial; do
+for cas in multi serial glif; do
   one=$(SG_MPI=0 "$BUILD"/tests/mpi/ranks_check --case $cas --ring 2>/dev/null | sed -n 's/^ring rank 0\/1 bytes //p')
   for np in 2 3 4; do
     got=$(timeout $TMO "${MPI[@]}" $np "$BUILD"/tests/mpi/ranks_check --case $cas --ring 2>/dev/null | grep -o 'ring rank [0-9]*/[0-9]* bytes [0-9]*')
@@ -161,7 +163,7 @@ if [ -n "$EMU" ]; then
   # batch in which the node turned non-finite, and how a run is cut into batches depends on the
   # wall clock (sub-runs): the status and the message (node, step) are compared, not that time
   NOTIME="sed -E 's/ time [^ ]+ / time (batch) /'"
-  for spec in "multi|2 3" "serial|1 2 3" "nonfinite|2 3"; do
+  for spec in "multi|2 3" "serial|1 2 3" "glif|2 3" "nonfinite|2 3"; do
     cas=${spec%%|*} mask=cat
     [ "$cas" = nonfinite ] && mask=$NOTIME
     emu_case "case $cas" "SG_MPI=0 $BUILD/tests/mpi/ranks_check --case $cas --threads 1 2>/dev/null | $LINE | $mask" \

@@ -529,13 +529,15 @@ int sg_glif_cond_integrate_any(const sg_glif_cond_coef *SG_RESTRICT c, const uin
 
 /* Steps 2-5 of the update, after the integration of step 1 left the new [V, dg, g] in y and the
  * carried step size in hs (failed: the solver gave up). Reads the start-of-step state of node i
- * (V_m still holds the old voltage), then writes the whole state and takes the inputs. Returns the
- * spike multiplicity (0 or 1) or SG_STEP_NONFINITE. Shared by sg_glif_cond_step and the CPU block
- * step (glif_cond_block.h, for a vector with a lane over its trial cap); the block step's lane-wise
- * twin sg_glif_vfinish (glif_cond_lanes.h) has the same operations: change both together. */
+ * (V_m still holds the old voltage), then writes the whole state and takes the inputs through the
+ * context (sg_take_fed: this rank's part of the ring, ports nothing feeds neither read nor cleared).
+ * Returns the spike multiplicity (0 or 1) or SG_STEP_NONFINITE. Shared by sg_glif_cond_step and the
+ * CPU block step (glif_cond_block.h, for a vector with a lane over its trial cap); the block step's
+ * lane-wise twin sg_glif_vfinish (glif_cond_lanes.h) has the same operations: change both together. */
 SG_GLIF_FI uint32_t sg_glif_cond_finish(const sg_glif_cond_coef *SG_RESTRICT c, const sg_view *v, uint64_t i,
-                                        int64_t *SG_RESTRICT slot, uint64_t n, double *SG_RESTRICT y,
+                                        int64_t *SG_RESTRICT slot, const sg_step_ctx *ctx, double *SG_RESTRICT y,
                                         double hs, int failed) {
+  const uint64_t n = ctx->n;
   const uint32_t nr = c->n_rec;
   double *const *s = v->s;
   if (failed) y[0] = sg_bits2d(0x7ff8000000000000ull);   /* NaN marks the node */
@@ -584,11 +586,12 @@ SG_GLIF_FI uint32_t sg_glif_cond_finish(const sg_glif_cond_coef *SG_RESTRICT c, 
     theta = ts + tv + c->th_inf;
   }
 
-  /* 4. spike input of slot k (weights x multiplicities, summed in fixed point) */
+  /* 4. spike input of slot k (weights x multiplicities, summed in fixed point); an unfed port's 0
+   *    is still added (y + 0.0 turns -0.0 into +0.0, as a read 0 did) */
   for (uint32_t r = 0; r < nr; ++r)
-    y[1 + 2 * r] += sg_fx_to_double(sg_take_input(slot, n, r, i)) * c->jump[r];
+    y[1 + 2 * r] += sg_fx_to_double(sg_take_fed(slot, ctx, r, i)) * c->jump[r];
   /* 5. current input of slot k, used in step k+1 */
-  s[SG_GLIF_COND_S_I][i] = sg_fx_to_double(sg_take_input(slot, n, nr, i));
+  s[SG_GLIF_COND_S_I][i] = sg_fx_to_double(sg_take_fed(slot, ctx, nr, i));
 
   s[SG_GLIF_COND_S_V_m][i] = y[0];
   for (uint32_t r = 0; r < nr; ++r) {
@@ -629,7 +632,7 @@ SG_HD uint32_t sg_glif_cond_step(const sg_glif_cond_coef *SG_RESTRICT c, const s
   /* 1. integrate; a literal receptor count lets the compiler unroll NEST's default case */
   const int failed = nr == 2 ? sg_glif_cond_integrate(c, 2, is_refr, I, asc_sum, y, &hs)
                              : sg_glif_cond_integrate_any(c, nr, is_refr, I, asc_sum, y, &hs);
-  return sg_glif_cond_finish(c, v, i, slot, n, y, hs, failed);
+  return sg_glif_cond_finish(c, v, i, slot, ctx, y, hs, failed);
 }
 
 /* ---- host hooks: the descriptor's tables, ports, state widths, NEST's recordables (V_m and

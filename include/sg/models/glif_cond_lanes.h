@@ -328,13 +328,34 @@ static inline __attribute__((always_inline)) VI SGL(sg_glif_vintegrate)(const sg
 
 static inline __attribute__((always_inline)) void SGL(sg_glif_store)(double *p, VD x) { memcpy(p, &x, sizeof x); }
 
+/* sg_take_fed of nodes i .. i + W - 1 (one rank's block, consecutive inputs at sg_input_at): the
+ * W inputs as doubles, cleared; a port nothing feeds gives 0.0 and is neither read nor cleared.
+ * sg_fx_to_double lane-wise without an int64 -> double instruction (AVX2 has none): the high
+ * half (signed) and the low half (unsigned) become doubles exactly through the 2^52 tricks, and
+ * hi + lo 2^-32 is the exact v 2^-32 rounded once, as (double)v * 0x1p-32 is (the scaling by a
+ * power of two is exact: |v 2^-32| < 2^31 and >= 2^-32). */
+static inline __attribute__((always_inline)) VD SGL(sg_glif_take)(int64_t *SG_RESTRICT slot, const sg_step_ctx *ctx,
+                                                                  uint32_t port, uint64_t i) {
+  if (!(port >= 64u || (ctx->fed_ports >> port & 1u))) return SGL(sg_glif_splat)(0.0);
+  int64_t *const p = slot + sg_input_at(ctx, port, i);
+  VI x;
+  memcpy(&x, p, sizeof x);
+  const VI zero = {0};
+  memcpy(p, &zero, sizeof zero);
+  const VD hi = (VD)((x >> 32) + 0x4338000000000000ll) - 0x1.8p52;   /* 1.5 2^52 + hi, |hi| <= 2^31 */
+  const VD lo = (VD)((x & 0xffffffffll) | 0x4330000000000000ll) - 0x1p52;   /* 2^52 + lo */
+  return hi + lo * 0x1p-32;
+}
+
 /* sg_glif_cond_finish for the SG_GLIF_W nodes i .. i + W - 1, all of which the vector solver
  * finished (y, hs its results): the same operations lane-wise, the branches of the scalar code
  * (refractory or not, spike or not) as per-lane selects of the values each branch assigns, the
- * inputs taken lane by lane. m[l] gets what sg_glif_cond_finish returns for lane l. */
+ * inputs taken a vector at a time through the context (sg_glif_take). m[l] gets what
+ * sg_glif_cond_finish returns for lane l. */
 static inline __attribute__((always_inline)) void SGL(sg_glif_vfinish)(
     const sg_glif_cond_coef *SG_RESTRICT c, const uint32_t nr, const sg_view *v, uint64_t i, int64_t *SG_RESTRICT slot,
-    uint64_t n, VD *SG_RESTRICT y, VD hs, uint32_t *SG_RESTRICT m) {
+    const sg_step_ctx *ctx, VD *SG_RESTRICT y, VD hs, uint32_t *SG_RESTRICT m) {
+  const uint64_t n = ctx->n;
   double *const *s = v->s;
   const VD v_old = SGL(sg_glif_load)(s[SG_GLIF_COND_S_V_m] + i);
   const VD refr = SGL(sg_glif_load)(s[SG_GLIF_COND_S_refractory_steps] + i);
@@ -380,13 +401,9 @@ static inline __attribute__((always_inline)) void SGL(sg_glif_vfinish)(
   ts = SGL(sg_glif_sel)(live, ts, ts0);
   tv = SGL(sg_glif_sel)(live, tv, tv0);
   asc = SGL(sg_glif_sel)(live, asc, asc0);
-  /* 4. spike inputs, 5. current input, lane by lane */
-  for (uint32_t r = 0; r < nr; ++r) {
-    VD in;
-    for (int l = 0; l < SG_GLIF_W; ++l) in[l] = sg_fx_to_double(sg_take_input(slot, n, r, i + l));
-    y[1 + 2 * r] += in * c->jump[r];
-  }
-  for (int l = 0; l < SG_GLIF_W; ++l) s[SG_GLIF_COND_S_I][i + l] = sg_fx_to_double(sg_take_input(slot, n, nr, i + l));
+  /* 4. spike inputs (an unfed port's 0.0 still added, as in the scalar step), 5. current input */
+  for (uint32_t r = 0; r < nr; ++r) y[1 + 2 * r] += SGL(sg_glif_take)(slot, ctx, r, i) * c->jump[r];
+  SGL(sg_glif_store)(s[SG_GLIF_COND_S_I] + i, SGL(sg_glif_take)(slot, ctx, nr, i));
   SGL(sg_glif_store)(s[SG_GLIF_COND_S_V_m] + i, y0);
   for (uint32_t r = 0; r < nr; ++r) {
     SGL(sg_glif_store)(s[SG_GLIF_COND_S_dg] + (uint64_t)r * n + i, y[1 + 2 * r]);
@@ -432,13 +449,13 @@ static inline __attribute__((always_inline)) uint32_t SGL(sg_glif_cond_groups)(
     const uint32_t jg = j + g * SG_GLIF_W;
     uint32_t m[SG_GLIF_W];
     if (!SGL(sg_glif_any)(~done[g])) {
-      SGL(sg_glif_vfinish)(c, nr, v, i0 + jg, slot, n, y[g], hs[g], m);
+      SGL(sg_glif_vfinish)(c, nr, v, i0 + jg, slot, ctx, y[g], hs[g], m);
     } else {
       for (uint32_t l = 0; l < SG_GLIF_W; ++l) {
         if (done[g][l]) {
           double yl[SG_GLIF_MAX_DIM];
           for (uint32_t d = 0; d < 1 + 2 * nr; ++d) yl[d] = y[g][d][l];
-          m[l] = sg_glif_cond_finish(c, v, i0 + jg + l, slot, n, yl, hs[g][l], 0);
+          m[l] = sg_glif_cond_finish(c, v, i0 + jg + l, slot, ctx, yl, hs[g][l], 0);
         } else {
           m[l] = sg_glif_cond_step(c, v, i0 + jg + l, slot, ctx);
         }
