@@ -1337,6 +1337,26 @@ fail:
   return st;
 }
 
+/* A device fault in steps step0 .. step0 + n - 1 (fault: the control block's SG_CU_FAULT_* bits;
+ * rec_over: more recorded entries than `rec_buf`, the buffer they go to, holds; out_of_sequence:
+ * the step counter or the half is not where the batch left them): the simulation stops for good,
+ * with every recording up to step0 kept. One message for one process and MPI ranks. */
+sg_status sg_i_cu_device_fault(sg_sim *sim, const cu_data *d, unsigned fault, uint64_t step0, uint64_t n, int rec_over,
+                               int out_of_sequence, const char *rec_buf) {
+  char spk_msg[160], rec_msg[96];
+  snprintf(spk_msg, sizeof spk_msg, " spike list overflow (more spikes in one window of steps than its %u entries)",
+           d->spk_cap);
+  snprintf(rec_msg, sizeof rec_msg, " %s overflow", rec_buf);
+  sim->poisoned = 1;
+  snprintf(sim->backend_reason, sizeof sim->backend_reason, "cuda: stopped by a device fault (flags 0x%x)", fault);
+  return sg_i_fail(sim, SG_ERR_OVERFLOW,
+                   "cuda backend: device fault in steps %llu..%llu (flags 0x%x:%s%s%s%s); the simulation stopped at t = %g ms and cannot continue (recordings up to there are kept)",
+                   (unsigned long long)step0, (unsigned long long)(step0 + n - 1), fault,
+                   (fault & SG_CU_FAULT_SPIKE_LIST) ? spk_msg : "", (fault & SG_CU_FAULT_REC_BUF) || rec_over ? rec_msg : "",
+                   (fault & SG_CU_FAULT_MM_BUF) ? " multimeter buffer overflow" : "",
+                   out_of_sequence ? " step counter out of sequence" : "", (double)step0 * sim->h);
+}
+
 /* Waits for batch b (not for what follows it on the main stream), downloads its control block,
  * samples and spikes on the copy stream, checks them and hands its recordings to the host
  * recorders; sim->step moves to where the device got (all of the batch, or up to a halt). */
@@ -1356,19 +1376,9 @@ static sg_status finish_batch(sg_sim *sim, cu_data *d, const cu_batch *b) {
   const int in_sequence = ctl.halted ? ctl.step > step0 && ctl.step <= step0 + S : ctl.step == step0 + S;
   if (ctl.fault == SG_CU_FAULT_NONFINITE && in_sequence && ctl.bad_key != UINT64_MAX)
     return sg_i_nonfinite_error(sim, (uint32_t)(ctl.bad_key & 0xFFFFFFFFu), step0 + (ctl.bad_key >> 32));
-  if (ctl.fault || !in_sequence || ctl.rec_n > d->rec_cap || ctl.half != b->half) {
-    char spk_msg[160];
-    snprintf(spk_msg, sizeof spk_msg, " spike list overflow (more spikes in one step than its %u entries)", d->spk_cap);
-    sim->poisoned = 1;
-    snprintf(sim->backend_reason, sizeof sim->backend_reason, "cuda: stopped by a device fault (flags 0x%x)", ctl.fault);
-    return sg_i_fail(sim, SG_ERR_OVERFLOW,
-                     "cuda backend: device fault in steps %llu..%llu (flags 0x%x:%s%s%s%s); the simulation stopped at t = %g ms and cannot continue (recordings up to there are kept)",
-                     (unsigned long long)step0, (unsigned long long)(step0 + S - 1), ctl.fault,
-                     (ctl.fault & SG_CU_FAULT_SPIKE_LIST) ? spk_msg : "",
-                     (ctl.fault & SG_CU_FAULT_REC_BUF) || ctl.rec_n > d->rec_cap ? " spike-recorder buffer overflow" : "",
-                     (ctl.fault & SG_CU_FAULT_MM_BUF) ? " multimeter buffer overflow" : "",
-                     !in_sequence || ctl.half != b->half ? " step counter out of sequence" : "", (double)step0 * sim->h);
-  }
+  if (ctl.fault || !in_sequence || ctl.rec_n > d->rec_cap || ctl.half != b->half)
+    return sg_i_cu_device_fault(sim, d, ctl.fault, step0, S, ctl.rec_n > d->rec_cap, !in_sequence || ctl.half != b->half,
+                                "spike-recorder buffer");
   d->rec_rate = (ctl.rec_n + ran - 1u) / ran;
   if (ctl.rec_n) {
     CU_TRY(cudaMemcpyAsync(d->h_rec, d->d_rec + (uint64_t)b->half * d->rec_cap, ctl.rec_n * sizeof *d->h_rec,

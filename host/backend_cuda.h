@@ -219,6 +219,8 @@ sg_status sg_i_cu_reserve_spikes(sg_sim *sim, cu_data *d, const sg_cu_rec_ev *ev
 sg_status sg_i_cu_push_spikes(sg_sim *sim, const sg_cu_rec_ev *ev, uint64_t n);
 void sg_i_cu_fill_mm_row(sg_sim *sim, const cu_data *d, size_t j, const double *blk, double *row, int ranks);
 sg_status sg_i_cu_launch_steps(sg_sim *sim, cu_data *d, uint64_t n, const uint32_t *win);
+sg_status sg_i_cu_device_fault(sg_sim *sim, const cu_data *d, unsigned fault, uint64_t step0, uint64_t n, int rec_over,
+                               int out_of_sequence, const char *rec_buf);
 
 /* The MPI ranks section's part in prepare, a step and release (host/backend_cuda_ranks.c). Its
  * backend table (sg_i_cuda_backend) hands these to sg_i_cu_prepare, which keeps them in cu_data:

@@ -192,11 +192,7 @@ static sg_status rank_window_steps(sg_sim *sim, cu_data *d, uint64_t W, uint64_t
     *bad_step = h->base + (h->bad_key >> 32);
     *bad_row = (uint32_t)(h->bad_key & 0xFFFFFFFFu);
   } else if (h->fault || h->rec_n > x->cap_mine) {
-    sim->poisoned = 1;
-    snprintf(sim->backend_reason, sizeof sim->backend_reason, "cuda: stopped by a device fault (flags 0x%x)", h->fault);
-    return sg_i_fail(sim, SG_ERR_OVERFLOW, "cuda backend: device fault in steps %llu..%llu (flags 0x%x%s); the simulation stopped at t = %g ms and cannot continue (recordings up to there are kept)",
-                     (unsigned long long)sim->step, (unsigned long long)(sim->step + W - 1), h->fault,
-                     (h->fault & SG_CU_FAULT_SPIKE_LIST) ? ": spike list overflow" : "", (double)sim->step * sim->h);
+    return sg_i_cu_device_fault(sim, d, h->fault, sim->step, W, h->rec_n > x->cap_mine, 0, "window's spike stash");
   }
   *n_mine = h->rec_n;
   if (*n_mine) {
